@@ -1,0 +1,153 @@
+//! CSRF protection for the HTML forms. A random token lives in a private (encrypted, HttpOnly,
+//! SameSite=Strict) cookie and is repeated in a hidden field of every form; `CsrfForm<T>` refuses a
+//! submission whose field does not match the cookie, or whose `Origin` (or `Sec-Fetch-Site`)
+//! shows it came from another site. The API is not exposed to CSRF: it takes bearer tokens,
+//! never cookies.
+
+use super::token::{constant_time_eq, random_hex};
+use rocket::data::{self, Data, FromData};
+use rocket::form::{Form, FromForm};
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::request::{FromRequest, Outcome, Request};
+
+pub const CSRF_COOKIE: &str = "tcr_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// The current CSRF token, created (and its cookie set) on first use.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+pub fn cookie(value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((CSRF_COOKIE, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .build()
+}
+
+fn secure(req: &Request<'_>) -> bool {
+    req.rocket()
+        .state::<crate::services::App>()
+        .is_some_and(|app| app.settings.behind_tls)
+}
+
+/// Issues a fresh token (at sign-in and sign-out, so a token never outlives a session).
+pub fn rotate(jar: &CookieJar<'_>, secure: bool) -> String {
+    let value = random_hex(32);
+    jar.add_private(cookie(value.clone(), secure));
+    value
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CsrfToken {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let token = req.local_cache(|| {
+            let jar = req.cookies();
+            match jar.get_private(CSRF_COOKIE) {
+                Some(c) if c.value().len() == 64 => c.value().to_string(),
+                _ => rotate(jar, secure(req)),
+            }
+        });
+        Outcome::Success(CsrfToken(token.clone()))
+    }
+}
+
+/// A form that carries the CSRF field.
+pub trait Protected {
+    fn csrf_token(&self) -> &str;
+}
+
+/// Refuses requests that say they come from elsewhere. Browsers send `Origin` on every POST
+/// and `Sec-Fetch-Site` on every request; either naming another site is enough to refuse.
+pub fn same_origin(req: &Request<'_>) -> bool {
+    if req.headers().get_one("Sec-Fetch-Site") == Some("cross-site") {
+        return false;
+    }
+    let Some(origin) = req.headers().get_one("Origin") else {
+        return true;
+    };
+    let Some(host) = req.headers().get_one("Host") else {
+        return false;
+    };
+    let origin_host = origin
+        .strip_prefix("https://")
+        .or_else(|| origin.strip_prefix("http://"))
+        .unwrap_or("");
+    origin_host.eq_ignore_ascii_case(host)
+}
+
+/// A form body checked against CSRF before the handler sees it.
+pub struct CsrfForm<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        let refuse = |message: &str| {
+            req.local_cache(|| crate::auth::guard::GuardRefusal(Some(message.to_string())));
+            data::Outcome::Error((Status::Forbidden, ()))
+        };
+        if !same_origin(req) {
+            return refuse("This form was sent from another website, so it was not accepted.");
+        }
+        let form = match Form::<T>::from_data(req, data).await {
+            data::Outcome::Success(f) => f.into_inner(),
+            data::Outcome::Forward(f) => return data::Outcome::Forward(f),
+            data::Outcome::Error((status, _)) => {
+                return data::Outcome::Error((status, ()));
+            }
+        };
+        let expected = req.cookies().get_private(CSRF_COOKIE);
+        match expected {
+            Some(cookie) if constant_time_eq(cookie.value(), form.csrf_token()) => {
+                data::Outcome::Success(CsrfForm(form))
+            }
+            _ => refuse("This form has expired. Go back, reload the page and try again."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rocket::local::blocking::Client;
+
+    #[test]
+    fn origin_checks() {
+        let client = Client::debug_with(vec![]).unwrap();
+        let cases: [(&[(&str, &str)], bool); 6] = [
+            (&[("Host", "tcr.example")], true),
+            (
+                &[("Host", "tcr.example"), ("Origin", "https://tcr.example")],
+                true,
+            ),
+            (
+                &[
+                    ("Host", "127.0.0.1:8000"),
+                    ("Origin", "http://127.0.0.1:8000"),
+                ],
+                true,
+            ),
+            (
+                &[("Host", "tcr.example"), ("Origin", "https://evil.example")],
+                false,
+            ),
+            (&[("Host", "tcr.example"), ("Origin", "null")], false),
+            (
+                &[("Host", "tcr.example"), ("Sec-Fetch-Site", "cross-site")],
+                false,
+            ),
+        ];
+        for (headers, ok) in cases {
+            let mut req = client.post("/");
+            for (k, v) in headers {
+                req = req.header(rocket::http::Header::new(*k, *v));
+            }
+            assert_eq!(same_origin(req.inner()), ok, "{headers:?}");
+        }
+    }
+}

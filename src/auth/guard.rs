@@ -1,0 +1,126 @@
+//! The `Caller` guard: authenticates the request (bearer token under `/api`, the private session
+//! cookie elsewhere) and authorises it for the matched route's permission from `web::routes`.
+//! A route with no entry there is refused. Failures become 401 or 403 through the catchers.
+
+use crate::error::{AppError, is_api};
+use crate::services::App;
+use crate::services::sessions::{self, Kind, SignedIn};
+use crate::web::routes::{self, Access};
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+
+pub const SESSION_COOKIE: &str = "tcr_session";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Api,
+    Browser,
+}
+
+/// A signed-in user allowed to use the matched route.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub who: SignedIn,
+    pub via: Via,
+}
+
+impl std::ops::Deref for Caller {
+    type Target = SignedIn;
+    fn deref(&self) -> &SignedIn {
+        &self.who
+    }
+}
+
+/// The signed-in user, if any, once per request. Database trouble is remembered so the answer is
+/// a 500 rather than a misleading 401.
+struct Authenticated(Result<Option<SignedIn>, String>);
+
+fn bearer(req: &Request<'_>) -> Option<String> {
+    let header = req.headers().get_one("Authorization")?;
+    let (scheme, value) = header.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| value.trim().to_string())
+}
+
+async fn authenticated<'r>(req: &'r Request<'_>) -> &'r Authenticated {
+    req.local_cache_async(async {
+        let Some(app) = req.rocket().state::<App>() else {
+            return Authenticated(Err("App state missing".into()));
+        };
+        let (secret, kind) = if is_api(req) {
+            (bearer(req), Kind::Api)
+        } else {
+            (
+                req.cookies()
+                    .get_private(SESSION_COOKIE)
+                    .map(|c| c.value().to_string()),
+                Kind::Browser,
+            )
+        };
+        match secret {
+            None => Authenticated(Ok(None)),
+            Some(secret) => Authenticated(
+                sessions::authenticate(app, &secret, kind)
+                    .await
+                    .map_err(|e| e.to_string()),
+            ),
+        }
+    })
+    .await
+}
+
+/// Remembers why a guard refused, for the catcher to say.
+pub struct GuardRefusal(pub Option<String>);
+
+fn refuse<T>(req: &Request<'_>, error: AppError) -> Outcome<T, ()> {
+    if let AppError::Internal(detail) = &error {
+        tracing::error!(route = %crate::web::log::route_label(req), "{detail}");
+    }
+    let status = error.status();
+    req.local_cache(|| GuardRefusal(Some(error.public_message())));
+    Outcome::Error((status, ()))
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Caller {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let Some(endpoint) = req.route().and_then(routes::for_route) else {
+            return refuse(req, AppError::Forbidden);
+        };
+        let who = match &authenticated(req).await.0 {
+            Err(detail) => return refuse(req, AppError::Internal(detail.clone())),
+            Ok(None) => return refuse(req, AppError::Unauthenticated),
+            Ok(Some(who)) => who.clone(),
+        };
+        let allowed = match endpoint.access {
+            Access::Public | Access::SignedIn => true,
+            Access::Needs(permission) => req
+                .rocket()
+                .state::<App>()
+                .is_some_and(|app| app.policies.access.allows(who.role(), permission)),
+        };
+        if !allowed {
+            return refuse(req, AppError::Forbidden);
+        }
+        let via = if is_api(req) { Via::Api } else { Via::Browser };
+        Outcome::Success(Caller { who, via })
+    }
+}
+
+/// The signed-in user on a public route (the sign-in page), without any permission check.
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for MaybeSignedIn {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        match &authenticated(req).await.0 {
+            Ok(who) => Outcome::Success(MaybeSignedIn(who.clone())),
+            Err(_) => Outcome::Error((Status::InternalServerError, ())),
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! Typed settings, read once at start from Rocket's figment: built-in defaults, then
+//! `Rocket.toml`, then `ROCKET_*` and `TCR_*` environment variables (the last one wins). Checked
+//! before anything starts, so a bad setting is a clear message and not a panic.
+
+use rocket::figment::{
+    Figment,
+    providers::{Env, Serialized},
+};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The settings tcr reads itself; Rocket reads its own (`address`, `port`, `secret_key`,
+/// `limits`) from the same figment.
+#[derive(Clone, Deserialize, Serialize)]
+pub struct Settings {
+    /// `sqlite://FILE?mode=rwc` or `postgres://user@host:port/db`.
+    pub database_url: String,
+    /// PostgreSQL schema to use instead of `public` (one database, several deployments or tests).
+    #[serde(default)]
+    pub database_schema: Option<String>,
+    /// Password for the `admin` user created on the first start of an empty database.
+    #[serde(default)]
+    pub admin_password: Option<String>,
+    /// Folder holding `access.toml` and the other policy files.
+    pub policies_dir: PathBuf,
+    /// The organisation named on pages and returns.
+    pub organisation: String,
+    /// Set when a TLS-terminating proxy is in front: cookies get `Secure`, responses HSTS.
+    #[serde(default)]
+    pub behind_tls: bool,
+    /// Demo mode: demo logins, and no secret key needed in a release build.
+    #[serde(default)]
+    pub demo: bool,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the admin password or database credentials.
+        f.debug_struct("Settings")
+            .field("database", &self.database_kind())
+            .field("policies_dir", &self.policies_dir)
+            .field("organisation", &self.organisation)
+            .field("behind_tls", &self.behind_tls)
+            .field("demo", &self.demo)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Invalid(String),
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://tcr.db?mode=rwc";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            database_schema: None,
+            admin_password: None,
+            policies_dir: PathBuf::from("policies"),
+            organisation: "NHS Cambridgeshire and Peterborough ICB".into(),
+            behind_tls: false,
+            demo: false,
+        }
+    }
+}
+
+/// The figment every part of tcr reads: built-in defaults < Rocket.toml < ROCKET_* < TCR_*.
+pub fn figment() -> Figment {
+    rocket::Config::figment()
+        .join(Serialized::defaults(Settings::default()))
+        .join(("cli_colors", false))
+        .join(("ident", false))
+        .merge(
+            Env::prefixed("TCR_")
+                .ignore(&["TEST_DATABASE_URL", "PASSWORD", "LOG"])
+                .global(),
+        )
+        // tcr logs requests itself, without URIs that may carry names or NHS numbers.
+        .merge(("log_level", "off"))
+}
+
+impl Settings {
+    /// Reads and checks the settings.
+    pub fn from_figment(figment: &Figment) -> Result<Self, ConfigError> {
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| ConfigError::Invalid(e.to_string()))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.database_kind() == DatabaseKind::Unsupported {
+            return Err(ConfigError::Invalid(
+                "TCR_DATABASE_URL must start with sqlite:// or postgres://".into(),
+            ));
+        }
+        if let Some(schema) = &self.database_schema {
+            let ok = !schema.is_empty()
+                && schema.len() <= 63
+                && schema
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !ok {
+                return Err(ConfigError::Invalid(
+                    "TCR_DATABASE_SCHEMA may contain only letters, digits and underscores".into(),
+                ));
+            }
+        }
+        if let Some(password) = &self.admin_password
+            && let Some(problem) = crate::domain::accounts::password_problem(password)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "TCR_ADMIN_PASSWORD: {problem}"
+            )));
+        }
+        Ok(())
+    }
+
+    pub fn database_kind(&self) -> DatabaseKind {
+        if self.database_url.starts_with("sqlite:") {
+            DatabaseKind::Sqlite
+        } else if self.database_url.starts_with("postgres://")
+            || self.database_url.starts_with("postgresql://")
+        {
+            DatabaseKind::Postgres
+        } else {
+            DatabaseKind::Unsupported
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatabaseKind {
+    Sqlite,
+    Postgres,
+    Unsupported,
+}
+
+/// A release build refuses to start without a stable secret key (it encrypts the session and
+/// CSRF cookies, and every instance behind a load balancer must share it), except in demo mode.
+pub fn check_secret_key(figment: &Figment, demo: bool) -> Result<(), ConfigError> {
+    if cfg!(debug_assertions) || demo {
+        return Ok(());
+    }
+    let has_key = figment
+        .find_value("secret_key")
+        .ok()
+        .and_then(|v| v.into_string())
+        .is_some_and(|s| !s.trim().is_empty());
+    if has_key {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid(
+            "TCR_SECRET_KEY is required in a release build (generate one with `openssl rand -base64 32`); \
+             `tcr demo` runs without one"
+                .into(),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(url: &str) -> Settings {
+        Settings {
+            database_url: url.into(),
+            ..Settings::default()
+        }
+    }
+
+    #[test]
+    fn database_urls() {
+        assert!(with("sqlite://tcr.db?mode=rwc").check().is_ok());
+        assert!(with("postgres://postgres@127.0.0.1/test").check().is_ok());
+        assert!(with("postgresql://postgres@127.0.0.1/test").check().is_ok());
+        let err = with("mysql://root@localhost/tcr").check().unwrap_err();
+        assert!(err.to_string().contains("TCR_DATABASE_URL"));
+    }
+
+    #[test]
+    fn schema_names_are_plain_identifiers() {
+        let mut s = with("postgres://x@y/z");
+        s.database_schema = Some("t_123".into());
+        assert!(s.check().is_ok());
+        s.database_schema = Some("x; drop table users".into());
+        assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn short_admin_password_is_refused_at_start() {
+        let mut s = Settings::default();
+        s.admin_password = Some("short".into());
+        assert!(
+            s.check()
+                .unwrap_err()
+                .to_string()
+                .contains("TCR_ADMIN_PASSWORD")
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let mut s = with("postgres://user:hunter2@db/tcr");
+        s.admin_password = Some("a-very-secret-password".into());
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("a-very-secret"));
+    }
+}

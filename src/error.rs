@@ -1,0 +1,263 @@
+//! One error type for the whole service. Handlers and services return `AppError`; it becomes the
+//! JSON error of API.md under `/api` and an HTML error page elsewhere. Internal failures are
+//! logged with an incident number and shown to the user only as that number.
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::Request;
+use rocket::response::{self, Responder, Response};
+use sea_orm::DbErr;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Cursor;
+
+/// Field name → reasons, as in API.md's `fields`.
+pub type FieldErrors = BTreeMap<String, Vec<String>>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    /// A failed sign-in: the same words whether the username or the password was wrong.
+    #[error("The username or password is not correct.")]
+    BadCredentials,
+    #[error("You do not have permission to do that.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{message}")]
+    Validation {
+        message: String,
+        fields: FieldErrors,
+    },
+    #[error("{0}")]
+    ConsentRequired(String),
+    #[error("Too many failed attempts. Try again in {} minute(s).", retry_after.div_ceil(60))]
+    RateLimited { retry_after: u64 },
+    /// Anything the client could not have caused. The detail goes to the log only.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn not_found(what: &str) -> Self {
+        AppError::NotFound(format!("{what} not found."))
+    }
+
+    /// A validation failure on one field.
+    pub fn field(field: &str, reason: impl Into<String>) -> Self {
+        let mut fields = FieldErrors::new();
+        fields.insert(field.to_string(), vec![reason.into()]);
+        AppError::validation(fields)
+    }
+
+    pub fn validation(fields: FieldErrors) -> Self {
+        AppError::Validation {
+            message: "Some fields are not valid.".into(),
+            fields,
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        match self {
+            AppError::BadRequest(_) => Status::BadRequest,
+            AppError::Unauthenticated | AppError::BadCredentials => Status::Unauthorized,
+            AppError::Forbidden => Status::Forbidden,
+            AppError::NotFound(_) => Status::NotFound,
+            AppError::Conflict(_) => Status::Conflict,
+            AppError::Validation { .. } | AppError::ConsentRequired(_) => {
+                Status::UnprocessableEntity
+            }
+            AppError::RateLimited { .. } => Status::TooManyRequests,
+            AppError::Internal(_) => Status::InternalServerError,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthenticated | AppError::BadCredentials => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::Validation { .. } => "validation_failed",
+            AppError::ConsentRequired(_) => "consent_required",
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The sentence shown to the client: never internals.
+    pub fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(_) => {
+                "Something went wrong on our side. Nothing was changed; please try again.".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    pub fn fields(&self) -> Option<&FieldErrors> {
+        match self {
+            AppError::Validation { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+}
+
+/// Turns a domain rule's verdict (`Some(reason)` when broken) into a `validator` result, so the
+/// rules in `domain` stay the single source of every message.
+pub fn rule(problem: Option<&'static str>) -> Result<(), validator::ValidationError> {
+    match problem {
+        Some(message) => {
+            Err(validator::ValidationError::new("invalid").with_message(message.into()))
+        }
+        None => Ok(()),
+    }
+}
+
+impl From<validator::ValidationErrors> for AppError {
+    /// Keeps only field names and messages: `validator` would otherwise carry the submitted
+    /// value (a rejected password, say) in its params.
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = FieldErrors::new();
+        for (field, errs) in errors.field_errors() {
+            let messages = errs
+                .iter()
+                .map(|e| {
+                    e.message
+                        .as_ref()
+                        .map(|m| m.to_string())
+                        .unwrap_or_else(|| format!("{field} is not valid"))
+                })
+                .collect();
+            fields.insert(field.to_string(), messages);
+        }
+        AppError::validation(fields)
+    }
+}
+
+impl From<DbErr> for AppError {
+    fn from(e: DbErr) -> Self {
+        AppError::Internal(format!("database: {e}"))
+    }
+}
+
+/// The JSON body of every API error.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<FieldErrors>,
+}
+
+impl ErrorBody {
+    pub fn new(code: &str, message: String, fields: Option<FieldErrors>) -> Self {
+        ErrorBody {
+            error: ErrorDetail {
+                code: code.into(),
+                message,
+                fields,
+            },
+        }
+    }
+}
+
+/// True for requests answered in JSON.
+pub fn is_api(req: &Request<'_>) -> bool {
+    let path = req.uri().path();
+    path == "/api" || path.starts_with("/api/")
+}
+
+pub fn json_response<'r>(status: Status, body: &impl Serialize) -> response::Result<'r> {
+    let text = serde_json::to_string(body).map_err(|_| Status::InternalServerError)?;
+    Response::build()
+        .status(status)
+        .header(ContentType::JSON)
+        .sized_body(text.len(), Cursor::new(text))
+        .ok()
+}
+
+impl<'r> Responder<'r, 'static> for AppError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        if let AppError::Internal(detail) = &self {
+            let incident = uuid::Uuid::new_v4().simple().to_string();
+            tracing::error!(incident = %&incident[..8], route = %crate::web::log::route_label(req), "{detail}");
+        }
+        let status = self.status();
+        let mut response = if is_api(req) {
+            let body = ErrorBody::new(self.code(), self.public_message(), self.fields().cloned());
+            json_response(status, &body)?
+        } else {
+            crate::web::pages::error_page(req, status, &self.public_message())?
+        };
+        if let AppError::RateLimited { retry_after } = self {
+            response.set_header(Header::new("Retry-After", retry_after.to_string()));
+        }
+        Ok(response)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_codes_follow_the_api_contract() {
+        let cases = [
+            (AppError::BadRequest("x".into()), 400, "bad_request"),
+            (AppError::Unauthenticated, 401, "unauthenticated"),
+            (AppError::Forbidden, 403, "forbidden"),
+            (AppError::not_found("User"), 404, "not_found"),
+            (AppError::Conflict("x".into()), 409, "conflict"),
+            (
+                AppError::field("password", "too short"),
+                422,
+                "validation_failed",
+            ),
+            (
+                AppError::ConsentRequired("x".into()),
+                422,
+                "consent_required",
+            ),
+            (
+                AppError::RateLimited { retry_after: 61 },
+                429,
+                "rate_limited",
+            ),
+            (
+                AppError::Internal("secret detail".into()),
+                500,
+                "internal_error",
+            ),
+        ];
+        for (err, status, code) in cases {
+            assert_eq!(err.status().code, status);
+            assert_eq!(err.code(), code);
+        }
+    }
+
+    #[test]
+    fn internal_detail_never_reaches_the_client() {
+        let err = AppError::from(DbErr::Custom("SELECT * FROM users".into()));
+        assert!(!err.public_message().contains("SELECT"));
+    }
+
+    #[test]
+    fn retry_after_rounds_up_to_minutes() {
+        assert!(
+            AppError::RateLimited { retry_after: 61 }
+                .to_string()
+                .contains("2 minute")
+        );
+    }
+}

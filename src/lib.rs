@@ -1,0 +1,95 @@
+//! tcr — the Transforming Care register and CETR service.
+//!
+//! Map of the crate (data walks one way: request → handler → service → domain rule and
+//! entities → database, and back):
+//!
+//! - [`config`]: typed settings from Rocket's figment (`Rocket.toml` + `TCR_*`), checked at start.
+//! - [`policy`]: `policies/*.toml` loaded into typed structs (who may do what, and later the risk
+//!   tool and the schedule).
+//! - [`domain`]: pure rules, no Rocket and no database.
+//! - [`entities`]: sea-orm entities only; [`db`] connects and migrates.
+//! - [`services`]: use cases; each owns its transaction and writes its audit entry in it.
+//! - [`auth`]: passwords, tokens, the `Caller` guard, CSRF.
+//! - [`web`]: the route table, JSON handlers (`web::api`), HTML pages (`web::pages`), catchers
+//!   and fairings.
+//! - [`cli`]: `tcr serve | demo | migrate | user …`.
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod entities;
+pub mod error;
+pub mod policy;
+pub mod services;
+pub mod web;
+
+use clock::Clock;
+use config::Settings;
+use policy::Policies;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+use services::App;
+use std::sync::Arc;
+
+/// Why the service could not start, in words for the person starting it.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{0}")]
+    Config(#[from] config::ConfigError),
+    #[error("policies: {0}")]
+    Policy(#[from] policy::PolicyError),
+    #[error("database: cannot connect: {0}")]
+    Connect(sea_orm::DbErr),
+    #[error("database: migration failed: {0}")]
+    Migrate(sea_orm::DbErr),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Connects, migrates and loads policies: everything the services need.
+pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> Result<App, StartError> {
+    settings.check()?;
+    let policies = Policies::load(&settings.policies_dir)?;
+    let db = db::connect(&settings).await.map_err(StartError::Connect)?;
+    db::migrate(&db).await.map_err(StartError::Migrate)?;
+    Ok(App {
+        db,
+        policies: Arc::new(policies),
+        clock,
+        settings: Arc::new(settings),
+    })
+}
+
+/// Builds the Rocket over a prepared `App`: routes from the route table, catchers, fairings.
+/// On an empty database it also creates `admin`, printing a generated password once.
+pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartError> {
+    let templates = web::templates::Templates::load().map_err(StartError::Other)?;
+    let configured = app.settings.admin_password.clone();
+    if let Some(generated) = services::users::ensure_first_admin(&app, configured.as_deref())
+        .await
+        .map_err(|e| StartError::Other(format!("creating the admin user: {e:?}")))?
+    {
+        println!("Created user `admin` with password: {generated}");
+        println!("This password is shown only once. Sign in and keep it safe.");
+    }
+    let behind_tls = app.settings.behind_tls;
+    let rocket = rocket::custom(figment)
+        .manage(app)
+        .manage(templates)
+        .register("/api", web::catchers::api())
+        .register("/", web::catchers::pages())
+        .attach(web::headers::SecurityHeaders { behind_tls })
+        .attach(web::log::RequestLog);
+    Ok(web::routes::mount(rocket))
+}
+
+/// Settings from the figment, then `prepare` and `build` on the system clock.
+pub async fn rocket_from(figment: Figment) -> Result<Rocket<Build>, StartError> {
+    let settings = Settings::from_figment(&figment)?;
+    config::check_secret_key(&figment, settings.demo)?;
+    let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+    build(figment, app).await
+}

@@ -1,0 +1,350 @@
+//! The audit trail: append-only and tamper-evident. Every state change and every read of a
+//! person's data runs in an [`AuditedTx`], which locks the chain head first, writes the change,
+//! appends the entry (hash of the previous entry + its own canonical content), and commits both
+//! together — or neither.
+
+use super::{Actor, App};
+use crate::entities::{audit_entry, audit_head};
+use crate::error::AppError;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
+use serde::Serialize;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened, to what. `detail` must not repeat personal data already in the record it
+/// points at; it says what changed (field names, reasons).
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub action: &'static str,
+    pub entity: &'static str,
+    pub entity_id: Option<String>,
+    pub person_id: Option<String>,
+    pub detail: serde_json::Value,
+}
+
+impl Event {
+    pub fn new(action: &'static str, entity: &'static str, entity_id: Option<String>) -> Self {
+        Event {
+            action,
+            entity,
+            entity_id,
+            person_id: None,
+            detail: serde_json::Value::Null,
+        }
+    }
+
+    pub fn detail(mut self, detail: serde_json::Value) -> Self {
+        self.detail = detail;
+        self
+    }
+}
+
+/// A transaction whose changes are committed only together with their audit entries.
+pub struct AuditedTx {
+    tx: DatabaseTransaction,
+    now: OffsetDateTime,
+    recorded: bool,
+}
+
+/// Starts an audited transaction, taking the chain head's lock first so that appends from any
+/// number of instances line up one after another.
+pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
+    let tx = app
+        .db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    audit_head::Entity::update_many()
+        .col_expr(
+            audit_head::Column::Seq,
+            Expr::col(audit_head::Column::Seq).into(),
+        )
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(&tx)
+        .await?;
+    Ok(AuditedTx {
+        tx,
+        now: app.clock.now(),
+        recorded: false,
+    })
+}
+
+impl AuditedTx {
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    /// The moment this transaction stands for (its audit entries carry it).
+    pub fn now(&self) -> OffsetDateTime {
+        self.now
+    }
+
+    /// Appends one entry to the chain.
+    pub async fn record(&mut self, actor: &Actor, event: Event) -> Result<(), AppError> {
+        let head = audit_head::Entity::find_by_id(1)
+            .one(&self.tx)
+            .await?
+            .ok_or_else(|| AppError::Internal("audit head row missing".into()))?;
+        let mut entry = audit_entry::Model {
+            seq: head.seq + 1,
+            at: self.now,
+            user_id: actor.user_id.clone(),
+            username: actor.username.clone(),
+            role: actor.role.clone(),
+            action: event.action.into(),
+            entity: event.entity.into(),
+            entity_id: event.entity_id,
+            person_id: event.person_id,
+            detail: if event.detail.is_null() {
+                String::new()
+            } else {
+                event.detail.to_string()
+            },
+            prev_hash: head.hash.clone(),
+            hash: String::new(),
+        };
+        entry.hash = entry_hash(&entry);
+        let active: audit_entry::ActiveModel = entry.clone().into();
+        audit_entry::Entity::insert(active)
+            .exec_without_returning(&self.tx)
+            .await?;
+        audit_head::ActiveModel {
+            id: Set(1),
+            seq: Set(entry.seq),
+            hash: Set(entry.hash),
+        }
+        .update(&self.tx)
+        .await?;
+        self.recorded = true;
+        Ok(())
+    }
+
+    /// Commits the change and its entries. A transaction that recorded nothing is a bug: it is
+    /// rolled back rather than committing an unaudited change.
+    pub async fn commit(self) -> Result<(), AppError> {
+        if !self.recorded {
+            self.tx.rollback().await?;
+            return Err(AppError::Internal(
+                "audited transaction committed without an audit entry".into(),
+            ));
+        }
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Records a single event on its own (a read, a failed login).
+pub async fn record_alone(app: &App, actor: &Actor, event: Event) -> Result<(), AppError> {
+    let mut tx = begin(app).await?;
+    tx.record(actor, event).await?;
+    tx.commit().await
+}
+
+/// The content an entry's hash covers, as a JSON array in a fixed order.
+fn canonical(entry: &audit_entry::Model) -> String {
+    let at = entry.at.format(&Rfc3339).unwrap_or_default();
+    serde_json::json!([
+        entry.seq,
+        at,
+        entry.user_id,
+        entry.username,
+        entry.role,
+        entry.action,
+        entry.entity,
+        entry.entity_id,
+        entry.person_id,
+        entry.detail,
+    ])
+    .to_string()
+}
+
+/// SHA-256 over the previous entry's hash and this entry's canonical content.
+pub fn entry_hash(entry: &audit_entry::Model) -> String {
+    let mut data = entry.prev_hash.clone().into_bytes();
+    data.push(b'\n');
+    data.extend_from_slice(canonical(entry).as_bytes());
+    crate::auth::token::sha256_hex(&data)
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Verification {
+    /// True when every entry links to the one before and its hash matches its content.
+    pub ok: bool,
+    /// How many entries were checked.
+    pub entries: u64,
+    /// The sequence number of the first entry that does not check out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub broken_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// Walks the whole chain in pages and reports the first break: an edited entry (hash
+/// mismatch), a removed or reordered one (sequence gap, broken link) or a removed tail (head
+/// mismatch).
+pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Verification, AppError> {
+    const PAGE: u64 = 1000;
+    let mut expected_seq = 1i64;
+    let mut prev = GENESIS_HASH.to_string();
+    let mut checked = 0u64;
+    let broken = |seq: i64, checked: u64, problem: &str| Verification {
+        ok: false,
+        entries: checked,
+        broken_at: Some(seq),
+        problem: Some(problem.to_string()),
+    };
+    loop {
+        let page = audit_entry::Entity::find()
+            .filter(audit_entry::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_entry::Column::Seq)
+            .limit(PAGE)
+            .all(db)
+            .await?;
+        let len = page.len() as u64;
+        for entry in page {
+            if entry.seq != expected_seq {
+                return Ok(broken(expected_seq, checked, "an entry is missing"));
+            }
+            if entry.prev_hash != prev {
+                return Ok(broken(
+                    entry.seq,
+                    checked,
+                    "the link to the previous entry is broken",
+                ));
+            }
+            if entry_hash(&entry) != entry.hash {
+                return Ok(broken(
+                    entry.seq,
+                    checked,
+                    "the entry was changed after it was written",
+                ));
+            }
+            prev = entry.hash;
+            expected_seq += 1;
+            checked += 1;
+        }
+        if len < PAGE {
+            break;
+        }
+    }
+    let head = audit_head::Entity::find_by_id(1).one(db).await?;
+    match head {
+        Some(h) if h.seq == checked as i64 && h.hash == prev => Ok(Verification {
+            ok: true,
+            entries: checked,
+            broken_at: None,
+            problem: None,
+        }),
+        _ => Ok(broken(
+            checked as i64 + 1,
+            checked,
+            "entries are missing from the end of the trail",
+        )),
+    }
+}
+
+/// Filters for reading the trail.
+#[derive(Debug, Default, Clone)]
+pub struct TrailQuery {
+    pub person_id: Option<String>,
+    pub username: Option<String>,
+    pub from: Option<OffsetDateTime>,
+    pub to: Option<OffsetDateTime>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// One page of the trail, newest first, and the total matching.
+pub async fn trail(
+    db: &impl ConnectionTrait,
+    q: &TrailQuery,
+) -> Result<(Vec<audit_entry::Model>, u64), AppError> {
+    let mut select = audit_entry::Entity::find();
+    if let Some(p) = &q.person_id {
+        select = select.filter(audit_entry::Column::PersonId.eq(p.clone()));
+    }
+    if let Some(u) = &q.username {
+        select = select.filter(audit_entry::Column::Username.eq(u.clone()));
+    }
+    if let Some(from) = q.from {
+        select = select.filter(audit_entry::Column::At.gte(from));
+    }
+    if let Some(to) = q.to {
+        select = select.filter(audit_entry::Column::At.lt(to));
+    }
+    let total = select.clone().count(db).await?;
+    let items = select
+        .order_by_desc(audit_entry::Column::Seq)
+        .offset((q.page.saturating_sub(1)) * q.per_page)
+        .limit(q.per_page)
+        .all(db)
+        .await?;
+    Ok((items, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn entry() -> audit_entry::Model {
+        audit_entry::Model {
+            seq: 1,
+            at: datetime!(2026-11-23 10:00:00.123456 UTC),
+            user_id: None,
+            username: "admin".into(),
+            role: "admin".into(),
+            action: "login.ok".into(),
+            entity: "session".into(),
+            entity_id: None,
+            person_id: None,
+            detail: String::new(),
+            prev_hash: GENESIS_HASH.into(),
+            hash: String::new(),
+        }
+    }
+
+    #[test]
+    fn hash_covers_every_field_and_the_previous_hash() {
+        let base = entry_hash(&entry());
+        let variants: Vec<Box<dyn Fn(&mut audit_entry::Model)>> = vec![
+            Box::new(|e| e.seq = 2),
+            Box::new(|e| e.at += time::Duration::microseconds(1)),
+            Box::new(|e| e.user_id = Some("x".into())),
+            Box::new(|e| e.username = "admin2".into()),
+            Box::new(|e| e.role = "analyst".into()),
+            Box::new(|e| e.action = "login.failed".into()),
+            Box::new(|e| e.entity = "user".into()),
+            Box::new(|e| e.entity_id = Some("1".into())),
+            Box::new(|e| e.person_id = Some("1".into())),
+            Box::new(|e| e.detail = "{}".into()),
+            Box::new(|e| e.prev_hash = "1".repeat(64)),
+        ];
+        for change in variants {
+            let mut e = entry();
+            change(&mut e);
+            assert_ne!(entry_hash(&e), base);
+        }
+    }
+
+    #[test]
+    fn field_boundaries_cannot_be_shifted() {
+        // "ab" + "c" must not hash like "a" + "bc".
+        let mut a = entry();
+        a.username = "ab".into();
+        a.role = "c".into();
+        let mut b = entry();
+        b.username = "a".into();
+        b.role = "bc".into();
+        assert_ne!(entry_hash(&a), entry_hash(&b));
+    }
+}

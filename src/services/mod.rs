@@ -1,0 +1,49 @@
+//! Use cases. A service owns its transaction, calls the domain rules, writes the audit entry in
+//! the same transaction, and returns plain views. Handlers call exactly one service function.
+
+pub mod audit;
+pub mod sessions;
+pub mod users;
+
+use crate::clock::Clock;
+use crate::config::Settings;
+use crate::policy::Policies;
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+/// What every service needs, managed as Rocket state.
+#[derive(Clone)]
+pub struct App {
+    pub db: DatabaseConnection,
+    pub policies: Arc<Policies>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<Settings>,
+}
+
+/// Who is acting, as the audit trail records them.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<String>,
+    pub username: String,
+    pub role: String,
+}
+
+impl Actor {
+    /// The command line, acting with administrator powers on the machine that runs tcr.
+    pub fn cli() -> Self {
+        Actor {
+            user_id: None,
+            username: "cli".into(),
+            role: "admin".into(),
+        }
+    }
+
+    /// The service itself (first start).
+    pub fn system() -> Self {
+        Actor {
+            user_id: None,
+            username: "system".into(),
+            role: "system".into(),
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Signing in and out. Browser sessions and API tokens are both server-side rows holding only a
+//! SHA-256 of the secret, so either can be revoked, and both obey the idle and absolute
+//! timeouts. Failed sign-ins are stored (not kept in memory) so throttling holds across
+//! instances.
+
+use super::audit::{self, Event};
+use super::users::UserView;
+use super::{Actor, App};
+use crate::auth::{password, token};
+use crate::domain::accounts::normalise_username;
+use crate::domain::accounts::sessions::{FAILURE_WINDOW, SessionState, retry_after, session_state};
+use crate::domain::role::Role;
+use crate::entities::{login_failure, session, user};
+use crate::error::AppError;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use time::Duration;
+
+/// How a session was opened: a page cookie or an API bearer token. A secret of one kind is
+/// never accepted as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Browser,
+    Api,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Kind::Browser => "browser",
+            Kind::Api => "api",
+        }
+    }
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session_id: String,
+    pub user: UserView,
+}
+
+impl SignedIn {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: Some(self.user.id.clone()),
+            username: self.user.username.clone(),
+            role: self.user.role.as_str().into(),
+        }
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+}
+
+/// The answer to a wrong username or password: the same for both.
+pub fn bad_credentials() -> AppError {
+    AppError::BadCredentials
+}
+
+/// Checks a username and password and opens a session, returning its secret (shown once).
+pub async fn login(
+    app: &App,
+    username: &str,
+    password_given: &str,
+    kind: Kind,
+) -> Result<(String, SignedIn), AppError> {
+    let key: String = normalise_username(username).chars().take(64).collect();
+    let now = app.clock.now();
+
+    let failures = login_failure::Entity::find()
+        .filter(login_failure::Column::UsernameKey.eq(key.clone()))
+        .filter(login_failure::Column::At.gt(now - FAILURE_WINDOW))
+        .all(&app.db)
+        .await?;
+    let times: Vec<_> = failures.iter().map(|f| f.at).collect();
+    if let Some(wait) = retry_after(&times, now) {
+        return Err(AppError::RateLimited { retry_after: wait });
+    }
+
+    let found = user::Entity::find()
+        .filter(user::Column::Username.eq(key.clone()))
+        .one(&app.db)
+        .await?;
+    let stored = found
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
+    let matches = password::verify_async(password_given.to_string(), stored).await;
+    let account = found.filter(|u| matches && u.active);
+
+    let mut tx = audit::begin(app).await?;
+    let Some(account) = account else {
+        login_failure::ActiveModel {
+            username_key: Set(key.clone()),
+            at: Set(tx.now()),
+            ..Default::default()
+        }
+        .insert(tx.conn())
+        .await?;
+        // A username that matches nobody may be a mistyped password: it is not recorded.
+        let known = user::Entity::find()
+            .filter(user::Column::Username.eq(key.clone()))
+            .one(tx.conn())
+            .await?;
+        let actor = match &known {
+            Some(u) => Actor {
+                user_id: Some(u.id.clone()),
+                username: u.username.clone(),
+                role: u.role.clone(),
+            },
+            None => Actor {
+                user_id: None,
+                username: "(unknown)".into(),
+                role: "none".into(),
+            },
+        };
+        tx.record(
+            &actor,
+            Event::new("login.failed", "session", None)
+                .detail(serde_json::json!({"via": kind.as_str()})),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(bad_credentials());
+    };
+
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::UsernameKey.eq(key))
+        .exec(tx.conn())
+        .await?;
+    let secret = token::random_hex(32);
+    let session_id = uuid::Uuid::new_v4().to_string();
+    session::ActiveModel {
+        id: Set(session_id.clone()),
+        token_hash: Set(token::sha256_hex(secret.as_bytes())),
+        user_id: Set(account.id.clone()),
+        kind: Set(kind.as_str().into()),
+        created_at: Set(tx.now()),
+        last_seen_at: Set(tx.now()),
+        revoked_at: Set(None),
+    }
+    .insert(tx.conn())
+    .await?;
+    let signed_in = SignedIn {
+        session_id: session_id.clone(),
+        user: UserView::from_model(&account)?,
+    };
+    tx.record(
+        &signed_in.actor(),
+        Event::new("login.ok", "session", Some(session_id))
+            .detail(serde_json::json!({"via": kind.as_str()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((secret, signed_in))
+}
+
+/// Resolves a session secret to its user, or `None` when it is unknown, revoked, timed out, of
+/// the other kind, or its user has been deactivated.
+pub async fn authenticate(
+    app: &App,
+    secret: &str,
+    kind: Kind,
+) -> Result<Option<SignedIn>, AppError> {
+    if secret.len() != 64 {
+        return Ok(None);
+    }
+    let hash = token::sha256_hex(secret.as_bytes());
+    let Some(row) = session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash))
+        .one(&app.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let now = app.clock.now();
+    if row.revoked_at.is_some()
+        || row.kind != kind.as_str()
+        || session_state(row.created_at, row.last_seen_at, now) != SessionState::Live
+    {
+        return Ok(None);
+    }
+    let Some(account) = user::Entity::find_by_id(row.user_id.clone())
+        .one(&app.db)
+        .await?
+        .filter(|u| u.active)
+    else {
+        return Ok(None);
+    };
+    // Record activity at most once a minute: enough for a 30-minute idle timeout.
+    if now - row.last_seen_at > Duration::minutes(1) {
+        let id = row.id.clone();
+        let mut touch: session::ActiveModel = row.into();
+        touch.last_seen_at = Set(now);
+        touch.update(&app.db).await?;
+        return Ok(Some(SignedIn {
+            session_id: id,
+            user: UserView::from_model(&account)?,
+        }));
+    }
+    Ok(Some(SignedIn {
+        session_id: row.id,
+        user: UserView::from_model(&account)?,
+    }))
+}
+
+/// Revokes the session; its secret is refused from now on.
+pub async fn logout(app: &App, who: &SignedIn) -> Result<(), AppError> {
+    let mut tx = audit::begin(app).await?;
+    let Some(row) = session::Entity::find_by_id(who.session_id.clone())
+        .one(tx.conn())
+        .await?
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    let mut revoke: session::ActiveModel = row.into();
+    revoke.revoked_at = Set(Some(tx.now()));
+    revoke.update(tx.conn()).await?;
+    tx.record(
+        &who.actor(),
+        Event::new("logout", "session", Some(who.session_id.clone())),
+    )
+    .await?;
+    tx.commit().await
+}

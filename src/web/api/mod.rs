@@ -1,0 +1,30 @@
+//! JSON handlers: parse → authorise (the `Caller` guard) → one service call → respond.
+
+pub mod audit;
+pub mod body;
+pub mod health;
+pub mod openapi;
+pub mod session;
+pub mod types;
+pub mod users;
+
+use rocket::Route;
+
+pub fn routes() -> Vec<Route> {
+    let mut all = rocket::routes![
+        health::health,
+        openapi::openapi,
+        session::login,
+        session::logout,
+        session::me,
+        users::list,
+        users::create,
+        users::get,
+        users::deactivate,
+        users::reactivate,
+        audit::trail,
+        audit::verify,
+    ];
+    all.shrink_to_fit();
+    all
+}

@@ -1,0 +1,66 @@
+//! `/api/v1/users`: administrators list, create, deactivate and reactivate users.
+
+use super::body::ApiJson;
+use super::types::{ListOf, Paging};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::services::App;
+use crate::services::users::{self, NewUser, UserView};
+use crate::web::UuidParam;
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::{State, get, post};
+
+#[get("/api/v1/users?<page>&<per_page>")]
+pub async fn list(
+    app: &State<App>,
+    _caller: Caller,
+    page: Option<&str>,
+    per_page: Option<&str>,
+) -> Result<Json<ListOf<UserView>>, AppError> {
+    let paging = Paging::parse(page, per_page)?;
+    let (items, total) = users::list(&app.db, paging.page, paging.per_page).await?;
+    Ok(Json(paging.wrap(items, total)))
+}
+
+#[post("/api/v1/users", data = "<body>")]
+pub async fn create(
+    app: &State<App>,
+    caller: Caller,
+    body: ApiJson<NewUser>,
+) -> Result<(Status, Json<UserView>), AppError> {
+    let user = users::create(app, &caller.actor(), body.0).await?;
+    Ok((Status::Created, Json(user)))
+}
+
+#[get("/api/v1/users/<id>")]
+pub async fn get(
+    app: &State<App>,
+    _caller: Caller,
+    id: UuidParam,
+) -> Result<Json<UserView>, AppError> {
+    let model = users::get(&app.db, &id.0).await?;
+    Ok(Json(UserView::from_model(&model)?))
+}
+
+#[post("/api/v1/users/<id>/deactivate")]
+pub async fn deactivate(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(
+        users::set_active(app, &caller.actor(), &id.0, false).await?,
+    ))
+}
+
+#[post("/api/v1/users/<id>/reactivate")]
+pub async fn reactivate(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(
+        users::set_active(app, &caller.actor(), &id.0, true).await?,
+    ))
+}

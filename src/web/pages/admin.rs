@@ -1,0 +1,263 @@
+//! Administration pages: users (list, create, deactivate, reactivate) and the audit trail.
+
+use super::session::CsrfOnly;
+use super::{Html, Page, form_errors};
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::policy::Permission;
+use crate::services::users::{self, NewUser};
+use crate::web::UuidParam;
+use crate::web::api::audit::{read_trail, trail_query, verify_and_record};
+use crate::web::api::types::Paging;
+use rocket::form::FromForm;
+use rocket::http::Status;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::{Value, json};
+
+fn roles() -> Value {
+    Role::ALL
+        .iter()
+        .map(|r| json!({"value": r.as_str(), "label": r.label()}))
+        .collect()
+}
+
+/// Links to the pages of a list, keeping its filters.
+fn pagination(base: &str, page: u64, per_page: u64, total: u64) -> Value {
+    let pages = total.div_ceil(per_page).max(1);
+    let sep = if base.contains('?') { '&' } else { '?' };
+    json!({
+        "page": page, "pages": pages, "total": total,
+        "prev": (page > 1).then(|| format!("{base}{sep}page={}", page - 1)),
+        "next": (page < pages).then(|| format!("{base}{sep}page={}", page + 1)),
+    })
+}
+
+#[get("/admin/users?<page>")]
+pub async fn users_page(
+    view: Page<'_>,
+    _caller: Caller,
+    page: Option<&str>,
+) -> Result<Html, AppError> {
+    let paging = Paging::parse(page, None)?;
+    let (items, total) = users::list(&view.app.db, paging.page, paging.per_page).await?;
+    let me = view.who.as_ref().map(|w| w.user.id.clone());
+    let rows: Vec<Value> = items
+        .iter()
+        .map(|u| {
+            json!({
+                "id": u.id, "username": u.username, "display_name": u.display_name,
+                "role_label": u.role.label(), "active": u.active,
+                "created_on": u.created_at.date().to_string(),
+                "is_me": me.as_deref() == Some(u.id.as_str()),
+            })
+        })
+        .collect();
+    view.render(
+        "admin/users.html",
+        json!({
+            "title": "Users",
+            "users": rows,
+            "can_manage": view.can(Permission::UsersManage),
+            "pagination": pagination("/admin/users", paging.page, paging.per_page, total),
+        }),
+    )
+}
+
+#[get("/admin/users/new")]
+pub fn new_user_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError> {
+    view.render(
+        "admin/user_new.html",
+        json!({"title": "Add a user", "roles": roles(), "form": {}}),
+    )
+}
+
+#[derive(FromForm)]
+pub struct NewUserForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    username: String,
+    #[field(default = String::new())]
+    display_name: String,
+    #[field(default = String::new())]
+    role: String,
+    #[field(default = String::new())]
+    password: String,
+}
+
+impl Protected for NewUserForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(rocket::Responder)]
+pub enum FormAnswer {
+    Done(Flash<Redirect>),
+    Again(Html),
+}
+
+#[post("/admin/users", data = "<form>")]
+pub async fn create_user(
+    view: Page<'_>,
+    caller: Caller,
+    form: CsrfForm<NewUserForm>,
+) -> Result<FormAnswer, AppError> {
+    let CsrfForm(form) = form;
+    let input = NewUser {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        role: form.role.clone(),
+        password: form.password,
+    };
+    let fields = match users::create(view.app, &caller.actor(), input).await {
+        Ok(user) => {
+            let message = format!(
+                "{} ({}) can now sign in as {}.",
+                user.display_name,
+                user.role.label(),
+                user.username
+            );
+            return Ok(FormAnswer::Done(Flash::success(
+                Redirect::to("/admin/users"),
+                message,
+            )));
+        }
+        Err(AppError::Validation { fields, .. }) => fields,
+        Err(AppError::Conflict(message)) => [("username".to_string(), vec![message])]
+            .into_iter()
+            .collect(),
+        Err(other) => return Err(other),
+    };
+    let mut context = form_errors(&fields, &["username", "display_name", "role", "password"]);
+    if let Some(obj) = context.as_object_mut() {
+        obj.insert("title".into(), json!("Add a user"));
+        obj.insert("roles".into(), roles());
+        // The password is never sent back.
+        obj.insert("form".into(), json!({"username": form.username, "display_name": form.display_name, "role": form.role}));
+    }
+    Ok(FormAnswer::Again(view.render_status(
+        Status::UnprocessableEntity,
+        "admin/user_new.html",
+        context,
+    )?))
+}
+
+async fn set_active(
+    view: &Page<'_>,
+    caller: &Caller,
+    id: &UuidParam,
+    active: bool,
+) -> Result<Flash<Redirect>, AppError> {
+    let back = Redirect::to("/admin/users");
+    match users::set_active(view.app, &caller.actor(), &id.0, active).await {
+        Ok(user) => {
+            let done = if active {
+                "reactivated"
+            } else {
+                "deactivated and signed out everywhere"
+            };
+            Ok(Flash::success(
+                back,
+                format!("{} has been {done}.", user.display_name),
+            ))
+        }
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/admin/users/<id>/deactivate", data = "<form>")]
+pub async fn deactivate_user(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<CsrfOnly>,
+) -> Result<Flash<Redirect>, AppError> {
+    let _ = form;
+    set_active(&view, &caller, &id, false).await
+}
+
+#[post("/admin/users/<id>/reactivate", data = "<form>")]
+pub async fn reactivate_user(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<CsrfOnly>,
+) -> Result<Flash<Redirect>, AppError> {
+    let _ = form;
+    set_active(&view, &caller, &id, true).await
+}
+
+#[get("/admin/audit?<person_id>&<user>&<from>&<to>&<page>")]
+pub async fn audit_page(
+    view: Page<'_>,
+    caller: Caller,
+    person_id: Option<&str>,
+    user: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    page: Option<&str>,
+) -> Result<Html, AppError> {
+    let filters = json!({"person_id": person_id, "user": user, "from": from, "to": to});
+    let query =
+        Paging::parse(page, None).and_then(|paging| trail_query(person_id, user, from, to, paging));
+    let query = match query {
+        Ok(q) => q,
+        Err(AppError::Validation { fields, .. }) => {
+            let mut context = form_errors(&fields, &["from", "to", "page"]);
+            if let Some(obj) = context.as_object_mut() {
+                obj.insert("title".into(), json!("Audit trail"));
+                obj.insert("filters".into(), filters);
+                obj.insert("entries".into(), json!([]));
+            }
+            return view.render_status(Status::UnprocessableEntity, "admin/audit.html", context);
+        }
+        Err(other) => return Err(other),
+    };
+    let (entries, total) = read_trail(view.app, &caller, &query).await?;
+    let mut base = String::from("/admin/audit?");
+    for (k, v) in [
+        ("person_id", person_id),
+        ("user", user),
+        ("from", from),
+        ("to", to),
+    ] {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            base.push_str(&format!("{k}={}&", urlencoding(v)));
+        }
+    }
+    let base = base.trim_end_matches(['&', '?']).to_string();
+    view.render(
+        "admin/audit.html",
+        json!({
+            "title": "Audit trail",
+            "entries": entries,
+            "filters": filters,
+            "pagination": pagination(&base, query.page, query.per_page, total),
+        }),
+    )
+}
+
+fn urlencoding(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[get("/admin/audit/verify")]
+pub async fn audit_verify_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
+    let result = verify_and_record(view.app, &caller).await?;
+    view.render(
+        "admin/audit_verify.html",
+        json!({"title": "Check the audit trail", "result": result}),
+    )
+}

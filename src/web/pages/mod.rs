@@ -1,0 +1,249 @@
+//! HTML handlers over the same services as the API. Every page renders through [`Page`], which
+//! supplies the layout's context: who is signed in, the navigation their role allows, the CSRF
+//! token for forms and any flash message.
+
+pub mod admin;
+pub mod assets;
+pub mod session;
+
+use crate::auth::csrf::CsrfToken;
+use crate::auth::guard::MaybeSignedIn;
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Permission;
+use crate::services::App;
+use crate::services::sessions::SignedIn;
+use crate::web::templates::Templates;
+use rocket::http::{ContentType, Header, Status};
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket::response::{self, Responder, Response};
+use rocket::{Route, get};
+use serde_json::{Value, json};
+use std::io::Cursor;
+
+pub fn routes() -> Vec<Route> {
+    rocket::routes![
+        home,
+        assets::stylesheet,
+        session::login_page,
+        session::login,
+        session::logout,
+        admin::users_page,
+        admin::new_user_page,
+        admin::create_user,
+        admin::deactivate_user,
+        admin::reactivate_user,
+        admin::audit_page,
+        admin::audit_verify_page,
+    ]
+}
+
+/// The navigation, shown to a role only where it holds the permission.
+const NAV: &[(&str, &str, Option<Permission>)] = &[
+    ("Home", "/", None),
+    ("Users", "/admin/users", Some(Permission::UsersRead)),
+    ("Audit trail", "/admin/audit", Some(Permission::AuditRead)),
+];
+
+/// Everything a page needs to render inside the layout.
+pub struct Page<'r> {
+    pub app: &'r App,
+    templates: &'r Templates,
+    pub csrf: String,
+    pub who: Option<SignedIn>,
+    flash: Option<(String, String)>,
+    path: String,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Page<'r> {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let (Some(app), Some(templates)) = (
+            req.rocket().state::<App>(),
+            req.rocket().state::<Templates>(),
+        ) else {
+            return Outcome::Error((Status::InternalServerError, ()));
+        };
+        let csrf = match req.guard::<CsrfToken>().await {
+            Outcome::Success(t) => t.0,
+            _ => return Outcome::Error((Status::InternalServerError, ())),
+        };
+        let who = match req.guard::<MaybeSignedIn>().await {
+            Outcome::Success(m) => m.0,
+            _ => return Outcome::Error((Status::InternalServerError, ())),
+        };
+        let flash = match req.guard::<Option<FlashMessage<'_>>>().await {
+            Outcome::Success(Some(f)) => Some((f.kind().to_string(), f.message().to_string())),
+            _ => None,
+        };
+        Outcome::Success(Page {
+            app,
+            templates,
+            csrf,
+            who,
+            flash,
+            path: req.uri().path().to_string(),
+        })
+    }
+}
+
+impl Page<'_> {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.who
+            .as_ref()
+            .is_some_and(|w| self.app.policies.access.allows(w.role(), permission))
+    }
+
+    fn base(&self) -> Value {
+        let nav: Vec<Value> = match &self.who {
+            None => vec![],
+            Some(_) => NAV
+                .iter()
+                .filter(|(_, _, p)| p.is_none_or(|p| self.can(p)))
+                .map(|(label, href, _)| {
+                    let current = if *href == "/" {
+                        self.path == "/"
+                    } else {
+                        self.path.starts_with(href)
+                    };
+                    json!({"label": label, "href": href, "current": current})
+                })
+                .collect(),
+        };
+        json!({
+            "organisation": self.app.settings.organisation,
+            "demo": self.app.settings.demo,
+            "csrf_token": self.csrf,
+            "user": self.who.as_ref().map(|w| json!({
+                "username": w.user.username,
+                "display_name": w.user.display_name,
+                "role": w.user.role.as_str(),
+                "role_label": w.user.role.label(),
+            })),
+            "nav": nav,
+            "errors": [],
+            "field_errors": {},
+            "flash": self.flash.as_ref().map(|(kind, message)| json!({"kind": kind, "message": message})),
+        })
+    }
+
+    /// Renders `name` with the layout's context plus `extra`.
+    pub fn render(&self, name: &str, extra: Value) -> Result<Html, AppError> {
+        self.render_status(Status::Ok, name, extra)
+    }
+
+    pub fn render_status(
+        &self,
+        status: Status,
+        name: &str,
+        extra: Value,
+    ) -> Result<Html, AppError> {
+        let mut context = self.base();
+        if let (Some(base), Value::Object(more)) = (context.as_object_mut(), extra) {
+            base.extend(more);
+        }
+        let ctx = tera::Context::from_value(context)
+            .map_err(|e| AppError::Internal(format!("page context: {e}")))?;
+        Ok(Html {
+            status,
+            body: self.templates.render(name, &ctx)?,
+            retry_after: None,
+        })
+    }
+}
+
+/// An HTML response with a status (a form shown again with its errors is a 422).
+pub struct Html {
+    pub status: Status,
+    pub body: String,
+    pub retry_after: Option<u64>,
+}
+
+impl<'r> Responder<'r, 'static> for Html {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        let mut res = Response::build()
+            .status(self.status)
+            .header(ContentType::HTML)
+            .sized_body(self.body.len(), Cursor::new(self.body))
+            .finalize();
+        if let Some(secs) = self.retry_after {
+            res.set_header(Header::new("Retry-After", secs.to_string()));
+        }
+        Ok(res)
+    }
+}
+
+/// Field errors as the templates show them: a summary list (in field order) and a message by
+/// each field.
+pub fn form_errors(fields: &FieldErrors, order: &[&str]) -> Value {
+    let mut summary = Vec::new();
+    for name in order.iter().copied().chain(
+        fields
+            .keys()
+            .map(String::as_str)
+            .filter(|k| !order.contains(k)),
+    ) {
+        if let Some(messages) = fields.get(name) {
+            for m in messages {
+                summary.push(json!({"field": name, "message": m}));
+            }
+        }
+    }
+    json!({
+        "errors": summary,
+        "field_errors": fields.iter().map(|(k, v)| (k.clone(), json!(v.join(". ")))).collect::<serde_json::Map<_, _>>(),
+    })
+}
+
+/// A standalone error page (used by `AppError` and the catchers), rendered without a database
+/// lookup so it works when the database does not.
+pub fn error_page(req: &Request<'_>, status: Status, message: &str) -> response::Result<'static> {
+    let title = match status.code {
+        403 => "You cannot see this page",
+        404 => "Page not found",
+        409 => "That could not be done",
+        422 | 400 => "That could not be done",
+        429 => "Too many attempts",
+        c if c >= 500 => "Sorry, there is a problem with the service",
+        _ => "Something is not right",
+    };
+    let organisation = req
+        .rocket()
+        .state::<App>()
+        .map(|a| a.settings.organisation.clone())
+        .unwrap_or_default();
+    let body = req
+        .rocket()
+        .state::<Templates>()
+        .and_then(|t| {
+            let ctx = tera::Context::from_value(json!({
+                "title": title, "message": message, "status": status.code,
+                "organisation": organisation, "nav": [], "user": null,
+                "errors": [], "field_errors": {},
+            }))
+            .ok()?;
+            t.render("error.html", &ctx).ok()
+        })
+        .unwrap_or_else(|| format!("{title}\n\n{message}\n"));
+    Response::build()
+        .status(status)
+        .header(ContentType::HTML)
+        .sized_body(body.len(), Cursor::new(body))
+        .ok()
+}
+
+#[get("/")]
+pub fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppError> {
+    let permissions: Vec<&str> = page
+        .app
+        .policies
+        .access
+        .permissions_of(caller.role())
+        .map(|p| p.as_str())
+        .collect();
+    page.render(
+        "home.html",
+        json!({"title": "Home", "permissions": permissions}),
+    )
+}

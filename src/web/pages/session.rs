@@ -1,0 +1,144 @@
+//! The sign-in page, signing in and signing out in the browser.
+
+use super::{Html, Page};
+use crate::auth::Caller;
+use crate::auth::csrf::{self, CsrfForm, Protected};
+use crate::auth::guard::SESSION_COOKIE;
+use crate::error::AppError;
+use crate::services::sessions::{self, Kind};
+use rocket::form::FromForm;
+use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::json;
+
+#[derive(FromForm)]
+pub struct LoginForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    username: String,
+    #[field(default = String::new())]
+    password: String,
+    #[field(default = String::new())]
+    next: String,
+}
+
+impl Protected for LoginForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[derive(FromForm)]
+pub struct CsrfOnly {
+    #[field(default = String::new())]
+    csrf_token: String,
+}
+
+impl Protected for CsrfOnly {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// Only a path on this site is a safe place to return to after signing in.
+fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local { next } else { "/" }
+}
+
+#[derive(rocket::Responder)]
+pub enum LoginAnswer {
+    Redirect(Redirect),
+    Page(Html),
+}
+
+#[get("/login?<next>")]
+pub fn login_page(page: Page<'_>, next: Option<&str>) -> Result<LoginAnswer, AppError> {
+    if page.who.is_some() {
+        return Ok(LoginAnswer::Redirect(Redirect::to("/")));
+    }
+    let next = safe_next(next.unwrap_or("/"));
+    Ok(LoginAnswer::Page(page.render(
+        "login.html",
+        json!({"title": "Sign in", "next": next}),
+    )?))
+}
+
+#[post("/login", data = "<form>")]
+pub async fn login(
+    page: Page<'_>,
+    jar: &CookieJar<'_>,
+    form: CsrfForm<LoginForm>,
+) -> Result<LoginAnswer, AppError> {
+    let CsrfForm(form) = form;
+    let secure = page.app.settings.behind_tls;
+    match sessions::login(page.app, &form.username, &form.password, Kind::Browser).await {
+        Ok((secret, _)) => {
+            jar.add_private(
+                Cookie::build((SESSION_COOKIE, secret))
+                    .http_only(true)
+                    .same_site(SameSite::Strict)
+                    .secure(secure)
+                    .path("/"),
+            );
+            csrf::rotate(jar, secure);
+            Ok(LoginAnswer::Redirect(Redirect::to(
+                safe_next(&form.next).to_string(),
+            )))
+        }
+        Err(e @ (AppError::BadCredentials | AppError::RateLimited { .. })) => {
+            let retry_after = match e {
+                AppError::RateLimited { retry_after } => Some(retry_after),
+                _ => None,
+            };
+            let mut html = page.render_status(
+                e.status(),
+                "login.html",
+                json!({
+                    "title": "Sign in",
+                    "next": safe_next(&form.next),
+                    "username": form.username,
+                    "errors": [{"field": "username", "message": e.public_message()}],
+                }),
+            )?;
+            html.retry_after = retry_after;
+            Ok(LoginAnswer::Page(html))
+        }
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/logout", data = "<form>")]
+pub async fn logout(
+    page: Page<'_>,
+    caller: Caller,
+    jar: &CookieJar<'_>,
+    form: CsrfForm<CsrfOnly>,
+) -> Result<Flash<Redirect>, AppError> {
+    let _ = form;
+    sessions::logout(page.app, &caller).await?;
+    jar.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
+    csrf::rotate(jar, page.app.settings.behind_tls);
+    Ok(Flash::success(
+        Redirect::to("/login"),
+        "You have signed out.",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_must_stay_on_this_site() {
+        for (next, want) in [
+            ("/admin/users", "/admin/users"),
+            ("//evil.example/", "/"),
+            ("https://evil.example/", "/"),
+            ("/\\evil.example", "/"),
+            ("", "/"),
+        ] {
+            assert_eq!(super::safe_next(next), want, "{next}");
+        }
+    }
+}

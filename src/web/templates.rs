@@ -1,0 +1,57 @@
+//! Tera templates, compiled into the binary so that `tcr` renders the same pages from any
+//! working directory (tests, the release binary, a container) with nothing to install beside it.
+
+use crate::error::AppError;
+
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $name)))),*]
+    };
+}
+
+/// Every template, by the name pages render it with.
+pub const TEMPLATES: &[(&str, &str)] = embedded![
+    "base.html",
+    "partials/errors.html",
+    "partials/pagination.html",
+    "error.html",
+    "login.html",
+    "home.html",
+    "admin/users.html",
+    "admin/user_new.html",
+    "admin/audit.html",
+    "admin/audit_verify.html",
+];
+
+pub const STYLESHEET: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/templates/assets/tcr.css"
+));
+
+impl Templates {
+    pub fn load() -> Result<Self, String> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.add_raw_templates(TEMPLATES.iter().copied())
+            .map_err(|e| format!("templates: {e:?}"))?;
+        Ok(Templates { tera })
+    }
+
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, AppError> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| AppError::Internal(format!("template {name}: {e:?}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_parses() {
+        super::Templates::load().unwrap();
+    }
+}
