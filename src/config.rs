@@ -194,8 +194,10 @@ mod tests {
 
     #[test]
     fn short_admin_password_is_refused_at_start() {
-        let mut s = Settings::default();
-        s.admin_password = Some("short".into());
+        let s = Settings {
+            admin_password: Some("short".into()),
+            ..Settings::default()
+        };
         assert!(
             s.check()
                 .unwrap_err()

@@ -66,7 +66,7 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
     audit_head::Entity::update_many()
         .col_expr(
             audit_head::Column::Seq,
-            Expr::col(audit_head::Column::Seq).into(),
+            Expr::col(audit_head::Column::Seq),
         )
         .filter(audit_head::Column::Id.eq(1))
         .exec(&tx)
@@ -316,7 +316,8 @@ mod tests {
     #[test]
     fn hash_covers_every_field_and_the_previous_hash() {
         let base = entry_hash(&entry());
-        let variants: Vec<Box<dyn Fn(&mut audit_entry::Model)>> = vec![
+        type Change = Box<dyn Fn(&mut audit_entry::Model)>;
+        let variants: Vec<Change> = vec![
             Box::new(|e| e.seq = 2),
             Box::new(|e| e.at += time::Duration::microseconds(1)),
             Box::new(|e| e.user_id = Some("x".into())),

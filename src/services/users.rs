@@ -250,7 +250,8 @@ mod tests {
             role: "root".into(),
             password: "short".into(),
         })
-        .unwrap_err();
+        .err()
+        .unwrap();
         let fields = err.fields().unwrap();
         for f in ["username", "display_name", "role", "password"] {
             assert!(fields.contains_key(f), "{f}");

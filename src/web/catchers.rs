@@ -76,6 +76,8 @@ fn api_default(status: Status, req: &Request<'_>) -> ApiError {
     ApiError(status, message_for(status, req))
 }
 
+// Built once per response and moved straight into it: size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum PageAnswer {
     SignIn(Redirect),
     Page(Status, String),

@@ -168,7 +168,7 @@ pub fn lookup(method: Method, path: &str) -> Option<&'static Endpoint> {
 
 /// The registry entry for the route that matched a request.
 pub fn for_route(route: &Route) -> Option<&'static Endpoint> {
-    lookup(route.method, &route.uri.path().to_string())
+    lookup(route.method, route.uri.path())
 }
 
 /// Mounts every route of both faces.

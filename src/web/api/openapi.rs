@@ -59,13 +59,13 @@ pub fn document(mounted: &[Route]) -> Value {
     api_routes.sort_by_key(|r| (r.uri.path().to_string(), r.method.as_str()));
     for route in api_routes {
         let endpoint = routes::for_route(route);
-        let (path, path_params) = openapi_path(&route.uri.path().to_string());
+        let (path, path_params) = openapi_path(route.uri.path());
         let mut parameters: Vec<Value> = path_params
             .iter()
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
             .collect();
         if let Some(query) = route.uri.query() {
-            for seg in query.to_string().split('&') {
+            for seg in query.split('&') {
                 if let Some(name) = seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
                     parameters.push(json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}}));
                 }

@@ -95,6 +95,8 @@ impl Protected for NewUserForm {
 }
 
 #[derive(rocket::Responder)]
+// Built once per response and moved straight into it: size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum FormAnswer {
     Done(Flash<Redirect>),
     Again(Html),

@@ -49,6 +49,8 @@ fn safe_next(next: &str) -> &str {
 }
 
 #[derive(rocket::Responder)]
+// Built once per response and moved straight into it: size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum LoginAnswer {
     Redirect(Redirect),
     Page(Html),

@@ -1,0 +1,10 @@
+//! Integration tests: the real Rocket, its routes, guards, catchers and database, through the
+//! local client, one fresh database per test.
+
+mod access;
+mod audit;
+mod cli;
+mod errors;
+mod pages;
+mod session;
+mod support;

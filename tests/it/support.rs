@@ -1,0 +1,299 @@
+//! Test harness: each test gets its own database (a temp SQLite file, or a fresh PostgreSQL
+//! schema when `TCR_TEST_DATABASE_URL` is set) and a Rocket built exactly as `tcr serve` builds
+//! it, driven through its local client. The clock can be moved forward.
+
+use rocket::http::{ContentType, Header, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tcr::clock::ShiftedClock;
+use tcr::config::Settings;
+
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+pub struct TestApp {
+    pub client: Client,
+    pub clock: Arc<ShiftedClock>,
+    pub db: DatabaseConnection,
+    pub app: tcr::services::App,
+    _cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(PathBuf),
+    Postgres { url: String, schema: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        match self {
+            Cleanup::Sqlite(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Cleanup::Postgres { url, schema } => {
+                let (url, schema) = (url.clone(), schema.clone());
+                // Drop runs inside the test's runtime: use a thread with its own.
+                let _ = std::thread::spawn(move || {
+                    let rt = rocket::tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    rt.block_on(async {
+                        if let Ok(db) = Database::connect(url).await {
+                            let _ = db
+                                .execute_unprepared(&format!(
+                                    "DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"
+                                ))
+                                .await;
+                        }
+                    });
+                })
+                .join();
+            }
+        }
+    }
+}
+
+async fn fresh_database() -> (String, Option<String>, Cleanup) {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    match std::env::var("TCR_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let schema = format!("tcr_test_{id}");
+            let db = Database::connect(url.clone())
+                .await
+                .expect("connect to test PostgreSQL");
+            db.execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+                .await
+                .expect("create schema");
+            db.close().await.ok();
+            (
+                url.clone(),
+                Some(schema.clone()),
+                Cleanup::Postgres { url, schema },
+            )
+        }
+        _ => {
+            let path = std::env::temp_dir().join(format!("tcr-test-{id}.db"));
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            (url, None, Cleanup::Sqlite(path))
+        }
+    }
+}
+
+pub fn policies_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies")
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let (database_url, database_schema, cleanup) = fresh_database().await;
+        let settings = Settings {
+            database_url,
+            database_schema,
+            admin_password: Some(ADMIN_PASSWORD.into()),
+            policies_dir: policies_dir(),
+            ..Settings::default()
+        };
+        let clock = Arc::new(ShiftedClock::default());
+        let app = tcr::prepare(settings, clock.clone())
+            .await
+            .expect("prepare");
+        let figment = tcr::config::figment().merge(("secret_key", "a".repeat(64)));
+        let rocket = tcr::build(figment, app.clone()).await.expect("build");
+        let client = Client::tracked(rocket).await.expect("client");
+        TestApp {
+            client,
+            clock,
+            db: app.db.clone(),
+            app,
+            _cleanup: cleanup,
+        }
+    }
+
+    pub async fn json(res: LocalResponse<'_>) -> (Status, Value) {
+        let status = res.status();
+        let text = res.into_string().await.unwrap_or_default();
+        let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, value)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> (Status, Value) {
+        let mut req = self.client.get(path.to_string());
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        Self::json(req.dispatch().await).await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &str) -> (Status, Value) {
+        let mut req = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::JSON)
+            .body(body);
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        Self::json(req.dispatch().await).await
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (Status, Value) {
+        self.post(path, token, &body.to_string()).await
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn login(&self, username: &str, password: &str) -> String {
+        let (status, body) = self
+            .post_json(
+                "/api/v1/login",
+                None,
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(status, Status::Ok, "login {username}: {body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.login("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user with the role through the API and returns (username, password).
+    pub async fn user_with_role(&self, role: &str) -> (String, String) {
+        let admin = self.admin_token().await;
+        let username = format!(
+            "{}-{}",
+            role.replace('_', "-"),
+            &uuid::Uuid::new_v4().simple().to_string()[..6]
+        );
+        let password = format!("password for {username}");
+        let (status, body) = self
+            .post_json(
+                "/api/v1/users",
+                Some(&admin),
+                &serde_json::json!({"username": username, "display_name": format!("Test {role}"), "role": role, "password": password}),
+            )
+            .await;
+        assert_eq!(status, Status::Created, "{body}");
+        (username, password)
+    }
+
+    pub async fn token_for_role(&self, role: &str) -> String {
+        if role == "admin" {
+            return self.admin_token().await;
+        }
+        let (u, p) = self.user_with_role(role).await;
+        self.login(&u, &p).await
+    }
+
+    /// Loads a page in the browser client and returns (status, body).
+    pub async fn page(&self, path: &str) -> (Status, String) {
+        let res = self.client.get(path.to_string()).dispatch().await;
+        let status = res.status();
+        (status, res.into_string().await.unwrap_or_default())
+    }
+
+    /// The CSRF token the sign-in page (or any page) carries for this client.
+    pub async fn csrf(&self) -> String {
+        let (_, body) = self.page("/login").await;
+        extract_csrf(&body).expect("csrf token on the sign-in page")
+    }
+
+    /// Signs in through the sign-in page with this client's cookies (signing out first if
+    /// this client is signed in).
+    pub async fn page_login(&self, username: &str, password: &str) -> Status {
+        let (_, home) = self.page("/").await;
+        if home.contains("action=\"/logout\"") {
+            let csrf = extract_csrf(&home).expect("csrf on the home page");
+            self.post_form("/logout", &[("csrf_token", &csrf)]).await;
+        }
+        let csrf = self.csrf().await;
+        let res = self
+            .client
+            .post("/login")
+            .header(ContentType::Form)
+            .body(form(&[
+                ("csrf_token", &csrf),
+                ("username", username),
+                ("password", password),
+                ("next", "/"),
+            ]))
+            .dispatch()
+            .await;
+        res.status()
+    }
+
+    /// Posts a form with this client's cookies.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (Status, String, Option<String>) {
+        let res = self
+            .client
+            .post(path.to_string())
+            .header(ContentType::Form)
+            .body(form(fields))
+            .dispatch()
+            .await;
+        let status = res.status();
+        let location = res.headers().get_one("Location").map(String::from);
+        (
+            status,
+            res.into_string().await.unwrap_or_default(),
+            location,
+        )
+    }
+}
+
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_string())
+}
+
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Fills a route pattern's `<param>` segments with an unused UUID.
+pub fn concrete(path: &str) -> String {
+    path.split('/')
+        .map(|seg| {
+            if seg.starts_with('<') {
+                uuid::Uuid::new_v4().to_string()
+            } else {
+                seg.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
