@@ -64,10 +64,7 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
         })
         .await?;
     audit_head::Entity::update_many()
-        .col_expr(
-            audit_head::Column::Seq,
-            Expr::col(audit_head::Column::Seq),
-        )
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq))
         .filter(audit_head::Column::Id.eq(1))
         .exec(&tx)
         .await?;

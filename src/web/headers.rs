@@ -1,5 +1,5 @@
 //! Security headers on every response: a CSP with no inline script or style, no framing, no
-//! MIME sniffing, no referrer, and no caching of anything but the stylesheet (pages hold
+//! MIME sniffing, no referrer to other sites, and no caching of anything but the stylesheet (pages hold
 //! personal data). HSTS when a TLS proxy is in front.
 
 use rocket::fairing::{Fairing, Info, Kind};
@@ -26,7 +26,9 @@ impl Fairing for SecurityHeaders {
         res.set_header(Header::new("Content-Security-Policy", CSP));
         res.set_header(Header::new("X-Frame-Options", "DENY"));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
-        res.set_header(Header::new("Referrer-Policy", "no-referrer"));
+        // `same-origin`, not `no-referrer`: with no referrer at all, browsers send `Origin: null`
+        // on same-site form posts, which the CSRF origin check must refuse.
+        res.set_header(Header::new("Referrer-Policy", "same-origin"));
         res.set_header(Header::new("Cross-Origin-Opener-Policy", "same-origin"));
         res.set_header(Header::new(
             "Permissions-Policy",

@@ -131,7 +131,7 @@ async fn every_response_carries_the_security_headers() {
             Some("nosniff"),
             "{path}"
         );
-        assert_eq!(h.get_one("Referrer-Policy"), Some("no-referrer"), "{path}");
+        assert_eq!(h.get_one("Referrer-Policy"), Some("same-origin"), "{path}");
         assert_eq!(h.get_one("Cache-Control"), Some("no-store"), "{path}");
     }
     let (_, login) = t.page("/login").await;

@@ -134,7 +134,7 @@ pub async fn create_user(
             .collect(),
         Err(other) => return Err(other),
     };
-    let mut context = form_errors(&fields, &["username", "display_name", "role", "password"]);
+    let mut context = form_errors(&fields, &["display_name", "username", "role", "password"]);
     if let Some(obj) = context.as_object_mut() {
         obj.insert("title".into(), json!("Add a user"));
         obj.insert("roles".into(), roles());
