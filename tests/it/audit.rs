@@ -139,3 +139,31 @@ async fn a_rewritten_entry_with_a_recomputed_hash_still_breaks_the_chain() {
     assert_eq!(v["ok"], false);
     let _ = DbBackend::Sqlite;
 }
+
+#[rocket::async_test]
+async fn concurrent_writers_keep_the_chain_whole() {
+    let t = TestApp::new().await;
+    let admin = t.admin_token().await;
+    // Twenty sign-ins and failures at once: every one appends to the chain in its own
+    // transaction, so they must queue on the head row rather than fork the chain.
+    let attempts = (0..20).map(|i| {
+        let password = if i % 2 == 0 {
+            ADMIN_PASSWORD
+        } else {
+            "wrong password!"
+        };
+        t.client
+            .post("/api/v1/login")
+            .body(json!({"username": "admin", "password": password}).to_string())
+            .dispatch()
+    });
+    let statuses: Vec<Status> = rocket::futures::future::join_all(attempts)
+        .await
+        .iter()
+        .map(|r| r.status())
+        .collect();
+    assert!(statuses.iter().all(|s| s.code < 500), "{statuses:?}");
+    let (_, v) = t.get("/api/v1/audit/verify", Some(&admin)).await;
+    assert_eq!(v["ok"], true, "{v}");
+    assert!(v["entries"].as_u64().unwrap() >= 21, "{v}");
+}
