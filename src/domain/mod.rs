@@ -1,6 +1,11 @@
 //! Pure rules of the service: no Rocket, no database, no clock of their own. Each rule is a
-//! function of its inputs and is table-tested at its boundaries. The register, consent, risk
-//! tool, schedule and returns rules arrive here as their own modules.
+//! function of its inputs and is table-tested at its boundaries.
 
 pub mod accounts;
+pub mod age;
+pub mod consent;
+pub mod nhs_number;
+pub mod person;
+pub mod ratings;
+pub mod risk;
 pub mod role;
