@@ -127,7 +127,7 @@ async fn demo() -> Result<(), StartError> {
     if std::env::var_os("TCR_ADMIN_PASSWORD").is_none() {
         figment = figment.merge(("admin_password", DEMO_PASSWORD));
     }
-    if figment.find_value("secret_key").is_err() {
+    if !config::secret_key_configured(&figment) {
         // A fresh key each start: demo sessions do not survive a restart, which is fine.
         figment = figment.merge(("secret_key", crate::auth::token::random_hex(32)));
     }

@@ -147,12 +147,7 @@ pub fn check_secret_key(figment: &Figment, demo: bool) -> Result<(), ConfigError
     if cfg!(debug_assertions) || demo {
         return Ok(());
     }
-    let has_key = figment
-        .find_value("secret_key")
-        .ok()
-        .and_then(|v| v.into_string())
-        .is_some_and(|s| !s.trim().is_empty());
-    if has_key {
+    if secret_key_configured(figment) {
         Ok(())
     } else {
         Err(ConfigError::Invalid(
@@ -163,9 +158,26 @@ pub fn check_secret_key(figment: &Figment, demo: bool) -> Result<(), ConfigError
     }
 }
 
+/// True when a usable secret key is set. Rocket's own defaults carry an all-zero key, so the
+/// parsed key is checked rather than the setting's presence.
+pub fn secret_key_configured(figment: &Figment) -> bool {
+    figment
+        .extract::<rocket::Config>()
+        .is_ok_and(|c| !c.secret_key.is_zero())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_or_missing_secret_key_does_not_count() {
+        let base = Figment::from(rocket::Config::default());
+        assert!(!secret_key_configured(&base));
+        assert!(secret_key_configured(
+            &base.clone().merge(("secret_key", "a".repeat(64)))
+        ));
+    }
 
     fn with(url: &str) -> Settings {
         Settings {
