@@ -33,8 +33,10 @@ pub enum AppError {
         message: String,
         fields: FieldErrors,
     },
-    #[error("{0}")]
-    ConsentRequired(String),
+    /// The consent gate refused; `field` says which answer to change (shown on pages only: the
+    /// API's `fields` are for validation errors).
+    #[error("{message}")]
+    ConsentRequired { message: String, field: String },
     #[error("Too many failed attempts. Try again in {} minute(s).", retry_after.div_ceil(60))]
     RateLimited { retry_after: u64 },
     /// Anything the client could not have caused. The detail goes to the log only.
@@ -68,7 +70,7 @@ impl AppError {
             AppError::Forbidden => Status::Forbidden,
             AppError::NotFound(_) => Status::NotFound,
             AppError::Conflict(_) => Status::Conflict,
-            AppError::Validation { .. } | AppError::ConsentRequired(_) => {
+            AppError::Validation { .. } | AppError::ConsentRequired { .. } => {
                 Status::UnprocessableEntity
             }
             AppError::RateLimited { .. } => Status::TooManyRequests,
@@ -84,7 +86,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Validation { .. } => "validation_failed",
-            AppError::ConsentRequired(_) => "consent_required",
+            AppError::ConsentRequired { .. } => "consent_required",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Internal(_) => "internal_error",
         }
@@ -225,7 +227,10 @@ mod tests {
                 "validation_failed",
             ),
             (
-                AppError::ConsentRequired("x".into()),
+                AppError::ConsentRequired {
+                    message: "x".into(),
+                    field: "consent.basis".into(),
+                },
                 422,
                 "consent_required",
             ),

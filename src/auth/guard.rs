@@ -5,7 +5,7 @@
 use crate::error::{AppError, is_api};
 use crate::services::App;
 use crate::services::sessions::{self, Kind, SignedIn};
-use crate::web::routes::{self, Access};
+use crate::web::routes;
 use rocket::http::Status;
 use rocket::request::{FromRequest, Outcome, Request};
 
@@ -95,13 +95,10 @@ impl<'r> FromRequest<'r> for Caller {
             Ok(None) => return refuse(req, AppError::Unauthenticated),
             Ok(Some(who)) => who.clone(),
         };
-        let allowed = match endpoint.access {
-            Access::Public | Access::SignedIn => true,
-            Access::Needs(permission) => req
-                .rocket()
-                .state::<App>()
-                .is_some_and(|app| app.policies.access.allows(who.role(), permission)),
-        };
+        let allowed = req
+            .rocket()
+            .state::<App>()
+            .is_some_and(|app| endpoint.access.allows(&app.policies.access, who.role()));
         if !allowed {
             return refuse(req, AppError::Forbidden);
         }

@@ -1,8 +1,14 @@
 //! sea-orm entities, one file a table. No logic lives here: rules are in `domain`, use cases in
 //! `services`.
 
+pub mod admission;
 pub mod audit_entry;
 pub mod audit_head;
+pub mod consent;
 pub mod login_failure;
+pub mod person;
+pub mod rating_event;
+pub mod risk_assessment;
 pub mod session;
 pub mod user;
+pub mod visit;

@@ -14,14 +14,28 @@ pub enum Permission {
     UsersManage,
     AuditRead,
     AuditVerify,
+    RiskToolRead,
+    PeopleRead,
+    PeopleReadAssigned,
+    PeopleReadWithdrawn,
+    PeopleWrite,
+    RiskAssess,
+    AdmissionsRecord,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 4] = [
+    pub const ALL: [Permission; 11] = [
         Permission::UsersRead,
         Permission::UsersManage,
         Permission::AuditRead,
         Permission::AuditVerify,
+        Permission::RiskToolRead,
+        Permission::PeopleRead,
+        Permission::PeopleReadAssigned,
+        Permission::PeopleReadWithdrawn,
+        Permission::PeopleWrite,
+        Permission::RiskAssess,
+        Permission::AdmissionsRecord,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +44,13 @@ impl Permission {
             Permission::UsersManage => "users.manage",
             Permission::AuditRead => "audit.read",
             Permission::AuditVerify => "audit.verify",
+            Permission::RiskToolRead => "risk_tool.read",
+            Permission::PeopleRead => "people.read",
+            Permission::PeopleReadAssigned => "people.read_assigned",
+            Permission::PeopleReadWithdrawn => "people.read_withdrawn",
+            Permission::PeopleWrite => "people.write",
+            Permission::RiskAssess => "risk.assess",
+            Permission::AdmissionsRecord => "admissions.record",
         }
     }
 }

@@ -6,12 +6,23 @@ pub mod access;
 
 use std::path::Path;
 
+use crate::domain::risk::RiskTool;
 pub use access::{AccessPolicy, Permission};
 
 /// Every policy the service runs on.
 #[derive(Debug, Clone)]
 pub struct Policies {
     pub access: AccessPolicy,
+    pub risk_tool: RiskTool,
+    pub schedule: Schedule,
+}
+
+/// `policies/schedule.toml`: the timescales the service enforces.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Days a discharged person stays red before a lower rating is accepted.
+    pub post_discharge_red_days: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -33,8 +44,37 @@ impl Policies {
             path: access_path.display().to_string(),
             message,
         })?;
-        Ok(Policies { access })
+        let tool_path = dir.join("risk-tool.toml");
+        let risk_tool: RiskTool = parse_toml(&tool_path)?;
+        risk_tool
+            .check()
+            .map_err(|message| invalid(&tool_path, message))?;
+        let schedule_path = dir.join("schedule.toml");
+        let schedule: Schedule = parse_toml(&schedule_path)?;
+        if schedule.post_discharge_red_days > 365 {
+            return Err(invalid(
+                &schedule_path,
+                "post_discharge_red_days is over a year".into(),
+            ));
+        }
+        Ok(Policies {
+            access,
+            risk_tool,
+            schedule,
+        })
     }
+}
+
+fn invalid(path: &Path, message: String) -> PolicyError {
+    PolicyError::Invalid {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, PolicyError> {
+    let text = read(path)?;
+    toml::from_str(&text).map_err(|e| invalid(path, e.message().to_string()))
 }
 
 fn read(path: &Path) -> Result<String, PolicyError> {

@@ -40,6 +40,17 @@ impl Event {
         }
     }
 
+    /// An event about a person's record.
+    pub fn person(action: &'static str, person_id: &str) -> Self {
+        Event {
+            action,
+            entity: "person",
+            entity_id: Some(person_id.to_string()),
+            person_id: Some(person_id.to_string()),
+            detail: serde_json::Value::Null,
+        }
+    }
+
     pub fn detail(mut self, detail: serde_json::Value) -> Self {
         self.detail = detail;
         self

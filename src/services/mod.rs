@@ -1,7 +1,11 @@
 //! Use cases. A service owns its transaction, calls the domain rules, writes the audit entry in
 //! the same transaction, and returns plain views. Handlers call exactly one service function.
 
+pub mod admissions;
 pub mod audit;
+pub mod input;
+pub mod people;
+pub mod risk;
 pub mod sessions;
 pub mod users;
 

@@ -16,7 +16,47 @@ pub enum Access {
     SignedIn,
     /// Users whose role holds this permission in `policies/access.toml`.
     Needs(Permission),
+    /// Users whose role holds any of these; the service then limits what each may see by which
+    /// of them the role holds (reading the register: all of it, assigned people, or withdrawn).
+    AnyOf(&'static [Permission]),
 }
+
+impl Access {
+    pub fn allows(
+        self,
+        policy: &crate::policy::AccessPolicy,
+        role: crate::domain::role::Role,
+    ) -> bool {
+        match self {
+            Access::Public | Access::SignedIn => true,
+            Access::Needs(p) => policy.allows(role, p),
+            Access::AnyOf(ps) => ps.iter().any(|p| policy.allows(role, *p)),
+        }
+    }
+
+    /// In words, for the API description.
+    pub fn describe(self) -> String {
+        match self {
+            Access::Public => "Public.".into(),
+            Access::SignedIn => "Any signed-in user.".into(),
+            Access::Needs(p) => format!("Requires permission `{p}` (see policies/access.toml)."),
+            Access::AnyOf(ps) => {
+                let names: Vec<String> = ps.iter().map(|p| format!("`{p}`")).collect();
+                format!(
+                    "Requires any of {}; each gives its own share of the register.",
+                    names.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// Reading people: the whole register, the people of one's reviews, or withdrawn records.
+pub const READ_PEOPLE: Access = Access::AnyOf(&[
+    Permission::PeopleRead,
+    Permission::PeopleReadAssigned,
+    Permission::PeopleReadWithdrawn,
+]);
 
 pub type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
@@ -61,11 +101,15 @@ impl Endpoint {
     }
 }
 
+use crate::domain::risk::RiskTool;
+use crate::services::admissions::{AdmissionView, Discharge, NewAdmission, NewVisit, VisitView};
 use crate::services::audit::Verification;
+use crate::services::people::{Ending, NewPerson, PersonView};
+use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::users::{NewUser, UserView};
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
 use Access::*;
-use Method::{Get, Post};
+use Method::{Get, Patch, Post};
 use Permission::*;
 
 pub static ENDPOINTS: &[Endpoint] = &[
@@ -129,6 +173,100 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Check the audit trail's hash chain",
     )
     .returns(200, schema::<Verification>),
+    // The register.
+    ep(
+        Post,
+        "/api/v1/people",
+        Needs(PeopleWrite),
+        "Add a person to the register, with their consent",
+    )
+    .body(schema::<NewPerson>)
+    .returns(201, schema::<PersonView>),
+    ep(
+        Get,
+        "/api/v1/people",
+        READ_PEOPLE,
+        "The register (filters: rating, q, status, as_of)",
+    )
+    .returns(200, schema::<ListOf<PersonView>>),
+    ep(Get, "/api/v1/people/<id>", READ_PEOPLE, "One person").returns(200, schema::<PersonView>),
+    ep(
+        Patch,
+        "/api/v1/people/<id>",
+        Needs(PeopleWrite),
+        "Change some of a person's details",
+    )
+    .body(schema::<NewPerson>)
+    .returns(200, schema::<PersonView>),
+    ep(
+        Post,
+        "/api/v1/people/<id>/consent/withdraw",
+        Needs(PeopleWrite),
+        "Record that consent was withdrawn",
+    )
+    .body(schema::<Ending>)
+    .returns(200, schema::<PersonView>),
+    ep(
+        Post,
+        "/api/v1/people/<id>/close",
+        Needs(PeopleWrite),
+        "Close a register entry",
+    )
+    .body(schema::<Ending>)
+    .returns(200, schema::<PersonView>),
+    ep(
+        Get,
+        "/api/v1/risk-tool",
+        Needs(RiskToolRead),
+        "The risk tool: questions, weights, thresholds",
+    )
+    .returns(200, schema::<RiskTool>),
+    ep(
+        Post,
+        "/api/v1/people/<id>/risk-assessments",
+        Needs(RiskAssess),
+        "Record a risk assessment and rating",
+    )
+    .body(schema::<NewAssessment>)
+    .returns(201, schema::<AssessmentView>),
+    ep(
+        Get,
+        "/api/v1/people/<id>/ratings",
+        READ_PEOPLE,
+        "Rating history, newest first",
+    )
+    .returns(200, schema::<ListOf<RatingHistoryItem>>),
+    ep(
+        Post,
+        "/api/v1/people/<id>/admissions",
+        Needs(AdmissionsRecord),
+        "Record a hospital admission (rating becomes blue)",
+    )
+    .body(schema::<NewAdmission>)
+    .returns(201, schema::<AdmissionView>),
+    ep(
+        Get,
+        "/api/v1/people/<id>/admissions",
+        READ_PEOPLE,
+        "A person's admissions and oversight visits",
+    )
+    .returns(200, schema::<ListOf<AdmissionView>>),
+    ep(
+        Post,
+        "/api/v1/admissions/<id>/discharge",
+        Needs(AdmissionsRecord),
+        "Record a discharge (rating becomes red)",
+    )
+    .body(schema::<Discharge>)
+    .returns(200, schema::<AdmissionView>),
+    ep(
+        Post,
+        "/api/v1/people/<id>/visits",
+        Needs(AdmissionsRecord),
+        "Record a commissioner oversight visit",
+    )
+    .body(schema::<NewVisit>)
+    .returns(201, schema::<VisitView>),
     // Pages.
     ep(Get, "/assets/tcr.css", Public, "Stylesheet"),
     ep(Get, "/login", Public, "Sign-in page"),

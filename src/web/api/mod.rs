@@ -4,6 +4,7 @@ pub mod audit;
 pub mod body;
 pub mod health;
 pub mod openapi;
+pub mod people;
 pub mod session;
 pub mod types;
 pub mod users;
@@ -24,6 +25,19 @@ pub fn routes() -> Vec<Route> {
         users::reactivate,
         audit::trail,
         audit::verify,
+        people::create,
+        people::list,
+        people::get,
+        people::update,
+        people::withdraw,
+        people::close,
+        people::risk_tool,
+        people::assess,
+        people::ratings,
+        people::admit,
+        people::admissions_of,
+        people::discharge,
+        people::visit,
     ];
     all.shrink_to_fit();
     all

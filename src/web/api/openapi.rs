@@ -88,14 +88,12 @@ pub fn document(mounted: &[Route]) -> Value {
                 path.replace(['/', '{', '}', '.', '-'], "_")
             )),
         );
-        let (security, who) = match access {
-            Access::Public => (json!([]), "Public.".to_string()),
-            Access::SignedIn => (json!([{"bearer": []}]), "Any signed-in user.".to_string()),
-            Access::Needs(p) => (
-                json!([{"bearer": []}]),
-                format!("Requires permission `{p}` (see policies/access.toml)."),
-            ),
+        let security = if access == Access::Public {
+            json!([])
+        } else {
+            json!([{"bearer": []}])
         };
+        let who = access.describe();
         op.insert("description".into(), json!(who));
         op.insert("security".into(), security);
         if !parameters.is_empty() {

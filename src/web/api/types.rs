@@ -99,6 +99,18 @@ impl Paging {
         }
     }
 
+    /// One page of a list held whole in memory.
+    pub fn slice<T>(self, all: Vec<T>) -> ListOf<T> {
+        let total = all.len() as u64;
+        let start = (self.page.saturating_sub(1) * self.per_page).min(total) as usize;
+        let items = all
+            .into_iter()
+            .skip(start)
+            .take(self.per_page as usize)
+            .collect();
+        self.wrap(items, total)
+    }
+
     pub fn wrap<T>(self, items: Vec<T>, total: u64) -> ListOf<T> {
         ListOf {
             items,

@@ -1,0 +1,38 @@
+//! A person on the register (or who was: closed and withdrawn entries are kept).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "people")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    #[sea_orm(unique)]
+    pub nhs_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: TimeDate,
+    pub sex: String,
+    pub postcode: String,
+    pub local_authority: String,
+    pub learning_disability: bool,
+    pub autism: bool,
+    pub ehcp: bool,
+    pub social_worker: Option<String>,
+    pub keyworker: Option<String>,
+    pub setting: String,
+    pub status: String,
+    pub registered_on: TimeDate,
+    pub closed_on: Option<TimeDate>,
+    pub closed_reason: Option<String>,
+    pub withdrawn_on: Option<TimeDate>,
+    pub withdrawn_reason: Option<String>,
+    pub withdrawn_at: Option<TimeDateTimeWithTimeZone>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

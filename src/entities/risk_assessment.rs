@@ -1,0 +1,26 @@
+//! A completed risk tool: answers, score, suggested and confirmed rating, tool version.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "risk_assessments")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub person_id: String,
+    pub assessed_on: TimeDate,
+    /// JSON object: question id → answer.
+    pub answers: String,
+    pub score: i32,
+    pub suggested_rating: String,
+    pub rating: String,
+    pub override_reason: Option<String>,
+    pub tool_version: String,
+    pub assessed_by: String,
+    pub recorded_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! A commissioner's oversight visit to someone in hospital.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "visits")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub person_id: String,
+    pub admission_id: String,
+    pub visited_on: TimeDate,
+    pub visitor: String,
+    pub recorded_by: String,
+    pub recorded_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

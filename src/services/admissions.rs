@@ -1,0 +1,371 @@
+//! Hospital admissions, discharges and commissioner oversight visits. An admission makes the
+//! rating blue until discharge; a discharge adds a red rating event.
+
+use super::audit::{self, Event};
+use super::input::Check;
+use super::people::{Reader, find_readable};
+use super::risk::add_rating_event;
+use super::{Actor, App};
+use crate::domain::person::{LegalStatus, SecurityLevel, Status};
+use crate::domain::risk::Rating;
+use crate::entities::{admission, visit};
+use crate::error::AppError;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewAdmission {
+    pub admitted_on: Option<String>,
+    pub hospital: Option<String>,
+    /// `none`, `low`, `medium` or `high`.
+    pub security_level: Option<String>,
+    /// `informal`, `section_2`, `section_3` or `other`.
+    pub legal_status: Option<String>,
+    pub planned_discharge_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct Discharge {
+    pub discharged_on: Option<String>,
+    pub destination: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewVisit {
+    pub visited_on: Option<String>,
+    pub visitor: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct VisitView {
+    pub id: String,
+    pub admission_id: String,
+    pub visited_on: String,
+    pub visitor: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct AdmissionView {
+    pub id: String,
+    pub person_id: String,
+    pub admitted_on: String,
+    pub hospital: String,
+    pub security_level: SecurityLevel,
+    pub legal_status: LegalStatus,
+    pub planned_discharge_on: Option<String>,
+    pub discharged_on: Option<String>,
+    pub destination: Option<String>,
+    pub visits: Vec<VisitView>,
+}
+
+fn admission_view(a: &admission::Model, visits: Vec<VisitView>) -> Result<AdmissionView, AppError> {
+    Ok(AdmissionView {
+        id: a.id.clone(),
+        person_id: a.person_id.clone(),
+        admitted_on: a.admitted_on.to_string(),
+        hospital: a.hospital.clone(),
+        security_level: SecurityLevel::parse(&a.security_level)
+            .ok_or_else(|| AppError::Internal("bad security level".into()))?,
+        legal_status: LegalStatus::parse(&a.legal_status)
+            .ok_or_else(|| AppError::Internal("bad legal status".into()))?,
+        planned_discharge_on: a.planned_discharge_on.map(|d| d.to_string()),
+        discharged_on: a.discharged_on.map(|d| d.to_string()),
+        destination: a.destination.clone(),
+        visits,
+    })
+}
+
+async fn open_admission(
+    db: &impl ConnectionTrait,
+    person_id: &str,
+) -> Result<Option<admission::Model>, AppError> {
+    Ok(admission::Entity::find()
+        .filter(admission::Column::PersonId.eq(person_id))
+        .filter(admission::Column::DischargedOn.is_null())
+        .one(db)
+        .await?)
+}
+
+pub async fn admit(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    person_id: &str,
+    input: NewAdmission,
+) -> Result<AdmissionView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let admitted_on = c.past_date(
+        "admitted_on",
+        "the admission date",
+        &input.admitted_on,
+        today,
+    );
+    let hospital = c.text("hospital", "the hospital", &input.hospital, 200);
+    let security = c.choice(
+        "security_level",
+        "the security level",
+        &input.security_level,
+        SecurityLevel::parse,
+        SecurityLevel::choices(),
+    );
+    let legal = c.choice(
+        "legal_status",
+        "the legal status",
+        &input.legal_status,
+        LegalStatus::parse,
+        LegalStatus::choices(),
+    );
+    let planned = c.optional_date(
+        "planned_discharge_on",
+        "the planned discharge date",
+        &input.planned_discharge_on,
+    );
+    if let (Some(a), Some(p)) = (admitted_on, planned)
+        && p < a
+    {
+        c.fail(
+            "planned_discharge_on",
+            "The planned discharge cannot be before the admission",
+        );
+    }
+    c.finish()?;
+    let (Some(admitted_on), Some(security), Some(legal)) = (admitted_on, security, legal) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let person = find_readable(tx.conn(), reader, person_id).await?;
+    if person.status != Status::Active.as_str() {
+        return Err(AppError::Conflict(
+            "Only people on the active register can be admitted here.".into(),
+        ));
+    }
+    if open_admission(tx.conn(), person_id).await?.is_some() {
+        return Err(AppError::Conflict(
+            "This person is already in hospital: record the discharge first.".into(),
+        ));
+    }
+    let last_discharge = admission::Entity::find()
+        .filter(admission::Column::PersonId.eq(person_id))
+        .order_by_desc(admission::Column::DischargedOn)
+        .one(tx.conn())
+        .await?
+        .and_then(|a| a.discharged_on);
+    if last_discharge.is_some_and(|d| admitted_on < d) {
+        return Err(AppError::Conflict(
+            "That date falls within an earlier stay in hospital.".into(),
+        ));
+    }
+    let row = admission::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(person_id.into()),
+        admitted_on: Set(admitted_on),
+        hospital: Set(hospital),
+        security_level: Set(security.as_str().into()),
+        legal_status: Set(legal.as_str().into()),
+        planned_discharge_on: Set(planned),
+        discharged_on: Set(None),
+        destination: Set(None),
+        recorded_by: Set(actor.username.clone()),
+        recorded_at: Set(tx.now()),
+    }
+    .insert(tx.conn())
+    .await?;
+    add_rating_event(
+        &tx,
+        actor,
+        person_id,
+        Rating::Blue,
+        admitted_on,
+        "admission",
+        &row.id,
+        Some(format!("Admitted to {}", row.hospital)),
+    )
+    .await?;
+    tx.record(
+        actor,
+        Event::person("admission.create", person_id)
+            .detail(serde_json::json!({"admission_id": row.id})),
+    )
+    .await?;
+    tx.commit().await?;
+    admission_view(&row, Vec::new())
+}
+
+pub async fn discharge(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    admission_id: &str,
+    input: Discharge,
+) -> Result<AdmissionView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let discharged_on = c.past_date(
+        "discharged_on",
+        "the discharge date",
+        &input.discharged_on,
+        today,
+    );
+    let destination = c.text(
+        "destination",
+        "where the person went on discharge",
+        &input.destination,
+        200,
+    );
+    c.finish()?;
+    let Some(discharged_on) = discharged_on else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let stay = admission::Entity::find_by_id(admission_id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("Admission"))?;
+    find_readable(tx.conn(), reader, &stay.person_id).await?;
+    if stay.discharged_on.is_some() {
+        return Err(AppError::Conflict(
+            "This admission has already ended.".into(),
+        ));
+    }
+    if discharged_on < stay.admitted_on {
+        return Err(AppError::field(
+            "discharged_on",
+            format!(
+                "The discharge cannot be before the admission ({})",
+                stay.admitted_on
+            ),
+        ));
+    }
+    let person_id = stay.person_id.clone();
+    let mut row: admission::ActiveModel = stay.into();
+    row.discharged_on = Set(Some(discharged_on));
+    row.destination = Set(Some(destination.clone()));
+    let updated = row.update(tx.conn()).await?;
+    let days = app.policies.schedule.post_discharge_red_days;
+    add_rating_event(
+        &tx,
+        actor,
+        &person_id,
+        Rating::Red,
+        discharged_on,
+        "discharge",
+        admission_id,
+        Some(format!(
+            "Discharged to {destination}: red for at least {days} days"
+        )),
+    )
+    .await?;
+    tx.record(
+        actor,
+        Event::person("admission.discharge", &person_id)
+            .detail(serde_json::json!({"admission_id": admission_id})),
+    )
+    .await?;
+    let visits = visits_of(tx.conn(), admission_id).await?;
+    tx.commit().await?;
+    admission_view(&updated, visits)
+}
+
+async fn visits_of(
+    db: &impl ConnectionTrait,
+    admission_id: &str,
+) -> Result<Vec<VisitView>, AppError> {
+    Ok(visit::Entity::find()
+        .filter(visit::Column::AdmissionId.eq(admission_id))
+        .order_by_desc(visit::Column::VisitedOn)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| VisitView {
+            id: v.id,
+            admission_id: v.admission_id,
+            visited_on: v.visited_on.to_string(),
+            visitor: v.visitor,
+        })
+        .collect())
+}
+
+pub async fn record_visit(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    person_id: &str,
+    input: NewVisit,
+) -> Result<VisitView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let visited_on = c.past_date(
+        "visited_on",
+        "the date of the visit",
+        &input.visited_on,
+        today,
+    );
+    let visitor = c.text("visitor", "who visited", &input.visitor, 200);
+    c.finish()?;
+    let Some(visited_on) = visited_on else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    find_readable(tx.conn(), reader, person_id).await?;
+    let Some(stay) = open_admission(tx.conn(), person_id).await? else {
+        return Err(AppError::Conflict(
+            "Oversight visits are for people in hospital: this person is not.".into(),
+        ));
+    };
+    if visited_on < stay.admitted_on {
+        return Err(AppError::field(
+            "visited_on",
+            format!(
+                "The visit cannot be before the admission ({})",
+                stay.admitted_on
+            ),
+        ));
+    }
+    let row = visit::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(person_id.into()),
+        admission_id: Set(stay.id.clone()),
+        visited_on: Set(visited_on),
+        visitor: Set(visitor),
+        recorded_by: Set(actor.username.clone()),
+        recorded_at: Set(tx.now()),
+    }
+    .insert(tx.conn())
+    .await?;
+    tx.record(
+        actor,
+        Event::person("visit.create", person_id).detail(serde_json::json!({"visit_id": row.id})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(VisitView {
+        id: row.id,
+        admission_id: row.admission_id,
+        visited_on: row.visited_on.to_string(),
+        visitor: row.visitor,
+    })
+}
+
+/// A person's admissions, newest first, with their visits; the read is audited.
+pub async fn list_for(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    person_id: &str,
+) -> Result<Vec<AdmissionView>, AppError> {
+    find_readable(&app.db, reader, person_id).await?;
+    let rows = admission::Entity::find()
+        .filter(admission::Column::PersonId.eq(person_id))
+        .order_by_desc(admission::Column::AdmittedOn)
+        .all(&app.db)
+        .await?;
+    let mut out = Vec::new();
+    for a in &rows {
+        out.push(admission_view(a, visits_of(&app.db, &a.id).await?)?);
+    }
+    audit::record_alone(app, actor, Event::person("admission.list", person_id)).await?;
+    Ok(out)
+}

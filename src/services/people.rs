@@ -1,0 +1,998 @@
+//! The register: adding people through the consent gate, reading them (within the caller's
+//! share of the register), the list with its filters and `as_of`, edits, closing and withdrawal.
+//! Every read and write is audited with the person's id.
+
+use super::audit::{self, Event};
+use super::input::Check;
+use super::{Actor, App};
+use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
+use crate::domain::consent::{self, Consent, ConsentBasis};
+use crate::domain::nhs_number::{NhsNumber, search_digits};
+use crate::domain::person::{Setting, Sex, Status, eligibility_problem};
+use crate::domain::ratings::{RatingEvent, Stay, rating_as_of};
+use crate::domain::risk::Rating;
+use crate::entities::{admission, consent as consent_entity, person, rating_event};
+use crate::error::AppError;
+use crate::policy::Permission;
+use crate::services::sessions::SignedIn;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use time::Date;
+
+// ---------------------------------------------------------------------------------------------
+// Input
+
+/// A consent record as sent: strings, so every problem can be named by field.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct ConsentInput {
+    /// `parental`, `self` or `best_interests`.
+    pub basis: Option<String>,
+    pub recorded_on: Option<String>,
+    pub given_by: Option<String>,
+    pub relationship: Option<String>,
+    pub gillick_competent: Option<bool>,
+    pub capacity_assessed_on: Option<String>,
+    pub best_interests_decision_on: Option<String>,
+}
+
+/// A new register entry with its consent (the body of `POST /api/v1/people`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
+pub struct NewPerson {
+    pub nhs_number: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    /// `female`, `male`, `indeterminate` or `not_known`.
+    pub sex: Option<String>,
+    pub postcode: Option<String>,
+    pub local_authority: Option<String>,
+    pub learning_disability: Option<bool>,
+    pub autism: Option<bool>,
+    pub ehcp: Option<bool>,
+    /// `family_home`, `residential_school`, `residential_care`, `supported_living`, `foster_care`, `hospital` or `other`.
+    pub setting: Option<String>,
+    pub social_worker: Option<String>,
+    pub keyworker: Option<String>,
+    /// Defaults to the consent date; never before it.
+    pub registered_on: Option<String>,
+    pub consent: Option<ConsentInput>,
+}
+
+/// The person fields as checked.
+#[derive(Debug, Clone)]
+struct Details {
+    nhs_number: NhsNumber,
+    given_name: String,
+    family_name: String,
+    date_of_birth: Date,
+    sex: Sex,
+    postcode: String,
+    local_authority: String,
+    learning_disability: bool,
+    autism: bool,
+    ehcp: bool,
+    setting: Setting,
+    social_worker: Option<String>,
+    keyworker: Option<String>,
+}
+
+/// A UK postcode, normalised to upper case with one space before the inward code.
+pub fn normalise_postcode(raw: &str) -> Option<String> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return None;
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let inward_ok = inward.as_bytes()[0].is_ascii_digit()
+        && inward[1..].bytes().all(|b| b.is_ascii_alphabetic());
+    let outward_ok = outward.as_bytes()[0].is_ascii_alphabetic()
+        && outward.bytes().all(|b| b.is_ascii_alphanumeric());
+    (inward_ok && outward_ok).then(|| format!("{outward} {inward}"))
+}
+
+fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
+    let nhs = match p
+        .nhs_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => {
+            c.fail("nhs_number", "Enter the NHS number");
+            None
+        }
+        Some(raw) => NhsNumber::parse(raw)
+            .map_err(|e| c.fail("nhs_number", e.message()))
+            .ok(),
+    };
+    let given_name = c.text("given_name", "the given name", &p.given_name, 100);
+    let family_name = c.text("family_name", "the family name", &p.family_name, 100);
+    let date_of_birth = c.past_date(
+        "date_of_birth",
+        "the date of birth",
+        &p.date_of_birth,
+        today,
+    );
+    if let Some(born) = date_of_birth
+        && age_on(born, today).is_some_and(|a| a > 120)
+    {
+        c.fail(
+            "date_of_birth",
+            "Check the date of birth: that is over 120 years ago",
+        );
+    }
+    let sex = c.choice("sex", "the sex", &p.sex, Sex::parse, Sex::choices());
+    let postcode = match p
+        .postcode
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => {
+            c.fail("postcode", "Enter the postcode");
+            None
+        }
+        Some(raw) => {
+            let pc = normalise_postcode(raw);
+            if pc.is_none() {
+                c.fail("postcode", "Enter a real UK postcode, like PE1 1AA");
+            }
+            pc
+        }
+    };
+    let local_authority = c.text(
+        "local_authority",
+        "the local authority",
+        &p.local_authority,
+        100,
+    );
+    let learning_disability = p.learning_disability.unwrap_or(false);
+    let autism = p.autism.unwrap_or(false);
+    if let Some(problem) = eligibility_problem(learning_disability, autism) {
+        c.fail("learning_disability", problem);
+    }
+    let setting = c.choice(
+        "setting",
+        "the current setting",
+        &p.setting,
+        Setting::parse,
+        Setting::choices(),
+    );
+    let social_worker = c.optional_text(
+        "social_worker",
+        "the social worker's name",
+        &p.social_worker,
+        200,
+    );
+    let keyworker = c.optional_text("keyworker", "the keyworker's name", &p.keyworker, 200);
+    Some(Details {
+        nhs_number: nhs?,
+        given_name,
+        family_name,
+        date_of_birth: date_of_birth?,
+        sex: sex?,
+        postcode: postcode?,
+        local_authority,
+        learning_disability,
+        autism,
+        ehcp: p.ehcp.unwrap_or(false),
+        setting: setting?,
+        social_worker,
+        keyworker,
+    })
+}
+
+fn check_consent_fields(
+    c: &mut Check,
+    input: &Option<ConsentInput>,
+    today: Date,
+) -> Option<Consent> {
+    let Some(ci) = input else {
+        c.fail(
+            "consent",
+            "Record the consent: nobody joins the register without it",
+        );
+        return None;
+    };
+    let basis = c.choice(
+        "consent.basis",
+        "the basis of consent",
+        &ci.basis,
+        ConsentBasis::parse,
+        "parental, self or best_interests".into(),
+    );
+    let recorded_on = c.past_date(
+        "consent.recorded_on",
+        "the date consent was given",
+        &ci.recorded_on,
+        today,
+    );
+    let capacity_assessed_on = c.optional_date(
+        "consent.capacity_assessed_on",
+        "the capacity assessment date",
+        &ci.capacity_assessed_on,
+    );
+    let best_interests_decision_on = c.optional_date(
+        "consent.best_interests_decision_on",
+        "the best-interests meeting date",
+        &ci.best_interests_decision_on,
+    );
+    let given_by = c.optional_text(
+        "consent.given_by",
+        "the name of who consented",
+        &ci.given_by,
+        200,
+    );
+    let relationship = c.optional_text(
+        "consent.relationship",
+        "the relationship",
+        &ci.relationship,
+        100,
+    );
+    Some(Consent {
+        basis: basis?,
+        recorded_on: recorded_on?,
+        given_by,
+        relationship,
+        gillick_competent: ci.gillick_competent.unwrap_or(false),
+        capacity_assessed_on,
+        best_interests_decision_on,
+    })
+}
+
+/// The consent refusal, as the API's `consent_required` (and the field, for the pages).
+fn consent_refused(r: consent::Refusal) -> AppError {
+    AppError::ConsentRequired {
+        message: r.message,
+        field: r.field.to_string(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ConsentView {
+    pub basis: ConsentBasis,
+    pub recorded_on: String,
+    pub given_by: Option<String>,
+    pub relationship: Option<String>,
+    pub gillick_competent: bool,
+    pub capacity_assessed_on: Option<String>,
+    pub best_interests_decision_on: Option<String>,
+}
+
+/// A person as the API and pages show them. Dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PersonView {
+    pub id: String,
+    /// Formatted `943 476 5919`.
+    pub nhs_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: String,
+    pub sex: Sex,
+    pub postcode: String,
+    pub local_authority: String,
+    pub learning_disability: bool,
+    pub autism: bool,
+    pub ehcp: bool,
+    pub setting: Setting,
+    pub social_worker: Option<String>,
+    pub keyworker: Option<String>,
+    pub registered_on: String,
+    pub status: Status,
+    pub closed_on: Option<String>,
+    pub closed_reason: Option<String>,
+    pub withdrawn_on: Option<String>,
+    pub age: u32,
+    pub age_band: AgeBand,
+    pub review_type: ReviewType,
+    /// Current rating (or as of the list's `as_of` day); null before the first assessment.
+    pub rating: Option<Rating>,
+    pub rating_since: Option<String>,
+    pub in_hospital: bool,
+    /// Set once reviews are scheduled (CETR workflow).
+    pub next_review_due: Option<String>,
+    /// What is overdue for this person, in words.
+    pub overdue: Vec<String>,
+    pub consent: ConsentView,
+}
+
+/// Everything needed to describe people: their rows, consent, rating events and stays.
+struct Records {
+    consents: HashMap<String, consent_entity::Model>,
+    events: HashMap<String, Vec<RatingEvent>>,
+    stays: HashMap<String, Vec<Stay>>,
+}
+
+async fn load_records(
+    db: &impl ConnectionTrait,
+    person_id: Option<&str>,
+) -> Result<Records, AppError> {
+    let mut consents = consent_entity::Entity::find();
+    let mut events = rating_event::Entity::find();
+    let mut stays = admission::Entity::find();
+    if let Some(id) = person_id {
+        consents = consents.filter(consent_entity::Column::PersonId.eq(id));
+        events = events.filter(rating_event::Column::PersonId.eq(id));
+        stays = stays.filter(admission::Column::PersonId.eq(id));
+    }
+    let mut records = Records {
+        consents: HashMap::new(),
+        events: HashMap::new(),
+        stays: HashMap::new(),
+    };
+    for c in consents.all(db).await? {
+        records.consents.insert(c.person_id.clone(), c);
+    }
+    for e in events.all(db).await? {
+        let rating = Rating::parse(&e.rating)
+            .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
+        records
+            .events
+            .entry(e.person_id)
+            .or_default()
+            .push(RatingEvent {
+                rating,
+                effective_on: e.effective_on,
+                seq: e.seq,
+            });
+    }
+    for a in stays.all(db).await? {
+        records.stays.entry(a.person_id).or_default().push(Stay {
+            admitted_on: a.admitted_on,
+            discharged_on: a.discharged_on,
+        });
+    }
+    Ok(records)
+}
+
+/// The rating on `day` and the day it took that value: blue throughout a stay, otherwise the
+/// latest rating event, since the first of the run of equal ratings that ends with it.
+pub fn derived_rating(events: &[RatingEvent], stays: &[Stay], day: Date) -> Option<(Rating, Date)> {
+    if let Some(stay) = stays
+        .iter()
+        .filter(|s| s.covers(day))
+        .max_by_key(|s| s.admitted_on)
+    {
+        return Some((Rating::Blue, stay.admitted_on));
+    }
+    let current = rating_as_of(events, day)?;
+    let mut earlier: Vec<&RatingEvent> = events
+        .iter()
+        .filter(|e| (e.effective_on, e.seq) <= (current.effective_on, current.seq))
+        .collect();
+    earlier.sort_by_key(|e| std::cmp::Reverse((e.effective_on, e.seq)));
+    let since = earlier
+        .iter()
+        .take_while(|e| e.rating == current.rating)
+        .last()
+        .map(|e| e.effective_on)
+        .unwrap_or(current.effective_on);
+    Some((current.rating, since))
+}
+
+fn fmt_date(d: Date) -> String {
+    d.to_string()
+}
+
+fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, AppError> {
+    let c = records
+        .consents
+        .get(&p.id)
+        .ok_or_else(|| AppError::Internal(format!("person {} has no consent record", p.id)))?;
+    let corrupt = |what: &str| AppError::Internal(format!("person {} has an unknown {what}", p.id));
+    let nhs = NhsNumber::parse(&p.nhs_number).map_err(|_| corrupt("NHS number"))?;
+    let age = age_on(p.date_of_birth, day).unwrap_or(0);
+    let no_events = Vec::new();
+    let no_stays = Vec::new();
+    let events = records.events.get(&p.id).unwrap_or(&no_events);
+    let stays = records.stays.get(&p.id).unwrap_or(&no_stays);
+    let rating = derived_rating(events, stays, day);
+    Ok(PersonView {
+        id: p.id.clone(),
+        nhs_number: nhs.to_string(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        date_of_birth: fmt_date(p.date_of_birth),
+        sex: Sex::parse(&p.sex).ok_or_else(|| corrupt("sex"))?,
+        postcode: p.postcode.clone(),
+        local_authority: p.local_authority.clone(),
+        learning_disability: p.learning_disability,
+        autism: p.autism,
+        ehcp: p.ehcp,
+        setting: Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?,
+        social_worker: p.social_worker.clone(),
+        keyworker: p.keyworker.clone(),
+        registered_on: fmt_date(p.registered_on),
+        status: status_on(p, day),
+        closed_on: p.closed_on.map(fmt_date),
+        closed_reason: p.closed_reason.clone(),
+        withdrawn_on: p.withdrawn_on.map(fmt_date),
+        age,
+        age_band: AgeBand::of(age),
+        review_type: review_type(age, p.ehcp),
+        rating: rating.map(|(r, _)| r),
+        rating_since: rating.map(|(_, d)| fmt_date(d)),
+        in_hospital: stays.iter().any(|s| s.covers(day)),
+        next_review_due: None,
+        overdue: Vec::new(),
+        consent: ConsentView {
+            basis: ConsentBasis::parse(&c.basis).ok_or_else(|| corrupt("consent basis"))?,
+            recorded_on: fmt_date(c.recorded_on),
+            given_by: c.given_by.clone(),
+            relationship: c.relationship.clone(),
+            gillick_competent: c.gillick_competent,
+            capacity_assessed_on: c.capacity_assessed_on.map(fmt_date),
+            best_interests_decision_on: c.best_interests_decision_on.map(fmt_date),
+        },
+    })
+}
+
+/// The entry's status at the end of `day` (withdrawal is final whenever it is read).
+fn status_on(p: &person::Model, day: Date) -> Status {
+    if p.status == Status::Withdrawn.as_str() {
+        Status::Withdrawn
+    } else if p.closed_on.is_some_and(|c| c <= day) {
+        Status::Closed
+    } else {
+        Status::Active
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may read whom
+
+/// The share of the register a user may read, from the permissions their role holds.
+#[derive(Debug, Clone)]
+pub struct Reader {
+    all: bool,
+    assigned_to: Option<String>,
+    withdrawn: bool,
+}
+
+impl Reader {
+    pub fn of(app: &App, who: &SignedIn) -> Self {
+        let has = |p| app.policies.access.allows(who.role(), p);
+        Reader {
+            all: has(Permission::PeopleRead),
+            assigned_to: has(Permission::PeopleReadAssigned).then(|| who.user.id.clone()),
+            withdrawn: has(Permission::PeopleReadWithdrawn),
+        }
+    }
+
+    fn may_read(&self, p: &person::Model) -> bool {
+        if p.status == Status::Withdrawn.as_str() {
+            return self.withdrawn;
+        }
+        // Reviews (and so panel assignments) arrive with the CETR workflow: until then a panel
+        // member sits on no review and reads nobody.
+        self.all || self.assigned_to.as_ref().is_some_and(|_| false)
+    }
+}
+
+/// Loads a person the reader may see; anyone else is "not found" (existence is not revealed).
+pub async fn find_readable(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    id: &str,
+) -> Result<person::Model, AppError> {
+    person::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .filter(|p| reader.may_read(p))
+        .ok_or_else(|| AppError::not_found("Person"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Use cases
+
+fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date), AppError> {
+    let mut c = Check::default();
+    let details = check_details(&mut c, input, today);
+    let consent = check_consent_fields(&mut c, &input.consent, today);
+    let registered_on = c.optional_date(
+        "registered_on",
+        "the registration date",
+        &input.registered_on,
+    );
+    c.finish()?;
+    let (Some(details), Some(consent)) = (details, consent) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    consent::check(&consent, details.date_of_birth, today).map_err(consent_refused)?;
+    let registered_on = consent::registration_day(&consent, registered_on, today)
+        .map_err(|r| AppError::field(r.field, r.message))?;
+    Ok((details, consent, registered_on))
+}
+
+/// Adds a person through the consent gate: nothing is written unless all of it is valid.
+pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<PersonView, AppError> {
+    let today = app.clock.today();
+    let (details, consent, registered_on) = check_new(&input, today)?;
+    let mut tx = audit::begin(app).await?;
+    let id = insert_person(&tx, actor, &details, &consent, registered_on).await?;
+    tx.record(actor, Event::person("person.create", &id))
+        .await?;
+    let records = load_records(tx.conn(), Some(&id)).await?;
+    let model = person::Entity::find_by_id(id.clone())
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::Internal("person vanished".into()))?;
+    let result = view(&model, &records, today)?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Inserts the person and their consent inside the caller's audited transaction (the referral
+/// decision reuses this). Refuses a duplicate NHS number.
+async fn insert_person(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    d: &Details,
+    consent: &Consent,
+    registered_on: Date,
+) -> Result<String, AppError> {
+    let existing = person::Entity::find()
+        .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
+        .count(tx.conn())
+        .await?;
+    if existing > 0 {
+        return Err(duplicate_nhs_number());
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = tx.now();
+    let row = person::ActiveModel {
+        id: Set(id.clone()),
+        nhs_number: Set(d.nhs_number.digits().to_string()),
+        given_name: Set(d.given_name.clone()),
+        family_name: Set(d.family_name.clone()),
+        date_of_birth: Set(d.date_of_birth),
+        sex: Set(d.sex.as_str().into()),
+        postcode: Set(d.postcode.clone()),
+        local_authority: Set(d.local_authority.clone()),
+        learning_disability: Set(d.learning_disability),
+        autism: Set(d.autism),
+        ehcp: Set(d.ehcp),
+        social_worker: Set(d.social_worker.clone()),
+        keyworker: Set(d.keyworker.clone()),
+        setting: Set(d.setting.as_str().into()),
+        status: Set(Status::Active.as_str().into()),
+        registered_on: Set(registered_on),
+        closed_on: Set(None),
+        closed_reason: Set(None),
+        withdrawn_on: Set(None),
+        withdrawn_reason: Set(None),
+        withdrawn_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    if let Err(e) = row.insert(tx.conn()).await {
+        return Err(match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_nhs_number(),
+            _ => e.into(),
+        });
+    }
+    consent_entity::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(id.clone()),
+        basis: Set(consent.basis.as_str().into()),
+        recorded_on: Set(consent.recorded_on),
+        given_by: Set(consent.given_by.clone()),
+        relationship: Set(consent.relationship.clone()),
+        gillick_competent: Set(consent.gillick_competent),
+        capacity_assessed_on: Set(consent.capacity_assessed_on),
+        best_interests_decision_on: Set(consent.best_interests_decision_on),
+        recorded_by: Set(actor.username.clone()),
+        recorded_at: Set(now),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+fn duplicate_nhs_number() -> AppError {
+    AppError::Conflict("Someone with that NHS number is already on the register.".into())
+}
+
+/// One person, as the reader may see them; the read is audited.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+) -> Result<PersonView, AppError> {
+    let model = find_readable(&app.db, reader, id).await?;
+    let records = load_records(&app.db, Some(id)).await?;
+    let result = view(&model, &records, app.clock.today())?;
+    audit::record_alone(app, actor, Event::person("person.read", id)).await?;
+    Ok(result)
+}
+
+/// Filters of the register list.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub rating: Option<Rating>,
+    pub q: Option<String>,
+    pub status: Option<Status>,
+    pub as_of: Option<Date>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The register as the reader may see it, at the end of `as_of` (default today): sorted red,
+/// blue, amber, green, then unrated, then by name. One audit entry records the list read.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    q: &ListQuery,
+) -> Result<(Vec<PersonView>, u64), AppError> {
+    let day = q.as_of.unwrap_or_else(|| app.clock.today());
+    let status = q.status.unwrap_or(Status::Active);
+    let people = person::Entity::find()
+        .filter(person::Column::RegisteredOn.lte(day))
+        .order_by_asc(person::Column::FamilyName)
+        .all(&app.db)
+        .await?;
+    let records = load_records(&app.db, None).await?;
+    let needle =
+        q.q.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_lowercase);
+    let digits = needle.as_deref().and_then(search_digits);
+    let mut matched = Vec::new();
+    for p in people.iter().filter(|p| reader.may_read(p)) {
+        let v = view(p, &records, day)?;
+        if v.status != status || q.rating.is_some_and(|r| v.rating != Some(r)) {
+            continue;
+        }
+        if let Some(n) = &needle {
+            let name = format!("{} {}", p.given_name, p.family_name).to_lowercase();
+            let by_name = name.contains(n.as_str());
+            let by_number = digits.as_deref().is_some_and(|d| p.nhs_number.contains(d));
+            if !by_name && !by_number {
+                continue;
+            }
+        }
+        matched.push(v);
+    }
+    matched.sort_by(|a, b| {
+        let rank = |v: &PersonView| v.rating.map(Rating::rank).unwrap_or(9);
+        (
+            rank(a),
+            a.family_name.to_lowercase(),
+            a.given_name.to_lowercase(),
+        )
+            .cmp(&(
+                rank(b),
+                b.family_name.to_lowercase(),
+                b.given_name.to_lowercase(),
+            ))
+    });
+    let total = matched.len() as u64;
+    let start = ((q.page.saturating_sub(1)) * q.per_page).min(total) as usize;
+    let items: Vec<PersonView> = matched
+        .into_iter()
+        .skip(start)
+        .take(q.per_page as usize)
+        .collect();
+    let detail = serde_json::json!({
+        "rating": q.rating.map(Rating::as_str), "status": status.as_str(), "as_of": q.as_of.map(fmt_date),
+        "searched": needle.is_some(), "page": q.page, "shown": items.len(),
+    });
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("person.list", "person", None).detail(detail),
+    )
+    .await?;
+    Ok((items, total))
+}
+
+/// Which person fields a PATCH may carry.
+pub const PATCHABLE: &[&str] = &[
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "local_authority",
+    "learning_disability",
+    "autism",
+    "ehcp",
+    "setting",
+    "social_worker",
+    "keyworker",
+    "registered_on",
+];
+
+/// Changes some fields of an active entry. The same rules apply as on entry: a valid and unique
+/// NHS number, eligibility, and a consent still valid for the (possibly corrected) date of birth.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+    changes: serde_json::Map<String, serde_json::Value>,
+) -> Result<PersonView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    for key in changes.keys() {
+        if key == "consent" {
+            c.fail(
+                "consent",
+                "Consent cannot be changed here: withdraw it, or add the person again",
+            );
+        } else if !PATCHABLE.contains(&key.as_str()) {
+            c.fail(key, "This field cannot be changed");
+        }
+    }
+    c.finish()?;
+    let mut tx = audit::begin(app).await?;
+    let current = find_readable(tx.conn(), reader, id).await?;
+    if current.status != Status::Active.as_str() {
+        return Err(AppError::Conflict(
+            "Only an active register entry can be edited.".into(),
+        ));
+    }
+    // Start from the entry as it is, overlay the changes, and check the whole again.
+    let mut merged =
+        serde_json::to_value(as_input(&current)).map_err(|e| AppError::Internal(e.to_string()))?;
+    for (k, v) in &changes {
+        merged[k] = v.clone();
+    }
+    let input: NewPerson = serde_json::from_value(merged)
+        .map_err(|e| AppError::BadRequest(crate::web::api::body::describe(&e)))?;
+    let mut c = Check::default();
+    let details = check_details(&mut c, &input, today);
+    let registered_on = c.date(
+        "registered_on",
+        "the registration date",
+        &input.registered_on,
+    );
+    c.finish()?;
+    let (Some(d), Some(registered_on)) = (details, registered_on) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let records = load_records(tx.conn(), Some(id)).await?;
+    let consent = stored_consent(&records, id)?;
+    consent::check(&consent, d.date_of_birth, today).map_err(consent_refused)?;
+    consent::registration_day(&consent, Some(registered_on), today)
+        .map_err(|r| AppError::field(r.field, r.message))?;
+    if d.nhs_number.digits() != current.nhs_number {
+        let taken = person::Entity::find()
+            .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
+            .count(tx.conn())
+            .await?;
+        if taken > 0 {
+            return Err(duplicate_nhs_number());
+        }
+    }
+    let mut row: person::ActiveModel = current.into();
+    row.nhs_number = Set(d.nhs_number.digits().into());
+    row.given_name = Set(d.given_name);
+    row.family_name = Set(d.family_name);
+    row.date_of_birth = Set(d.date_of_birth);
+    row.sex = Set(d.sex.as_str().into());
+    row.postcode = Set(d.postcode);
+    row.local_authority = Set(d.local_authority);
+    row.learning_disability = Set(d.learning_disability);
+    row.autism = Set(d.autism);
+    row.ehcp = Set(d.ehcp);
+    row.setting = Set(d.setting.as_str().into());
+    row.social_worker = Set(d.social_worker);
+    row.keyworker = Set(d.keyworker);
+    row.registered_on = Set(registered_on);
+    row.updated_at = Set(tx.now());
+    let updated = row.update(tx.conn()).await?;
+    let fields: Vec<&String> = changes.keys().collect();
+    tx.record(
+        actor,
+        Event::person("person.update", id).detail(serde_json::json!({"fields": fields})),
+    )
+    .await?;
+    let result = view(&updated, &records, today)?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+fn stored_consent(records: &Records, id: &str) -> Result<Consent, AppError> {
+    let c = records
+        .consents
+        .get(id)
+        .ok_or_else(|| AppError::Internal("no consent".into()))?;
+    Ok(Consent {
+        basis: ConsentBasis::parse(&c.basis)
+            .ok_or_else(|| AppError::Internal("bad basis".into()))?,
+        recorded_on: c.recorded_on,
+        given_by: c.given_by.clone(),
+        relationship: c.relationship.clone(),
+        gillick_competent: c.gillick_competent,
+        capacity_assessed_on: c.capacity_assessed_on,
+        best_interests_decision_on: c.best_interests_decision_on,
+    })
+}
+
+/// The stored entry as an input, for PATCH and the edit form.
+pub fn as_input(p: &person::Model) -> NewPerson {
+    NewPerson {
+        nhs_number: Some(p.nhs_number.clone()),
+        given_name: Some(p.given_name.clone()),
+        family_name: Some(p.family_name.clone()),
+        date_of_birth: Some(fmt_date(p.date_of_birth)),
+        sex: Some(p.sex.clone()),
+        postcode: Some(p.postcode.clone()),
+        local_authority: Some(p.local_authority.clone()),
+        learning_disability: Some(p.learning_disability),
+        autism: Some(p.autism),
+        ehcp: Some(p.ehcp),
+        setting: Some(p.setting.clone()),
+        social_worker: p.social_worker.clone(),
+        keyworker: p.keyworker.clone(),
+        registered_on: Some(fmt_date(p.registered_on)),
+        consent: None,
+    }
+}
+
+/// The day and reason of a closure or withdrawal.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct Ending {
+    pub withdrawn_on: Option<String>,
+    pub closed_on: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndKind {
+    Close,
+    Withdraw,
+}
+
+/// Closes an entry (the person no longer needs the register) or records that consent was
+/// withdrawn. Both keep the record; a withdrawn one is then seen only by records administrators.
+pub async fn end(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+    kind: EndKind,
+    input: Ending,
+) -> Result<PersonView, AppError> {
+    let today = app.clock.today();
+    let (field, label, raw) = match kind {
+        EndKind::Close => ("closed_on", "the date the entry closes", &input.closed_on),
+        EndKind::Withdraw => (
+            "withdrawn_on",
+            "the date consent was withdrawn",
+            &input.withdrawn_on,
+        ),
+    };
+    let mut c = Check::default();
+    let day = c.past_date(field, label, raw, today);
+    let reason = c.text("reason", "the reason", &input.reason, 2000);
+    c.finish()?;
+    let Some(day) = day else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let current = find_readable(tx.conn(), reader, id).await?;
+    let status = current.status.clone();
+    match kind {
+        EndKind::Close if status != Status::Active.as_str() => {
+            return Err(AppError::Conflict(
+                "Only an active register entry can be closed.".into(),
+            ));
+        }
+        EndKind::Withdraw if status == Status::Withdrawn.as_str() => {
+            return Err(AppError::Conflict(
+                "Consent has already been withdrawn for this person.".into(),
+            ));
+        }
+        _ => {}
+    }
+    if day < current.registered_on {
+        return Err(AppError::field(
+            field,
+            format!(
+                "This cannot be before the person joined the register ({})",
+                current.registered_on
+            ),
+        ));
+    }
+    let mut row: person::ActiveModel = current.into();
+    let action = match kind {
+        EndKind::Close => {
+            row.status = Set(Status::Closed.as_str().into());
+            row.closed_on = Set(Some(day));
+            row.closed_reason = Set(Some(reason.clone()));
+            "person.close"
+        }
+        EndKind::Withdraw => {
+            row.status = Set(Status::Withdrawn.as_str().into());
+            row.withdrawn_on = Set(Some(day));
+            row.withdrawn_reason = Set(Some(reason.clone()));
+            row.withdrawn_at = Set(Some(tx.now()));
+            "person.withdraw"
+        }
+    };
+    row.updated_at = Set(tx.now());
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        actor,
+        Event::person(action, id)
+            .detail(serde_json::json!({"on": fmt_date(day), "reason": reason})),
+    )
+    .await?;
+    let records = load_records(tx.conn(), Some(id)).await?;
+    let result = view(&updated, &records, today)?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn postcodes() {
+        let cases = [
+            ("PE1 1AA", Some("PE1 1AA")),
+            ("pe11aa", Some("PE1 1AA")),
+            ("CB2 0QQ", Some("CB2 0QQ")),
+            ("EC1A 1BB", Some("EC1A 1BB")),
+            ("ec1a1bb", Some("EC1A 1BB")),
+            ("PE1", None),
+            ("1PE 1AA", None),
+            ("PE1 AAA", None),
+            ("PE1 1A1", None),
+            ("PE1 1AAAAA", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalise_postcode(raw).as_deref(), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn rating_since_runs_back_over_equal_ratings() {
+        let ev = |rating, on, seq| RatingEvent {
+            rating,
+            effective_on: on,
+            seq,
+        };
+        let events = vec![
+            ev(Rating::Amber, date!(2026 - 01 - 01), 1),
+            ev(Rating::Red, date!(2026 - 02 - 01), 2),
+            ev(Rating::Red, date!(2026 - 03 - 01), 3),
+        ];
+        assert_eq!(
+            derived_rating(&events, &[], date!(2026 - 03 - 10)),
+            Some((Rating::Red, date!(2026 - 02 - 01)))
+        );
+        assert_eq!(
+            derived_rating(&events, &[], date!(2026 - 01 - 10)),
+            Some((Rating::Amber, date!(2026 - 01 - 01)))
+        );
+        let stays = [Stay {
+            admitted_on: date!(2026 - 02 - 15),
+            discharged_on: None,
+        }];
+        assert_eq!(
+            derived_rating(&events, &stays, date!(2026 - 03 - 10)),
+            Some((Rating::Blue, date!(2026 - 02 - 15)))
+        );
+        assert_eq!(derived_rating(&[], &[], date!(2026 - 03 - 10)), None);
+    }
+}

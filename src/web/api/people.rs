@@ -1,0 +1,270 @@
+//! `/api/v1/people`, `/api/v1/risk-tool`, `/api/v1/admissions`: the register, its risk tool,
+//! ratings, admissions and visits.
+
+use super::body::ApiJson;
+use super::types::{ListOf, Paging};
+use crate::auth::Caller;
+use crate::domain::person::Status;
+use crate::domain::risk::{Rating, RiskTool};
+use crate::error::AppError;
+use crate::services::admissions::{
+    self, AdmissionView, Discharge, NewAdmission, NewVisit, VisitView,
+};
+use crate::services::people::{self, EndKind, Ending, ListQuery, NewPerson, PersonView, Reader};
+use crate::services::risk::{self, AssessmentView, NewAssessment, RatingHistoryItem};
+use crate::services::{App, input};
+use crate::web::UuidParam;
+use rocket::http::Status as Http;
+use rocket::serde::json::Json;
+use rocket::{State, get, patch, post};
+
+/// `?rating=&q=&status=&as_of=` checked, with paging.
+fn blank(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+pub fn list_query(
+    rating: Option<&str>,
+    q: Option<&str>,
+    status: Option<&str>,
+    as_of: Option<&str>,
+    paging: Paging,
+) -> Result<ListQuery, AppError> {
+    let mut c = input::Check::default();
+    let rating = blank(rating).and_then(|r| {
+        let parsed = Rating::parse(r);
+        if parsed.is_none() {
+            c.fail("rating", "Choose red, amber, green or blue");
+        }
+        parsed
+    });
+    let status = blank(status).and_then(|s| {
+        let parsed = Status::parse(s);
+        if parsed.is_none() {
+            c.fail("status", format!("Choose {}", Status::choices()));
+        }
+        parsed
+    });
+    let as_of = blank(as_of).and_then(|d| {
+        let parsed = input::parse_date(d);
+        if parsed.is_none() {
+            c.fail("as_of", "Enter the date as YYYY-MM-DD");
+        }
+        parsed
+    });
+    if blank(q).is_some_and(|q| q.chars().count() > 100) {
+        c.fail("q", "Search for at most 100 characters");
+    }
+    c.finish()?;
+    Ok(ListQuery {
+        rating,
+        q: blank(q).map(String::from),
+        status,
+        as_of,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+#[post("/api/v1/people", data = "<body>")]
+pub async fn create(
+    app: &State<App>,
+    caller: Caller,
+    body: ApiJson<NewPerson>,
+) -> Result<(Http, Json<PersonView>), AppError> {
+    let person = people::register(app, &caller.actor(), body.0).await?;
+    Ok((Http::Created, Json(person)))
+}
+
+#[get("/api/v1/people?<rating>&<q>&<status>&<as_of>&<page>&<per_page>")]
+#[allow(clippy::too_many_arguments)]
+pub async fn list(
+    app: &State<App>,
+    caller: Caller,
+    rating: Option<&str>,
+    q: Option<&str>,
+    status: Option<&str>,
+    as_of: Option<&str>,
+    page: Option<&str>,
+    per_page: Option<&str>,
+) -> Result<Json<ListOf<PersonView>>, AppError> {
+    let paging = Paging::parse(page, per_page)?;
+    let query = list_query(rating, q, status, as_of, paging)?;
+    let (items, total) =
+        people::list(app, &caller.actor(), &Reader::of(app, &caller), &query).await?;
+    Ok(Json(paging.wrap(items, total)))
+}
+
+#[get("/api/v1/people/<id>")]
+pub async fn get(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Json<PersonView>, AppError> {
+    Ok(Json(
+        people::get(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?,
+    ))
+}
+
+#[patch("/api/v1/people/<id>", data = "<body>")]
+pub async fn update(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<serde_json::Map<String, serde_json::Value>>,
+) -> Result<Json<PersonView>, AppError> {
+    Ok(Json(
+        people::update(
+            app,
+            &caller.actor(),
+            &Reader::of(app, &caller),
+            &id.0,
+            body.0,
+        )
+        .await?,
+    ))
+}
+
+#[post("/api/v1/people/<id>/consent/withdraw", data = "<body>")]
+pub async fn withdraw(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<Ending>,
+) -> Result<Json<PersonView>, AppError> {
+    Ok(Json(
+        people::end(
+            app,
+            &caller.actor(),
+            &Reader::of(app, &caller),
+            &id.0,
+            EndKind::Withdraw,
+            body.0,
+        )
+        .await?,
+    ))
+}
+
+#[post("/api/v1/people/<id>/close", data = "<body>")]
+pub async fn close(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<Ending>,
+) -> Result<Json<PersonView>, AppError> {
+    Ok(Json(
+        people::end(
+            app,
+            &caller.actor(),
+            &Reader::of(app, &caller),
+            &id.0,
+            EndKind::Close,
+            body.0,
+        )
+        .await?,
+    ))
+}
+
+#[get("/api/v1/risk-tool")]
+pub fn risk_tool(app: &State<App>, _caller: Caller) -> Json<RiskTool> {
+    Json(app.policies.risk_tool.clone())
+}
+
+#[post("/api/v1/people/<id>/risk-assessments", data = "<body>")]
+pub async fn assess(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<NewAssessment>,
+) -> Result<(Http, Json<AssessmentView>), AppError> {
+    let view = risk::assess(
+        app,
+        &caller.actor(),
+        &Reader::of(app, &caller),
+        &id.0,
+        body.0,
+    )
+    .await?;
+    Ok((Http::Created, Json(view)))
+}
+
+#[get("/api/v1/people/<id>/ratings?<page>&<per_page>")]
+pub async fn ratings(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    page: Option<&str>,
+    per_page: Option<&str>,
+) -> Result<Json<ListOf<RatingHistoryItem>>, AppError> {
+    let paging = Paging::parse(page, per_page)?;
+    let all = risk::history(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?;
+    Ok(Json(paging.slice(all)))
+}
+
+#[post("/api/v1/people/<id>/admissions", data = "<body>")]
+pub async fn admit(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<NewAdmission>,
+) -> Result<(Http, Json<AdmissionView>), AppError> {
+    let view = admissions::admit(
+        app,
+        &caller.actor(),
+        &Reader::of(app, &caller),
+        &id.0,
+        body.0,
+    )
+    .await?;
+    Ok((Http::Created, Json(view)))
+}
+
+#[get("/api/v1/people/<id>/admissions?<page>&<per_page>")]
+pub async fn admissions_of(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    page: Option<&str>,
+    per_page: Option<&str>,
+) -> Result<Json<ListOf<AdmissionView>>, AppError> {
+    let paging = Paging::parse(page, per_page)?;
+    let all = admissions::list_for(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?;
+    Ok(Json(paging.slice(all)))
+}
+
+#[post("/api/v1/admissions/<id>/discharge", data = "<body>")]
+pub async fn discharge(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<Discharge>,
+) -> Result<Json<AdmissionView>, AppError> {
+    Ok(Json(
+        admissions::discharge(
+            app,
+            &caller.actor(),
+            &Reader::of(app, &caller),
+            &id.0,
+            body.0,
+        )
+        .await?,
+    ))
+}
+
+#[post("/api/v1/people/<id>/visits", data = "<body>")]
+pub async fn visit(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<NewVisit>,
+) -> Result<(Http, Json<VisitView>), AppError> {
+    let view = admissions::record_visit(
+        app,
+        &caller.actor(),
+        &Reader::of(app, &caller),
+        &id.0,
+        body.0,
+    )
+    .await?;
+    Ok((Http::Created, Json(view)))
+}
