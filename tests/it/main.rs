@@ -6,5 +6,6 @@ mod audit;
 mod cli;
 mod errors;
 mod pages;
+mod register;
 mod session;
 mod support;
