@@ -357,15 +357,38 @@ pub async fn list_for(
     person_id: &str,
 ) -> Result<Vec<AdmissionView>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
+    let out = rows_for(&app.db, person_id).await?;
+    audit::record_alone(app, actor, Event::person("admission.list", person_id)).await?;
+    Ok(out)
+}
+
+/// The admissions of someone already found readable, newest first, with their visits.
+pub async fn rows_for(
+    db: &impl ConnectionTrait,
+    person_id: &str,
+) -> Result<Vec<AdmissionView>, AppError> {
     let rows = admission::Entity::find()
         .filter(admission::Column::PersonId.eq(person_id))
         .order_by_desc(admission::Column::AdmittedOn)
-        .all(&app.db)
+        .all(db)
         .await?;
     let mut out = Vec::new();
     for a in &rows {
-        out.push(admission_view(a, visits_of(&app.db, &a.id).await?)?);
+        out.push(admission_view(a, visits_of(db, &a.id).await?)?);
     }
-    audit::record_alone(app, actor, Event::person("admission.list", person_id)).await?;
     Ok(out)
+}
+
+/// One admission of someone the reader may see (the discharge form).
+pub async fn get_for(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    admission_id: &str,
+) -> Result<AdmissionView, AppError> {
+    let a = admission::Entity::find_by_id(admission_id.to_string())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Admission"))?;
+    find_readable(db, reader, &a.person_id).await?;
+    admission_view(&a, visits_of(db, &a.id).await?)
 }

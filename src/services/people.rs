@@ -618,6 +618,35 @@ pub async fn get(
     Ok(result)
 }
 
+/// Everything the person page shows, read with one audit entry.
+pub struct Dossier {
+    pub person: PersonView,
+    pub history: Vec<super::risk::RatingHistoryItem>,
+    pub admissions: Vec<super::admissions::AdmissionView>,
+    /// The stored entry as an input (for the edit form).
+    pub input: NewPerson,
+}
+
+pub async fn dossier(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+) -> Result<Dossier, AppError> {
+    let model = find_readable(&app.db, reader, id).await?;
+    let records = load_records(&app.db, Some(id)).await?;
+    let person = view(&model, &records, app.clock.today())?;
+    let history = super::risk::history_rows(&app.db, id).await?;
+    let admissions = super::admissions::rows_for(&app.db, id).await?;
+    audit::record_alone(app, actor, Event::person("person.read", id)).await?;
+    Ok(Dossier {
+        person,
+        history,
+        admissions,
+        input: as_input(&model),
+    })
+}
+
 /// Filters of the register list.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {

@@ -102,6 +102,31 @@ pub async fn stays_of(db: &impl ConnectionTrait, person_id: &str) -> Result<Vec<
         .collect())
 }
 
+/// Scores answers for the confirmation step of the assessment page, without recording them.
+pub async fn preview(
+    app: &App,
+    reader: &Reader,
+    person_id: &str,
+    input: &NewAssessment,
+) -> Result<risk::Scored, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let assessed_on = c.past_date(
+        "assessed_on",
+        "the date of the assessment",
+        &input.assessed_on,
+        today,
+    );
+    let answers = read_answers(&mut c, &input.answers);
+    c.finish()?;
+    let (Some(assessed_on), Some(answers)) = (assessed_on, answers) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let person = find_readable(&app.db, reader, person_id).await?;
+    let age = age_on(person.date_of_birth, assessed_on).unwrap_or(0);
+    score(&app.policies.risk_tool, &answers, age)
+}
+
 pub async fn assess(
     app: &App,
     actor: &Actor,
@@ -300,14 +325,23 @@ pub async fn history(
     person_id: &str,
 ) -> Result<Vec<RatingHistoryItem>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
+    let items = history_rows(&app.db, person_id).await?;
+    audit::record_alone(app, actor, Event::person("rating.history.read", person_id)).await?;
+    Ok(items)
+}
+
+/// The rating history of someone already found readable, newest first.
+pub async fn history_rows(
+    db: &impl ConnectionTrait,
+    person_id: &str,
+) -> Result<Vec<RatingHistoryItem>, AppError> {
     let rows = rating_event::Entity::find()
         .filter(rating_event::Column::PersonId.eq(person_id))
         .order_by_desc(rating_event::Column::EffectiveOn)
         .order_by_desc(rating_event::Column::Seq)
-        .all(&app.db)
+        .all(db)
         .await?;
-    let items = rows
-        .into_iter()
+    rows.into_iter()
         .map(|r| {
             Ok(RatingHistoryItem {
                 rating: Rating::parse(&r.rating)
@@ -323,7 +357,5 @@ pub async fn history(
                     .unwrap_or_default(),
             })
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    audit::record_alone(app, actor, Event::person("rating.history.read", person_id)).await?;
-    Ok(items)
+        .collect()
 }

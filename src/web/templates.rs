@@ -25,6 +25,13 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "admin/user_new.html",
     "admin/audit.html",
     "admin/audit_verify.html",
+    "partials/rating.html",
+    "partials/fields.html",
+    "people/list.html",
+    "people/form.html",
+    "people/show.html",
+    "people/assess.html",
+    "people/action.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

@@ -25,7 +25,7 @@ fn roles() -> Value {
 }
 
 /// Links to the pages of a list, keeping its filters.
-fn pagination(base: &str, page: u64, per_page: u64, total: u64) -> Value {
+pub fn pagination(base: &str, page: u64, per_page: u64, total: u64) -> Value {
     let pages = total.div_ceil(per_page).max(1);
     let sep = if base.contains('?') { '&' } else { '?' };
     json!({
@@ -244,7 +244,7 @@ pub async fn audit_page(
     )
 }
 
-fn urlencoding(s: &str) -> String {
+pub fn urlencoding(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod register;
 pub mod session;
 
 use crate::auth::csrf::CsrfToken;
@@ -34,12 +35,36 @@ pub fn routes() -> Vec<Route> {
         admin::reactivate_user,
         admin::audit_page,
         admin::audit_verify_page,
+        register::register_page,
+        register::new_person_page,
+        register::create_person,
+        register::person_page,
+        register::edit_person_page,
+        register::update_person,
+        register::assess_page,
+        register::assess_submit,
+        register::admit_page,
+        register::admit_submit,
+        register::discharge_page,
+        register::discharge_submit,
+        register::visit_page,
+        register::visit_submit,
+        register::close_page,
+        register::close_submit,
+        register::withdraw_page,
+        register::withdraw_submit,
     ]
 }
 
 /// The navigation, shown to a role only where it holds the permission.
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("Home", "/", None),
+    ("Register", "/people", Some(Permission::PeopleRead)),
+    (
+        "Withdrawn records",
+        "/people?status=withdrawn",
+        Some(Permission::PeopleReadWithdrawn),
+    ),
     ("Users", "/admin/users", Some(Permission::UsersRead)),
     ("Audit trail", "/admin/audit", Some(Permission::AuditRead)),
 ];
