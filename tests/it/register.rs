@@ -57,13 +57,35 @@ pub async fn add(t: &TestApp, token: &str, body: &Value) -> (Status, Value) {
 
 /// Answers to the risk tool with these questions "yes".
 pub fn answers(yes: &[&str]) -> Value {
-    let ids = ["mh_unstable", "behaviour_challenges", "unstable_environment", "crisis_last_month", "harm_to_self_or_others",
-        "admission_last_year", "placement_breakdown", "carers_not_coping", "community_options_exhausted", "criminal_justice",
-        "transition", "substance_misuse"];
-    Value::Object(ids.iter().map(|id| (id.to_string(), json!(yes.contains(id)))).collect())
+    let ids = [
+        "mh_unstable",
+        "behaviour_challenges",
+        "unstable_environment",
+        "crisis_last_month",
+        "harm_to_self_or_others",
+        "admission_last_year",
+        "placement_breakdown",
+        "carers_not_coping",
+        "community_options_exhausted",
+        "criminal_justice",
+        "transition",
+        "substance_misuse",
+    ];
+    Value::Object(
+        ids.iter()
+            .map(|id| (id.to_string(), json!(yes.contains(id))))
+            .collect(),
+    )
 }
 
-const RED: &[&str] = &["mh_unstable", "behaviour_challenges", "harm_to_self_or_others", "admission_last_year", "placement_breakdown", "criminal_justice"];
+const RED: &[&str] = &[
+    "mh_unstable",
+    "behaviour_challenges",
+    "harm_to_self_or_others",
+    "admission_last_year",
+    "placement_breakdown",
+    "criminal_justice",
+];
 const AMBER: &[&str] = &["mh_unstable", "behaviour_challenges", "transition"];
 
 #[rocket::async_test]
@@ -71,7 +93,16 @@ async fn a_child_joins_with_parental_consent() {
     let t = TestApp::new().await;
     let c = t.token_for_role("commissioner").await;
     let born = years_ago(&t, 15, 10);
-    let (s, p) = add(&t, &c, &person(&nhs(1).replace(' ', ""), born, parental(today(&t) - Duration::days(3)))).await;
+    let (s, p) = add(
+        &t,
+        &c,
+        &person(
+            &nhs(1).replace(' ', ""),
+            born,
+            parental(today(&t) - Duration::days(3)),
+        ),
+    )
+    .await;
     assert_eq!(s, Status::Created, "{p}");
     assert_eq!(p["nhs_number"], nhs(1));
     assert_eq!(p["postcode"], "PE1 1AA");
@@ -81,7 +112,11 @@ async fn a_child_joins_with_parental_consent() {
     assert_eq!(p["review_type"], "cetr");
     assert_eq!(p["rating"], Value::Null);
     assert_eq!(p["in_hospital"], false);
-    assert_eq!(p["registered_on"], ymd(today(&t) - Duration::days(3)), "defaults to the consent date");
+    assert_eq!(
+        p["registered_on"],
+        ymd(today(&t) - Duration::days(3)),
+        "defaults to the consent date"
+    );
     assert_eq!(p["consent"]["basis"], "parental");
     assert_eq!(p["overdue"], json!([]));
     let id = p["id"].as_str().unwrap();
@@ -105,17 +140,55 @@ async fn every_consent_basis_at_the_16th_birthday() {
     };
     let cases = vec![
         (try_add(parental(day_before)), Status::Created, None),
-        (try_add(parental(birthday)), Status::UnprocessableEntity, Some("consent_required")),
-        (try_add(json!({"basis": "self", "recorded_on": ymd(day_before)})), Status::UnprocessableEntity, Some("consent_required")),
-        (try_add(json!({"basis": "self", "recorded_on": ymd(day_before), "gillick_competent": true})), Status::Created, None),
+        (
+            try_add(parental(birthday)),
+            Status::UnprocessableEntity,
+            Some("consent_required"),
+        ),
+        (
+            try_add(json!({"basis": "self", "recorded_on": ymd(day_before)})),
+            Status::UnprocessableEntity,
+            Some("consent_required"),
+        ),
+        (
+            try_add(
+                json!({"basis": "self", "recorded_on": ymd(day_before), "gillick_competent": true}),
+            ),
+            Status::Created,
+            None,
+        ),
         (try_add(own(birthday)), Status::Created, None),
-        (try_add(json!({"basis": "best_interests", "recorded_on": ymd(day_before),
-            "capacity_assessed_on": ymd(day_before), "best_interests_decision_on": ymd(day_before)})), Status::UnprocessableEntity, Some("consent_required")),
-        (try_add(json!({"basis": "best_interests", "recorded_on": ymd(birthday),
-            "capacity_assessed_on": ymd(birthday - Duration::days(5)), "best_interests_decision_on": ymd(birthday)})), Status::Created, None),
-        (try_add(json!({"basis": "best_interests", "recorded_on": ymd(birthday), "capacity_assessed_on": ymd(birthday)})), Status::UnprocessableEntity, Some("consent_required")),
-        (try_add(json!({"basis": "best_interests", "recorded_on": ymd(birthday),
-            "capacity_assessed_on": ymd(birthday), "best_interests_decision_on": ymd(birthday + Duration::days(1))})), Status::UnprocessableEntity, Some("consent_required")),
+        (
+            try_add(
+                json!({"basis": "best_interests", "recorded_on": ymd(day_before),
+            "capacity_assessed_on": ymd(day_before), "best_interests_decision_on": ymd(day_before)}),
+            ),
+            Status::UnprocessableEntity,
+            Some("consent_required"),
+        ),
+        (
+            try_add(
+                json!({"basis": "best_interests", "recorded_on": ymd(birthday),
+            "capacity_assessed_on": ymd(birthday - Duration::days(5)), "best_interests_decision_on": ymd(birthday)}),
+            ),
+            Status::Created,
+            None,
+        ),
+        (
+            try_add(
+                json!({"basis": "best_interests", "recorded_on": ymd(birthday), "capacity_assessed_on": ymd(birthday)}),
+            ),
+            Status::UnprocessableEntity,
+            Some("consent_required"),
+        ),
+        (
+            try_add(
+                json!({"basis": "best_interests", "recorded_on": ymd(birthday),
+            "capacity_assessed_on": ymd(birthday), "best_interests_decision_on": ymd(birthday + Duration::days(1))}),
+            ),
+            Status::UnprocessableEntity,
+            Some("consent_required"),
+        ),
     ];
     let mut created = 0;
     for (body, want, code) in cases {
@@ -123,13 +196,19 @@ async fn every_consent_basis_at_the_16th_birthday() {
         assert_eq!(s, want, "{} → {b}", body["consent"]);
         if let Some(code) = code {
             assert_eq!(b["error"]["code"], code, "{b}");
-            assert!(b["error"]["message"].as_str().unwrap().len() > 20, "the rule is named: {b}");
+            assert!(
+                b["error"]["message"].as_str().unwrap().len() > 20,
+                "the rule is named: {b}"
+            );
         } else {
             created += 1;
         }
     }
     let (_, list) = t.get("/api/v1/people", Some(&c)).await;
-    assert_eq!(list["total"], created, "refused entries left nothing behind");
+    assert_eq!(
+        list["total"], created,
+        "refused entries left nothing behind"
+    );
 }
 
 #[rocket::async_test]
@@ -171,8 +250,13 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let mut wrong_type = good.clone();
     wrong_type["autism"] = json!("yes");
     let (s, b) = add(&t, &c, &wrong_type).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (Status::BadRequest, Some("bad_request")));
-    let (s, _) = t.post("/api/v1/people", Some(&c), "{\"nhs_number\": ").await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (Status::BadRequest, Some("bad_request"))
+    );
+    let (s, _) = t
+        .post("/api/v1/people", Some(&c), "{\"nhs_number\": ")
+        .await;
     assert_eq!(s, Status::BadRequest);
 
     let (_, list) = t.get("/api/v1/people?status=active", Some(&c)).await;
@@ -182,9 +266,15 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let mut same = good.clone();
     same["nhs_number"] = json!(nhs(1).replace(' ', "-"));
     let (s, b) = add(&t, &c, &same).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (Status::Conflict, Some("conflict")));
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (Status::Conflict, Some("conflict"))
+    );
 
-    for path in ["/api/v1/people/not-an-id", &format!("/api/v1/people/{}", uuid::Uuid::new_v4())] {
+    for path in [
+        "/api/v1/people/not-an-id",
+        &format!("/api/v1/people/{}", uuid::Uuid::new_v4()),
+    ] {
         assert_eq!(t.get(path, Some(&c)).await.0, Status::NotFound, "{path}");
     }
     let (s, _) = t.get("/api/v1/people?rating=purple", Some(&c)).await;
@@ -195,12 +285,29 @@ async fn bad_input_is_refused_and_changes_nothing() {
 
 async fn new_adult(t: &TestApp, c: &str, n: u32, consented_days_ago: i64) -> String {
     let born = years_ago(t, 30, 0);
-    let (s, p) = add(t, c, &person(&nhs(n), born, own(today(t) - Duration::days(consented_days_ago)))).await;
+    let (s, p) = add(
+        t,
+        c,
+        &person(
+            &nhs(n),
+            born,
+            own(today(t) - Duration::days(consented_days_ago)),
+        ),
+    )
+    .await;
     assert_eq!(s, Status::Created, "{p}");
     p["id"].as_str().unwrap().to_string()
 }
 
-async fn assess(t: &TestApp, c: &str, id: &str, on: Date, yes: &[&str], rating: Option<&str>, reason: Option<&str>) -> (Status, Value) {
+async fn assess(
+    t: &TestApp,
+    c: &str,
+    id: &str,
+    on: Date,
+    yes: &[&str],
+    rating: Option<&str>,
+    reason: Option<&str>,
+) -> (Status, Value) {
     t.post_json(
         &format!("/api/v1/people/{id}/risk-assessments"),
         Some(c),
@@ -223,32 +330,90 @@ async fn risk_assessments_suggest_and_confirm_ratings() {
     let d = today(&t) - Duration::days(90);
     let (s, a) = assess(&t, &c, &id, d, AMBER, None, None).await;
     assert_eq!(s, Status::Created, "{a}");
-    assert_eq!((a["score"].as_u64(), a["suggested_rating"].as_str(), a["rating"].as_str()), (Some(7), Some("amber"), Some("amber")));
+    assert_eq!(
+        (
+            a["score"].as_u64(),
+            a["suggested_rating"].as_str(),
+            a["rating"].as_str()
+        ),
+        (Some(7), Some("amber"), Some("amber"))
+    );
     assert_eq!(a["tool_version"], "2020-tcr-1");
 
     let (s, b) = assess(&t, &c, &id, d, AMBER, Some("red"), None).await;
-    assert_eq!((s, b["error"]["fields"]["override_reason"].is_array()), (Status::UnprocessableEntity, true), "{b}");
+    assert_eq!(
+        (s, b["error"]["fields"]["override_reason"].is_array()),
+        (Status::UnprocessableEntity, true),
+        "{b}"
+    );
     let (s, b) = assess(&t, &c, &id, d, AMBER, Some("blue"), Some("x")).await;
     assert_eq!(s, Status::UnprocessableEntity, "{b}");
     let mut partial = answers(AMBER);
     partial.as_object_mut().unwrap().remove("transition");
-    let (s, b) = t.post_json(&format!("/api/v1/people/{id}/risk-assessments"), Some(&c), &json!({"assessed_on": ymd(d), "answers": partial})).await;
+    let (s, b) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/risk-assessments"),
+            Some(&c),
+            &json!({"assessed_on": ymd(d), "answers": partial}),
+        )
+        .await;
     assert_eq!(s, Status::UnprocessableEntity);
-    assert!(b["error"]["fields"]["answers"][0].as_str().unwrap().contains("transition"), "{b}");
-    let (s, _) = assess(&t, &c, &id, today(&t) - Duration::days(200), AMBER, None, None).await;
+    assert!(
+        b["error"]["fields"]["answers"][0]
+            .as_str()
+            .unwrap()
+            .contains("transition"),
+        "{b}"
+    );
+    let (s, _) = assess(
+        &t,
+        &c,
+        &id,
+        today(&t) - Duration::days(200),
+        AMBER,
+        None,
+        None,
+    )
+    .await;
     assert_eq!(s, Status::UnprocessableEntity, "not before consent");
 
-    let (s, a) = assess(&t, &c, &id, d + Duration::days(10), AMBER, Some("red"), Some("Family in crisis this week")).await;
-    assert_eq!((s, a["rating"].as_str()), (Status::Created, Some("red")), "{a}");
+    let (s, a) = assess(
+        &t,
+        &c,
+        &id,
+        d + Duration::days(10),
+        AMBER,
+        Some("red"),
+        Some("Family in crisis this week"),
+    )
+    .await;
+    assert_eq!(
+        (s, a["rating"].as_str()),
+        (Status::Created, Some("red")),
+        "{a}"
+    );
     let (_, p) = t.get(&format!("/api/v1/people/{id}"), Some(&c)).await;
     assert_eq!(p["rating"], "red");
     assert_eq!(p["rating_since"], ymd(d + Duration::days(10)));
-    let (_, h) = t.get(&format!("/api/v1/people/{id}/ratings"), Some(&c)).await;
+    let (_, h) = t
+        .get(&format!("/api/v1/people/{id}/ratings"), Some(&c))
+        .await;
     let items = h["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["rating"], "red");
-    assert!(items[0]["reason"].as_str().unwrap().contains("Family in crisis"));
-    assert_eq!(items[0]["recorded_by"].as_str().unwrap().starts_with("commissioner"), true);
+    assert!(
+        items[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Family in crisis")
+    );
+    assert_eq!(
+        items[0]["recorded_by"]
+            .as_str()
+            .unwrap()
+            .starts_with("commissioner"),
+        true
+    );
 }
 
 #[rocket::async_test]
@@ -257,11 +422,25 @@ async fn under_18_all_key_questions_mean_red() {
     let c = t.token_for_role("commissioner").await;
     // 17 years and 364 days old a day ago: 17 on the assessment day, 18 today.
     let born = years_ago(&t, 18, 0);
-    let (_, p) = add(&t, &c, &person(&nhs(7), born, own(today(&t) - Duration::days(1)))).await;
+    let (_, p) = add(
+        &t,
+        &c,
+        &person(&nhs(7), born, own(today(&t) - Duration::days(1))),
+    )
+    .await;
     let id = p["id"].as_str().unwrap();
-    let keys = ["mh_unstable", "behaviour_challenges", "unstable_environment", "crisis_last_month"];
+    let keys = [
+        "mh_unstable",
+        "behaviour_challenges",
+        "unstable_environment",
+        "crisis_last_month",
+    ];
     let (_, a) = assess(&t, &c, id, today(&t) - Duration::days(1), &keys, None, None).await;
-    assert_eq!((a["score"].as_u64(), a["suggested_rating"].as_str()), (Some(12), Some("red")), "{a}");
+    assert_eq!(
+        (a["score"].as_u64(), a["suggested_rating"].as_str()),
+        (Some(12), Some("red")),
+        "{a}"
+    );
     let (_, a) = assess(&t, &c, id, today(&t), &keys, None, None).await;
     assert_eq!(a["suggested_rating"], "amber", "18 today: {a}");
 }
@@ -276,42 +455,146 @@ async fn hospital_makes_blue_then_red_for_fourteen_days() {
 
     let admitted = start + Duration::days(10);
     let admission = json!({"admitted_on": ymd(admitted), "hospital": "Cavell Centre", "security_level": "low", "legal_status": "section_3", "planned_discharge_on": null});
-    let (s, a) = t.post_json(&format!("/api/v1/people/{id}/admissions"), Some(&c), &admission).await;
+    let (s, a) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &admission,
+        )
+        .await;
     assert_eq!(s, Status::Created, "{a}");
     let admission_id = a["id"].as_str().unwrap().to_string();
     let (_, p) = t.get(&format!("/api/v1/people/{id}"), Some(&c)).await;
-    assert_eq!((p["rating"].as_str(), p["in_hospital"].as_bool()), (Some("blue"), Some(true)));
-    assert_eq!(t.post_json(&format!("/api/v1/people/{id}/admissions"), Some(&c), &admission).await.0, Status::Conflict);
+    assert_eq!(
+        (p["rating"].as_str(), p["in_hospital"].as_bool()),
+        (Some("blue"), Some(true))
+    );
+    assert_eq!(
+        t.post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &admission
+        )
+        .await
+        .0,
+        Status::Conflict
+    );
     let (s, b) = assess(&t, &c, &id, admitted + Duration::days(5), RED, None, None).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (Status::Conflict, Some("conflict")), "no assessment while inpatient");
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (Status::Conflict, Some("conflict")),
+        "no assessment while inpatient"
+    );
     let (s, v) = t.post_json(&format!("/api/v1/people/{id}/visits"), Some(&c), &json!({"visited_on": ymd(admitted + Duration::days(7)), "visitor": "Cara Commissioner"})).await;
     assert_eq!(s, Status::Created, "{v}");
 
     let discharged = admitted + Duration::days(30);
-    let (s, _) = t.post_json(&format!("/api/v1/admissions/{admission_id}/discharge"), Some(&c), &json!({"discharged_on": ymd(admitted - Duration::days(1)), "destination": "home"})).await;
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/admissions/{admission_id}/discharge"),
+            Some(&c),
+            &json!({"discharged_on": ymd(admitted - Duration::days(1)), "destination": "home"}),
+        )
+        .await;
     assert_eq!(s, Status::UnprocessableEntity, "not before admission");
-    let (s, d) = t.post_json(&format!("/api/v1/admissions/{admission_id}/discharge"), Some(&c), &json!({"discharged_on": ymd(discharged), "destination": "Family home"})).await;
+    let (s, d) = t
+        .post_json(
+            &format!("/api/v1/admissions/{admission_id}/discharge"),
+            Some(&c),
+            &json!({"discharged_on": ymd(discharged), "destination": "Family home"}),
+        )
+        .await;
     assert_eq!(s, Status::Ok, "{d}");
-    assert_eq!(t.post_json(&format!("/api/v1/admissions/{admission_id}/discharge"), Some(&c), &json!({"discharged_on": ymd(discharged), "destination": "x"})).await.0, Status::Conflict);
+    assert_eq!(
+        t.post_json(
+            &format!("/api/v1/admissions/{admission_id}/discharge"),
+            Some(&c),
+            &json!({"discharged_on": ymd(discharged), "destination": "x"})
+        )
+        .await
+        .0,
+        Status::Conflict
+    );
     let (_, p) = t.get(&format!("/api/v1/people/{id}"), Some(&c)).await;
-    assert_eq!((p["rating"].as_str(), p["in_hospital"].as_bool()), (Some("red"), Some(false)));
+    assert_eq!(
+        (p["rating"].as_str(), p["in_hospital"].as_bool()),
+        (Some("red"), Some(false))
+    );
 
-    let (s, b) = assess(&t, &c, &id, discharged + Duration::days(13), &[], None, None).await;
+    let (s, b) = assess(
+        &t,
+        &c,
+        &id,
+        discharged + Duration::days(13),
+        &[],
+        None,
+        None,
+    )
+    .await;
     assert_eq!(s, Status::Conflict, "{b}");
-    assert!(b["error"]["message"].as_str().unwrap().contains(&ymd(discharged + Duration::days(14))), "names the day the window ends: {b}");
-    assert_eq!(assess(&t, &c, &id, discharged + Duration::days(13), RED, None, None).await.0, Status::Created, "red is fine");
-    assert_eq!(assess(&t, &c, &id, discharged + Duration::days(14), &[], None, None).await.0, Status::Created, "day 14 is fine");
+    assert!(
+        b["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&ymd(discharged + Duration::days(14))),
+        "names the day the window ends: {b}"
+    );
+    assert_eq!(
+        assess(
+            &t,
+            &c,
+            &id,
+            discharged + Duration::days(13),
+            RED,
+            None,
+            None
+        )
+        .await
+        .0,
+        Status::Created,
+        "red is fine"
+    );
+    assert_eq!(
+        assess(
+            &t,
+            &c,
+            &id,
+            discharged + Duration::days(14),
+            &[],
+            None,
+            None
+        )
+        .await
+        .0,
+        Status::Created,
+        "day 14 is fine"
+    );
 
-    let (s, _) = t.post_json(&format!("/api/v1/people/{id}/visits"), Some(&c), &json!({"visited_on": ymd(today(&t)), "visitor": "x"})).await;
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/visits"),
+            Some(&c),
+            &json!({"visited_on": ymd(today(&t)), "visitor": "x"}),
+        )
+        .await;
     assert_eq!(s, Status::Conflict, "visits are for inpatients");
-    let (_, stays) = t.get(&format!("/api/v1/people/{id}/admissions"), Some(&c)).await;
+    let (_, stays) = t
+        .get(&format!("/api/v1/people/{id}/admissions"), Some(&c))
+        .await;
     assert_eq!(stays["items"][0]["visits"].as_array().unwrap().len(), 1);
 
     // The register as it stood while they were in hospital.
-    let (_, then) = t.get(&format!("/api/v1/people?as_of={}", ymd(admitted + Duration::days(1))), Some(&c)).await;
+    let (_, then) = t
+        .get(
+            &format!("/api/v1/people?as_of={}", ymd(admitted + Duration::days(1))),
+            Some(&c),
+        )
+        .await;
     assert_eq!(then["items"][0]["rating"], "blue");
     assert_eq!(then["items"][0]["in_hospital"], true);
-    let (_, before) = t.get(&format!("/api/v1/people?as_of={}", ymd(start)), Some(&c)).await;
+    let (_, before) = t
+        .get(&format!("/api/v1/people?as_of={}", ymd(start)), Some(&c))
+        .await;
     assert_eq!(before["items"][0]["rating"], "amber");
 }
 
@@ -319,37 +602,102 @@ async fn hospital_makes_blue_then_red_for_fourteen_days() {
 async fn the_list_filters_searches_sorts_and_pages() {
     let t = TestApp::new().await;
     let c = t.token_for_role("commissioner").await;
-    let names = [("Zoë", "Adams", RED), ("Siân", "Brown", AMBER), ("Łukasz", "Clark", &[][..]), ("Ann", "Lee", RED)];
+    let names = [
+        ("Zoë", "Adams", RED),
+        ("Siân", "Brown", AMBER),
+        ("Łukasz", "Clark", &[][..]),
+        ("Ann", "Lee", RED),
+    ];
     for (i, (given, family, yes)) in names.iter().enumerate() {
-        let mut body = person(&nhs(20 + i as u32), years_ago(&t, 20, 0), own(today(&t) - Duration::days(50)));
+        let mut body = person(
+            &nhs(20 + i as u32),
+            years_ago(&t, 20, 0),
+            own(today(&t) - Duration::days(50)),
+        );
         body["given_name"] = json!(given);
         body["family_name"] = json!(family);
         let (_, p) = add(&t, &c, &body).await;
-        assess(&t, &c, p["id"].as_str().unwrap(), today(&t) - Duration::days(40), yes, None, None).await;
+        assess(
+            &t,
+            &c,
+            p["id"].as_str().unwrap(),
+            today(&t) - Duration::days(40),
+            yes,
+            None,
+            None,
+        )
+        .await;
     }
     let (_, all) = t.get("/api/v1/people", Some(&c)).await;
-    let order: Vec<&str> = all["items"].as_array().unwrap().iter().map(|p| p["family_name"].as_str().unwrap()).collect();
-    assert_eq!(order, ["Adams", "Lee", "Brown", "Clark"], "red, then amber, then green; by name within");
-    assert_eq!((all["total"].as_u64(), all["page"].as_u64(), all["per_page"].as_u64()), (Some(4), Some(1), Some(50)));
+    let order: Vec<&str> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["family_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        order,
+        ["Adams", "Lee", "Brown", "Clark"],
+        "red, then amber, then green; by name within"
+    );
+    assert_eq!(
+        (
+            all["total"].as_u64(),
+            all["page"].as_u64(),
+            all["per_page"].as_u64()
+        ),
+        (Some(4), Some(1), Some(50))
+    );
 
     let (_, red) = t.get("/api/v1/people?rating=red", Some(&c)).await;
     assert_eq!(red["total"], 2);
     let (_, q) = t.get("/api/v1/people?q=si%C3%82N", Some(&c)).await;
     assert_eq!(q["items"][0]["family_name"], "Brown");
     let number = nhs(23);
-    for search in [number.clone(), number.replace(' ', ""), number[4..].to_string()] {
-        let (_, q) = t.get(&format!("/api/v1/people?q={}", search.replace(' ', "%20")), Some(&c)).await;
+    for search in [
+        number.clone(),
+        number.replace(' ', ""),
+        number[4..].to_string(),
+    ] {
+        let (_, q) = t
+            .get(
+                &format!("/api/v1/people?q={}", search.replace(' ', "%20")),
+                Some(&c),
+            )
+            .await;
         assert_eq!(q["total"], 1, "{search}");
         assert_eq!(q["items"][0]["family_name"], "Lee");
     }
     let (_, p2) = t.get("/api/v1/people?per_page=3&page=2", Some(&c)).await;
     assert_eq!(p2["items"].as_array().unwrap().len(), 1);
     assert_eq!(p2["items"][0]["family_name"], "Clark");
-    let (_, before) = t.get(&format!("/api/v1/people?as_of={}", ymd(today(&t) - Duration::days(51))), Some(&c)).await;
+    let (_, before) = t
+        .get(
+            &format!(
+                "/api/v1/people?as_of={}",
+                ymd(today(&t) - Duration::days(51))
+            ),
+            Some(&c),
+        )
+        .await;
     assert_eq!(before["total"], 0, "nobody was registered yet");
-    let (_, unrated) = t.get(&format!("/api/v1/people?as_of={}", ymd(today(&t) - Duration::days(45))), Some(&c)).await;
+    let (_, unrated) = t
+        .get(
+            &format!(
+                "/api/v1/people?as_of={}",
+                ymd(today(&t) - Duration::days(45))
+            ),
+            Some(&c),
+        )
+        .await;
     assert_eq!(unrated["total"], 4);
-    assert!(unrated["items"].as_array().unwrap().iter().all(|p| p["rating"].is_null()));
+    assert!(
+        unrated["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["rating"].is_null())
+    );
 }
 
 #[rocket::async_test]
@@ -360,25 +708,58 @@ async fn edits_follow_the_same_rules() {
     let (_, p) = add(&t, &c, &person(&nhs(30), born, parental(today(&t)))).await;
     let id = p["id"].as_str().unwrap();
     let url = format!("/api/v1/people/{id}");
-    let (s, b) = t.patch_json(&url, Some(&c), &json!({"keyworker": "Jo Key", "setting": "foster_care"})).await;
+    let (s, b) = t
+        .patch_json(
+            &url,
+            Some(&c),
+            &json!({"keyworker": "Jo Key", "setting": "foster_care"}),
+        )
+        .await;
     assert_eq!(s, Status::Ok, "{b}");
-    assert_eq!((b["keyworker"].as_str(), b["setting"].as_str()), (Some("Jo Key"), Some("foster_care")));
-    let (s, b) = t.patch_json(&url, Some(&c), &json!({"keyworker": null})).await;
+    assert_eq!(
+        (b["keyworker"].as_str(), b["setting"].as_str()),
+        (Some("Jo Key"), Some("foster_care"))
+    );
+    let (s, b) = t
+        .patch_json(&url, Some(&c), &json!({"keyworker": null}))
+        .await;
     assert_eq!((s, b["keyworker"].clone()), (Status::Ok, Value::Null));
     // Correcting the date of birth to make them 16 at consent breaks their parental consent.
-    let (s, b) = t.patch_json(&url, Some(&c), &json!({"date_of_birth": ymd(years_ago(&t, 17, 0))})).await;
-    assert_eq!((s, b["error"]["code"].as_str()), (Status::UnprocessableEntity, Some("consent_required")), "{b}");
-    let (s, b) = t.patch_json(&url, Some(&c), &json!({"consent": {"basis": "self"}})).await;
+    let (s, b) = t
+        .patch_json(
+            &url,
+            Some(&c),
+            &json!({"date_of_birth": ymd(years_ago(&t, 17, 0))}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["error"]["code"].as_str()),
+        (Status::UnprocessableEntity, Some("consent_required")),
+        "{b}"
+    );
+    let (s, b) = t
+        .patch_json(&url, Some(&c), &json!({"consent": {"basis": "self"}}))
+        .await;
     assert_eq!(s, Status::UnprocessableEntity, "{b}");
-    let (s, _) = t.patch_json(&url, Some(&c), &json!({"status": "closed"})).await;
+    let (s, _) = t
+        .patch_json(&url, Some(&c), &json!({"status": "closed"}))
+        .await;
     assert_eq!(s, Status::UnprocessableEntity);
-    let (s, _) = t.patch_json(&url, Some(&c), &json!({"autism": "yes"})).await;
+    let (s, _) = t
+        .patch_json(&url, Some(&c), &json!({"autism": "yes"}))
+        .await;
     assert_eq!(s, Status::BadRequest);
     let (_, other) = add(&t, &c, &person(&nhs(31), born, parental(today(&t)))).await;
-    let (s, _) = t.patch_json(&url, Some(&c), &json!({"nhs_number": other["nhs_number"]})).await;
+    let (s, _) = t
+        .patch_json(&url, Some(&c), &json!({"nhs_number": other["nhs_number"]}))
+        .await;
     assert_eq!(s, Status::Conflict);
     let (_, after) = t.get(&url, Some(&c)).await;
-    assert_eq!(after["date_of_birth"], ymd(born), "refused edits changed nothing");
+    assert_eq!(
+        after["date_of_birth"],
+        ymd(born),
+        "refused edits changed nothing"
+    );
 }
 
 #[rocket::async_test]
@@ -390,36 +771,124 @@ async fn closing_and_withdrawing() {
     let leaves = new_adult(&t, &c, 41, 30).await;
     let withdraws = new_adult(&t, &c, 42, 30).await;
 
-    let (s, b) = t.post_json(&format!("/api/v1/people/{leaves}/close"), Some(&c), &json!({"closed_on": ymd(today(&t) - Duration::days(31)), "reason": "x"})).await;
-    assert_eq!(s, Status::UnprocessableEntity, "not before registration: {b}");
+    let (s, b) = t
+        .post_json(
+            &format!("/api/v1/people/{leaves}/close"),
+            Some(&c),
+            &json!({"closed_on": ymd(today(&t) - Duration::days(31)), "reason": "x"}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        Status::UnprocessableEntity,
+        "not before registration: {b}"
+    );
     let (s, b) = t.post_json(&format!("/api/v1/people/{leaves}/close"), Some(&c), &json!({"closed_on": ymd(today(&t) - Duration::days(5)), "reason": "Settled at home; no longer at risk"})).await;
-    assert_eq!((s, b["status"].as_str(), b["closed_on"].as_str().is_some()), (Status::Ok, Some("closed"), true), "{b}");
-    assert_eq!(t.post_json(&format!("/api/v1/people/{leaves}/close"), Some(&c), &json!({"closed_on": ymd(today(&t)), "reason": "again"})).await.0, Status::Conflict);
+    assert_eq!(
+        (s, b["status"].as_str(), b["closed_on"].as_str().is_some()),
+        (Status::Ok, Some("closed"), true),
+        "{b}"
+    );
+    assert_eq!(
+        t.post_json(
+            &format!("/api/v1/people/{leaves}/close"),
+            Some(&c),
+            &json!({"closed_on": ymd(today(&t)), "reason": "again"})
+        )
+        .await
+        .0,
+        Status::Conflict
+    );
 
-    let (s, b) = t.post_json(&format!("/api/v1/people/{withdraws}/consent/withdraw"), Some(&c), &json!({"withdrawn_on": ymd(today(&t)), "reason": ""})).await;
+    let (s, b) = t
+        .post_json(
+            &format!("/api/v1/people/{withdraws}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(today(&t)), "reason": ""}),
+        )
+        .await;
     assert_eq!(s, Status::UnprocessableEntity, "a reason is required: {b}");
-    let (s, b) = t.post_json(&format!("/api/v1/people/{withdraws}/consent/withdraw"), Some(&c), &json!({"withdrawn_on": ymd(today(&t)), "reason": "Family withdrew consent by letter"})).await;
-    assert_eq!((s, b["status"].as_str()), (Status::Ok, Some("withdrawn")), "{b}");
+    let (s, b) = t
+        .post_json(
+            &format!("/api/v1/people/{withdraws}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(today(&t)), "reason": "Family withdrew consent by letter"}),
+        )
+        .await;
+    assert_eq!(
+        (s, b["status"].as_str()),
+        (Status::Ok, Some("withdrawn")),
+        "{b}"
+    );
 
     let (_, active) = t.get("/api/v1/people", Some(&c)).await;
-    let ids: Vec<&str> = active["items"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = active["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, [stays.as_str()]);
     let (_, closed) = t.get("/api/v1/people?status=closed", Some(&c)).await;
     assert_eq!(closed["items"][0]["id"], leaves.as_str());
-    let (_, past) = t.get(&format!("/api/v1/people?as_of={}", ymd(today(&t) - Duration::days(6))), Some(&c)).await;
-    assert_eq!(past["total"], 2, "closed 5 days ago: active then; the withdrawn one is gone even from the past");
-    assert_eq!(t.get(&format!("/api/v1/people/{withdraws}"), Some(&c)).await.0, Status::NotFound);
-    assert_eq!(t.get(&format!("/api/v1/people?status=withdrawn"), Some(&c)).await.1["total"], 0);
+    let (_, past) = t
+        .get(
+            &format!(
+                "/api/v1/people?as_of={}",
+                ymd(today(&t) - Duration::days(6))
+            ),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(
+        past["total"], 2,
+        "closed 5 days ago: active then; the withdrawn one is gone even from the past"
+    );
+    assert_eq!(
+        t.get(&format!("/api/v1/people/{withdraws}"), Some(&c))
+            .await
+            .0,
+        Status::NotFound
+    );
+    assert_eq!(
+        t.get(&format!("/api/v1/people?status=withdrawn"), Some(&c))
+            .await
+            .1["total"],
+        0
+    );
 
     // Kept, and readable by the records administrator only.
-    let (s, kept) = t.get(&format!("/api/v1/people/{withdraws}"), Some(&admin)).await;
-    assert_eq!((s, kept["status"].as_str()), (Status::Ok, Some("withdrawn")));
+    let (s, kept) = t
+        .get(&format!("/api/v1/people/{withdraws}"), Some(&admin))
+        .await;
+    assert_eq!(
+        (s, kept["status"].as_str()),
+        (Status::Ok, Some("withdrawn"))
+    );
     let (_, admin_list) = t.get("/api/v1/people?status=withdrawn", Some(&admin)).await;
     assert_eq!(admin_list["total"], 1);
-    assert_eq!(t.get(&format!("/api/v1/people/{stays}"), Some(&admin)).await.0, Status::NotFound);
-    let (_, trail) = t.get(&format!("/api/v1/audit?person_id={withdraws}"), Some(&admin)).await;
-    let actions: Vec<&str> = trail["items"].as_array().unwrap().iter().map(|i| i["action"].as_str().unwrap()).collect();
-    assert!(actions.contains(&"person.withdraw") && actions.contains(&"person.create"), "{actions:?}");
+    assert_eq!(
+        t.get(&format!("/api/v1/people/{stays}"), Some(&admin))
+            .await
+            .0,
+        Status::NotFound
+    );
+    let (_, trail) = t
+        .get(
+            &format!("/api/v1/audit?person_id={withdraws}"),
+            Some(&admin),
+        )
+        .await;
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"person.withdraw") && actions.contains(&"person.create"),
+        "{actions:?}"
+    );
 }
 
 #[rocket::async_test]
@@ -431,17 +900,46 @@ async fn each_role_sees_its_share_and_reads_are_audited() {
     let member = t.token_for_role("panel_member").await;
     let analyst = t.token_for_role("analyst").await;
 
-    assert_eq!(t.get(&format!("/api/v1/people/{id}"), Some(&chair)).await.0, Status::Ok);
-    let (s, _) = t.post_json(&format!("/api/v1/people/{id}/close"), Some(&chair), &json!({"closed_on": ymd(today(&t)), "reason": "x"})).await;
+    assert_eq!(
+        t.get(&format!("/api/v1/people/{id}"), Some(&chair)).await.0,
+        Status::Ok
+    );
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/close"),
+            Some(&chair),
+            &json!({"closed_on": ymd(today(&t)), "reason": "x"}),
+        )
+        .await;
     assert_eq!(s, Status::Forbidden, "chairs read, commissioners write");
-    assert_eq!(t.get(&format!("/api/v1/people/{id}"), Some(&member)).await.0, Status::NotFound, "not on any of their reviews");
+    assert_eq!(
+        t.get(&format!("/api/v1/people/{id}"), Some(&member))
+            .await
+            .0,
+        Status::NotFound,
+        "not on any of their reviews"
+    );
     assert_eq!(t.get("/api/v1/people", Some(&member)).await.1["total"], 0);
-    assert_eq!(t.get("/api/v1/people", Some(&analyst)).await.0, Status::Forbidden, "no person records for analysts");
-    assert_eq!(t.get("/api/v1/risk-tool", Some(&analyst)).await.0, Status::Ok);
+    assert_eq!(
+        t.get("/api/v1/people", Some(&analyst)).await.0,
+        Status::Forbidden,
+        "no person records for analysts"
+    );
+    assert_eq!(
+        t.get("/api/v1/risk-tool", Some(&analyst)).await.0,
+        Status::Ok
+    );
 
     let admin = t.admin_token().await;
-    let (_, trail) = t.get(&format!("/api/v1/audit?person_id={id}"), Some(&admin)).await;
-    let reads = trail["items"].as_array().unwrap().iter().filter(|i| i["action"] == "person.read").count();
+    let (_, trail) = t
+        .get(&format!("/api/v1/audit?person_id={id}"), Some(&admin))
+        .await;
+    let reads = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "person.read")
+        .count();
     assert!(reads >= 1, "{trail}");
     let (_, v) = t.get("/api/v1/audit/verify", Some(&admin)).await;
     assert_eq!(v["ok"], true);

@@ -152,8 +152,17 @@ impl TestApp {
         self.post(path, token, &body.to_string()).await
     }
 
-    pub async fn patch_json(&self, path: &str, token: Option<&str>, body: &Value) -> (Status, Value) {
-        let mut req = self.client.patch(path.to_string()).header(ContentType::JSON).body(body.to_string());
+    pub async fn patch_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> (Status, Value) {
+        let mut req = self
+            .client
+            .patch(path.to_string())
+            .header(ContentType::JSON)
+            .body(body.to_string());
         if let Some(t) = token {
             req = req.header(Header::new("Authorization", format!("Bearer {t}")));
         }
