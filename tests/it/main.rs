@@ -7,5 +7,6 @@ mod cli;
 mod errors;
 mod pages;
 mod register;
+mod register_pages;
 mod session;
 mod support;
