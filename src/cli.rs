@@ -156,6 +156,14 @@ async fn demo() -> Result<(), StartError> {
                 .map_err(|e| StartError::Other(format!("demo user: {e:?}")))?;
         }
     }
+    let created = crate::demo::seed(&app)
+        .await
+        .map_err(|e| StartError::Other(format!("demo data: {e:?}")))?;
+    if created > 0 {
+        println!(
+            "Demo register: {created} synthetic people (NHS numbers from the 999 test range)."
+        );
+    }
     println!("Demo sign-ins (password `{DEMO_PASSWORD}` for each):");
     println!("  admin (admin)");
     for (username, _, role) in DEMO_USERS {

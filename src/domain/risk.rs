@@ -143,9 +143,8 @@ impl RiskTool {
             .iter()
             .filter(|q| q.key)
             .all(|q| answers.get(&q.id) == Some(&true));
-        let suggested = if all_keys_yes && age < self.key_rule_under_age {
-            Rating::Red
-        } else if score >= self.thresholds.red {
+        let child_in_crisis = all_keys_yes && age < self.key_rule_under_age;
+        let suggested = if child_in_crisis || score >= self.thresholds.red {
             Rating::Red
         } else if score >= self.thresholds.amber {
             Rating::Amber

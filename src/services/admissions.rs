@@ -8,7 +8,7 @@ use super::risk::add_rating_event;
 use super::{Actor, App};
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
-use crate::entities::{admission, visit};
+use crate::entities::{admission, rating_event, visit};
 use crate::error::AppError;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -146,6 +146,18 @@ pub async fn admit(
         return Err(AppError::Conflict(
             "This person is already in hospital: record the discharge first.".into(),
         ));
+    }
+    let later_assessment = rating_event::Entity::find()
+        .filter(rating_event::Column::PersonId.eq(person_id))
+        .filter(rating_event::Column::Source.eq("assessment"))
+        .filter(rating_event::Column::EffectiveOn.gt(admitted_on))
+        .one(tx.conn())
+        .await?;
+    if let Some(a) = later_assessment {
+        return Err(AppError::Conflict(format!(
+            "A risk assessment is recorded on {}, after that admission date: someone in hospital is rated blue, so check the dates",
+            a.effective_on
+        )));
     }
     let last_discharge = admission::Entity::find()
         .filter(admission::Column::PersonId.eq(person_id))

@@ -1,0 +1,922 @@
+//! The demo register: about sixty synthetic people with consent, risk assessments, hospital
+//! stays and oversight visits, seeded by `tcr demo` when the register is empty.
+//!
+//! Everything goes through the real services (the consent gate, the risk tool, the hospital
+//! rules), so the demo data obeys the same rules as real entries and every write is audited.
+//! Nothing is random in the usual sense: a small fixed-seed generator makes the same register
+//! every time, with dates counted back from today. NHS numbers come from the `999` test range.
+
+use crate::domain::age::age_on;
+use crate::domain::nhs_number::NhsNumber;
+use crate::domain::risk::{Rating, RiskTool};
+use crate::domain::role::Role;
+use crate::entities::person;
+use crate::error::AppError;
+use crate::services::admissions::{self, Discharge, NewAdmission, NewVisit};
+use crate::services::people::{self, ConsentInput, NewPerson, Reader};
+use crate::services::risk::{self, NewAssessment};
+use crate::services::sessions::SignedIn;
+use crate::services::users::UserView;
+use crate::services::{Actor, App};
+use sea_orm::{EntityTrait, PaginatorTrait};
+use std::collections::{BTreeMap, HashSet};
+use time::{Date, Duration};
+
+/// How many people the demo register holds.
+pub const PEOPLE: usize = 60;
+/// Of whom this many are in hospital now…
+const IN_HOSPITAL: usize = 8;
+/// …of whom this many have had an oversight visit…
+const VISITED: usize = 2;
+/// …and this many were in hospital and have been discharged.
+const DISCHARGED: usize = 4;
+
+const SEED: u64 = 0x7C52_0DE3_0000_2026;
+
+/// Seeds the demo register when it is empty, returning how many people were added (0 when the
+/// register already had anyone on it).
+pub async fn seed(app: &App) -> Result<usize, AppError> {
+    if person::Entity::find().count(&app.db).await? > 0 {
+        return Ok(0);
+    }
+    let plans = plan(
+        app.clock.today(),
+        &app.policies.risk_tool,
+        app.policies.schedule.post_discharge_red_days,
+    );
+    let actor = Actor {
+        user_id: None,
+        username: "demo".into(),
+        role: "commissioner".into(),
+    };
+    let signed_in = SignedIn {
+        session_id: String::new(),
+        user: UserView {
+            id: String::new(),
+            username: "demo".into(),
+            display_name: "Demo data".into(),
+            role: Role::Commissioner,
+            active: true,
+            created_at: app.clock.now(),
+        },
+    };
+    let reader = Reader::of(app, &signed_in);
+    for (n, p) in plans.iter().enumerate() {
+        create(app, &actor, &reader, p).await.map_err(|(what, e)| {
+            AppError::Internal(format!("demo person {} ({what}): {e:?}", n + 1))
+        })?;
+    }
+    Ok(plans.len())
+}
+
+/// Registers one planned person and plays their history through the services, in date order.
+async fn create(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    p: &Planned,
+) -> Result<(), (&'static str, AppError)> {
+    let person = people::register(app, actor, p.input.clone())
+        .await
+        .map_err(|e| ("register", e))?;
+    let mut admission_id = None;
+    for step in &p.steps {
+        match step {
+            Step::Assess {
+                on,
+                answers,
+                rating,
+                reason,
+            } => {
+                let input = NewAssessment {
+                    assessed_on: Some(on.to_string()),
+                    answers: Some(
+                        answers
+                            .iter()
+                            .map(|(k, v)| (k.clone(), serde_json::Value::Bool(*v)))
+                            .collect(),
+                    ),
+                    rating: rating.map(|r| r.as_str().to_string()),
+                    override_reason: reason.map(String::from),
+                };
+                risk::assess(app, actor, reader, &person.id, input)
+                    .await
+                    .map_err(|e| ("assessment", e))?;
+            }
+            Step::Admit {
+                on,
+                hospital,
+                security_level,
+                legal_status,
+                planned_discharge_on,
+            } => {
+                let input = NewAdmission {
+                    admitted_on: Some(on.to_string()),
+                    hospital: Some(hospital.to_string()),
+                    security_level: Some(security_level.to_string()),
+                    legal_status: Some(legal_status.to_string()),
+                    planned_discharge_on: planned_discharge_on.map(|d| d.to_string()),
+                };
+                let stay = admissions::admit(app, actor, reader, &person.id, input)
+                    .await
+                    .map_err(|e| ("admission", e))?;
+                admission_id = Some(stay.id);
+            }
+            Step::Visit { on, visitor } => {
+                let input = NewVisit {
+                    visited_on: Some(on.to_string()),
+                    visitor: Some(visitor.to_string()),
+                };
+                admissions::record_visit(app, actor, reader, &person.id, input)
+                    .await
+                    .map_err(|e| ("visit", e))?;
+            }
+            Step::Discharge { on, destination } => {
+                let id = admission_id.take().ok_or((
+                    "discharge",
+                    AppError::Internal("discharge planned without an admission".into()),
+                ))?;
+                let input = Discharge {
+                    discharged_on: Some(on.to_string()),
+                    destination: Some(destination.to_string()),
+                };
+                admissions::discharge(app, actor, reader, &id, input)
+                    .await
+                    .map_err(|e| ("discharge", e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan: pure, so the same seed always gives the same register (relative to today).
+
+/// One person to add, and their history in date order.
+struct Planned {
+    input: NewPerson,
+    steps: Vec<Step>,
+}
+
+enum Step {
+    Assess {
+        on: Date,
+        answers: BTreeMap<String, bool>,
+        /// An override of the suggestion (with its reason), or `None` to accept it.
+        rating: Option<Rating>,
+        reason: Option<&'static str>,
+    },
+    Admit {
+        on: Date,
+        hospital: &'static str,
+        security_level: &'static str,
+        legal_status: &'static str,
+        planned_discharge_on: Option<Date>,
+    },
+    Visit {
+        on: Date,
+        visitor: &'static str,
+    },
+    Discharge {
+        on: Date,
+        destination: &'static str,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Course {
+    /// Lives in the community throughout.
+    Community,
+    /// In hospital now; `visited` when a commissioner oversight visit has been recorded.
+    InHospital { visited: bool },
+    /// Was admitted, and discharged at least 20 days ago.
+    Discharged,
+}
+
+/// A rating to aim an assessment at: 0 green, 1 amber, 2 red.
+type Level = i64;
+
+const GREEN: Level = 0;
+const AMBER: Level = 1;
+const RED: Level = 2;
+
+/// `SplitMix64`: tiny, fast and good enough to make varied but repeatable demo data.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A whole number from `lo` to `hi`, both included (`lo` when `hi < lo`).
+    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+        if hi <= lo {
+            return lo;
+        }
+        lo + (self.next() % (hi - lo + 1) as u64) as i64
+    }
+
+    /// True `percent` times in a hundred.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[(self.next() % items.len() as u64) as usize]
+    }
+
+    /// One of `items`, each as likely as its weight.
+    fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
+        let total: u64 = items.iter().map(|(_, w)| w).sum();
+        let mut n = self.next() % total;
+        for (item, w) in items {
+            if n < *w {
+                return *item;
+            }
+            n -= w;
+        }
+        items[items.len() - 1].0
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
+// Invented but plausible names. The accented ones come first so that every one of them is used.
+const FEMALE: &[&str] = &[
+    "Zoë", "Siân", "Chloé", "Amelia", "Isla", "Freya", "Niamh", "Aisha", "Poppy", "Maya", "Ruby",
+    "Imogen", "Priya", "Bethany", "Keira", "Hannah", "Esme", "Leah", "Grace", "Orla",
+];
+const MALE: &[&str] = &[
+    "Łukasz", "Seán", "Oliver", "Callum", "Ethan", "Mohammed", "Reuben", "Kai", "Tyler", "Finley",
+    "Jamal", "Owen", "Dylan", "Rhys", "Arjun", "Tomasz", "Lewis", "Harvey", "Jayden", "Alfie",
+    "Ciarán", "Bartosz",
+];
+const UNISEX: &[&str] = &["Alex", "Jordan", "Charlie", "Riley", "Sam", "Robin"];
+const FAMILY: &[&str] = &[
+    "Ashworth",
+    "Bennett",
+    "Okafor",
+    "Nowak",
+    "Pritchard",
+    "Kowalski",
+    "Fenwick",
+    "Marsh",
+    "Brennan",
+    "Whitlock",
+    "Haddad",
+    "Gallagher",
+    "Ellison",
+    "Chaudhry",
+    "Fairbairn",
+    "Tremayne",
+    "Quigley",
+    "Sutcliffe",
+    "Dunmore",
+    "Kaur",
+    "Pemberton",
+    "Rowntree",
+    "Stanhope",
+    "Varga",
+    "Wójcik",
+    "Hollis",
+    "Caddick",
+    "Denholm",
+    "Eastwood",
+    "Garside",
+    "Holroyd",
+    "Jessop",
+    "Mabbott",
+    "Osgood",
+    "Begum",
+    "Adeyemi",
+    "Thorne",
+    "Lister",
+    "Kendrick",
+    "Lefèvre",
+];
+const MOTHERS: &[&str] = &[
+    "Sarah",
+    "Claire",
+    "Joanne",
+    "Agnieszka",
+    "Fatima",
+    "Rebecca",
+    "Louise",
+    "Nadia",
+];
+const FATHERS: &[&str] = &["Mark", "David", "Piotr", "Imran", "Gareth", "Stephen"];
+const SOCIAL_WORKERS: &[&str] = &[
+    "Helen Makepeace",
+    "Tom Birtwistle",
+    "Amara Nwosu",
+    "Gemma Radley",
+    "Daniel Ferreira",
+    "Ruth Okonjo",
+    "Karen Sillitoe",
+    "Yusuf Malik",
+];
+const KEYWORKERS: &[&str] = &[
+    "Jess Hartley",
+    "Marcus Lowe",
+    "Priti Desai",
+    "Neil Coombes",
+    "Shona McLeod",
+    "Ellie Varnham",
+];
+/// The demo commissioner and panel members, as they would sign a visit record.
+const VISITORS: &[&str] = &[
+    "Cara Commissioner",
+    "Dr Cal Clinical",
+    "Eve Expert-by-experience",
+];
+const DESTINATIONS: &[&str] = &[
+    "Family home",
+    "Supported living, Wisbech",
+    "Residential care, Huntingdon",
+    "Specialist residential college",
+    "Step-down placement, St Neots",
+];
+
+/// Postcode areas within each local authority (outward codes).
+const CAMBS_CB: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 21, 22, 23, 24, 25];
+const CAMBS_PE: &[u32] = &[13, 14, 15, 16, 19, 26, 27, 28, 29];
+const PBORO_PE: &[u32] = &[1, 2, 3, 4, 6, 7, 8];
+/// Letters used in the inward code (not C, I, K, M, O or V).
+const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+
+/// A hospital: its name, whether it takes children, and the security levels it runs.
+struct Hospital {
+    name: &'static str,
+    children: bool,
+    security: &'static [&'static str],
+}
+
+const HOSPITALS: &[Hospital] = &[
+    Hospital {
+        name: "Cavell Centre",
+        children: false,
+        security: &["none"],
+    },
+    Hospital {
+        name: "Fulbourn Hospital",
+        children: false,
+        security: &["none", "low"],
+    },
+    Hospital {
+        name: "Broadland Clinic",
+        children: false,
+        security: &["medium"],
+    },
+    Hospital {
+        name: "St Andrew's Healthcare, Northampton",
+        children: false,
+        security: &["low", "medium"],
+    },
+    Hospital {
+        name: "Rampton Hospital",
+        children: false,
+        security: &["high"],
+    },
+    Hospital {
+        name: "Darwin Centre",
+        children: true,
+        security: &["none"],
+    },
+    Hospital {
+        name: "Priory Hospital Ellingham",
+        children: true,
+        security: &["none", "low"],
+    },
+];
+
+const OVERRIDE_UP: &[&str] = &[
+    "Carers reported further incidents after the assessment; the panel agreed a higher rating",
+    "Placement gave notice the day after scoring; rated higher pending a new placement",
+];
+const OVERRIDE_DOWN: &[&str] = &[
+    "Score driven by historical items; the new placement has settled well with a crisis plan in place",
+    "Stable for several months with intensive support at home; the panel agreed a lower rating",
+];
+
+/// Cycles through a list of names so that each is used before any repeats.
+struct Cycle {
+    next: usize,
+}
+
+impl Cycle {
+    fn take(&mut self, names: &[&'static str]) -> &'static str {
+        let name = names[self.next % names.len()];
+        self.next += 1;
+        name
+    }
+}
+
+/// The whole demo register, relative to `today`.
+fn plan(today: Date, tool: &RiskTool, red_days: u32) -> Vec<Planned> {
+    let mut rng = Rng(SEED);
+    let mut courses = vec![Course::Community; PEOPLE];
+    let mut order: Vec<usize> = (0..PEOPLE).collect();
+    rng.shuffle(&mut order);
+    for (n, &i) in order.iter().enumerate() {
+        courses[i] = if n < IN_HOSPITAL {
+            Course::InHospital {
+                visited: n < VISITED,
+            }
+        } else if n < IN_HOSPITAL + DISCHARGED {
+            Course::Discharged
+        } else {
+            Course::Community
+        };
+    }
+    let mut ctx = Context {
+        rng,
+        today,
+        tool,
+        red_days: i64::from(red_days),
+        female: Cycle { next: 0 },
+        male: Cycle { next: 0 },
+        unisex: Cycle { next: 0 },
+        numbers: HashSet::new(),
+        names: HashSet::new(),
+    };
+    // Ages today: a fifth 8–13, three tenths 14–17, three tenths 18–25, a fifth 26–45.
+    let mut bands = vec![(14, 17); PEOPLE];
+    let quotas = [((8, 13), 20), ((18, 25), 30), ((26, 45), 20)];
+    let mut n = 0;
+    for (band, percent) in quotas {
+        for _ in 0..PEOPLE * percent / 100 {
+            bands[n] = band;
+            n += 1;
+        }
+    }
+    ctx.rng.shuffle(&mut bands);
+    courses
+        .into_iter()
+        .zip(bands)
+        .map(|(c, band)| ctx.person(c, band))
+        .collect()
+}
+
+struct Context<'a> {
+    rng: Rng,
+    today: Date,
+    tool: &'a RiskTool,
+    red_days: i64,
+    female: Cycle,
+    male: Cycle,
+    unisex: Cycle,
+    numbers: HashSet<String>,
+    names: HashSet<(String, String)>,
+}
+
+impl Context<'_> {
+    fn days_ago(&self, n: i64) -> Date {
+        self.today - Duration::days(n)
+    }
+
+    fn nhs_number(&mut self) -> NhsNumber {
+        loop {
+            let mut digits = [9u8, 9, 9, 0, 0, 0, 0, 0, 0];
+            for d in digits.iter_mut().skip(3) {
+                *d = self.rng.range(0, 9) as u8;
+            }
+            // Some prefixes admit no valid number (their check digit would be 10): skip them.
+            if let Some(n) = NhsNumber::from_first_nine(digits)
+                && self.numbers.insert(n.digits().to_string())
+            {
+                return n;
+            }
+        }
+    }
+
+    /// A date of birth making the person an age within `band` today.
+    fn date_of_birth(&mut self, band: (i64, i64)) -> Date {
+        let years = self.rng.range(band.0, band.1);
+        // `years` ago today (the 28th at the latest, so the day exists in every month), less
+        // under a year: exactly `years` old today.
+        let anniversary = Date::from_calendar_date(
+            self.today.year() - years as i32,
+            self.today.month(),
+            self.today.day().min(28),
+        )
+        .unwrap_or(self.today - Duration::days(years * 365));
+        anniversary - Duration::days(self.rng.range(0, 360))
+    }
+
+    fn postcode(&mut self, local_authority: &str) -> String {
+        let outward = if local_authority == "Peterborough" {
+            format!("PE{}", self.rng.pick(PBORO_PE))
+        } else if self.rng.chance(75) {
+            format!("CB{}", self.rng.pick(CAMBS_CB))
+        } else {
+            format!("PE{}", self.rng.pick(CAMBS_PE))
+        };
+        let digit = self.rng.range(0, 9);
+        let a = char::from(self.rng.pick(INWARD_LETTERS));
+        let b = char::from(self.rng.pick(INWARD_LETTERS));
+        format!("{outward} {digit}{a}{b}")
+    }
+
+    fn person(&mut self, course: Course, band: (i64, i64)) -> Planned {
+        let sex = self.rng.weighted(&[
+            ("male", 62),
+            ("female", 33),
+            ("indeterminate", 2),
+            ("not_known", 3),
+        ]);
+        let (given, family) = loop {
+            let given = match sex {
+                "male" => self.male.take(MALE),
+                "female" => self.female.take(FEMALE),
+                _ => self.unisex.take(UNISEX),
+            };
+            let family = self.rng.pick(FAMILY);
+            if self.names.insert((given.into(), family.into())) {
+                break (given, family);
+            }
+        };
+        let nhs = self.nhs_number();
+        let born = self.date_of_birth(band);
+        let age = age_on(born, self.today).unwrap_or(0);
+        let child = age < 18;
+        let local_authority = if self.rng.chance(55) {
+            "Cambridgeshire"
+        } else {
+            "Peterborough"
+        };
+        let postcode = self.postcode(local_authority);
+        let (learning_disability, autism) =
+            self.rng
+                .weighted(&[((true, false), 30), ((false, true), 35), ((true, true), 35)]);
+        let setting = if child {
+            self.rng.weighted(&[
+                ("family_home", 45),
+                ("residential_school", 20),
+                ("foster_care", 12),
+                ("residential_care", 12),
+                ("other", 5),
+            ])
+        } else {
+            self.rng.weighted(&[
+                ("supported_living", 35),
+                ("residential_care", 25),
+                ("family_home", 30),
+                ("other", 10),
+            ])
+        };
+        let ehcp = age < 26 && self.rng.chance(if child { 70 } else { 45 });
+        let social_worker = self
+            .rng
+            .chance(if child { 80 } else { 55 })
+            .then(|| self.rng.pick(SOCIAL_WORKERS).to_string());
+        let keyworker = self
+            .rng
+            .chance(55)
+            .then(|| self.rng.pick(KEYWORKERS).to_string());
+
+        let (consent_ago, steps) = self.history(course, born);
+        let consent_on = self.days_ago(consent_ago);
+        let consent = self.consent(born, consent_on, family, setting, local_authority);
+        Planned {
+            input: NewPerson {
+                nhs_number: Some(nhs.digits().to_string()),
+                given_name: Some(given.into()),
+                family_name: Some(family.into()),
+                date_of_birth: Some(born.to_string()),
+                sex: Some(sex.into()),
+                postcode: Some(postcode),
+                local_authority: Some(local_authority.into()),
+                learning_disability: Some(learning_disability),
+                autism: Some(autism),
+                ehcp: Some(ehcp),
+                setting: Some(setting.into()),
+                social_worker,
+                keyworker,
+                registered_on: None,
+                consent: Some(consent),
+            },
+            steps,
+        }
+    }
+
+    /// A consent valid for the person's age on `on`.
+    fn consent(
+        &mut self,
+        born: Date,
+        on: Date,
+        family: &str,
+        setting: &str,
+        local_authority: &str,
+    ) -> ConsentInput {
+        let age = age_on(born, on).unwrap_or(0);
+        let mut c = ConsentInput {
+            recorded_on: Some(on.to_string()),
+            ..Default::default()
+        };
+        if age < 16 {
+            if age >= 12 && self.rng.chance(20) {
+                c.basis = Some("self".into());
+                c.gillick_competent = Some(true);
+            } else if setting == "foster_care" || setting == "residential_care" {
+                c.basis = Some("parental".into());
+                c.given_by = Some(match local_authority {
+                    "Peterborough" => "Peterborough City Council".into(),
+                    _ => "Cambridgeshire County Council".into(),
+                });
+                c.relationship = Some("local authority (care order)".into());
+            } else {
+                c.basis = Some("parental".into());
+                let (parent, relationship) = self.rng.weighted(&[
+                    ((MOTHERS, "mother"), 55),
+                    ((FATHERS, "father"), 25),
+                    ((MOTHERS, "adoptive mother"), 8),
+                    ((MOTHERS, "special guardian (grandmother)"), 12),
+                ]);
+                c.given_by = Some(format!("{} {family}", self.rng.pick(parent)));
+                c.relationship = Some(relationship.into());
+            }
+        } else if self.rng.chance(35) {
+            // Lacks capacity to consent: assessed, then a best-interests meeting, both before.
+            let sixteenth = self.sixteenth_birthday(born);
+            let mut assessed = on - Duration::days(self.rng.range(5, 40));
+            if assessed < sixteenth {
+                assessed = on;
+            }
+            let gap = (on - assessed).whole_days();
+            let decided = assessed + Duration::days(self.rng.range(0, gap));
+            c.basis = Some("best_interests".into());
+            c.capacity_assessed_on = Some(assessed.to_string());
+            c.best_interests_decision_on = Some(decided.to_string());
+        } else {
+            c.basis = Some("self".into());
+        }
+        c
+    }
+
+    fn sixteenth_birthday(&self, born: Date) -> Date {
+        // 29 February birthdays fall on 1 March in a common year (as `age_on` counts them).
+        Date::from_calendar_date(born.year() + 16, born.month(), born.day())
+            .unwrap_or_else(|_| born + Duration::days(16 * 365 + 4))
+    }
+
+    /// How many days ago consent was given, and the history after it, in date order.
+    fn history(&mut self, course: Course, born: Date) -> (i64, Vec<Step>) {
+        let mut steps = Vec::new();
+        match course {
+            Course::Community => {
+                let consent_ago = self.rng.range(1, 700);
+                let count = if consent_ago <= 14 && self.rng.chance(50) {
+                    0 // recently added, awaiting a first assessment
+                } else {
+                    self.rng.weighted(&[(1, 35), (2, 35), (3, 30)])
+                };
+                let mut level = self.rng.weighted(&[(GREEN, 35), (AMBER, 40), (RED, 25)]);
+                let mut ago = consent_ago - self.rng.range(0, 21.min(consent_ago));
+                for _ in 0..count {
+                    let step = self.assessment(self.days_ago(ago), level, born, true);
+                    steps.push(step);
+                    level = (level + self.rng.range(-1, 1)).clamp(GREEN, RED);
+                    ago -= self.rng.range(28, 120);
+                    if ago < 0 {
+                        break;
+                    }
+                }
+                (consent_ago, steps)
+            }
+            Course::InHospital { visited } => {
+                let admitted_ago = if visited {
+                    self.rng.range(30, 240)
+                } else {
+                    self.rng.range(2, 240)
+                };
+                let last = if self.rng.chance(85) { RED } else { AMBER };
+                let consent_ago = self.before_admission(&mut steps, admitted_ago, last, born);
+                let admitted_on = self.days_ago(admitted_ago);
+                steps.push(self.admission(admitted_on, born));
+                if visited {
+                    let ago = self.rng.range(0, admitted_ago - 14);
+                    let on = self.days_ago(ago);
+                    let visitor = self.rng.pick(VISITORS);
+                    steps.push(Step::Visit { on, visitor });
+                }
+                (consent_ago, steps)
+            }
+            Course::Discharged => {
+                // Discharged long enough ago for the post-discharge red window to have ended.
+                let earliest = 20.max(self.red_days + 1);
+                let discharged_ago = self.rng.range(earliest, earliest.max(200));
+                let admitted_ago = discharged_ago + self.rng.range(10, 150);
+                let consent_ago = self.before_admission(&mut steps, admitted_ago, RED, born);
+                steps.push(self.admission(self.days_ago(admitted_ago), born));
+                steps.push(Step::Discharge {
+                    on: self.days_ago(discharged_ago),
+                    destination: self.rng.pick(DESTINATIONS),
+                });
+                if self.rng.chance(75) {
+                    // First reassessment once the red window is over.
+                    let ago = self.rng.range(0, discharged_ago - self.red_days - 1);
+                    let level = self.rng.weighted(&[(GREEN, 35), (AMBER, 45), (RED, 20)]);
+                    steps.push(self.assessment(self.days_ago(ago), level, born, false));
+                }
+                (consent_ago, steps)
+            }
+        }
+    }
+
+    /// One to three assessments leading up to an admission `admitted_ago` days ago, the last at
+    /// `last`; returns how many days ago consent was given (on or before the first).
+    fn before_admission(
+        &mut self,
+        steps: &mut Vec<Step>,
+        admitted_ago: i64,
+        last: Level,
+        born: Date,
+    ) -> i64 {
+        let count = self.rng.weighted(&[(1, 30), (2, 40), (3, 30)]);
+        let mut agos = vec![admitted_ago + self.rng.range(1, 45)];
+        for _ in 1..count {
+            let previous = agos[agos.len() - 1];
+            agos.push(previous + self.rng.range(28, 120));
+        }
+        agos.reverse();
+        let mut level = (last - self.rng.range(0, count as i64 - 1)).max(GREEN);
+        for ago in &agos {
+            let on = self.days_ago(*ago);
+            let is_last = *ago == agos[agos.len() - 1];
+            let target = if is_last { last } else { level };
+            let step = self.assessment(on, target, born, !is_last);
+            steps.push(step);
+            level = (level + 1).min(last);
+        }
+        agos[0] + self.rng.range(0, 30)
+    }
+
+    fn admission(&mut self, on: Date, born: Date) -> Step {
+        let child = age_on(born, on).is_some_and(|a| a < 18);
+        let choices: Vec<&Hospital> = HOSPITALS.iter().filter(|h| h.children == child).collect();
+        // Most adults go to the local units; Rampton (high secure) is rare.
+        let hospital = loop {
+            let h = self.rng.pick(&choices);
+            if h.name != "Rampton Hospital" || self.rng.chance(20) {
+                break h;
+            }
+        };
+        let security_level = self.rng.pick(hospital.security);
+        let legal_status = match security_level {
+            "high" | "medium" => self.rng.weighted(&[("section_3", 70), ("other", 30)]),
+            "low" => self.rng.weighted(&[("section_3", 75), ("section_2", 25)]),
+            _ => self
+                .rng
+                .weighted(&[("informal", 25), ("section_2", 40), ("section_3", 35)]),
+        };
+        let planned_discharge_on = self
+            .rng
+            .chance(60)
+            .then(|| on + Duration::days(self.rng.range(28, 180)));
+        Step::Admit {
+            on,
+            hospital: hospital.name,
+            security_level,
+            legal_status,
+            planned_discharge_on,
+        }
+    }
+
+    /// An assessment on `on` whose answers suggest `level`; now and then (when `may_override`)
+    /// the commissioner confirms a neighbouring rating instead, with a reason.
+    fn assessment(&mut self, on: Date, level: Level, born: Date, may_override: bool) -> Step {
+        let age = age_on(born, on).unwrap_or(0);
+        let answers = self.answers(level, age);
+        let (rating, reason) = if may_override && self.rng.chance(10) {
+            let up = match level {
+                GREEN => true,
+                RED => false,
+                _ => self.rng.chance(50),
+            };
+            if up {
+                (Some(rating_of(level + 1)), Some(self.rng.pick(OVERRIDE_UP)))
+            } else {
+                (
+                    Some(rating_of(level - 1)),
+                    Some(self.rng.pick(OVERRIDE_DOWN)),
+                )
+            }
+        } else {
+            (None, None)
+        };
+        Step::Assess {
+            on,
+            answers,
+            rating,
+            reason,
+        }
+    }
+
+    /// Answers to every question of the tool whose score suggests `level` for someone of `age`.
+    fn answers(&mut self, level: Level, age: u32) -> BTreeMap<String, bool> {
+        let t = self.tool.thresholds;
+        let total: u32 = self.tool.questions.iter().map(|q| q.weight).sum();
+        let (lo, hi) = match level {
+            GREEN => (0, t.amber.saturating_sub(1)),
+            AMBER => (t.amber, t.red.saturating_sub(1)),
+            _ => (t.red, total.min(t.red + 8)),
+        };
+        let want = rating_of(level);
+        let mut answers = BTreeMap::new();
+        for _ in 0..100 {
+            let goal = self.rng.range(i64::from(lo), i64::from(hi)) as u32;
+            let mut order: Vec<usize> = (0..self.tool.questions.len()).collect();
+            self.rng.shuffle(&mut order);
+            answers = self
+                .tool
+                .questions
+                .iter()
+                .map(|q| (q.id.clone(), false))
+                .collect();
+            let mut score = 0;
+            for i in order {
+                let q = &self.tool.questions[i];
+                if score + q.weight <= goal {
+                    score += q.weight;
+                    answers.insert(q.id.clone(), true);
+                }
+            }
+            if self
+                .tool
+                .score(&answers, age)
+                .is_ok_and(|s| s.suggested == want)
+            {
+                break;
+            }
+        }
+        answers
+    }
+}
+
+fn rating_of(level: Level) -> Rating {
+    match level {
+        GREEN => Rating::Green,
+        AMBER => Rating::Amber,
+        _ => Rating::Red,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    /// Removes the test database (and SQLite's side files) however the test ends.
+    struct TempDb(PathBuf);
+
+    impl Drop for TempDb {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let mut p = self.0.clone().into_os_string();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+    }
+
+    #[rocket::async_test]
+    async fn seeds_an_empty_register_once_through_the_services() {
+        let path = std::env::temp_dir().join(format!(
+            "tcr-demo-test-{}.db",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let _cleanup = TempDb(path.clone());
+        let settings = crate::config::Settings {
+            database_url: format!("sqlite://{}?mode=rwc", path.display()),
+            policies_dir: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies"),
+            ..Default::default()
+        };
+        let app = crate::prepare(settings, Arc::new(crate::clock::SystemClock))
+            .await
+            .expect("prepare");
+
+        let created = seed(&app).await.expect("seed");
+        assert!((55..=65).contains(&created), "created {created}");
+        let rows = person::Entity::find().all(&app.db).await.expect("people");
+        assert_eq!(rows.len(), created);
+        assert!(rows.iter().all(|p| p.nhs_number.starts_with("999")));
+        let distinct: HashSet<&str> = rows.iter().map(|p| p.nhs_number.as_str()).collect();
+        assert_eq!(distinct.len(), rows.len(), "NHS numbers are unique");
+
+        assert_eq!(seed(&app).await.expect("second seed"), 0);
+        let chain = crate::services::audit::verify_chain(&app.db)
+            .await
+            .expect("verify");
+        assert!(chain.ok, "audit chain: {:?}", chain.problem);
+    }
+}
