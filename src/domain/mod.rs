@@ -7,5 +7,6 @@ pub mod consent;
 pub mod nhs_number;
 pub mod person;
 pub mod ratings;
+pub mod referral;
 pub mod risk;
 pub mod role;

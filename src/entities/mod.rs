@@ -8,6 +8,7 @@ pub mod consent;
 pub mod login_failure;
 pub mod person;
 pub mod rating_event;
+pub mod referral;
 pub mod risk_assessment;
 pub mod session;
 pub mod user;

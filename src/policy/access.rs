@@ -21,10 +21,12 @@ pub enum Permission {
     PeopleWrite,
     RiskAssess,
     AdmissionsRecord,
+    ReferralsRead,
+    ReferralsWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 13] = [
         Permission::UsersRead,
         Permission::UsersManage,
         Permission::AuditRead,
@@ -36,6 +38,8 @@ impl Permission {
         Permission::PeopleWrite,
         Permission::RiskAssess,
         Permission::AdmissionsRecord,
+        Permission::ReferralsRead,
+        Permission::ReferralsWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +55,8 @@ impl Permission {
             Permission::PeopleWrite => "people.write",
             Permission::RiskAssess => "risk.assess",
             Permission::AdmissionsRecord => "admissions.record",
+            Permission::ReferralsRead => "referrals.read",
+            Permission::ReferralsWrite => "referrals.write",
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Policies {
 pub struct Schedule {
     /// Days a discharged person stays red before a lower rating is accepted.
     pub post_discharge_red_days: u32,
+    /// Days after receipt by which a referral should be decided.
+    pub referral_decision_days: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,10 +53,13 @@ impl Policies {
             .map_err(|message| invalid(&tool_path, message))?;
         let schedule_path = dir.join("schedule.toml");
         let schedule: Schedule = parse_toml(&schedule_path)?;
-        if schedule.post_discharge_red_days > 365 {
+        if schedule.post_discharge_red_days > 365 || schedule.referral_decision_days > 365 {
+            return Err(invalid(&schedule_path, "a timescale is over a year".into()));
+        }
+        if schedule.referral_decision_days == 0 {
             return Err(invalid(
                 &schedule_path,
-                "post_discharge_red_days is over a year".into(),
+                "referral_decision_days must be at least 1".into(),
             ));
         }
         Ok(Policies {

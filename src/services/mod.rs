@@ -5,6 +5,7 @@ pub mod admissions;
 pub mod audit;
 pub mod input;
 pub mod people;
+pub mod referrals;
 pub mod risk;
 pub mod sessions;
 pub mod users;

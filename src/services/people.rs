@@ -518,11 +518,8 @@ fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date),
 /// Adds a person through the consent gate: nothing is written unless all of it is valid.
 pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<PersonView, AppError> {
     let today = app.clock.today();
-    let (details, consent, registered_on) = check_new(&input, today)?;
     let mut tx = audit::begin(app).await?;
-    let id = insert_person(&tx, actor, &details, &consent, registered_on).await?;
-    tx.record(actor, Event::person("person.create", &id))
-        .await?;
+    let id = register_in(&mut tx, actor, &input, today).await?;
     let records = load_records(tx.conn(), Some(&id)).await?;
     let model = person::Entity::find_by_id(id.clone())
         .one(tx.conn())
@@ -531,6 +528,35 @@ pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<Pers
     let result = view(&model, &records, today)?;
     tx.commit().await?;
     Ok(result)
+}
+
+/// The consent gate and the insert, inside the caller's audited transaction (adding a person,
+/// or accepting a referral). Returns the new person's id.
+pub async fn register_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    input: &NewPerson,
+    today: Date,
+) -> Result<String, AppError> {
+    let (details, consent, registered_on) = check_new(input, today)?;
+    let id = insert_person(tx, actor, &details, &consent, registered_on).await?;
+    tx.record(actor, Event::person("person.create", &id))
+        .await?;
+    Ok(id)
+}
+
+/// A person's view by id, for a caller that has already checked access.
+pub async fn view_by_id(
+    db: &impl ConnectionTrait,
+    id: &str,
+    today: Date,
+) -> Result<PersonView, AppError> {
+    let model = person::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Person"))?;
+    let records = load_records(db, Some(id)).await?;
+    view(&model, &records, today)
 }
 
 /// Inserts the person and their consent inside the caller's audited transaction (the referral

@@ -105,6 +105,7 @@ use crate::domain::risk::RiskTool;
 use crate::services::admissions::{AdmissionView, Discharge, NewAdmission, NewVisit, VisitView};
 use crate::services::audit::Verification;
 use crate::services::people::{Ending, NewPerson, PersonView};
+use crate::services::referrals::{Decision, NewReferral, OutcomeSent, ReferralView};
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::users::{NewUser, UserView};
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
@@ -267,6 +268,45 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .body(schema::<NewVisit>)
     .returns(201, schema::<VisitView>),
+    // Referrals.
+    ep(
+        Post,
+        "/api/v1/referrals",
+        Needs(ReferralsWrite),
+        "Record a referral",
+    )
+    .body(schema::<NewReferral>)
+    .returns(201, schema::<ReferralView>),
+    ep(
+        Get,
+        "/api/v1/referrals",
+        Needs(ReferralsRead),
+        "Referrals (filters: status, overdue)",
+    )
+    .returns(200, schema::<ListOf<ReferralView>>),
+    ep(
+        Get,
+        "/api/v1/referrals/<id>",
+        Needs(ReferralsRead),
+        "One referral, with possible duplicates on the register",
+    )
+    .returns(200, schema::<ReferralView>),
+    ep(
+        Post,
+        "/api/v1/referrals/<id>/decision",
+        Needs(ReferralsWrite),
+        "Accept (adding the person through the consent gate) or decline",
+    )
+    .body(schema::<Decision>)
+    .returns(200, schema::<ReferralView>),
+    ep(
+        Post,
+        "/api/v1/referrals/<id>/outcome-sent",
+        Needs(ReferralsWrite),
+        "Record when the referrer and family were told",
+    )
+    .body(schema::<OutcomeSent>)
+    .returns(200, schema::<ReferralView>),
     // Pages.
     ep(Get, "/assets/tcr.css", Public, "Stylesheet"),
     ep(Get, "/login", Public, "Sign-in page"),

@@ -5,6 +5,7 @@ pub mod body;
 pub mod health;
 pub mod openapi;
 pub mod people;
+pub mod referrals;
 pub mod session;
 pub mod types;
 pub mod users;
@@ -38,6 +39,11 @@ pub fn routes() -> Vec<Route> {
         people::admissions_of,
         people::discharge,
         people::visit,
+        referrals::create,
+        referrals::list,
+        referrals::get,
+        referrals::decide,
+        referrals::outcome_sent,
     ];
     all.shrink_to_fit();
     all
