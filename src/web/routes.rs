@@ -423,6 +423,49 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(PeopleWrite),
         "Record withdrawal of consent",
     ),
+    ep(Get, "/referrals", Needs(ReferralsRead), "Referrals page"),
+    ep(
+        Get,
+        "/referrals/new",
+        Needs(ReferralsWrite),
+        "Referral form",
+    ),
+    ep(
+        Post,
+        "/referrals",
+        Needs(ReferralsWrite),
+        "Record a referral",
+    ),
+    ep(
+        Get,
+        "/referrals/<id>",
+        Needs(ReferralsRead),
+        "Referral page",
+    ),
+    ep(
+        Get,
+        "/referrals/<id>/accept",
+        Needs(ReferralsWrite),
+        "Accept a referral: the person form",
+    ),
+    ep(
+        Post,
+        "/referrals/<id>/accept",
+        Needs(ReferralsWrite),
+        "Accept a referral",
+    ),
+    ep(
+        Post,
+        "/referrals/<id>/decline",
+        Needs(ReferralsWrite),
+        "Decline a referral",
+    ),
+    ep(
+        Post,
+        "/referrals/<id>/outcome-sent",
+        Needs(ReferralsWrite),
+        "Record that the outcome was sent",
+    ),
 ];
 
 /// The registry entry for a mounted route.

@@ -32,6 +32,9 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "people/show.html",
     "people/assess.html",
     "people/action.html",
+    "referrals/list.html",
+    "referrals/form.html",
+    "referrals/show.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

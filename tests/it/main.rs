@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod errors;
 mod pages;
+mod referral_pages;
 mod referrals;
 mod register;
 mod register_pages;

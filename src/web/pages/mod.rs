@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod referrals;
 pub mod register;
 pub mod session;
 
@@ -53,6 +54,14 @@ pub fn routes() -> Vec<Route> {
         register::close_submit,
         register::withdraw_page,
         register::withdraw_submit,
+        referrals::referrals_page,
+        referrals::new_referral_page,
+        referrals::create_referral,
+        referrals::referral_page,
+        referrals::accept_page,
+        referrals::accept_submit,
+        referrals::decline_submit,
+        referrals::outcome_sent_submit,
     ]
 }
 
@@ -60,6 +69,7 @@ pub fn routes() -> Vec<Route> {
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("Home", "/", None),
     ("Register", "/people", Some(Permission::PeopleRead)),
+    ("Referrals", "/referrals", Some(Permission::ReferralsRead)),
     (
         "Withdrawn records",
         "/people?status=withdrawn",

@@ -47,7 +47,10 @@ fn some(s: &str) -> Option<String> {
 
 /// Field errors for a refused submission, whatever kind of refusal it was; anything else is
 /// passed on.
-fn refusal(e: AppError, conflict_field: &str) -> Result<(FieldErrors, Option<String>), AppError> {
+pub fn refusal(
+    e: AppError,
+    conflict_field: &str,
+) -> Result<(FieldErrors, Option<String>), AppError> {
     match e {
         AppError::Validation { fields, .. } => Ok((fields, None)),
         AppError::ConsentRequired { message, field } => Ok((
@@ -64,7 +67,7 @@ fn refusal(e: AppError, conflict_field: &str) -> Result<(FieldErrors, Option<Str
     }
 }
 
-fn with(mut base: Value, extra: Value) -> Value {
+pub fn with(mut base: Value, extra: Value) -> Value {
     if let (Some(b), Value::Object(e)) = (base.as_object_mut(), extra) {
         b.extend(e);
     }
@@ -191,6 +194,9 @@ pub struct PersonForm {
     #[field(default = String::new())]
     registered_on: String,
     consent: ConsentFields,
+    /// Only when accepting a referral: the day of the decision.
+    #[field(default = String::new())]
+    pub decided_on: String,
 }
 
 impl Protected for PersonForm {
@@ -200,7 +206,7 @@ impl Protected for PersonForm {
 }
 
 impl PersonForm {
-    fn to_input(&self, with_consent: bool) -> NewPerson {
+    pub fn to_input(&self, with_consent: bool) -> NewPerson {
         let c = &self.consent;
         NewPerson {
             nhs_number: some(&self.nhs_number),
@@ -230,7 +236,7 @@ impl PersonForm {
     }
 }
 
-const PERSON_FIELDS: &[&str] = &[
+pub const PERSON_FIELDS: &[&str] = &[
     "nhs_number",
     "given_name",
     "family_name",
@@ -254,7 +260,7 @@ const PERSON_FIELDS: &[&str] = &[
     "registered_on",
 ];
 
-fn person_form_context(title: &str, action: &str, adding: bool, form: Value) -> Value {
+pub fn person_form_context(title: &str, action: &str, adding: bool, form: Value) -> Value {
     json!({
         "title": title,
         "action": action,

@@ -1,0 +1,354 @@
+//! Referral pages: the list (awaiting a decision, soonest due first; then decided), the referral
+//! form, the referral page with its decision, and accepting through the same consent step as
+//! adding a person.
+
+use super::register::{Answer, PersonForm, person_form_context, refusal};
+use super::{Html, Page, form_errors};
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::referral::ReferralStatus;
+use crate::error::AppError;
+use crate::policy::Permission;
+use crate::services::people::{ConsentInput, NewPerson, Reader};
+use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
+use crate::web::UuidParam;
+use rocket::form::FromForm;
+use rocket::http::Status as Http;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap};
+
+fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+#[get("/referrals")]
+pub async fn referrals_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
+    let all = referrals::list(view.app, &caller.actor(), None, None).await?;
+    let (awaiting, decided): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|r| r.status == ReferralStatus::AwaitingDecision);
+    view.render(
+        "referrals/list.html",
+        json!({"title": "Referrals", "awaiting": awaiting, "decided": decided, "can_write": view.can(Permission::ReferralsWrite)}),
+    )
+}
+
+#[derive(FromForm)]
+pub struct ReferralForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    received_on: String,
+    #[field(default = String::new())]
+    referrer_name: String,
+    #[field(default = String::new())]
+    referrer_role: String,
+    #[field(default = String::new())]
+    referrer_contact: String,
+    #[field(default = String::new())]
+    given_name: String,
+    #[field(default = String::new())]
+    family_name: String,
+    #[field(default = String::new())]
+    date_of_birth: String,
+    #[field(default = String::new())]
+    nhs_number: String,
+    #[field(default = String::new())]
+    reason: String,
+    #[field(default = String::new())]
+    mdt_held_on: String,
+    answers: HashMap<String, String>,
+}
+
+impl Protected for ReferralForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+const REFERRAL_FIELDS: &[&str] = &[
+    "received_on",
+    "referrer_name",
+    "referrer_role",
+    "referrer_contact",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "nhs_number",
+    "reason",
+    "mdt_held_on",
+    "answers",
+];
+
+fn referral_form_context(view: &Page<'_>, form: Value) -> Value {
+    json!({"title": "Record a referral", "form": form, "tool": view.app.policies.risk_tool})
+}
+
+#[get("/referrals/new")]
+pub fn new_referral_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError> {
+    let blank = NewReferral {
+        received_on: Some(view.app.clock.today().to_string()),
+        ..NewReferral::default()
+    };
+    let mut form = serde_json::to_value(blank).map_err(|e| AppError::Internal(e.to_string()))?;
+    form["answers"] = json!({});
+    view.render("referrals/form.html", referral_form_context(&view, form))
+}
+
+#[post("/referrals", data = "<form>")]
+pub async fn create_referral(
+    view: Page<'_>,
+    caller: Caller,
+    form: CsrfForm<ReferralForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    // The tool is optional: no answer at all means the referrer did not complete it.
+    let given: BTreeMap<String, Value> = f
+        .answers
+        .iter()
+        .filter_map(|(k, v)| match v.as_str() {
+            "yes" => Some((k.clone(), json!(true))),
+            "no" => Some((k.clone(), json!(false))),
+            _ => None,
+        })
+        .collect();
+    let input = NewReferral {
+        received_on: some(&f.received_on),
+        referrer_name: some(&f.referrer_name),
+        referrer_role: some(&f.referrer_role),
+        referrer_contact: some(&f.referrer_contact),
+        given_name: some(&f.given_name),
+        family_name: some(&f.family_name),
+        date_of_birth: some(&f.date_of_birth),
+        nhs_number: some(&f.nhs_number),
+        reason: some(&f.reason),
+        mdt_held_on: some(&f.mdt_held_on),
+        answers: (!given.is_empty()).then_some(given),
+    };
+    match referrals::create(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        input.clone(),
+    )
+    .await
+    {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/referrals/{}", r.id)),
+            format!(
+                "Referral recorded. A decision is due by {}.",
+                r.decision_due_by
+            ),
+        ))),
+        Err(e) => {
+            let (fields, _) = refusal(e, "given_name")?;
+            let mut echo =
+                serde_json::to_value(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+            echo["answers"] = json!(f.answers);
+            let ctx = super::register::with(
+                referral_form_context(&view, echo),
+                form_errors(&fields, REFERRAL_FIELDS),
+            );
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "referrals/form.html",
+                ctx,
+            )?))
+        }
+    }
+}
+
+#[get("/referrals/<id>")]
+pub async fn referral_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let r = referrals::get(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+    )
+    .await?;
+    let questions: Vec<Value> = view
+        .app
+        .policies
+        .risk_tool
+        .questions
+        .iter()
+        .map(|q| json!({"text": q.text, "answer": r.answers.as_ref().and_then(|a| a.get(&q.id)).copied()}))
+        .collect();
+    view.render(
+        "referrals/show.html",
+        json!({
+            "title": format!("Referral: {} {}", r.given_name, r.family_name),
+            "referral": r,
+            "questions": questions,
+            "today": view.app.clock.today().to_string(),
+            "can_write": view.can(Permission::ReferralsWrite),
+        }),
+    )
+}
+
+/// The person form, filled from the referral, with the decision date.
+fn accept_context(id: &str, form: Value, decided_on: &str) -> Value {
+    let mut ctx = person_form_context(
+        "Accept the referral: add the person to the register",
+        &format!("/referrals/{id}/accept"),
+        true,
+        form,
+    );
+    ctx["decision"] = json!({"decided_on": decided_on, "referral_id": id});
+    ctx
+}
+
+#[get("/referrals/<id>/accept")]
+pub async fn accept_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let r = referrals::get(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+    )
+    .await?;
+    if r.status != ReferralStatus::AwaitingDecision {
+        return Err(AppError::Conflict(
+            "This referral has already been decided.".into(),
+        ));
+    }
+    let prefilled = NewPerson {
+        nhs_number: r.nhs_number.clone(),
+        given_name: Some(r.given_name.clone()),
+        family_name: Some(r.family_name.clone()),
+        date_of_birth: Some(r.date_of_birth.clone()),
+        consent: Some(ConsentInput::default()),
+        ..NewPerson::default()
+    };
+    let form = serde_json::to_value(prefilled).map_err(|e| AppError::Internal(e.to_string()))?;
+    view.render(
+        "people/form.html",
+        accept_context(&id.0, form, &view.app.clock.today().to_string()),
+    )
+}
+
+#[post("/referrals/<id>/accept", data = "<form>")]
+pub async fn accept_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<PersonForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let person = f.to_input(true);
+    let decision = Decision {
+        decided_on: some(&f.decided_on),
+        outcome: Some("accepted".into()),
+        reason: None,
+        person: Some(person.clone()),
+    };
+    match referrals::decide(view.app, &caller.actor(), &Reader::of(view.app, &caller), &id.0, decision).await {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/people/{}", r.person_id.unwrap_or_default())),
+            "Referral accepted: the person is on the register. Record when the referrer and family were told.".to_string(),
+        ))),
+        Err(e) => {
+            let (fields, consent_rule) = refusal(e, "nhs_number")?;
+            let echo = serde_json::to_value(&person).map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut order: Vec<&str> = vec!["decided_on"];
+            order.extend_from_slice(super::register::PERSON_FIELDS);
+            let ctx = super::register::with(
+                accept_context(&id.0, echo, &f.decided_on),
+                super::register::with(form_errors(&fields, &order), json!({"consent_rule": consent_rule})),
+            );
+            Ok(Answer::Page(view.render_status(Http::UnprocessableEntity, "people/form.html", ctx)?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+pub struct DecisionForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    decided_on: String,
+    #[field(default = String::new())]
+    reason: String,
+    #[field(default = String::new())]
+    sent_on: String,
+}
+
+impl Protected for DecisionForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+fn back_with(id: &str, result: Result<String, AppError>) -> Result<Flash<Redirect>, AppError> {
+    let back = Redirect::to(format!("/referrals/{id}"));
+    match result {
+        Ok(message) => Ok(Flash::success(back, message)),
+        Err(AppError::Validation { fields, .. }) => {
+            let message: Vec<String> = fields.values().flatten().cloned().collect();
+            Ok(Flash::error(back, message.join(". ")))
+        }
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/referrals/<id>/decline", data = "<form>")]
+pub async fn decline_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<DecisionForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let f = form.0;
+    let decision = Decision {
+        decided_on: some(&f.decided_on),
+        outcome: Some("declined".into()),
+        reason: some(&f.reason),
+        person: None,
+    };
+    let result = referrals::decide(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        decision,
+    )
+    .await
+    .map(|_| "Referral declined. Record when the referrer and family were told.".to_string());
+    back_with(&id.0, result)
+}
+
+#[post("/referrals/<id>/outcome-sent", data = "<form>")]
+pub async fn outcome_sent_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<DecisionForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let input = OutcomeSent {
+        sent_on: some(&form.0.sent_on),
+    };
+    let result = referrals::outcome_sent(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        input,
+    )
+    .await
+    .map(|r| {
+        format!(
+            "Recorded: the outcome was sent on {}.",
+            r.outcome_sent_on.unwrap_or_default()
+        )
+    });
+    back_with(&id.0, result)
+}
