@@ -66,7 +66,167 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
             AppError::Internal(format!("demo person {} ({what}): {e:?}", n + 1))
         })?;
     }
+    seed_referrals(app, &actor, &reader)
+        .await
+        .map_err(|e| AppError::Internal(format!("demo referrals: {e:?}")))?;
     Ok(plans.len())
+}
+
+/// A handful of referrals in every state: awaiting (one overdue, one due soon, one without an
+/// MDT), one matching someone already on the register, one declined with the outcome sent.
+async fn seed_referrals(app: &App, actor: &Actor, reader: &Reader) -> Result<(), AppError> {
+    use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
+    let today = app.clock.today();
+    let day = |ago: i64| Some((today - time::Duration::days(ago)).to_string());
+    let answers = |yes: &[&str]| {
+        Some(
+            app.policies
+                .risk_tool
+                .questions
+                .iter()
+                .map(|q| {
+                    (
+                        q.id.clone(),
+                        serde_json::json!(yes.contains(&q.id.as_str())),
+                    )
+                })
+                .collect(),
+        )
+    };
+    let existing = person::Entity::find().one(&app.db).await?;
+    let cases = [
+        (
+            "Dr Helen Price",
+            "Consultant psychiatrist, CAMHS",
+            "Aoife",
+            "Kelly",
+            15,
+            33,
+            Some(40),
+            answers(&[
+                "mh_unstable",
+                "behaviour_challenges",
+                "unstable_environment",
+                "crisis_last_month",
+            ]),
+            "Three A&E attendances this month; residential school placement ending.",
+        ),
+        (
+            "Mark Ellis",
+            "Social worker, Peterborough City Council",
+            "Tomasz",
+            "Nowak",
+            19,
+            20,
+            Some(22),
+            answers(&[
+                "behaviour_challenges",
+                "placement_breakdown",
+                "carers_not_coping",
+            ]),
+            "Supported living provider has given notice.",
+        ),
+        (
+            "Janet Hughes",
+            "Mother",
+            "Oliver",
+            "Hughes",
+            11,
+            5,
+            None,
+            None,
+            "We cannot keep him safe at home any more and need help.",
+        ),
+        (
+            "Sarah Lin",
+            "SENCo, Fenland Academy",
+            "Grace",
+            "Okoro",
+            13,
+            2,
+            Some(3),
+            answers(&["mh_unstable", "transition"]),
+            "Struggling with the move to secondary school; parents worried.",
+        ),
+    ];
+    for (referrer, role, given, family, age, received_ago, mdt_ago, answers, reason) in cases {
+        let born = today - time::Duration::days(365 * age + 40);
+        referrals::create(
+            app,
+            actor,
+            reader,
+            NewReferral {
+                received_on: day(received_ago),
+                referrer_name: Some(referrer.into()),
+                referrer_role: Some(role.into()),
+                referrer_contact: Some("via the single point of access mailbox".into()),
+                given_name: Some(given.into()),
+                family_name: Some(family.into()),
+                date_of_birth: Some(born.to_string()),
+                nhs_number: None,
+                reason: Some(reason.into()),
+                mdt_held_on: mdt_ago.and_then(day),
+                answers,
+            },
+        )
+        .await?;
+    }
+    if let Some(p) = existing {
+        referrals::create(
+            app,
+            actor,
+            reader,
+            NewReferral {
+                received_on: day(1),
+                referrer_name: Some("Dr Amir Patel".into()),
+                referrer_role: Some("GP".into()),
+                referrer_contact: Some("surgery reception".into()),
+                given_name: Some(p.given_name.clone()),
+                family_name: Some(p.family_name.clone()),
+                date_of_birth: Some(p.date_of_birth.to_string()),
+                nhs_number: None,
+                reason: Some("Re-referral after a crisis at the weekend.".into()),
+                mdt_held_on: None,
+                answers: None,
+            },
+        )
+        .await?;
+    }
+    let declined = referrals::create(
+        app,
+        actor,
+        reader,
+        NewReferral {
+            received_on: day(45),
+            referrer_name: Some("Community nurse".into()),
+            referrer_role: Some("Learning disability nursing team".into()),
+            referrer_contact: Some("ld.team@example.nhs.uk".into()),
+            given_name: Some("Ellis".into()),
+            family_name: Some("Marsh".into()),
+            date_of_birth: Some((today - time::Duration::days(365 * 34)).to_string()),
+            nhs_number: None,
+            reason: Some("Worsening anxiety.".into()),
+            mdt_held_on: day(50),
+            answers: None,
+        },
+    )
+    .await?;
+    referrals::decide(app, actor, reader, &declined.id, Decision {
+        decided_on: day(30),
+        outcome: Some("declined".into()),
+        reason: Some("Not at risk of admission: needs met by the community learning disability team, who will follow up.".into()),
+        person: None,
+    })
+    .await?;
+    referrals::outcome_sent(
+        app,
+        actor,
+        reader,
+        &declined.id,
+        OutcomeSent { sent_on: day(29) },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Registers one planned person and plays their history through the services, in date order.
