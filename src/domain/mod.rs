@@ -10,3 +10,4 @@ pub mod ratings;
 pub mod referral;
 pub mod risk;
 pub mod role;
+pub mod schedule;

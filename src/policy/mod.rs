@@ -7,7 +7,10 @@ pub mod access;
 use std::path::Path;
 
 use crate::domain::risk::RiskTool;
+use crate::domain::schedule::Deadlines;
 pub use access::{AccessPolicy, Permission};
+use std::collections::BTreeSet;
+use time::Date;
 
 /// Every policy the service runs on.
 #[derive(Debug, Clone)]
@@ -18,13 +21,24 @@ pub struct Policies {
 }
 
 /// `policies/schedule.toml`: the timescales the service enforces.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    pub post_discharge_red_days: u32,
+    pub referral_decision_days: u32,
+    pub deadlines: Deadlines,
+    /// England and Wales bank holidays: working days skip them.
+    pub bank_holidays: BTreeSet<Date>,
+}
+
 #[derive(Debug, Clone, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Schedule {
+struct ScheduleFile {
     /// Days a discharged person stays red before a lower rating is accepted.
     pub post_discharge_red_days: u32,
     /// Days after receipt by which a referral should be decided.
     pub referral_decision_days: u32,
+    bank_holidays: Vec<String>,
+    deadlines: Deadlines,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +66,23 @@ impl Policies {
             .check()
             .map_err(|message| invalid(&tool_path, message))?;
         let schedule_path = dir.join("schedule.toml");
-        let schedule: Schedule = parse_toml(&schedule_path)?;
+        let file: ScheduleFile = parse_toml(&schedule_path)?;
+        let mut bank_holidays = BTreeSet::new();
+        for day in &file.bank_holidays {
+            let parsed = crate::services::input::parse_date(day).ok_or_else(|| {
+                invalid(
+                    &schedule_path,
+                    format!("bank holiday `{day}` is not a YYYY-MM-DD date"),
+                )
+            })?;
+            bank_holidays.insert(parsed);
+        }
+        let schedule = Schedule {
+            post_discharge_red_days: file.post_discharge_red_days,
+            referral_decision_days: file.referral_decision_days,
+            deadlines: file.deadlines,
+            bank_holidays,
+        };
         if schedule.post_discharge_red_days > 365 || schedule.referral_decision_days > 365 {
             return Err(invalid(&schedule_path, "a timescale is over a year".into()));
         }
