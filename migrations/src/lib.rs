@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_foundation;
 mod m20261123_000002_register;
 mod m20261123_000003_referrals;
+mod m20261123_000004_reviews;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_foundation::Migration),
             Box::new(m20261123_000002_register::Migration),
             Box::new(m20261123_000003_referrals::Migration),
+            Box::new(m20261123_000004_reviews::Migration),
         ]
     }
 }

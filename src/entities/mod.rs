@@ -1,6 +1,7 @@
 //! sea-orm entities, one file a table. No logic lives here: rules are in `domain`, use cases in
 //! `services`.
 
+pub mod action;
 pub mod admission;
 pub mod audit_entry;
 pub mod audit_head;
@@ -9,6 +10,7 @@ pub mod login_failure;
 pub mod person;
 pub mod rating_event;
 pub mod referral;
+pub mod review;
 pub mod risk_assessment;
 pub mod session;
 pub mod user;

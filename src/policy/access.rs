@@ -23,10 +23,16 @@ pub enum Permission {
     AdmissionsRecord,
     ReferralsRead,
     ReferralsWrite,
+    ReviewsRead,
+    ReviewsReadAssigned,
+    ReviewsSchedule,
+    ReviewsRecord,
+    ReviewsRecordChaired,
+    ActionsUpdate,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 19] = [
         Permission::UsersRead,
         Permission::UsersManage,
         Permission::AuditRead,
@@ -40,6 +46,12 @@ impl Permission {
         Permission::AdmissionsRecord,
         Permission::ReferralsRead,
         Permission::ReferralsWrite,
+        Permission::ReviewsRead,
+        Permission::ReviewsReadAssigned,
+        Permission::ReviewsSchedule,
+        Permission::ReviewsRecord,
+        Permission::ReviewsRecordChaired,
+        Permission::ActionsUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +69,12 @@ impl Permission {
             Permission::AdmissionsRecord => "admissions.record",
             Permission::ReferralsRead => "referrals.read",
             Permission::ReferralsWrite => "referrals.write",
+            Permission::ReviewsRead => "reviews.read",
+            Permission::ReviewsReadAssigned => "reviews.read_assigned",
+            Permission::ReviewsSchedule => "reviews.schedule",
+            Permission::ReviewsRecord => "reviews.record",
+            Permission::ReviewsRecordChaired => "reviews.record_chaired",
+            Permission::ActionsUpdate => "actions.update",
         }
     }
 }

@@ -3,9 +3,11 @@
 
 pub mod admissions;
 pub mod audit;
+pub mod due;
 pub mod input;
 pub mod people;
 pub mod referrals;
+pub mod reviews;
 pub mod risk;
 pub mod sessions;
 pub mod users;

@@ -312,25 +312,79 @@ struct Records {
     consents: HashMap<String, consent_entity::Model>,
     events: HashMap<String, Vec<RatingEvent>>,
     stays: HashMap<String, Vec<Stay>>,
+    admissions: HashMap<String, Vec<admission::Model>>,
+    reviews: HashMap<String, Vec<crate::entities::review::Model>>,
+    actions: HashMap<String, Vec<crate::entities::action::Model>>,
+    visits: HashMap<String, Vec<crate::entities::visit::Model>>,
+    schedule: crate::policy::Schedule,
+}
+
+impl Records {
+    /// What is on file for one person, for working out what is due.
+    fn facts(&self, id: &str, rating: Option<(Rating, Date)>) -> super::due::Facts<'_> {
+        fn of<'a, T>(m: &'a HashMap<String, Vec<T>>, id: &str) -> Vec<&'a T> {
+            m.get(id).map(|v| v.iter().collect()).unwrap_or_default()
+        }
+        super::due::Facts {
+            reviews: of(&self.reviews, id),
+            actions: of(&self.actions, id),
+            stays: of(&self.admissions, id),
+            visits: of(&self.visits, id),
+            rating,
+        }
+    }
 }
 
 async fn load_records(
     db: &impl ConnectionTrait,
     person_id: Option<&str>,
+    schedule: &crate::policy::Schedule,
 ) -> Result<Records, AppError> {
     let mut consents = consent_entity::Entity::find();
     let mut events = rating_event::Entity::find();
     let mut stays = admission::Entity::find();
+    let mut reviews = crate::entities::review::Entity::find();
+    let mut actions = crate::entities::action::Entity::find();
+    let mut visits = crate::entities::visit::Entity::find();
     if let Some(id) = person_id {
         consents = consents.filter(consent_entity::Column::PersonId.eq(id));
         events = events.filter(rating_event::Column::PersonId.eq(id));
         stays = stays.filter(admission::Column::PersonId.eq(id));
+        reviews = reviews.filter(crate::entities::review::Column::PersonId.eq(id));
+        actions = actions.filter(crate::entities::action::Column::PersonId.eq(id));
+        visits = visits.filter(crate::entities::visit::Column::PersonId.eq(id));
     }
     let mut records = Records {
         consents: HashMap::new(),
         events: HashMap::new(),
         stays: HashMap::new(),
+        admissions: HashMap::new(),
+        reviews: HashMap::new(),
+        actions: HashMap::new(),
+        visits: HashMap::new(),
+        schedule: schedule.clone(),
     };
+    for r in reviews.all(db).await? {
+        records
+            .reviews
+            .entry(r.person_id.clone())
+            .or_default()
+            .push(r);
+    }
+    for a in actions.all(db).await? {
+        records
+            .actions
+            .entry(a.person_id.clone())
+            .or_default()
+            .push(a);
+    }
+    for v in visits.all(db).await? {
+        records
+            .visits
+            .entry(v.person_id.clone())
+            .or_default()
+            .push(v);
+    }
     for c in consents.all(db).await? {
         records.consents.insert(c.person_id.clone(), c);
     }
@@ -348,10 +402,19 @@ async fn load_records(
             });
     }
     for a in stays.all(db).await? {
-        records.stays.entry(a.person_id).or_default().push(Stay {
-            admitted_on: a.admitted_on,
-            discharged_on: a.discharged_on,
-        });
+        records
+            .stays
+            .entry(a.person_id.clone())
+            .or_default()
+            .push(Stay {
+                admitted_on: a.admitted_on,
+                discharged_on: a.discharged_on,
+            });
+        records
+            .admissions
+            .entry(a.person_id.clone())
+            .or_default()
+            .push(a);
     }
     Ok(records)
 }
@@ -398,6 +461,14 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
     let events = records.events.get(&p.id).unwrap_or(&no_events);
     let stays = records.stays.get(&p.id).unwrap_or(&no_stays);
     let rating = derived_rating(events, stays, day);
+    let facts = records.facts(&p.id, rating);
+    let due = super::due::items(
+        p,
+        &facts,
+        &records.schedule.deadlines,
+        &records.schedule.bank_holidays,
+        day,
+    );
     Ok(PersonView {
         id: p.id.clone(),
         nhs_number: nhs.to_string(),
@@ -424,8 +495,12 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
         rating: rating.map(|(r, _)| r),
         rating_since: rating.map(|(_, d)| fmt_date(d)),
         in_hospital: stays.iter().any(|s| s.covers(day)),
-        next_review_due: None,
-        overdue: Vec::new(),
+        next_review_due: super::due::next_review_due(&facts).map(fmt_date),
+        overdue: due
+            .iter()
+            .filter(|d| d.overdue)
+            .map(|d| d.what.clone())
+            .collect(),
         consent: ConsentView {
             basis: ConsentBasis::parse(&c.basis).ok_or_else(|| corrupt("consent basis"))?,
             recorded_on: fmt_date(c.recorded_on),
@@ -470,13 +545,25 @@ impl Reader {
         }
     }
 
-    fn may_read(&self, p: &person::Model) -> bool {
+    /// The people of the live reviews this reader sits on (empty unless reading by assignment).
+    async fn assigned(
+        &self,
+        db: &impl ConnectionTrait,
+    ) -> Result<std::collections::HashSet<String>, AppError> {
+        match (&self.assigned_to, self.all) {
+            (Some(user), false) => Ok(super::reviews::assigned_people(db, user)
+                .await?
+                .into_iter()
+                .collect()),
+            _ => Ok(Default::default()),
+        }
+    }
+
+    fn may_read(&self, p: &person::Model, assigned: &std::collections::HashSet<String>) -> bool {
         if p.status == Status::Withdrawn.as_str() {
             return self.withdrawn;
         }
-        // Reviews (and so panel assignments) arrive with the CETR workflow: until then a panel
-        // member sits on no review and reads nobody.
-        self.all || self.assigned_to.as_ref().is_some_and(|_| false)
+        self.all || assigned.contains(&p.id)
     }
 }
 
@@ -486,10 +573,11 @@ pub async fn find_readable(
     reader: &Reader,
     id: &str,
 ) -> Result<person::Model, AppError> {
+    let assigned = reader.assigned(db).await?;
     person::Entity::find_by_id(id.to_string())
         .one(db)
         .await?
-        .filter(|p| reader.may_read(p))
+        .filter(|p| reader.may_read(p, &assigned))
         .ok_or_else(|| AppError::not_found("Person"))
 }
 
@@ -520,7 +608,7 @@ pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<Pers
     let today = app.clock.today();
     let mut tx = audit::begin(app).await?;
     let id = register_in(&mut tx, actor, &input, today).await?;
-    let records = load_records(tx.conn(), Some(&id)).await?;
+    let records = load_records(tx.conn(), Some(&id), &app.policies.schedule).await?;
     let model = person::Entity::find_by_id(id.clone())
         .one(tx.conn())
         .await?
@@ -550,12 +638,13 @@ pub async fn view_by_id(
     db: &impl ConnectionTrait,
     id: &str,
     today: Date,
+    schedule: &crate::policy::Schedule,
 ) -> Result<PersonView, AppError> {
     let model = person::Entity::find_by_id(id.to_string())
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    let records = load_records(db, Some(id)).await?;
+    let records = load_records(db, Some(id), schedule).await?;
     view(&model, &records, today)
 }
 
@@ -638,7 +727,7 @@ pub async fn get(
     id: &str,
 ) -> Result<PersonView, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id)).await?;
+    let records = load_records(&app.db, Some(id), &app.policies.schedule).await?;
     let result = view(&model, &records, app.clock.today())?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(result)
@@ -660,7 +749,7 @@ pub async fn dossier(
     id: &str,
 ) -> Result<Dossier, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id)).await?;
+    let records = load_records(&app.db, Some(id), &app.policies.schedule).await?;
     let person = view(&model, &records, app.clock.today())?;
     let history = super::risk::history_rows(&app.db, id).await?;
     let admissions = super::admissions::rows_for(&app.db, id).await?;
@@ -671,6 +760,35 @@ pub async fn dossier(
         admissions,
         input: as_input(&model),
     })
+}
+
+/// Every deadline that applies to the person now; the read is audited.
+pub async fn due(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+) -> Result<Vec<super::due::DueItem>, AppError> {
+    let model = find_readable(&app.db, reader, id).await?;
+    let records = load_records(&app.db, Some(id), &app.policies.schedule).await?;
+    let today = app.clock.today();
+    let no_events = Vec::new();
+    let no_stays = Vec::new();
+    let rating = derived_rating(
+        records.events.get(id).unwrap_or(&no_events),
+        records.stays.get(id).unwrap_or(&no_stays),
+        today,
+    );
+    let facts = records.facts(id, rating);
+    let items = super::due::items(
+        &model,
+        &facts,
+        &app.policies.schedule.deadlines,
+        &app.policies.schedule.bank_holidays,
+        today,
+    );
+    audit::record_alone(app, actor, Event::person("person.due.read", id)).await?;
+    Ok(items)
 }
 
 /// Filters of the register list.
@@ -699,7 +817,7 @@ pub async fn list(
         .order_by_asc(person::Column::FamilyName)
         .all(&app.db)
         .await?;
-    let records = load_records(&app.db, None).await?;
+    let records = load_records(&app.db, None, &app.policies.schedule).await?;
     let needle =
         q.q.as_deref()
             .map(str::trim)
@@ -707,7 +825,8 @@ pub async fn list(
             .map(str::to_lowercase);
     let digits = needle.as_deref().and_then(search_digits);
     let mut matched = Vec::new();
-    for p in people.iter().filter(|p| reader.may_read(p)) {
+    let assigned = reader.assigned(&app.db).await?;
+    for p in people.iter().filter(|p| reader.may_read(p, &assigned)) {
         let v = view(p, &records, day)?;
         if v.status != status || q.rating.is_some_and(|r| v.rating != Some(r)) {
             continue;
@@ -821,7 +940,7 @@ pub async fn update(
     let (Some(d), Some(registered_on)) = (details, registered_on) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
-    let records = load_records(tx.conn(), Some(id)).await?;
+    let records = load_records(tx.conn(), Some(id), &app.policies.schedule).await?;
     let consent = stored_consent(&records, id)?;
     consent::check(&consent, d.date_of_birth, today).map_err(consent_refused)?;
     consent::registration_day(&consent, Some(registered_on), today)
@@ -979,6 +1098,7 @@ pub async fn end(
             row.withdrawn_on = Set(Some(day));
             row.withdrawn_reason = Set(Some(reason.clone()));
             row.withdrawn_at = Set(Some(tx.now()));
+            super::reviews::cancel_all_for(&tx, id, "Consent withdrawn").await?;
             "person.withdraw"
         }
     };
@@ -990,7 +1110,7 @@ pub async fn end(
             .detail(serde_json::json!({"on": fmt_date(day), "reason": reason})),
     )
     .await?;
-    let records = load_records(tx.conn(), Some(id)).await?;
+    let records = load_records(tx.conn(), Some(id), &app.policies.schedule).await?;
     let result = view(&updated, &records, today)?;
     tx.commit().await?;
     Ok(result)

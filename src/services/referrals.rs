@@ -499,7 +499,8 @@ pub async fn decide(
         if let Some(json) = &current.answers {
             let answers: BTreeMap<String, bool> =
                 serde_json::from_str(json).map_err(|_| corrupt("answers"))?;
-            let added = people::view_by_id(tx.conn(), &new_id, decided_on).await?;
+            let added =
+                people::view_by_id(tx.conn(), &new_id, decided_on, &app.policies.schedule).await?;
             let born =
                 crate::services::input::parse_date(&added.date_of_birth).unwrap_or(decided_on);
             let scored = score(

@@ -51,6 +51,13 @@ impl Access {
     }
 }
 
+/// Reading reviews: all of them, or the ones one sits on.
+pub const READ_REVIEWS: Access =
+    Access::AnyOf(&[Permission::ReviewsRead, Permission::ReviewsReadAssigned]);
+/// Recording outcomes: of any review, or of the ones one chairs (the service checks which).
+pub const RECORD_REVIEWS: Access =
+    Access::AnyOf(&[Permission::ReviewsRecord, Permission::ReviewsRecordChaired]);
+
 /// Reading people: the whole register, the people of one's reviews, or withdrawn records.
 pub const READ_PEOPLE: Access = Access::AnyOf(&[
     Permission::PeopleRead,
@@ -106,8 +113,12 @@ use crate::services::admissions::{AdmissionView, Discharge, NewAdmission, NewVis
 use crate::services::audit::Verification;
 use crate::services::people::{Ending, NewPerson, PersonView};
 use crate::services::referrals::{Decision, NewReferral, OutcomeSent, ReferralView};
+use crate::services::reviews::{
+    ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewView,
+};
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::users::{NewUser, UserView};
+use crate::web::api::reviews::DueList;
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
 use Access::*;
 use Method::{Get, Patch, Post};
@@ -307,6 +318,75 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .body(schema::<OutcomeSent>)
     .returns(200, schema::<ReferralView>),
+    // Reviews and actions.
+    ep(
+        Post,
+        "/api/v1/people/<id>/reviews",
+        Needs(ReviewsSchedule),
+        "Schedule a review with its panel",
+    )
+    .body(schema::<NewReview>)
+    .returns(201, schema::<ReviewView>),
+    ep(
+        Get,
+        "/api/v1/reviews",
+        READ_REVIEWS,
+        "Reviews (filters: status, overdue, person_id)",
+    )
+    .returns(200, schema::<ListOf<ReviewView>>),
+    ep(
+        Get,
+        "/api/v1/reviews/<id>",
+        READ_REVIEWS,
+        "One review with its action plan",
+    )
+    .returns(200, schema::<ReviewView>),
+    ep(
+        Post,
+        "/api/v1/reviews/<id>/outcome",
+        RECORD_REVIEWS,
+        "Record a review's outcome and action plan; schedules the next review",
+    )
+    .body(schema::<Outcome>)
+    .returns(200, schema::<ReviewView>),
+    ep(
+        Post,
+        "/api/v1/reviews/<id>/report-sent",
+        RECORD_REVIEWS,
+        "Record that the review report was sent",
+    )
+    .body(schema::<ReportSent>)
+    .returns(200, schema::<ReviewView>),
+    ep(
+        Post,
+        "/api/v1/reviews/<id>/cancel",
+        Needs(ReviewsSchedule),
+        "Cancel a scheduled review",
+    )
+    .body(schema::<Cancel>)
+    .returns(200, schema::<ReviewView>),
+    ep(
+        Patch,
+        "/api/v1/actions/<id>",
+        Needs(ActionsUpdate),
+        "Mark an action done, dropped or open again",
+    )
+    .body(schema::<ActionUpdate>)
+    .returns(200, schema::<ActionView>),
+    ep(
+        Get,
+        "/api/v1/actions",
+        READ_REVIEWS,
+        "Actions across the reviews one may read (filters: overdue, status)",
+    )
+    .returns(200, schema::<ListOf<ActionView>>),
+    ep(
+        Get,
+        "/api/v1/people/<id>/due",
+        READ_PEOPLE,
+        "Every deadline that applies to the person now",
+    )
+    .returns(200, schema::<DueList>),
     // Pages.
     ep(Get, "/assets/tcr.css", Public, "Stylesheet"),
     ep(Get, "/login", Public, "Sign-in page"),

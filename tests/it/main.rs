@@ -10,5 +10,6 @@ mod referral_pages;
 mod referrals;
 mod register;
 mod register_pages;
+mod reviews;
 mod session;
 mod support;

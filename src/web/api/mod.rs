@@ -6,6 +6,7 @@ pub mod health;
 pub mod openapi;
 pub mod people;
 pub mod referrals;
+pub mod reviews;
 pub mod session;
 pub mod types;
 pub mod users;
@@ -44,6 +45,15 @@ pub fn routes() -> Vec<Route> {
         referrals::get,
         referrals::decide,
         referrals::outcome_sent,
+        reviews::schedule,
+        reviews::list,
+        reviews::get,
+        reviews::outcome,
+        reviews::report_sent,
+        reviews::cancel,
+        reviews::update_action,
+        reviews::actions,
+        reviews::due,
     ];
     all.shrink_to_fit();
     all

@@ -1,0 +1,214 @@
+//! Reviews (CETR/CTR): their kinds, the panel rule, the key lines of enquiry, and the action
+//! plan's WHO / WHAT / WHEN / HOW.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+macro_rules! words {
+    ($(#[$m:meta])* $name:ident { $($v:ident = $t:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+        pub enum $name { $(#[serde(rename = $t)] $v),+ }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v),+];
+            pub fn parse(s: &str) -> Option<Self> { match s { $($t => Some($name::$v),)+ _ => None } }
+            pub fn as_str(self) -> &'static str { match self { $($name::$v => $t),+ } }
+        }
+    };
+}
+
+words!(ReviewKind {
+    Community = "community",
+    Laep = "laep",
+    PostAdmission = "post_admission",
+    Inpatient = "inpatient",
+    FollowUp = "follow_up",
+});
+
+words!(ReviewStatus {
+    Scheduled = "scheduled",
+    Held = "held",
+    Cancelled = "cancelled",
+});
+
+words!(ActionStatus {
+    Open = "open",
+    Done = "done",
+    Dropped = "dropped",
+});
+
+impl ReviewKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReviewKind::Community => "Community review",
+            ReviewKind::Laep => "Local Area Emergency Protocol (LAEP)",
+            ReviewKind::PostAdmission => "Post-admission review",
+            ReviewKind::Inpatient => "Inpatient review",
+            ReviewKind::FollowUp => "Follow-up review",
+        }
+    }
+
+    /// A LAEP, called when urgency rules out a community review, needs only its chair.
+    pub fn needs_full_panel(self) -> bool {
+        self != ReviewKind::Laep
+    }
+}
+
+/// The key lines of enquiry, in the order panels work through them.
+pub const LINES_OF_ENQUIRY: [(&str, &str); 6] = [
+    ("safe", "Is the person safe?"),
+    ("current_care", "Is the person's current care good?"),
+    ("daily_life", "What is the person's daily life like?"),
+    (
+        "physical_health",
+        "Are the person's physical health needs met?",
+    ),
+    ("future_plan", "Is there a plan for the future?"),
+    (
+        "need_for_hospital",
+        "Does the person need to be in hospital?",
+    ),
+];
+
+/// The panel as chosen: user ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Panel {
+    pub chair: Option<String>,
+    pub expert_by_experience: Option<String>,
+    pub clinical_expert: Option<String>,
+}
+
+impl Panel {
+    pub fn members(&self) -> impl Iterator<Item = &String> {
+        [
+            &self.chair,
+            &self.expert_by_experience,
+            &self.clinical_expert,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
+/// Why a panel cannot hold a review of this kind: the field and the rule.
+pub fn panel_problem(kind: ReviewKind, panel: &Panel) -> Option<(&'static str, &'static str)> {
+    if panel.chair.is_none() {
+        return Some(("chair_id", "Every review needs a chair"));
+    }
+    if kind.needs_full_panel() {
+        if panel.expert_by_experience.is_none() {
+            return Some((
+                "expert_by_experience_id",
+                "The panel needs an independent expert by experience",
+            ));
+        }
+        if panel.clinical_expert.is_none() {
+            return Some((
+                "clinical_expert_id",
+                "The panel needs an independent clinical expert",
+            ));
+        }
+    }
+    let ids: Vec<&String> = panel.members().collect();
+    let distinct: std::collections::BTreeSet<&&String> = ids.iter().collect();
+    if distinct.len() != ids.len() {
+        return Some((
+            "expert_by_experience_id",
+            "The chair, the expert by experience and the clinical expert must be three different people",
+        ));
+    }
+    None
+}
+
+/// An open action is overdue once its WHEN has passed.
+pub fn action_overdue(status: ActionStatus, due_on: Date, today: Date) -> bool {
+    status == ActionStatus::Open && today > due_on
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn panel(c: Option<&str>, e: Option<&str>, k: Option<&str>) -> Panel {
+        Panel {
+            chair: c.map(Into::into),
+            expert_by_experience: e.map(Into::into),
+            clinical_expert: k.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn panels() {
+        let cases = [
+            (
+                ReviewKind::Community,
+                panel(Some("a"), Some("b"), Some("c")),
+                None,
+            ),
+            (
+                ReviewKind::Community,
+                panel(Some("a"), Some("b"), None),
+                Some("clinical_expert_id"),
+            ),
+            (
+                ReviewKind::Community,
+                panel(None, Some("b"), Some("c")),
+                Some("chair_id"),
+            ),
+            (
+                ReviewKind::Inpatient,
+                panel(Some("a"), Some("a"), Some("c")),
+                Some("expert_by_experience_id"),
+            ),
+            (
+                ReviewKind::FollowUp,
+                panel(Some("a"), Some("b"), Some("a")),
+                Some("expert_by_experience_id"),
+            ),
+            (ReviewKind::Laep, panel(Some("a"), None, None), None),
+            (ReviewKind::Laep, panel(None, None, None), Some("chair_id")),
+            (
+                ReviewKind::Laep,
+                panel(Some("a"), Some("a"), None),
+                Some("expert_by_experience_id"),
+            ),
+        ];
+        for (kind, p, want) in cases {
+            assert_eq!(
+                panel_problem(kind, &p).map(|(f, _)| f),
+                want,
+                "{kind:?} {p:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn actions_are_overdue_only_when_open_and_past_when() {
+        let due = date!(2026 - 12 - 01);
+        assert!(!action_overdue(ActionStatus::Open, due, due));
+        assert!(action_overdue(
+            ActionStatus::Open,
+            due,
+            date!(2026 - 12 - 02)
+        ));
+        assert!(!action_overdue(
+            ActionStatus::Done,
+            due,
+            date!(2027 - 01 - 01)
+        ));
+        assert!(!action_overdue(
+            ActionStatus::Dropped,
+            due,
+            date!(2027 - 01 - 01)
+        ));
+    }
+
+    #[test]
+    fn vocabularies() {
+        assert_eq!(ReviewKind::parse("laep"), Some(ReviewKind::Laep));
+        assert_eq!(ReviewKind::ALL.len(), 5);
+        assert_eq!(LINES_OF_ENQUIRY.len(), 6);
+        assert_eq!(ActionStatus::parse("dropped"), Some(ActionStatus::Dropped));
+    }
+}

@@ -1,0 +1,27 @@
+//! One action of a review's plan: WHO does WHAT, by WHEN, and HOW.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "actions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub review_id: String,
+    pub person_id: String,
+    pub who: String,
+    pub what: String,
+    /// WHEN: the day it is due.
+    pub due_on: TimeDate,
+    pub how: String,
+    pub status: String,
+    pub completed_on: Option<TimeDate>,
+    pub note: Option<String>,
+    pub created_at: TimeDateTimeWithTimeZone,
+    pub updated_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,34 @@
+//! A CETR or CTR: scheduled with its panel, then held with its outcome (or cancelled).
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "reviews")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub person_id: String,
+    pub kind: String,
+    pub review_type: String,
+    pub status: String,
+    pub scheduled_for: TimeDate,
+    pub due_by: Option<TimeDate>,
+    pub chair_id: Option<String>,
+    pub expert_by_experience_id: Option<String>,
+    pub clinical_expert_id: Option<String>,
+    pub held_on: Option<TimeDate>,
+    /// JSON object: line of enquiry → finding.
+    pub findings: Option<String>,
+    pub recommendations: Option<String>,
+    pub report_sent_on: Option<TimeDate>,
+    pub cancelled_reason: Option<String>,
+    /// The held review that scheduled this one.
+    pub previous_review_id: Option<String>,
+    pub created_by: String,
+    pub created_at: TimeDateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

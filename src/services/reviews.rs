@@ -1,0 +1,1040 @@
+//! Reviews and their action plans: scheduling with a panel (no one on two reviews in a day),
+//! the due date each kind carries, holding with findings and actions (which schedules the next
+//! review in the same transaction), the report, cancelling, and updating actions.
+
+use super::audit::{self, Event};
+use super::input::Check;
+use super::people::{self, Reader};
+use super::sessions::SignedIn;
+use super::{Actor, App};
+use crate::domain::age::{age_on, review_type};
+use crate::domain::person::{SecurityLevel, Status};
+use crate::domain::review::{
+    self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
+};
+use crate::domain::role::Role;
+use crate::domain::schedule::{self, Security};
+use crate::entities::{action, admission, review, user};
+use crate::error::AppError;
+use crate::policy::Permission;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use time::Date;
+
+// ---------------------------------------------------------------------------------------------
+// Input and views
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewReview {
+    /// `community`, `laep`, `post_admission`, `inpatient` or `follow_up`.
+    pub kind: Option<String>,
+    pub scheduled_for: Option<String>,
+    pub chair_id: Option<String>,
+    pub expert_by_experience_id: Option<String>,
+    pub clinical_expert_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewAction {
+    pub who: Option<String>,
+    pub what: Option<String>,
+    /// The day it is due (`YYYY-MM-DD`), not before the review.
+    pub when: Option<String>,
+    pub how: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct Outcome {
+    pub held_on: Option<String>,
+    /// One finding for each key line of enquiry: `safe`, `current_care`, `daily_life`,
+    /// `physical_health`, `future_plan`, `need_for_hospital`.
+    pub findings: Option<BTreeMap<String, String>>,
+    pub recommendations: Option<String>,
+    pub actions: Option<Vec<NewAction>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct ReportSent {
+    pub sent_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct Cancel {
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct ActionUpdate {
+    /// `open`, `done` (with `completed_on`) or `dropped` (with a `note` giving the reason).
+    pub status: Option<String>,
+    pub completed_on: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PanelMember {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ActionView {
+    pub id: String,
+    pub review_id: String,
+    pub person_id: String,
+    pub who: String,
+    pub what: String,
+    pub when: String,
+    pub how: String,
+    pub status: ActionStatus,
+    pub completed_on: Option<String>,
+    pub note: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ReviewView {
+    pub id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub kind: ReviewKind,
+    /// `cetr` or `ctr`, from the person's age (and EHCP) on the review day.
+    pub review_type: String,
+    pub status: ReviewStatus,
+    pub scheduled_for: String,
+    pub due_by: Option<String>,
+    /// Scheduled and past its due date (or its date, when it has none).
+    pub overdue: bool,
+    pub chair: Option<PanelMember>,
+    pub expert_by_experience: Option<PanelMember>,
+    pub clinical_expert: Option<PanelMember>,
+    pub held_on: Option<String>,
+    pub findings: Option<BTreeMap<String, String>>,
+    pub recommendations: Option<String>,
+    pub report_due_by: Option<String>,
+    pub report_sent_on: Option<String>,
+    pub report_overdue: bool,
+    pub cancelled_reason: Option<String>,
+    pub previous_review_id: Option<String>,
+    pub actions: Vec<ActionView>,
+    /// After an outcome is recorded: the review it scheduled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_review: Option<Box<ReviewView>>,
+}
+
+fn action_view(a: &action::Model, today: Date) -> Result<ActionView, AppError> {
+    let status = ActionStatus::parse(&a.status)
+        .ok_or_else(|| AppError::Internal("unknown action status".into()))?;
+    Ok(ActionView {
+        id: a.id.clone(),
+        review_id: a.review_id.clone(),
+        person_id: a.person_id.clone(),
+        who: a.who.clone(),
+        what: a.what.clone(),
+        when: a.due_on.to_string(),
+        how: a.how.clone(),
+        status,
+        completed_on: a.completed_on.map(|d| d.to_string()),
+        note: a.note.clone(),
+        overdue: rules::action_overdue(status, a.due_on, today),
+    })
+}
+
+async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, String>, AppError> {
+    Ok(user::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+async fn view(
+    db: &impl ConnectionTrait,
+    r: &review::Model,
+    app: &App,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let users = names(db).await?;
+    let member = |id: &Option<String>| {
+        id.as_ref().map(|id| PanelMember {
+            id: id.clone(),
+            name: users.get(id).cloned().unwrap_or_default(),
+        })
+    };
+    let status = ReviewStatus::parse(&r.status)
+        .ok_or_else(|| AppError::Internal("unknown review status".into()))?;
+    let kind = ReviewKind::parse(&r.kind)
+        .ok_or_else(|| AppError::Internal("unknown review kind".into()))?;
+    let actions = action::Entity::find()
+        .filter(action::Column::ReviewId.eq(r.id.clone()))
+        .order_by_asc(action::Column::DueOn)
+        .all(db)
+        .await?
+        .iter()
+        .map(|a| action_view(a, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let person = crate::entities::person::Entity::find_by_id(r.person_id.clone())
+        .one(db)
+        .await?;
+    let report_due = r
+        .held_on
+        .map(|h| schedule::report_due(h, &app.policies.schedule.deadlines));
+    let findings = match &r.findings {
+        Some(json) => Some(
+            serde_json::from_str(json).map_err(|_| AppError::Internal("bad findings".into()))?,
+        ),
+        None => None,
+    };
+    Ok(ReviewView {
+        id: r.id.clone(),
+        person_id: r.person_id.clone(),
+        person_name: person
+            .map(|p| format!("{} {}", p.given_name, p.family_name))
+            .unwrap_or_default(),
+        kind,
+        review_type: r.review_type.clone(),
+        status,
+        scheduled_for: r.scheduled_for.to_string(),
+        due_by: r.due_by.map(|d| d.to_string()),
+        overdue: status == ReviewStatus::Scheduled && today > r.due_by.unwrap_or(r.scheduled_for),
+        chair: member(&r.chair_id),
+        expert_by_experience: member(&r.expert_by_experience_id),
+        clinical_expert: member(&r.clinical_expert_id),
+        held_on: r.held_on.map(|d| d.to_string()),
+        findings,
+        recommendations: r.recommendations.clone(),
+        report_due_by: report_due.map(|d| d.to_string()),
+        report_sent_on: r.report_sent_on.map(|d| d.to_string()),
+        report_overdue: status == ReviewStatus::Held
+            && r.report_sent_on.is_none()
+            && report_due.is_some_and(|d| today > d),
+        cancelled_reason: r.cancelled_reason.clone(),
+        previous_review_id: r.previous_review_id.clone(),
+        actions,
+        next_review: None,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may read and record
+
+/// The reviews a user may read: all, or those they sit on until the report is sent.
+#[derive(Debug, Clone)]
+pub struct ReviewReader {
+    all: bool,
+    member: Option<String>,
+}
+
+impl ReviewReader {
+    pub fn of(app: &App, who: &SignedIn) -> Self {
+        let has = |p| app.policies.access.allows(who.role(), p);
+        ReviewReader {
+            all: has(Permission::ReviewsRead),
+            member: has(Permission::ReviewsReadAssigned).then(|| who.user.id.clone()),
+        }
+    }
+
+    pub fn may_read(&self, r: &review::Model) -> bool {
+        self.all
+            || self
+                .member
+                .as_ref()
+                .is_some_and(|m| sits_on(m, r) && is_live(r))
+    }
+}
+
+fn sits_on(user_id: &str, r: &review::Model) -> bool {
+    [
+        &r.chair_id,
+        &r.expert_by_experience_id,
+        &r.clinical_expert_id,
+    ]
+    .iter()
+    .any(|m| m.as_deref() == Some(user_id))
+}
+
+/// From scheduling until the report is sent (and not cancelled).
+fn is_live(r: &review::Model) -> bool {
+    r.status != ReviewStatus::Cancelled.as_str() && r.report_sent_on.is_none()
+}
+
+/// The people a panel member may read: those of the live reviews they sit on.
+pub async fn assigned_people(
+    db: &impl ConnectionTrait,
+    user_id: &str,
+) -> Result<Vec<String>, AppError> {
+    Ok(review::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|r| sits_on(user_id, r) && is_live(r))
+        .map(|r| r.person_id)
+        .collect())
+}
+
+async fn find(
+    db: &impl ConnectionTrait,
+    reader: &ReviewReader,
+    id: &str,
+) -> Result<review::Model, AppError> {
+    review::Entity::find_by_id(id.to_string())
+        .one(db)
+        .await?
+        .filter(|r| reader.may_read(r))
+        .ok_or_else(|| AppError::not_found("Review"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scheduling
+
+/// Checks each chosen panel member is an active user of a role that can sit in that seat.
+async fn check_panel(
+    c: &mut Check,
+    db: &impl ConnectionTrait,
+    input: &NewReview,
+) -> Result<Panel, AppError> {
+    let mut panel = Panel::default();
+    let seats: [(&str, &Option<String>, &[Role], &str); 3] = [
+        (
+            "chair_id",
+            &input.chair_id,
+            &[Role::PanelChair, Role::Commissioner],
+            "a panel chair or commissioner",
+        ),
+        (
+            "expert_by_experience_id",
+            &input.expert_by_experience_id,
+            &[Role::PanelMember],
+            "a panel member",
+        ),
+        (
+            "clinical_expert_id",
+            &input.clinical_expert_id,
+            &[Role::PanelMember],
+            "a panel member",
+        ),
+    ];
+    for (field, id, roles, who) in seats {
+        let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let found = user::Entity::find_by_id(id.to_string()).one(db).await?;
+        match found {
+            Some(u) if u.active && u.role.parse::<Role>().is_ok_and(|r| roles.contains(&r)) => {
+                let slot = match field {
+                    "chair_id" => &mut panel.chair,
+                    "expert_by_experience_id" => &mut panel.expert_by_experience,
+                    _ => &mut panel.clinical_expert,
+                };
+                *slot = Some(u.id);
+            }
+            _ => c.fail(field, format!("Choose an active user who is {who}")),
+        }
+    }
+    Ok(panel)
+}
+
+/// The first panel member already on another review that day, with the clash in words.
+async fn clash(
+    db: &impl ConnectionTrait,
+    panel: &Panel,
+    day: Date,
+    except: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let same_day = review::Entity::find()
+        .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .all(db)
+        .await?;
+    let users = names(db).await?;
+    for r in same_day {
+        if except == Some(r.id.as_str()) || r.held_on.unwrap_or(r.scheduled_for) != day {
+            continue;
+        }
+        if let Some(m) = panel.members().find(|m| sits_on(m, &r)) {
+            return Ok(Some(format!(
+                "{} is already on the panel of another review on {day}: a panel member cannot sit on two reviews on the same day.",
+                users
+                    .get(m)
+                    .cloned()
+                    .unwrap_or_else(|| "A panel member".into())
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// When a review of this kind is due for this person, if a deadline applies.
+async fn due_by(
+    app: &App,
+    db: &impl ConnectionTrait,
+    person: &crate::entities::person::Model,
+    kind: ReviewKind,
+    today: Date,
+) -> Result<Option<Date>, AppError> {
+    let rules_ = &app.policies.schedule.deadlines;
+    let held: Vec<review::Model> = review::Entity::find()
+        .filter(review::Column::PersonId.eq(person.id.clone()))
+        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+        .all(db)
+        .await?;
+    let last_held = |kinds: &[ReviewKind], before: Option<Date>| {
+        held.iter()
+            .filter(|r| ReviewKind::parse(&r.kind).is_some_and(|k| kinds.contains(&k)))
+            .filter_map(|r| r.held_on)
+            .filter(|d| before.is_none_or(|b| *d <= b))
+            .max()
+    };
+    let stay = admission::Entity::find()
+        .filter(admission::Column::PersonId.eq(person.id.clone()))
+        .filter(admission::Column::DischargedOn.is_null())
+        .one(db)
+        .await?;
+    let child_on = |d: Date| age_on(person.date_of_birth, d).is_some_and(|a| a < 18);
+    Ok(match kind {
+        ReviewKind::PostAdmission => match &stay {
+            Some(s) => schedule::post_admission_review_due(
+                s.admitted_on,
+                child_on(s.admitted_on),
+                last_held(
+                    &[ReviewKind::Community, ReviewKind::Laep],
+                    Some(s.admitted_on),
+                ),
+                rules_,
+                &app.policies.schedule.bank_holidays,
+            ),
+            None => None,
+        },
+        ReviewKind::Inpatient => match &stay {
+            Some(s) => {
+                let since = last_held(&[ReviewKind::Inpatient, ReviewKind::PostAdmission], None)
+                    .filter(|d| *d >= s.admitted_on)
+                    .unwrap_or(s.admitted_on);
+                Some(schedule::next_inpatient_review_due(
+                    since,
+                    child_on(today),
+                    security(&s.security_level),
+                    rules_,
+                ))
+            }
+            None => None,
+        },
+        ReviewKind::FollowUp => last_held(
+            &[
+                ReviewKind::Community,
+                ReviewKind::Laep,
+                ReviewKind::FollowUp,
+            ],
+            None,
+        )
+        .map(|d| schedule::follow_up_due(d, rules_)),
+        ReviewKind::Community | ReviewKind::Laep => {
+            let view = people::view_by_id(db, &person.id, today, &app.policies.schedule).await?;
+            match (
+                view.rating,
+                view.rating_since
+                    .as_deref()
+                    .and_then(super::input::parse_date),
+            ) {
+                (Some(crate::domain::risk::Rating::Red), Some(since)) => {
+                    Some(schedule::red_review_due(since, rules_))
+                }
+                _ => None,
+            }
+        }
+    })
+}
+
+fn security(level: &str) -> Security {
+    match SecurityLevel::parse(level) {
+        Some(SecurityLevel::None) | None => Security::None,
+        Some(_) => Security::Secure,
+    }
+}
+
+pub async fn schedule(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    person_id: &str,
+    input: NewReview,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let kind = c.choice(
+        "kind",
+        "the kind of review",
+        &input.kind,
+        ReviewKind::parse,
+        "community, laep, post_admission, inpatient or follow_up".into(),
+    );
+    let day = c.date(
+        "scheduled_for",
+        "the date of the review",
+        &input.scheduled_for,
+    );
+    let panel = check_panel(&mut c, &app.db, &input).await?;
+    if let Some(kind) = kind
+        && !c.has("chair_id")
+        && !c.has("expert_by_experience_id")
+        && !c.has("clinical_expert_id")
+        && let Some((field, message)) = rules::panel_problem(kind, &panel)
+    {
+        c.fail(field, message);
+    }
+    c.finish()?;
+    let (Some(kind), Some(day)) = (kind, day) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let person = people::find_readable(tx.conn(), reader, person_id).await?;
+    if person.status != Status::Active.as_str() {
+        return Err(AppError::Conflict(
+            "Reviews are held only for people on the active register.".into(),
+        ));
+    }
+    if matches!(kind, ReviewKind::PostAdmission | ReviewKind::Inpatient)
+        && admission::Entity::find()
+            .filter(admission::Column::PersonId.eq(person_id))
+            .filter(admission::Column::DischargedOn.is_null())
+            .one(tx.conn())
+            .await?
+            .is_none()
+    {
+        return Err(AppError::Conflict(
+            "Post-admission and inpatient reviews are for people in hospital.".into(),
+        ));
+    }
+    if let Some(message) = clash(tx.conn(), &panel, day, None).await? {
+        return Err(AppError::Conflict(message));
+    }
+    let due = due_by(app, tx.conn(), &person, kind, today).await?;
+    let row = insert_review(&tx, actor, &person, kind, day, due, &panel, None).await?;
+    tx.record(
+        actor,
+        Event::person("review.schedule", person_id)
+            .detail(serde_json::json!({"review_id": row.id, "kind": kind.as_str()})),
+    )
+    .await?;
+    let result = view(tx.conn(), &row, app).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_review(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    person: &crate::entities::person::Model,
+    kind: ReviewKind,
+    day: Date,
+    due: Option<Date>,
+    panel: &Panel,
+    previous: Option<String>,
+) -> Result<review::Model, AppError> {
+    let age = age_on(person.date_of_birth, day).unwrap_or(0);
+    Ok(review::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(person.id.clone()),
+        kind: Set(kind.as_str().into()),
+        review_type: Set(match review_type(age, person.ehcp) {
+            crate::domain::age::ReviewType::Cetr => "cetr".into(),
+            crate::domain::age::ReviewType::Ctr => "ctr".into(),
+        }),
+        status: Set(ReviewStatus::Scheduled.as_str().into()),
+        scheduled_for: Set(day),
+        due_by: Set(due),
+        chair_id: Set(panel.chair.clone()),
+        expert_by_experience_id: Set(panel.expert_by_experience.clone()),
+        clinical_expert_id: Set(panel.clinical_expert.clone()),
+        held_on: Set(None),
+        findings: Set(None),
+        recommendations: Set(None),
+        report_sent_on: Set(None),
+        cancelled_reason: Set(None),
+        previous_review_id: Set(previous),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(tx.now()),
+    }
+    .insert(tx.conn())
+    .await?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Holding a review
+
+/// May this user record outcomes and reports for this review?
+fn may_record(app: &App, who: &SignedIn, r: &review::Model) -> bool {
+    let has = |p| app.policies.access.allows(who.role(), p);
+    has(Permission::ReviewsRecord)
+        || (has(Permission::ReviewsRecordChaired)
+            && r.chair_id.as_deref() == Some(who.user.id.as_str()))
+}
+
+pub async fn hold(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: Outcome,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let actor = who.actor();
+    let mut c = Check::default();
+    let held_on = c.past_date(
+        "held_on",
+        "the date the review was held",
+        &input.held_on,
+        today,
+    );
+    let given = input.findings.clone().unwrap_or_default();
+    let mut findings = BTreeMap::new();
+    for (key, question) in LINES_OF_ENQUIRY {
+        let text = c.text(
+            &format!("findings.{key}"),
+            &format!("the finding for \"{question}\""),
+            &given.get(key).cloned(),
+            10_000,
+        );
+        findings.insert(key.to_string(), text);
+    }
+    for key in given
+        .keys()
+        .filter(|k| !LINES_OF_ENQUIRY.iter().any(|(l, _)| l == k))
+    {
+        c.fail(
+            &format!("findings.{key}"),
+            "This is not one of the key lines of enquiry",
+        );
+    }
+    let recommendations = c.text(
+        "recommendations",
+        "the recommendations",
+        &input.recommendations,
+        20_000,
+    );
+    let mut actions = Vec::new();
+    for (i, a) in input.actions.clone().unwrap_or_default().iter().enumerate() {
+        let who_ = c.text(&format!("actions[{i}].who"), "WHO will do it", &a.who, 200);
+        let what = c.text(
+            &format!("actions[{i}].what"),
+            "WHAT will be done",
+            &a.what,
+            5_000,
+        );
+        let when = c.date(&format!("actions[{i}].when"), "WHEN it is due", &a.when);
+        let how = c.text(
+            &format!("actions[{i}].how"),
+            "HOW it will be done",
+            &a.how,
+            5_000,
+        );
+        if let (Some(w), Some(h)) = (when, held_on)
+            && w < h
+        {
+            c.fail(
+                &format!("actions[{i}].when"),
+                "An action cannot be due before the review",
+            );
+        }
+        actions.push((who_, what, when, how));
+    }
+    c.finish()?;
+    let Some(held_on) = held_on else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+
+    let mut tx = audit::begin(app).await?;
+    let reader = ReviewReader::of(app, who);
+    let current = find(tx.conn(), &reader, id).await?;
+    if !may_record(app, who, &current) {
+        return Err(AppError::Forbidden);
+    }
+    if current.status != ReviewStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict(
+            "Only a scheduled review can be held.".into(),
+        ));
+    }
+    let kind =
+        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
+    let panel = Panel {
+        chair: current.chair_id.clone(),
+        expert_by_experience: current.expert_by_experience_id.clone(),
+        clinical_expert: current.clinical_expert_id.clone(),
+    };
+    if let Some((field, message)) = rules::panel_problem(kind, &panel) {
+        return Err(AppError::field(
+            field,
+            format!("A review cannot be held without its panel: {message}"),
+        ));
+    }
+    let person = crate::entities::person::Entity::find_by_id(current.person_id.clone())
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("Person"))?;
+    if person.status != Status::Active.as_str() {
+        return Err(AppError::ConsentRequired {
+            message: "No review is held without valid consent: this person is no longer on the active register".into(),
+            field: "held_on".into(),
+        });
+    }
+    if held_on != current.scheduled_for
+        && let Some(message) = clash(tx.conn(), &panel, held_on, Some(id)).await?
+    {
+        return Err(AppError::Conflict(message));
+    }
+    let mut row: review::ActiveModel = current.clone().into();
+    row.status = Set(ReviewStatus::Held.as_str().into());
+    row.held_on = Set(Some(held_on));
+    row.findings = Set(Some(
+        serde_json::to_string(&findings).map_err(|e| AppError::Internal(e.to_string()))?,
+    ));
+    row.recommendations = Set(Some(recommendations));
+    let held = row.update(tx.conn()).await?;
+    for (who_, what, when, how) in actions {
+        action::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            review_id: Set(held.id.clone()),
+            person_id: Set(held.person_id.clone()),
+            who: Set(who_),
+            what: Set(what),
+            due_on: Set(when.unwrap_or(held_on)),
+            how: Set(how),
+            status: Set(ActionStatus::Open.as_str().into()),
+            completed_on: Set(None),
+            note: Set(None),
+            created_at: Set(tx.now()),
+            updated_at: Set(tx.now()),
+        }
+        .insert(tx.conn())
+        .await?;
+    }
+    // The next review: inpatient while in hospital on the day it was held, else a follow-up of
+    // the action plan. Same panel where they are free that day.
+    let stay = admission::Entity::find()
+        .filter(admission::Column::PersonId.eq(held.person_id.clone()))
+        .filter(admission::Column::AdmittedOn.lte(held_on))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .find(|a| a.discharged_on.is_none_or(|d| held_on < d));
+    let deadlines = &app.policies.schedule.deadlines;
+    let (next_kind, next_due) = match &stay {
+        Some(s) => {
+            let child = age_on(person.date_of_birth, today).is_some_and(|a| a < 18);
+            (
+                ReviewKind::Inpatient,
+                schedule::next_inpatient_review_due(
+                    held_on,
+                    child,
+                    security(&s.security_level),
+                    deadlines,
+                ),
+            )
+        }
+        None => (
+            ReviewKind::FollowUp,
+            schedule::follow_up_due(held_on, deadlines),
+        ),
+    };
+    let next_panel = if clash(tx.conn(), &panel, next_due, None).await?.is_some() {
+        Panel::default()
+    } else {
+        panel.clone()
+    };
+    let next = insert_review(
+        &tx,
+        &actor,
+        &person,
+        next_kind,
+        next_due,
+        Some(next_due),
+        &next_panel,
+        Some(held.id.clone()),
+    )
+    .await?;
+    tx.record(
+        &actor,
+        Event::person("review.hold", &held.person_id)
+            .detail(serde_json::json!({"review_id": held.id, "next_review_id": next.id})),
+    )
+    .await?;
+    let mut result = view(tx.conn(), &held, app).await?;
+    result.next_review = Some(Box::new(view(tx.conn(), &next, app).await?));
+    tx.commit().await?;
+    Ok(result)
+}
+
+pub async fn report_sent(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: ReportSent,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let sent_on = c.past_date(
+        "sent_on",
+        "the date the report was sent",
+        &input.sent_on,
+        today,
+    );
+    c.finish()?;
+    let Some(sent_on) = sent_on else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;
+    if !may_record(app, who, &current) {
+        return Err(AppError::Forbidden);
+    }
+    let Some(held_on) = current
+        .held_on
+        .filter(|_| current.status == ReviewStatus::Held.as_str())
+    else {
+        return Err(AppError::Conflict(
+            "The report follows a held review: this one has not been held.".into(),
+        ));
+    };
+    if current.report_sent_on.is_some() {
+        return Err(AppError::Conflict(
+            "The report has already been recorded as sent.".into(),
+        ));
+    }
+    if sent_on < held_on {
+        return Err(AppError::field(
+            "sent_on",
+            format!("The report cannot be sent before the review ({held_on})"),
+        ));
+    }
+    let person_id = current.person_id.clone();
+    let mut row: review::ActiveModel = current.into();
+    row.report_sent_on = Set(Some(sent_on));
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        &who.actor(),
+        Event::person("review.report_sent", &person_id)
+            .detail(serde_json::json!({"review_id": id})),
+    )
+    .await?;
+    let result = view(tx.conn(), &updated, app).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+pub async fn cancel(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: Cancel,
+) -> Result<ReviewView, AppError> {
+    let mut c = Check::default();
+    let reason = c.text("reason", "the reason", &input.reason, 2_000);
+    c.finish()?;
+    let mut tx = audit::begin(app).await?;
+    let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;
+    if current.status != ReviewStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict(
+            "Only a scheduled review can be cancelled.".into(),
+        ));
+    }
+    let person_id = current.person_id.clone();
+    let mut row: review::ActiveModel = current.into();
+    row.status = Set(ReviewStatus::Cancelled.as_str().into());
+    row.cancelled_reason = Set(Some(reason));
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        &who.actor(),
+        Event::person("review.cancel", &person_id).detail(serde_json::json!({"review_id": id})),
+    )
+    .await?;
+    let result = view(tx.conn(), &updated, app).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Cancels a person's scheduled reviews inside the caller's transaction (consent withdrawn).
+pub async fn cancel_all_for(
+    tx: &audit::AuditedTx,
+    person_id: &str,
+    reason: &str,
+) -> Result<u64, AppError> {
+    let open = review::Entity::find()
+        .filter(review::Column::PersonId.eq(person_id))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .all(tx.conn())
+        .await?;
+    let count = open.len() as u64;
+    for r in open {
+        let mut row: review::ActiveModel = r.into();
+        row.status = Set(ReviewStatus::Cancelled.as_str().into());
+        row.cancelled_reason = Set(Some(reason.to_string()));
+        row.update(tx.conn()).await?;
+    }
+    Ok(count)
+}
+
+pub async fn get(app: &App, who: &SignedIn, id: &str) -> Result<ReviewView, AppError> {
+    let r = find(&app.db, &ReviewReader::of(app, who), id).await?;
+    let result = view(&app.db, &r, app).await?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::person("review.read", &r.person_id).detail(serde_json::json!({"review_id": id})),
+    )
+    .await?;
+    Ok(result)
+}
+
+/// Filters of the review list.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewQuery {
+    pub status: Option<ReviewStatus>,
+    pub overdue: Option<bool>,
+    pub person_id: Option<String>,
+}
+
+/// The reviews the user may read, soonest first.
+pub async fn list(app: &App, who: &SignedIn, q: &ReviewQuery) -> Result<Vec<ReviewView>, AppError> {
+    let reader = ReviewReader::of(app, who);
+    let mut select = review::Entity::find().order_by_asc(review::Column::ScheduledFor);
+    if let Some(p) = &q.person_id {
+        select = select.filter(review::Column::PersonId.eq(p.clone()));
+    }
+    let mut items = Vec::new();
+    for r in select
+        .all(&app.db)
+        .await?
+        .iter()
+        .filter(|r| reader.may_read(r))
+    {
+        let v = view(&app.db, r, app).await?;
+        if q.status.is_some_and(|s| s != v.status)
+            || q.overdue
+                .is_some_and(|o| o != (v.overdue || v.report_overdue))
+        {
+            continue;
+        }
+        items.push(v);
+    }
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("review.list", "review", None).detail(serde_json::json!({"shown": items.len()})),
+    )
+    .await?;
+    Ok(items)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions
+
+pub async fn update_action(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: ActionUpdate,
+) -> Result<ActionView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let status = c.choice(
+        "status",
+        "the status",
+        &input.status,
+        ActionStatus::parse,
+        "open, done or dropped".into(),
+    );
+    let completed_on = c.optional_date("completed_on", "the date it was done", &input.completed_on);
+    let note = c.optional_text("note", "the note", &input.note, 5_000);
+    if status == Some(ActionStatus::Done) && completed_on.is_none() && !c.has("completed_on") {
+        c.fail("completed_on", "Give the date the action was done");
+    }
+    if completed_on.is_some_and(|d| d > today) {
+        c.fail(
+            "completed_on",
+            "The date it was done cannot be in the future",
+        );
+    }
+    if status == Some(ActionStatus::Dropped) && note.is_none() {
+        c.fail("note", "Give the reason the action was dropped");
+    }
+    c.finish()?;
+    let Some(status) = status else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let current = action::Entity::find_by_id(id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("Action"))?;
+    let review = find(tx.conn(), &ReviewReader::of(app, who), &current.review_id).await?;
+    if let (Some(done), Some(held)) = (completed_on, review.held_on)
+        && done < held
+    {
+        return Err(AppError::field(
+            "completed_on",
+            format!("An action cannot be done before the review that agreed it ({held})"),
+        ));
+    }
+    let person_id = current.person_id.clone();
+    let mut row: action::ActiveModel = current.into();
+    row.status = Set(status.as_str().into());
+    row.completed_on = Set(if status == ActionStatus::Done {
+        completed_on
+    } else {
+        None
+    });
+    row.note = Set(note);
+    row.updated_at = Set(tx.now());
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        &who.actor(),
+        Event::person("action.update", &person_id)
+            .detail(serde_json::json!({"action_id": id, "status": status.as_str()})),
+    )
+    .await?;
+    tx.commit().await?;
+    action_view(&updated, today)
+}
+
+/// Actions across the reviews the user may read, soonest due first.
+pub async fn list_actions(
+    app: &App,
+    who: &SignedIn,
+    overdue: Option<bool>,
+    status: Option<ActionStatus>,
+) -> Result<Vec<ActionView>, AppError> {
+    let today = app.clock.today();
+    let reader = ReviewReader::of(app, who);
+    let readable: std::collections::HashSet<String> = review::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|r| reader.may_read(r))
+        .map(|r| r.id)
+        .collect();
+    let mut items = Vec::new();
+    for a in action::Entity::find()
+        .order_by_asc(action::Column::DueOn)
+        .all(&app.db)
+        .await?
+    {
+        if !readable.contains(&a.review_id) {
+            continue;
+        }
+        let v = action_view(&a, today)?;
+        if overdue.is_some_and(|o| o != v.overdue) || status.is_some_and(|s| s != v.status) {
+            continue;
+        }
+        items.push(v);
+    }
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("action.list", "action", None).detail(serde_json::json!({"shown": items.len()})),
+    )
+    .await?;
+    Ok(items)
+}

@@ -1,0 +1,179 @@
+//! `/api/v1/reviews`, `/api/v1/actions`, `/api/v1/people/{id}/reviews` and `/due`.
+
+use super::body::ApiJson;
+use super::types::{ListOf, Paging};
+use crate::auth::Caller;
+use crate::domain::review::{ActionStatus, ReviewStatus};
+use crate::error::AppError;
+use crate::services::due::DueItem;
+use crate::services::people::{self, Reader};
+use crate::services::reviews::{
+    self, ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewQuery, ReviewView,
+};
+use crate::services::{App, input};
+use crate::web::UuidParam;
+use rocket::http::Status;
+use rocket::serde::json::Json;
+use rocket::{State, get, patch, post};
+use serde::Serialize;
+
+fn flag(c: &mut input::Check, name: &str, raw: Option<&str>) -> Option<bool> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        Some(_) => {
+            c.fail(name, "Use true or false");
+            None
+        }
+    }
+}
+
+#[post("/api/v1/people/<id>/reviews", data = "<body>")]
+pub async fn schedule(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<NewReview>,
+) -> Result<(Status, Json<ReviewView>), AppError> {
+    let view = reviews::schedule(
+        app,
+        &caller.actor(),
+        &Reader::of(app, &caller),
+        &id.0,
+        body.0,
+    )
+    .await?;
+    Ok((Status::Created, Json(view)))
+}
+
+#[get("/api/v1/reviews?<status>&<overdue>&<person_id>&<page>&<per_page>")]
+pub async fn list(
+    app: &State<App>,
+    caller: Caller,
+    status: Option<&str>,
+    overdue: Option<&str>,
+    person_id: Option<&str>,
+    page: Option<&str>,
+    per_page: Option<&str>,
+) -> Result<Json<ListOf<ReviewView>>, AppError> {
+    let paging = Paging::parse(page, per_page)?;
+    let mut c = input::Check::default();
+    let status = status
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|s| {
+            let parsed = ReviewStatus::parse(s);
+            if parsed.is_none() {
+                c.fail("status", "Choose scheduled, held or cancelled");
+            }
+            parsed
+        });
+    let overdue = flag(&mut c, "overdue", overdue);
+    c.finish()?;
+    let q = ReviewQuery {
+        status,
+        overdue,
+        person_id: person_id
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from),
+    };
+    Ok(Json(paging.slice(reviews::list(app, &caller, &q).await?)))
+}
+
+#[get("/api/v1/reviews/<id>")]
+pub async fn get(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Json<ReviewView>, AppError> {
+    Ok(Json(reviews::get(app, &caller, &id.0).await?))
+}
+
+#[post("/api/v1/reviews/<id>/outcome", data = "<body>")]
+pub async fn outcome(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<Outcome>,
+) -> Result<Json<ReviewView>, AppError> {
+    Ok(Json(reviews::hold(app, &caller, &id.0, body.0).await?))
+}
+
+#[post("/api/v1/reviews/<id>/report-sent", data = "<body>")]
+pub async fn report_sent(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<ReportSent>,
+) -> Result<Json<ReviewView>, AppError> {
+    Ok(Json(
+        reviews::report_sent(app, &caller, &id.0, body.0).await?,
+    ))
+}
+
+#[post("/api/v1/reviews/<id>/cancel", data = "<body>")]
+pub async fn cancel(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<Cancel>,
+) -> Result<Json<ReviewView>, AppError> {
+    Ok(Json(reviews::cancel(app, &caller, &id.0, body.0).await?))
+}
+
+#[patch("/api/v1/actions/<id>", data = "<body>")]
+pub async fn update_action(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<ActionUpdate>,
+) -> Result<Json<ActionView>, AppError> {
+    Ok(Json(
+        reviews::update_action(app, &caller, &id.0, body.0).await?,
+    ))
+}
+
+#[get("/api/v1/actions?<overdue>&<status>&<page>&<per_page>")]
+pub async fn actions(
+    app: &State<App>,
+    caller: Caller,
+    overdue: Option<&str>,
+    status: Option<&str>,
+    page: Option<&str>,
+    per_page: Option<&str>,
+) -> Result<Json<ListOf<ActionView>>, AppError> {
+    let paging = Paging::parse(page, per_page)?;
+    let mut c = input::Check::default();
+    let overdue = flag(&mut c, "overdue", overdue);
+    let status = status
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|s| {
+            let parsed = ActionStatus::parse(s);
+            if parsed.is_none() {
+                c.fail("status", "Choose open, done or dropped");
+            }
+            parsed
+        });
+    c.finish()?;
+    Ok(Json(paging.slice(
+        reviews::list_actions(app, &caller, overdue, status).await?,
+    )))
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct DueList {
+    pub items: Vec<DueItem>,
+}
+
+#[get("/api/v1/people/<id>/due")]
+pub async fn due(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Json<DueList>, AppError> {
+    let items = people::due(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?;
+    Ok(Json(DueList { items }))
+}
