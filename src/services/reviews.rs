@@ -888,6 +888,107 @@ pub async fn get(app: &App, who: &SignedIn, id: &str) -> Result<ReviewView, AppE
     Ok(result)
 }
 
+/// A review with the previous review (whose actions this one follows up), read with one audit
+/// entry: the review page.
+pub async fn with_previous(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+) -> Result<(ReviewView, Option<ReviewView>), AppError> {
+    let r = find(&app.db, &ReviewReader::of(app, who), id).await?;
+    let current = view(&app.db, &r, app).await?;
+    // The previous review's actions belong to the same person's pack, so whoever may read this
+    // review may read them.
+    let previous = match &r.previous_review_id {
+        Some(prev) => match review::Entity::find_by_id(prev.clone())
+            .one(&app.db)
+            .await?
+        {
+            Some(p) => Some(view(&app.db, &p, app).await?),
+            None => None,
+        },
+        None => None,
+    };
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::person("review.read", &r.person_id).detail(serde_json::json!({"review_id": id})),
+    )
+    .await?;
+    Ok((current, previous))
+}
+
+/// A scheduled review on someone's calendar.
+#[derive(Debug, Clone)]
+pub struct CalendarEntry {
+    pub review_id: String,
+    pub kind: ReviewKind,
+    pub review_type: String,
+    pub day: Date,
+    /// Initials only: calendars leave the service.
+    pub initials: String,
+    pub seat: &'static str,
+    pub created_at: time::OffsetDateTime,
+}
+
+/// The scheduled reviews a user sits on, for their calendar feed. Audited.
+pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarEntry>, AppError> {
+    let mut out = Vec::new();
+    for r in review::Entity::find()
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .order_by_asc(review::Column::ScheduledFor)
+        .all(&app.db)
+        .await?
+    {
+        let seat = if r.chair_id.as_deref() == Some(user.id.as_str()) {
+            "chair"
+        } else if r.expert_by_experience_id.as_deref() == Some(user.id.as_str()) {
+            "expert by experience"
+        } else if r.clinical_expert_id.as_deref() == Some(user.id.as_str()) {
+            "clinical expert"
+        } else {
+            continue;
+        };
+        let person = crate::entities::person::Entity::find_by_id(r.person_id.clone())
+            .one(&app.db)
+            .await?;
+        let Some(person) = person.filter(|p| p.status == Status::Active.as_str()) else {
+            continue;
+        };
+        let initial = |s: &str| {
+            s.chars()
+                .next()
+                .map(|c| c.to_uppercase().collect::<String>())
+                .unwrap_or_default()
+        };
+        out.push(CalendarEntry {
+            review_id: r.id.clone(),
+            kind: ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Community),
+            review_type: r.review_type.to_uppercase(),
+            day: r.scheduled_for,
+            initials: format!(
+                "{}.{}.",
+                initial(&person.given_name),
+                initial(&person.family_name)
+            ),
+            seat,
+            created_at: r.created_at,
+        });
+    }
+    let actor = Actor {
+        user_id: Some(user.id.clone()),
+        username: user.username.clone(),
+        role: user.role.clone(),
+    };
+    audit::record_alone(
+        app,
+        &actor,
+        Event::new("calendar.read", "review", None).detail(serde_json::json!({"shown": out.len()})),
+    )
+    .await?;
+    Ok(out)
+}
+
 /// Filters of the review list.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewQuery {

@@ -164,6 +164,38 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// Active users holding one of these roles, by name (the panel pickers).
+pub async fn active_with_roles(
+    db: &impl ConnectionTrait,
+    roles: &[Role],
+) -> Result<Vec<UserView>, AppError> {
+    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.is_in(names))
+        .order_by_asc(user::Column::DisplayName)
+        .all(db)
+        .await?
+        .iter()
+        .map(UserView::from_model)
+        .collect()
+}
+
+/// The user whose calendar link carries this secret, if active.
+pub async fn by_calendar_secret(
+    db: &impl ConnectionTrait,
+    secret: &str,
+) -> Result<Option<user::Model>, AppError> {
+    if secret.len() != 64 {
+        return Ok(None);
+    }
+    Ok(user::Entity::find()
+        .filter(user::Column::CalendarSecret.eq(secret))
+        .filter(user::Column::Active.eq(true))
+        .one(db)
+        .await?)
+}
+
 pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<user::Model, AppError> {
     user::Entity::find_by_id(id.to_string())
         .one(db)

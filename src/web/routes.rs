@@ -546,6 +546,56 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(ReferralsWrite),
         "Record that the outcome was sent",
     ),
+    ep(Get, "/reviews", READ_REVIEWS, "Reviews page"),
+    ep(
+        Get,
+        "/people/<id>/reviews/new",
+        Needs(ReviewsSchedule),
+        "Schedule a review form",
+    ),
+    ep(
+        Post,
+        "/people/<id>/reviews",
+        Needs(ReviewsSchedule),
+        "Schedule a review",
+    ),
+    ep(
+        Get,
+        "/reviews/<id>",
+        READ_REVIEWS,
+        "Review page: panel, pack and outcome form",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/outcome",
+        RECORD_REVIEWS,
+        "Record a review's outcome",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/report-sent",
+        RECORD_REVIEWS,
+        "Record that the report was sent",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/cancel",
+        Needs(ReviewsSchedule),
+        "Cancel a review",
+    ),
+    ep(Get, "/actions", READ_REVIEWS, "Actions page"),
+    ep(
+        Post,
+        "/actions/<id>",
+        Needs(ActionsUpdate),
+        "Mark an action done or dropped",
+    ),
+    ep(
+        Get,
+        "/calendar/<secret>",
+        Public,
+        "A user's review calendar (iCalendar), at their secret link",
+    ),
 ];
 
 /// The registry entry for a mounted route.

@@ -27,6 +27,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "admin/audit_verify.html",
     "partials/rating.html",
     "partials/fields.html",
+    "partials/reviews.html",
     "people/list.html",
     "people/form.html",
     "people/show.html",
@@ -35,6 +36,10 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "referrals/list.html",
     "referrals/form.html",
     "referrals/show.html",
+    "reviews/list.html",
+    "reviews/schedule.html",
+    "reviews/show.html",
+    "reviews/actions.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

@@ -135,7 +135,13 @@ async fn page_role_matrix_matches_the_policy_file() {
             t.page(&concrete(e.path)).await.0
         };
         match e.access {
-            Access::Public => assert!(status.code < 400, "{} {}: {status}", e.method, e.path),
+            // A public route with an unknown key in its path (the calendar link) is a 404.
+            Access::Public => assert!(
+                status.code < 400 || (e.path.contains('<') && status == Status::NotFound),
+                "{} {}: {status}",
+                e.method,
+                e.path
+            ),
             _ => assert!(
                 status == Status::SeeOther || status == Status::Unauthorized,
                 "{} {}: {status}",

@@ -4,8 +4,10 @@
 
 pub mod admin;
 pub mod assets;
+pub mod calendar;
 pub mod referrals;
 pub mod register;
+pub mod reviews;
 pub mod session;
 
 use crate::auth::csrf::CsrfToken;
@@ -62,6 +64,16 @@ pub fn routes() -> Vec<Route> {
         referrals::accept_submit,
         referrals::decline_submit,
         referrals::outcome_sent_submit,
+        reviews::reviews_page,
+        reviews::schedule_page,
+        reviews::schedule_submit,
+        reviews::review_page,
+        reviews::outcome_submit,
+        reviews::report_sent_submit,
+        reviews::cancel_submit,
+        reviews::actions_page,
+        reviews::action_submit,
+        calendar::feed,
     ]
 }
 
@@ -70,6 +82,13 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("Home", "/", None),
     ("Register", "/people", Some(Permission::PeopleRead)),
     ("Referrals", "/referrals", Some(Permission::ReferralsRead)),
+    ("Reviews", "/reviews", Some(Permission::ReviewsRead)),
+    (
+        "My reviews",
+        "/reviews",
+        Some(Permission::ReviewsReadAssigned),
+    ),
+    ("Actions", "/actions", Some(Permission::ReviewsRead)),
     (
         "Withdrawn records",
         "/people?status=withdrawn",
@@ -269,7 +288,7 @@ pub fn error_page(req: &Request<'_>, status: Status, message: &str) -> response:
 }
 
 #[get("/")]
-pub fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppError> {
+pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppError> {
     let permissions: Vec<&str> = page
         .app
         .policies
@@ -277,8 +296,15 @@ pub fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppErro
         .permissions_of(caller.role())
         .map(|p| p.as_str())
         .collect();
+    let reviewer = page.can(Permission::ReviewsRead) || page.can(Permission::ReviewsReadAssigned);
+    let calendar = if reviewer {
+        let me = crate::services::users::get(&page.app.db, &caller.user.id).await?;
+        Some(format!("/calendar/{}.ics", me.calendar_secret))
+    } else {
+        None
+    };
     page.render(
         "home.html",
-        json!({"title": "Home", "permissions": permissions}),
+        json!({"title": "Home", "permissions": permissions, "calendar": calendar}),
     )
 }

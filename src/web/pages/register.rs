@@ -406,6 +406,22 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         &id.0,
     )
     .await?;
+    let reader = Reader::of(view.app, &caller);
+    let due = if d.person.status == Status::Active {
+        people::due(view.app, &caller.actor(), &reader, &id.0).await?
+    } else {
+        Vec::new()
+    };
+    let reviews_of =
+        if view.can(Permission::ReviewsRead) || view.can(Permission::ReviewsReadAssigned) {
+            let q = crate::services::reviews::ReviewQuery {
+                person_id: Some(id.0.clone()),
+                ..Default::default()
+            };
+            crate::services::reviews::list(view.app, &caller, &q).await?
+        } else {
+            Vec::new()
+        };
     let open = d
         .admissions
         .iter()
@@ -425,6 +441,9 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         "can_edit": active && view.can(Permission::PeopleWrite),
         "can_assess": active && !d.person.in_hospital && view.can(Permission::RiskAssess),
         "can_admit": active && view.can(Permission::AdmissionsRecord),
+        "can_schedule": active && view.can(Permission::ReviewsSchedule),
+        "due": due,
+        "reviews": reviews_of,
     });
     view.render("people/show.html", ctx)
 }

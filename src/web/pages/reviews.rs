@@ -1,0 +1,483 @@
+//! Review pages: the reviews list (upcoming, overdue, held without a report), scheduling from a
+//! person's page, the review page with its pack and the outcome form (action rows added without
+//! JavaScript), and the actions page.
+
+use super::register::{Answer, refusal, with};
+use super::{Html, Page, form_errors};
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
+use crate::domain::role::Role;
+use crate::error::AppError;
+use crate::policy::Permission;
+use crate::services::people::{self, Reader};
+use crate::services::reviews::{
+    self, ActionUpdate, Cancel, NewAction, NewReview, Outcome, ReportSent, ReviewQuery,
+};
+use crate::services::users;
+use crate::web::UuidParam;
+use rocket::form::FromForm;
+use rocket::http::Status as Http;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+fn kinds() -> Value {
+    ReviewKind::ALL
+        .iter()
+        .map(|k| json!({"value": k.as_str(), "label": k.label()}))
+        .collect()
+}
+
+#[get("/reviews")]
+pub async fn reviews_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
+    let all = reviews::list(view.app, &caller, &ReviewQuery::default()).await?;
+    let today = view.app.clock.today();
+    let soon = (today + time::Duration::days(14)).to_string();
+    let today_s = today.to_string();
+    let scheduled = |r: &&reviews::ReviewView| r.status == ReviewStatus::Scheduled;
+    let overdue: Vec<_> = all.iter().filter(scheduled).filter(|r| r.overdue).collect();
+    let upcoming: Vec<_> = all
+        .iter()
+        .filter(scheduled)
+        .filter(|r| !r.overdue && r.scheduled_for >= today_s && r.scheduled_for <= soon)
+        .collect();
+    let later: Vec<_> = all
+        .iter()
+        .filter(scheduled)
+        .filter(|r| !r.overdue && r.scheduled_for > soon)
+        .collect();
+    let unreported: Vec<_> = all
+        .iter()
+        .filter(|r| r.status == ReviewStatus::Held && r.report_sent_on.is_none())
+        .collect();
+    view.render("reviews/list.html", json!({
+        "title": "Reviews", "overdue": overdue, "upcoming": upcoming, "later": later, "unreported": unreported,
+    }))
+}
+
+#[derive(FromForm)]
+pub struct ScheduleForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    kind: String,
+    #[field(default = String::new())]
+    scheduled_for: String,
+    #[field(default = String::new())]
+    chair_id: String,
+    #[field(default = String::new())]
+    expert_by_experience_id: String,
+    #[field(default = String::new())]
+    clinical_expert_id: String,
+}
+
+impl Protected for ScheduleForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn schedule_context(
+    view: &Page<'_>,
+    caller: &Caller,
+    person_id: &str,
+    form: Value,
+) -> Result<Value, AppError> {
+    let reader = Reader::of(view.app, caller);
+    let due = people::due(view.app, &caller.actor(), &reader, person_id).await?;
+    let person = people::find_readable(&view.app.db, &reader, person_id).await?;
+    let chairs =
+        users::active_with_roles(&view.app.db, &[Role::PanelChair, Role::Commissioner]).await?;
+    let members = users::active_with_roles(&view.app.db, &[Role::PanelMember]).await?;
+    Ok(json!({
+        "title": format!("Schedule a review: {} {}", person.given_name, person.family_name),
+        "person_id": person_id, "due": due, "kinds": kinds(), "chairs": chairs, "members": members, "form": form,
+    }))
+}
+
+#[get("/people/<id>/reviews/new")]
+pub async fn schedule_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let ctx = schedule_context(
+        &view,
+        &caller,
+        &id.0,
+        json!({"kind": "", "scheduled_for": "", "chair_id": caller.user.id}),
+    )
+    .await?;
+    view.render("reviews/schedule.html", ctx)
+}
+
+#[post("/people/<id>/reviews", data = "<form>")]
+pub async fn schedule_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ScheduleForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let input = NewReview {
+        kind: some(&f.kind),
+        scheduled_for: some(&f.scheduled_for),
+        chair_id: some(&f.chair_id),
+        expert_by_experience_id: some(&f.expert_by_experience_id),
+        clinical_expert_id: some(&f.clinical_expert_id),
+    };
+    match reviews::schedule(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        input,
+    )
+    .await
+    {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/reviews/{}", r.id)),
+            match &r.due_by {
+                Some(due) => format!(
+                    "Review scheduled for {}; it is due by {due}.",
+                    r.scheduled_for
+                ),
+                None => format!("Review scheduled for {}.", r.scheduled_for),
+            },
+        ))),
+        Err(e) => {
+            let (fields, _) = refusal(e, "expert_by_experience_id")?;
+            let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "chair_id": f.chair_id,
+                "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id});
+            let ctx = with(
+                schedule_context(&view, &caller, &id.0, echo).await?,
+                form_errors(
+                    &fields,
+                    &[
+                        "kind",
+                        "scheduled_for",
+                        "chair_id",
+                        "expert_by_experience_id",
+                        "clinical_expert_id",
+                    ],
+                ),
+            );
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/schedule.html",
+                ctx,
+            )?))
+        }
+    }
+}
+
+/// Blank action rows shown on the outcome form; "Add another action" adds one more.
+const START_ROWS: usize = 3;
+
+async fn review_context(
+    view: &Page<'_>,
+    caller: &Caller,
+    id: &str,
+    form: Value,
+    rows: usize,
+) -> Result<Value, AppError> {
+    let (review, previous) = reviews::with_previous(view.app, caller, id).await?;
+    let reader = Reader::of(view.app, caller);
+    // The pack: withheld while consent is not valid (the person has left the active register).
+    let pack = match people::dossier(view.app, &caller.actor(), &reader, &review.person_id).await {
+        Ok(d) if d.person.status == crate::domain::person::Status::Active => Some(json!({
+            "person": d.person, "history": d.history, "admissions": d.admissions,
+        })),
+        Ok(_) | Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let may_record = view.can(Permission::ReviewsRecord)
+        || (view.can(Permission::ReviewsRecordChaired)
+            && review
+                .chair
+                .as_ref()
+                .is_some_and(|c| c.id == caller.user.id));
+    Ok(json!({
+        "title": format!("{} for {}", review.kind.label(), review.person_name),
+        "review": review,
+        "previous": previous,
+        "pack": pack,
+        "lines": LINES_OF_ENQUIRY.iter().map(|(k, q)| json!({"key": k, "question": q})).collect::<Vec<_>>(),
+        "rows": (0..rows).collect::<Vec<_>>(),
+        "form": form,
+        "today": view.app.clock.today().to_string(),
+        "may_record": may_record,
+        "may_schedule": view.can(Permission::ReviewsSchedule),
+        "may_update_actions": view.can(Permission::ActionsUpdate),
+    }))
+}
+
+#[get("/reviews/<id>")]
+pub async fn review_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let ctx = review_context(
+        &view,
+        &caller,
+        &id.0,
+        json!({"findings": {}, "actions": []}),
+        START_ROWS,
+    )
+    .await?;
+    view.render("reviews/show.html", ctx)
+}
+
+#[derive(FromForm)]
+pub struct OutcomeForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    step: String,
+    #[field(default = String::new())]
+    held_on: String,
+    findings: BTreeMap<String, String>,
+    #[field(default = String::new())]
+    recommendations: String,
+    actions: Vec<ActionRow>,
+}
+
+#[derive(FromForm, Clone, serde::Serialize)]
+pub struct ActionRow {
+    #[field(default = String::new())]
+    who: String,
+    #[field(default = String::new())]
+    what: String,
+    #[field(default = String::new())]
+    when: String,
+    #[field(default = String::new())]
+    how: String,
+}
+
+impl Protected for OutcomeForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/reviews/<id>/outcome", data = "<form>")]
+pub async fn outcome_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<OutcomeForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    // Rows left wholly empty are not actions.
+    let rows: Vec<ActionRow> = f
+        .actions
+        .iter()
+        .filter(|a| {
+            [&a.who, &a.what, &a.when, &a.how]
+                .iter()
+                .any(|s| !s.trim().is_empty())
+        })
+        .cloned()
+        .collect();
+    let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations, "actions": rows});
+    if f.step == "add_row" {
+        let ctx = review_context(&view, &caller, &id.0, echo, rows.len() + 1).await?;
+        return Ok(Answer::Page(view.render("reviews/show.html", ctx)?));
+    }
+    let input = Outcome {
+        held_on: some(&f.held_on),
+        findings: Some(f.findings.clone()),
+        recommendations: some(&f.recommendations),
+        actions: Some(
+            rows.iter()
+                .map(|a| NewAction {
+                    who: some(&a.who),
+                    what: some(&a.what),
+                    when: some(&a.when),
+                    how: some(&a.how),
+                })
+                .collect(),
+        ),
+    };
+    match reviews::hold(view.app, &caller, &id.0, input).await {
+        Ok(r) => {
+            let next = r
+                .next_review
+                .as_ref()
+                .map(|n| {
+                    format!(
+                        " The {} is scheduled, due by {}.",
+                        n.kind.label().to_lowercase(),
+                        n.due_by.clone().unwrap_or_default()
+                    )
+                })
+                .unwrap_or_default();
+            Ok(Answer::Done(Flash::success(
+                Redirect::to(format!("/reviews/{}", r.id)),
+                format!("Outcome recorded with {} action(s).{next}", r.actions.len()),
+            )))
+        }
+        Err(e) => {
+            let (fields, consent) = refusal(e, "held_on")?;
+            let mut order: Vec<String> = vec!["held_on".into()];
+            order.extend(
+                LINES_OF_ENQUIRY
+                    .iter()
+                    .map(|(k, _)| format!("findings.{k}")),
+            );
+            order.push("recommendations".into());
+            let order: Vec<&str> = order.iter().map(String::as_str).collect();
+            let ctx = with(
+                review_context(&view, &caller, &id.0, echo, rows.len().max(START_ROWS)).await?,
+                with(
+                    form_errors(&fields, &order),
+                    json!({"consent_rule": consent}),
+                ),
+            );
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/show.html",
+                ctx,
+            )?))
+        }
+    }
+}
+
+#[derive(FromForm)]
+pub struct SmallForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    sent_on: String,
+    #[field(default = String::new())]
+    reason: String,
+    #[field(default = String::new())]
+    status: String,
+    #[field(default = String::new())]
+    completed_on: String,
+    #[field(default = String::new())]
+    note: String,
+    #[field(default = String::new())]
+    back: String,
+}
+
+impl Protected for SmallForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+fn flash_result(
+    back: String,
+    result: Result<String, AppError>,
+) -> Result<Flash<Redirect>, AppError> {
+    let to = Redirect::to(back);
+    match result {
+        Ok(m) => Ok(Flash::success(to, m)),
+        Err(AppError::Validation { fields, .. }) => Ok(Flash::error(
+            to,
+            fields
+                .values()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(". "),
+        )),
+        Err(AppError::Conflict(m)) => Ok(Flash::error(to, m)),
+        Err(other) => Err(other),
+    }
+}
+
+#[post("/reviews/<id>/report-sent", data = "<form>")]
+pub async fn report_sent_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<SmallForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let result = reviews::report_sent(
+        view.app,
+        &caller,
+        &id.0,
+        ReportSent {
+            sent_on: some(&form.0.sent_on),
+        },
+    )
+    .await
+    .map(|_| "The report is recorded as sent.".to_string());
+    flash_result(format!("/reviews/{}", id.0), result)
+}
+
+#[post("/reviews/<id>/cancel", data = "<form>")]
+pub async fn cancel_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<SmallForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let result = reviews::cancel(
+        view.app,
+        &caller,
+        &id.0,
+        Cancel {
+            reason: some(&form.0.reason),
+        },
+    )
+    .await
+    .map(|_| "The review is cancelled.".to_string());
+    flash_result(format!("/reviews/{}", id.0), result)
+}
+
+#[get("/actions")]
+pub async fn actions_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
+    let open = reviews::list_actions(
+        view.app,
+        &caller,
+        None,
+        Some(crate::domain::review::ActionStatus::Open),
+    )
+    .await?;
+    let mut by_owner: BTreeMap<String, Vec<reviews::ActionView>> = BTreeMap::new();
+    for a in open {
+        by_owner.entry(a.who.clone()).or_default().push(a);
+    }
+    let owners: Vec<Value> = by_owner
+        .into_iter()
+        .map(|(who, items)| json!({"who": who, "overdue": items.iter().filter(|a| a.overdue).count(), "items": items}))
+        .collect();
+    view.render(
+        "reviews/actions.html",
+        json!({
+            "title": "Actions", "owners": owners, "today": view.app.clock.today().to_string(),
+            "may_update": view.can(Permission::ActionsUpdate),
+        }),
+    )
+}
+
+#[post("/actions/<id>", data = "<form>")]
+pub async fn action_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<SmallForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let f = form.0;
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+        f.back.clone()
+    } else {
+        "/actions".into()
+    };
+    let input = ActionUpdate {
+        status: some(&f.status),
+        completed_on: some(&f.completed_on),
+        note: some(&f.note),
+    };
+    let result = reviews::update_action(view.app, &caller, &id.0, input)
+        .await
+        .map(|a| format!("Action for {} marked {}.", a.who, a.status.as_str()));
+    flash_result(back, result)
+}
