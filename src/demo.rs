@@ -69,7 +69,125 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
     seed_referrals(app, &actor, &reader)
         .await
         .map_err(|e| AppError::Internal(format!("demo referrals: {e:?}")))?;
+    seed_reviews(app, &actor, &reader, &signed_in)
+        .await
+        .map_err(|e| AppError::Internal(format!("demo reviews: {e:?}")))?;
     Ok(plans.len())
+}
+
+/// Reviews for some of the red and blue people, with the demo panel (`chair`, `expert`,
+/// `clinician`) when those users exist: held ones with action plans (one action overdue) and
+/// their follow-ups, upcoming ones, and one overdue.
+async fn seed_reviews(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    who: &SignedIn,
+) -> Result<(), AppError> {
+    use crate::services::reviews::{self, NewAction, NewReview, Outcome};
+    use crate::services::users;
+    let chairs = users::active_with_roles(&app.db, &[Role::PanelChair]).await?;
+    let members = users::active_with_roles(&app.db, &[Role::PanelMember]).await?;
+    let (Some(chair), Some(expert), Some(clinician)) = (
+        chairs.iter().find(|u| u.username == "chair"),
+        members.iter().find(|u| u.username == "expert"),
+        members.iter().find(|u| u.username == "clinician"),
+    ) else {
+        return Ok(());
+    };
+    let today = app.clock.today();
+    let query = crate::services::people::ListQuery {
+        page: 1,
+        per_page: 500,
+        ..Default::default()
+    };
+    let (people, _) = crate::services::people::list(app, actor, reader, &query).await?;
+    let mut day_offset = 0i64;
+    let mut next_day = |from: i64| {
+        day_offset += 1;
+        today + time::Duration::days(from + day_offset)
+    };
+    let panel = |kind: &str, day: Date| NewReview {
+        kind: Some(kind.into()),
+        scheduled_for: Some(day.to_string()),
+        chair_id: Some(chair.id.clone()),
+        expert_by_experience_id: Some(expert.id.clone()),
+        clinical_expert_id: Some(clinician.id.clone()),
+    };
+    let red: Vec<_> = people
+        .iter()
+        .filter(|p| p.rating == Some(Rating::Red))
+        .collect();
+    let blue: Vec<_> = people
+        .iter()
+        .filter(|p| p.rating == Some(Rating::Blue))
+        .collect();
+    // Held community reviews, 20–40 days ago, with their action plans.
+    for p in red.iter().take(3) {
+        let held = next_day(-45);
+        let r = reviews::schedule(app, actor, reader, &p.id, panel("community", held)).await?;
+        let findings = crate::domain::review::LINES_OF_ENQUIRY
+            .iter()
+            .map(|(k, _)| {
+                (
+                    k.to_string(),
+                    "Discussed with the family and the team; see the action plan.".to_string(),
+                )
+            })
+            .collect();
+        let action = |who: &str, what: &str, when: Date, how: &str| NewAction {
+            who: Some(who.into()),
+            what: Some(what.into()),
+            when: Some(when.to_string()),
+            how: Some(how.into()),
+        };
+        reviews::hold(
+            app,
+            who,
+            &r.id,
+            Outcome {
+                held_on: Some(held.to_string()),
+                findings: Some(findings),
+                recommendations: Some(
+                    "Increase support at home; review the placement plan.".into(),
+                ),
+                actions: Some(vec![
+                    action(
+                        "Children's social care",
+                        "Arrange a short-break (respite) package",
+                        held + time::Duration::days(60),
+                        "Funding request to the joint panel",
+                    ),
+                    action(
+                        "Community LD nursing team",
+                        "Positive behaviour support plan",
+                        held + time::Duration::days(10),
+                        "Two home visits and a plan shared with school",
+                    ),
+                ]),
+            },
+        )
+        .await?;
+    }
+    // Upcoming community reviews for other red people, and inpatient reviews for people in hospital.
+    for p in red.iter().skip(3).take(3) {
+        reviews::schedule(app, actor, reader, &p.id, panel("community", next_day(3))).await?;
+    }
+    for p in blue.iter().take(2) {
+        reviews::schedule(app, actor, reader, &p.id, panel("inpatient", next_day(10))).await?;
+    }
+    // One overdue: scheduled in the past and never held.
+    if let Some(p) = blue.get(2) {
+        reviews::schedule(
+            app,
+            actor,
+            reader,
+            &p.id,
+            panel("post_admission", next_day(-20)),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A handful of referrals in every state: awaiting (one overdue, one due soon, one without an

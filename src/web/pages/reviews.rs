@@ -112,7 +112,7 @@ pub async fn schedule_page(
         &view,
         &caller,
         &id.0,
-        json!({"kind": "", "scheduled_for": "", "chair_id": caller.user.id}),
+        json!({"kind": "", "scheduled_for": "", "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": ""}),
     )
     .await?;
     view.render("reviews/schedule.html", ctx)

@@ -1,0 +1,224 @@
+//! The CETR journey through the pages, as a panel chair and as a panel member.
+
+use crate::register::{nhs, parental, person, today, ymd};
+use crate::support::*;
+use rocket::http::Status;
+use serde_json::json;
+use time::Duration;
+
+#[rocket::async_test]
+async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let born = today(&t) - Duration::days(365 * 16);
+    let (_, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(1), born, parental(today(&t) - Duration::days(400))),
+        )
+        .await;
+    let (_, other) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(2), born, parental(today(&t) - Duration::days(400))),
+        )
+        .await;
+    let (id, other_id) = (
+        p["id"].as_str().unwrap().to_string(),
+        other["id"].as_str().unwrap().to_string(),
+    );
+
+    let (chair_user, chair_pw) = t.user_with_role("panel_chair").await;
+    let (expert_user, expert_pw) = t.user_with_role("panel_member").await;
+    let (clin_user, _) = t.user_with_role("panel_member").await;
+    let admin = t.admin_token().await;
+    let (_, users) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
+    let id_of = |name: &str| {
+        users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == name)
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (chair_id, expert_id, clin_id) =
+        (id_of(&chair_user), id_of(&expert_user), id_of(&clin_user));
+
+    // The chair schedules from the person's page.
+    t.page_login(&chair_user, &chair_pw).await;
+    let (status, form) = t.page(&format!("/people/{id}/reviews/new")).await;
+    assert_eq!(status, Status::Ok);
+    assert!(form.contains("Independent clinical expert"));
+    let csrf = t.csrf_signed_in().await;
+    let day = ymd(today(&t));
+    let (status, body, _) = t
+        .post_form(
+            &format!("/people/{id}/reviews"),
+            &[
+                ("csrf_token", &csrf),
+                ("kind", "community"),
+                ("scheduled_for", &day),
+                ("chair_id", &chair_id),
+                ("expert_by_experience_id", &expert_id),
+                ("clinical_expert_id", &expert_id),
+            ],
+        )
+        .await;
+    assert_eq!(status, Status::UnprocessableEntity);
+    assert!(body.contains("three different people"), "{body}");
+    let (status, _, location) = t
+        .post_form(
+            &format!("/people/{id}/reviews"),
+            &[
+                ("csrf_token", &csrf),
+                ("kind", "community"),
+                ("scheduled_for", &day),
+                ("chair_id", &chair_id),
+                ("expert_by_experience_id", &expert_id),
+                ("clinical_expert_id", &clin_id),
+            ],
+        )
+        .await;
+    assert_eq!(status, Status::SeeOther);
+    let review_url = location.unwrap();
+    let (_, page) = t.page(&review_url).await;
+    assert!(
+        page.contains("The pack")
+            && page.contains("Record the outcome")
+            && page.contains("Add another action"),
+        "{page}"
+    );
+
+    // Adding a row keeps what was typed, without JavaScript.
+    let (status, more, _) = t
+        .post_form(
+            &format!("{review_url}/outcome"),
+            &[
+                ("csrf_token", &csrf),
+                ("step", "add_row"),
+                ("held_on", &day),
+                ("findings[safe]", "Safe now"),
+                ("actions[0].who", "School"),
+                ("actions[0].what", "Reduced timetable"),
+                ("actions[0].when", &day),
+                ("actions[0].how", "Agreed with head"),
+            ],
+        )
+        .await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        more.contains("Safe now")
+            && more.contains("Reduced timetable")
+            && more.contains("actions[1].who"),
+        "{more}"
+    );
+
+    let mut outcome = vec![
+        ("csrf_token", csrf.as_str()),
+        ("step", "record"),
+        ("held_on", day.as_str()),
+        ("recommendations", "Keep at home with support"),
+    ];
+    let findings = [
+        ("findings[safe]", "Safe"),
+        ("findings[current_care]", "Good"),
+        ("findings[daily_life]", "Busy"),
+        ("findings[physical_health]", "Fine"),
+        ("findings[future_plan]", "Transition plan"),
+        ("findings[need_for_hospital]", "No"),
+    ];
+    outcome.extend(findings);
+    let when = ymd(today(&t) + Duration::days(21));
+    outcome.extend([
+        ("actions[0].who", "School"),
+        ("actions[0].what", "Reduced timetable"),
+        ("actions[0].when", when.as_str()),
+        ("actions[0].how", "Agreed with head"),
+    ]);
+    let (status, _, _) = t
+        .post_form(&format!("{review_url}/outcome"), &outcome)
+        .await;
+    assert_eq!(status, Status::SeeOther);
+    let (_, held) = t.page(&review_url).await;
+    assert!(
+        held.contains("Held on")
+            && held.contains("Reduced timetable")
+            && held.contains("Record the report as sent"),
+        "{held}"
+    );
+
+    // The member sees this person's reviews and nobody else's record.
+    t.page_login(&expert_user, &expert_pw).await;
+    let (status, list) = t.page("/reviews").await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        list.contains("Follow-up") || list.contains("Follow up"),
+        "the follow-up they sit on: {list}"
+    );
+    assert_eq!(t.page(&format!("/people/{id}")).await.0, Status::Ok);
+    assert_eq!(
+        t.page(&format!("/people/{other_id}")).await.0,
+        Status::NotFound
+    );
+    assert_eq!(
+        t.page(&format!("/people/{id}/reviews/new")).await.0,
+        Status::Forbidden
+    );
+
+    // Their calendar link lists the follow-up, with initials only.
+    let (_, home) = t.page("/").await;
+    let home = home.replace("&#x2F;", "/"); // Tera escapes slashes in attributes; browsers undo it
+    let start = home
+        .find("/calendar/")
+        .unwrap_or_else(|| panic!("calendar link: {home}"));
+    let link = &home[start..start + "/calendar/".len() + 64 + 4];
+    let res = t.client.get(link.to_string()).dispatch().await;
+    assert_eq!(res.status(), Status::Ok);
+    let ics = res.into_string().await.unwrap();
+    assert!(
+        ics.contains("BEGIN:VEVENT") && ics.contains("(S.L.)") && !ics.contains("Lee"),
+        "{ics}"
+    );
+    assert_eq!(
+        t.client
+            .get(format!("/calendar/{}.ics", "0".repeat(64)))
+            .dispatch()
+            .await
+            .status(),
+        Status::NotFound
+    );
+
+    // The actions page (commissioner) marks the action done.
+    let (u, pw) = t.user_with_role("commissioner").await;
+    t.page_login(&u, &pw).await;
+    let (_, actions) = t.page("/actions").await;
+    assert!(actions.contains("School") && actions.contains("Reduced timetable"));
+    let (_, api) = t.get("/api/v1/actions", Some(&c)).await;
+    let action_id = api["items"][0]["id"].as_str().unwrap().to_string();
+    let csrf = t.csrf_signed_in().await;
+    let (status, _, _) = t
+        .post_form(
+            &format!("/actions/{action_id}"),
+            &[
+                ("csrf_token", &csrf),
+                ("status", "done"),
+                ("completed_on", &day),
+                ("back", "/actions"),
+            ],
+        )
+        .await;
+    assert_eq!(status, Status::SeeOther);
+    let (_, after) = t
+        .get(
+            &format!("/api/v1/reviews?person_id={id}&status=held"),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(after["items"][0]["actions"][0]["status"], "done");
+    let _ = json!({});
+}
