@@ -32,6 +32,15 @@ pub struct Discharge {
     pub destination: Option<String>,
 }
 
+/// Changes to an open admission: a step up or down in security, a new legal status, a new
+/// planned discharge date. Absent fields are unchanged.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct AdmissionChange {
+    pub security_level: Option<String>,
+    pub legal_status: Option<String>,
+    pub planned_discharge_on: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewVisit {
     pub visited_on: Option<String>,
@@ -403,4 +412,81 @@ pub async fn get_for(
         .ok_or_else(|| AppError::not_found("Admission"))?;
     find_readable(db, reader, &a.person_id).await?;
     admission_view(&a, visits_of(db, &a.id).await?)
+}
+
+/// Changes an open admission; the next inpatient review's due date follows at once.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    admission_id: &str,
+    input: AdmissionChange,
+) -> Result<AdmissionView, AppError> {
+    let mut c = Check::default();
+    let security = input.security_level.as_ref().map(|_| {
+        c.choice(
+            "security_level",
+            "the security level",
+            &input.security_level,
+            SecurityLevel::parse,
+            SecurityLevel::choices(),
+        )
+    });
+    let legal = input.legal_status.as_ref().map(|_| {
+        c.choice(
+            "legal_status",
+            "the legal status",
+            &input.legal_status,
+            LegalStatus::parse,
+            LegalStatus::choices(),
+        )
+    });
+    let planned = c.optional_date(
+        "planned_discharge_on",
+        "the planned discharge date",
+        &input.planned_discharge_on,
+    );
+    c.finish()?;
+    let mut tx = audit::begin(app).await?;
+    let stay = admission::Entity::find_by_id(admission_id.to_string())
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("Admission"))?;
+    find_readable(tx.conn(), reader, &stay.person_id).await?;
+    if stay.discharged_on.is_some() {
+        return Err(AppError::Conflict(
+            "This admission has ended: it can no longer be changed.".into(),
+        ));
+    }
+    if planned.is_some_and(|p| p < stay.admitted_on) {
+        return Err(AppError::field(
+            "planned_discharge_on",
+            "The planned discharge cannot be before the admission",
+        ));
+    }
+    let person_id = stay.person_id.clone();
+    let mut row: admission::ActiveModel = stay.into();
+    let mut changed = Vec::new();
+    if let Some(Some(s)) = security {
+        row.security_level = Set(s.as_str().into());
+        changed.push("security_level");
+    }
+    if let Some(Some(l)) = legal {
+        row.legal_status = Set(l.as_str().into());
+        changed.push("legal_status");
+    }
+    if let Some(p) = planned {
+        row.planned_discharge_on = Set(Some(p));
+        changed.push("planned_discharge_on");
+    }
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        actor,
+        Event::person("admission.update", &person_id)
+            .detail(serde_json::json!({"admission_id": admission_id, "fields": changed})),
+    )
+    .await?;
+    let visits = visits_of(tx.conn(), admission_id).await?;
+    tx.commit().await?;
+    admission_view(&updated, visits)
 }

@@ -40,6 +40,51 @@ fn label(kind: ReviewKind) -> &'static str {
     kind.label()
 }
 
+fn security(level: &str) -> Security {
+    match SecurityLevel::parse(level) {
+        Some(SecurityLevel::None) | None => Security::None,
+        Some(_) => Security::Secure,
+    }
+}
+
+/// When the next inpatient review is due for someone in hospital: from the last review held
+/// during this stay (or the admission), by their age today and the stay's current security
+/// level — so it follows a step-down in security and the 18th birthday.
+pub fn inpatient_review_due(
+    p: &person::Model,
+    stay: &admission::Model,
+    reviews: &[&review::Model],
+    rules: &Deadlines,
+    today: Date,
+) -> Date {
+    let last = reviews
+        .iter()
+        .filter(|r| r.status == ReviewStatus::Held.as_str())
+        .filter_map(|r| r.held_on)
+        .filter(|d| *d >= stay.admitted_on)
+        .max()
+        .unwrap_or(stay.admitted_on);
+    let child_now = age_on(p.date_of_birth, today).is_some_and(|a| a < 18);
+    schedule::next_inpatient_review_due(last, child_now, security(&stay.security_level), rules)
+}
+
+/// A scheduled review's due date: inpatient reviews are worked out afresh; others keep the date
+/// fixed when they were scheduled.
+pub fn scheduled_due(
+    p: &person::Model,
+    r: &review::Model,
+    f: &Facts<'_>,
+    rules: &Deadlines,
+    today: Date,
+) -> Option<Date> {
+    if kind_of(r) == Some(ReviewKind::Inpatient)
+        && let Some(stay) = f.stays.iter().find(|s| s.discharged_on.is_none())
+    {
+        return Some(inpatient_review_due(p, stay, &f.reviews, rules, today));
+    }
+    r.due_by
+}
+
 pub fn items(
     p: &person::Model,
     f: &Facts<'_>,
@@ -70,9 +115,10 @@ pub fn items(
         .collect();
     for r in &scheduled {
         if let Some(k) = kind_of(r) {
+            let due = scheduled_due(p, r, f, rules, today).unwrap_or(r.scheduled_for);
             push(
                 format!("{} on {}", label(k), r.scheduled_for),
-                r.due_by.unwrap_or(r.scheduled_for),
+                due,
                 "review",
             );
         }
@@ -113,14 +159,10 @@ pub fn items(
                 push("Post-admission review".into(), due, "review");
             }
         }
-        if let Some(last) = reviewed_in_stay.filter(|_| !any_scheduled) {
-            let security = match SecurityLevel::parse(&stay.security_level) {
-                Some(SecurityLevel::None) | None => Security::None,
-                Some(_) => Security::Secure,
-            };
+        if reviewed_in_stay.is_some() && !any_scheduled {
             push(
                 "Inpatient review".into(),
-                schedule::next_inpatient_review_due(last, child_now, security, rules),
+                inpatient_review_due(p, stay, &f.reviews, rules, today),
                 "review",
             );
         }
@@ -169,10 +211,15 @@ pub fn items(
 }
 
 /// The earliest due date of a scheduled review.
-pub fn next_review_due(f: &Facts<'_>) -> Option<Date> {
+pub fn next_review_due(
+    p: &person::Model,
+    f: &Facts<'_>,
+    rules: &Deadlines,
+    today: Date,
+) -> Option<Date> {
     f.reviews
         .iter()
         .filter(|r| r.status == ReviewStatus::Scheduled.as_str())
-        .map(|r| r.due_by.unwrap_or(r.scheduled_for))
+        .map(|r| scheduled_due(p, r, f, rules, today).unwrap_or(r.scheduled_for))
         .min()
 }

@@ -495,7 +495,8 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
         rating: rating.map(|(r, _)| r),
         rating_since: rating.map(|(_, d)| fmt_date(d)),
         in_hospital: stays.iter().any(|s| s.covers(day)),
-        next_review_due: super::due::next_review_due(&facts).map(fmt_date),
+        next_review_due: super::due::next_review_due(p, &facts, &records.schedule.deadlines, day)
+            .map(fmt_date),
         overdue: due
             .iter()
             .filter(|d| d.overdue)

@@ -180,6 +180,29 @@ async fn view(
     let person = crate::entities::person::Entity::find_by_id(r.person_id.clone())
         .one(db)
         .await?;
+    // A scheduled inpatient review's due date follows the stay's security level and the
+    // person's age today, so it is worked out again on every read.
+    let mut due = r.due_by;
+    if let (Some(p), ReviewKind::Inpatient, ReviewStatus::Scheduled) = (&person, kind, status)
+        && let Some(stay) = admission::Entity::find()
+            .filter(admission::Column::PersonId.eq(r.person_id.clone()))
+            .filter(admission::Column::DischargedOn.is_null())
+            .one(db)
+            .await?
+    {
+        let all = review::Entity::find()
+            .filter(review::Column::PersonId.eq(r.person_id.clone()))
+            .all(db)
+            .await?;
+        let refs: Vec<&review::Model> = all.iter().collect();
+        due = Some(super::due::inpatient_review_due(
+            p,
+            &stay,
+            &refs,
+            &app.policies.schedule.deadlines,
+            today,
+        ));
+    }
     let report_due = r
         .held_on
         .map(|h| schedule::report_due(h, &app.policies.schedule.deadlines));
@@ -199,8 +222,8 @@ async fn view(
         review_type: r.review_type.clone(),
         status,
         scheduled_for: r.scheduled_for.to_string(),
-        due_by: r.due_by.map(|d| d.to_string()),
-        overdue: status == ReviewStatus::Scheduled && today > r.due_by.unwrap_or(r.scheduled_for),
+        due_by: due.map(|d| d.to_string()),
+        overdue: status == ReviewStatus::Scheduled && today > due.unwrap_or(r.scheduled_for),
         chair: member(&r.chair_id),
         expert_by_experience: member(&r.expert_by_experience_id),
         clinical_expert: member(&r.clinical_expert_id),

@@ -279,6 +279,14 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .body(schema::<NewVisit>)
     .returns(201, schema::<VisitView>),
+    ep(
+        Patch,
+        "/api/v1/admissions/<id>",
+        Needs(AdmissionsRecord),
+        "Change an open admission's security level, legal status or planned discharge",
+    )
+    .body(schema::<crate::services::admissions::AdmissionChange>)
+    .returns(200, schema::<AdmissionView>),
     // Referrals.
     ep(
         Post,

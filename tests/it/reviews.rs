@@ -429,3 +429,79 @@ async fn hospital_deadlines_for_a_child() {
         "from the last visit"
     );
 }
+
+#[rocket::async_test]
+async fn a_step_down_in_security_brings_the_next_inpatient_review_forward() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let p = panel(&t).await;
+    let born = today(&t) - Duration::days(365 * 30);
+    let (_, adult) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(
+                &nhs(30),
+                born,
+                json!({"basis": "self", "recorded_on": ymd(today(&t) - Duration::days(200))}),
+            ),
+        )
+        .await;
+    let id = adult["id"].as_str().unwrap();
+    let admitted = today(&t) - Duration::days(100);
+    let (_, stay) = t.post_json(&format!("/api/v1/people/{id}/admissions"), Some(&c), &json!({"admitted_on": ymd(admitted), "hospital": "St Andrew's", "security_level": "medium", "legal_status": "section_3"})).await;
+    let held = today(&t) - Duration::days(2);
+    let body = json!({"kind": "inpatient", "scheduled_for": ymd(held), "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0});
+    let (_, r) = t
+        .post_json(&format!("/api/v1/people/{id}/reviews"), Some(&c), &body)
+        .await;
+    let outcome = json!({"held_on": ymd(held), "findings": findings(), "recommendations": "Plan step-down", "actions": []});
+    let (s, h) = t
+        .post_json(
+            &format!("/api/v1/reviews/{}/outcome", r["id"].as_str().unwrap()),
+            Some(&p.chair.1),
+            &outcome,
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{h}");
+    let next_id = h["next_review"]["id"].as_str().unwrap().to_string();
+    assert_eq!(h["next_review"]["kind"], "inpatient");
+    assert_eq!(
+        h["next_review"]["due_by"],
+        ymd(tcr::domain::schedule::add_months(held, 12)),
+        "adult, medium secure: 12 months"
+    );
+
+    let stay_id = stay["id"].as_str().unwrap();
+    let (s, b) = t
+        .patch_json(
+            &format!("/api/v1/admissions/{stay_id}"),
+            Some(&c),
+            &json!({"security_level": "castle"}),
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{b}");
+    let (s, _) = t
+        .patch_json(
+            &format!("/api/v1/admissions/{stay_id}"),
+            Some(&c),
+            &json!({"security_level": "none"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    let (_, next) = t.get(&format!("/api/v1/reviews/{next_id}"), Some(&c)).await;
+    assert_eq!(
+        next["due_by"],
+        ymd(tcr::domain::schedule::add_months(held, 6)),
+        "stepped down to none: 6 months"
+    );
+    let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    assert!(
+        due["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["due_by"] == ymd(tcr::domain::schedule::add_months(held, 6))),
+        "{due}"
+    );
+}

@@ -39,6 +39,7 @@ pub fn routes() -> Vec<Route> {
         people::admit,
         people::admissions_of,
         people::discharge,
+        people::update_admission,
         people::visit,
         referrals::create,
         referrals::list,
