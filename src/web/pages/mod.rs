@@ -228,6 +228,12 @@ impl<'r> Responder<'r, 'static> for Html {
     }
 }
 
+/// A form field's text, trimmed; empty means not given.
+pub fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 /// Field errors as the templates show them: a summary list (in field order) and a message by
 /// each field.
 pub fn form_errors(fields: &FieldErrors, order: &[&str]) -> Value {

@@ -3,7 +3,7 @@
 //! adding a person.
 
 use super::register::{Answer, PersonForm, person_form_context, refusal};
-use super::{Html, Page, form_errors};
+use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::referral::ReferralStatus;
@@ -18,11 +18,6 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
 
 #[get("/referrals")]
 pub async fn referrals_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {

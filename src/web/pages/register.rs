@@ -2,7 +2,7 @@
 //! editing, the risk assessment (answers → suggested rating → confirm), admissions, discharges,
 //! visits, closing and withdrawal. Each calls the same service as its API route.
 
-use super::{Html, Page, form_errors};
+use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::person::{LegalStatus, SecurityLevel, Setting, Sex, Status};
@@ -38,11 +38,6 @@ fn choices<T: Copy>(
     all.iter()
         .map(|v| json!({"value": value(*v), "label": label(*v)}))
         .collect()
-}
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
 }
 
 /// Field errors for a refused submission, whatever kind of refusal it was; anything else is

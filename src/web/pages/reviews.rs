@@ -3,7 +3,7 @@
 //! JavaScript), and the actions page.
 
 use super::register::{Answer, refusal, with};
-use super::{Html, Page, form_errors};
+use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
@@ -22,11 +22,6 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
 
 fn kinds() -> Value {
     ReviewKind::ALL
