@@ -8,6 +8,7 @@ pub mod nhs_number;
 pub mod person;
 pub mod ratings;
 pub mod referral;
+pub mod returns;
 pub mod review;
 pub mod risk;
 pub mod role;

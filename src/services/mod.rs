@@ -7,6 +7,7 @@ pub mod due;
 pub mod input;
 pub mod people;
 pub mod referrals;
+pub mod returns;
 pub mod reviews;
 pub mod risk;
 pub mod sessions;

@@ -792,6 +792,29 @@ pub async fn due(
     Ok(items)
 }
 
+/// Everyone on the register at the end of `day` (registered by then, not closed by then), as
+/// they stood that day; withdrawn entries never appear, whatever the day. For the returns: no
+/// audit entry here (the return records its own), no read scope (returns are commissioners').
+pub(crate) async fn register_as_at(
+    app: &App,
+    day: Date,
+) -> Result<Vec<(person::Model, PersonView)>, AppError> {
+    let people = person::Entity::find()
+        .filter(person::Column::RegisteredOn.lte(day))
+        .filter(person::Column::Status.ne(Status::Withdrawn.as_str()))
+        .all(&app.db)
+        .await?;
+    let records = load_records(&app.db, None, &app.policies.schedule).await?;
+    let mut out = Vec::new();
+    for p in people {
+        let v = view(&p, &records, day)?;
+        if v.status == Status::Active {
+            out.push((p, v));
+        }
+    }
+    Ok(out)
+}
+
 /// Filters of the register list.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {

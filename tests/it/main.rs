@@ -10,6 +10,7 @@ mod referral_pages;
 mod referrals;
 mod register;
 mod register_pages;
+mod returns;
 mod review_pages;
 mod reviews;
 mod session;

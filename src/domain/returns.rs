@@ -1,0 +1,178 @@
+//! Return periods: a calendar month (as at 23:59:59 on its last day) or a week ending on a
+//! Sunday (as at 23:59:59 that Sunday), and the period before each, for "change since last".
+
+use time::{Date, Duration, Month, Weekday};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReturnKind {
+    Monthly,
+    Weekly,
+}
+
+impl ReturnKind {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "monthly" => Some(ReturnKind::Monthly),
+            "weekly" => Some(ReturnKind::Weekly),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReturnKind::Monthly => "monthly",
+            ReturnKind::Weekly => "weekly",
+        }
+    }
+}
+
+/// A return's period: its first and last day (the as-at day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub kind: ReturnKind,
+    pub first: Date,
+    pub last: Date,
+}
+
+impl Period {
+    /// `YYYY-MM` for a month, or a Sunday's `YYYY-MM-DD` for a week. Explains a refusal.
+    pub fn parse(kind: ReturnKind, text: &str) -> Result<Self, &'static str> {
+        match kind {
+            ReturnKind::Monthly => {
+                let (y, m) = text
+                    .trim()
+                    .split_once('-')
+                    .ok_or("Give the month as YYYY-MM")?;
+                let (Ok(year), Ok(month)) = (y.parse::<i32>(), m.parse::<u8>()) else {
+                    return Err("Give the month as YYYY-MM");
+                };
+                if y.len() != 4 || m.len() != 2 {
+                    return Err("Give the month as YYYY-MM");
+                }
+                let month = Month::try_from(month).map_err(|_| "Give the month as YYYY-MM")?;
+                let first = Date::from_calendar_date(year, month, 1)
+                    .map_err(|_| "Give the month as YYYY-MM")?;
+                let last =
+                    Date::from_calendar_date(year, month, time::util::days_in_month(month, year))
+                        .map_err(|_| "Give the month as YYYY-MM")?;
+                Ok(Period { kind, first, last })
+            }
+            ReturnKind::Weekly => {
+                let day = crate::services::input::parse_date(text)
+                    .ok_or("Give the week's Sunday as YYYY-MM-DD")?;
+                if day.weekday() != Weekday::Sunday {
+                    return Err("A weekly return is as at a Sunday: give a Sunday's date");
+                }
+                Ok(Period {
+                    kind,
+                    first: day - Duration::days(6),
+                    last: day,
+                })
+            }
+        }
+    }
+
+    /// The period before this one.
+    pub fn previous(self) -> Period {
+        match self.kind {
+            ReturnKind::Monthly => {
+                let last = self.first - Duration::days(1);
+                let first = Date::from_calendar_date(last.year(), last.month(), 1).unwrap_or(last);
+                Period {
+                    kind: self.kind,
+                    first,
+                    last,
+                }
+            }
+            ReturnKind::Weekly => Period {
+                kind: self.kind,
+                first: self.first - Duration::days(7),
+                last: self.last - Duration::days(7),
+            },
+        }
+    }
+
+    /// The period as written in the API (`2026-10`, `2026-11-22`).
+    pub fn label(self) -> String {
+        match self.kind {
+            ReturnKind::Monthly => {
+                format!("{:04}-{:02}", self.last.year(), self.last.month() as u8)
+            }
+            ReturnKind::Weekly => self.last.to_string(),
+        }
+    }
+
+    pub fn contains(self, d: Date) -> bool {
+        self.first <= d && d <= self.last
+    }
+
+    /// A return can be made only once its period is over (the as-at moment has passed).
+    pub fn is_over(self, today: Date) -> bool {
+        today > self.last
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn months() {
+        let p = Period::parse(ReturnKind::Monthly, "2026-10").unwrap();
+        assert_eq!(
+            (p.first, p.last),
+            (date!(2026 - 10 - 01), date!(2026 - 10 - 31))
+        );
+        assert_eq!(
+            Period::parse(ReturnKind::Monthly, "2028-02").unwrap().last,
+            date!(2028 - 02 - 29)
+        );
+        assert_eq!(
+            Period::parse(ReturnKind::Monthly, "2027-02").unwrap().last,
+            date!(2027 - 02 - 28)
+        );
+        let jan = Period::parse(ReturnKind::Monthly, "2027-01")
+            .unwrap()
+            .previous();
+        assert_eq!(
+            (jan.first, jan.last, jan.label()),
+            (
+                date!(2026 - 12 - 01),
+                date!(2026 - 12 - 31),
+                "2026-12".to_string()
+            )
+        );
+        for bad in ["2026-13", "2026-1", "26-10", "2026/10", "October", ""] {
+            assert!(Period::parse(ReturnKind::Monthly, bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn weeks_end_on_a_sunday() {
+        let p = Period::parse(ReturnKind::Weekly, "2026-11-22").unwrap();
+        assert_eq!(
+            (p.first, p.last),
+            (date!(2026 - 11 - 16), date!(2026 - 11 - 22))
+        );
+        assert_eq!(p.previous().last, date!(2026 - 11 - 15));
+        assert!(
+            Period::parse(ReturnKind::Weekly, "2026-11-23")
+                .unwrap_err()
+                .contains("Sunday")
+        );
+        assert!(Period::parse(ReturnKind::Weekly, "2026-11-31").is_err());
+    }
+
+    #[test]
+    fn a_period_is_over_the_day_after_its_last() {
+        let p = Period::parse(ReturnKind::Monthly, "2026-10").unwrap();
+        assert!(!p.is_over(date!(2026 - 10 - 31)));
+        assert!(p.is_over(date!(2026 - 11 - 01)));
+        assert!(
+            p.contains(date!(2026 - 10 - 01))
+                && p.contains(date!(2026 - 10 - 31))
+                && !p.contains(date!(2026 - 11 - 01))
+        );
+    }
+}
