@@ -8,10 +8,12 @@
 //!   tool and the schedule).
 //! - [`domain`]: pure rules, no Rocket and no database.
 //! - [`entities`]: sea-orm entities only; [`db`] connects and migrates.
-//! - [`services`]: use cases; each owns its transaction and writes its audit entry in it.
+//! - [`services`]: use cases; each owns its transaction and writes its audit entry in it
+//!   (people, risk, admissions, referrals, reviews, due, returns, users, sessions, audit).
 //! - [`auth`]: passwords, tokens, the `Caller` guard, CSRF.
 //! - [`web`]: the route table, JSON handlers (`web::api`), HTML pages (`web::pages`), catchers
 //!   and fairings.
+//! - [`reports`]: returns rendered as CSV (and, next, PDF).
 //! - [`cli`]: `tcr serve | demo | migrate | user …`.
 
 pub mod auth;
@@ -24,6 +26,7 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod policy;
+pub mod reports;
 pub mod services;
 pub mod web;
 
