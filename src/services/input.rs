@@ -133,6 +133,27 @@ impl Check {
         }
     }
 
+    /// An optional filter of a fixed set (a query parameter): empty means none.
+    pub fn optional_choice<T>(
+        &mut self,
+        field: &str,
+        raw: Option<&str>,
+        parse: impl Fn(&str) -> Option<T>,
+        message: &str,
+    ) -> Option<T> {
+        let text = raw.map(str::trim).filter(|s| !s.is_empty())?;
+        let parsed = parse(text);
+        if parsed.is_none() {
+            self.fail(field, message);
+        }
+        parsed
+    }
+
+    /// An optional `true`/`false` filter.
+    pub fn optional_flag(&mut self, field: &str, raw: Option<&str>) -> Option<bool> {
+        self.optional_choice(field, raw, |s| s.parse::<bool>().ok(), "Use true or false")
+    }
+
     pub fn finish(self) -> Result<(), AppError> {
         if self.errors.is_empty() {
             Ok(())

@@ -31,27 +31,24 @@ pub fn list_query(
     paging: Paging,
 ) -> Result<ListQuery, AppError> {
     let mut c = input::Check::default();
-    let rating = blank(rating).and_then(|r| {
-        let parsed = Rating::parse(r);
-        if parsed.is_none() {
-            c.fail("rating", "Choose red, amber, green or blue");
-        }
-        parsed
-    });
-    let status = blank(status).and_then(|s| {
-        let parsed = Status::parse(s);
-        if parsed.is_none() {
-            c.fail("status", format!("Choose {}", Status::choices()));
-        }
-        parsed
-    });
-    let as_of = blank(as_of).and_then(|d| {
-        let parsed = input::parse_date(d);
-        if parsed.is_none() {
-            c.fail("as_of", "Enter the date as YYYY-MM-DD");
-        }
-        parsed
-    });
+    let rating = c.optional_choice(
+        "rating",
+        rating,
+        Rating::parse,
+        "Choose red, amber, green or blue",
+    );
+    let status = c.optional_choice(
+        "status",
+        status,
+        Status::parse,
+        &format!("Choose {}", Status::choices()),
+    );
+    let as_of = c.optional_choice(
+        "as_of",
+        as_of,
+        input::parse_date,
+        "Enter the date as YYYY-MM-DD",
+    );
     if blank(q).is_some_and(|q| q.chars().count() > 100) {
         c.fail("q", "Search for at most 100 characters");
     }

@@ -19,25 +19,13 @@ pub fn filters(
     overdue: Option<&str>,
 ) -> Result<(Option<ReferralStatus>, Option<bool>), AppError> {
     let mut c = input::Check::default();
-    let status = status
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(|s| {
-            let parsed = ReferralStatus::parse(s);
-            if parsed.is_none() {
-                c.fail("status", "Choose awaiting_decision, accepted or declined");
-            }
-            parsed
-        });
-    let overdue = match overdue.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => {
-            c.fail("overdue", "Use true or false");
-            None
-        }
-    };
+    let status = c.optional_choice(
+        "status",
+        status,
+        ReferralStatus::parse,
+        "Choose awaiting_decision, accepted or declined",
+    );
+    let overdue = c.optional_flag("overdue", overdue);
     c.finish()?;
     Ok((status, overdue))
 }

@@ -17,18 +17,6 @@ use rocket::serde::json::Json;
 use rocket::{State, get, patch, post};
 use serde::Serialize;
 
-fn flag(c: &mut input::Check, name: &str, raw: Option<&str>) -> Option<bool> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => {
-            c.fail(name, "Use true or false");
-            None
-        }
-    }
-}
-
 #[post("/api/v1/people/<id>/reviews", data = "<body>")]
 pub async fn schedule(
     app: &State<App>,
@@ -59,17 +47,13 @@ pub async fn list(
 ) -> Result<Json<ListOf<ReviewView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
     let mut c = input::Check::default();
-    let status = status
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(|s| {
-            let parsed = ReviewStatus::parse(s);
-            if parsed.is_none() {
-                c.fail("status", "Choose scheduled, held or cancelled");
-            }
-            parsed
-        });
-    let overdue = flag(&mut c, "overdue", overdue);
+    let status = c.optional_choice(
+        "status",
+        status,
+        ReviewStatus::parse,
+        "Choose scheduled, held or cancelled",
+    );
+    let overdue = c.optional_flag("overdue", overdue);
     c.finish()?;
     let q = ReviewQuery {
         status,
@@ -146,17 +130,13 @@ pub async fn actions(
 ) -> Result<Json<ListOf<ActionView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
     let mut c = input::Check::default();
-    let overdue = flag(&mut c, "overdue", overdue);
-    let status = status
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .and_then(|s| {
-            let parsed = ActionStatus::parse(s);
-            if parsed.is_none() {
-                c.fail("status", "Choose open, done or dropped");
-            }
-            parsed
-        });
+    let overdue = c.optional_flag("overdue", overdue);
+    let status = c.optional_choice(
+        "status",
+        status,
+        ActionStatus::parse,
+        "Choose open, done or dropped",
+    );
     c.finish()?;
     Ok(Json(paging.slice(
         reviews::list_actions(app, &caller, overdue, status).await?,
