@@ -152,53 +152,102 @@ async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, String>, App
         .collect())
 }
 
+/// What review views are built from, loaded once for a whole list (or one person's reviews)
+/// instead of once per review.
+struct Lookups {
+    users: HashMap<String, String>,
+    people: HashMap<String, crate::entities::person::Model>,
+    actions: HashMap<String, Vec<action::Model>>,
+    open_stays: HashMap<String, admission::Model>,
+    reviews_by_person: HashMap<String, Vec<review::Model>>,
+}
+
+async fn lookups(db: &impl ConnectionTrait, person_id: Option<&str>) -> Result<Lookups, AppError> {
+    let mut people = crate::entities::person::Entity::find();
+    let mut actions = action::Entity::find().order_by_asc(action::Column::DueOn);
+    let mut stays = admission::Entity::find().filter(admission::Column::DischargedOn.is_null());
+    let mut reviews = review::Entity::find();
+    if let Some(id) = person_id {
+        people = people.filter(crate::entities::person::Column::Id.eq(id));
+        actions = actions.filter(action::Column::PersonId.eq(id));
+        stays = stays.filter(admission::Column::PersonId.eq(id));
+        reviews = reviews.filter(review::Column::PersonId.eq(id));
+    }
+    let mut lk = Lookups {
+        users: names(db).await?,
+        people: people
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect(),
+        actions: HashMap::new(),
+        open_stays: stays
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.person_id.clone(), s))
+            .collect(),
+        reviews_by_person: HashMap::new(),
+    };
+    for a in actions.all(db).await? {
+        lk.actions.entry(a.review_id.clone()).or_default().push(a);
+    }
+    for r in reviews.all(db).await? {
+        lk.reviews_by_person
+            .entry(r.person_id.clone())
+            .or_default()
+            .push(r);
+    }
+    Ok(lk)
+}
+
+/// One review's view, loading only what it needs.
 async fn view(
     db: &impl ConnectionTrait,
     r: &review::Model,
     app: &App,
 ) -> Result<ReviewView, AppError> {
+    let lk = lookups(db, Some(&r.person_id)).await?;
+    view_with(r, &lk, app)
+}
+
+fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
-    let users = names(db).await?;
     let member = |id: &Option<String>| {
         id.as_ref().map(|id| PanelMember {
             id: id.clone(),
-            name: users.get(id).cloned().unwrap_or_default(),
+            name: lk.users.get(id).cloned().unwrap_or_default(),
         })
     };
     let status = ReviewStatus::parse(&r.status)
         .ok_or_else(|| AppError::Internal("unknown review status".into()))?;
     let kind = ReviewKind::parse(&r.kind)
         .ok_or_else(|| AppError::Internal("unknown review kind".into()))?;
-    let actions = action::Entity::find()
-        .filter(action::Column::ReviewId.eq(r.id.clone()))
-        .order_by_asc(action::Column::DueOn)
-        .all(db)
-        .await?
-        .iter()
+    let actions = lk
+        .actions
+        .get(&r.id)
+        .into_iter()
+        .flatten()
         .map(|a| action_view(a, today))
         .collect::<Result<Vec<_>, _>>()?;
-    let person = crate::entities::person::Entity::find_by_id(r.person_id.clone())
-        .one(db)
-        .await?;
+    let person = lk.people.get(&r.person_id);
     // A scheduled inpatient review's due date follows the stay's security level and the
     // person's age today, so it is worked out again on every read.
     let mut due = r.due_by;
-    if let (Some(p), ReviewKind::Inpatient, ReviewStatus::Scheduled) = (&person, kind, status)
-        && let Some(stay) = admission::Entity::find()
-            .filter(admission::Column::PersonId.eq(r.person_id.clone()))
-            .filter(admission::Column::DischargedOn.is_null())
-            .one(db)
-            .await?
+    if let (Some(p), ReviewKind::Inpatient, ReviewStatus::Scheduled, Some(stay)) =
+        (person, kind, status, lk.open_stays.get(&r.person_id))
     {
-        let all = review::Entity::find()
-            .filter(review::Column::PersonId.eq(r.person_id.clone()))
-            .all(db)
-            .await?;
-        let refs: Vec<&review::Model> = all.iter().collect();
+        let theirs: Vec<&review::Model> = lk
+            .reviews_by_person
+            .get(&r.person_id)
+            .into_iter()
+            .flatten()
+            .collect();
         due = Some(super::due::inpatient_review_due(
             p,
-            &stay,
-            &refs,
+            stay,
+            &theirs,
             &app.policies.schedule.deadlines,
             today,
         ));
@@ -956,6 +1005,13 @@ pub struct CalendarEntry {
 
 /// The scheduled reviews a user sits on, for their calendar feed. Audited.
 pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarEntry>, AppError> {
+    let people: HashMap<String, crate::entities::person::Model> =
+        crate::entities::person::Entity::find()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect();
     let mut out = Vec::new();
     for r in review::Entity::find()
         .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
@@ -972,10 +1028,10 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
         } else {
             continue;
         };
-        let person = crate::entities::person::Entity::find_by_id(r.person_id.clone())
-            .one(&app.db)
-            .await?;
-        let Some(person) = person.filter(|p| p.status == Status::Active.as_str()) else {
+        let Some(person) = people
+            .get(&r.person_id)
+            .filter(|p| p.status == Status::Active.as_str())
+        else {
             continue;
         };
         let initial = |s: &str| {
@@ -1027,6 +1083,7 @@ pub async fn list(app: &App, who: &SignedIn, q: &ReviewQuery) -> Result<Vec<Revi
     if let Some(p) = &q.person_id {
         select = select.filter(review::Column::PersonId.eq(p.clone()));
     }
+    let lk = lookups(&app.db, q.person_id.as_deref()).await?;
     let mut items = Vec::new();
     for r in select
         .all(&app.db)
@@ -1034,7 +1091,7 @@ pub async fn list(app: &App, who: &SignedIn, q: &ReviewQuery) -> Result<Vec<Revi
         .iter()
         .filter(|r| reader.may_read(r))
     {
-        let v = view(&app.db, r, app).await?;
+        let v = view_with(r, &lk, app)?;
         if q.status.is_some_and(|s| s != v.status)
             || q.overdue
                 .is_some_and(|o| o != (v.overdue || v.report_overdue))
