@@ -78,6 +78,24 @@ pub fn eligibility_problem(learning_disability: bool, autism: bool) -> Option<&'
     )
 }
 
+/// A UK postcode, normalised to upper case with one space before the inward code.
+pub fn normalise_postcode(raw: &str) -> Option<String> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
+        return None;
+    }
+    let (outward, inward) = compact.split_at(compact.len() - 3);
+    let inward_ok = inward.as_bytes()[0].is_ascii_digit()
+        && inward[1..].bytes().all(|b| b.is_ascii_alphabetic());
+    let outward_ok = outward.as_bytes()[0].is_ascii_alphabetic()
+        && outward.bytes().all(|b| b.is_ascii_alphanumeric());
+    (inward_ok && outward_ok).then(|| format!("{outward} {inward}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +116,24 @@ mod tests {
         assert!(eligibility_problem(true, false).is_none());
         assert!(eligibility_problem(false, true).is_none());
         assert!(eligibility_problem(true, true).is_none());
+    }
+
+    #[test]
+    fn postcodes() {
+        let cases = [
+            ("PE1 1AA", Some("PE1 1AA")),
+            ("pe11aa", Some("PE1 1AA")),
+            ("CB2 0QQ", Some("CB2 0QQ")),
+            ("EC1A 1BB", Some("EC1A 1BB")),
+            ("ec1a1bb", Some("EC1A 1BB")),
+            ("PE1", None),
+            ("1PE 1AA", None),
+            ("PE1 AAA", None),
+            ("PE1 1A1", None),
+            ("PE1 1AAAAA", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalise_postcode(raw).as_deref(), want, "{raw}");
+        }
     }
 }

@@ -80,6 +80,31 @@ pub fn assessment_conflict(
         .map(|until| AssessmentConflict::RedWindow { until })
 }
 
+/// The rating on `day` and the day it took that value: blue throughout a stay, otherwise the
+/// latest rating event, since the first of the run of equal ratings that ends with it.
+pub fn derived_rating(events: &[RatingEvent], stays: &[Stay], day: Date) -> Option<(Rating, Date)> {
+    if let Some(stay) = stays
+        .iter()
+        .filter(|s| s.covers(day))
+        .max_by_key(|s| s.admitted_on)
+    {
+        return Some((Rating::Blue, stay.admitted_on));
+    }
+    let current = rating_as_of(events, day)?;
+    let mut earlier: Vec<&RatingEvent> = events
+        .iter()
+        .filter(|e| (e.effective_on, e.seq) <= (current.effective_on, current.seq))
+        .collect();
+    earlier.sort_by_key(|e| std::cmp::Reverse((e.effective_on, e.seq)));
+    let since = earlier
+        .iter()
+        .take_while(|e| e.rating == current.rating)
+        .last()
+        .map(|e| e.effective_on)
+        .unwrap_or(current.effective_on);
+    Some((current.rating, since))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +197,36 @@ mod tests {
                 .message()
                 .contains("2026-04-15")
         );
+    }
+
+    #[test]
+    fn rating_since_runs_back_over_equal_ratings() {
+        let ev = |rating, on, seq| RatingEvent {
+            rating,
+            effective_on: on,
+            seq,
+        };
+        let events = vec![
+            ev(Rating::Amber, date!(2026 - 01 - 01), 1),
+            ev(Rating::Red, date!(2026 - 02 - 01), 2),
+            ev(Rating::Red, date!(2026 - 03 - 01), 3),
+        ];
+        assert_eq!(
+            derived_rating(&events, &[], date!(2026 - 03 - 10)),
+            Some((Rating::Red, date!(2026 - 02 - 01)))
+        );
+        assert_eq!(
+            derived_rating(&events, &[], date!(2026 - 01 - 10)),
+            Some((Rating::Amber, date!(2026 - 01 - 01)))
+        );
+        let stays = [Stay {
+            admitted_on: date!(2026 - 02 - 15),
+            discharged_on: None,
+        }];
+        assert_eq!(
+            derived_rating(&events, &stays, date!(2026 - 03 - 10)),
+            Some((Rating::Blue, date!(2026 - 02 - 15)))
+        );
+        assert_eq!(derived_rating(&[], &[], date!(2026 - 03 - 10)), None);
     }
 }

@@ -8,8 +8,8 @@ use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
 use crate::domain::consent::{self, Consent, ConsentBasis};
 use crate::domain::nhs_number::{NhsNumber, search_digits};
-use crate::domain::person::{Setting, Sex, Status, eligibility_problem};
-use crate::domain::ratings::{RatingEvent, Stay, rating_as_of};
+use crate::domain::person::{Setting, Sex, Status, eligibility_problem, normalise_postcode};
+use crate::domain::ratings::{RatingEvent, Stay, derived_rating};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, consent as consent_entity, person, rating_event};
 use crate::error::AppError;
@@ -78,24 +78,6 @@ struct Details {
     setting: Setting,
     social_worker: Option<String>,
     keyworker: Option<String>,
-}
-
-/// A UK postcode, normalised to upper case with one space before the inward code.
-pub fn normalise_postcode(raw: &str) -> Option<String> {
-    let compact: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
-    if !(5..=7).contains(&compact.len()) || !compact.is_ascii() {
-        return None;
-    }
-    let (outward, inward) = compact.split_at(compact.len() - 3);
-    let inward_ok = inward.as_bytes()[0].is_ascii_digit()
-        && inward[1..].bytes().all(|b| b.is_ascii_alphabetic());
-    let outward_ok = outward.as_bytes()[0].is_ascii_alphabetic()
-        && outward.bytes().all(|b| b.is_ascii_alphanumeric());
-    (inward_ok && outward_ok).then(|| format!("{outward} {inward}"))
 }
 
 fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
@@ -417,31 +399,6 @@ async fn load_records(
             .push(a);
     }
     Ok(records)
-}
-
-/// The rating on `day` and the day it took that value: blue throughout a stay, otherwise the
-/// latest rating event, since the first of the run of equal ratings that ends with it.
-pub fn derived_rating(events: &[RatingEvent], stays: &[Stay], day: Date) -> Option<(Rating, Date)> {
-    if let Some(stay) = stays
-        .iter()
-        .filter(|s| s.covers(day))
-        .max_by_key(|s| s.admitted_on)
-    {
-        return Some((Rating::Blue, stay.admitted_on));
-    }
-    let current = rating_as_of(events, day)?;
-    let mut earlier: Vec<&RatingEvent> = events
-        .iter()
-        .filter(|e| (e.effective_on, e.seq) <= (current.effective_on, current.seq))
-        .collect();
-    earlier.sort_by_key(|e| std::cmp::Reverse((e.effective_on, e.seq)));
-    let since = earlier
-        .iter()
-        .take_while(|e| e.rating == current.rating)
-        .last()
-        .map(|e| e.effective_on)
-        .unwrap_or(current.effective_on);
-    Some((current.rating, since))
 }
 
 fn fmt_date(d: Date) -> String {
@@ -1138,60 +1095,4 @@ pub async fn end(
     let result = view(&updated, &records, today)?;
     tx.commit().await?;
     Ok(result)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn postcodes() {
-        let cases = [
-            ("PE1 1AA", Some("PE1 1AA")),
-            ("pe11aa", Some("PE1 1AA")),
-            ("CB2 0QQ", Some("CB2 0QQ")),
-            ("EC1A 1BB", Some("EC1A 1BB")),
-            ("ec1a1bb", Some("EC1A 1BB")),
-            ("PE1", None),
-            ("1PE 1AA", None),
-            ("PE1 AAA", None),
-            ("PE1 1A1", None),
-            ("PE1 1AAAAA", None),
-        ];
-        for (raw, want) in cases {
-            assert_eq!(normalise_postcode(raw).as_deref(), want, "{raw}");
-        }
-    }
-
-    #[test]
-    fn rating_since_runs_back_over_equal_ratings() {
-        let ev = |rating, on, seq| RatingEvent {
-            rating,
-            effective_on: on,
-            seq,
-        };
-        let events = vec![
-            ev(Rating::Amber, date!(2026 - 01 - 01), 1),
-            ev(Rating::Red, date!(2026 - 02 - 01), 2),
-            ev(Rating::Red, date!(2026 - 03 - 01), 3),
-        ];
-        assert_eq!(
-            derived_rating(&events, &[], date!(2026 - 03 - 10)),
-            Some((Rating::Red, date!(2026 - 02 - 01)))
-        );
-        assert_eq!(
-            derived_rating(&events, &[], date!(2026 - 01 - 10)),
-            Some((Rating::Amber, date!(2026 - 01 - 01)))
-        );
-        let stays = [Stay {
-            admitted_on: date!(2026 - 02 - 15),
-            discharged_on: None,
-        }];
-        assert_eq!(
-            derived_rating(&events, &stays, date!(2026 - 03 - 10)),
-            Some((Rating::Blue, date!(2026 - 02 - 15)))
-        );
-        assert_eq!(derived_rating(&[], &[], date!(2026 - 03 - 10)), None);
-    }
 }

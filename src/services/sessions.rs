@@ -188,21 +188,17 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
+    let signed_in = SignedIn {
+        session_id: row.id.clone(),
+        user: UserView::from_model(&account)?,
+    };
     // Record activity at most once a minute: enough for a 30-minute idle timeout.
     if now - row.last_seen_at > Duration::minutes(1) {
-        let id = row.id.clone();
         let mut touch: session::ActiveModel = row.into();
         touch.last_seen_at = Set(now);
         touch.update(&app.db).await?;
-        return Ok(Some(SignedIn {
-            session_id: id,
-            user: UserView::from_model(&account)?,
-        }));
     }
-    Ok(Some(SignedIn {
-        session_id: row.id,
-        user: UserView::from_model(&account)?,
-    }))
+    Ok(Some(signed_in))
 }
 
 /// Revokes the session; its secret is refused from now on.

@@ -101,20 +101,9 @@ fn page_default(status: Status, req: &Request<'_>) -> PageAnswer {
         let target = if next == "/" || req.method() != rocket::http::Method::Get {
             "/login".to_string()
         } else {
-            format!("/login?next={}", urlencode(&next))
+            format!("/login?next={}", crate::web::query_value(&next))
         };
         return PageAnswer::SignIn(Redirect::to(target));
     }
     PageAnswer::Page(status, message_for(status, req))
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

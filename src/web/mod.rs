@@ -26,3 +26,33 @@ impl<'a> rocket::request::FromParam<'a> for UuidParam {
         ))
     }
 }
+
+/// Percent-encodes a value for a URL's query string (links that keep a list's filters, the
+/// sign-in page's `next`). Unreserved characters, `/` and `:` stay as they are.
+pub fn query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' | b':' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn query_values() {
+        assert_eq!(super::query_value("/admin/users"), "/admin/users");
+        assert_eq!(
+            super::query_value("Siân O'Neil & co"),
+            "Si%C3%A2n%20O%27Neil%20%26%20co"
+        );
+        assert_eq!(
+            super::query_value("2026-11-23T10:00:00Z"),
+            "2026-11-23T10:00:00Z"
+        );
+        assert_eq!(super::query_value("a=b?c#d"), "a%3Db%3Fc%23d");
+    }
+}

@@ -229,7 +229,7 @@ pub async fn audit_page(
         ("to", to),
     ] {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            base.push_str(&format!("{k}={}&", urlencoding(v)));
+            base.push_str(&format!("{k}={}&", crate::web::query_value(v)));
         }
     }
     let base = base.trim_end_matches(['&', '?']).to_string();
@@ -242,17 +242,6 @@ pub async fn audit_page(
             "pagination": pagination(&base, query.page, query.per_page, total),
         }),
     )
-}
-
-pub fn urlencoding(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b':' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[get("/admin/audit/verify")]

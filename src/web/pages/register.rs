@@ -120,7 +120,7 @@ pub async fn register_page(
         ("as_of", as_of),
     ] {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            link.push_str(&format!("{k}={}&", super::admin::urlencoding(v)));
+            link.push_str(&format!("{k}={}&", crate::web::query_value(v)));
         }
     }
     let link = link.trim_end_matches(['&', '?']).to_string();
