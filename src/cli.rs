@@ -1,5 +1,5 @@
 //! The command line: `tcr serve`, `tcr demo`, `tcr migrate`, `tcr user add|list`,
-//! `tcr audit verify`. Each command reads the same settings as the service.
+//! `tcr audit verify`, `tcr return monthly|weekly`. Each command reads the same settings as the service.
 
 use crate::config::{self, Settings};
 use crate::services::{Actor, users};
@@ -33,6 +33,41 @@ pub enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Generate a return (stored, frozen and audited like one generated on the Returns page)
+    /// and save its PDF: `tcr return monthly --period 2026-10 --out october.pdf`.
+    Return {
+        /// monthly or weekly.
+        kind: String,
+        /// YYYY-MM for a month; the week's Sunday (YYYY-MM-DD) for a week.
+        #[arg(long)]
+        period: String,
+        /// Where to save the PDF.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Also save the per-person rows as CSV here.
+        #[arg(long)]
+        csv: Option<std::path::PathBuf>,
+    },
+    /// Benchmark the monthly return end to end (query, figures, PDF, storing) on a synthetic
+    /// register: each size on a fresh database, the return run as a child `tcr return` process
+    /// whose wall time and peak memory are measured.
+    Bench {
+        /// Register sizes, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
+        people: Vec<usize>,
+        /// Backends, comma-separated: sqlite, postgres.
+        #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+        backends: Vec<String>,
+        /// Runs of the return per size (the first also warms the database's caches).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// The PostgreSQL server to use (a throwaway schema is created and dropped).
+        #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+        postgres_url: String,
+        /// Keep the SQLite files (and PostgreSQL schemas) for profiling, and print where.
+        #[arg(long)]
+        keep: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -82,6 +117,19 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
         Command::User(cmd) => user(cmd).await,
+        Command::Return {
+            kind,
+            period,
+            out,
+            csv,
+        } => generate_return(kind, period, out, csv).await,
+        Command::Bench {
+            people,
+            backends,
+            runs,
+            postgres_url,
+            keep,
+        } => bench(people, backends, runs, postgres_url, keep).await,
         Command::Audit(AuditCommand::Verify) => {
             let settings = Settings::from_figment(&config::figment())?;
             let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
@@ -100,6 +148,235 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             }
         }
     }
+}
+
+/// A service error in words for the terminal: the message and any field errors.
+fn explain(e: crate::error::AppError) -> StartError {
+    match e {
+        crate::error::AppError::Validation { fields, .. } => StartError::Other(
+            fields
+                .into_iter()
+                .flat_map(|(field, why)| why.into_iter().map(move |w| format!("{field}: {w}")))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        other => StartError::Other(format!("{other}")),
+    }
+}
+
+async fn generate_return(
+    kind: String,
+    period: String,
+    out: std::path::PathBuf,
+    csv: Option<std::path::PathBuf>,
+) -> Result<(), StartError> {
+    use crate::services::returns;
+    let started = std::time::Instant::now();
+    let settings = Settings::from_figment(&config::figment())?;
+    let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+    let actor = Actor::cli();
+    let request = returns::NewReturn {
+        kind: Some(kind),
+        period: Some(period),
+    };
+    let view = returns::generate(&app, &actor, "tcr return (command line)", &request)
+        .await
+        .map_err(explain)?;
+    let pdf = returns::pdf(&app, &actor, &view.id)
+        .await
+        .map_err(explain)?;
+    std::fs::write(&out, &pdf.bytes)
+        .map_err(|e| StartError::Other(format!("cannot write {}: {e}", out.display())))?;
+    if let Some(path) = &csv {
+        let file = returns::csv(&app, &actor, &view.id)
+            .await
+            .map_err(explain)?;
+        std::fs::write(path, &file.bytes)
+            .map_err(|e| StartError::Other(format!("cannot write {}: {e}", path.display())))?;
+    }
+    println!(
+        "{} return {}: {} rows, as at {}. PDF {} KB, SHA-256 {}{}",
+        view.kind,
+        view.period,
+        view.row_count,
+        view.as_at
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default(),
+        pdf.bytes.len().div_ceil(1024),
+        view.sha256,
+        view.same_as
+            .as_deref()
+            .map(|id| format!(" (identical to return {id})"))
+            .unwrap_or_default()
+    );
+    println!(
+        "Saved {}{} in {:.2} s. Return id {}.",
+        out.display(),
+        csv.map(|p| format!(" and {}", p.display()))
+            .unwrap_or_default(),
+        started.elapsed().as_secs_f64(),
+        view.id
+    );
+    Ok(())
+}
+
+/// One measured run of a child process: wall time, peak resident memory, exit status.
+struct Measured {
+    seconds: f64,
+    peak_mb: f64,
+    ok: bool,
+}
+
+/// Runs the command and measures it with `wait4`, which reports that child's own peak memory.
+fn measure(cmd: &mut std::process::Command) -> Result<Measured, StartError> {
+    let started = std::time::Instant::now();
+    let child = cmd
+        .spawn()
+        .map_err(|e| StartError::Other(format!("cannot start the child process: {e}")))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: an all-zero rusage is a valid value to be filled in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet reaped; the pointers are to live locals.
+    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    if reaped != pid {
+        return Err(StartError::Other("lost the child process".into()));
+    }
+    Ok(Measured {
+        seconds: started.elapsed().as_secs_f64(),
+        // Linux reports ru_maxrss in KiB.
+        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    })
+}
+
+async fn bench(
+    sizes: Vec<usize>,
+    backends: Vec<String>,
+    runs: usize,
+    postgres_url: String,
+    keep: bool,
+) -> Result<(), StartError> {
+    use sea_orm::ConnectionTrait;
+    let fail = |what: &str, e: &dyn std::fmt::Display| StartError::Other(format!("{what}: {e}"));
+    let exe = std::env::current_exe().map_err(|e| fail("finding tcr", &e))?;
+    let base = Settings::from_figment(&config::figment())?;
+    let policies = std::fs::canonicalize(&base.policies_dir)
+        .map_err(|e| fail("finding the policies folder", &e))?;
+    let today = clock::Clock::today(&clock::SystemClock);
+    let last = today.replace_day(1).unwrap_or(today) - time::Duration::days(1);
+    let month = format!("{:04}-{:02}", last.year(), last.month() as u8);
+    let work = std::env::temp_dir().join(format!("tcr-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&work).map_err(|e| fail("creating a work folder", &e))?;
+    println!(
+        "Monthly return for {month}, end to end (a `tcr return` process: connect, query, figures, PDF, store), {runs} run(s) each."
+    );
+    println!(
+        "| backend | people | rows | seed (s) | return: best (s) | median (s) | peak memory (MB) | PDF (MB) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    for backend in &backends {
+        for &n in &sizes {
+            let (url, schema) = match backend.as_str() {
+                "sqlite" => (
+                    format!(
+                        "sqlite://{}?mode=rwc",
+                        work.join(format!("bench-{n}.db")).display()
+                    ),
+                    None,
+                ),
+                "postgres" => (
+                    postgres_url.clone(),
+                    Some(format!("tcr_bench_{}_{n}", std::process::id())),
+                ),
+                other => {
+                    return Err(StartError::Other(format!(
+                        "unknown backend {other}: use sqlite or postgres"
+                    )));
+                }
+            };
+            if let Some(schema) = &schema {
+                let admin = sea_orm::Database::connect(&url)
+                    .await
+                    .map_err(StartError::Connect)?;
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+                    .await
+                    .map_err(|e| fail("creating the bench schema", &e))?;
+            }
+            let mut figment = config::figment().merge(("database_url", url.clone()));
+            if let Some(schema) = &schema {
+                figment = figment.merge(("database_schema", schema.clone()));
+            }
+            let settings = Settings::from_figment(&figment)?;
+            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+            let seeding = std::time::Instant::now();
+            crate::bench::seed_synthetic(&app.db, n, today, 2026)
+                .await
+                .map_err(|e| fail("seeding", &e))?;
+            let seed_s = seeding.elapsed().as_secs_f64();
+            let pdf = work.join(format!("return-{backend}-{n}.pdf"));
+            let mut results = Vec::new();
+            for _ in 0..runs.max(1) {
+                let mut cmd = std::process::Command::new(&exe);
+                cmd.args(["return", "monthly", "--period", &month, "--out"])
+                    .arg(&pdf)
+                    .env("TCR_DATABASE_URL", &url)
+                    .env("TCR_POLICIES_DIR", &policies)
+                    .env("TCR_LOG", "warn,tcr=info")
+                    .stdout(std::process::Stdio::null());
+                if let Some(schema) = &schema {
+                    cmd.env("TCR_DATABASE_SCHEMA", schema);
+                }
+                let m = measure(&mut cmd)?;
+                if !m.ok {
+                    return Err(StartError::Other(format!(
+                        "the return failed on {backend} with {n} people"
+                    )));
+                }
+                results.push(m);
+            }
+            let rows = crate::services::returns::list(&app, None)
+                .await
+                .map_err(|e| fail("reading the return", &format!("{e:?}")))?
+                .first()
+                .map(|r| r.row_count)
+                .unwrap_or(0);
+            let mut times: Vec<f64> = results.iter().map(|m| m.seconds).collect();
+            times.sort_by(f64::total_cmp);
+            let peak = results.iter().map(|m| m.peak_mb).fold(0.0, f64::max);
+            let pdf_mb = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+            println!(
+                "| {backend} | {n} | {rows} | {seed_s:.1} | {:.2} | {:.2} | {peak:.0} | {pdf_mb:.1} |",
+                times[0],
+                times[times.len() / 2],
+            );
+            app.db.clone().close().await.ok();
+            if keep {
+                println!(
+                    "  kept: TCR_DATABASE_URL='{url}'{}",
+                    schema
+                        .as_deref()
+                        .map(|s| format!(" TCR_DATABASE_SCHEMA={s}"))
+                        .unwrap_or_default()
+                );
+                continue;
+            }
+            if let Some(schema) = &schema {
+                let admin = sea_orm::Database::connect(&url)
+                    .await
+                    .map_err(StartError::Connect)?;
+                admin
+                    .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+                    .await
+                    .map_err(|e| fail("dropping the bench schema", &e))?;
+            }
+        }
+    }
+    if !keep {
+        std::fs::remove_dir_all(&work).ok();
+    }
+    Ok(())
 }
 
 async fn serve(figment: Figment) -> Result<(), StartError> {

@@ -20,6 +20,15 @@ pub trait Clock: Send + Sync {
 /// last Sunday of March to 01:00 UTC on the last Sunday of October.
 pub fn uk_date(at: OffsetDateTime) -> Date {
     let at = at.to_offset(time::UtcOffset::UTC);
+    if summer_time(at) {
+        (at + Duration::hours(1)).date()
+    } else {
+        at.date()
+    }
+}
+
+/// Whether British Summer Time is in force at a UTC instant.
+fn summer_time(at: OffsetDateTime) -> bool {
     let year = at.year();
     let starts = last_sunday(year, Month::March)
         .with_hms(1, 0, 0)
@@ -27,11 +36,17 @@ pub fn uk_date(at: OffsetDateTime) -> Date {
     let ends = last_sunday(year, Month::October)
         .with_hms(1, 0, 0)
         .map(|t| t.assume_utc());
-    let summer = matches!((starts, ends), (Ok(s), Ok(e)) if at >= s && at < e);
-    if summer {
-        (at + Duration::hours(1)).date()
+    matches!((starts, ends), (Ok(s), Ok(e)) if at >= s && at < e)
+}
+
+/// The UTC instant of a UK wall-clock time of day (not one of the changeover hours).
+pub fn uk_instant(day: Date, time_of_day: time::Time) -> OffsetDateTime {
+    let as_if_utc = day.with_time(time_of_day).assume_utc();
+    let in_summer = as_if_utc - Duration::hours(1);
+    if summer_time(in_summer) {
+        in_summer
     } else {
-        at.date()
+        as_if_utc
     }
 }
 
@@ -80,6 +95,7 @@ pub fn truncate_to_micros(t: OffsetDateTime) -> OffsetDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::macros::{date, datetime};
 
     #[test]
     fn now_has_no_sub_microsecond_part() {
@@ -89,7 +105,6 @@ mod tests {
 
     #[test]
     fn uk_dates_across_the_clock_changes() {
-        use time::macros::{date, datetime};
         let cases = [
             (datetime!(2026-03-29 00:59:59 UTC), date!(2026 - 03 - 29)), // BST starts 01:00 UTC
             (datetime!(2026-06-30 23:30 UTC), date!(2026 - 07 - 01)),    // 00:30 BST
@@ -103,6 +118,37 @@ mod tests {
         }
         assert_eq!(last_sunday(2026, Month::March), date!(2026 - 03 - 29));
         assert_eq!(last_sunday(2026, Month::October), date!(2026 - 10 - 25));
+    }
+
+    #[test]
+    fn uk_instants_across_the_clock_changes() {
+        let end = time::macros::time!(23:59:59);
+        assert_eq!(
+            uk_instant(date!(2026 - 10 - 31), end),
+            datetime!(2026-10-31 23:59:59 UTC)
+        );
+        assert_eq!(
+            uk_instant(date!(2026 - 06 - 30), end),
+            datetime!(2026-06-30 22:59:59 UTC)
+        );
+        // The last Sunday of March 2026 is the 29th: BST by the end of that day.
+        assert_eq!(
+            uk_instant(date!(2026 - 03 - 29), end),
+            datetime!(2026-03-29 22:59:59 UTC)
+        );
+        assert_eq!(
+            uk_instant(date!(2026 - 03 - 28), end),
+            datetime!(2026-03-28 23:59:59 UTC)
+        );
+        // Back to GMT on Sunday 25 October 2026.
+        assert_eq!(
+            uk_instant(date!(2026 - 10 - 25), end),
+            datetime!(2026-10-25 23:59:59 UTC)
+        );
+        assert_eq!(
+            uk_instant(date!(2026 - 10 - 24), end),
+            datetime!(2026-10-24 22:59:59 UTC)
+        );
     }
 
     #[test]

@@ -72,6 +72,24 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
     seed_reviews(app, &actor, &reader, &signed_in)
         .await
         .map_err(|e| AppError::Internal(format!("demo reviews: {e:?}")))?;
+    // Last month's return, so the Returns page has one to open and download.
+    let today = app.clock.today();
+    let last_month = today.replace_day(1).unwrap_or(today) - time::Duration::days(1);
+    crate::services::returns::generate(
+        app,
+        &actor,
+        "Cara Commissioner",
+        &crate::services::returns::NewReturn {
+            kind: Some("monthly".into()),
+            period: Some(format!(
+                "{:04}-{:02}",
+                last_month.year(),
+                last_month.month() as u8
+            )),
+        },
+    )
+    .await
+    .map_err(|e| AppError::Internal(format!("demo return: {e:?}")))?;
     Ok(plans.len())
 }
 
@@ -472,11 +490,11 @@ enum Course {
 }
 
 /// A rating to aim an assessment at: 0 green, 1 amber, 2 red.
-type Level = i64;
+pub(crate) type Level = i64;
 
-const GREEN: Level = 0;
-const AMBER: Level = 1;
-const RED: Level = 2;
+pub(crate) const GREEN: Level = 0;
+pub(crate) const AMBER: Level = 1;
+pub(crate) const RED: Level = 2;
 
 /// `SplitMix64`: tiny, fast and good enough to make varied but repeatable demo data.
 struct Rng(u64);
@@ -581,7 +599,7 @@ const FAMILY: &[&str] = &[
     "Kendrick",
     "Lefèvre",
 ];
-const MOTHERS: &[&str] = &[
+pub(crate) const MOTHERS: &[&str] = &[
     "Sarah",
     "Claire",
     "Joanne",
@@ -591,8 +609,8 @@ const MOTHERS: &[&str] = &[
     "Louise",
     "Nadia",
 ];
-const FATHERS: &[&str] = &["Mark", "David", "Piotr", "Imran", "Gareth", "Stephen"];
-const SOCIAL_WORKERS: &[&str] = &[
+pub(crate) const FATHERS: &[&str] = &["Mark", "David", "Piotr", "Imran", "Gareth", "Stephen"];
+pub(crate) const SOCIAL_WORKERS: &[&str] = &[
     "Helen Makepeace",
     "Tom Birtwistle",
     "Amara Nwosu",
@@ -602,7 +620,7 @@ const SOCIAL_WORKERS: &[&str] = &[
     "Karen Sillitoe",
     "Yusuf Malik",
 ];
-const KEYWORKERS: &[&str] = &[
+pub(crate) const KEYWORKERS: &[&str] = &[
     "Jess Hartley",
     "Marcus Lowe",
     "Priti Desai",
@@ -611,12 +629,12 @@ const KEYWORKERS: &[&str] = &[
     "Ellie Varnham",
 ];
 /// The demo commissioner and panel members, as they would sign a visit record.
-const VISITORS: &[&str] = &[
+pub(crate) const VISITORS: &[&str] = &[
     "Cara Commissioner",
     "Dr Cal Clinical",
     "Eve Expert-by-experience",
 ];
-const DESTINATIONS: &[&str] = &[
+pub(crate) const DESTINATIONS: &[&str] = &[
     "Family home",
     "Supported living, Wisbech",
     "Residential care, Huntingdon",
@@ -625,20 +643,20 @@ const DESTINATIONS: &[&str] = &[
 ];
 
 /// Postcode areas within each local authority (outward codes).
-const CAMBS_CB: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 21, 22, 23, 24, 25];
-const CAMBS_PE: &[u32] = &[13, 14, 15, 16, 19, 26, 27, 28, 29];
-const PBORO_PE: &[u32] = &[1, 2, 3, 4, 6, 7, 8];
+pub(crate) const CAMBS_CB: &[u32] = &[1, 2, 3, 4, 5, 6, 7, 8, 21, 22, 23, 24, 25];
+pub(crate) const CAMBS_PE: &[u32] = &[13, 14, 15, 16, 19, 26, 27, 28, 29];
+pub(crate) const PBORO_PE: &[u32] = &[1, 2, 3, 4, 6, 7, 8];
 /// Letters used in the inward code (not C, I, K, M, O or V).
-const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
+pub(crate) const INWARD_LETTERS: &[u8] = b"ABDEFGHJLNPQRSTUWXYZ";
 
 /// A hospital: its name, whether it takes children, and the security levels it runs.
-struct Hospital {
-    name: &'static str,
-    children: bool,
-    security: &'static [&'static str],
+pub(crate) struct Hospital {
+    pub(crate) name: &'static str,
+    pub(crate) children: bool,
+    pub(crate) security: &'static [&'static str],
 }
 
-const HOSPITALS: &[Hospital] = &[
+pub(crate) const HOSPITALS: &[Hospital] = &[
     Hospital {
         name: "Cavell Centre",
         children: false,
@@ -676,11 +694,11 @@ const HOSPITALS: &[Hospital] = &[
     },
 ];
 
-const OVERRIDE_UP: &[&str] = &[
+pub(crate) const OVERRIDE_UP: &[&str] = &[
     "Carers reported further incidents after the assessment; the panel agreed a higher rating",
     "Placement gave notice the day after scoring; rated higher pending a new placement",
 ];
-const OVERRIDE_DOWN: &[&str] = &[
+pub(crate) const OVERRIDE_DOWN: &[&str] = &[
     "Score driven by historical items; the new placement has settled well with a crisis plan in place",
     "Stable for several months with intensive support at home; the panel agreed a lower rating",
 ];

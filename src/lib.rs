@@ -17,6 +17,7 @@
 //! - [`cli`]: `tcr serve | demo | migrate | user …`.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -6,6 +6,7 @@ mod m20261123_000001_foundation;
 mod m20261123_000002_register;
 mod m20261123_000003_referrals;
 mod m20261123_000004_reviews;
+mod m20261123_000005_returns;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_register::Migration),
             Box::new(m20261123_000003_referrals::Migration),
             Box::new(m20261123_000004_reviews::Migration),
+            Box::new(m20261123_000005_returns::Migration),
         ]
     }
 }

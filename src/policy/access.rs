@@ -29,10 +29,13 @@ pub enum Permission {
     ReviewsRecord,
     ReviewsRecordChaired,
     ActionsUpdate,
+    ReturnsRead,
+    ReturnsGenerate,
+    ReturnsDownload,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 22] = [
         Permission::UsersRead,
         Permission::UsersManage,
         Permission::AuditRead,
@@ -52,6 +55,9 @@ impl Permission {
         Permission::ReviewsRecord,
         Permission::ReviewsRecordChaired,
         Permission::ActionsUpdate,
+        Permission::ReturnsRead,
+        Permission::ReturnsGenerate,
+        Permission::ReturnsDownload,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +81,9 @@ impl Permission {
             Permission::ReviewsRecord => "reviews.record",
             Permission::ReviewsRecordChaired => "reviews.record_chaired",
             Permission::ActionsUpdate => "actions.update",
+            Permission::ReturnsRead => "returns.read",
+            Permission::ReturnsGenerate => "returns.generate",
+            Permission::ReturnsDownload => "returns.download",
         }
     }
 }

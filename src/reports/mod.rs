@@ -1,3 +1,6 @@
-//! Returns rendered for people and systems: CSV now; the PDF (printpdf) follows with issue 5.
+//! Returns rendered for people and systems: the report model, its PDF (printpdf) and the CSV
+//! of the per-person rows.
 
 pub mod csv;
+pub mod model;
+pub mod pdf;

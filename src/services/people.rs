@@ -11,15 +11,19 @@ use crate::domain::nhs_number::{NhsNumber, search_digits};
 use crate::domain::person::{Setting, Sex, Status, eligibility_problem, normalise_postcode};
 use crate::domain::ratings::{RatingEvent, Stay, derived_rating};
 use crate::domain::risk::Rating;
-use crate::entities::{admission, consent as consent_entity, person, rating_event};
+use crate::entities::{
+    admission, consent as consent_entity, person, person_revision, rating_event,
+};
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::sessions::SignedIn;
+use rocket::futures::TryStreamExt;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, Set, StreamTrait,
 };
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use time::Date;
 
@@ -317,16 +321,49 @@ impl Records {
     }
 }
 
-async fn load_records(
-    db: &impl ConnectionTrait,
+/// Everything on file for one person, or for everyone. `lean` leaves out the free text of
+/// reviews and actions (findings, recommendations, WHO/WHAT/HOW, notes), for views that only
+/// need dates and statuses.
+async fn load_records<C: ConnectionTrait + StreamTrait>(
+    db: &C,
     person_id: Option<&str>,
     schedule: &crate::policy::Schedule,
+    lean: bool,
 ) -> Result<Records, AppError> {
     let mut consents = consent_entity::Entity::find();
     let mut events = rating_event::Entity::find();
     let mut stays = admission::Entity::find();
     let mut reviews = crate::entities::review::Entity::find();
     let mut actions = crate::entities::action::Entity::find();
+    if lean {
+        // Free text no deadline or return reads: left out, so a large register loads quickly.
+        use crate::entities::{action as a, review as r};
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{Iterable, QuerySelect};
+        reviews = reviews
+            .select_only()
+            .columns(r::Column::iter().filter(|c| {
+                !matches!(
+                    c,
+                    r::Column::Findings | r::Column::Recommendations | r::Column::CancelledReason
+                )
+            }))
+            .expr_as(Expr::cust("NULL"), "findings")
+            .expr_as(Expr::cust("NULL"), "recommendations")
+            .expr_as(Expr::cust("NULL"), "cancelled_reason");
+        actions = actions
+            .select_only()
+            .columns(a::Column::iter().filter(|c| {
+                !matches!(
+                    c,
+                    a::Column::Who | a::Column::What | a::Column::How | a::Column::Note
+                )
+            }))
+            .expr_as(Expr::cust("''"), "who")
+            .expr_as(Expr::cust("''"), "what")
+            .expr_as(Expr::cust("''"), "how")
+            .expr_as(Expr::cust("NULL"), "note");
+    }
     let mut visits = crate::entities::visit::Entity::find();
     if let Some(id) = person_id {
         consents = consents.filter(consent_entity::Column::PersonId.eq(id));
@@ -346,31 +383,42 @@ async fn load_records(
         visits: HashMap::new(),
         schedule: schedule.clone(),
     };
-    for r in reviews.all(db).await? {
+    // Streamed row by row: the whole register's history never sits in memory twice (rows and
+    // models), which matters for the returns of a large register.
+    let mut rows = reviews.stream(db).await?;
+    while let Some(r) = rows.try_next().await? {
         records
             .reviews
             .entry(r.person_id.clone())
             .or_default()
             .push(r);
     }
-    for a in actions.all(db).await? {
+    drop(rows);
+    let mut rows = actions.stream(db).await?;
+    while let Some(a) = rows.try_next().await? {
         records
             .actions
             .entry(a.person_id.clone())
             .or_default()
             .push(a);
     }
-    for v in visits.all(db).await? {
+    drop(rows);
+    let mut rows = visits.stream(db).await?;
+    while let Some(v) = rows.try_next().await? {
         records
             .visits
             .entry(v.person_id.clone())
             .or_default()
             .push(v);
     }
-    for c in consents.all(db).await? {
+    drop(rows);
+    let mut rows = consents.stream(db).await?;
+    while let Some(c) = rows.try_next().await? {
         records.consents.insert(c.person_id.clone(), c);
     }
-    for e in events.all(db).await? {
+    drop(rows);
+    let mut rows = events.stream(db).await?;
+    while let Some(e) = rows.try_next().await? {
         let rating = Rating::parse(&e.rating)
             .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
         records
@@ -383,7 +431,9 @@ async fn load_records(
                 seq: e.seq,
             });
     }
-    for a in stays.all(db).await? {
+    drop(rows);
+    let mut rows = stays.stream(db).await?;
+    while let Some(a) = rows.try_next().await? {
         records
             .stays
             .entry(a.person_id.clone())
@@ -398,6 +448,7 @@ async fn load_records(
             .or_default()
             .push(a);
     }
+    drop(rows);
     Ok(records)
 }
 
@@ -566,7 +617,7 @@ pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<Pers
     let today = app.clock.today();
     let mut tx = audit::begin(app).await?;
     let id = register_in(&mut tx, actor, &input, today).await?;
-    let records = load_records(tx.conn(), Some(&id), &app.policies.schedule).await?;
+    let records = load_records(tx.conn(), Some(&id), &app.policies.schedule, false).await?;
     let model = person::Entity::find_by_id(id.clone())
         .one(tx.conn())
         .await?
@@ -593,7 +644,7 @@ pub async fn register_in(
 
 /// A person's view by id, for a caller that has already checked access.
 pub async fn view_by_id(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + StreamTrait),
     id: &str,
     today: Date,
     schedule: &crate::policy::Schedule,
@@ -602,7 +653,7 @@ pub async fn view_by_id(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    let records = load_records(db, Some(id), schedule).await?;
+    let records = load_records(db, Some(id), schedule, false).await?;
     view(&model, &records, today)
 }
 
@@ -685,7 +736,7 @@ pub async fn get(
     id: &str,
 ) -> Result<PersonView, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id), &app.policies.schedule).await?;
+    let records = load_records(&app.db, Some(id), &app.policies.schedule, false).await?;
     let result = view(&model, &records, app.clock.today())?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(result)
@@ -707,7 +758,7 @@ pub async fn dossier(
     id: &str,
 ) -> Result<Dossier, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id), &app.policies.schedule).await?;
+    let records = load_records(&app.db, Some(id), &app.policies.schedule, false).await?;
     let person = view(&model, &records, app.clock.today())?;
     let history = super::risk::history_rows(&app.db, id).await?;
     let admissions = super::admissions::rows_for(&app.db, id).await?;
@@ -728,7 +779,7 @@ pub async fn due(
     id: &str,
 ) -> Result<Vec<super::due::DueItem>, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id), &app.policies.schedule).await?;
+    let records = load_records(&app.db, Some(id), &app.policies.schedule, false).await?;
     let today = app.clock.today();
     let no_events = Vec::new();
     let no_stays = Vec::new();
@@ -749,27 +800,210 @@ pub async fn due(
     Ok(items)
 }
 
-/// Everyone on the register at the end of `day` (registered by then, not closed by then), as
-/// they stood that day; withdrawn entries never appear, whatever the day. For the returns: no
-/// audit entry here (the return records its own), no read scope (returns are commissioners').
-pub(crate) async fn register_as_at(
-    app: &App,
-    day: Date,
-) -> Result<Vec<(person::Model, PersonView)>, AppError> {
-    let people = person::Entity::find()
-        .filter(person::Column::RegisteredOn.lte(day))
-        .filter(person::Column::Status.ne(Status::Withdrawn.as_str()))
-        .all(&app.db)
-        .await?;
-    let records = load_records(&app.db, None, &app.policies.schedule).await?;
-    let mut out = Vec::new();
-    for p in people {
-        let v = view(&p, &records, day)?;
-        if v.status == Status::Active {
-            out.push((p, v));
+/// The whole register with its records, loaded once (a handful of queries, whatever its size)
+/// and then viewed as at any day. For the returns: withdrawn entries are left out whatever the
+/// day; no audit entry here (the return records its own) and no read scope (returns are the
+/// commissioners').
+pub(crate) struct Snapshot {
+    people: Vec<person::Model>,
+    records: Records,
+    /// Per person, the details before each edit, oldest first.
+    revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+}
+
+/// The editable details of a register entry, as they stood before an edit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Revision {
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    date_of_birth: Date,
+    sex: String,
+    postcode: String,
+    local_authority: String,
+    learning_disability: bool,
+    autism: bool,
+    ehcp: bool,
+    social_worker: Option<String>,
+    keyworker: Option<String>,
+    setting: String,
+    registered_on: Date,
+}
+
+impl Revision {
+    fn of(p: &person::Model) -> Self {
+        Revision {
+            nhs_number: p.nhs_number.clone(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            date_of_birth: p.date_of_birth,
+            sex: p.sex.clone(),
+            postcode: p.postcode.clone(),
+            local_authority: p.local_authority.clone(),
+            learning_disability: p.learning_disability,
+            autism: p.autism,
+            ehcp: p.ehcp,
+            social_worker: p.social_worker.clone(),
+            keyworker: p.keyworker.clone(),
+            setting: p.setting.clone(),
+            registered_on: p.registered_on,
         }
     }
-    Ok(out)
+
+    fn to_json(&self) -> Result<String, AppError> {
+        serde_json::to_string(self).map_err(|e| AppError::Internal(format!("revision: {e}")))
+    }
+
+    fn apply(&self, p: &mut person::Model) {
+        p.nhs_number.clone_from(&self.nhs_number);
+        p.given_name.clone_from(&self.given_name);
+        p.family_name.clone_from(&self.family_name);
+        p.date_of_birth = self.date_of_birth;
+        p.sex.clone_from(&self.sex);
+        p.postcode.clone_from(&self.postcode);
+        p.local_authority.clone_from(&self.local_authority);
+        p.learning_disability = self.learning_disability;
+        p.autism = self.autism;
+        p.ehcp = self.ehcp;
+        p.social_worker.clone_from(&self.social_worker);
+        p.keyworker.clone_from(&self.keyworker);
+        p.setting.clone_from(&self.setting);
+        p.registered_on = self.registered_on;
+    }
+}
+
+impl Snapshot {
+    pub(crate) async fn load(app: &App) -> Result<Self, AppError> {
+        let people: Vec<person::Model> = person::Entity::find()
+            .filter(person::Column::Status.ne(Status::Withdrawn.as_str()))
+            .stream(&app.db)
+            .await?
+            .try_collect()
+            .await?;
+        let records = load_records(&app.db, None, &app.policies.schedule, true).await?;
+        let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
+        for r in person_revision::Entity::find().all(&app.db).await? {
+            let data: Revision = serde_json::from_str(&r.data)
+                .map_err(|e| AppError::Internal(format!("revision {}: {e}", r.id)))?;
+            revisions
+                .entry(r.person_id)
+                .or_default()
+                .push((r.valid_until, data));
+        }
+        for list in revisions.values_mut() {
+            list.sort_by_key(|(until, _)| *until);
+        }
+        Ok(Snapshot {
+            people,
+            records,
+            revisions,
+        })
+    }
+
+    /// The person's details as they stood at the end of `day` (UK time): the first revision
+    /// still in force then, or the entry as it is now.
+    pub(crate) fn as_at<'a>(&self, p: &'a person::Model, day: Date) -> Cow<'a, person::Model> {
+        let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
+        match self
+            .revisions
+            .get(&p.id)
+            .and_then(|list| list.iter().find(|(until, _)| *until > end))
+        {
+            Some((_, revision)) => {
+                let mut then = p.clone();
+                revision.apply(&mut then);
+                Cow::Owned(then)
+            }
+            None => Cow::Borrowed(p),
+        }
+    }
+
+    /// Whether the person stood on the register at the end of `day`.
+    pub(crate) fn active_on(p: &person::Model, day: Date) -> bool {
+        p.registered_on <= day && status_on(p, day) == Status::Active
+    }
+
+    /// A person (as at `day`) as they stood at the end of `day`.
+    pub(crate) fn view(&self, p: &person::Model, day: Date) -> Result<PersonView, AppError> {
+        view(p, &self.records, day)
+    }
+
+    /// Everyone not withdrawn, whatever their status, with their details as at `day`.
+    pub(crate) fn people_at(&self, day: Date) -> Vec<Cow<'_, person::Model>> {
+        self.people.iter().map(|p| self.as_at(p, day)).collect()
+    }
+
+    /// A person's rating at the end of `day`.
+    pub(crate) fn rating_on(&self, id: &str, day: Date) -> Option<Rating> {
+        let events = self
+            .records
+            .events
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let stays = self.records.stays.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        derived_rating(events, stays, day).map(|(r, _)| r)
+    }
+
+    /// When a scheduled review is due, as worked out on `day` (an inpatient review's due date
+    /// follows the person's age and the stay's security level).
+    pub(crate) fn review_due(
+        &self,
+        p: &person::Model,
+        r: &crate::entities::review::Model,
+        day: Date,
+    ) -> Date {
+        let events = self
+            .records
+            .events
+            .get(&p.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let stays = self
+            .records
+            .stays
+            .get(&p.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let facts = self
+            .records
+            .facts(&p.id, derived_rating(events, stays, day));
+        super::due::scheduled_due(p, r, &facts, &self.records.schedule.deadlines, day)
+            .or(r.due_by)
+            .unwrap_or(r.scheduled_for)
+    }
+
+    pub(crate) fn reviews(&self, id: &str) -> &[crate::entities::review::Model] {
+        self.records
+            .reviews
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub(crate) fn actions(&self, id: &str) -> &[crate::entities::action::Model] {
+        self.records
+            .actions
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub(crate) fn admissions(&self, id: &str) -> &[admission::Model] {
+        self.records
+            .admissions
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub(crate) fn visits(&self, id: &str) -> &[crate::entities::visit::Model] {
+        self.records
+            .visits
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
 }
 
 /// Filters of the register list.
@@ -798,7 +1032,7 @@ pub async fn list(
         .order_by_asc(person::Column::FamilyName)
         .all(&app.db)
         .await?;
-    let records = load_records(&app.db, None, &app.policies.schedule).await?;
+    let records = load_records(&app.db, None, &app.policies.schedule, false).await?;
     let needle =
         q.q.as_deref()
             .map(str::trim)
@@ -921,7 +1155,7 @@ pub async fn update(
     let (Some(d), Some(registered_on)) = (details, registered_on) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
-    let records = load_records(tx.conn(), Some(id), &app.policies.schedule).await?;
+    let records = load_records(tx.conn(), Some(id), &app.policies.schedule, false).await?;
     let consent = stored_consent(&records, id)?;
     consent::check(&consent, d.date_of_birth, today).map_err(consent_refused)?;
     consent::registration_day(&consent, Some(registered_on), today)
@@ -935,6 +1169,15 @@ pub async fn update(
             return Err(duplicate_nhs_number());
         }
     }
+    // Keep the details as they stood until now, for returns as at an earlier day.
+    person_revision::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(current.id.clone()),
+        valid_until: Set(tx.now()),
+        data: Set(Revision::of(&current).to_json()?),
+    }
+    .insert(tx.conn())
+    .await?;
     let mut row: person::ActiveModel = current.into();
     row.nhs_number = Set(d.nhs_number.digits().into());
     row.given_name = Set(d.given_name);
@@ -1091,7 +1334,7 @@ pub async fn end(
             .detail(serde_json::json!({"on": fmt_date(day), "reason": reason})),
     )
     .await?;
-    let records = load_records(tx.conn(), Some(id), &app.policies.schedule).await?;
+    let records = load_records(tx.conn(), Some(id), &app.policies.schedule, false).await?;
     let result = view(&updated, &records, today)?;
     tx.commit().await?;
     Ok(result)

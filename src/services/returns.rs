@@ -3,30 +3,30 @@
 //! referrals). People whose consent has been withdrawn are left out of every return, whatever
 //! its period. Storing, PDF and CSV build on this (issue 5).
 
-use super::App;
-use super::people;
+use super::audit::{self, Event};
+use super::{Actor, App, input, people};
 use crate::domain::age::{AgeBand, age_on};
-use crate::domain::person::Status;
 use crate::domain::referral::{self as referral_rules};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
 use crate::domain::risk::Rating;
-use crate::entities::{action, admission, person, referral, review, visit};
+use crate::entities::{action, admission, person, referral, return_content, review, stored_return};
 use crate::error::AppError;
-use sea_orm::EntityTrait;
-use serde::Serialize;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use time::Date;
+use time::{Date, OffsetDateTime};
 
 /// One person's row of the monthly return.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MonthlyRow {
     pub nhs_number: String,
     pub name: String,
     pub age_band: String,
     pub rating: Option<Rating>,
     pub previous_rating: Option<Rating>,
-    /// `new`, `up` (worse), `down` (better) or `same`, against the end of the previous period.
+    /// `new`, `up` (worse), `down` (better), `changed` (red and blue, either way) or `same`,
+    /// against the end of the previous period.
     pub change: String,
     pub setting: String,
     pub last_review: Option<String>,
@@ -37,7 +37,7 @@ pub struct MonthlyRow {
 }
 
 /// One inpatient's row of the weekly return.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WeeklyRow {
     pub nhs_number: String,
     pub name: String,
@@ -53,7 +53,7 @@ pub struct WeeklyRow {
     pub planned_discharge_on: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Figures {
     pub kind: String,
     pub period: String,
@@ -66,6 +66,37 @@ pub struct Figures {
     pub weekly_rows: Vec<WeeklyRow>,
 }
 
+/// One person in the changes since the previous return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Change {
+    pub nhs_number: String,
+    pub name: String,
+    /// What changed, in words: "Amber to red", "Closed: moved out of area", "Ward 3, Elm House".
+    pub detail: String,
+    /// The day it happened, where one is known.
+    pub on: Option<String>,
+}
+
+/// What changed since the previous return of the same kind: the period before this one, as
+/// at its own last day, worked out from the same dated history (so it never depends on which
+/// earlier returns happen to have been generated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Changes {
+    pub previous_period: String,
+    pub previous_as_at: String,
+    /// Headline counts at the previous as-at day (`on_register` or `in_hospital`, and ratings).
+    pub before: BTreeMap<String, u64>,
+    /// Now in the return's population (the register, or in hospital) and not before.
+    pub joined: Vec<Change>,
+    /// In it before and not now.
+    pub left: Vec<Change>,
+    /// In both, with a different rating.
+    pub rating_changes: Vec<Change>,
+    /// Admissions and discharges during the period.
+    pub admissions: Vec<Change>,
+    pub discharges: Vec<Change>,
+}
+
 /// How serious a rating is, for "up" and "down": blue and red above amber above green.
 fn severity(r: Option<Rating>) -> u8 {
     match r {
@@ -73,6 +104,16 @@ fn severity(r: Option<Rating>) -> u8 {
         Some(Rating::Amber) => 2,
         Some(Rating::Green) => 1,
         None => 0,
+    }
+}
+
+fn rating_word(r: Option<Rating>) -> &'static str {
+    match r {
+        Some(Rating::Red) => "red",
+        Some(Rating::Amber) => "amber",
+        Some(Rating::Green) => "green",
+        Some(Rating::Blue) => "blue",
+        None => "unrated",
     }
 }
 
@@ -92,52 +133,54 @@ fn open_at(a: &action::Model, held_on: Option<Date>, day: Date) -> bool {
         && !(a.status == ActionStatus::Dropped.as_str() && a.updated_at.date() <= day)
 }
 
-pub async fn compute(app: &App, period: Period) -> Result<Figures, AppError> {
-    let day = period.last;
-    let deadlines = &app.policies.schedule.deadlines;
-    let on_register = people::register_as_at(app, day).await?;
-    let before = people::register_as_at(app, period.previous().last).await?;
-    let previous: HashMap<String, Option<Rating>> = before
+/// The stay that covers the end of `day`, if any.
+fn stay_at(stays: &[admission::Model], day: Date) -> Option<&admission::Model> {
+    stays
         .iter()
-        .map(|(p, v)| (p.id.clone(), v.rating))
-        .collect();
-    let everyone: HashMap<String, person::Model> = person::Entity::find()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
-    let withdrawn: HashSet<String> = everyone
-        .values()
-        .filter(|p| p.status == Status::Withdrawn.as_str())
-        .map(|p| p.id.clone())
-        .collect();
-    let reviews: Vec<review::Model> = review::Entity::find()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|r| !withdrawn.contains(&r.person_id))
-        .collect();
-    let held_on: HashMap<String, Option<Date>> =
-        reviews.iter().map(|r| (r.id.clone(), r.held_on)).collect();
-    let actions: Vec<action::Model> = action::Entity::find()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|a| !withdrawn.contains(&a.person_id))
-        .collect();
-    let stays: Vec<admission::Model> = admission::Entity::find()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|a| !withdrawn.contains(&a.person_id))
-        .collect();
-    let visits: Vec<visit::Model> = visit::Entity::find().all(&app.db).await?;
-    let referrals: Vec<referral::Model> = referral::Entity::find()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|r| r.person_id.as_ref().is_none_or(|p| !withdrawn.contains(p)))
+        .find(|s| s.admitted_on <= day && s.discharged_on.is_none_or(|d| d > day))
+}
+
+fn full_name(p: &person::Model) -> String {
+    format!("{} {}", p.given_name, p.family_name)
+}
+
+fn formatted_nhs(p: &person::Model) -> String {
+    crate::domain::nhs_number::NhsNumber::parse(&p.nhs_number)
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| p.nhs_number.clone())
+}
+
+/// The figures and the changes of a return for `period`, from the history as it stands.
+pub async fn compute(app: &App, period: Period) -> Result<(Figures, Changes), AppError> {
+    let started = std::time::Instant::now();
+    let snapshot = people::Snapshot::load(app).await?;
+    let referrals: Vec<referral::Model> = referral::Entity::find().all(&app.db).await?;
+    let loaded = started.elapsed();
+    let out = compute_from(app, &snapshot, &referrals, period);
+    tracing::debug!(
+        load_ms = loaded.as_millis() as u64,
+        figures_ms = (started.elapsed() - loaded).as_millis() as u64,
+        "return figures"
+    );
+    out
+}
+
+fn compute_from(
+    app: &App,
+    snapshot: &people::Snapshot,
+    referrals: &[referral::Model],
+    period: Period,
+) -> Result<(Figures, Changes), AppError> {
+    let day = period.last;
+    let before_day = period.previous().last;
+    let deadlines = &app.policies.schedule.deadlines;
+    let people = snapshot.people_at(day);
+    let people_before = snapshot.people_at(before_day);
+    let live: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    // Referrals of withdrawn people are left out; referrals not yet tied to anyone stay in.
+    let referrals: Vec<&referral::Model> = referrals
+        .iter()
+        .filter(|r| r.person_id.as_deref().is_none_or(|p| live.contains(p)))
         .collect();
 
     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
@@ -149,142 +192,247 @@ pub async fn compute(app: &App, period: Period) -> Result<Figures, AppError> {
             bands.insert(band.as_str().into(), 0);
         }
     }
-    bump("on_register", on_register.len() as u64);
-    for rating in ["red", "amber", "green", "blue"] {
-        bump(rating, 0);
+    for key in [
+        "on_register",
+        "red",
+        "amber",
+        "green",
+        "blue",
+        "added",
+        "left",
+        "admissions",
+        "discharges",
+        "reviews_held",
+        "reviews_overdue",
+        "actions_open",
+        "actions_overdue",
+    ] {
+        bump(key, 0);
     }
-    for (_, v) in &on_register {
-        let key = v.rating.map(Rating::as_str).unwrap_or("unrated");
+    for kind in ReviewKind::ALL {
+        bump(&format!("reviews_held_{}", kind.as_str()), 0);
+    }
+
+    let mut changes = Changes {
+        previous_period: period.previous().label(),
+        previous_as_at: format!("{before_day} 23:59:59"),
+        before: BTreeMap::new(),
+        joined: Vec::new(),
+        left: Vec::new(),
+        rating_changes: Vec::new(),
+        admissions: Vec::new(),
+        discharges: Vec::new(),
+    };
+    let weekly = period.kind == ReturnKind::Weekly;
+    // The return's population at either end: the register, or those in hospital.
+    let in_population = |p: &person::Model, at: Date| {
+        people::Snapshot::active_on(p, at)
+            && (!weekly || stay_at(snapshot.admissions(&p.id), at).is_some())
+    };
+    for (p, p_before) in people.iter().zip(&people_before) {
+        if period.contains(p.registered_on) {
+            bump("added", 1);
+        }
+        if p.closed_on.is_some_and(|d| period.contains(d)) {
+            bump("left", 1);
+        }
+        for s in snapshot.admissions(&p.id) {
+            if period.contains(s.admitted_on) {
+                bump("admissions", 1);
+                changes.admissions.push(Change {
+                    nhs_number: formatted_nhs(p),
+                    name: full_name(p),
+                    detail: s.hospital.clone(),
+                    on: Some(s.admitted_on.to_string()),
+                });
+            }
+            if let Some(d) = s.discharged_on.filter(|d| period.contains(*d)) {
+                bump("discharges", 1);
+                changes.discharges.push(Change {
+                    nhs_number: formatted_nhs(p),
+                    name: full_name(p),
+                    detail: s.hospital.clone(),
+                    on: Some(d.to_string()),
+                });
+            }
+        }
+        let (was, is) = (in_population(p_before, before_day), in_population(p, day));
+        let before_rating = snapshot.rating_on(&p.id, before_day);
+        if people::Snapshot::active_on(p_before, before_day) {
+            *changes.before.entry("on_register".into()).or_default() += 1;
+            *changes
+                .before
+                .entry(rating_word(before_rating).into())
+                .or_default() += 1;
+        }
+        if weekly && was {
+            *changes.before.entry("in_hospital".into()).or_default() += 1;
+        }
+        let now_rating = snapshot.rating_on(&p.id, day);
+        match (was, is) {
+            (false, true) => changes.joined.push(Change {
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                detail: if weekly {
+                    "Admitted".into()
+                } else {
+                    format!("Registered, {}", rating_word(now_rating))
+                },
+                on: if weekly {
+                    stay_at(snapshot.admissions(&p.id), day).map(|s| s.admitted_on.to_string())
+                } else {
+                    Some(p.registered_on.to_string())
+                },
+            }),
+            (true, false) => changes.left.push(Change {
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                detail: match (&p.closed_on, &p.closed_reason) {
+                    (Some(d), Some(reason)) if period.contains(*d) => {
+                        format!("Closed: {reason}")
+                    }
+                    _ if weekly => "Discharged".into(),
+                    _ => "Left the register".into(),
+                },
+                on: p
+                    .closed_on
+                    .filter(|d| period.contains(*d))
+                    .map(|d| d.to_string()),
+            }),
+            (true, true) if before_rating != now_rating => changes.rating_changes.push(Change {
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                detail: format!(
+                    "{} to {}",
+                    rating_word(before_rating),
+                    rating_word(now_rating)
+                ),
+                on: None,
+            }),
+            _ => {}
+        }
+    }
+    for key in ["on_register", "red", "amber", "green", "blue"] {
+        changes.before.entry(key.into()).or_default();
+    }
+    if weekly {
+        changes.before.entry("in_hospital".into()).or_default();
+    }
+    for list in [
+        &mut changes.joined,
+        &mut changes.left,
+        &mut changes.rating_changes,
+        &mut changes.admissions,
+        &mut changes.discharges,
+    ] {
+        list.sort_by(|a, b| (&a.on, &a.name, &a.nhs_number).cmp(&(&b.on, &b.name, &b.nhs_number)));
+    }
+
+    // Reviews and actions, over everyone not withdrawn.
+    for p in &people {
+        let reviews = snapshot.reviews(&p.id);
+        for r in reviews {
+            if r.held_on.is_some_and(|h| period.contains(h)) {
+                bump("reviews_held", 1);
+                bump(&format!("reviews_held_{}", r.kind), 1);
+            }
+            if scheduled_at(r, day) && snapshot.review_due(p, r, day) < day {
+                bump("reviews_overdue", 1);
+            }
+        }
+        for a in snapshot.actions(&p.id) {
+            let held = reviews
+                .iter()
+                .find(|r| r.id == a.review_id)
+                .and_then(|r| r.held_on);
+            if open_at(a, held, day) {
+                bump("actions_open", 1);
+                if a.due_on < day {
+                    bump("actions_overdue", 1);
+                }
+            }
+        }
+    }
+    let decision_days = app.policies.schedule.referral_decision_days;
+    let awaiting_at =
+        |r: &referral::Model| r.received_on <= day && r.decided_on.is_none_or(|d| d > day);
+    let decided_in = |r: &referral::Model, status: &str| {
+        r.status == status && r.decided_on.is_some_and(|d| period.contains(d))
+    };
+    for key in [
+        "referrals_received",
+        "referrals_accepted",
+        "referrals_declined",
+        "referrals_awaiting",
+        "referrals_overdue",
+    ] {
+        bump(key, 0);
+    }
+    for r in &referrals {
+        if period.contains(r.received_on) {
+            bump("referrals_received", 1);
+        }
+        if decided_in(r, "accepted") {
+            bump("referrals_accepted", 1);
+        }
+        if decided_in(r, "declined") {
+            bump("referrals_declined", 1);
+        }
+        if awaiting_at(r) {
+            bump("referrals_awaiting", 1);
+            if day > referral_rules::decision_due(r.received_on, decision_days) {
+                bump("referrals_overdue", 1);
+            }
+        }
+    }
+
+    let mut monthly_rows = Vec::new();
+    let mut weekly_rows = Vec::new();
+    let mut in_hospital = 0;
+    // One person at a time: each view is dropped once its row is built.
+    for p in people
+        .iter()
+        .filter(|p| people::Snapshot::active_on(p, day))
+    {
+        let v = snapshot.view(p, day)?;
+        bump("on_register", 1);
+        let key = rating_word(v.rating);
         bump(key, 1);
         *by_rating_and_band
             .entry(key.into())
             .or_default()
             .entry(v.age_band.as_str().into())
             .or_default() += 1;
-    }
-    let live = |id: &str| {
-        everyone
-            .get(id)
-            .is_some_and(|p| p.status != Status::Withdrawn.as_str())
-    };
-    bump(
-        "added",
-        everyone
-            .values()
-            .filter(|p| live(&p.id) && period.contains(p.registered_on))
-            .count() as u64,
-    );
-    bump(
-        "left",
-        everyone
-            .values()
-            .filter(|p| live(&p.id) && p.closed_on.is_some_and(|d| period.contains(d)))
-            .count() as u64,
-    );
-    bump(
-        "admissions",
-        stays
+        let reviews = snapshot.reviews(&p.id);
+        let last_review = reviews
             .iter()
-            .filter(|s| period.contains(s.admitted_on))
-            .count() as u64,
-    );
-    bump(
-        "discharges",
-        stays
-            .iter()
-            .filter(|s| s.discharged_on.is_some_and(|d| period.contains(d)))
-            .count() as u64,
-    );
-    bump("reviews_held", 0);
-    for r in reviews
-        .iter()
-        .filter(|r| r.held_on.is_some_and(|h| period.contains(h)))
-    {
-        bump("reviews_held", 1);
-        bump(&format!("reviews_held_{}", r.kind), 1);
-    }
-    for kind in ReviewKind::ALL {
-        bump(&format!("reviews_held_{}", kind.as_str()), 0);
-    }
-    bump(
-        "reviews_overdue",
-        reviews
-            .iter()
-            .filter(|r| scheduled_at(r, day) && r.due_by.unwrap_or(r.scheduled_for) < day)
-            .count() as u64,
-    );
-    let open: Vec<&action::Model> = actions
-        .iter()
-        .filter(|a| open_at(a, held_on.get(&a.review_id).copied().flatten(), day))
-        .collect();
-    bump("actions_open", open.len() as u64);
-    bump(
-        "actions_overdue",
-        open.iter().filter(|a| a.due_on < day).count() as u64,
-    );
-    let decision_days = app.policies.schedule.referral_decision_days;
-    let awaiting_at =
-        |r: &referral::Model| r.received_on <= day && r.decided_on.is_none_or(|d| d > day);
-    bump(
-        "referrals_received",
-        referrals
-            .iter()
-            .filter(|r| period.contains(r.received_on))
-            .count() as u64,
-    );
-    bump(
-        "referrals_accepted",
-        referrals
-            .iter()
-            .filter(|r| r.status == "accepted" && r.decided_on.is_some_and(|d| period.contains(d)))
-            .count() as u64,
-    );
-    bump(
-        "referrals_declined",
-        referrals
-            .iter()
-            .filter(|r| r.status == "declined" && r.decided_on.is_some_and(|d| period.contains(d)))
-            .count() as u64,
-    );
-    bump(
-        "referrals_awaiting",
-        referrals.iter().filter(|r| awaiting_at(r)).count() as u64,
-    );
-    bump(
-        "referrals_overdue",
-        referrals
-            .iter()
-            .filter(|r| {
-                awaiting_at(r) && day > referral_rules::decision_due(r.received_on, decision_days)
-            })
-            .count() as u64,
-    );
-
-    let last_review = |person_id: &str| {
-        reviews
-            .iter()
-            .filter(|r| r.person_id == person_id)
             .filter_map(|r| r.held_on)
             .filter(|h| *h <= day)
-            .max()
-    };
-    let next_review = |person_id: &str| {
-        reviews
+            .max();
+        let next_review = reviews
             .iter()
-            .filter(|r| r.person_id == person_id && scheduled_at(r, day))
-            .map(|r| r.due_by.unwrap_or(r.scheduled_for))
-            .min()
-    };
-    let mut monthly_rows = Vec::new();
-    let mut weekly_rows = Vec::new();
-    let mut in_hospital = 0;
-    for (p, v) in &on_register {
-        let mine: Vec<&&action::Model> = open.iter().filter(|a| a.person_id == p.id).collect();
-        let prev = previous.get(&p.id).copied();
+            .filter(|r| scheduled_at(r, day))
+            .map(|r| snapshot.review_due(p, r, day))
+            .min();
+        let open: Vec<&action::Model> = snapshot
+            .actions(&p.id)
+            .iter()
+            .filter(|a| {
+                let held = reviews
+                    .iter()
+                    .find(|r| r.id == a.review_id)
+                    .and_then(|r| r.held_on);
+                open_at(a, held, day)
+            })
+            .collect();
+        let was_on = people::Snapshot::active_on(&snapshot.as_at(p, before_day), before_day);
+        let prev = was_on.then(|| snapshot.rating_on(&p.id, before_day));
         let change = match prev {
             None => "new",
             Some(before) if severity(v.rating) > severity(before) => "up",
             Some(before) if severity(v.rating) < severity(before) => "down",
+            // Red to blue on admission, blue to red on discharge: as serious, but changed.
+            Some(before) if before != v.rating => "changed",
             Some(_) => "same",
         };
         monthly_rows.push(MonthlyRow {
@@ -295,17 +443,16 @@ pub async fn compute(app: &App, period: Period) -> Result<Figures, AppError> {
             previous_rating: prev.flatten(),
             change: change.into(),
             setting: v.setting.label().into(),
-            last_review: last_review(&p.id).map(|d| d.to_string()),
-            next_review_due: next_review(&p.id).map(|d| d.to_string()),
-            actions_open: mine.len() as u64,
-            actions_overdue: mine.iter().filter(|a| a.due_on < day).count() as u64,
+            last_review: last_review.map(|d| d.to_string()),
+            next_review_due: next_review.map(|d| d.to_string()),
+            actions_open: open.len() as u64,
+            actions_overdue: open.iter().filter(|a| a.due_on < day).count() as u64,
             keyworker: v.keyworker.clone(),
         });
-        if let Some(stay) = stays.iter().find(|s| {
-            s.person_id == p.id && s.admitted_on <= day && s.discharged_on.is_none_or(|d| d > day)
-        }) {
+        if let Some(stay) = stay_at(snapshot.admissions(&p.id), day) {
             in_hospital += 1;
-            let last_visit = visits
+            let last_visit = snapshot
+                .visits(&p.id)
                 .iter()
                 .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
                 .map(|x| x.visited_on)
@@ -319,8 +466,8 @@ pub async fn compute(app: &App, period: Period) -> Result<Figures, AppError> {
                 security_level: stay.security_level.clone(),
                 legal_status: stay.legal_status.clone(),
                 length_of_stay_days: (day - stay.admitted_on).whole_days(),
-                last_review: last_review(&p.id).map(|d| d.to_string()),
-                next_review_due: next_review(&p.id).map(|d| d.to_string()),
+                last_review: last_review.map(|d| d.to_string()),
+                next_review_due: next_review.map(|d| d.to_string()),
                 last_visit: last_visit.map(|d| d.to_string()),
                 next_visit_due: Some(
                     crate::domain::schedule::next_visit_due(
@@ -336,22 +483,462 @@ pub async fn compute(app: &App, period: Period) -> Result<Figures, AppError> {
         }
     }
     let rank = |r: Option<Rating>| r.map(Rating::rank).unwrap_or(9);
-    monthly_rows.sort_by(|a, b| (rank(a.rating), &a.name).cmp(&(rank(b.rating), &b.name)));
-    weekly_rows.sort_by(|a, b| {
-        a.admitted_on
-            .cmp(&b.admitted_on)
-            .then_with(|| a.name.cmp(&b.name))
+    monthly_rows.sort_by(|a, b| {
+        (rank(a.rating), &a.name, &a.nhs_number).cmp(&(rank(b.rating), &b.name, &b.nhs_number))
     });
-    if period.kind == ReturnKind::Weekly {
+    weekly_rows.sort_by(|a, b| {
+        (&a.admitted_on, &a.name, &a.nhs_number).cmp(&(&b.admitted_on, &b.name, &b.nhs_number))
+    });
+    if weekly {
         counts.insert("in_hospital".into(), in_hospital);
+        monthly_rows.clear();
+    } else {
+        weekly_rows.clear();
     }
-    Ok(Figures {
+    Ok((
+        Figures {
+            kind: period.kind.as_str().into(),
+            period: period.label(),
+            as_at: format!("{day} 23:59:59"),
+            counts,
+            by_rating_and_band,
+            monthly_rows,
+            weekly_rows,
+        },
+        changes,
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Generated returns: frozen, with the SHA-256 of their PDF
+
+/// What a return shows besides its figures: whose it is and whose "generated by" line it carries.
+#[derive(Debug, Clone)]
+pub struct Imprint {
+    pub organisation: String,
+    /// "Cara Commissioner (commissioner)".
+    pub printed_by: String,
+    pub printed_at: OffsetDateTime,
+}
+
+/// The changes since the previous return, as counts; `people` only for those who may see who.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChangesView {
+    pub previous_period: String,
+    pub previous_as_at: String,
+    pub before: BTreeMap<String, u64>,
+    pub joined: u64,
+    pub left: u64,
+    pub rating_changes: u64,
+    pub admissions: u64,
+    pub discharges: u64,
+    /// Who joined, left, changed rating, was admitted or discharged (returns.download only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub people: Option<Changes>,
+}
+
+impl ChangesView {
+    fn of(c: &Changes) -> Self {
+        ChangesView {
+            previous_period: c.previous_period.clone(),
+            previous_as_at: c.previous_as_at.clone(),
+            before: c.before.clone(),
+            joined: c.joined.len() as u64,
+            left: c.left.len() as u64,
+            rating_changes: c.rating_changes.len() as u64,
+            admissions: c.admissions.len() as u64,
+            discharges: c.discharges.len() as u64,
+            people: None,
+        }
+    }
+}
+
+/// The stored figures column: counts and the rating × age band table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredFigures {
+    counts: BTreeMap<String, u64>,
+    by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// A generated return as the API and pages show it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ReturnView {
+    pub id: String,
+    /// `monthly` or `weekly`.
+    pub kind: String,
+    /// `YYYY-MM`, or the week's Sunday `YYYY-MM-DD`.
+    pub period: String,
+    /// 23:59:59 UK time on the period's last day, in UTC.
+    #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String")]
+    pub as_at: OffsetDateTime,
+    pub organisation: String,
+    /// SHA-256 (hex) of the PDF.
+    pub sha256: String,
+    pub counts: BTreeMap<String, u64>,
+    /// Rating → age band → people.
+    pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
+    pub changes: ChangesView,
+    /// Rows in the per-person table.
+    pub row_count: u64,
+    pub generated_by: String,
+    pub generated_role: String,
+    #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "String")]
+    pub generated_at: OffsetDateTime,
+    /// The earliest return with exactly the same content, when this one repeats it (its PDF is
+    /// then byte-identical, carrying that return's "generated by" line).
+    pub same_as: Option<String>,
+}
+
+/// The as-at instant of a period: 23:59:59 UK time on its last day.
+pub fn as_at_instant(day: Date) -> OffsetDateTime {
+    crate::clock::uk_instant(day, time::macros::time!(23:59:59))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn to_json<T: Serialize>(v: &T) -> Result<String, AppError> {
+    serde_json::to_string(v).map_err(|e| AppError::Internal(format!("return JSON: {e}")))
+}
+
+fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, AppError> {
+    serde_json::from_str(s).map_err(|e| AppError::Internal(format!("stored return JSON: {e}")))
+}
+
+/// What the user asked for.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewReturn {
+    /// `monthly` or `weekly`.
+    pub kind: Option<String>,
+    /// `YYYY-MM` for a month, or a Sunday's date for a week.
+    pub period: Option<String>,
+}
+
+/// Checks the request: a known kind and a period that has ended.
+pub fn requested_period(input: &NewReturn, today: Date) -> Result<Period, AppError> {
+    let mut c = input::Check::default();
+    let kind = c.choice(
+        "kind",
+        "the kind of return",
+        &input.kind,
+        ReturnKind::parse,
+        "monthly or weekly".into(),
+    );
+    let period = match (kind, input.period.as_deref().map(str::trim)) {
+        (_, None | Some("")) => {
+            c.fail(
+                "period",
+                "Give the period: YYYY-MM for a month, a Sunday for a week",
+            );
+            None
+        }
+        (Some(kind), Some(text)) => match Period::parse(kind, text) {
+            Ok(p) if !p.is_over(today) => {
+                c.fail(
+                    "period",
+                    format!(
+                        "That period has not ended yet: a return is as at 23:59:59 on {}",
+                        p.last
+                    ),
+                );
+                None
+            }
+            Ok(p) => Some(p),
+            Err(why) => {
+                c.fail("period", why);
+                None
+            }
+        },
+        (None, Some(_)) => None,
+    };
+    c.finish()?;
+    period.ok_or_else(|| AppError::Internal("period unchecked".into()))
+}
+
+/// Works out a return, renders its PDF and stores it, frozen, with one audit entry. If a return
+/// of the same period already holds exactly the same content, the PDF carries that one's
+/// "generated by" line, so it comes out byte-identical.
+pub async fn generate(
+    app: &App,
+    actor: &Actor,
+    display_name: &str,
+    input: &NewReturn,
+) -> Result<ReturnView, AppError> {
+    let period = requested_period(input, app.clock.today())?;
+    let started = std::time::Instant::now();
+    let (figures, changes) = compute(app, period).await?;
+    let computed = started.elapsed();
+    let organisation = app.settings.organisation.clone();
+    let content_sha256 = sha256_hex(to_json(&(&organisation, &figures, &changes))?.as_bytes());
+    let earlier = stored_return::Entity::find()
+        .filter(stored_return::Column::Kind.eq(period.kind.as_str()))
+        .filter(stored_return::Column::Period.eq(period.label()))
+        .filter(stored_return::Column::ContentSha256.eq(content_sha256.as_str()))
+        .order_by_asc(stored_return::Column::GeneratedAt)
+        .one(&app.db)
+        .await?;
+    let now = app.clock.now();
+    let imprint = match &earlier {
+        Some(e) => Imprint {
+            organisation: organisation.clone(),
+            printed_by: e.printed_by.clone(),
+            printed_at: e.printed_at,
+        },
+        None => Imprint {
+            organisation: organisation.clone(),
+            printed_by: match actor.user_id {
+                Some(_) => format!("{display_name} ({})", actor.role),
+                None => display_name.to_string(),
+            },
+            printed_at: now,
+        },
+    };
+    let report = crate::reports::model::build(&figures, &changes, &imprint);
+    let pdf = rocket::tokio::task::spawn_blocking(move || crate::reports::pdf::render(&report))
+        .await
+        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
+    let rendered = started.elapsed();
+    let sha256 = sha256_hex(&pdf);
+    let rows = if period.kind == ReturnKind::Weekly {
+        to_json(&figures.weekly_rows)?
+    } else {
+        to_json(&figures.monthly_rows)?
+    };
+    let row_count = (figures.weekly_rows.len() + figures.monthly_rows.len()) as i64;
+    let id = uuid::Uuid::new_v4().to_string();
+    let model = stored_return::Model {
+        id: id.clone(),
         kind: period.kind.as_str().into(),
         period: period.label(),
-        as_at: format!("{day} 23:59:59"),
-        counts,
-        by_rating_and_band,
-        monthly_rows,
-        weekly_rows,
+        as_at: period.last,
+        organisation,
+        figures: to_json(&StoredFigures {
+            counts: figures.counts.clone(),
+            by_rating_and_band: figures.by_rating_and_band.clone(),
+        })?,
+        changes_summary: to_json(&ChangesView::of(&changes))?,
+        row_count,
+        sha256,
+        content_sha256,
+        printed_by: imprint.printed_by,
+        printed_at: imprint.printed_at,
+        generated_by: actor.user_id.clone(),
+        generated_by_name: display_name.chars().take(200).collect(),
+        generated_role: actor.role.clone(),
+        generated_at: now,
+    };
+    let mut tx = audit::begin(app).await?;
+    stored_return::ActiveModel::from(model.clone())
+        .insert(tx.conn())
+        .await?;
+    let return_pdf_len = pdf.len();
+    return_content::ActiveModel::from(return_content::Model {
+        return_id: id.clone(),
+        rows,
+        changes: to_json(&changes)?,
+        pdf,
+    })
+    .insert(tx.conn())
+    .await?;
+    tx.record(
+        actor,
+        Event::new("return.generated", "return", Some(id.clone())).detail(serde_json::json!({
+            "kind": model.kind, "period": model.period, "sha256": model.sha256,
+        })),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        kind = %model.kind,
+        period = %model.period,
+        rows = model.row_count,
+        pdf_bytes = return_pdf_len,
+        figures_ms = computed.as_millis() as u64,
+        pdf_ms = (rendered - computed).as_millis() as u64,
+        store_ms = (started.elapsed() - rendered).as_millis() as u64,
+        "return generated"
+    );
+    let mut view = view_of(app, &model).await?;
+    let mut full = ChangesView::of(&changes);
+    full.people = Some(changes);
+    view.changes = full;
+    Ok(view)
+}
+
+async fn view_of(app: &App, m: &stored_return::Model) -> Result<ReturnView, AppError> {
+    let same_as = stored_return::Entity::find()
+        .filter(stored_return::Column::Kind.eq(m.kind.as_str()))
+        .filter(stored_return::Column::Period.eq(m.period.as_str()))
+        .filter(stored_return::Column::ContentSha256.eq(m.content_sha256.as_str()))
+        .filter(stored_return::Column::GeneratedAt.lt(m.generated_at))
+        .order_by_asc(stored_return::Column::GeneratedAt)
+        .one(&app.db)
+        .await?
+        .map(|e| e.id);
+    view_from(m, same_as)
+}
+
+/// The view of a stored return, given the earliest one with the same content (if not itself).
+fn view_from(m: &stored_return::Model, same_as: Option<String>) -> Result<ReturnView, AppError> {
+    let figures: StoredFigures = from_json(&m.figures)?;
+    Ok(ReturnView {
+        id: m.id.clone(),
+        kind: m.kind.clone(),
+        period: m.period.clone(),
+        as_at: as_at_instant(m.as_at),
+        organisation: m.organisation.clone(),
+        sha256: m.sha256.clone(),
+        counts: figures.counts,
+        by_rating_and_band: figures.by_rating_and_band,
+        changes: from_json(&m.changes_summary)?,
+        row_count: m.row_count.max(0) as u64,
+        generated_by: m.generated_by_name.clone(),
+        generated_role: m.generated_role.clone(),
+        generated_at: m.generated_at,
+        same_as,
+    })
+}
+
+/// Generated returns, newest first, optionally of one kind. Figures only: no one identifiable,
+/// so no audit entry.
+pub async fn list(app: &App, kind: Option<ReturnKind>) -> Result<Vec<ReturnView>, AppError> {
+    let mut q = stored_return::Entity::find()
+        .order_by_desc(stored_return::Column::GeneratedAt)
+        .order_by_desc(stored_return::Column::Id);
+    if let Some(k) = kind {
+        q = q.filter(stored_return::Column::Kind.eq(k.as_str()));
+    }
+    let models = q.all(&app.db).await?;
+    // The earliest of each content, for `same_as`, without a query per return.
+    let mut first: HashMap<(&str, &str, &str), (&OffsetDateTime, &str)> = HashMap::new();
+    for m in &models {
+        let key = (
+            m.kind.as_str(),
+            m.period.as_str(),
+            m.content_sha256.as_str(),
+        );
+        let entry = first.entry(key).or_insert((&m.generated_at, &m.id));
+        if (&m.generated_at, m.id.as_str()) < *entry {
+            *entry = (&m.generated_at, &m.id);
+        }
+    }
+    models
+        .iter()
+        .map(|m| {
+            let key = (
+                m.kind.as_str(),
+                m.period.as_str(),
+                m.content_sha256.as_str(),
+            );
+            let same_as = first
+                .get(&key)
+                .filter(|(_, id)| *id != m.id)
+                .map(|(_, id)| id.to_string());
+            view_from(m, same_as)
+        })
+        .collect()
+}
+
+async fn find(app: &App, id: &str) -> Result<stored_return::Model, AppError> {
+    stored_return::Entity::find_by_id(id.to_string())
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("No return has that id.".into()))
+}
+
+async fn contents(app: &App, id: &str) -> Result<return_content::Model, AppError> {
+    return_content::Entity::find_by_id(id.to_string())
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("return {id} has no contents")))
+}
+
+/// One return. Those who may download it also see who is in its changes (audited).
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    identifiable: bool,
+) -> Result<ReturnView, AppError> {
+    let m = find(app, id).await?;
+    let mut view = view_of(app, &m).await?;
+    if identifiable {
+        let c = contents(app, id).await?;
+        view.changes.people = Some(from_json(&c.changes)?);
+    }
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("return.read", "return", Some(m.id.clone()))
+            .detail(serde_json::json!({ "identifiable": identifiable })),
+    )
+    .await?;
+    Ok(view)
+}
+
+/// A download: the file name and the bytes.
+pub struct Download {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+fn file_stem(m: &stored_return::Model) -> String {
+    format!("tcr-{}-return-{}", m.kind, m.period)
+}
+
+/// The stored PDF, exactly as generated (its SHA-256 checked before it leaves). Audited.
+pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
+    let m = find(app, id).await?;
+    let c = contents(app, id).await?;
+    if sha256_hex(&c.pdf) != m.sha256 {
+        return Err(AppError::Internal(format!(
+            "return {id}: stored PDF does not match its SHA-256"
+        )));
+    }
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("return.pdf.downloaded", "return", Some(m.id.clone())),
+    )
+    .await?;
+    Ok(Download {
+        file_name: format!("{}.pdf", file_stem(&m)),
+        bytes: c.pdf,
+    })
+}
+
+/// The per-person rows as CSV, from the frozen rows. Audited.
+pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
+    let m = find(app, id).await?;
+    let c = contents(app, id).await?;
+    let mut figures = Figures {
+        kind: m.kind.clone(),
+        period: m.period.clone(),
+        as_at: format!("{} 23:59:59", m.as_at),
+        counts: BTreeMap::new(),
+        by_rating_and_band: BTreeMap::new(),
+        monthly_rows: Vec::new(),
+        weekly_rows: Vec::new(),
+    };
+    if m.kind == ReturnKind::Weekly.as_str() {
+        figures.weekly_rows = from_json(&c.rows)?;
+    } else {
+        figures.monthly_rows = from_json(&c.rows)?;
+    }
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("return.csv.downloaded", "return", Some(m.id.clone())),
+    )
+    .await?;
+    Ok(Download {
+        file_name: format!("{}.csv", file_stem(&m)),
+        bytes: crate::reports::csv::render(&figures).into_bytes(),
     })
 }

@@ -442,7 +442,7 @@ async fn clash(
 /// When a review of this kind is due for this person, if a deadline applies.
 async fn due_by(
     app: &App,
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + sea_orm::StreamTrait),
     person: &crate::entities::person::Model,
     kind: ReviewKind,
     today: Date,

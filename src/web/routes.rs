@@ -82,6 +82,8 @@ pub struct Endpoint {
     pub body: Option<SchemaFn>,
     pub response: Option<SchemaFn>,
     pub status: u16,
+    /// A file response's media type (`application/pdf`), instead of JSON.
+    pub file: Option<&'static str>,
 }
 
 const fn ep(method: Method, path: &'static str, access: Access, summary: &'static str) -> Endpoint {
@@ -93,12 +95,17 @@ const fn ep(method: Method, path: &'static str, access: Access, summary: &'stati
         body: None,
         response: None,
         status: 200,
+        file: None,
     }
 }
 
 impl Endpoint {
     const fn body(mut self, f: SchemaFn) -> Self {
         self.body = Some(f);
+        self
+    }
+    const fn file(mut self, media_type: &'static str) -> Self {
+        self.file = Some(media_type);
         self
     }
     const fn returns(mut self, status: u16, f: SchemaFn) -> Self {
@@ -113,6 +120,7 @@ use crate::services::admissions::{AdmissionView, Discharge, NewAdmission, NewVis
 use crate::services::audit::Verification;
 use crate::services::people::{Ending, NewPerson, PersonView};
 use crate::services::referrals::{Decision, NewReferral, OutcomeSent, ReferralView};
+use crate::services::returns::{NewReturn, ReturnView};
 use crate::services::reviews::{
     ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewView,
 };
@@ -326,6 +334,43 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .body(schema::<OutcomeSent>)
     .returns(200, schema::<ReferralView>),
+    // Returns.
+    ep(
+        Post,
+        "/api/v1/returns",
+        Needs(ReturnsGenerate),
+        "Generate the monthly or weekly return for a period that has ended (frozen, with the SHA-256 of its PDF)",
+    )
+    .body(schema::<NewReturn>)
+    .returns(201, schema::<ReturnView>),
+    ep(
+        Get,
+        "/api/v1/returns",
+        Needs(ReturnsRead),
+        "Generated returns, newest first (filter: kind): figures only",
+    )
+    .returns(200, schema::<ListOf<ReturnView>>),
+    ep(
+        Get,
+        "/api/v1/returns/<id>",
+        Needs(ReturnsRead),
+        "One return's figures and changes (who changed: returns.download only)",
+    )
+    .returns(200, schema::<ReturnView>),
+    ep(
+        Get,
+        "/api/v1/returns/<id>/pdf",
+        Needs(ReturnsDownload),
+        "The return's PDF, exactly as generated",
+    )
+    .file("application/pdf"),
+    ep(
+        Get,
+        "/api/v1/returns/<id>/csv",
+        Needs(ReturnsDownload),
+        "The return's per-person rows as CSV",
+    )
+    .file("text/csv"),
     // Reviews and actions.
     ep(
         Post,
@@ -512,6 +557,31 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record withdrawal of consent",
     ),
     ep(Get, "/referrals", Needs(ReferralsRead), "Referrals page"),
+    ep(
+        Get,
+        "/returns",
+        Needs(ReturnsRead),
+        "Returns page: generate, and the earlier returns",
+    ),
+    ep(
+        Post,
+        "/returns",
+        Needs(ReturnsGenerate),
+        "Generate a return",
+    ),
+    ep(Get, "/returns/<id>", Needs(ReturnsRead), "One return"),
+    ep(
+        Get,
+        "/returns/<id>/pdf",
+        Needs(ReturnsDownload),
+        "Download a return's PDF",
+    ),
+    ep(
+        Get,
+        "/returns/<id>/csv",
+        Needs(ReturnsDownload),
+        "Download a return's CSV",
+    ),
     ep(
         Get,
         "/referrals/new",

@@ -40,6 +40,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "reviews/schedule.html",
     "reviews/show.html",
     "reviews/actions.html",
+    "returns/list.html",
+    "returns/show.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

@@ -131,6 +131,31 @@ impl TestApp {
         Self::json(req.dispatch().await).await
     }
 
+    /// A file download: status, content type, content disposition and the bytes.
+    pub async fn download(
+        &self,
+        path: &str,
+        token: Option<&str>,
+    ) -> (Status, String, String, Vec<u8>) {
+        let mut req = self.client.get(path.to_string());
+        if let Some(t) = token {
+            req = req.header(Header::new("Authorization", format!("Bearer {t}")));
+        }
+        let res = req.dispatch().await;
+        let status = res.status();
+        let content_type = res
+            .content_type()
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        let disposition = res
+            .headers()
+            .get_one("Content-Disposition")
+            .unwrap_or_default()
+            .to_string();
+        let bytes = res.into_bytes().await.unwrap_or_default();
+        (status, content_type, disposition, bytes)
+    }
+
     pub async fn post(&self, path: &str, token: Option<&str>, body: &str) -> (Status, Value) {
         let mut req = self
             .client

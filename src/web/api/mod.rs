@@ -6,6 +6,7 @@ pub mod health;
 pub mod openapi;
 pub mod people;
 pub mod referrals;
+pub mod returns;
 pub mod reviews;
 pub mod session;
 pub mod types;
@@ -55,6 +56,11 @@ pub fn routes() -> Vec<Route> {
         reviews::update_action,
         reviews::actions,
         reviews::due,
+        returns::create,
+        returns::list,
+        returns::get,
+        returns::pdf,
+        returns::csv,
     ];
     all.shrink_to_fit();
     all

@@ -105,11 +105,14 @@ pub fn document(mounted: &[Route]) -> Value {
         }
         let mut responses = Map::new();
         let status = endpoint.status;
-        let ok = match endpoint.response {
-            Some(f) => {
+        let ok = match (endpoint.response, endpoint.file) {
+            (_, Some(media_type)) => {
+                json!({"description": "Success", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}})
+            }
+            (Some(f), None) => {
                 json!({"description": "Success", "content": {"application/json": {"schema": f(&mut generator)}}})
             }
-            None => json!({"description": "Success"}),
+            (None, None) => json!({"description": "Success"}),
         };
         responses.insert(status.to_string(), ok);
         let error = json!({"description": "Error (see API.md for codes)", "content": {"application/json": {"schema": error_schema.clone()}}});

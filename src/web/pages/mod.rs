@@ -7,6 +7,7 @@ pub mod assets;
 pub mod calendar;
 pub mod referrals;
 pub mod register;
+pub mod returns;
 pub mod reviews;
 pub mod session;
 
@@ -73,6 +74,11 @@ pub fn routes() -> Vec<Route> {
         reviews::cancel_submit,
         reviews::actions_page,
         reviews::action_submit,
+        returns::returns_page,
+        returns::generate_submit,
+        returns::return_page,
+        returns::pdf_download,
+        returns::csv_download,
         calendar::feed,
     ]
 }
@@ -89,6 +95,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
         Some(Permission::ReviewsReadAssigned),
     ),
     ("Actions", "/actions", Some(Permission::ReviewsRead)),
+    ("Returns", "/returns", Some(Permission::ReturnsRead)),
     (
         "Withdrawn records",
         "/people?status=withdrawn",

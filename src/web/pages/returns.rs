@@ -1,0 +1,262 @@
+//! The Returns page: generate the monthly or weekly return, see its figures and what changed,
+//! download the PDF and CSV; and the list of earlier returns.
+
+use super::register::Answer;
+use super::{Html, Page, form_errors, some};
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::error::{AppError, FieldErrors};
+use crate::policy::Permission;
+use crate::reports::model;
+use crate::services::returns::{self, NewReturn, ReturnView};
+use crate::web::UuidParam;
+use crate::web::api::returns::{FileDownload, csv_type, pdf_type};
+use rocket::form::FromForm;
+use rocket::http::Status as Http;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::{Value, json};
+use time::{Date, Duration, Weekday};
+
+/// The most recent period of each kind that has ended: last month, and the last Sunday before
+/// today.
+fn latest_periods(today: Date) -> (String, String) {
+    let first = today.replace_day(1).unwrap_or(today);
+    let last_month = first - Duration::days(1);
+    let mut sunday = today - Duration::days(1);
+    while sunday.weekday() != Weekday::Sunday {
+        sunday -= Duration::days(1);
+    }
+    (
+        format!("{:04}-{:02}", last_month.year(), last_month.month() as u8),
+        sunday.to_string(),
+    )
+}
+
+/// The list page; `sent` is the kind and period of a refused submission, kept in its form.
+fn list_context(view: &Page<'_>, earlier: &[ReturnView], sent: Option<(&str, &str)>) -> Value {
+    let (month, week) = latest_periods(view.app.clock.today());
+    let value = |kind: &str, suggested: &str| match sent {
+        Some((k, period)) if k == kind => period.to_string(),
+        _ => suggested.to_string(),
+    };
+    json!({
+        "title": "Returns",
+        "returns": earlier,
+        "can_generate": view.can(Permission::ReturnsGenerate),
+        "can_download": view.can(Permission::ReturnsDownload),
+        "hints": {
+            "monthly": format!("As YYYY-MM, for example {month}"),
+            "weekly": format!("As YYYY-MM-DD, for example {week}"),
+        },
+        "values": {"monthly": value("monthly", &month), "weekly": value("weekly", &week)},
+        "errors": [],
+        "field_errors": {},
+    })
+}
+
+#[get("/returns")]
+pub async fn returns_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError> {
+    let earlier = returns::list(view.app, None).await?;
+    let ctx = list_context(&view, &earlier, None);
+    view.render("returns/list.html", ctx)
+}
+
+#[derive(FromForm)]
+pub struct ReturnForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    kind: String,
+    #[field(default = String::new())]
+    period: String,
+}
+
+impl Protected for ReturnForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/returns", data = "<form>")]
+pub async fn generate_submit(
+    view: Page<'_>,
+    caller: Caller,
+    form: CsrfForm<ReturnForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let input = NewReturn {
+        kind: some(&f.kind),
+        period: some(&f.period),
+    };
+    match returns::generate(view.app, &caller.actor(), &caller.user.display_name, &input).await {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/returns/{}", r.id)),
+            match &r.same_as {
+                Some(_) => "Return generated. Nothing has changed since it was last generated: its PDF is identical.".to_string(),
+                None => "Return generated and stored. Its figures will not change.".to_string(),
+            },
+        ))),
+        Err(AppError::Validation { fields, .. }) => {
+            // Each kind has its own form: point the messages at the one that was sent.
+            let kind = if f.kind == "weekly" { "weekly" } else { "monthly" };
+            let fields: FieldErrors = fields
+                .into_iter()
+                .map(|(k, v)| (format!("{kind}-{k}"), v))
+                .collect();
+            let earlier = returns::list(view.app, None).await?;
+            let mut ctx = list_context(&view, &earlier, Some((kind, &f.period)));
+            let errors = form_errors(&fields, &[]);
+            ctx["errors"] = errors["errors"].clone();
+            ctx["field_errors"] = errors["field_errors"].clone();
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "returns/list.html",
+                ctx,
+            )?))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[get("/returns/<id>")]
+pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let can_download = view.can(Permission::ReturnsDownload);
+    let r = returns::get(view.app, &caller.actor(), &id.0, can_download).await?;
+    let weekly = r.kind == "weekly";
+    let bars = model::chart(&r.counts);
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let chart: Vec<Value> = bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            json!({
+                "label": b.label, "value": b.value, "colour": b.colour,
+                "y": 8 + i * 34,
+                "width": (b.value * 360).div_ceil(max),
+            })
+        })
+        .collect();
+    let summary: Vec<Value> = model::summary(&r.counts, weekly)
+        .into_iter()
+        .map(|(label, value)| {
+            let sub = label.starts_with("  ");
+            json!({"label": label.trim(), "value": value, "sub": sub})
+        })
+        .collect();
+    let population = if weekly { "in_hospital" } else { "on_register" };
+    let mut rows = vec![("On the register", "on_register")];
+    if weekly {
+        rows.insert(0, ("In hospital", population));
+    }
+    rows.extend([
+        ("Red", "red"),
+        ("Amber", "amber"),
+        ("Green", "green"),
+        ("Blue", "blue"),
+    ]);
+    let against: Vec<Value> = rows
+        .into_iter()
+    .map(|(label, key)| {
+        let was = r.changes.before.get(key).copied().unwrap_or(0);
+        let is = r.counts.get(key).copied().unwrap_or(0);
+        json!({"label": label, "was": was, "is": is, "delta": format!("{:+}", is as i64 - was as i64)})
+    })
+    .collect();
+    let bands: Vec<Value> = ["red", "amber", "green", "blue", "unrated"]
+        .into_iter()
+        .filter_map(|rating| {
+            let row = r.by_rating_and_band.get(rating)?;
+            let n = |band: &str| row.get(band).copied().unwrap_or(0);
+            (rating != "unrated" || row.values().any(|v| *v > 0)).then(|| {
+                json!({"rating": rating, "child": n("0-17"), "young_adult": n("18-25"), "adult": n("26+")})
+            })
+        })
+        .collect();
+    let people_parts: Vec<Value> = match &r.changes.people {
+        Some(p) => [
+            ("Joined", &p.joined),
+            ("Left", &p.left),
+            ("Rating changed", &p.rating_changes),
+            ("Admitted", &p.admissions),
+            ("Discharged", &p.discharges),
+        ]
+        .into_iter()
+        .map(|(heading, items)| json!({"heading": heading, "items": items}))
+        .collect(),
+        None => Vec::new(),
+    };
+    let title = format!(
+        "{} {}",
+        if weekly {
+            "Weekly inpatient return, week ending"
+        } else {
+            "Monthly return,"
+        },
+        r.period
+    );
+    view.render(
+        "returns/show.html",
+        json!({
+            "title": title,
+            "r": r,
+            "weekly": weekly,
+            "summary": summary,
+            "chart": chart,
+            "chart_height": 16 + chart.len() * 34,
+            "against": against,
+            "bands": bands,
+            "people_parts": people_parts,
+            "can_download": can_download,
+        }),
+    )
+}
+
+#[get("/returns/<id>/pdf")]
+pub async fn pdf_download(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<FileDownload, AppError> {
+    Ok(FileDownload {
+        content_type: pdf_type(),
+        download: returns::pdf(view.app, &caller.actor(), &id.0).await?,
+    })
+}
+
+#[get("/returns/<id>/csv")]
+pub async fn csv_download(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<FileDownload, AppError> {
+    Ok(FileDownload {
+        content_type: csv_type(),
+        download: returns::csv(view.app, &caller.actor(), &id.0).await?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn the_latest_periods_that_have_ended() {
+        // Monday 23 November 2026: October, and the week ending Sunday 22 November.
+        assert_eq!(
+            latest_periods(date!(2026 - 11 - 23)),
+            ("2026-10".into(), "2026-11-22".into())
+        );
+        // On a Sunday its own week has not ended yet.
+        assert_eq!(
+            latest_periods(date!(2026 - 11 - 22)),
+            ("2026-10".into(), "2026-11-15".into())
+        );
+        // 1 January: December of the year before.
+        assert_eq!(
+            latest_periods(date!(2027 - 01 - 01)).0,
+            "2026-12".to_string()
+        );
+    }
+}
