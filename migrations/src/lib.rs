@@ -7,6 +7,7 @@ mod m20261123_000002_register;
 mod m20261123_000003_referrals;
 mod m20261123_000004_reviews;
 mod m20261123_000005_returns;
+mod m20261123_000006_admission_revisions;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_referrals::Migration),
             Box::new(m20261123_000004_reviews::Migration),
             Box::new(m20261123_000005_returns::Migration),
+            Box::new(m20261123_000006_admission_revisions::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod admission;
+pub mod admission_revision;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod consent;

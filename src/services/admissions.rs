@@ -8,7 +8,7 @@ use super::risk::add_rating_event;
 use super::{Actor, App};
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
-use crate::entities::{admission, rating_event, visit};
+use crate::entities::{admission, admission_revision, rating_event, visit};
 use crate::error::AppError;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -465,6 +465,17 @@ pub async fn update(
         ));
     }
     let person_id = stay.person_id.clone();
+    // Keep the values as they stood until now, for returns as at an earlier week.
+    admission_revision::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        admission_id: Set(stay.id.clone()),
+        valid_until: Set(tx.now()),
+        security_level: Set(stay.security_level.clone()),
+        legal_status: Set(stay.legal_status.clone()),
+        planned_discharge_on: Set(stay.planned_discharge_on),
+    }
+    .insert(tx.conn())
+    .await?;
     let mut row: admission::ActiveModel = stay.into();
     let mut changed = Vec::new();
     if let Some(Some(s)) = security {

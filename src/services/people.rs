@@ -809,6 +809,8 @@ pub(crate) struct Snapshot {
     records: Records,
     /// Per person, the details before each edit, oldest first.
     revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    /// Per stay, its security level, legal status and planned discharge before each change.
+    stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>>,
 }
 
 /// The editable details of a register entry, as they stood before an edit.
@@ -893,11 +895,50 @@ impl Snapshot {
         for list in revisions.values_mut() {
             list.sort_by_key(|(until, _)| *until);
         }
+        let mut stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>> =
+            HashMap::new();
+        for r in crate::entities::admission_revision::Entity::find()
+            .all(&app.db)
+            .await?
+        {
+            stay_revisions
+                .entry(r.admission_id.clone())
+                .or_default()
+                .push(r);
+        }
+        for list in stay_revisions.values_mut() {
+            list.sort_by_key(|r| r.valid_until);
+        }
         Ok(Snapshot {
             people,
             records,
             revisions,
+            stay_revisions,
         })
+    }
+
+    /// A stay as it stood at the end of `day`: the security level, legal status and planned
+    /// discharge of the first change still to come then, or the stay as it is now.
+    pub(crate) fn stay_as_at<'a>(
+        &self,
+        stay: &'a admission::Model,
+        day: Date,
+    ) -> Cow<'a, admission::Model> {
+        let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
+        match self
+            .stay_revisions
+            .get(&stay.id)
+            .and_then(|list| list.iter().find(|r| r.valid_until > end))
+        {
+            Some(r) => {
+                let mut then = stay.clone();
+                then.security_level.clone_from(&r.security_level);
+                then.legal_status.clone_from(&r.legal_status);
+                then.planned_discharge_on = r.planned_discharge_on;
+                Cow::Owned(then)
+            }
+            None => Cow::Borrowed(stay),
+        }
     }
 
     /// The person's details as they stood at the end of `day` (UK time): the first revision

@@ -450,6 +450,7 @@ fn compute_from(
             keyworker: v.keyworker.clone(),
         });
         if let Some(stay) = stay_at(snapshot.admissions(&p.id), day) {
+            let stay = snapshot.stay_as_at(stay, day);
             in_hospital += 1;
             let last_visit = snapshot
                 .visits(&p.id)

@@ -628,3 +628,48 @@ async fn the_returns_page() {
     let (s, _, _, _) = t.download(&format!("{location}/pdf"), None).await;
     assert_eq!(s, Status::Forbidden);
 }
+
+/// A step-down in security recorded after a week leaves that week's inpatient return as it was.
+#[rocket::async_test]
+async fn a_week_as_it_stood_after_a_change_to_the_stay() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let mut sunday = today(&t) - Duration::days(1);
+    while sunday.weekday() != Weekday::Sunday {
+        sunday -= Duration::days(1);
+    }
+    let born = today(&t) - Duration::days(365 * 30);
+    let (_, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(61), born, own(sunday - Duration::days(60))),
+        )
+        .await;
+    let (s, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{}/admissions", p["id"].as_str().unwrap()),
+            Some(&c),
+            &json!({"admitted_on": ymd(sunday - Duration::days(20)), "hospital": "Cavell Centre",
+                    "security_level": "medium", "legal_status": "section_3"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{stay}");
+    let week = Period::parse(ReturnKind::Weekly, &ymd(sunday)).unwrap();
+    let (before, _) = returns::compute(&t.app, week).await.unwrap();
+    assert_eq!(before.weekly_rows[0].security_level, "medium");
+    assert_eq!(before.weekly_rows[0].length_of_stay_days, 20);
+
+    let (s, e) = t
+        .patch_json(
+            &format!("/api/v1/admissions/{}", stay["id"].as_str().unwrap()),
+            Some(&c),
+            &json!({"security_level": "none", "legal_status": "informal", "planned_discharge_on": ymd(today(&t) + Duration::days(30))}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{e}");
+    let (after, _) = returns::compute(&t.app, week).await.unwrap();
+    assert_eq!(after, before, "the week as it stood");
+    assert_eq!(after.weekly_rows[0].legal_status, "section_3");
+    assert_eq!(after.weekly_rows[0].planned_discharge_on, None);
+}
