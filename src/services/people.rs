@@ -321,6 +321,25 @@ impl Records {
     }
 }
 
+/// The rows of a query, streamed and grouped by `key`, in the order the query gives them.
+async fn grouped<C, E>(
+    db: &C,
+    query: sea_orm::Select<E>,
+    key: impl Fn(&E::Model) -> String,
+) -> Result<HashMap<String, Vec<E::Model>>, AppError>
+where
+    C: ConnectionTrait + StreamTrait,
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let mut out: HashMap<String, Vec<E::Model>> = HashMap::new();
+    let mut rows = query.stream(db).await?;
+    while let Some(row) = rows.try_next().await? {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    Ok(out)
+}
+
 /// Everything on file for one person, or for everyone. `lean` leaves out the free text of
 /// reviews and actions (findings, recommendations, WHO/WHAT/HOW, notes), for views that only
 /// need dates and statuses.
@@ -373,82 +392,52 @@ async fn load_records<C: ConnectionTrait + StreamTrait>(
         actions = actions.filter(crate::entities::action::Column::PersonId.eq(id));
         visits = visits.filter(crate::entities::visit::Column::PersonId.eq(id));
     }
+    // Streamed row by row and grouped by person: the whole register's history never sits in
+    // memory twice (as rows and as models), which matters for the returns of a large register.
+    let reviews = grouped(db, reviews, |r| r.person_id.clone()).await?;
+    let actions = grouped(db, actions, |a| a.person_id.clone()).await?;
+    let visits = grouped(db, visits, |v| v.person_id.clone()).await?;
+    let consents = grouped(db, consents, |c| c.person_id.clone()).await?;
+    let events = grouped(db, events, |e| e.person_id.clone()).await?;
+    let admissions = grouped(db, stays, |a| a.person_id.clone()).await?;
     let mut records = Records {
-        consents: HashMap::new(),
-        events: HashMap::new(),
-        stays: HashMap::new(),
-        admissions: HashMap::new(),
-        reviews: HashMap::new(),
-        actions: HashMap::new(),
-        visits: HashMap::new(),
+        consents: consents
+            .into_iter()
+            .filter_map(|(id, mut list)| list.pop().map(|c| (id, c)))
+            .collect(),
+        events: HashMap::with_capacity(events.len()),
+        stays: admissions
+            .iter()
+            .map(|(id, list)| {
+                let stays = list
+                    .iter()
+                    .map(|a| Stay {
+                        admitted_on: a.admitted_on,
+                        discharged_on: a.discharged_on,
+                    })
+                    .collect();
+                (id.clone(), stays)
+            })
+            .collect(),
+        admissions,
+        reviews,
+        actions,
+        visits,
         schedule: schedule.clone(),
     };
-    // Streamed row by row: the whole register's history never sits in memory twice (rows and
-    // models), which matters for the returns of a large register.
-    let mut rows = reviews.stream(db).await?;
-    while let Some(r) = rows.try_next().await? {
-        records
-            .reviews
-            .entry(r.person_id.clone())
-            .or_default()
-            .push(r);
-    }
-    drop(rows);
-    let mut rows = actions.stream(db).await?;
-    while let Some(a) = rows.try_next().await? {
-        records
-            .actions
-            .entry(a.person_id.clone())
-            .or_default()
-            .push(a);
-    }
-    drop(rows);
-    let mut rows = visits.stream(db).await?;
-    while let Some(v) = rows.try_next().await? {
-        records
-            .visits
-            .entry(v.person_id.clone())
-            .or_default()
-            .push(v);
-    }
-    drop(rows);
-    let mut rows = consents.stream(db).await?;
-    while let Some(c) = rows.try_next().await? {
-        records.consents.insert(c.person_id.clone(), c);
-    }
-    drop(rows);
-    let mut rows = events.stream(db).await?;
-    while let Some(e) = rows.try_next().await? {
-        let rating = Rating::parse(&e.rating)
-            .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
-        records
-            .events
-            .entry(e.person_id)
-            .or_default()
-            .push(RatingEvent {
+    for (id, list) in events {
+        let mut out = Vec::with_capacity(list.len());
+        for e in list {
+            let rating = Rating::parse(&e.rating)
+                .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
+            out.push(RatingEvent {
                 rating,
                 effective_on: e.effective_on,
                 seq: e.seq,
             });
+        }
+        records.events.insert(id, out);
     }
-    drop(rows);
-    let mut rows = stays.stream(db).await?;
-    while let Some(a) = rows.try_next().await? {
-        records
-            .stays
-            .entry(a.person_id.clone())
-            .or_default()
-            .push(Stay {
-                admitted_on: a.admitted_on,
-                discharged_on: a.discharged_on,
-            });
-        records
-            .admissions
-            .entry(a.person_id.clone())
-            .or_default()
-            .push(a);
-    }
-    drop(rows);
     Ok(records)
 }
 
