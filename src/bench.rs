@@ -1,8 +1,14 @@
 //! A fast synthetic register for benchmarks (the monthly return at 10,000 and 100,000 people).
 //!
 //! Unlike [`crate::demo`], nothing goes through the services: rows are generated in memory,
-//! person by person, and written with multi-row `INSERT`s (`insert_many`), batched to stay under
-//! the backend's bound-parameter limit, all inside one transaction. Only the domain tables are
+//! person by person, and written with multi-row `INSERT`s (`insert_many`) of
+//! floor(limit / columns) rows, the limit being the backend's bound-parameter maximum (SQLite
+//! 32,766; PostgreSQL 65,535). One producer generates chunks of 4,096 people in order; on
+//! PostgreSQL two writers (two pooled connections, each with its own transaction) insert them
+//! concurrently, which overlaps encoding with the server's work; SQLite has one writer, with a
+//! 256 MiB page cache while it seeds. The transactions are committed only once every insert has
+//! succeeded, so a failure while inserting leaves nothing behind (only a failure between the
+//! two commits on PostgreSQL could leave half). Only the domain tables are
 //! written (people, consents, risk assessments, rating events, admissions, visits, reviews,
 //! actions, referrals): there are no audit entries and no users.
 //!
@@ -100,7 +106,8 @@ const SQLITE_CACHE_KIB: i64 = -262_144;
 /// over the last three years, rating events over the last two; upcoming reviews and the due
 /// dates of open actions may fall after `today`). The same `seed` and `today` give the same rows.
 /// Meant for an empty register: NHS numbers already on the register are skipped, nothing else
-/// is checked against existing rows. One transaction: on error nothing is written.
+/// is checked against existing rows. On error nothing is written. On PostgreSQL it uses two
+/// connections of the pool (one if a second cannot be had).
 pub async fn seed_synthetic(
     db: &DatabaseConnection,
     people: usize,
@@ -112,17 +119,6 @@ pub async fn seed_synthetic(
         DbBackend::Sqlite => (SQLITE_PARAMS, 1),
         _ => (POSTGRES_PARAMS, POSTGRES_WRITERS),
     };
-    let limit: usize = std::env::var("XP_PARAMS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(limit);
-    let writers: usize = match backend {
-        DbBackend::Sqlite => 1,
-        _ => std::env::var("XP_WORKERS")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(writers),
-    };
     let taken: HashSet<String> = person::Entity::find()
         .select_only()
         .column(person::Column::NhsNumber)
@@ -133,12 +129,16 @@ pub async fn seed_synthetic(
         .collect();
     let mut numbers = NhsNumbers::new(seed, taken);
 
-    let mut txs = Vec::with_capacity(writers);
-    for _ in 0..writers {
-        txs.push(db.begin().await?);
+    let mut txs = vec![db.begin().await?];
+    while txs.len() < writers {
+        match db.begin().await {
+            Ok(tx) => txs.push(tx),
+            Err(_) => break, // a small pool: make do with fewer writers
+        }
     }
+    // A bigger page cache for the seeding connection only, put back before the commit.
     let mut restore_cache = None;
-    if backend == DbBackend::Sqlite && std::env::var("XP_CACHE").is_ok() {
+    if backend == DbBackend::Sqlite {
         let row = txs[0]
             .query_one_raw(sea_orm::Statement::from_string(
                 backend,
@@ -282,11 +282,9 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let batch: Vec<A> = rows.by_ref().take(per_statement).collect();
-        let q = <A::Entity as EntityTrait>::insert_many(batch);
-        let stmt = db
-            .get_database_backend()
-            .build(&sea_orm::QueryTrait::into_query(q));
-        written += db.execute_raw(stmt).await?.rows_affected();
+        written += <A::Entity as EntityTrait>::insert_many(batch)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(written)
 }
@@ -562,7 +560,11 @@ impl Gen<'_> {
 
         // 1% consent withdrawn, 3% closed, the rest active.
         let fate = g.range(0, 999);
-        let last_day = g.day(registered_on + days(30).min(today - registered_on), today);
+        // Left within the last two years (so inside the history window), a month or more after
+        // joining where there has been a month.
+        let left_from = (registered_on + days(30).min(today - registered_on))
+            .max(today - days(HISTORY_DAYS - 30));
+        let last_day = g.day(left_from, today);
         let (status, end) = match fate {
             0..=9 => ("withdrawn", last_day),
             10..=39 => ("closed", last_day),
@@ -1642,14 +1644,83 @@ mod tests {
     async fn seeds_a_register_the_services_can_read() {
         let file = TempDb::new("seed");
         let app = app_on(file.url()).await;
+        seed_and_check(&app, 200).await;
+    }
+
+    /// The same on PostgreSQL (two writers), when `TCR_BENCH_PG_URL` names a server: in a
+    /// database `tcr_bench_seed_check`, created and dropped here.
+    #[rocket::async_test]
+    #[ignore]
+    async fn seeds_a_register_the_services_can_read_on_postgres() {
+        let Some(url) = std::env::var("TCR_BENCH_PG_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        else {
+            return;
+        };
+        let guard = PgDb::create(&url, "tcr_bench_seed_check").await;
+        let app = app_on(guard.url.clone()).await;
+        seed_and_check(&app, 5_000).await; // two chunks: both writers insert
+        app.db.clone().close().await.ok();
+    }
+
+    /// A scratch PostgreSQL database, dropped however the test ends.
+    struct PgDb {
+        admin_url: String,
+        name: &'static str,
+        url: String,
+    }
+
+    impl PgDb {
+        async fn create(admin_url: &str, name: &'static str) -> Self {
+            let (base, _) = admin_url.rsplit_once('/').expect("database URL");
+            let admin = Database::connect(admin_url.to_string())
+                .await
+                .expect("connect");
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                admin.execute_unprepared(&sql).await.expect(&sql);
+            }
+            admin.close().await.ok();
+            PgDb {
+                admin_url: admin_url.to_string(),
+                name,
+                url: format!("{base}/{name}"),
+            }
+        }
+    }
+
+    impl Drop for PgDb {
+        fn drop(&mut self) {
+            let (url, name) = (self.admin_url.clone(), self.name);
+            // Drop runs inside the test's runtime: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = rocket::tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async {
+                    if let Ok(db) = Database::connect(url).await {
+                        let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                        let _ = db.execute_unprepared(&sql).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+
+    /// Seeds `n` people and checks every row against the register's rules, then reads them
+    /// as the person pages and the monthly return do.
+    async fn seed_and_check(app: &App, n: usize) {
         let today = app.clock.today();
-        let stats = seed_synthetic(&app.db, 200, today, 2026)
-            .await
-            .expect("seed");
+        let stats = seed_synthetic(&app.db, n, today, 2026).await.expect("seed");
         let db = &app.db;
 
-        assert_eq!(stats.people, 200);
-        assert_eq!(stats.consents, 200);
+        assert_eq!(stats.people, n as u64);
+        assert_eq!(stats.consents, n as u64);
         assert_eq!(
             person::Entity::find().count(db).await.unwrap(),
             stats.people
@@ -1817,7 +1888,7 @@ mod tests {
         assert_eq!(active + closed + withdrawn, people.len());
         let month = format!("{:04}-{:02}", today.year(), today.month() as u8);
         let period = Period::parse(ReturnKind::Monthly, &month).unwrap();
-        let (figures, _) = crate::services::returns::compute(&app, period)
+        let (figures, _) = crate::services::returns::compute(app, period)
             .await
             .expect("monthly return");
         assert_eq!(figures.counts["on_register"], active as u64);
@@ -1883,19 +1954,9 @@ mod tests {
             app.db.clone().close().await.ok();
         }
         let Some(url) = pg else { return };
-        let (base, _) = url.rsplit_once('/').expect("database URL");
-        let bench_url = format!("{base}/tcr_bench_seed");
         for &n in &sizes {
-            let admin = Database::connect(url.clone()).await.expect("connect");
-            admin
-                .execute_unprepared("DROP DATABASE IF EXISTS tcr_bench_seed WITH (FORCE)")
-                .await
-                .expect("drop");
-            admin
-                .execute_unprepared("CREATE DATABASE tcr_bench_seed")
-                .await
-                .expect("create");
-            let app = app_on(bench_url.clone()).await;
+            let guard = PgDb::create(&url, "tcr_bench_seed").await;
+            let app = app_on(guard.url.clone()).await;
             let t = Instant::now();
             let stats = seed_synthetic(&app.db, n, today, 1).await.expect("seed");
             println!(
@@ -1905,11 +1966,6 @@ mod tests {
             );
             time_return(&app, n, return_max, "postgres").await;
             app.db.clone().close().await.ok();
-            admin
-                .execute_unprepared("DROP DATABASE IF EXISTS tcr_bench_seed WITH (FORCE)")
-                .await
-                .expect("drop");
-            admin.close().await.ok();
         }
     }
 
