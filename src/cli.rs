@@ -264,8 +264,11 @@ async fn bench(
     let policies = std::fs::canonicalize(&base.policies_dir)
         .map_err(|e| fail("finding the policies folder", &e))?;
     let today = clock::Clock::today(&clock::SystemClock);
-    let last = today.replace_day(1).unwrap_or(today) - time::Duration::days(1);
-    let month = format!("{:04}-{:02}", last.year(), last.month() as u8);
+    let month = crate::domain::returns::Period::latest_ended(
+        crate::domain::returns::ReturnKind::Monthly,
+        today,
+    )
+    .label();
     let work = std::env::temp_dir().join(format!("tcr-bench-{}", std::process::id()));
     std::fs::create_dir_all(&work).map_err(|e| fail("creating a work folder", &e))?;
     println!(

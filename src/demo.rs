@@ -73,19 +73,19 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
         .await
         .map_err(|e| AppError::Internal(format!("demo reviews: {e:?}")))?;
     // Last month's return, so the Returns page has one to open and download.
-    let today = app.clock.today();
-    let last_month = today.replace_day(1).unwrap_or(today) - time::Duration::days(1);
     crate::services::returns::generate(
         app,
         &actor,
         "Cara Commissioner",
         &crate::services::returns::NewReturn {
             kind: Some("monthly".into()),
-            period: Some(format!(
-                "{:04}-{:02}",
-                last_month.year(),
-                last_month.month() as u8
-            )),
+            period: Some(
+                crate::domain::returns::Period::latest_ended(
+                    crate::domain::returns::ReturnKind::Monthly,
+                    app.clock.today(),
+                )
+                .label(),
+            ),
         },
     )
     .await

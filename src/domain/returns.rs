@@ -110,6 +110,29 @@ impl Period {
     pub fn is_over(self, today: Date) -> bool {
         today > self.last
     }
+
+    /// The latest period of this kind that has ended by `today`: last month, or the week
+    /// ending on the last Sunday before today (on a Sunday, its own week is not over yet).
+    pub fn latest_ended(kind: ReturnKind, today: Date) -> Period {
+        match kind {
+            ReturnKind::Monthly => {
+                let last = today.replace_day(1).unwrap_or(today) - Duration::days(1);
+                let first = last.replace_day(1).unwrap_or(last);
+                Period { kind, first, last }
+            }
+            ReturnKind::Weekly => {
+                let mut last = today - Duration::days(1);
+                while last.weekday() != Weekday::Sunday {
+                    last -= Duration::days(1);
+                }
+                Period {
+                    kind,
+                    first: last - Duration::days(6),
+                    last,
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +185,32 @@ mod tests {
                 .contains("Sunday")
         );
         assert!(Period::parse(ReturnKind::Weekly, "2026-11-31").is_err());
+    }
+
+    #[test]
+    fn the_latest_periods_that_have_ended() {
+        let latest = |kind, today| Period::latest_ended(kind, today).label();
+        // Monday 23 November 2026: October, and the week ending Sunday 22 November.
+        assert_eq!(
+            latest(ReturnKind::Monthly, date!(2026 - 11 - 23)),
+            "2026-10"
+        );
+        assert_eq!(
+            latest(ReturnKind::Weekly, date!(2026 - 11 - 23)),
+            "2026-11-22"
+        );
+        // On a Sunday its own week has not ended yet.
+        assert_eq!(
+            latest(ReturnKind::Weekly, date!(2026 - 11 - 22)),
+            "2026-11-15"
+        );
+        // 1 January: December of the year before, whole.
+        let december = Period::latest_ended(ReturnKind::Monthly, date!(2027 - 01 - 01));
+        assert_eq!(
+            (december.first, december.last),
+            (date!(2026 - 12 - 01), date!(2026 - 12 - 31))
+        );
+        assert!(december.is_over(date!(2027 - 01 - 01)));
     }
 
     #[test]

@@ -76,7 +76,6 @@ pub struct Table {
 // Building the report from a return's figures
 
 use crate::domain::person::{LegalStatus, SecurityLevel};
-use crate::domain::risk::Rating;
 use crate::services::returns::{Changes, Figures, Imprint};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
@@ -126,20 +125,12 @@ fn short_date(s: &Option<String>) -> String {
     }
 }
 
-fn rating_label(r: Option<Rating>) -> String {
-    r.map(|r| r.as_str()).unwrap_or("unrated").to_string()
-}
-
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
-}
-
-fn count(f: &Figures, key: &str) -> u64 {
-    f.counts.get(key).copied().unwrap_or(0)
 }
 
 fn period_words(f: &Figures, last: Option<Date>) -> String {
@@ -299,6 +290,28 @@ pub fn breakdown(by: &BTreeMap<String, BTreeMap<String, u64>>) -> Vec<Vec<String
     rows
 }
 
+/// The headline figures then (at the previous return's as-at) and now: (label, then, now).
+pub fn against(
+    counts: &BTreeMap<String, u64>,
+    before: &BTreeMap<String, u64>,
+    weekly: bool,
+) -> Vec<(&'static str, u64, u64)> {
+    let mut rows = vec![("On the register", "on_register")];
+    if weekly {
+        rows.insert(0, ("In hospital", "in_hospital"));
+    }
+    rows.extend([
+        ("Red", "red"),
+        ("Amber", "amber"),
+        ("Green", "green"),
+        ("Blue", "blue"),
+    ]);
+    let n = |m: &BTreeMap<String, u64>, key: &str| m.get(key).copied().unwrap_or(0);
+    rows.into_iter()
+        .map(|(label, key)| (label, n(before, key), n(counts, key)))
+        .collect()
+}
+
 /// The report of a return: its figures and changes worded for the PDF.
 pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
     let last = f.as_at.get(..10).and_then(parse_day);
@@ -311,7 +324,6 @@ pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
     let summary = summary(&f.counts, weekly);
     let chart = chart(&f.counts);
 
-    let before = |key: &str| changes.before.get(key).copied().unwrap_or(0);
     let mut headline = Section {
         heading: format!(
             "Against the previous return ({}, as at {})",
@@ -325,19 +337,7 @@ pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
         ),
         lines: Vec::new(),
     };
-    let population = if weekly { "in_hospital" } else { "on_register" };
-    let mut against = vec![("On the register", "on_register")];
-    if weekly {
-        against.insert(0, ("In hospital", population));
-    }
-    against.extend([
-        ("Red", "red"),
-        ("Amber", "amber"),
-        ("Green", "green"),
-        ("Blue", "blue"),
-    ]);
-    for (label, key) in against {
-        let (was, is) = (before(key), count(f, key));
+    for (label, was, is) in against(&f.counts, &changes.before, weekly) {
         let delta = match is as i64 - was as i64 {
             0 => "no change".to_string(),
             d => format!("{d:+}"),
@@ -420,18 +420,21 @@ pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
                     let change = match r.change.as_str() {
                         "new" => "New".to_string(),
                         "same" => "Same".to_string(),
-                        "changed" => format!("From {}", rating_label(r.previous_rating)),
+                        "changed" => format!(
+                            "From {}",
+                            crate::services::returns::rating_word(r.previous_rating)
+                        ),
                         _ => format!(
                             "{} from {}",
                             if r.change == "up" { "Up" } else { "Down" },
-                            rating_label(r.previous_rating)
+                            crate::services::returns::rating_word(r.previous_rating)
                         ),
                     };
                     vec![
                         r.nhs_number.clone(),
                         r.name.clone(),
                         r.age_band.replace('_', " "),
-                        capitalised(&rating_label(r.rating)),
+                        capitalised(crate::services::returns::rating_word(r.rating)),
                         change,
                         r.setting.clone(),
                         short_date(&r.last_review),
@@ -468,6 +471,7 @@ pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::domain::risk::Rating;
     use crate::services::returns::{Change, MonthlyRow, WeeklyRow};
     use time::macros::datetime;
 

@@ -107,14 +107,9 @@ fn severity(r: Option<Rating>) -> u8 {
     }
 }
 
-fn rating_word(r: Option<Rating>) -> &'static str {
-    match r {
-        Some(Rating::Red) => "red",
-        Some(Rating::Amber) => "amber",
-        Some(Rating::Green) => "green",
-        Some(Rating::Blue) => "blue",
-        None => "unrated",
-    }
+/// A rating's word, or `unrated` before the first assessment (the keys of the counts).
+pub fn rating_word(r: Option<Rating>) -> &'static str {
+    r.map(Rating::as_str).unwrap_or("unrated")
 }
 
 /// Whether a review stood scheduled at the end of `day`: created by then, not held by then, not

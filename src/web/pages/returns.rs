@@ -5,6 +5,7 @@ use super::register::Answer;
 use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::returns::{Period, ReturnKind};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
 use crate::reports::model;
@@ -16,26 +17,12 @@ use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
-use time::{Date, Duration, Weekday};
-
-/// The most recent period of each kind that has ended: last month, and the last Sunday before
-/// today.
-fn latest_periods(today: Date) -> (String, String) {
-    let first = today.replace_day(1).unwrap_or(today);
-    let last_month = first - Duration::days(1);
-    let mut sunday = today - Duration::days(1);
-    while sunday.weekday() != Weekday::Sunday {
-        sunday -= Duration::days(1);
-    }
-    (
-        format!("{:04}-{:02}", last_month.year(), last_month.month() as u8),
-        sunday.to_string(),
-    )
-}
 
 /// The list page; `sent` is the kind and period of a refused submission, kept in its form.
 fn list_context(view: &Page<'_>, earlier: &[ReturnView], sent: Option<(&str, &str)>) -> Value {
-    let (month, week) = latest_periods(view.app.clock.today());
+    let today = view.app.clock.today();
+    let month = Period::latest_ended(ReturnKind::Monthly, today).label();
+    let week = Period::latest_ended(ReturnKind::Weekly, today).label();
     let value = |kind: &str, suggested: &str| match sent {
         Some((k, period)) if k == kind => period.to_string(),
         _ => suggested.to_string(),
@@ -144,25 +131,12 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
             json!({"label": label.trim(), "value": value, "sub": sub})
         })
         .collect();
-    let population = if weekly { "in_hospital" } else { "on_register" };
-    let mut rows = vec![("On the register", "on_register")];
-    if weekly {
-        rows.insert(0, ("In hospital", population));
-    }
-    rows.extend([
-        ("Red", "red"),
-        ("Amber", "amber"),
-        ("Green", "green"),
-        ("Blue", "blue"),
-    ]);
-    let against: Vec<Value> = rows
+    let against: Vec<Value> = model::against(&r.counts, &r.changes.before, weekly)
         .into_iter()
-    .map(|(label, key)| {
-        let was = r.changes.before.get(key).copied().unwrap_or(0);
-        let is = r.counts.get(key).copied().unwrap_or(0);
-        json!({"label": label, "was": was, "is": is, "delta": format!("{:+}", is as i64 - was as i64)})
-    })
-    .collect();
+        .map(|(label, was, is)| {
+            json!({"label": label, "was": was, "is": is, "delta": format!("{:+}", is as i64 - was as i64)})
+        })
+        .collect();
     let bands: Vec<Value> = ["red", "amber", "green", "blue", "unrated"]
         .into_iter()
         .filter_map(|rating| {
@@ -234,29 +208,4 @@ pub async fn csv_download(
         content_type: csv_type(),
         download: returns::csv(view.app, &caller.actor(), &id.0).await?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use time::macros::date;
-
-    #[test]
-    fn the_latest_periods_that_have_ended() {
-        // Monday 23 November 2026: October, and the week ending Sunday 22 November.
-        assert_eq!(
-            latest_periods(date!(2026 - 11 - 23)),
-            ("2026-10".into(), "2026-11-22".into())
-        );
-        // On a Sunday its own week has not ended yet.
-        assert_eq!(
-            latest_periods(date!(2026 - 11 - 22)),
-            ("2026-10".into(), "2026-11-15".into())
-        );
-        // 1 January: December of the year before.
-        assert_eq!(
-            latest_periods(date!(2027 - 01 - 01)).0,
-            "2026-12".to_string()
-        );
-    }
 }
