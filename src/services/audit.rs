@@ -196,6 +196,19 @@ pub struct Verification {
     pub problem: Option<String>,
 }
 
+/// Checks the chain and records that it was checked, and what was found.
+pub async fn verify(app: &App, actor: &Actor) -> Result<Verification, AppError> {
+    let result = verify_chain(&app.db).await?;
+    record_alone(
+        app,
+        actor,
+        Event::new("audit.verify", "audit", None)
+            .detail(serde_json::json!({"ok": result.ok, "entries": result.entries})),
+    )
+    .await?;
+    Ok(result)
+}
+
 /// Walks the whole chain in pages and reports the first break: an edited entry (hash
 /// mismatch), a removed or reordered one (sequence gap, broken link) or a removed tail (head
 /// mismatch).

@@ -19,6 +19,10 @@ pub struct DueItem {
     pub overdue: bool,
     /// `review`, `report`, `visit`, `social_worker`, `red_review` or `action`.
     pub kind: String,
+    /// The review it concerns (a scheduled review, a report, or the review that agreed an
+    /// action); none for a review still to be scheduled, a visit or a social worker.
+    #[serde(skip)]
+    pub review_id: Option<String>,
 }
 
 /// What a person has on file, for working out what is due.
@@ -93,12 +97,13 @@ pub fn items(
     today: Date,
 ) -> Vec<DueItem> {
     let mut out = Vec::new();
-    let mut push = |what: String, due: Date, kind: &str| {
+    let mut push = |what: String, due: Date, kind: &str, review: Option<&str>| {
         out.push(DueItem {
             what,
             due_by: due.to_string(),
             overdue: today > due,
             kind: kind.into(),
+            review_id: review.map(str::to_string),
         });
     };
     let scheduled: Vec<&review::Model> = f
@@ -120,6 +125,7 @@ pub fn items(
                 format!("{} on {}", label(k), r.scheduled_for),
                 due,
                 "review",
+                Some(&r.id),
             );
         }
     }
@@ -129,6 +135,7 @@ pub fn items(
                 format!("Report of the {} held {h}", label(k).to_lowercase()),
                 schedule::report_due(h, rules),
                 "report",
+                Some(&r.id),
             );
         }
     }
@@ -156,7 +163,7 @@ pub fn items(
                 rules,
                 holidays,
             ) {
-                push("Post-admission review".into(), due, "review");
+                push("Post-admission review".into(), due, "review", None);
             }
         }
         if reviewed_in_stay.is_some() && !any_scheduled {
@@ -164,6 +171,7 @@ pub fn items(
                 "Inpatient review".into(),
                 inpatient_review_due(p, stay, &f.reviews, rules, today),
                 "review",
+                None,
             );
         }
         let last_visit = f
@@ -176,12 +184,14 @@ pub fn items(
             "Commissioner oversight visit".into(),
             schedule::next_visit_due(stay.admitted_on, last_visit, child_now, rules),
             "visit",
+            None,
         );
         if child_now && p.social_worker.is_none() {
             push(
                 "Social worker allocated (Children Act 1989)".into(),
                 schedule::social_worker_due(stay.admitted_on, rules),
                 "social_worker",
+                None,
             );
         }
     }
@@ -192,6 +202,7 @@ pub fn items(
                 "Review after a red rating".into(),
                 schedule::red_review_due(since, rules),
                 "red_review",
+                None,
             );
         }
     }
@@ -204,6 +215,7 @@ pub fn items(
             format!("Action for {}: {}", a.who, a.what),
             a.due_on,
             "action",
+            Some(&a.review_id),
         );
     }
     out.sort_by(|a, b| a.due_by.cmp(&b.due_by).then_with(|| a.what.cmp(&b.what)));

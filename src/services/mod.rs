@@ -3,6 +3,7 @@
 
 pub mod admissions;
 pub mod audit;
+pub mod dashboard;
 pub mod due;
 pub mod input;
 pub mod people;

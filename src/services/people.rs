@@ -965,6 +965,11 @@ impl Snapshot {
 
     /// A person's rating at the end of `day`.
     pub(crate) fn rating_on(&self, id: &str, day: Date) -> Option<Rating> {
+        self.rating_since(id, day).map(|(r, _)| r)
+    }
+
+    /// A person's rating at the end of `day` and the day it took that value.
+    pub(crate) fn rating_since(&self, id: &str, day: Date) -> Option<(Rating, Date)> {
         let events = self
             .records
             .events
@@ -972,7 +977,19 @@ impl Snapshot {
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         let stays = self.records.stays.get(id).map(Vec::as_slice).unwrap_or(&[]);
-        derived_rating(events, stays, day).map(|(r, _)| r)
+        derived_rating(events, stays, day)
+    }
+
+    /// Everything due for the person, as worked out on `day` (the person page's due list).
+    pub(crate) fn due(&self, p: &person::Model, day: Date) -> Vec<super::due::DueItem> {
+        let facts = self.records.facts(&p.id, self.rating_since(&p.id, day));
+        super::due::items(
+            p,
+            &facts,
+            &self.records.schedule.deadlines,
+            &self.records.schedule.bank_holidays,
+            day,
+        )
     }
 
     /// When a scheduled review is due, as worked out on `day` (an inpatient review's due date
@@ -983,21 +1000,7 @@ impl Snapshot {
         r: &crate::entities::review::Model,
         day: Date,
     ) -> Date {
-        let events = self
-            .records
-            .events
-            .get(&p.id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let stays = self
-            .records
-            .stays
-            .get(&p.id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let facts = self
-            .records
-            .facts(&p.id, derived_rating(events, stays, day));
+        let facts = self.records.facts(&p.id, self.rating_since(&p.id, day));
         super::due::scheduled_due(p, r, &facts, &self.records.schedule.deadlines, day)
             .or(r.due_by)
             .unwrap_or(r.scheduled_for)

@@ -960,15 +960,27 @@ pub async fn get(app: &App, who: &SignedIn, id: &str) -> Result<ReviewView, AppE
     Ok(result)
 }
 
-/// A review with the previous review (whose actions this one follows up), read with one audit
+/// A review with the previous review (whose actions this one follows up) and, as its
+/// `next_review`, the follow-up it led to when the reader may see that one; read with one audit
 /// entry: the review page.
 pub async fn with_previous(
     app: &App,
     who: &SignedIn,
     id: &str,
 ) -> Result<(ReviewView, Option<ReviewView>), AppError> {
-    let r = find(&app.db, &ReviewReader::of(app, who), id).await?;
-    let current = view(&app.db, &r, app).await?;
+    let reader = ReviewReader::of(app, who);
+    let r = find(&app.db, &reader, id).await?;
+    let mut current = view(&app.db, &r, app).await?;
+    if let Some(next) = review::Entity::find()
+        .filter(review::Column::PreviousReviewId.eq(r.id.clone()))
+        .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .order_by_asc(review::Column::ScheduledFor)
+        .one(&app.db)
+        .await?
+        .filter(|n| reader.may_read(n))
+    {
+        current.next_review = Some(Box::new(view(&app.db, &next, app).await?));
+    }
     // The previous review's actions belong to the same person's pack, so whoever may read this
     // review may read them.
     let previous = match &r.previous_review_id {
@@ -1076,8 +1088,24 @@ pub struct ReviewQuery {
     pub person_id: Option<String>,
 }
 
-/// The reviews the user may read, soonest first.
+/// The reviews the user may read, soonest first; the read is audited.
 pub async fn list(app: &App, who: &SignedIn, q: &ReviewQuery) -> Result<Vec<ReviewView>, AppError> {
+    let items = readable(app, who, q).await?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("review.list", "review", None).detail(serde_json::json!({"shown": items.len()})),
+    )
+    .await?;
+    Ok(items)
+}
+
+/// The reviews the user may read, soonest first, for a caller that records its own audit entry.
+pub(crate) async fn readable(
+    app: &App,
+    who: &SignedIn,
+    q: &ReviewQuery,
+) -> Result<Vec<ReviewView>, AppError> {
     let reader = ReviewReader::of(app, who);
     let mut select = review::Entity::find().order_by_asc(review::Column::ScheduledFor);
     if let Some(p) = &q.person_id {
@@ -1100,12 +1128,6 @@ pub async fn list(app: &App, who: &SignedIn, q: &ReviewQuery) -> Result<Vec<Revi
         }
         items.push(v);
     }
-    audit::record_alone(
-        app,
-        &who.actor(),
-        Event::new("review.list", "review", None).detail(serde_json::json!({"shown": items.len()})),
-    )
-    .await?;
     Ok(items)
 }
 

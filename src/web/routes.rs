@@ -442,6 +442,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .returns(200, schema::<DueList>),
     // Pages.
     ep(Get, "/assets/tcr.css", Public, "Stylesheet"),
+    ep(Get, "/assets/tcr.js", Public, "Script (error summary focus)"),
     ep(Get, "/login", Public, "Sign-in page"),
     ep(Post, "/login", Public, "Sign in"),
     ep(Post, "/logout", SignedIn, "Sign out"),

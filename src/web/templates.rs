@@ -28,6 +28,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "partials/rating.html",
     "partials/fields.html",
     "partials/reviews.html",
+    "partials/chart.html",
+    "partials/dashboard.html",
     "people/list.html",
     "people/form.html",
     "people/show.html",
@@ -47,6 +49,12 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
 pub const STYLESHEET: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/templates/assets/tcr.css"
+));
+
+/// The one script: moves focus to an error summary and from its links to the fields.
+pub const SCRIPT: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/templates/assets/tcr.js"
 ));
 
 impl Templates {

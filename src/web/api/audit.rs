@@ -105,17 +105,5 @@ pub async fn trail(
 
 #[get("/api/v1/audit/verify")]
 pub async fn verify(app: &State<App>, caller: Caller) -> Result<Json<Verification>, AppError> {
-    Ok(Json(verify_and_record(app, &caller).await?))
-}
-
-pub async fn verify_and_record(app: &App, caller: &Caller) -> Result<Verification, AppError> {
-    let result = audit::verify_chain(&app.db).await?;
-    audit::record_alone(
-        app,
-        &caller.actor(),
-        Event::new("audit.verify", "audit", None)
-            .detail(serde_json::json!({"ok": result.ok, "entries": result.entries})),
-    )
-    .await?;
-    Ok(result)
+    Ok(Json(audit::verify(app, &caller.actor()).await?))
 }

@@ -9,7 +9,7 @@ use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::users::{self, NewUser};
 use crate::web::UuidParam;
-use crate::web::api::audit::{read_trail, trail_query, verify_and_record};
+use crate::web::api::audit::{read_trail, trail_query};
 use crate::web::api::types::Paging;
 use rocket::form::FromForm;
 use rocket::http::Status;
@@ -246,7 +246,7 @@ pub async fn audit_page(
 
 #[get("/admin/audit/verify")]
 pub async fn audit_verify_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
-    let result = verify_and_record(view.app, &caller).await?;
+    let result = crate::services::audit::verify(view.app, &caller.actor()).await?;
     view.render(
         "admin/audit_verify.html",
         json!({"title": "Check the audit trail", "result": result}),

@@ -29,6 +29,7 @@ pub fn routes() -> Vec<Route> {
     rocket::routes![
         home,
         assets::stylesheet,
+        assets::script,
         session::login_page,
         session::login,
         session::logout,
@@ -300,15 +301,31 @@ pub fn error_page(req: &Request<'_>, status: Status, message: &str) -> response:
         .ok()
 }
 
+/// The rating chart as the templates draw it: one bar per rating, scaled to the largest, with
+/// the SVG's height.
+pub fn rating_chart(counts: &std::collections::BTreeMap<String, u64>) -> Value {
+    let bars = crate::reports::model::chart(counts);
+    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
+    let keys = ["red", "amber", "green", "blue", "unrated"];
+    let items: Vec<Value> = bars
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            json!({
+                "label": b.label, "value": b.value, "colour": b.colour,
+                "key": keys.get(i).copied().unwrap_or("unrated"),
+                "y": 8 + i * 34,
+                "width": (b.value * 360).div_ceil(max),
+            })
+        })
+        .collect();
+    json!({"bars": items, "height": 16 + bars.len() * 34})
+}
+
+/// The dashboard: what the signed-in user's role has to deal with today.
 #[get("/")]
 pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppError> {
-    let permissions: Vec<&str> = page
-        .app
-        .policies
-        .access
-        .permissions_of(caller.role())
-        .map(|p| p.as_str())
-        .collect();
+    let dashboard = crate::services::dashboard::for_user(page.app, &caller).await?;
     let reviewer = page.can(Permission::ReviewsRead) || page.can(Permission::ReviewsReadAssigned);
     let calendar = if reviewer {
         let me = crate::services::users::get(&page.app.db, &caller.user.id).await?;
@@ -316,8 +333,21 @@ pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, A
     } else {
         None
     };
+    let chart = dashboard.ratings.as_ref().map(rating_chart);
+    let on_register: u64 = dashboard.ratings.as_ref().map_or(0, |c| c.values().sum());
+    let overdue_total = dashboard.register.as_ref().map_or(0, |w| {
+        w.overdue_reviews.len() + w.overdue_visits.len() + w.overdue_actions.len()
+    });
     page.render(
         "home.html",
-        json!({"title": "Home", "permissions": permissions, "calendar": calendar}),
+        json!({
+            "title": "Home", "d": dashboard, "overdue_total": overdue_total, "chart": chart, "on_register": on_register,
+            "calendar": calendar,
+            "upcoming_days": crate::services::dashboard::UPCOMING_DAYS,
+            "can_read_people": page.can(Permission::PeopleRead),
+            "can_schedule": page.can(Permission::ReviewsSchedule),
+            "can_visit": page.can(Permission::AdmissionsRecord),
+            "can_update_actions": page.can(Permission::ActionsUpdate),
+        }),
     )
 }

@@ -111,19 +111,7 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
     let can_download = view.can(Permission::ReturnsDownload);
     let r = returns::get(view.app, &caller.actor(), &id.0, can_download).await?;
     let weekly = r.kind == "weekly";
-    let bars = model::chart(&r.counts);
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let chart: Vec<Value> = bars
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            json!({
-                "label": b.label, "value": b.value, "colour": b.colour,
-                "y": 8 + i * 34,
-                "width": (b.value * 360).div_ceil(max),
-            })
-        })
-        .collect();
+    let chart = super::rating_chart(&r.counts);
     let summary: Vec<Value> = model::summary(&r.counts, weekly)
         .into_iter()
         .map(|(label, value)| {
@@ -177,7 +165,6 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
             "weekly": weekly,
             "summary": summary,
             "chart": chart,
-            "chart_height": 16 + chart.len() * 34,
             "against": against,
             "bands": bands,
             "people_parts": people_parts,

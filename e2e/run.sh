@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# The browser journey (e2e/journey.mjs) against a tcr of its own: installs Debian's Chromium if
+# it is missing and the npm packages from the lockfile, starts tcr on a fresh SQLite file with
+# one user per role, runs the journey, and stops tcr. Exits non-zero if any step fails.
+#   bash e2e/run.sh                   # uses target/debug/tcr (built if missing)
+#   TCR_E2E_SHOTS=1 bash e2e/run.sh   # also screenshots of every page at 1280 and 375 px, in e2e/out
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(cd .. && pwd)
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq chromium >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }
+fi
+npm ci --no-audit --no-fund --loglevel=error
+
+BIN=${TCR_BIN:-$ROOT/target/debug/tcr}
+if [ ! -x "$BIN" ]; then (cd "$ROOT" && cargo build --locked); fi
+
+WORK=$(mktemp -d /tmp/tcr-e2e.XXXXXX)
+SERVER=""
+finish() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap finish EXIT
+
+PORT=${TCR_E2E_PORT:-18765}
+PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export TCR_DATABASE_URL="sqlite://$WORK/e2e.db?mode=rwc"
+export TCR_POLICIES_DIR="$ROOT/policies"
+export TCR_ADMIN_PASSWORD="$PASSWORD"
+export TCR_SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
+export ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT="$PORT" ROCKET_LOG_LEVEL=critical
+
+"$BIN" migrate >/dev/null
+for user in "commissioner commissioner Cara Commissioner" "chair panel_chair Chris Chair" \
+            "expert panel_member Erin Expert" "clinician panel_member Cleo Clinician" \
+            "sam panel_member Sam Sharma" "admin admin Ada Admin" \
+            "analyst analyst Ann Analyst"; do
+  set -- $user
+  TCR_PASSWORD="$PASSWORD" "$BIN" user add "$1" --role "$2" --display-name "$3 $4" >/dev/null
+done
+
+"$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER=$!
+for _ in $(seq 1 60); do
+  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVER" 2>/dev/null; then cat "$WORK/server.log"; echo "tcr did not start"; exit 1; fi
+  sleep 0.5
+done
+
+status=0
+TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node journey.mjs || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- tcr's log"; tail -n 40 "$WORK/server.log"
+fi
+exit "$status"
