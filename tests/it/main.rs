@@ -4,6 +4,7 @@
 mod access;
 mod audit;
 mod cli;
+mod dashboard;
 mod errors;
 mod pages;
 mod referral_pages;

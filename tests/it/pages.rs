@@ -136,14 +136,25 @@ async fn every_response_carries_the_security_headers() {
     }
     let (_, login) = t.page("/login").await;
     // The one script is the service's own file (the CSP allows only 'self'); nothing inline.
-    let scripts: Vec<&str> = login.match_indices("<script").map(|(i, _)| &login[i..]).collect();
+    let scripts: Vec<&str> = login
+        .match_indices("<script")
+        .map(|(i, _)| &login[i..])
+        .collect();
     assert_eq!(scripts.len(), 1, "one script element");
     assert!(scripts[0].starts_with(r#"<script src="/assets/tcr.js" defer></script>"#));
     assert!(!login.contains("style="), "no inline style");
     let res = t.client.get("/assets/tcr.js").dispatch().await;
     assert_eq!(res.status(), Status::Ok);
-    assert_eq!(res.content_type(), Some(rocket::http::ContentType::JavaScript));
-    assert!(res.into_string().await.unwrap_or_default().contains(".error-summary"));
+    assert_eq!(
+        res.content_type(),
+        Some(rocket::http::ContentType::JavaScript)
+    );
+    assert!(
+        res.into_string()
+            .await
+            .unwrap_or_default()
+            .contains(".error-summary")
+    );
 }
 
 #[rocket::async_test]

@@ -8,20 +8,20 @@ use rocket::http::Status;
 use serde_json::{Value, json};
 use time::Duration;
 
-struct Panel {
-    chair: (String, String),
-    expert: (String, String),
-    clinician: (String, String),
+pub struct Panel {
+    pub chair: (String, String),
+    pub expert: (String, String),
+    pub clinician: (String, String),
 }
 
 /// A user of the role, signed in: (id, token).
-async fn member(t: &TestApp, role: &str) -> (String, String) {
+pub async fn member(t: &TestApp, role: &str) -> (String, String) {
     let token = t.token_for_role(role).await;
     let (_, me) = t.get("/api/v1/me", Some(&token)).await;
     (me["id"].as_str().unwrap().to_string(), token)
 }
 
-async fn panel(t: &TestApp) -> Panel {
+pub async fn panel(t: &TestApp) -> Panel {
     Panel {
         chair: member(t, "panel_chair").await,
         expert: member(t, "panel_member").await,
@@ -29,12 +29,12 @@ async fn panel(t: &TestApp) -> Panel {
     }
 }
 
-fn findings() -> Value {
+pub fn findings() -> Value {
     json!({"safe": "Safe at home with extra support", "current_care": "Good but stretched", "daily_life": "Attending school part-time",
            "physical_health": "Annual health check overdue", "future_plan": "Transition plan needed", "need_for_hospital": "No"})
 }
 
-const RED: &[&str] = &[
+pub const RED: &[&str] = &[
     "mh_unstable",
     "behaviour_challenges",
     "harm_to_self_or_others",
