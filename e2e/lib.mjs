@@ -12,8 +12,10 @@ const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const BASE = process.env.TCR_URL ?? 'http://127.0.0.1:8765';
 export const PASSWORD = process.env.TCR_E2E_PASSWORD ?? 'demo-password-2026';
-/// Where screenshots go, when TCR_E2E_SHOTS is set: each page at 1280 and 375 px wide.
+/// Where screenshots go, when TCR_E2E_SHOTS is set: each page at 1280 and 375 px wide, the whole
+/// length of the page (TCR_E2E_SHOTS=viewport: the first screenful only).
 export const SHOTS = process.env.TCR_E2E_SHOTS ? (process.env.TCR_E2E_OUT ?? 'out') : null;
+const FULL_PAGE = process.env.TCR_E2E_SHOTS !== 'viewport';
 
 /// Flags this machine's Chromium needs: no sandbox as root, and no calls home (the closed
 /// network refuses them, slowly).
@@ -218,9 +220,11 @@ async function tabReachesEverything(page, name) {
 export async function shoot(page, name) {
   mkdirSync(SHOTS, { recursive: true });
   const size = page.viewportSize();
-  await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/${name}-1280.png`, fullPage: FULL_PAGE });
   await page.setViewportSize({ width: 375, height: 812 });
-  await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: FULL_PAGE });
   await page.setViewportSize(size);
 }
 

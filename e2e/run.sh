@@ -27,6 +27,16 @@ finish() {
 }
 trap finish EXIT
 
+# Waits until tcr answers on the port, or fails with its log.
+wait_for() {
+  for _ in $(seq 1 120); do
+    if curl -fsS "http://127.0.0.1:$1/health" >/dev/null 2>&1; then return 0; fi
+    if ! kill -0 "$SERVER" 2>/dev/null; then cat "$2"; echo "tcr did not start"; exit 1; fi
+    sleep 0.5
+  done
+  cat "$2"; echo "tcr did not answer on port $1"; exit 1
+}
+
 PORT=${TCR_E2E_PORT:-18765}
 PASSWORD="e2e-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export TCR_DATABASE_URL="sqlite://$WORK/e2e.db?mode=rwc"
@@ -46,15 +56,23 @@ done
 
 "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 1 60); do
-  if curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER" 2>/dev/null; then cat "$WORK/server.log"; echo "tcr did not start"; exit 1; fi
-  sleep 0.5
-done
+wait_for "$PORT" "$WORK/server.log"
 
 status=0
 TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node journey.mjs || status=$?
 if [ "$status" -ne 0 ]; then
-  echo "--- tcr's log"; tail -n 40 "$WORK/server.log"
+  echo "--- tcr's log"; tail -n 40 "$WORK/server.log"; exit "$status"
+fi
+kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+
+# The demo tour: the same checks on pages full of data, with the demonstration banner.
+DEMO_PORT=$((PORT + 1))
+(cd "$WORK" && exec env -u TCR_DATABASE_URL -u TCR_ADMIN_PASSWORD ROCKET_PORT="$DEMO_PORT" \
+  "$BIN" demo >"$WORK/demo.log" 2>&1) &
+SERVER=$!
+wait_for "$DEMO_PORT" "$WORK/demo.log"
+TCR_URL="http://127.0.0.1:$DEMO_PORT" node tour.mjs || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- tcr demo's log"; tail -n 40 "$WORK/demo.log"
 fi
 exit "$status"

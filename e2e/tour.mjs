@@ -1,0 +1,32 @@
+// A tour of the demo (`tcr demo`: a register of 60 people, with the demonstration banner) as each
+// role, with the checks of lib.mjs on every page: the pages full of data that the journey's
+// fresh register does not show. e2e/run.sh runs it after the journey; by hand:
+//   TCR_URL=http://127.0.0.1:8000 TCR_E2E_SHOTS=1 TCR_E2E_OUT=out node tour.mjs
+
+import assert from 'node:assert/strict';
+import { BASE, check, launch, newPage, signIn, signOut, step } from './lib.mjs';
+
+const browser = await launch();
+try {
+  const page = await newPage(browser);
+  for (const [user, pages] of [
+    ['commissioner', [['demo-dashboard-commissioner', '/'], ['demo-register', '/people'],
+      ['demo-referrals', '/referrals'], ['demo-reviews', '/reviews'], ['demo-returns', '/returns']]],
+    ['chair', [['demo-dashboard-chair', '/'], ['demo-actions', '/actions']]],
+    ['expert', [['demo-dashboard-member', '/']]],
+    ['analyst', [['demo-dashboard-analyst', '/']]],
+    ['admin', [['demo-dashboard-admin', '/'], ['demo-users', '/admin/users'], ['demo-audit', '/admin/audit']]],
+  ]) {
+    step(`as ${user}`);
+    await signIn(page, user);
+    for (const [name, path] of pages) {
+      const res = await page.goto(`${BASE}${path}`);
+      assert.equal(res.status(), 200, path);
+      await check(page, name);
+    }
+    await signOut(page);
+  }
+  console.log('tour passed');
+} finally {
+  await browser.close();
+}
