@@ -150,7 +150,11 @@ export async function check(page, name) {
     const links = [...s.querySelectorAll('a')].map((a) => a.getAttribute('href'));
     return {
       focused: document.activeElement === s,
-      missing: links.filter((h) => !document.getElementById(decodeURIComponent(h.slice(1)))),
+      // Each link leads to a field: the control itself, or a group (fieldset) holding controls.
+      missing: links.filter((h) => {
+        const el = document.getElementById(decodeURIComponent(h.slice(1)));
+        return !el || !(el.matches('input, select, textarea') || el.querySelector('input, select, textarea'));
+      }),
       links: links.length,
     };
   });
@@ -226,6 +230,32 @@ export async function shoot(page, name) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/${name}-375.png`, fullPage: FULL_PAGE });
   await page.setViewportSize(size);
+}
+
+/// Sends the page's form with every field emptied, by the keyboard: it must be refused (422)
+/// with an error summary that has focus and whose first link moves focus to its field.
+export async function refuseEmpty(page, name) {
+  const form = page.locator('main form')
+    .filter({ has: page.locator('input:not([type=hidden]), textarea, select') })
+    .last();
+  await form.evaluate((f) => {
+    for (const el of f.querySelectorAll('input:not([type=hidden]), textarea, select')) {
+      if (el.type === 'checkbox' || el.type === 'radio') el.checked = false;
+      else if (el.tagName === 'SELECT') el.selectedIndex = 0;
+      else el.value = '';
+    }
+  });
+  await form.locator('button[type=submit]').last().focus();
+  const [res] = await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+  assert.equal(res.status(), 422, `${name}: the empty form is refused`);
+  assert.equal(await page.locator('.error-summary').count(), 1, `${name}: an error summary`);
+  await check(page, name);
+  await page.locator('.error-summary a').first().focus();
+  await page.keyboard.press('Enter');
+  assert.ok(
+    await page.evaluate(() => document.activeElement.matches('input, select, textarea')),
+    `${name}: the error summary's first link moves focus to its field`,
+  );
 }
 
 /// Reads the page's main text (for what must, or must not, be on it).

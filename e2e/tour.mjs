@@ -4,7 +4,37 @@
 //   TCR_URL=http://127.0.0.1:8000 TCR_E2E_SHOTS=1 TCR_E2E_OUT=out node tour.mjs
 
 import assert from 'node:assert/strict';
-import { BASE, check, launch, newPage, signIn, signOut, step } from './lib.mjs';
+import { BASE, check, launch, newPage, refuseEmpty, signIn, signOut, step } from './lib.mjs';
+
+/// Each of the commissioner's forms, shown and then sent empty: refused, with its error summary.
+async function everyForm(page) {
+  await page.goto(BASE);
+  const first = async (section) =>
+    (await page.locator(`section[aria-labelledby=${section}] tbody a[href^="/people/"]`).first().getAttribute('href'));
+  const atHome = await first('unscheduled');
+  const inHospital = await first('in-hospital');
+  await page.goto(`${BASE}${inHospital}`);
+  const discharge = await page.getByRole('link', { name: 'Record discharge' }).getAttribute('href');
+  for (const [name, path] of [
+    ['person-new', '/people/new'],
+    ['person-edit', `${atHome}/edit`],
+    ['assess', `${atHome}/assess`],
+    ['schedule', `${atHome}/reviews/new`],
+    ['admit', `${atHome}/admit`],
+    ['close', `${atHome}/close`],
+    ['withdraw', `${atHome}/withdraw`],
+    ['visit', `${inHospital}/visit`],
+    ['discharge', discharge],
+    ['referral-new', '/referrals/new'],
+    ['returns', '/returns'],
+  ]) {
+    const res = await page.goto(`${BASE}${path}`);
+    assert.equal(res.status(), 200, path);
+    step(`  the ${name} form, sent empty`);
+    await check(page, `demo-form-${name}`);
+    await refuseEmpty(page, `demo-form-${name}-refused`);
+  }
+}
 
 const browser = await launch();
 try {
@@ -23,6 +53,12 @@ try {
       const res = await page.goto(`${BASE}${path}`);
       assert.equal(res.status(), 200, path);
       await check(page, name);
+    }
+    if (user === 'commissioner') await everyForm(page);
+    if (user === 'admin') {
+      await page.goto(`${BASE}/admin/users/new`);
+      await check(page, 'demo-user-new');
+      await refuseEmpty(page, 'demo-user-new-refused');
     }
     await signOut(page);
   }
