@@ -33,10 +33,38 @@ pub struct Dashboard {
     pub today: String,
     /// People on the register today by rating (`red`, `amber`, `green`, `blue`, `unrated`).
     pub ratings: Option<BTreeMap<String, u64>>,
+    /// The register's headline counts (for the analyst too: numbers, nobody named).
+    pub glance: Option<Glance>,
     pub register: Option<RegisterWatch>,
     pub my_reviews: Option<MyReviews>,
     pub returns: Option<Vec<ReturnView>>,
     pub admin: Option<AdminWatch>,
+}
+
+/// How many are in hospital, overdue, reviewed soon, and red or amber with no review scheduled.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Glance {
+    pub in_hospital: usize,
+    pub overdue_reviews: usize,
+    pub overdue_visits: usize,
+    pub overdue_actions: usize,
+    pub overdue: usize,
+    pub upcoming: usize,
+    pub unscheduled: usize,
+}
+
+impl Glance {
+    fn of(w: &RegisterWatch) -> Self {
+        Glance {
+            in_hospital: w.inpatients.len(),
+            overdue_reviews: w.overdue_reviews.len(),
+            overdue_visits: w.overdue_visits.len(),
+            overdue_actions: w.overdue_actions.len(),
+            overdue: w.overdue_reviews.len() + w.overdue_visits.len() + w.overdue_actions.len(),
+            upcoming: w.upcoming.len(),
+            unscheduled: w.unscheduled.len(),
+        }
+    }
 }
 
 /// A person named on the dashboard, and where to find them.
@@ -158,9 +186,12 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
     if figures && (can(Permission::PeopleRead) || can(Permission::ReturnsRead)) {
         let snapshot = Snapshot::load(app).await?;
         d.ratings = Some(rating_counts(&snapshot, today));
+        let watch = watch(app, &snapshot, today).await?;
+        d.glance = Some(Glance::of(&watch));
+        // Who is named: only for a role that reads the whole register and its reviews.
         if role == Role::Commissioner && can(Permission::PeopleRead) && can(Permission::ReviewsRead)
         {
-            d.register = Some(watch(app, &snapshot, today).await?);
+            d.register = Some(watch);
         }
     }
     if figures && can(Permission::ReturnsRead) {

@@ -183,6 +183,12 @@ async fn each_role_sees_its_own_dashboard() {
         "{home}"
     );
     assert!(home.contains("href=\"/people?rating=red\""));
+    let glance = &home[home.find("stat-group").unwrap()..];
+    let glance = &glance[..glance.find("</ul>").unwrap()];
+    assert!(
+        glance.contains("reviews 2, visits 0, actions 1") && glance.contains("href=\"#overdue\""),
+        "{glance}"
+    );
     let hospital = section(&home, "in-hospital");
     assert!(hospital.contains("Henry Hollis") && hospital.contains("Fulbourn Hospital"));
     assert!(
@@ -200,6 +206,13 @@ async fn each_role_sees_its_own_dashboard() {
         "red review due 14 days after the rating: {overdue}"
     );
     assert!(overdue.contains(&format!("/people/{ruby}/reviews/new")));
+    // Henry, an adult admitted 35 days ago: the post-admission review was due at 28 days; the
+    // oversight visit (8 weeks) is not yet due.
+    assert!(
+        overdue.contains("Post-admission review") && overdue.contains("Overdue 7 days"),
+        "{overdue}"
+    );
+    assert!(overdue.contains("No visit is overdue."));
     assert!(overdue.contains("Book the dentist") && overdue.contains("Overdue 3 days"));
     assert!(overdue.contains(&format!("/reviews/{gina_review}")));
     let upcoming = section(&home, "upcoming");
@@ -229,6 +242,15 @@ async fn each_role_sees_its_own_dashboard() {
     let (_, home) = t.page("/").await;
     assert!(home.contains("People by rating: Red 1, Amber 1, Green 1, Blue 1"));
     assert!(home.contains(&format!("/returns/{return_id}")));
+    // The headline counts, as numbers that lead nowhere.
+    assert!(
+        home.contains(
+            r#"<span class="stat__number">1</span> <span class="stat__label">in hospital</span>"#
+        ),
+        "{home}"
+    );
+    assert!(home.contains("reviews 2, visits 0, actions 1"), "{home}");
+    assert!(!home.contains("href=\"#in-hospital\""));
     for name in ["Ruby", "Amber Ames", "Henry", "Gina", "/people/"] {
         assert!(!home.contains(name), "the analyst sees {name}");
     }

@@ -335,18 +335,16 @@ pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, A
     };
     let chart = dashboard.ratings.as_ref().map(rating_chart);
     let on_register: u64 = dashboard.ratings.as_ref().map_or(0, |c| c.values().sum());
-    let overdue_total = dashboard.register.as_ref().map_or(0, |w| {
-        w.overdue_reviews.len() + w.overdue_visits.len() + w.overdue_actions.len()
-    });
     page.render(
         "home.html",
         json!({
-            "title": "Home", "d": dashboard, "overdue_total": overdue_total, "chart": chart, "on_register": on_register,
+            "title": "Home", "d": dashboard, "chart": chart, "on_register": on_register,
             "calendar": calendar,
             "upcoming_days": crate::services::dashboard::UPCOMING_DAYS,
             "can_read_people": page.can(Permission::PeopleRead),
             "can_schedule": page.can(Permission::ReviewsSchedule),
             "can_visit": page.can(Permission::AdmissionsRecord),
+            "can_edit": page.can(Permission::PeopleWrite),
             "can_update_actions": page.can(Permission::ActionsUpdate),
         }),
     )
