@@ -50,6 +50,12 @@ export async function newPage(browser, width = 1280) {
     }
   });
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  // A page's own resources (stylesheet, script, icon) must all load; a refused page is fine.
+  page.on('response', (r) => {
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') {
+      page.problems.push(`${r.status()} for ${r.url()}`);
+    }
+  });
   return page;
 }
 
