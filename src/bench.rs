@@ -24,6 +24,7 @@
 //! drawn from a per-person `SplitMix64` stream.
 
 // Names, places and reasons are shared with the demo register.
+use crate::demo;
 use crate::demo::{
     AMBER, CAMBS_CB, CAMBS_PE, DESTINATIONS, FATHERS, GREEN, HOSPITALS, Hospital, INWARD_LETTERS,
     KEYWORKERS, Level, MOTHERS, OVERRIDE_DOWN, OVERRIDE_UP, PBORO_PE, RED, SOCIAL_WORKERS,
@@ -42,6 +43,7 @@ use sea_orm::{
     EntityTrait, IntoActiveModel, Iterable, QuerySelect, TransactionTrait,
 };
 use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// Rows inserted, per table.
@@ -545,7 +547,7 @@ impl Gen<'_> {
             ("not_known", 3),
         ]);
         let given = given_name(g, sex);
-        let family = g.pick(FAMILY);
+        let family = g.pick(&FAMILY);
         // Ages today: a fifth 8–13, three tenths 14–17, three tenths 18–25, a fifth 26–45.
         let band = g.weighted(&[
             ((8, 13), 20),
@@ -1178,7 +1180,7 @@ impl Gen<'_> {
             let g = &mut self.rng;
             let sex = g.weighted(&[("male", 62), ("female", 33), ("not_known", 5)]);
             let given = given_name(g, sex);
-            let family = g.pick(FAMILY);
+            let family = g.pick(&FAMILY);
             let band = g.weighted(&[((8, 17), 55), ((18, 25), 30), ((26, 45), 15)]);
             let born = birth_date(g, today, band);
             let nhs = if g.pct(50) {
@@ -1277,9 +1279,9 @@ impl Gen<'_> {
 
 fn given_name(g: &mut Rng, sex: &str) -> &'static str {
     match sex {
-        "male" => g.pick(MALE),
-        "female" => g.pick(FEMALE),
-        _ => g.pick(UNISEX),
+        "male" => g.pick(&MALE),
+        "female" => g.pick(&FEMALE),
+        _ => g.pick(&UNISEX),
     }
 }
 
@@ -1371,77 +1373,36 @@ fn consent_row(
 // ---------------------------------------------------------------------------------------------
 // Vocabularies and names
 
-const FEMALE: &[&str] = &[
-    "Zoë", "Siân", "Niamh", "Chloé", "Aoife", "Renée", "Amelia", "Isla", "Freya", "Aisha", "Poppy",
-    "Maya", "Ruby", "Imogen", "Priya", "Bethany", "Keira", "Hannah", "Esme", "Leah", "Grace",
-    "Orla", "Zofia", "Inés",
-];
-const MALE: &[&str] = &[
-    "Łukasz", "Oisín", "José", "Seán", "Ciarán", "Oliver", "Callum", "Ethan", "Mohammed", "Reuben",
-    "Kai", "Tyler", "Finley", "Jamal", "Owen", "Dylan", "Rhys", "Arjun", "Tomasz", "Lewis",
-    "Harvey", "Jayden", "Alfie", "Bartosz", "Rónán", "Jérôme",
-];
-const UNISEX: &[&str] = &[
-    "Alex", "Jordan", "Charlie", "Riley", "Sam", "Robin", "Rowan",
-];
-const FAMILY: &[&str] = &[
-    "Ashworth",
-    "Bennett",
-    "Okafor",
-    "Nowak",
-    "Pritchard",
-    "Kowalski",
-    "Fenwick",
-    "Marsh",
-    "Brennan",
-    "Whitlock",
-    "Haddad",
-    "Gallagher",
-    "Ellison",
-    "Chaudhry",
-    "Fairbairn",
-    "Tremayne",
-    "Quigley",
-    "Sutcliffe",
-    "Dunmore",
-    "Kaur",
-    "Pemberton",
-    "Rowntree",
-    "Stanhope",
-    "Varga",
-    "Wójcik",
-    "Hollis",
-    "Caddick",
-    "Denholm",
-    "Eastwood",
-    "Garside",
-    "Holroyd",
-    "Jessop",
-    "Mabbott",
-    "Osgood",
-    "Begum",
-    "Adeyemi",
-    "Thorne",
-    "Lister",
-    "Kendrick",
-    "Lefèvre",
-    "Ó Súilleabháin",
-    "Muñoz",
-    "Müller",
-    "Dąbrowski",
-    "O'Connor",
-    "Nguyen",
-    "Smith",
-    "Jones",
-    "Williams",
-    "Taylor",
-    "Brown",
-    "Davies",
-    "Evans",
-    "Wilson",
-    "Patel",
-    "Khan",
-];
+/// The demo's names and more (more of them accented), so that a large register repeats fewer.
+static FEMALE: LazyLock<Vec<&str>> =
+    LazyLock::new(|| [demo::FEMALE, &["Aoife", "Renée", "Zofia", "Inés"]].concat());
+static MALE: LazyLock<Vec<&str>> =
+    LazyLock::new(|| [demo::MALE, &["Oisín", "José", "Rónán", "Jérôme"]].concat());
+static UNISEX: LazyLock<Vec<&str>> = LazyLock::new(|| [demo::UNISEX, &["Rowan"]].concat());
+static FAMILY: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    [
+        demo::FAMILY,
+        &[
+            "Ó Súilleabháin",
+            "Muñoz",
+            "Müller",
+            "Dąbrowski",
+            "O'Connor",
+            "Nguyen",
+            "Smith",
+            "Jones",
+            "Williams",
+            "Taylor",
+            "Brown",
+            "Davies",
+            "Evans",
+            "Wilson",
+            "Patel",
+            "Khan",
+        ],
+    ]
+    .concat()
+});
 
 const CLOSED_REASONS: &[&str] = &[
     "Moved out of the area; care transferred to the new commissioner",

@@ -268,7 +268,6 @@ struct Measured {
     ok: bool,
 }
 
-/// Runs the command and measures it with `wait4`, which reports that child's own peak memory.
 /// This process's own peak resident memory (VmHWM) in MB. Unlike `ru_maxrss`, which a child
 /// inherits from the parent's address space at exec, it counts only what this program used.
 fn own_peak_mb() -> Option<f64> {
@@ -304,6 +303,8 @@ fn measure_child(
     }
 }
 
+/// Runs the command and measures it with `wait4`: its wall time, whether it succeeded, and its
+/// `ru_maxrss` (which counts the parent's address space too; `measure_child` replaces it).
 fn measure(cmd: &mut std::process::Command) -> Result<Measured, StartError> {
     let started = std::time::Instant::now();
     let child = cmd

@@ -547,17 +547,17 @@ impl Rng {
 }
 
 // Invented but plausible names. The accented ones come first so that every one of them is used.
-const FEMALE: &[&str] = &[
+pub(crate) const FEMALE: &[&str] = &[
     "Zoë", "Siân", "Chloé", "Amelia", "Isla", "Freya", "Niamh", "Aisha", "Poppy", "Maya", "Ruby",
     "Imogen", "Priya", "Bethany", "Keira", "Hannah", "Esme", "Leah", "Grace", "Orla",
 ];
-const MALE: &[&str] = &[
+pub(crate) const MALE: &[&str] = &[
     "Łukasz", "Seán", "Oliver", "Callum", "Ethan", "Mohammed", "Reuben", "Kai", "Tyler", "Finley",
     "Jamal", "Owen", "Dylan", "Rhys", "Arjun", "Tomasz", "Lewis", "Harvey", "Jayden", "Alfie",
     "Ciarán", "Bartosz",
 ];
-const UNISEX: &[&str] = &["Alex", "Jordan", "Charlie", "Riley", "Sam", "Robin"];
-const FAMILY: &[&str] = &[
+pub(crate) const UNISEX: &[&str] = &["Alex", "Jordan", "Charlie", "Riley", "Sam", "Robin"];
+pub(crate) const FAMILY: &[&str] = &[
     "Ashworth",
     "Bennett",
     "Okafor",

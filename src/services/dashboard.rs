@@ -7,7 +7,7 @@ use super::App;
 use super::audit::{self, Event, Verification};
 use super::people::Snapshot;
 use super::returns::{self, ReturnView};
-use super::reviews::{self, ReviewQuery, ReviewView};
+use super::reviews::{self, Agenda, ReviewQuery, ReviewView, UPCOMING_DAYS};
 use super::sessions::SignedIn;
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::domain::risk::Rating;
@@ -20,8 +20,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Date, Duration};
 
-/// How far ahead "upcoming" looks.
-pub const UPCOMING_DAYS: i64 = 14;
 /// How many of the latest returns the dashboard lists.
 const LATEST_RETURNS: usize = 4;
 /// How far back, and how many, failed sign-ins the admin sees.
@@ -36,7 +34,8 @@ pub struct Dashboard {
     /// The register's headline counts (for the analyst too: numbers, nobody named).
     pub glance: Option<Glance>,
     pub register: Option<RegisterWatch>,
-    pub my_reviews: Option<MyReviews>,
+    /// A chair's or panel member's own reviews.
+    pub my_reviews: Option<Agenda>,
     pub returns: Option<Vec<ReturnView>>,
     pub admin: Option<AdminWatch>,
 }
@@ -54,13 +53,13 @@ pub struct Glance {
 }
 
 impl Glance {
-    fn of(w: &RegisterWatch) -> Self {
+    fn of(w: &RegisterWatch, late_actions: usize) -> Self {
         Glance {
             in_hospital: w.inpatients.len(),
             overdue_reviews: w.overdue_reviews.len(),
             overdue_visits: w.overdue_visits.len(),
-            overdue_actions: w.overdue_actions.len(),
-            overdue: w.overdue_reviews.len() + w.overdue_visits.len() + w.overdue_actions.len(),
+            overdue_actions: late_actions,
+            overdue: w.overdue_reviews.len() + w.overdue_visits.len() + late_actions,
             upcoming: w.upcoming.len(),
             unscheduled: w.unscheduled.len(),
         }
@@ -147,15 +146,6 @@ pub struct RegisterWatch {
     pub unscheduled: Vec<Unscheduled>,
 }
 
-/// A chair's or panel member's own reviews.
-#[derive(Debug, Default, Serialize)]
-pub struct MyReviews {
-    pub overdue: Vec<ReviewView>,
-    pub upcoming: Vec<ReviewView>,
-    pub later: Vec<ReviewView>,
-    pub unreported: Vec<ReviewView>,
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct FailedLogin {
     pub at: String,
@@ -186,11 +176,13 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
     if figures && (can(Permission::PeopleRead) || can(Permission::ReturnsRead)) {
         let snapshot = Snapshot::load(app).await?;
         d.ratings = Some(rating_counts(&snapshot, today));
-        let watch = watch(app, &snapshot, today).await?;
-        d.glance = Some(Glance::of(&watch));
-        // Who is named: only for a role that reads the whole register and its reviews.
+        let (mut watch, late_actions) = watch(&snapshot, today);
+        d.glance = Some(Glance::of(&watch, late_actions.len()));
+        // Who is named: only for a role that reads the whole register and its reviews (the
+        // late actions' text is read for them alone).
         if role == Role::Commissioner && can(Permission::PeopleRead) && can(Permission::ReviewsRead)
         {
+            watch.overdue_actions = overdue_actions(app, late_actions, today).await?;
             d.register = Some(watch);
         }
     }
@@ -263,10 +255,11 @@ fn due_of(item: &super::due::DueItem, today: Date) -> Due {
     }
 }
 
-async fn watch(app: &App, snapshot: &Snapshot, today: Date) -> Result<RegisterWatch, AppError> {
+/// The register today, and the open actions past their date (whose text the snapshot leaves
+/// out), by id with their person.
+fn watch(snapshot: &Snapshot, today: Date) -> (RegisterWatch, Vec<(Named, String)>) {
     let mut w = RegisterWatch::default();
     let soon = today + Duration::days(UPCOMING_DAYS);
-    // Open actions past their date: the snapshot leaves out their text, read for these alone.
     let mut late_actions: Vec<(Named, String)> = Vec::new();
     for p in snapshot.people_at(today) {
         if !Snapshot::active_on(&p, today) {
@@ -350,7 +343,6 @@ async fn watch(app: &App, snapshot: &Snapshot, today: Date) -> Result<RegisterWa
             });
         }
     }
-    w.overdue_actions = overdue_actions(app, late_actions, today).await?;
     w.inpatients.sort_by(|a, b| {
         b.days_in_hospital
             .cmp(&a.days_in_hospital)
@@ -376,7 +368,7 @@ async fn watch(app: &App, snapshot: &Snapshot, today: Date) -> Result<RegisterWa
             .then_with(|| a.rating_since.cmp(&b.rating_since))
             .then_with(|| a.person.name.cmp(&b.person.name))
     });
-    Ok(w)
+    (w, late_actions)
 }
 
 /// The text of the late actions, read in chunks by id, oldest due first.
@@ -415,28 +407,16 @@ async fn overdue_actions(
     Ok(out)
 }
 
-async fn my_reviews(app: &App, who: &SignedIn, today: Date) -> Result<MyReviews, AppError> {
+/// The reviews the user sits on, in any seat.
+async fn my_reviews(app: &App, who: &SignedIn, today: Date) -> Result<Agenda, AppError> {
     let me = &who.user.id;
     let sits_on = |r: &ReviewView| {
         [&r.chair, &r.expert_by_experience, &r.clinical_expert]
             .iter()
             .any(|m| m.as_ref().is_some_and(|m| &m.id == me))
     };
-    let soon = (today + Duration::days(UPCOMING_DAYS)).to_string();
-    let mut mine = MyReviews::default();
-    for r in reviews::readable(app, who, &ReviewQuery::default()).await? {
-        if !sits_on(&r) {
-            continue;
-        }
-        match r.status {
-            ReviewStatus::Scheduled if r.overdue => mine.overdue.push(r),
-            ReviewStatus::Scheduled if r.scheduled_for <= soon => mine.upcoming.push(r),
-            ReviewStatus::Scheduled => mine.later.push(r),
-            ReviewStatus::Held if r.report_sent_on.is_none() => mine.unreported.push(r),
-            _ => {}
-        }
-    }
-    Ok(mine)
+    let readable = reviews::readable(app, who, &ReviewQuery::default()).await?;
+    Ok(Agenda::of(readable.into_iter().filter(sits_on), today))
 }
 
 async fn admin_watch(app: &App, who: &SignedIn) -> Result<AdminWatch, AppError> {

@@ -1080,6 +1080,38 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
     Ok(out)
 }
 
+/// How far ahead "upcoming" looks, on the reviews page and the dashboard.
+pub const UPCOMING_DAYS: i64 = 14;
+
+/// Reviews as the pages list them: scheduled and overdue; scheduled within `UPCOMING_DAYS` (or
+/// on a day already past whose outcome is not yet recorded, while not overdue); scheduled
+/// later; and held with the report not yet sent. Cancelled and fully reported reviews are left
+/// out. Each keeps the order it came in.
+#[derive(Debug, Default, Serialize)]
+pub struct Agenda {
+    pub overdue: Vec<ReviewView>,
+    pub upcoming: Vec<ReviewView>,
+    pub later: Vec<ReviewView>,
+    pub unreported: Vec<ReviewView>,
+}
+
+impl Agenda {
+    pub fn of(reviews: impl IntoIterator<Item = ReviewView>, today: Date) -> Self {
+        let soon = (today + time::Duration::days(UPCOMING_DAYS)).to_string();
+        let mut agenda = Agenda::default();
+        for r in reviews {
+            match r.status {
+                ReviewStatus::Scheduled if r.overdue => agenda.overdue.push(r),
+                ReviewStatus::Scheduled if r.scheduled_for <= soon => agenda.upcoming.push(r),
+                ReviewStatus::Scheduled => agenda.later.push(r),
+                ReviewStatus::Held if r.report_sent_on.is_none() => agenda.unreported.push(r),
+                _ => {}
+            }
+        }
+        agenda
+    }
+}
+
 /// Filters of the review list.
 #[derive(Debug, Clone, Default)]
 pub struct ReviewQuery {

@@ -304,16 +304,23 @@ pub fn error_page(req: &Request<'_>, status: Status, message: &str) -> response:
 /// The rating chart as the templates draw it: one bar per rating, scaled to the largest, with
 /// the SVG's height.
 pub fn rating_chart(counts: &std::collections::BTreeMap<String, u64>) -> Value {
+    use crate::reports::model::Colour;
     let bars = crate::reports::model::chart(counts);
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let keys = ["red", "amber", "green", "blue", "unrated"];
     let items: Vec<Value> = bars
         .iter()
         .enumerate()
         .map(|(i, b)| {
+            // The rating the bar counts, for links to the register filtered by it.
+            let key = match b.colour {
+                Colour::Red => "red",
+                Colour::Amber => "amber",
+                Colour::Green => "green",
+                Colour::Blue => "blue",
+                Colour::Grey => "unrated",
+            };
             json!({
-                "label": b.label, "value": b.value, "colour": b.colour,
-                "key": keys.get(i).copied().unwrap_or("unrated"),
+                "label": b.label, "value": b.value, "colour": b.colour, "key": key,
                 "y": 8 + i * 34,
                 "width": (b.value * 360).div_ceil(max),
             })
@@ -340,7 +347,7 @@ pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, A
         json!({
             "title": "Home", "d": dashboard, "chart": chart, "on_register": on_register,
             "calendar": calendar,
-            "upcoming_days": crate::services::dashboard::UPCOMING_DAYS,
+            "upcoming_days": crate::services::reviews::UPCOMING_DAYS,
             "can_read_people": page.can(Permission::PeopleRead),
             "can_schedule": page.can(Permission::ReviewsSchedule),
             "can_visit": page.can(Permission::AdmissionsRecord),

@@ -6,7 +6,7 @@ use super::register::{Answer, refusal, with};
 use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
-use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
+use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -33,28 +33,11 @@ fn kinds() -> Value {
 #[get("/reviews")]
 pub async fn reviews_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
     let all = reviews::list(view.app, &caller, &ReviewQuery::default()).await?;
-    let today = view.app.clock.today();
-    let soon = (today + time::Duration::days(14)).to_string();
-    let today_s = today.to_string();
-    let scheduled = |r: &&reviews::ReviewView| r.status == ReviewStatus::Scheduled;
-    let overdue: Vec<_> = all.iter().filter(scheduled).filter(|r| r.overdue).collect();
-    let upcoming: Vec<_> = all
-        .iter()
-        .filter(scheduled)
-        .filter(|r| !r.overdue && r.scheduled_for >= today_s && r.scheduled_for <= soon)
-        .collect();
-    let later: Vec<_> = all
-        .iter()
-        .filter(scheduled)
-        .filter(|r| !r.overdue && r.scheduled_for > soon)
-        .collect();
-    let unreported: Vec<_> = all
-        .iter()
-        .filter(|r| r.status == ReviewStatus::Held && r.report_sent_on.is_none())
-        .collect();
-    view.render("reviews/list.html", json!({
-        "title": "Reviews", "overdue": overdue, "upcoming": upcoming, "later": later, "unreported": unreported,
-    }))
+    let agenda = reviews::Agenda::of(all, view.app.clock.today());
+    view.render(
+        "reviews/list.html",
+        json!({"title": "Reviews", "a": agenda, "upcoming_days": reviews::UPCOMING_DAYS}),
+    )
 }
 
 #[derive(FromForm)]
