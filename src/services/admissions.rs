@@ -5,14 +5,13 @@ use super::audit::{self, Event};
 use super::input::Check;
 use super::people::{Reader, find_readable};
 use super::risk::add_rating_event;
+use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, visit};
 use crate::error::AppError;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -86,11 +85,33 @@ fn admission_view(a: &admission::Model, visits: Vec<VisitView>) -> Result<Admiss
     })
 }
 
+/// A stay of someone the reader may see; any other id is "not found", in the same words as
+/// for an id that does not exist.
+async fn find_stay(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    admission_id: &str,
+) -> Result<admission::Model, AppError> {
+    let not_found = || AppError::not_found("Admission");
+    let stay = reader
+        .scope
+        .by_id::<admission::Entity>(admission_id)
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    match find_readable(db, reader, &stay.person_id).await {
+        Ok(_) => Ok(stay),
+        Err(AppError::NotFound(_)) => Err(not_found()),
+        Err(e) => Err(e),
+    }
+}
+
 async fn open_admission(
     db: &impl ConnectionTrait,
     person_id: &str,
 ) -> Result<Option<admission::Model>, AppError> {
-    Ok(admission::Entity::find()
+    Ok(Scope::Register
+        .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person_id))
         .filter(admission::Column::DischargedOn.is_null())
         .one(db)
@@ -156,7 +177,8 @@ pub async fn admit(
             "This person is already in hospital: record the discharge first.".into(),
         ));
     }
-    let later_assessment = rating_event::Entity::find()
+    let later_assessment = Scope::Register
+        .select::<rating_event::Entity>()
         .filter(rating_event::Column::PersonId.eq(person_id))
         .filter(rating_event::Column::Source.eq("assessment"))
         .filter(rating_event::Column::EffectiveOn.gt(admitted_on))
@@ -168,7 +190,8 @@ pub async fn admit(
             a.effective_on
         )));
     }
-    let last_discharge = admission::Entity::find()
+    let last_discharge = Scope::Register
+        .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person_id))
         .order_by_desc(admission::Column::DischargedOn)
         .one(tx.conn())
@@ -241,11 +264,7 @@ pub async fn discharge(
         return Err(AppError::Internal("checked input incomplete".into()));
     };
     let mut tx = audit::begin(app).await?;
-    let stay = admission::Entity::find_by_id(admission_id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or_else(|| AppError::not_found("Admission"))?;
-    find_readable(tx.conn(), reader, &stay.person_id).await?;
+    let stay = find_stay(tx.conn(), reader, admission_id).await?;
     if stay.discharged_on.is_some() {
         return Err(AppError::Conflict(
             "This admission has already ended.".into(),
@@ -285,16 +304,18 @@ pub async fn discharge(
             .detail(serde_json::json!({"admission_id": admission_id})),
     )
     .await?;
-    let visits = visits_of(tx.conn(), admission_id).await?;
+    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
     tx.commit().await?;
     admission_view(&updated, visits)
 }
 
 async fn visits_of(
     db: &impl ConnectionTrait,
+    scope: Scope,
     admission_id: &str,
 ) -> Result<Vec<VisitView>, AppError> {
-    Ok(visit::Entity::find()
+    Ok(scope
+        .select::<visit::Entity>()
         .filter(visit::Column::AdmissionId.eq(admission_id))
         .order_by_desc(visit::Column::VisitedOn)
         .all(db)
@@ -378,7 +399,7 @@ pub async fn list_for(
     person_id: &str,
 ) -> Result<Vec<AdmissionView>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
-    let out = rows_for(&app.db, person_id).await?;
+    let out = rows_for(&app.db, reader.scope, person_id).await?;
     audit::record_alone(app, actor, Event::person("admission.list", person_id)).await?;
     Ok(out)
 }
@@ -386,16 +407,18 @@ pub async fn list_for(
 /// The admissions of someone already found readable, newest first, with their visits.
 pub async fn rows_for(
     db: &impl ConnectionTrait,
+    scope: Scope,
     person_id: &str,
 ) -> Result<Vec<AdmissionView>, AppError> {
-    let rows = admission::Entity::find()
+    let rows = scope
+        .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person_id))
         .order_by_desc(admission::Column::AdmittedOn)
         .all(db)
         .await?;
     let mut out = Vec::new();
     for a in &rows {
-        out.push(admission_view(a, visits_of(db, &a.id).await?)?);
+        out.push(admission_view(a, visits_of(db, scope, &a.id).await?)?);
     }
     Ok(out)
 }
@@ -406,12 +429,8 @@ pub async fn get_for(
     reader: &Reader,
     admission_id: &str,
 ) -> Result<AdmissionView, AppError> {
-    let a = admission::Entity::find_by_id(admission_id.to_string())
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::not_found("Admission"))?;
-    find_readable(db, reader, &a.person_id).await?;
-    admission_view(&a, visits_of(db, &a.id).await?)
+    let a = find_stay(db, reader, admission_id).await?;
+    admission_view(&a, visits_of(db, reader.scope, &a.id).await?)
 }
 
 /// Changes an open admission; the next inpatient review's due date follows at once.
@@ -448,11 +467,7 @@ pub async fn update(
     );
     c.finish()?;
     let mut tx = audit::begin(app).await?;
-    let stay = admission::Entity::find_by_id(admission_id.to_string())
-        .one(tx.conn())
-        .await?
-        .ok_or_else(|| AppError::not_found("Admission"))?;
-    find_readable(tx.conn(), reader, &stay.person_id).await?;
+    let stay = find_stay(tx.conn(), reader, admission_id).await?;
     if stay.discharged_on.is_some() {
         return Err(AppError::Conflict(
             "This admission has ended: it can no longer be changed.".into(),
@@ -497,7 +512,7 @@ pub async fn update(
             .detail(serde_json::json!({"admission_id": admission_id, "fields": changed})),
     )
     .await?;
-    let visits = visits_of(tx.conn(), admission_id).await?;
+    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
     tx.commit().await?;
     admission_view(&updated, visits)
 }

@@ -3,6 +3,7 @@
 //! appends the entry (hash of the previous entry + its own canonical content), and commits both
 //! together — or neither.
 
+use super::scope::Scope;
 use super::{Actor, App};
 use crate::entities::{audit_entry, audit_head};
 use crate::error::AppError;
@@ -224,7 +225,9 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Verification, App
         problem: Some(problem.to_string()),
     };
     loop {
-        let page = audit_entry::Entity::find()
+        // The chain covers every entry, withdrawn people's too; only counts leave this check.
+        let page = Scope::Retained
+            .select::<audit_entry::Entity>()
             .filter(audit_entry::Column::Seq.gte(expected_seq))
             .order_by_asc(audit_entry::Column::Seq)
             .limit(PAGE)
@@ -287,9 +290,10 @@ pub struct TrailQuery {
 /// One page of the trail, newest first, and the total matching.
 pub async fn trail(
     db: &impl ConnectionTrait,
+    scope: Scope,
     q: &TrailQuery,
 ) -> Result<(Vec<audit_entry::Model>, u64), AppError> {
-    let mut select = audit_entry::Entity::find();
+    let mut select = scope.select::<audit_entry::Entity>();
     if let Some(p) = &q.person_id {
         select = select.filter(audit_entry::Column::PersonId.eq(p.clone()));
     }

@@ -8,6 +8,7 @@ use super::audit::{self, Event, Verification};
 use super::people::Snapshot;
 use super::returns::{self, ReturnView};
 use super::reviews::{self, Agenda, ReviewQuery, ReviewView, UPCOMING_DAYS};
+use super::scope::Scope;
 use super::sessions::SignedIn;
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::domain::risk::Rating;
@@ -381,7 +382,8 @@ async fn overdue_actions(
     let ids: Vec<&String> = by_id.keys().collect();
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        let rows = action::Entity::find()
+        let rows = Scope::Register
+            .select::<action::Entity>()
             .filter(action::Column::Id.is_in(chunk.iter().map(|s| s.as_str())))
             .all(&app.db)
             .await?;
@@ -438,7 +440,8 @@ async fn admin_watch(app: &App, who: &SignedIn) -> Result<AdminWatch, AppError> 
     }
     if can(Permission::AuditRead) {
         let since = app.clock.now() - Duration::days(FAILED_LOGIN_DAYS);
-        let rows = audit_entry::Entity::find()
+        let rows = Scope::of(app, who)
+            .select::<audit_entry::Entity>()
             .filter(audit_entry::Column::Action.eq("login.failed"))
             .filter(audit_entry::Column::At.gte(since))
             .order_by_desc(audit_entry::Column::Seq)

@@ -4,6 +4,7 @@
 
 use super::audit::{self, Event};
 use super::input::Check;
+use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
 use crate::domain::consent::{self, Consent, ConsentBasis};
@@ -345,15 +346,16 @@ where
 /// need dates and statuses.
 async fn load_records<C: ConnectionTrait + StreamTrait>(
     db: &C,
+    scope: Scope,
     person_id: Option<&str>,
     schedule: &crate::policy::Schedule,
     lean: bool,
 ) -> Result<Records, AppError> {
-    let mut consents = consent_entity::Entity::find();
-    let mut events = rating_event::Entity::find();
-    let mut stays = admission::Entity::find();
-    let mut reviews = crate::entities::review::Entity::find();
-    let mut actions = crate::entities::action::Entity::find();
+    let mut consents = scope.select::<consent_entity::Entity>();
+    let mut events = scope.select::<rating_event::Entity>();
+    let mut stays = scope.select::<admission::Entity>();
+    let mut reviews = scope.select::<crate::entities::review::Entity>();
+    let mut actions = scope.select::<crate::entities::action::Entity>();
     if lean {
         // Free text no deadline or return reads: left out, so a large register loads quickly.
         use crate::entities::{action as a, review as r};
@@ -383,7 +385,7 @@ async fn load_records<C: ConnectionTrait + StreamTrait>(
             .expr_as(Expr::cust("''"), "how")
             .expr_as(Expr::cust("NULL"), "note");
     }
-    let mut visits = crate::entities::visit::Entity::find();
+    let mut visits = scope.select::<crate::entities::visit::Entity>();
     if let Some(id) = person_id {
         consents = consents.filter(consent_entity::Column::PersonId.eq(id));
         events = events.filter(rating_event::Column::PersonId.eq(id));
@@ -530,7 +532,8 @@ fn status_on(p: &person::Model, day: Date) -> Status {
 pub struct Reader {
     all: bool,
     assigned_to: Option<String>,
-    withdrawn: bool,
+    /// Whether withdrawn entries are within reach (records administrators).
+    pub scope: Scope,
 }
 
 impl Reader {
@@ -539,7 +542,7 @@ impl Reader {
         Reader {
             all: has(Permission::PeopleRead),
             assigned_to: has(Permission::PeopleReadAssigned).then(|| who.user.id.clone()),
-            withdrawn: has(Permission::PeopleReadWithdrawn),
+            scope: Scope::of(app, who),
         }
     }
 
@@ -549,7 +552,7 @@ impl Reader {
         db: &impl ConnectionTrait,
     ) -> Result<std::collections::HashSet<String>, AppError> {
         match (&self.assigned_to, self.all) {
-            (Some(user), false) => Ok(super::reviews::assigned_people(db, user)
+            (Some(user), false) => Ok(super::reviews::assigned_people(db, self.scope, user)
                 .await?
                 .into_iter()
                 .collect()),
@@ -557,9 +560,11 @@ impl Reader {
         }
     }
 
+    /// Within this reader's share: the whole register, the people of their reviews, or (for a
+    /// records administrator, whose scope reaches them) the withdrawn entries.
     fn may_read(&self, p: &person::Model, assigned: &std::collections::HashSet<String>) -> bool {
         if p.status == Status::Withdrawn.as_str() {
-            return self.withdrawn;
+            return self.scope == Scope::Retained;
         }
         self.all || assigned.contains(&p.id)
     }
@@ -572,7 +577,9 @@ pub async fn find_readable(
     id: &str,
 ) -> Result<person::Model, AppError> {
     let assigned = reader.assigned(db).await?;
-    person::Entity::find_by_id(id.to_string())
+    reader
+        .scope
+        .by_id::<person::Entity>(id)
         .one(db)
         .await?
         .filter(|p| reader.may_read(p, &assigned))
@@ -606,8 +613,16 @@ pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<Pers
     let today = app.clock.today();
     let mut tx = audit::begin(app).await?;
     let id = register_in(&mut tx, actor, &input, today).await?;
-    let records = load_records(tx.conn(), Some(&id), &app.policies.schedule, false).await?;
-    let model = person::Entity::find_by_id(id.clone())
+    let records = load_records(
+        tx.conn(),
+        Scope::Register,
+        Some(&id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
+    let model = Scope::Register
+        .by_id::<person::Entity>(&id)
         .one(tx.conn())
         .await?
         .ok_or_else(|| AppError::Internal("person vanished".into()))?;
@@ -638,11 +653,12 @@ pub async fn view_by_id(
     today: Date,
     schedule: &crate::policy::Schedule,
 ) -> Result<PersonView, AppError> {
-    let model = person::Entity::find_by_id(id.to_string())
+    let model = Scope::Register
+        .by_id::<person::Entity>(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    let records = load_records(db, Some(id), schedule, false).await?;
+    let records = load_records(db, Scope::Register, Some(id), schedule, false).await?;
     view(&model, &records, today)
 }
 
@@ -655,7 +671,9 @@ async fn insert_person(
     consent: &Consent,
     registered_on: Date,
 ) -> Result<String, AppError> {
-    let existing = person::Entity::find()
+    // Unique among entries whose consent stands: a withdrawn entry's number may join again.
+    let existing = Scope::Register
+        .select::<person::Entity>()
         .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
         .count(tx.conn())
         .await?;
@@ -725,7 +743,14 @@ pub async fn get(
     id: &str,
 ) -> Result<PersonView, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id), &app.policies.schedule, false).await?;
+    let records = load_records(
+        &app.db,
+        reader.scope,
+        Some(id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
     let result = view(&model, &records, app.clock.today())?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(result)
@@ -747,10 +772,17 @@ pub async fn dossier(
     id: &str,
 ) -> Result<Dossier, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id), &app.policies.schedule, false).await?;
+    let records = load_records(
+        &app.db,
+        reader.scope,
+        Some(id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
     let person = view(&model, &records, app.clock.today())?;
-    let history = super::risk::history_rows(&app.db, id).await?;
-    let admissions = super::admissions::rows_for(&app.db, id).await?;
+    let history = super::risk::history_rows(&app.db, reader.scope, id).await?;
+    let admissions = super::admissions::rows_for(&app.db, reader.scope, id).await?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(Dossier {
         person,
@@ -768,7 +800,14 @@ pub async fn due(
     id: &str,
 ) -> Result<Vec<super::due::DueItem>, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(&app.db, Some(id), &app.policies.schedule, false).await?;
+    let records = load_records(
+        &app.db,
+        reader.scope,
+        Some(id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
     let today = app.clock.today();
     let no_events = Vec::new();
     let no_stays = Vec::new();
@@ -865,15 +904,20 @@ impl Revision {
 
 impl Snapshot {
     pub(crate) async fn load(app: &App) -> Result<Self, AppError> {
-        let people: Vec<person::Model> = person::Entity::find()
-            .filter(person::Column::Status.ne(Status::Withdrawn.as_str()))
+        let people: Vec<person::Model> = Scope::Register
+            .select::<person::Entity>()
             .stream(&app.db)
             .await?
             .try_collect()
             .await?;
-        let records = load_records(&app.db, None, &app.policies.schedule, true).await?;
+        let records =
+            load_records(&app.db, Scope::Register, None, &app.policies.schedule, true).await?;
         let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
-        for r in person_revision::Entity::find().all(&app.db).await? {
+        for r in Scope::Register
+            .select::<person_revision::Entity>()
+            .all(&app.db)
+            .await?
+        {
             let data: Revision = serde_json::from_str(&r.data)
                 .map_err(|e| AppError::Internal(format!("revision {}: {e}", r.id)))?;
             revisions
@@ -886,7 +930,8 @@ impl Snapshot {
         }
         let mut stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>> =
             HashMap::new();
-        for r in crate::entities::admission_revision::Entity::find()
+        for r in Scope::Register
+            .select::<crate::entities::admission_revision::Entity>()
             .all(&app.db)
             .await?
         {
@@ -1060,12 +1105,14 @@ pub async fn list(
 ) -> Result<(Vec<PersonView>, u64), AppError> {
     let day = q.as_of.unwrap_or_else(|| app.clock.today());
     let status = q.status.unwrap_or(Status::Active);
-    let people = person::Entity::find()
+    let people = reader
+        .scope
+        .select::<person::Entity>()
         .filter(person::Column::RegisteredOn.lte(day))
         .order_by_asc(person::Column::FamilyName)
         .all(&app.db)
         .await?;
-    let records = load_records(&app.db, None, &app.policies.schedule, false).await?;
+    let records = load_records(&app.db, reader.scope, None, &app.policies.schedule, false).await?;
     let needle =
         q.q.as_deref()
             .map(str::trim)
@@ -1188,13 +1235,21 @@ pub async fn update(
     let (Some(d), Some(registered_on)) = (details, registered_on) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
-    let records = load_records(tx.conn(), Some(id), &app.policies.schedule, false).await?;
+    let records = load_records(
+        tx.conn(),
+        reader.scope,
+        Some(id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
     let consent = stored_consent(&records, id)?;
     consent::check(&consent, d.date_of_birth, today).map_err(consent_refused)?;
     consent::registration_day(&consent, Some(registered_on), today)
         .map_err(|r| AppError::field(r.field, r.message))?;
     if d.nhs_number.digits() != current.nhs_number {
-        let taken = person::Entity::find()
+        let taken = Scope::Register
+            .select::<person::Entity>()
             .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
             .count(tx.conn())
             .await?;
@@ -1367,7 +1422,14 @@ pub async fn end(
             .detail(serde_json::json!({"on": fmt_date(day), "reason": reason})),
     )
     .await?;
-    let records = load_records(tx.conn(), Some(id), &app.policies.schedule, false).await?;
+    let records = load_records(
+        tx.conn(),
+        Scope::Retained,
+        Some(id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
     let result = view(&updated, &records, today)?;
     tx.commit().await?;
     Ok(result)

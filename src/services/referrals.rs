@@ -6,15 +6,15 @@ use super::audit::{self, Event};
 use super::input::Check;
 use super::people::{self, NewPerson, Reader};
 use super::risk::{record_assessment, score};
+use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::age_on;
 use crate::domain::nhs_number::NhsNumber;
-use crate::domain::person::Status;
 use crate::domain::referral::{self as rules, ReferralStatus};
 use crate::domain::risk::Rating;
 use crate::entities::{person, referral};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
@@ -152,10 +152,12 @@ async fn duplicates_of(
     reader: &Reader,
     r: &referral::Model,
 ) -> Result<Vec<PossibleDuplicate>, AppError> {
-    let mut candidates =
-        person::Entity::find().filter(person::Column::DateOfBirth.eq(r.date_of_birth));
+    // Withdrawn entries are gone: they are nobody's duplicate.
+    let mut candidates = Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::DateOfBirth.eq(r.date_of_birth));
     if let Some(n) = &r.nhs_number {
-        candidates = person::Entity::find().filter(
+        candidates = Scope::Register.select::<person::Entity>().filter(
             sea_orm::Condition::any()
                 .add(person::Column::DateOfBirth.eq(r.date_of_birth))
                 .add(person::Column::NhsNumber.eq(n.clone())),
@@ -164,8 +166,7 @@ async fn duplicates_of(
     let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
     let mut out = Vec::new();
     for p in candidates.all(db).await? {
-        if p.status == Status::Withdrawn.as_str() || p.id == r.person_id.clone().unwrap_or_default()
-        {
+        if p.id == r.person_id.clone().unwrap_or_default() {
             continue;
         }
         let by_number = r.nhs_number.as_deref() == Some(p.nhs_number.as_str());
@@ -362,8 +363,13 @@ pub async fn create(
     Ok(result)
 }
 
-async fn find(db: &impl ConnectionTrait, id: &str) -> Result<referral::Model, AppError> {
-    referral::Entity::find_by_id(id.to_string())
+async fn find(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    id: &str,
+) -> Result<referral::Model, AppError> {
+    scope
+        .by_id::<referral::Entity>(id)
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Referral"))
@@ -375,7 +381,7 @@ pub async fn get(
     reader: &Reader,
     id: &str,
 ) -> Result<ReferralView, AppError> {
-    let r = find(&app.db, id).await?;
+    let r = find(&app.db, reader.scope, id).await?;
     let duplicates = duplicates_of(&app.db, reader, &r).await?;
     let result = view(
         &r,
@@ -397,12 +403,17 @@ pub async fn get(
 pub async fn list(
     app: &App,
     actor: &Actor,
+    reader: &Reader,
     status: Option<ReferralStatus>,
     overdue: Option<bool>,
 ) -> Result<Vec<ReferralView>, AppError> {
     let today = app.clock.today();
     let days = app.policies.schedule.referral_decision_days;
-    let rows = referral::Entity::find().all(&app.db).await?;
+    let rows = reader
+        .scope
+        .select::<referral::Entity>()
+        .all(&app.db)
+        .await?;
     let mut items = Vec::new();
     for r in &rows {
         let v = view(r, days, today, Vec::new())?;
@@ -478,7 +489,7 @@ pub async fn decide(
         return Err(AppError::Internal("checked input incomplete".into()));
     };
     let mut tx = audit::begin(app).await?;
-    let current = find(tx.conn(), id).await?;
+    let current = find(tx.conn(), reader.scope, id).await?;
     if current.status != ReferralStatus::AwaitingDecision.as_str() {
         return Err(AppError::Conflict(
             "This referral has already been decided.".into(),
@@ -574,7 +585,7 @@ pub async fn outcome_sent(
         return Err(AppError::Internal("checked input incomplete".into()));
     };
     let mut tx = audit::begin(app).await?;
-    let current = find(tx.conn(), id).await?;
+    let current = find(tx.conn(), reader.scope, id).await?;
     let Some(decided_on) = current.decided_on else {
         return Err(AppError::Conflict(
             "There is no decision to send yet.".into(),

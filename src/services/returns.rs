@@ -4,6 +4,7 @@
 //! its period. Storing, PDF and CSV build on this (issue 5).
 
 use super::audit::{self, Event};
+use super::scope::Scope;
 use super::{Actor, App, input, people};
 use crate::domain::age::{AgeBand, age_on};
 use crate::domain::referral::{self as referral_rules};
@@ -149,7 +150,10 @@ fn formatted_nhs(p: &person::Model) -> String {
 pub async fn compute(app: &App, period: Period) -> Result<(Figures, Changes), AppError> {
     let started = std::time::Instant::now();
     let snapshot = people::Snapshot::load(app).await?;
-    let referrals: Vec<referral::Model> = referral::Entity::find().all(&app.db).await?;
+    let referrals: Vec<referral::Model> = Scope::Register
+        .select::<referral::Entity>()
+        .all(&app.db)
+        .await?;
     let loaded = started.elapsed();
     let out = compute_from(app, &snapshot, &referrals, period);
     tracing::debug!(

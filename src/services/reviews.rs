@@ -5,6 +5,7 @@
 use super::audit::{self, Event};
 use super::input::Check;
 use super::people::{self, Reader};
+use super::scope::Scope;
 use super::sessions::SignedIn;
 use super::{Actor, App};
 use crate::domain::age::{age_on, review_type};
@@ -162,11 +163,19 @@ struct Lookups {
     reviews_by_person: HashMap<String, Vec<review::Model>>,
 }
 
-async fn lookups(db: &impl ConnectionTrait, person_id: Option<&str>) -> Result<Lookups, AppError> {
-    let mut people = crate::entities::person::Entity::find();
-    let mut actions = action::Entity::find().order_by_asc(action::Column::DueOn);
-    let mut stays = admission::Entity::find().filter(admission::Column::DischargedOn.is_null());
-    let mut reviews = review::Entity::find();
+async fn lookups(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    person_id: Option<&str>,
+) -> Result<Lookups, AppError> {
+    let mut people = scope.select::<crate::entities::person::Entity>();
+    let mut actions = scope
+        .select::<action::Entity>()
+        .order_by_asc(action::Column::DueOn);
+    let mut stays = scope
+        .select::<admission::Entity>()
+        .filter(admission::Column::DischargedOn.is_null());
+    let mut reviews = scope.select::<review::Entity>();
     if let Some(id) = person_id {
         people = people.filter(crate::entities::person::Column::Id.eq(id));
         actions = actions.filter(action::Column::PersonId.eq(id));
@@ -205,10 +214,11 @@ async fn lookups(db: &impl ConnectionTrait, person_id: Option<&str>) -> Result<L
 /// One review's view, loading only what it needs.
 async fn view(
     db: &impl ConnectionTrait,
+    scope: Scope,
     r: &review::Model,
     app: &App,
 ) -> Result<ReviewView, AppError> {
-    let lk = lookups(db, Some(&r.person_id)).await?;
+    let lk = lookups(db, scope, Some(&r.person_id)).await?;
     view_with(r, &lk, app)
 }
 
@@ -299,6 +309,8 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
 pub struct ReviewReader {
     all: bool,
     member: Option<String>,
+    /// Whether withdrawn people's reviews are within reach.
+    pub scope: Scope,
 }
 
 impl ReviewReader {
@@ -307,6 +319,7 @@ impl ReviewReader {
         ReviewReader {
             all: has(Permission::ReviewsRead),
             member: has(Permission::ReviewsReadAssigned).then(|| who.user.id.clone()),
+            scope: Scope::of(app, who),
         }
     }
 
@@ -337,9 +350,11 @@ fn is_live(r: &review::Model) -> bool {
 /// The people a panel member may read: those of the live reviews they sit on.
 pub async fn assigned_people(
     db: &impl ConnectionTrait,
+    scope: Scope,
     user_id: &str,
 ) -> Result<Vec<String>, AppError> {
-    Ok(review::Entity::find()
+    Ok(scope
+        .select::<review::Entity>()
         .all(db)
         .await?
         .into_iter()
@@ -353,7 +368,9 @@ async fn find(
     reader: &ReviewReader,
     id: &str,
 ) -> Result<review::Model, AppError> {
-    review::Entity::find_by_id(id.to_string())
+    reader
+        .scope
+        .by_id::<review::Entity>(id)
         .one(db)
         .await?
         .filter(|r| reader.may_read(r))
@@ -417,7 +434,9 @@ async fn clash(
     day: Date,
     except: Option<&str>,
 ) -> Result<Option<String>, AppError> {
-    let same_day = review::Entity::find()
+    // A withdrawn person's reviews are gone: they hold no one's day.
+    let same_day = Scope::Register
+        .select::<review::Entity>()
         .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
         .all(db)
         .await?;
@@ -448,7 +467,8 @@ async fn due_by(
     today: Date,
 ) -> Result<Option<Date>, AppError> {
     let rules_ = &app.policies.schedule.deadlines;
-    let held: Vec<review::Model> = review::Entity::find()
+    let held: Vec<review::Model> = Scope::Register
+        .select::<review::Entity>()
         .filter(review::Column::PersonId.eq(person.id.clone()))
         .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
         .all(db)
@@ -460,7 +480,8 @@ async fn due_by(
             .filter(|d| before.is_none_or(|b| *d <= b))
             .max()
     };
-    let stay = admission::Entity::find()
+    let stay = Scope::Register
+        .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person.id.clone()))
         .filter(admission::Column::DischargedOn.is_null())
         .one(db)
@@ -569,7 +590,8 @@ pub async fn schedule(
         ));
     }
     if matches!(kind, ReviewKind::PostAdmission | ReviewKind::Inpatient)
-        && admission::Entity::find()
+        && Scope::Register
+            .select::<admission::Entity>()
             .filter(admission::Column::PersonId.eq(person_id))
             .filter(admission::Column::DischargedOn.is_null())
             .one(tx.conn())
@@ -591,7 +613,7 @@ pub async fn schedule(
             .detail(serde_json::json!({"review_id": row.id, "kind": kind.as_str()})),
     )
     .await?;
-    let result = view(tx.conn(), &row, app).await?;
+    let result = view(tx.conn(), reader.scope, &row, app).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -742,7 +764,9 @@ pub async fn hold(
             format!("A review cannot be held without its panel: {message}"),
         ));
     }
-    let person = crate::entities::person::Entity::find_by_id(current.person_id.clone())
+    let person = reader
+        .scope
+        .by_id::<crate::entities::person::Entity>(&current.person_id)
         .one(tx.conn())
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
@@ -785,7 +809,8 @@ pub async fn hold(
     }
     // The next review: inpatient while in hospital on the day it was held, else a follow-up of
     // the action plan. Same panel where they are free that day.
-    let stay = admission::Entity::find()
+    let stay = Scope::Register
+        .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(held.person_id.clone()))
         .filter(admission::Column::AdmittedOn.lte(held_on))
         .all(tx.conn())
@@ -833,8 +858,8 @@ pub async fn hold(
             .detail(serde_json::json!({"review_id": held.id, "next_review_id": next.id})),
     )
     .await?;
-    let mut result = view(tx.conn(), &held, app).await?;
-    result.next_review = Some(Box::new(view(tx.conn(), &next, app).await?));
+    let mut result = view(tx.conn(), reader.scope, &held, app).await?;
+    result.next_review = Some(Box::new(view(tx.conn(), reader.scope, &next, app).await?));
     tx.commit().await?;
     Ok(result)
 }
@@ -891,7 +916,7 @@ pub async fn report_sent(
             .detail(serde_json::json!({"review_id": id})),
     )
     .await?;
-    let result = view(tx.conn(), &updated, app).await?;
+    let result = view(tx.conn(), Scope::of(app, who), &updated, app).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -922,7 +947,7 @@ pub async fn cancel(
         Event::person("review.cancel", &person_id).detail(serde_json::json!({"review_id": id})),
     )
     .await?;
-    let result = view(tx.conn(), &updated, app).await?;
+    let result = view(tx.conn(), Scope::of(app, who), &updated, app).await?;
     tx.commit().await?;
     Ok(result)
 }
@@ -933,7 +958,9 @@ pub async fn cancel_all_for(
     person_id: &str,
     reason: &str,
 ) -> Result<u64, AppError> {
-    let open = review::Entity::find()
+    // The person's entry is being withdrawn in this same transaction: reach past the door.
+    let open = Scope::Retained
+        .select::<review::Entity>()
         .filter(review::Column::PersonId.eq(person_id))
         .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
         .all(tx.conn())
@@ -950,7 +977,7 @@ pub async fn cancel_all_for(
 
 pub async fn get(app: &App, who: &SignedIn, id: &str) -> Result<ReviewView, AppError> {
     let r = find(&app.db, &ReviewReader::of(app, who), id).await?;
-    let result = view(&app.db, &r, app).await?;
+    let result = view(&app.db, Scope::of(app, who), &r, app).await?;
     audit::record_alone(
         app,
         &who.actor(),
@@ -970,8 +997,10 @@ pub async fn with_previous(
 ) -> Result<(ReviewView, Option<ReviewView>), AppError> {
     let reader = ReviewReader::of(app, who);
     let r = find(&app.db, &reader, id).await?;
-    let mut current = view(&app.db, &r, app).await?;
-    if let Some(next) = review::Entity::find()
+    let mut current = view(&app.db, reader.scope, &r, app).await?;
+    if let Some(next) = reader
+        .scope
+        .select::<review::Entity>()
         .filter(review::Column::PreviousReviewId.eq(r.id.clone()))
         .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
         .order_by_asc(review::Column::ScheduledFor)
@@ -979,16 +1008,18 @@ pub async fn with_previous(
         .await?
         .filter(|n| reader.may_read(n))
     {
-        current.next_review = Some(Box::new(view(&app.db, &next, app).await?));
+        current.next_review = Some(Box::new(view(&app.db, reader.scope, &next, app).await?));
     }
     // The previous review's actions belong to the same person's pack, so whoever may read this
     // review may read them.
     let previous = match &r.previous_review_id {
-        Some(prev) => match review::Entity::find_by_id(prev.clone())
+        Some(prev) => match reader
+            .scope
+            .by_id::<review::Entity>(prev)
             .one(&app.db)
             .await?
         {
-            Some(p) => Some(view(&app.db, &p, app).await?),
+            Some(p) => Some(view(&app.db, reader.scope, &p, app).await?),
             None => None,
         },
         None => None,
@@ -1017,15 +1048,16 @@ pub struct CalendarEntry {
 
 /// The scheduled reviews a user sits on, for their calendar feed. Audited.
 pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarEntry>, AppError> {
-    let people: HashMap<String, crate::entities::person::Model> =
-        crate::entities::person::Entity::find()
-            .all(&app.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id.clone(), p))
-            .collect();
+    let people: HashMap<String, crate::entities::person::Model> = Scope::Register
+        .select::<crate::entities::person::Entity>()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
     let mut out = Vec::new();
-    for r in review::Entity::find()
+    for r in Scope::Register
+        .select::<review::Entity>()
         .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
         .order_by_asc(review::Column::ScheduledFor)
         .all(&app.db)
@@ -1139,11 +1171,14 @@ pub(crate) async fn readable(
     q: &ReviewQuery,
 ) -> Result<Vec<ReviewView>, AppError> {
     let reader = ReviewReader::of(app, who);
-    let mut select = review::Entity::find().order_by_asc(review::Column::ScheduledFor);
+    let mut select = reader
+        .scope
+        .select::<review::Entity>()
+        .order_by_asc(review::Column::ScheduledFor);
     if let Some(p) = &q.person_id {
         select = select.filter(review::Column::PersonId.eq(p.clone()));
     }
-    let lk = lookups(&app.db, q.person_id.as_deref()).await?;
+    let lk = lookups(&app.db, reader.scope, q.person_id.as_deref()).await?;
     let mut items = Vec::new();
     for r in select
         .all(&app.db)
@@ -1200,11 +1235,20 @@ pub async fn update_action(
         return Err(AppError::Internal("checked input incomplete".into()));
     };
     let mut tx = audit::begin(app).await?;
-    let current = action::Entity::find_by_id(id.to_string())
+    let reader = ReviewReader::of(app, who);
+    let current = reader
+        .scope
+        .by_id::<action::Entity>(id)
         .one(tx.conn())
         .await?
         .ok_or_else(|| AppError::not_found("Action"))?;
-    let review = find(tx.conn(), &ReviewReader::of(app, who), &current.review_id).await?;
+    let review = find(tx.conn(), &reader, &current.review_id)
+        .await
+        .map_err(|e| match e {
+            // The same answer as for an action that does not exist.
+            AppError::NotFound(_) => AppError::not_found("Action"),
+            other => other,
+        })?;
     if let (Some(done), Some(held)) = (completed_on, review.held_on)
         && done < held
     {
@@ -1243,7 +1287,9 @@ pub async fn list_actions(
 ) -> Result<Vec<ActionView>, AppError> {
     let today = app.clock.today();
     let reader = ReviewReader::of(app, who);
-    let readable: std::collections::HashSet<String> = review::Entity::find()
+    let readable: std::collections::HashSet<String> = reader
+        .scope
+        .select::<review::Entity>()
         .all(&app.db)
         .await?
         .into_iter()
@@ -1251,7 +1297,9 @@ pub async fn list_actions(
         .map(|r| r.id)
         .collect();
     let mut items = Vec::new();
-    for a in action::Entity::find()
+    for a in reader
+        .scope
+        .select::<action::Entity>()
         .order_by_asc(action::Column::DueOn)
         .all(&app.db)
         .await?

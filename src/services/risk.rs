@@ -4,6 +4,7 @@
 use super::audit::{self, Event};
 use super::input::Check;
 use super::people::{Reader, find_readable};
+use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::age_on;
 use crate::domain::person::Status;
@@ -11,9 +12,7 @@ use crate::domain::ratings::{Stay, assessment_conflict};
 use crate::domain::risk::{self, Rating, RiskTool};
 use crate::entities::{admission, consent, rating_event, risk_assessment};
 use crate::error::AppError;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -89,8 +88,10 @@ pub fn score(
         .map_err(|e| AppError::field("answers", e.message()))
 }
 
+/// The stays of a person on the register (the rating rules read them).
 pub async fn stays_of(db: &impl ConnectionTrait, person_id: &str) -> Result<Vec<Stay>, AppError> {
-    Ok(admission::Entity::find()
+    Ok(Scope::Register
+        .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person_id))
         .all(db)
         .await?
@@ -180,7 +181,8 @@ pub async fn assess(
             "Only people on the active register can be assessed.".into(),
         ));
     }
-    let consented = consent::Entity::find()
+    let consented = Scope::Register
+        .select::<consent::Entity>()
         .filter(consent::Column::PersonId.eq(person_id))
         .one(tx.conn())
         .await?
@@ -325,7 +327,7 @@ pub async fn history(
     person_id: &str,
 ) -> Result<Vec<RatingHistoryItem>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
-    let items = history_rows(&app.db, person_id).await?;
+    let items = history_rows(&app.db, reader.scope, person_id).await?;
     audit::record_alone(app, actor, Event::person("rating.history.read", person_id)).await?;
     Ok(items)
 }
@@ -333,9 +335,11 @@ pub async fn history(
 /// The rating history of someone already found readable, newest first.
 pub async fn history_rows(
     db: &impl ConnectionTrait,
+    scope: Scope,
     person_id: &str,
 ) -> Result<Vec<RatingHistoryItem>, AppError> {
-    let rows = rating_event::Entity::find()
+    let rows = scope
+        .select::<rating_event::Entity>()
         .filter(rating_event::Column::PersonId.eq(person_id))
         .order_by_desc(rating_event::Column::EffectiveOn)
         .order_by_desc(rating_event::Column::Seq)

@@ -16,3 +16,4 @@ mod review_pages;
 mod reviews;
 mod session;
 mod support;
+mod withdrawal;

@@ -6,6 +6,7 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::audit::{self, Event, TrailQuery, Verification};
+use crate::services::scope::Scope;
 use rocket::serde::json::Json;
 use rocket::{State, get};
 use time::format_description::well_known::Rfc3339;
@@ -69,7 +70,7 @@ pub async fn read_trail(
     caller: &Caller,
     q: &TrailQuery,
 ) -> Result<(Vec<AuditItem>, u64), AppError> {
-    let (rows, total) = audit::trail(&app.db, q).await?;
+    let (rows, total) = audit::trail(&app.db, Scope::of(app, caller), q).await?;
     let event = Event::new("audit.read", "audit", None).detail(serde_json::json!({
         "person_id": q.person_id, "user": q.username, "page": q.page,
     }));

@@ -51,7 +51,14 @@ pub async fn list(
 ) -> Result<Json<ListOf<ReferralView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
     let (status, overdue) = filters(status, overdue)?;
-    let all = referrals::list(app, &caller.actor(), status, overdue).await?;
+    let all = referrals::list(
+        app,
+        &caller.actor(),
+        &Reader::of(app, &caller),
+        status,
+        overdue,
+    )
+    .await?;
     Ok(Json(paging.slice(all)))
 }
 

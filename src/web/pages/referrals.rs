@@ -21,7 +21,14 @@ use std::collections::{BTreeMap, HashMap};
 
 #[get("/referrals")]
 pub async fn referrals_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
-    let all = referrals::list(view.app, &caller.actor(), None, None).await?;
+    let all = referrals::list(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        None,
+        None,
+    )
+    .await?;
     let (awaiting, decided): (Vec<_>, Vec<_>) = all
         .into_iter()
         .partition(|r| r.status == ReferralStatus::AwaitingDecision);

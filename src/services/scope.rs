@@ -1,0 +1,215 @@
+//! The one door for every read of person-linked rows: **withdrawn means gone**.
+//!
+//! When a person withdraws consent, every record about them — the entry, its consent, ratings and
+//! assessments, stays and visits, reviews and their action plans, the referral that added them,
+//! their revisions and audit entries — disappears for every reader except records administrators
+//! (`people.read_withdrawn`), and a direct read answers "not found" exactly as for an id that
+//! never existed. Rather than remembering a filter in each service, every query over a
+//! person-linked table starts here ([`Scope::select`], [`Scope::by_id`]), which adds the rule in
+//! SQL. A test below fails when code elsewhere starts a query over such a table by itself, so a
+//! read added later cannot forget it.
+
+use crate::domain::person::Status;
+use crate::entities::{
+    action, admission, admission_revision, audit_entry, consent, person, person_revision,
+    rating_event, referral, review, risk_assessment, visit,
+};
+use crate::policy::Permission;
+use crate::services::App;
+use crate::services::sessions::SignedIn;
+use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
+
+/// How far a read reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Everyone whose consent stands (active and closed entries): what every role reads, and
+    /// what every list, count, due date, return and export is built from.
+    Register,
+    /// Also entries whose consent was withdrawn, kept for records retention: records
+    /// administrators, and the withdrawal itself.
+    Retained,
+}
+
+impl Scope {
+    /// The reach of a signed-in user's reads, from their role's permissions.
+    pub fn of(app: &App, who: &SignedIn) -> Self {
+        if app
+            .policies
+            .access
+            .allows(who.role(), Permission::PeopleReadWithdrawn)
+        {
+            Scope::Retained
+        } else {
+            Scope::Register
+        }
+    }
+
+    /// A query over a person-linked table, reaching only the rows this scope may see.
+    pub fn select<E: PersonLinked>(self) -> Select<E> {
+        self.limit(E::find())
+    }
+
+    /// One row by id, or nothing when it is out of reach (as for an id that does not exist).
+    pub fn by_id<E>(self, id: &str) -> Select<E>
+    where
+        E: PersonLinked,
+        <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<String>,
+    {
+        self.limit(E::find_by_id(id.to_string()))
+    }
+
+    fn limit<E: PersonLinked>(self, select: Select<E>) -> Select<E> {
+        match self {
+            Scope::Register => select.filter(E::not_withdrawn()),
+            Scope::Retained => select,
+        }
+    }
+}
+
+/// A table whose rows are about one person.
+pub trait PersonLinked: EntityTrait {
+    /// The rows that are not about a person whose consent was withdrawn.
+    fn not_withdrawn() -> Condition;
+}
+
+/// `SELECT id FROM people WHERE status = 'withdrawn'`.
+fn withdrawn_people() -> SelectStatement {
+    Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(person::Column::Status.eq(Status::Withdrawn.as_str()))
+        .to_owned()
+}
+
+impl PersonLinked for person::Entity {
+    fn not_withdrawn() -> Condition {
+        Condition::all().add(person::Column::Status.ne(Status::Withdrawn.as_str()))
+    }
+}
+
+/// Tables whose `person_id` is always set.
+macro_rules! linked {
+    ($($m:ident),*) => {$(
+        impl PersonLinked for $m::Entity {
+            fn not_withdrawn() -> Condition {
+                Condition::all().add($m::Column::PersonId.not_in_subquery(withdrawn_people()))
+            }
+        }
+    )*};
+}
+linked!(
+    consent,
+    rating_event,
+    risk_assessment,
+    admission,
+    visit,
+    review,
+    action,
+    person_revision
+);
+
+/// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
+macro_rules! maybe_linked {
+    ($($m:ident),*) => {$(
+        impl PersonLinked for $m::Entity {
+            fn not_withdrawn() -> Condition {
+                Condition::any()
+                    .add($m::Column::PersonId.is_null())
+                    .add($m::Column::PersonId.not_in_subquery(withdrawn_people()))
+            }
+        }
+    )*};
+}
+maybe_linked!(referral, audit_entry);
+
+impl PersonLinked for admission_revision::Entity {
+    fn not_withdrawn() -> Condition {
+        let withdrawn_stays = Query::select()
+            .column(admission::Column::Id)
+            .from(admission::Entity)
+            .and_where(admission::Column::PersonId.in_subquery(withdrawn_people()))
+            .to_owned();
+        Condition::all()
+            .add(admission_revision::Column::AdmissionId.not_in_subquery(withdrawn_stays))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The person-linked tables, by the module names the code uses for them.
+    const LINKED: &[&str] = &[
+        "person",
+        "consent",
+        "consent_entity",
+        "rating_event",
+        "risk_assessment",
+        "admission",
+        "admission_revision",
+        "visit",
+        "review",
+        "action",
+        "referral",
+        "person_revision",
+        "audit_entry",
+    ];
+
+    fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Every query over a person-linked table goes through `Scope`; nothing else starts one
+    /// (the demo and benchmark generators write their own synthetic data and are exempt).
+    #[test]
+    fn person_linked_reads_pass_the_door() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        rust_files(&src, &mut files);
+        let exempt = ["services/scope.rs", "demo.rs", "bench.rs"];
+        let mut offences = Vec::new();
+        for file in files {
+            let rel = file.strip_prefix(&src).expect("under src");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if exempt.contains(&rel.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("read");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                for table in LINKED {
+                    for call in ["::Entity::find", "::Entity::find_by_id"] {
+                        let needle = format!("{table}{call}");
+                        let hit = code.match_indices(&needle).any(|(at, _)| {
+                            at == 0 || {
+                                let before = code.as_bytes()[at - 1];
+                                !(before.is_ascii_alphanumeric() || before == b'_')
+                            }
+                        });
+                        if hit {
+                            offences.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                        }
+                    }
+                }
+                // An alias would hide the table's name from this check.
+                if code.contains("::Entity as ") {
+                    offences.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        offences.dedup();
+        assert!(
+            offences.is_empty(),
+            "person-linked rows read without services::scope (withdrawn means gone):\n{}",
+            offences.join("\n")
+        );
+    }
+}
