@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod age;
 pub mod consent;
+pub mod deadlines;
 pub mod nhs_number;
 pub mod person;
 pub mod ratings;
