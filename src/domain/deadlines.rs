@@ -409,7 +409,7 @@ pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
             );
         }
     }
-    out.sort_by(|a, b| a.due.cmp(&b.due));
+    out.sort_by_key(|i| i.due);
     out
 }
 
