@@ -1,16 +1,24 @@
-//! Every deadline that applies to a person now (`GET /api/v1/people/{id}/due`), worked out from
-//! their reviews, actions, stays, visits and rating with the rules of `domain::schedule`. The
-//! person view's `next_review_due` and `overdue` come from the same list.
+//! What is owed for a person, as pages, the API, the dashboard and the returns show it: the rows
+//! on file turned into the dated facts of `domain::deadlines`, and the engine's answer put into
+//! words. Nothing here decides what is due or overdue; the engine does.
+//!
+//! Until every fact carries the day the user gave (issue 13's valid-time columns), a few days
+//! are read from when a row was written: a review is taken as booked on the earliest of the day
+//! it was recorded, its date and the day it was held; a cancellation and a dropped action from
+//! when they were recorded; a change of a stay's security level and of the social worker from
+//! the day the edit was made.
 
-use crate::domain::age::age_on;
+use crate::clock::uk_date;
+use crate::domain::deadlines::{self, ActionFacts, Facts, Item, Owed, ReviewFacts, StayFacts, Why};
 use crate::domain::person::SecurityLevel;
+use crate::domain::ratings::RatingEvent;
 use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
-use crate::domain::risk::Rating;
-use crate::domain::schedule::{self, Deadlines, Security};
-use crate::entities::{action, admission, person, review, visit};
+use crate::domain::schedule::Security;
+use crate::entities::{action, admission, admission_revision, person, review, visit};
+use crate::policy::Schedule;
 use serde::Serialize;
-use std::collections::BTreeSet;
-use time::Date;
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DueItem {
@@ -25,23 +33,18 @@ pub struct DueItem {
     pub review_id: Option<String>,
 }
 
-/// What a person has on file, for working out what is due.
-#[derive(Debug, Default, Clone)]
-pub struct Facts<'a> {
-    pub reviews: Vec<&'a review::Model>,
-    pub actions: Vec<&'a action::Model>,
-    pub stays: Vec<&'a admission::Model>,
-    pub visits: Vec<&'a visit::Model>,
-    /// The current rating and the day it took that value.
-    pub rating: Option<(Rating, Date)>,
-}
-
-fn kind_of(r: &review::Model) -> Option<ReviewKind> {
-    ReviewKind::parse(&r.kind)
-}
-
-fn label(kind: ReviewKind) -> &'static str {
-    kind.label()
+/// One person's rows, as a loader holds them.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Rows<'a> {
+    pub reviews: &'a [review::Model],
+    pub actions: &'a [action::Model],
+    pub stays: &'a [admission::Model],
+    pub visits: &'a [visit::Model],
+    pub ratings: &'a [RatingEvent],
+    /// Each stay's earlier values (security level), oldest first, where loaded.
+    pub stay_revisions: Option<&'a HashMap<String, Vec<admission_revision::Model>>>,
+    /// Whether a social worker was named, until each edit of the entry, oldest first.
+    pub social_worker_until: &'a [(OffsetDateTime, bool)],
 }
 
 fn security(level: &str) -> Security {
@@ -51,187 +54,190 @@ fn security(level: &str) -> Security {
     }
 }
 
-/// When the next inpatient review is due for someone in hospital: from the last review held
-/// during this stay (or the admission), by their age today and the stay's current security
-/// level — so it follows a step-down in security and the 18th birthday.
-pub fn inpatient_review_due(
-    p: &person::Model,
-    stay: &admission::Model,
-    reviews: &[&review::Model],
-    rules: &Deadlines,
-    today: Date,
-) -> Date {
-    let last = reviews
-        .iter()
-        .filter(|r| r.status == ReviewStatus::Held.as_str())
-        .filter_map(|r| r.held_on)
-        .filter(|d| *d >= stay.admitted_on)
-        .max()
-        .unwrap_or(stay.admitted_on);
-    let child_now = age_on(p.date_of_birth, today).is_some_and(|a| a < 18);
-    schedule::next_inpatient_review_due(last, child_now, security(&stay.security_level), rules)
+/// A value that changed at recorded moments: its first value from `start`, then each later one
+/// from the day of the edit that set it. `until` holds the earlier values, oldest first.
+fn dated<T: Copy>(start: Date, until: &[(OffsetDateTime, T)], now: T) -> Vec<(Date, T)> {
+    let mut out = Vec::with_capacity(until.len() + 1);
+    let mut from = start;
+    for (edited, value) in until {
+        out.push((from, *value));
+        from = uk_date(*edited).max(start);
+    }
+    out.push((from, now));
+    out
 }
 
-/// A scheduled review's due date: inpatient reviews are worked out afresh; others keep the date
-/// fixed when they were scheduled.
-pub fn scheduled_due(
-    p: &person::Model,
-    r: &review::Model,
-    f: &Facts<'_>,
-    rules: &Deadlines,
-    today: Date,
-) -> Option<Date> {
-    if kind_of(r) == Some(ReviewKind::Inpatient)
-        && let Some(stay) = f.stays.iter().find(|s| s.discharged_on.is_none())
-    {
-        return Some(inpatient_review_due(p, stay, &f.reviews, rules, today));
-    }
-    r.due_by
-}
-
-pub fn items(
-    p: &person::Model,
-    f: &Facts<'_>,
-    rules: &Deadlines,
-    holidays: &BTreeSet<Date>,
-    today: Date,
-) -> Vec<DueItem> {
-    let mut out = Vec::new();
-    let mut push = |what: String, due: Date, kind: &str, review: Option<&str>| {
-        out.push(DueItem {
-            what,
-            due_by: due.to_string(),
-            overdue: today > due,
-            kind: kind.into(),
-            review_id: review.map(str::to_string),
-        });
-    };
-    let scheduled: Vec<&review::Model> = f
+/// The person's dated facts, from their rows.
+pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
+    let reviews = rows
         .reviews
         .iter()
-        .copied()
-        .filter(|r| r.status == ReviewStatus::Scheduled.as_str())
+        .filter_map(|r| {
+            let kind = ReviewKind::parse(&r.kind)?;
+            let recorded = uk_date(r.created_at);
+            let booked_on = [Some(recorded), Some(r.scheduled_for), r.held_on]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(recorded);
+            let cancelled = r.status == ReviewStatus::Cancelled.as_str();
+            Some(ReviewFacts {
+                id: r.id.clone(),
+                kind,
+                booked_on,
+                scheduled_for: r.scheduled_for,
+                due_by: r.due_by,
+                held_on: r.held_on,
+                report_sent_on: r.report_sent_on,
+                cancelled_on: cancelled.then_some(booked_on),
+            })
+        })
         .collect();
-    let held: Vec<&review::Model> = f
-        .reviews
-        .iter()
-        .copied()
-        .filter(|r| r.status == ReviewStatus::Held.as_str())
-        .collect();
-    for r in &scheduled {
-        if let Some(k) = kind_of(r) {
-            let due = scheduled_due(p, r, f, rules, today).unwrap_or(r.scheduled_for);
-            push(
-                format!("{} on {}", label(k), r.scheduled_for),
-                due,
-                "review",
-                Some(&r.id),
-            );
-        }
-    }
-    for r in held.iter().filter(|r| r.report_sent_on.is_none()) {
-        if let (Some(k), Some(h)) = (kind_of(r), r.held_on) {
-            push(
-                format!("Report of the {} held {h}", label(k).to_lowercase()),
-                schedule::report_due(h, rules),
-                "report",
-                Some(&r.id),
-            );
-        }
-    }
-    let child_now = age_on(p.date_of_birth, today).is_some_and(|a| a < 18);
-    if let Some(stay) = f.stays.iter().find(|s| s.discharged_on.is_none()) {
-        let in_stay = |r: &review::Model| r.held_on.unwrap_or(r.scheduled_for) >= stay.admitted_on;
-        let reviewed_in_stay = held
-            .iter()
-            .filter(|r| in_stay(r))
-            .filter_map(|r| r.held_on)
-            .max();
-        let any_scheduled = !scheduled.is_empty();
-        if reviewed_in_stay.is_none() && !any_scheduled {
-            let prior = held
-                .iter()
-                .filter(|r| matches!(kind_of(r), Some(ReviewKind::Community | ReviewKind::Laep)))
-                .filter_map(|r| r.held_on)
-                .filter(|d| *d <= stay.admitted_on)
-                .max();
-            let child_then = age_on(p.date_of_birth, stay.admitted_on).is_some_and(|a| a < 18);
-            if let Some(due) = schedule::post_admission_review_due(
-                stay.admitted_on,
-                child_then,
-                prior,
-                rules,
-                holidays,
-            ) {
-                push("Post-admission review".into(), due, "review", None);
-            }
-        }
-        if reviewed_in_stay.is_some() && !any_scheduled {
-            push(
-                "Inpatient review".into(),
-                inpatient_review_due(p, stay, &f.reviews, rules, today),
-                "review",
-                None,
-            );
-        }
-        let last_visit = f
-            .visits
-            .iter()
-            .filter(|v| v.admission_id == stay.id)
-            .map(|v| v.visited_on)
-            .max();
-        push(
-            "Commissioner oversight visit".into(),
-            schedule::next_visit_due(stay.admitted_on, last_visit, child_now, rules),
-            "visit",
-            None,
-        );
-        if child_now && p.social_worker.is_none() {
-            push(
-                "Social worker allocated (Children Act 1989)".into(),
-                schedule::social_worker_due(stay.admitted_on, rules),
-                "social_worker",
-                None,
-            );
-        }
-    }
-    if let Some((Rating::Red, since)) = f.rating {
-        let reviewed_since = held.iter().any(|r| r.held_on.is_some_and(|h| h >= since));
-        if scheduled.is_empty() && !reviewed_since {
-            push(
-                "Review after a red rating".into(),
-                schedule::red_review_due(since, rules),
-                "red_review",
-                None,
-            );
-        }
-    }
-    for a in f
+    let actions = rows
         .actions
         .iter()
-        .filter(|a| a.status == ActionStatus::Open.as_str())
-    {
-        push(
-            format!("Action for {}: {}", a.who, a.what),
-            a.due_on,
-            "action",
-            Some(&a.review_id),
-        );
+        .map(|a| ActionFacts {
+            id: a.id.clone(),
+            review_id: a.review_id.clone(),
+            due_on: a.due_on,
+            closed_on: match ActionStatus::parse(&a.status) {
+                Some(ActionStatus::Done) => Some(a.completed_on.unwrap_or(uk_date(a.updated_at))),
+                Some(ActionStatus::Dropped) => {
+                    Some(a.completed_on.unwrap_or(uk_date(a.updated_at)))
+                }
+                _ => None,
+            },
+        })
+        .collect();
+    let stays = rows
+        .stays
+        .iter()
+        .map(|s| {
+            let earlier: Vec<(OffsetDateTime, Security)> = rows
+                .stay_revisions
+                .and_then(|all| all.get(&s.id))
+                .map(|list| {
+                    list.iter()
+                        .map(|r| (r.valid_until, security(&r.security_level)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            StayFacts {
+                id: s.id.clone(),
+                admitted_on: s.admitted_on,
+                discharged_on: s.discharged_on,
+                security: dated(s.admitted_on, &earlier, security(&s.security_level)),
+                visits: rows
+                    .visits
+                    .iter()
+                    .filter(|v| v.admission_id == s.id)
+                    .map(|v| v.visited_on)
+                    .collect(),
+            }
+        })
+        .collect();
+    Facts {
+        born: Some(p.date_of_birth),
+        registered_on: Some(p.registered_on),
+        closed_on: p.closed_on,
+        social_worker: dated(
+            p.registered_on,
+            rows.social_worker_until,
+            p.social_worker.is_some(),
+        ),
+        ratings: rows.ratings.to_vec(),
+        stays,
+        reviews,
+        actions,
     }
+}
+
+/// Everything owed for the person at the end of `day`, as the engine answers.
+pub fn owed(p: &person::Model, rows: &Rows<'_>, schedule: &Schedule, day: Date) -> Vec<Item> {
+    deadlines::owed(
+        &facts(p, rows),
+        day,
+        &deadlines::Rules {
+            deadlines: &schedule.deadlines,
+            holidays: &schedule.bank_holidays,
+        },
+    )
+}
+
+/// The engine's answer in words, soonest due first.
+pub fn words(rows: &Rows<'_>, items: &[Item]) -> Vec<DueItem> {
+    let review = |id: &str| rows.reviews.iter().find(|r| r.id == id);
+    let mut out: Vec<DueItem> = items
+        .iter()
+        .map(|i| {
+            let (what, review_id) = match &i.owed {
+                Owed::ScheduledReview { review_id, kind } => (
+                    match review(review_id) {
+                        Some(r) => format!("{} on {}", kind.label(), r.scheduled_for),
+                        None => kind.label().to_string(),
+                    },
+                    Some(review_id.clone()),
+                ),
+                Owed::UnscheduledReview { why, .. } => (
+                    match why {
+                        Why::Admission => "Post-admission review",
+                        Why::Inpatient => "Inpatient review",
+                        Why::Red => "Review after a red rating",
+                        Why::FollowUp => "Follow-up review",
+                    }
+                    .to_string(),
+                    None,
+                ),
+                Owed::Report {
+                    review_id,
+                    kind,
+                    held_on,
+                } => (
+                    format!(
+                        "Report of the {} held {held_on}",
+                        kind.label().to_lowercase()
+                    ),
+                    Some(review_id.clone()),
+                ),
+                Owed::Visit { .. } => ("Commissioner oversight visit".to_string(), None),
+                Owed::SocialWorker { .. } => (
+                    "Social worker allocated (Children Act 1989)".to_string(),
+                    None,
+                ),
+                Owed::Action {
+                    action_id,
+                    review_id,
+                } => (
+                    match rows.actions.iter().find(|a| &a.id == action_id) {
+                        Some(a) => format!("Action for {}: {}", a.who, a.what),
+                        None => "Action".to_string(),
+                    },
+                    Some(review_id.clone()),
+                ),
+            };
+            DueItem {
+                what,
+                due_by: i.due.to_string(),
+                overdue: i.overdue,
+                kind: i.owed.kind_word().into(),
+                review_id,
+            }
+        })
+        .collect();
     out.sort_by(|a, b| a.due_by.cmp(&b.due_by).then_with(|| a.what.cmp(&b.what)));
     out
 }
 
-/// The earliest due date of a scheduled review.
-pub fn next_review_due(
-    p: &person::Model,
-    f: &Facts<'_>,
-    rules: &Deadlines,
-    today: Date,
-) -> Option<Date> {
-    f.reviews
-        .iter()
-        .filter(|r| r.status == ReviewStatus::Scheduled.as_str())
-        .map(|r| scheduled_due(p, r, f, rules, today).unwrap_or(r.scheduled_for))
-        .min()
+/// Everything owed for the person at the end of `day`, in words.
+pub fn items(p: &person::Model, rows: &Rows<'_>, schedule: &Schedule, day: Date) -> Vec<DueItem> {
+    words(rows, &owed(p, rows, schedule, day))
+}
+
+/// When a booked review is due at the end of `day`, by the engine (an inpatient review's due
+/// date follows the stay and the person's age); `None` when it is not booked and open then.
+pub fn booked_review_due(items: &[Item], review_id: &str) -> Option<Date> {
+    items.iter().find_map(|i| match &i.owed {
+        Owed::ScheduledReview { review_id: id, .. } if id == review_id => Some(i.due),
+        _ => None,
+    })
 }

@@ -308,16 +308,18 @@ struct Records {
 
 impl Records {
     /// What is on file for one person, for working out what is due.
-    fn facts(&self, id: &str, rating: Option<(Rating, Date)>) -> super::due::Facts<'_> {
-        fn of<'a, T>(m: &'a HashMap<String, Vec<T>>, id: &str) -> Vec<&'a T> {
-            m.get(id).map(|v| v.iter().collect()).unwrap_or_default()
+    fn rows(&self, id: &str) -> super::due::Rows<'_> {
+        fn of<'a, T>(m: &'a HashMap<String, Vec<T>>, id: &str) -> &'a [T] {
+            m.get(id).map(Vec::as_slice).unwrap_or(&[])
         }
-        super::due::Facts {
+        super::due::Rows {
             reviews: of(&self.reviews, id),
             actions: of(&self.actions, id),
             stays: of(&self.admissions, id),
             visits: of(&self.visits, id),
-            rating,
+            ratings: of(&self.events, id),
+            stay_revisions: None,
+            social_worker_until: &[],
         }
     }
 }
@@ -460,14 +462,9 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
     let events = records.events.get(&p.id).unwrap_or(&no_events);
     let stays = records.stays.get(&p.id).unwrap_or(&no_stays);
     let rating = derived_rating(events, stays, day);
-    let facts = records.facts(&p.id, rating);
-    let due = super::due::items(
-        p,
-        &facts,
-        &records.schedule.deadlines,
-        &records.schedule.bank_holidays,
-        day,
-    );
+    let rows = records.rows(&p.id);
+    let owed = super::due::owed(p, &rows, &records.schedule, day);
+    let due = super::due::words(&rows, &owed);
     Ok(PersonView {
         id: p.id.clone(),
         nhs_number: nhs.to_string(),
@@ -494,8 +491,7 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
         rating: rating.map(|(r, _)| r),
         rating_since: rating.map(|(_, d)| fmt_date(d)),
         in_hospital: stays.iter().any(|s| s.covers(day)),
-        next_review_due: super::due::next_review_due(p, &facts, &records.schedule.deadlines, day)
-            .map(fmt_date),
+        next_review_due: crate::domain::deadlines::next_review_due(&owed).map(fmt_date),
         overdue: due
             .iter()
             .filter(|d| d.overdue)
@@ -808,21 +804,11 @@ pub async fn due(
         false,
     )
     .await?;
-    let today = app.clock.today();
-    let no_events = Vec::new();
-    let no_stays = Vec::new();
-    let rating = derived_rating(
-        records.events.get(id).unwrap_or(&no_events),
-        records.stays.get(id).unwrap_or(&no_stays),
-        today,
-    );
-    let facts = records.facts(id, rating);
     let items = super::due::items(
         &model,
-        &facts,
-        &app.policies.schedule.deadlines,
-        &app.policies.schedule.bank_holidays,
-        today,
+        &records.rows(id),
+        &app.policies.schedule,
+        app.clock.today(),
     );
     audit::record_alone(app, actor, Event::person("person.due.read", id)).await?;
     Ok(items)
@@ -839,6 +825,8 @@ pub(crate) struct Snapshot {
     revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
     /// Per stay, its security level, legal status and planned discharge before each change.
     stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>>,
+    /// Per person, whether a social worker was named until each edit, oldest first.
+    social_worker_until: HashMap<String, Vec<(time::OffsetDateTime, bool)>>,
 }
 
 /// The editable details of a register entry, as they stood before an edit.
@@ -928,6 +916,16 @@ impl Snapshot {
         for list in revisions.values_mut() {
             list.sort_by_key(|(until, _)| *until);
         }
+        let social_worker_until = revisions
+            .iter()
+            .map(|(id, list)| {
+                let named = list
+                    .iter()
+                    .map(|(until, r)| (*until, r.social_worker.is_some()))
+                    .collect();
+                (id.clone(), named)
+            })
+            .collect();
         let mut stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>> =
             HashMap::new();
         for r in Scope::Register
@@ -948,6 +946,7 @@ impl Snapshot {
             records,
             revisions,
             stay_revisions,
+            social_worker_until,
         })
     }
 
@@ -1025,30 +1024,31 @@ impl Snapshot {
         derived_rating(events, stays, day)
     }
 
-    /// Everything due for the person, as worked out on `day` (the person page's due list).
-    pub(crate) fn due(&self, p: &person::Model, day: Date) -> Vec<super::due::DueItem> {
-        let facts = self.records.facts(&p.id, self.rating_since(&p.id, day));
-        super::due::items(
-            p,
-            &facts,
-            &self.records.schedule.deadlines,
-            &self.records.schedule.bank_holidays,
-            day,
-        )
+    /// The person's rows, with their stays' and entry's earlier values (for past days).
+    fn rows(&self, p: &person::Model) -> super::due::Rows<'_> {
+        super::due::Rows {
+            stay_revisions: Some(&self.stay_revisions),
+            social_worker_until: self
+                .social_worker_until
+                .get(&p.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            ..self.records.rows(&p.id)
+        }
     }
 
-    /// When a scheduled review is due, as worked out on `day` (an inpatient review's due date
-    /// follows the person's age and the stay's security level).
-    pub(crate) fn review_due(
-        &self,
-        p: &person::Model,
-        r: &crate::entities::review::Model,
-        day: Date,
-    ) -> Date {
-        let facts = self.records.facts(&p.id, self.rating_since(&p.id, day));
-        super::due::scheduled_due(p, r, &facts, &self.records.schedule.deadlines, day)
-            .or(r.due_by)
-            .unwrap_or(r.scheduled_for)
+    /// Everything owed for the person at the end of `day`, as the engine answers.
+    pub(crate) fn owed(&self, p: &person::Model, day: Date) -> Vec<crate::domain::deadlines::Item> {
+        super::due::owed(p, &self.rows(p), &self.records.schedule, day)
+    }
+
+    /// Everything owed for the person at the end of `day`, in words (the dashboard's lists).
+    pub(crate) fn due(&self, p: &person::Model, day: Date) -> Vec<super::due::DueItem> {
+        let rows = self.rows(p);
+        super::due::words(
+            &rows,
+            &super::due::owed(p, &rows, &self.records.schedule, day),
+        )
     }
 
     pub(crate) fn reviews(&self, id: &str) -> &[crate::entities::review::Model] {

@@ -6,12 +6,13 @@
 use super::audit::{self, Event};
 use super::scope::Scope;
 use super::{Actor, App, input, people};
-use crate::domain::age::{AgeBand, age_on};
+use crate::domain::age::AgeBand;
+use crate::domain::deadlines::{self, Owed};
 use crate::domain::referral::{self as referral_rules};
 use crate::domain::returns::{Period, ReturnKind};
-use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
+use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
-use crate::entities::{action, admission, person, referral, return_content, review, stored_return};
+use crate::entities::{admission, person, referral, return_content, stored_return};
 use crate::error::AppError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
@@ -113,22 +114,6 @@ pub fn rating_word(r: Option<Rating>) -> &'static str {
     r.map(Rating::as_str).unwrap_or("unrated")
 }
 
-/// Whether a review stood scheduled at the end of `day`: created by then, not held by then, not
-/// cancelled. (A cancellation carries no date, so a cancelled review counts nowhere.)
-fn scheduled_at(r: &review::Model, day: Date) -> bool {
-    r.status != ReviewStatus::Cancelled.as_str()
-        && r.created_at.date() <= day
-        && r.held_on.is_none_or(|h| h > day)
-}
-
-/// Whether an action stood open at the end of `day`: agreed by then, not done by then, not
-/// dropped by then (dropping is dated by when it was recorded).
-fn open_at(a: &action::Model, held_on: Option<Date>, day: Date) -> bool {
-    held_on.is_some_and(|h| h <= day)
-        && !(a.status == ActionStatus::Done.as_str() && a.completed_on.is_some_and(|d| d <= day))
-        && !(a.status == ActionStatus::Dropped.as_str() && a.updated_at.date() <= day)
-}
-
 /// The stay that covers the end of `day`, if any.
 fn stay_at(stays: &[admission::Model], day: Date) -> Option<&admission::Model> {
     stays
@@ -172,7 +157,6 @@ fn compute_from(
 ) -> Result<(Figures, Changes), AppError> {
     let day = period.last;
     let before_day = period.previous().last;
-    let deadlines = &app.policies.schedule.deadlines;
     let people = snapshot.people_at(day);
     let people_before = snapshot.people_at(before_day);
     let live: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
@@ -327,30 +311,46 @@ fn compute_from(
         list.sort_by(|a, b| (&a.on, &a.name, &a.nhs_number).cmp(&(&b.on, &b.name, &b.nhs_number)));
     }
 
-    // Reviews and actions, over everyone not withdrawn.
+    // Reviews held in the period; what is owed at its end, by the deadline engine: every
+    // review owed and past due (booked or not, by kind), and open and overdue actions.
+    for key in [
+        "reviews_overdue",
+        "reviews_overdue_unscheduled",
+        "actions_open",
+        "actions_overdue",
+    ] {
+        bump(key, 0);
+    }
+    let mut owed_at_end: HashMap<&str, Vec<deadlines::Item>> = HashMap::new();
     for p in &people {
-        let reviews = snapshot.reviews(&p.id);
-        for r in reviews {
+        for r in snapshot.reviews(&p.id) {
             if r.held_on.is_some_and(|h| period.contains(h)) {
                 bump("reviews_held", 1);
                 bump(&format!("reviews_held_{}", r.kind), 1);
             }
-            if scheduled_at(r, day) && snapshot.review_due(p, r, day) < day {
-                bump("reviews_overdue", 1);
-            }
         }
-        for a in snapshot.actions(&p.id) {
-            let held = reviews
-                .iter()
-                .find(|r| r.id == a.review_id)
-                .and_then(|r| r.held_on);
-            if open_at(a, held, day) {
-                bump("actions_open", 1);
-                if a.due_on < day {
-                    bump("actions_overdue", 1);
+        let owed = snapshot.owed(p, day);
+        for item in &owed {
+            match &item.owed {
+                Owed::ScheduledReview { kind, .. } | Owed::UnscheduledReview { kind, .. }
+                    if item.overdue =>
+                {
+                    bump("reviews_overdue", 1);
+                    bump(&format!("reviews_overdue_{}", kind.as_str()), 1);
+                    if matches!(item.owed, Owed::UnscheduledReview { .. }) {
+                        bump("reviews_overdue_unscheduled", 1);
+                    }
                 }
+                Owed::Action { .. } => {
+                    bump("actions_open", 1);
+                    if item.overdue {
+                        bump("actions_overdue", 1);
+                    }
+                }
+                _ => {}
             }
         }
+        owed_at_end.insert(p.id.as_str(), owed);
     }
     let decision_days = app.policies.schedule.referral_decision_days;
     let awaiting_at =
@@ -408,21 +408,14 @@ fn compute_from(
             .filter_map(|r| r.held_on)
             .filter(|h| *h <= day)
             .max();
-        let next_review = reviews
+        let owed = owed_at_end
+            .get(p.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let next_review = deadlines::next_review_due(owed);
+        let open: Vec<&deadlines::Item> = owed
             .iter()
-            .filter(|r| scheduled_at(r, day))
-            .map(|r| snapshot.review_due(p, r, day))
-            .min();
-        let open: Vec<&action::Model> = snapshot
-            .actions(&p.id)
-            .iter()
-            .filter(|a| {
-                let held = reviews
-                    .iter()
-                    .find(|r| r.id == a.review_id)
-                    .and_then(|r| r.held_on);
-                open_at(a, held, day)
-            })
+            .filter(|i| matches!(i.owed, Owed::Action { .. }))
             .collect();
         let was_on = people::Snapshot::active_on(&snapshot.as_at(p, before_day), before_day);
         let prev = was_on.then(|| snapshot.rating_on(&p.id, before_day));
@@ -445,7 +438,7 @@ fn compute_from(
             last_review: last_review.map(|d| d.to_string()),
             next_review_due: next_review.map(|d| d.to_string()),
             actions_open: open.len() as u64,
-            actions_overdue: open.iter().filter(|a| a.due_on < day).count() as u64,
+            actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
             keyworker: v.keyworker.clone(),
         });
         if let Some(stay) = stay_at(snapshot.admissions(&p.id), day) {
@@ -457,7 +450,6 @@ fn compute_from(
                 .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
                 .map(|x| x.visited_on)
                 .max();
-            let child = age_on(p.date_of_birth, day).is_some_and(|a| a < 18);
             weekly_rows.push(WeeklyRow {
                 nhs_number: v.nhs_number.clone(),
                 name: format!("{} {}", v.given_name, v.family_name),
@@ -469,15 +461,10 @@ fn compute_from(
                 last_review: last_review.map(|d| d.to_string()),
                 next_review_due: next_review.map(|d| d.to_string()),
                 last_visit: last_visit.map(|d| d.to_string()),
-                next_visit_due: Some(
-                    crate::domain::schedule::next_visit_due(
-                        stay.admitted_on,
-                        last_visit,
-                        child,
-                        deadlines,
-                    )
-                    .to_string(),
-                ),
+                next_visit_due: owed
+                    .iter()
+                    .find(|i| matches!(i.owed, Owed::Visit { .. }))
+                    .map(|i| i.due.to_string()),
                 planned_discharge_on: stay.planned_discharge_on.map(|d| d.to_string()),
             });
         }

@@ -242,25 +242,27 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         .map(|a| action_view(a, today))
         .collect::<Result<Vec<_>, _>>()?;
     let person = lk.people.get(&r.person_id);
-    // A scheduled inpatient review's due date follows the stay's security level and the
-    // person's age today, so it is worked out again on every read.
+    // A booked review's due date is the deadline engine's: an inpatient review's follows the
+    // stay's security level and the person's age today, so it is worked out on every read.
     let mut due = r.due_by;
-    if let (Some(p), ReviewKind::Inpatient, ReviewStatus::Scheduled, Some(stay)) =
-        (person, kind, status, lk.open_stays.get(&r.person_id))
-    {
-        let theirs: Vec<&review::Model> = lk
-            .reviews_by_person
-            .get(&r.person_id)
-            .into_iter()
-            .flatten()
-            .collect();
-        due = Some(super::due::inpatient_review_due(
-            p,
-            stay,
-            &theirs,
-            &app.policies.schedule.deadlines,
-            today,
-        ));
+    if let (Some(p), ReviewStatus::Scheduled) = (person, status) {
+        let rows = super::due::Rows {
+            reviews: lk
+                .reviews_by_person
+                .get(&r.person_id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            stays: lk
+                .open_stays
+                .get(&r.person_id)
+                .map(std::slice::from_ref)
+                .unwrap_or(&[]),
+            ..Default::default()
+        };
+        let owed = super::due::owed(p, &rows, &app.policies.schedule, today);
+        if let Some(d) = super::due::booked_review_due(&owed, &r.id) {
+            due = Some(d);
+        }
     }
     let report_due = r
         .held_on
