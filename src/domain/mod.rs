@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod age;
 pub mod consent;
+pub mod dates;
 pub mod nhs_number;
 pub mod person;
 pub mod ratings;
@@ -13,3 +14,4 @@ pub mod review;
 pub mod risk;
 pub mod role;
 pub mod schedule;
+pub mod text;

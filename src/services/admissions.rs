@@ -6,6 +6,7 @@ use super::input::Check;
 use super::people::{Reader, find_readable};
 use super::risk::add_rating_event;
 use super::{Actor, App};
+use crate::domain::dates::DateKind;
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, visit};
@@ -127,10 +128,12 @@ pub async fn admit(
         LegalStatus::parse,
         LegalStatus::choices(),
     );
-    let planned = c.optional_date(
+    let planned = c.optional_dated(
         "planned_discharge_on",
         "the planned discharge date",
         &input.planned_discharge_on,
+        DateKind::Planned,
+        today,
     );
     if let (Some(a), Some(p)) = (admitted_on, planned)
         && p < a
@@ -422,6 +425,7 @@ pub async fn update(
     admission_id: &str,
     input: AdmissionChange,
 ) -> Result<AdmissionView, AppError> {
+    let today = app.clock.today();
     let mut c = Check::default();
     let security = input.security_level.as_ref().map(|_| {
         c.choice(
@@ -441,10 +445,12 @@ pub async fn update(
             LegalStatus::choices(),
         )
     });
-    let planned = c.optional_date(
+    let planned = c.optional_dated(
         "planned_discharge_on",
         "the planned discharge date",
         &input.planned_discharge_on,
+        DateKind::Planned,
+        today,
     );
     c.finish()?;
     let mut tx = audit::begin(app).await?;
