@@ -398,7 +398,11 @@ async fn check_panel(
         let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
             continue;
         };
-        let found = user::Entity::find_by_id(id.to_string()).one(db).await?;
+        // Not a user id at all (a crafted form, a stray control character): nobody to look up.
+        let found = match uuid::Uuid::parse_str(id) {
+            Ok(_) => user::Entity::find_by_id(id.to_string()).one(db).await?,
+            Err(_) => None,
+        };
         match found {
             Some(u) if u.active && u.role.parse::<Role>().is_ok_and(|r| roles.contains(&r)) => {
                 let slot = match field {
