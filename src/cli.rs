@@ -520,17 +520,38 @@ async fn time_dashboard(
 
 async fn serve(figment: Figment) -> Result<(), StartError> {
     let rocket = rocket_from(figment).await?;
+    launch(rocket, "tcr").await
+}
+
+/// Starts serving. "listening" is printed only once the port is bound (at lift-off); when it
+/// cannot be bound, the error says which address and why, and the command exits non-zero.
+async fn launch(
+    rocket: rocket::Rocket<rocket::Build>,
+    name: &'static str,
+) -> Result<(), StartError> {
+    let rocket = rocket.attach(rocket::fairing::AdHoc::on_liftoff("announce", move |r| {
+        Box::pin(async move {
+            let config = r.config();
+            println!(
+                "{name} listening on http://{}:{}",
+                config.address, config.port
+            );
+        })
+    }));
     let ignited = rocket
         .ignite()
         .await
         .map_err(|e| StartError::Other(format!("cannot start: {e}")))?;
-    let config = ignited.config();
-    println!("tcr listening on http://{}:{}", config.address, config.port);
-    ignited
-        .launch()
-        .await
-        .map_err(|e| StartError::Other(format!("server stopped: {e}")))?;
-    Ok(())
+    let (address, port) = (ignited.config().address, ignited.config().port);
+    match ignited.launch().await {
+        Ok(_) => Ok(()),
+        Err(e) => Err(StartError::Other(match e.kind() {
+            rocket::error::ErrorKind::Bind(io) => {
+                format!("cannot listen on {address}:{port}: {io}; nothing was started")
+            }
+            other => format!("server stopped: {other}"),
+        })),
+    }
 }
 
 async fn demo() -> Result<(), StartError> {
@@ -586,20 +607,7 @@ async fn demo() -> Result<(), StartError> {
         println!("  {username} ({role})");
     }
     let rocket = crate::build(figment, app).await?;
-    let ignited = rocket
-        .ignite()
-        .await
-        .map_err(|e| StartError::Other(format!("cannot start: {e}")))?;
-    let config = ignited.config();
-    println!(
-        "tcr demo listening on http://{}:{}",
-        config.address, config.port
-    );
-    ignited
-        .launch()
-        .await
-        .map_err(|e| StartError::Other(format!("server stopped: {e}")))?;
-    Ok(())
+    launch(rocket, "tcr demo").await
 }
 
 async fn user(cmd: UserCommand) -> Result<(), StartError> {

@@ -4,7 +4,7 @@
 
 use rocket::figment::{
     Figment,
-    providers::{Env, Serialized},
+    providers::{Env, Format, Serialized, Toml},
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -68,9 +68,23 @@ impl Default for Settings {
     }
 }
 
-/// The figment every part of tcr reads: built-in defaults < Rocket.toml < ROCKET_* < TCR_*.
+/// Request body limits built in, so that they hold wherever tcr is started from (Rocket's own
+/// defaults, 32 KiB for a form, apply when no `Rocket.toml` is found and refused long review
+/// outcomes). The longest real form — a review outcome with six findings of up to 10,000
+/// characters, 20,000 of recommendations and up to 50 actions — is under 1 MiB even
+/// URL-encoded; every field carries its own maximum length besides.
+pub const FORM_LIMIT: &str = "1 MiB";
+pub const JSON_LIMIT: &str = "1 MiB";
+
+/// The figment every part of tcr reads: built-in defaults (Rocket's, then tcr's limits) <
+/// Rocket.toml < ROCKET_* < TCR_*.
 pub fn figment() -> Figment {
-    rocket::Config::figment()
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::defaults(serde_json::json!({
+            "limits": {"form": FORM_LIMIT, "json": JSON_LIMIT}
+        })))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
         .join(Serialized::defaults(Settings::default()))
         .join(("cli_colors", false))
         .join(("ident", false))
@@ -184,6 +198,25 @@ mod tests {
             database_url: url.into(),
             ..Settings::default()
         }
+    }
+
+    #[test]
+    fn body_limits_hold_without_a_rocket_toml() {
+        use rocket::data::ToByteUnit;
+        let limits = |f: Figment| f.extract::<rocket::Config>().unwrap().limits;
+        let built_in = limits(Figment::from(rocket::Config::default()).merge(
+            Serialized::defaults(
+                serde_json::json!({"limits": {"form": FORM_LIMIT, "json": JSON_LIMIT}}),
+            ),
+        ));
+        assert_eq!(built_in.get("form"), Some(1.mebibytes()));
+        assert_eq!(built_in.get("json"), Some(1.mebibytes()));
+        // Rocket's other limits are kept, not replaced.
+        assert_eq!(built_in.get("string"), Some(8.kibibytes()));
+        let ours = limits(figment());
+        assert_eq!(ours.get("form"), Some(1.mebibytes()));
+        let overridden = limits(figment().merge(("limits.form", "2 MiB")));
+        assert_eq!(overridden.get("form"), Some(2.mebibytes()));
     }
 
     #[test]

@@ -86,6 +86,7 @@ pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartErr
         .manage(templates)
         .register("/api", web::catchers::api())
         .register("/", web::catchers::pages())
+        .attach(web::edges::Edges)
         .attach(web::headers::SecurityHeaders { behind_tls })
         .attach(web::log::RequestLog);
     Ok(web::routes::mount(rocket))

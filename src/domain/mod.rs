@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod age;
 pub mod consent;
+pub mod dates;
 pub mod deadlines;
 pub mod nhs_number;
 pub mod person;
@@ -14,3 +15,4 @@ pub mod review;
 pub mod risk;
 pub mod role;
 pub mod schedule;
+pub mod text;

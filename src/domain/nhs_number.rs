@@ -10,6 +10,8 @@ pub struct NhsNumber(String);
 pub enum NhsNumberError {
     NotTenDigits,
     BadCheckDigit,
+    /// One digit ten times (`0000000000`, `1111111111`): passes modulus 11 but is never issued.
+    RepeatedDigit,
 }
 
 impl NhsNumberError {
@@ -18,6 +20,9 @@ impl NhsNumberError {
             NhsNumberError::NotTenDigits => "Enter an NHS number of 10 digits, like 943 476 5919",
             NhsNumberError::BadCheckDigit => {
                 "That is not a valid NHS number: check the digits (its check digit does not match)"
+            }
+            NhsNumberError::RepeatedDigit => {
+                "That is not a real NHS number: it is one digit repeated ten times"
             }
         }
     }
@@ -48,6 +53,9 @@ impl NhsNumber {
             return Err(NhsNumberError::NotTenDigits);
         }
         let d: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
+        if d.iter().all(|x| *x == d[0]) {
+            return Err(NhsNumberError::RepeatedDigit);
+        }
         let mut first_nine = [0u8; 9];
         first_nine.copy_from_slice(&d[..9]);
         match check_digit(&first_nine) {
@@ -64,6 +72,9 @@ impl NhsNumber {
     /// A valid number from nine leading digits, if they admit one (demo data, tests).
     pub fn from_first_nine(first_nine: [u8; 9]) -> Option<Self> {
         let c = check_digit(&first_nine)?;
+        if first_nine.iter().all(|d| *d == c) {
+            return None;
+        }
         let s: String = first_nine
             .iter()
             .chain(std::iter::once(&c))
@@ -150,6 +161,32 @@ mod tests {
                 "{s}"
             );
         }
+    }
+
+    #[test]
+    fn one_repeated_digit_is_refused_although_modulus_11_passes() {
+        // 0000000000 and 1111111111 pass the check digit; the rule refuses them anyway.
+        assert_eq!(check_digit(&[0; 9]), Some(0));
+        assert_eq!(check_digit(&[1; 9]), Some(1));
+        for d in 0..=9u8 {
+            let s: String = std::iter::repeat_n(char::from(b'0' + d), 10).collect();
+            assert_eq!(
+                NhsNumber::parse(&s),
+                Err(NhsNumberError::RepeatedDigit),
+                "{s}"
+            );
+            assert!(NhsNumber::from_first_nine([d; 9]).is_none_or(|n| n.digits() != s));
+        }
+        assert_eq!(
+            NhsNumber::parse("111 111 1111"),
+            Err(NhsNumberError::RepeatedDigit)
+        );
+        // One digit different is an ordinary number, judged by its check digit.
+        assert_eq!(
+            NhsNumber::parse("1111111112"),
+            Err(NhsNumberError::BadCheckDigit)
+        );
+        assert!(NhsNumber::parse("9990000050").is_ok());
     }
 
     #[test]

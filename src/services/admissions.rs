@@ -7,6 +7,7 @@ use super::people::{Reader, find_readable};
 use super::risk::add_rating_event;
 use super::scope::Scope;
 use super::{Actor, App};
+use crate::domain::dates::DateKind;
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, visit};
@@ -148,10 +149,12 @@ pub async fn admit(
         LegalStatus::parse,
         LegalStatus::choices(),
     );
-    let planned = c.optional_date(
+    let planned = c.optional_dated(
         "planned_discharge_on",
         "the planned discharge date",
         &input.planned_discharge_on,
+        DateKind::Planned,
+        today,
     );
     if let (Some(a), Some(p)) = (admitted_on, planned)
         && p < a
@@ -441,6 +444,7 @@ pub async fn update(
     admission_id: &str,
     input: AdmissionChange,
 ) -> Result<AdmissionView, AppError> {
+    let today = app.clock.today();
     let mut c = Check::default();
     let security = input.security_level.as_ref().map(|_| {
         c.choice(
@@ -460,10 +464,12 @@ pub async fn update(
             LegalStatus::choices(),
         )
     });
-    let planned = c.optional_date(
+    let planned = c.optional_dated(
         "planned_discharge_on",
         "the planned discharge date",
         &input.planned_discharge_on,
+        DateKind::Planned,
+        today,
     );
     c.finish()?;
     let mut tx = audit::begin(app).await?;

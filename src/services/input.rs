@@ -1,6 +1,8 @@
 //! Checking what a person or an integration typed: strings in, typed values out, every problem
 //! collected by field so a form can show them all at once. Never echoes a value back.
 
+use crate::domain::dates::DateKind;
+use crate::domain::text::{Lines, control_problem};
 use crate::error::{AppError, FieldErrors};
 use time::Date;
 
@@ -31,25 +33,12 @@ impl Check {
         self.errors.contains_key(field)
     }
 
-    /// A required piece of text of at most `max` characters, trimmed.
+    /// A required piece of text on one line, of at most `max` characters, trimmed.
     pub fn text(&mut self, field: &str, label: &str, v: &Option<String>, max: usize) -> String {
-        match present(v) {
-            None => {
-                self.fail(field, format!("Enter {label}"));
-                String::new()
-            }
-            Some(s) if s.chars().count() > max => {
-                self.fail(
-                    field,
-                    format!("{} must be {max} characters or fewer", capitalise(label)),
-                );
-                String::new()
-            }
-            Some(s) => s.to_string(),
-        }
+        self.required(field, label, v, max, Lines::One)
     }
 
-    /// Optional text: empty means none.
+    /// Optional text on one line: empty means none.
     pub fn optional_text(
         &mut self,
         field: &str,
@@ -57,15 +46,80 @@ impl Check {
         v: &Option<String>,
         max: usize,
     ) -> Option<String> {
+        self.optional(field, label, v, max, Lines::One)
+    }
+
+    /// A required piece of text that may run over several lines (findings, a reason).
+    pub fn paragraph(
+        &mut self,
+        field: &str,
+        label: &str,
+        v: &Option<String>,
+        max: usize,
+    ) -> String {
+        self.required(field, label, v, max, Lines::Many)
+    }
+
+    /// Optional text over several lines: empty means none.
+    pub fn optional_paragraph(
+        &mut self,
+        field: &str,
+        label: &str,
+        v: &Option<String>,
+        max: usize,
+    ) -> Option<String> {
+        self.optional(field, label, v, max, Lines::Many)
+    }
+
+    fn required(
+        &mut self,
+        field: &str,
+        label: &str,
+        v: &Option<String>,
+        max: usize,
+        lines: Lines,
+    ) -> String {
+        if present(v).is_none() {
+            self.fail(field, format!("Enter {label}"));
+            return String::new();
+        }
+        self.optional(field, label, v, max, lines)
+            .unwrap_or_default()
+    }
+
+    fn optional(
+        &mut self,
+        field: &str,
+        label: &str,
+        v: &Option<String>,
+        max: usize,
+        lines: Lines,
+    ) -> Option<String> {
         let s = present(v)?;
-        if s.chars().count() > max {
+        if let Some(problem) = control_problem(s, lines) {
+            self.fail(field, format!("{} {problem}", capitalise(label)));
+            return None;
+        }
+        let len = s.chars().count();
+        if len > max {
             self.fail(
                 field,
-                format!("{} must be {max} characters or fewer", capitalise(label)),
+                format!(
+                    "{} must be {max} characters or fewer (it has {len})",
+                    capitalise(label)
+                ),
             );
             return None;
         }
         Some(s.to_string())
+    }
+
+    /// Any other text a client sends that is stored or looked up (an id, a filter): one line
+    /// with no control characters. Empty or absent is fine.
+    pub fn line(&mut self, field: &str, label: &str, raw: Option<&str>) {
+        if let Some(problem) = raw.and_then(|s| control_problem(s, Lines::One)) {
+            self.fail(field, format!("{} {problem}", capitalise(label)));
+        }
     }
 
     pub fn date(&mut self, field: &str, label: &str, v: &Option<String>) -> Option<Date> {
@@ -90,7 +144,33 @@ impl Check {
         d
     }
 
-    /// A date that must not be after `today`.
+    /// A required date, plausible for its kind (`domain::dates`) as seen from `today`.
+    pub fn dated(
+        &mut self,
+        field: &str,
+        label: &str,
+        v: &Option<String>,
+        kind: DateKind,
+        today: Date,
+    ) -> Option<Date> {
+        let d = self.date(field, label, v)?;
+        self.plausible(field, label, d, kind, today)
+    }
+
+    /// An optional date, plausible for its kind when given.
+    pub fn optional_dated(
+        &mut self,
+        field: &str,
+        label: &str,
+        v: &Option<String>,
+        kind: DateKind,
+        today: Date,
+    ) -> Option<Date> {
+        let d = self.optional_date(field, label, v)?;
+        self.plausible(field, label, d, kind, today)
+    }
+
+    /// A date that must be a plausible past event: from 2010-01-01, not after `today`.
     pub fn past_date(
         &mut self,
         field: &str,
@@ -98,15 +178,27 @@ impl Check {
         v: &Option<String>,
         today: Date,
     ) -> Option<Date> {
-        let d = self.date(field, label, v)?;
-        if d > today {
-            self.fail(
-                field,
-                format!("{} cannot be in the future", capitalise(label)),
-            );
-            return None;
+        self.dated(field, label, v, DateKind::Event, today)
+    }
+
+    fn plausible(
+        &mut self,
+        field: &str,
+        label: &str,
+        d: Date,
+        kind: DateKind,
+        today: Date,
+    ) -> Option<Date> {
+        match kind.problem(d, today) {
+            None => Some(d),
+            Some(problem) => {
+                self.fail(
+                    field,
+                    format!("{} {}", capitalise(label), problem.describe()),
+                );
+                None
+            }
         }
-        Some(d)
     }
 
     /// One of a fixed set of values.
@@ -154,6 +246,10 @@ impl Check {
         self.optional_choice(field, raw, |s| s.parse::<bool>().ok(), "Use true or false")
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
     pub fn finish(self) -> Result<(), AppError> {
         if self.errors.is_empty() {
             Ok(())
@@ -161,6 +257,17 @@ impl Check {
             Err(AppError::validation(self.errors))
         }
     }
+}
+
+/// Lines of text that reach a service without a `Check` (a sign-in username, a user's display
+/// name), as `(field, label, text)`: refused with 422 naming each field that holds a control
+/// character, tab or line break.
+pub fn lines(texts: &[(&str, &str, &str)]) -> Result<(), AppError> {
+    let mut c = Check::default();
+    for (field, label, text) in texts {
+        c.line(field, label, Some(text));
+    }
+    c.finish()
 }
 
 fn capitalise(s: &str) -> String {

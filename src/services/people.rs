@@ -8,6 +8,7 @@ use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
 use crate::domain::consent::{self, Consent, ConsentBasis};
+use crate::domain::dates::DateKind;
 use crate::domain::nhs_number::{NhsNumber, search_digits};
 use crate::domain::person::{Setting, Sex, Status, eligibility_problem, normalise_postcode};
 use crate::domain::ratings::{RatingEvent, Stay, derived_rating};
@@ -102,10 +103,11 @@ fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
     };
     let given_name = c.text("given_name", "the given name", &p.given_name, 100);
     let family_name = c.text("family_name", "the family name", &p.family_name, 100);
-    let date_of_birth = c.past_date(
+    let date_of_birth = c.dated(
         "date_of_birth",
         "the date of birth",
         &p.date_of_birth,
+        DateKind::Birth,
         today,
     );
     if let Some(born) = date_of_birth
@@ -202,15 +204,19 @@ fn check_consent_fields(
         &ci.recorded_on,
         today,
     );
-    let capacity_assessed_on = c.optional_date(
+    let capacity_assessed_on = c.optional_dated(
         "consent.capacity_assessed_on",
         "the capacity assessment date",
         &ci.capacity_assessed_on,
+        DateKind::Event,
+        today,
     );
-    let best_interests_decision_on = c.optional_date(
+    let best_interests_decision_on = c.optional_dated(
         "consent.best_interests_decision_on",
         "the best-interests meeting date",
         &ci.best_interests_decision_on,
+        DateKind::Event,
+        today,
     );
     let given_by = c.optional_text(
         "consent.given_by",
@@ -589,10 +595,12 @@ fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date),
     let mut c = Check::default();
     let details = check_details(&mut c, input, today);
     let consent = check_consent_fields(&mut c, &input.consent, today);
-    let registered_on = c.optional_date(
+    let registered_on = c.optional_dated(
         "registered_on",
         "the registration date",
         &input.registered_on,
+        DateKind::Event,
+        today,
     );
     c.finish()?;
     let (Some(details), Some(consent)) = (details, consent) else {
@@ -1226,10 +1234,12 @@ pub async fn update(
         .map_err(|e| AppError::BadRequest(crate::web::api::body::describe(&e)))?;
     let mut c = Check::default();
     let details = check_details(&mut c, &input, today);
-    let registered_on = c.date(
+    let registered_on = c.dated(
         "registered_on",
         "the registration date",
         &input.registered_on,
+        DateKind::Event,
+        today,
     );
     c.finish()?;
     let (Some(d), Some(registered_on)) = (details, registered_on) else {
@@ -1367,7 +1377,7 @@ pub async fn end(
     };
     let mut c = Check::default();
     let day = c.past_date(field, label, raw, today);
-    let reason = c.text("reason", "the reason", &input.reason, 2000);
+    let reason = c.paragraph("reason", "the reason", &input.reason, 2000);
     c.finish()?;
     let Some(day) = day else {
         return Err(AppError::Internal("checked input incomplete".into()));

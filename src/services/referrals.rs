@@ -9,6 +9,7 @@ use super::risk::{record_assessment, score};
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::age_on;
+use crate::domain::dates::DateKind;
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::referral::{self as rules, ReferralStatus};
 use crate::domain::risk::Rating;
@@ -249,10 +250,11 @@ pub async fn create(
         &input.family_name,
         100,
     );
-    let date_of_birth = c.past_date(
+    let date_of_birth = c.dated(
         "date_of_birth",
         "the person's date of birth",
         &input.date_of_birth,
+        DateKind::Birth,
         today,
     );
     let nhs_number = match input
@@ -266,16 +268,18 @@ pub async fn create(
             .map_err(|e| c.fail("nhs_number", e.message()))
             .ok(),
     };
-    let reason = c.text(
+    let reason = c.paragraph(
         "reason",
         "the reason for the referral",
         &input.reason,
         10_000,
     );
-    let mdt_held_on = c.optional_date(
+    let mdt_held_on = c.optional_dated(
         "mdt_held_on",
         "the date of the MDT meeting",
         &input.mdt_held_on,
+        DateKind::Event,
+        today,
     );
     if let (Some(mdt), Some(received)) = (mdt_held_on, received_on)
         && mdt > received
@@ -471,7 +475,7 @@ pub async fn decide(
         },
         "accepted or declined".into(),
     );
-    let reason = c.optional_text("reason", "the reason", &input.reason, 10_000);
+    let reason = c.optional_paragraph("reason", "the reason", &input.reason, 10_000);
     if outcome == Some(ReferralStatus::Declined) && reason.is_none() {
         c.fail(
             "reason",

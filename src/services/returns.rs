@@ -635,6 +635,13 @@ pub fn requested_period(input: &NewReturn, today: Date) -> Result<Period, AppErr
                 );
                 None
             }
+            Ok(p) if !crate::domain::dates::period_plausible(p.last) => {
+                c.fail(
+                    "period",
+                    "Returns start from January 2010 (the first week ends Sunday 3 January 2010)",
+                );
+                None
+            }
             Ok(p) => Some(p),
             Err(why) => {
                 c.fail("period", why);

@@ -9,6 +9,7 @@ use super::scope::Scope;
 use super::sessions::SignedIn;
 use super::{Actor, App};
 use crate::domain::age::{age_on, review_type};
+use crate::domain::dates::DateKind;
 use crate::domain::person::{SecurityLevel, Status};
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
@@ -383,6 +384,9 @@ async fn find(
 // Scheduling
 
 /// Checks each chosen panel member is an active user of a role that can sit in that seat.
+/// The most actions one review's plan may hold (a real plan has up to twenty or so).
+pub const MAX_ACTIONS: usize = 50;
+
 async fn check_panel(
     c: &mut Check,
     db: &impl ConnectionTrait,
@@ -413,7 +417,11 @@ async fn check_panel(
         let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
             continue;
         };
-        let found = user::Entity::find_by_id(id.to_string()).one(db).await?;
+        // Not a user id at all (a crafted form, a stray control character): nobody to look up.
+        let found = match uuid::Uuid::parse_str(id) {
+            Ok(_) => user::Entity::find_by_id(id.to_string()).one(db).await?,
+            Err(_) => None,
+        };
         match found {
             Some(u) if u.active && u.role.parse::<Role>().is_ok_and(|r| roles.contains(&r)) => {
                 let slot = match field {
@@ -566,10 +574,12 @@ pub async fn schedule(
         ReviewKind::parse,
         "community, laep, post_admission, inpatient or follow_up".into(),
     );
-    let day = c.date(
+    let day = c.dated(
         "scheduled_for",
         "the date of the review",
         &input.scheduled_for,
+        DateKind::ScheduledReview,
+        today,
     );
     let panel = check_panel(&mut c, &app.db, &input).await?;
     if let Some(kind) = kind
@@ -688,7 +698,7 @@ pub async fn hold(
     let given = input.findings.clone().unwrap_or_default();
     let mut findings = BTreeMap::new();
     for (key, question) in LINES_OF_ENQUIRY {
-        let text = c.text(
+        let text = c.paragraph(
             &format!("findings.{key}"),
             &format!("the finding for \"{question}\""),
             &given.get(key).cloned(),
@@ -705,23 +715,39 @@ pub async fn hold(
             "This is not one of the key lines of enquiry",
         );
     }
-    let recommendations = c.text(
+    let recommendations = c.paragraph(
         "recommendations",
         "the recommendations",
         &input.recommendations,
         20_000,
     );
     let mut actions = Vec::new();
-    for (i, a) in input.actions.clone().unwrap_or_default().iter().enumerate() {
-        let who_ = c.text(&format!("actions[{i}].who"), "WHO will do it", &a.who, 200);
-        let what = c.text(
+    let given_actions = input.actions.clone().unwrap_or_default();
+    if given_actions.len() > MAX_ACTIONS {
+        c.fail(
+            "actions",
+            format!(
+                "An action plan can hold at most {MAX_ACTIONS} actions (this one has {})",
+                given_actions.len()
+            ),
+        );
+    }
+    for (i, a) in given_actions.iter().take(MAX_ACTIONS).enumerate() {
+        let who_ = c.paragraph(&format!("actions[{i}].who"), "WHO will do it", &a.who, 200);
+        let what = c.paragraph(
             &format!("actions[{i}].what"),
             "WHAT will be done",
             &a.what,
             5_000,
         );
-        let when = c.date(&format!("actions[{i}].when"), "WHEN it is due", &a.when);
-        let how = c.text(
+        let when = c.dated(
+            &format!("actions[{i}].when"),
+            "WHEN it is due",
+            &a.when,
+            DateKind::Planned,
+            today,
+        );
+        let how = c.paragraph(
             &format!("actions[{i}].how"),
             "HOW it will be done",
             &a.how,
@@ -930,7 +956,7 @@ pub async fn cancel(
     input: Cancel,
 ) -> Result<ReviewView, AppError> {
     let mut c = Check::default();
-    let reason = c.text("reason", "the reason", &input.reason, 2_000);
+    let reason = c.paragraph("reason", "the reason", &input.reason, 2_000);
     c.finish()?;
     let mut tx = audit::begin(app).await?;
     let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;
@@ -1218,8 +1244,14 @@ pub async fn update_action(
         ActionStatus::parse,
         "open, done or dropped".into(),
     );
-    let completed_on = c.optional_date("completed_on", "the date it was done", &input.completed_on);
-    let note = c.optional_text("note", "the note", &input.note, 5_000);
+    let completed_on = c.optional_dated(
+        "completed_on",
+        "the date it was done",
+        &input.completed_on,
+        DateKind::Event,
+        today,
+    );
+    let note = c.optional_paragraph("note", "the note", &input.note, 5_000);
     if status == Some(ActionStatus::Done) && completed_on.is_none() && !c.has("completed_on") {
         c.fail("completed_on", "Give the date the action was done");
     }

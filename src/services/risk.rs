@@ -163,7 +163,7 @@ pub async fn assess(
             r
         }
     };
-    let reason = c.optional_text(
+    let reason = c.optional_paragraph(
         "override_reason",
         "the reason",
         &input.override_reason,

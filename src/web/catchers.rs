@@ -1,11 +1,12 @@
-//! What Rocket answers when no handler does (unknown route, a guard's refusal, an unreadable
-//! body): the JSON error of API.md under `/api`, an HTML page elsewhere, and for a page that
-//! needs signing in, a redirect to the sign-in page.
+//! What Rocket answers when no handler does (unknown route, a method a path does not have, a
+//! guard's refusal, an unreadable or refused body, an edge refused in `web::edges`): the JSON
+//! error of API.md under `/api`, an HTML page elsewhere, and for a page that needs signing in,
+//! a redirect to the sign-in page.
 
 use crate::auth::guard::GuardRefusal;
-use crate::error::{ErrorBody, json_response};
+use crate::error::{ErrorBody, FieldErrors, json_response};
 use crate::web::api::body::BodyRefusal;
-use rocket::http::Status;
+use rocket::http::{Header, Status};
 use rocket::response::{self, Redirect, Responder};
 use rocket::{Catcher, Request, catch, catchers};
 
@@ -17,14 +18,38 @@ pub fn pages() -> Vec<Catcher> {
     catchers![page_default]
 }
 
+/// A refusal decided before any handler ran (an edge of HTTP, control characters in a JSON
+/// body), kept in the request's cache for the catcher to answer with.
+pub struct Refusal(Option<(Status, String, Option<FieldErrors>)>);
+
+impl Refusal {
+    pub fn status(status: Status, message: String) -> Self {
+        Refusal(Some((status, message, None)))
+    }
+
+    /// 422 `validation_failed` naming the fields.
+    pub fn fields(fields: FieldErrors) -> Self {
+        let message = fields
+            .values()
+            .flatten()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "Some fields are not valid.".into());
+        Refusal(Some((Status::UnprocessableEntity, message, Some(fields))))
+    }
+}
+
 fn code_for(status: Status) -> &'static str {
     match status.code {
         400 => "bad_request",
         401 => "unauthenticated",
         403 => "forbidden",
         404 => "not_found",
+        405 => "method_not_allowed",
         409 => "conflict",
-        413 => "bad_request",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
         422 => "validation_failed",
         429 => "rate_limited",
         c if c < 500 => "bad_request",
@@ -46,6 +71,7 @@ fn message_for(status: Status, req: &Request<'_>) -> String {
         404 => "There is nothing here.".into(),
         405 => "That method is not allowed here.".into(),
         413 => "The request body is too large.".into(),
+        415 => "Send the body as JSON, with `Content-Type: application/json`.".into(),
         422 => "The request could not be read.".into(),
         c if c < 500 => "The request could not be handled.".into(),
         _ => "Something went wrong on our side. Nothing was changed; please try again.".into(),
@@ -55,40 +81,92 @@ fn message_for(status: Status, req: &Request<'_>) -> String {
 /// Rocket answers an unreadable body with 422; API.md calls that 400 `bad_request`.
 fn api_status(status: Status) -> Status {
     match status.code {
-        413 | 415 => Status::BadRequest,
         422 => Status::BadRequest,
         c if c >= 400 => status,
         _ => Status::InternalServerError,
     }
 }
 
-struct ApiError(Status, String);
+/// What a catcher decided: status, message, fields, and for 405 the methods the path has.
+struct Decided {
+    status: Status,
+    message: String,
+    fields: Option<FieldErrors>,
+    allow: Option<String>,
+}
+
+fn decide(status: Status, req: &Request<'_>, api: bool) -> Decided {
+    if let Some((status, message, fields)) = &req.local_cache(|| Refusal(None)).0 {
+        return Decided {
+            status: *status,
+            message: message.clone(),
+            fields: fields.clone(),
+            allow: None,
+        };
+    }
+    if status == Status::NotFound && req.route().is_none() {
+        let methods = crate::web::edges::allowed_methods(req);
+        if !methods.is_empty() && !methods.contains(&req.method()) {
+            let allow: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+            return Decided {
+                status: Status::MethodNotAllowed,
+                message: format!(
+                    "{} is not allowed here; this address answers {}.",
+                    req.method(),
+                    allow.join(", ")
+                ),
+                fields: None,
+                allow: Some(allow.join(", ")),
+            };
+        }
+    }
+    let status = if api { api_status(status) } else { status };
+    Decided {
+        status,
+        message: message_for(status, req),
+        fields: None,
+        allow: None,
+    }
+}
+
+struct ApiError(Decided);
 
 impl<'r> Responder<'r, 'static> for ApiError {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
-        json_response(self.0, &ErrorBody::new(code_for(self.0), self.1, None))
+        let d = self.0;
+        let mut res = json_response(
+            d.status,
+            &ErrorBody::new(code_for(d.status), d.message, d.fields),
+        )?;
+        if let Some(allow) = d.allow {
+            res.set_header(Header::new("Allow", allow));
+        }
+        Ok(res)
     }
 }
 
 #[catch(default)]
 fn api_default(status: Status, req: &Request<'_>) -> ApiError {
-    let status = api_status(status);
-    ApiError(status, message_for(status, req))
+    ApiError(decide(status, req, true))
 }
 
 // Built once per response and moved straight into it: size does not matter.
 #[allow(clippy::large_enum_variant)]
 enum PageAnswer {
     SignIn(Redirect),
-    Page(Status, String),
+    Page(Decided),
 }
 
 impl<'r> Responder<'r, 'static> for PageAnswer {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         match self {
             PageAnswer::SignIn(r) => r.respond_to(req),
-            PageAnswer::Page(status, message) => {
-                crate::web::pages::error_page(req, status, &message)
+            PageAnswer::Page(d) => {
+                let mut res = crate::web::pages::error_page(req, d.status, &d.message)?;
+                if let Some(allow) = d.allow {
+                    res.set_header(Header::new("Allow", allow));
+                }
+                Ok(res)
             }
         }
     }
@@ -105,5 +183,5 @@ fn page_default(status: Status, req: &Request<'_>) -> PageAnswer {
         };
         return PageAnswer::SignIn(Redirect::to(target));
     }
-    PageAnswer::Page(status, message_for(status, req))
+    PageAnswer::Page(decide(status, req, false))
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod catchers;
+pub mod edges;
 pub mod headers;
 pub mod log;
 pub mod pages;

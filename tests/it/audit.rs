@@ -154,6 +154,7 @@ async fn concurrent_writers_keep_the_chain_whole() {
         };
         t.client
             .post("/api/v1/login")
+            .header(rocket::http::ContentType::JSON)
             .body(json!({"username": "admin", "password": password}).to_string())
             .dispatch()
     });

@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod dashboard;
 mod errors;
+mod input;
 mod pages;
 mod referral_pages;
 mod referrals;

@@ -78,6 +78,7 @@ async fn five_failures_in_fifteen_minutes_throttle_that_username() {
     let res = t
         .client
         .post("/api/v1/login")
+        .header(rocket::http::ContentType::JSON)
         .body(json!({"username": "admin", "password": ADMIN_PASSWORD}).to_string())
         .dispatch()
         .await;

@@ -15,6 +15,7 @@ pub async fn login(
     body: ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
     let ApiJson(req) = body;
+    crate::services::input::lines(&[("username", "the username", &req.username)])?;
     let (token, who) =
         sessions::login(app, &req.username, &req.password, sessions::Kind::Api).await?;
     Ok(Json(LoginResponse {

@@ -29,7 +29,12 @@ pub async fn create(
     caller: Caller,
     body: ApiJson<NewUser>,
 ) -> Result<(Status, Json<UserView>), AppError> {
-    let user = users::create(app, &caller.actor(), body.0).await?;
+    let ApiJson(input) = body;
+    crate::services::input::lines(&[
+        ("username", "the username", &input.username),
+        ("display_name", "the name", &input.display_name),
+    ])?;
+    let user = users::create(app, &caller.actor(), input).await?;
     Ok((Status::Created, Json(user)))
 }
 

@@ -115,7 +115,15 @@ pub async fn create_user(
         role: form.role.clone(),
         password: form.password,
     };
-    let fields = match users::create(view.app, &caller.actor(), input).await {
+    let checked = crate::services::input::lines(&[
+        ("username", "the username", &input.username),
+        ("display_name", "the name", &input.display_name),
+    ]);
+    let created = match checked {
+        Ok(()) => users::create(view.app, &caller.actor(), input).await,
+        Err(e) => Err(e),
+    };
+    let fields = match created {
         Ok(user) => {
             let message = format!(
                 "{} ({}) can now sign in as {}.",

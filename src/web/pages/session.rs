@@ -42,9 +42,17 @@ impl Protected for CsrfOnly {
     }
 }
 
-/// Only a path on this site is a safe place to return to after signing in.
+/// Only a plain path on this site is a safe place to return to after signing in: it starts
+/// with one `/`, holds only the printable ASCII a URI may carry (no space, tab, CR, LF, NUL,
+/// DEL, backslash or non-ASCII character) and is not absurdly long. Anything else is `/`, so a
+/// crafted link cannot break anyone's sign-in.
 fn safe_next(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c);
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.len() <= 2048
+        && next.chars().all(plain)
+        && rocket::http::uri::Origin::parse(next).is_ok();
     if local { next } else { "/" }
 }
 
@@ -76,7 +84,12 @@ pub async fn login(
 ) -> Result<LoginAnswer, AppError> {
     let CsrfForm(form) = form;
     let secure = page.app.settings.behind_tls;
-    match sessions::login(page.app, &form.username, &form.password, Kind::Browser).await {
+    let checked = crate::services::input::lines(&[("username", "the username", &form.username)]);
+    let outcome = match checked {
+        Ok(()) => sessions::login(page.app, &form.username, &form.password, Kind::Browser).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok((secret, _)) => {
             jar.add_private(
                 Cookie::build((SESSION_COOKIE, secret))
@@ -90,7 +103,11 @@ pub async fn login(
                 safe_next(&form.next).to_string(),
             )))
         }
-        Err(e @ (AppError::BadCredentials | AppError::RateLimited { .. })) => {
+        Err(
+            e @ (AppError::BadCredentials
+            | AppError::RateLimited { .. }
+            | AppError::Validation { .. }),
+        ) => {
             let retry_after = match e {
                 AppError::RateLimited { retry_after } => Some(retry_after),
                 _ => None,
@@ -102,7 +119,7 @@ pub async fn login(
                     "title": "Sign in",
                     "next": safe_next(&form.next),
                     "username": form.username,
-                    "errors": [{"field": "username", "message": e.public_message()}],
+                    "errors": [{"field": "username", "message": login_problem(&e)}],
                 }),
             )?;
             html.retry_after = retry_after;
@@ -110,6 +127,15 @@ pub async fn login(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The sign-in page's one error line: the field's own message for a refused username.
+fn login_problem(e: &AppError) -> String {
+    e.fields()
+        .and_then(|f| f.get("username"))
+        .and_then(|m| m.first())
+        .cloned()
+        .unwrap_or_else(|| e.public_message())
 }
 
 #[post("/logout", data = "<form>")]
@@ -139,6 +165,15 @@ mod tests {
             ("https://evil.example/", "/"),
             ("/\\evil.example", "/"),
             ("", "/"),
+            ("/a\tb", "/"),
+            ("/a\rb", "/"),
+            ("/a\nb", "/"),
+            ("/a\u{0}b", "/"),
+            ("/a\u{7f}b", "/"),
+            ("/people/Zoë", "/"),
+            ("/a b", "/"),
+            ("/people?q=lee&status=active", "/people?q=lee&status=active"),
+            ("/people?q=Zo%C3%AB", "/people?q=Zo%C3%AB"),
         ] {
             assert_eq!(super::safe_next(next), want, "{next}");
         }
