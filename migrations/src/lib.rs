@@ -8,6 +8,7 @@ mod m20261123_000003_referrals;
 mod m20261123_000004_reviews;
 mod m20261123_000005_returns;
 mod m20261123_000006_admission_revisions;
+mod m20261129_000008_signin;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_reviews::Migration),
             Box::new(m20261123_000005_returns::Migration),
             Box::new(m20261123_000006_admission_revisions::Migration),
+            Box::new(m20261129_000008_signin::Migration),
         ]
     }
 }
