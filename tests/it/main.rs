@@ -15,4 +15,5 @@ mod returns;
 mod review_pages;
 mod reviews;
 mod session;
+mod signin;
 mod support;
