@@ -57,6 +57,27 @@ impl Protected for PasswordForm {
     }
 }
 
+fn one(field: &str, message: &str) -> FieldErrors {
+    FieldErrors::from([(field.into(), vec![message.into()])])
+}
+
+/// The form again with what was wrong: field errors, a wrong current password, or the sign-in
+/// limits' wait (with `Retry-After`). Anything else is not the user's to fix.
+fn refused(view: &Page<'_>, caller: &Caller, error: AppError) -> Result<Html, AppError> {
+    let (fields, retry_after) = match &error {
+        AppError::Validation { fields, .. } => (fields.clone(), None),
+        AppError::WrongCurrentPassword => (one("current_password", &error.public_message()), None),
+        AppError::RateLimited { retry_after } => (
+            one("current_password", &error.public_message()),
+            Some(*retry_after),
+        ),
+        _ => return Err(error),
+    };
+    let mut html = render(view, caller, error.status(), &fields)?;
+    html.retry_after = retry_after;
+    Ok(html)
+}
+
 #[post("/account/password", data = "<form>")]
 pub async fn change_password(
     view: Page<'_>,
@@ -65,38 +86,20 @@ pub async fn change_password(
     form: CsrfForm<PasswordForm>,
 ) -> Result<FormAnswer, AppError> {
     let CsrfForm(form) = form;
-    let one =
-        |field: &str, message: &str| FieldErrors::from([(field.into(), vec![message.into()])]);
-    let (status, fields) = if form.new_password != form.confirm_password {
+    if form.new_password != form.confirm_password {
         let fields = one("confirm_password", "Enter the same new password twice");
-        (Status::UnprocessableEntity, fields)
-    } else {
-        let input = PasswordChange {
-            current_password: form.current_password,
-            new_password: form.new_password,
-        };
-        match users::change_own_password(view.app, &caller, input, &address.0).await {
-            Ok(_) => {
-                let done =
-                    "Your password has been changed. You have been signed out everywhere else.";
-                return Ok(FormAnswer::Done(Flash::success(Redirect::to("/"), done)));
-            }
-            Err(AppError::Validation { fields, .. }) => (Status::UnprocessableEntity, fields),
-            Err(e @ AppError::WrongCurrentPassword) => {
-                (e.status(), one("current_password", &e.public_message()))
-            }
-            Err(e @ AppError::RateLimited { retry_after }) => {
-                let mut html = render(
-                    &view,
-                    &caller,
-                    e.status(),
-                    &one("current_password", &e.public_message()),
-                )?;
-                html.retry_after = Some(retry_after);
-                return Ok(FormAnswer::Again(html));
-            }
-            Err(other) => return Err(other),
-        }
+        let html = render(&view, &caller, Status::UnprocessableEntity, &fields)?;
+        return Ok(FormAnswer::Again(html));
+    }
+    let input = PasswordChange {
+        current_password: form.current_password,
+        new_password: form.new_password,
     };
-    Ok(FormAnswer::Again(render(&view, &caller, status, &fields)?))
+    match users::change_own_password(view.app, &caller, input, &address.0).await {
+        Ok(_) => {
+            let done = "Your password has been changed. You have been signed out everywhere else.";
+            Ok(FormAnswer::Done(Flash::success(Redirect::to("/"), done)))
+        }
+        Err(error) => Ok(FormAnswer::Again(refused(&view, &caller, error)?)),
+    }
 }
