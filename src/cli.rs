@@ -507,6 +507,7 @@ async fn time_dashboard(
         &username,
         &password,
         crate::services::sessions::Kind::Browser,
+        "bench",
     )
     .await?;
     let mut best = f64::MAX;

@@ -31,6 +31,11 @@ pub struct Settings {
     /// Demo mode: demo logins, and no secret key needed in a release build.
     #[serde(default)]
     pub demo: bool,
+    /// The one request header naming the client's address that tcr trusts (`X-Real-IP`,
+    /// `X-Forwarded-For`…), set only when every request comes through a proxy that writes it.
+    /// Unset, the client address is the connection's peer and no header is believed.
+    #[serde(default)]
+    pub client_ip_header: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -42,6 +47,7 @@ impl std::fmt::Debug for Settings {
             .field("organisation", &self.organisation)
             .field("behind_tls", &self.behind_tls)
             .field("demo", &self.demo)
+            .field("client_ip_header", &self.client_ip_header)
             .finish()
     }
 }
@@ -64,6 +70,7 @@ impl Default for Settings {
             organisation: "NHS Cambridgeshire and Peterborough ICB".into(),
             behind_tls: false,
             demo: false,
+            client_ip_header: None,
         }
     }
 }
@@ -95,6 +102,9 @@ pub fn figment() -> Figment {
         )
         // tcr logs requests itself, without URIs that may carry names or NHS numbers.
         .merge(("log_level", "off"))
+        // Rocket believes `X-Real-IP` from anyone by default; tcr trusts a header only when
+        // `client_ip_header` names one (`build` turns it back on then).
+        .merge(("ip_header", false))
 }
 
 impl Settings {
@@ -125,8 +135,20 @@ impl Settings {
                 ));
             }
         }
+        if let Some(header) = &self.client_ip_header {
+            let ok = !header.is_empty()
+                && header.len() <= 64
+                && header
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if !ok {
+                return Err(ConfigError::Invalid(
+                    "TCR_CLIENT_IP_HEADER must be one header name, such as X-Real-IP".into(),
+                ));
+            }
+        }
         if let Some(password) = &self.admin_password
-            && let Some(problem) = crate::domain::accounts::password_problem(password)
+            && let Some(problem) = crate::domain::accounts::password_problem(password, "admin")
         {
             return Err(ConfigError::Invalid(format!(
                 "TCR_ADMIN_PASSWORD: {problem}"
@@ -241,6 +263,41 @@ mod tests {
     fn short_admin_password_is_refused_at_start() {
         let s = Settings {
             admin_password: Some("short".into()),
+            ..Settings::default()
+        };
+        assert!(
+            s.check()
+                .unwrap_err()
+                .to_string()
+                .contains("TCR_ADMIN_PASSWORD")
+        );
+    }
+
+    #[test]
+    fn client_ip_header_is_one_header_name() {
+        let mut s = with("sqlite://x.db");
+        for (header, ok) in [
+            ("X-Real-IP", true),
+            ("X-Forwarded-For", true),
+            ("", false),
+            ("X-Real-IP, X-Forwarded-For", false),
+            ("X-Real-IP:", false),
+        ] {
+            s.client_ip_header = Some(header.into());
+            assert_eq!(s.check().is_ok(), ok, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn rockets_own_ip_header_is_off() {
+        let config: rocket::Config = figment().extract().unwrap();
+        assert!(config.ip_header.is_none());
+    }
+
+    #[test]
+    fn common_admin_password_is_refused_at_start() {
+        let s = Settings {
+            admin_password: Some("password1234".into()),
             ..Settings::default()
         };
         assert!(

@@ -58,6 +58,7 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
             role: Role::Commissioner,
             active: true,
             created_at: app.clock.now(),
+            must_change_password: false,
         },
     };
     let reader = Reader::of(app, &signed_in);

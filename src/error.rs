@@ -22,6 +22,9 @@ pub enum AppError {
     /// A failed sign-in: the same words whether the username or the password was wrong.
     #[error("The username or password is not correct.")]
     BadCredentials,
+    /// Changing one's password with a wrong current password (counted as a failed sign-in).
+    #[error("Your current password is not correct.")]
+    WrongCurrentPassword,
     #[error("You do not have permission to do that.")]
     Forbidden,
     #[error("{0}")]
@@ -66,7 +69,9 @@ impl AppError {
     pub fn status(&self) -> Status {
         match self {
             AppError::BadRequest(_) => Status::BadRequest,
-            AppError::Unauthenticated | AppError::BadCredentials => Status::Unauthorized,
+            AppError::Unauthenticated
+            | AppError::BadCredentials
+            | AppError::WrongCurrentPassword => Status::Unauthorized,
             AppError::Forbidden => Status::Forbidden,
             AppError::NotFound(_) => Status::NotFound,
             AppError::Conflict(_) => Status::Conflict,
@@ -81,7 +86,9 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::BadRequest(_) => "bad_request",
-            AppError::Unauthenticated | AppError::BadCredentials => "unauthenticated",
+            AppError::Unauthenticated
+            | AppError::BadCredentials
+            | AppError::WrongCurrentPassword => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",

@@ -81,6 +81,11 @@ pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartErr
         println!("This password is shown only once. Sign in and keep it safe.");
     }
     let behind_tls = app.settings.behind_tls;
+    // Rocket's own client address follows tcr's: no header unless one is configured.
+    let figment = match &app.settings.client_ip_header {
+        Some(header) => figment.merge(("ip_header", header.clone())),
+        None => figment.merge(("ip_header", false)),
+    };
     let rocket = rocket::custom(figment)
         .manage(app)
         .manage(templates)

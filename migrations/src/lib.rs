@@ -9,6 +9,7 @@ mod m20261123_000004_reviews;
 mod m20261123_000005_returns;
 mod m20261123_000006_admission_revisions;
 mod m20261129_000007_nhs_number_among_live;
+mod m20261129_000008_signin;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_returns::Migration),
             Box::new(m20261123_000006_admission_revisions::Migration),
             Box::new(m20261129_000007_nhs_number_among_live::Migration),
+            Box::new(m20261129_000008_signin::Migration),
         ]
     }
 }

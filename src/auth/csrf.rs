@@ -1,5 +1,5 @@
 //! CSRF protection for the HTML forms. A random token lives in a private (encrypted, HttpOnly,
-//! SameSite=Strict) cookie and is repeated in a hidden field of every form; `CsrfForm<T>` refuses a
+//! SameSite=Strict, browser-session) cookie and is repeated in a hidden field of every form; `CsrfForm<T>` refuses a
 //! submission whose field does not match the cookie, or whose `Origin` (or `Sec-Fetch-Site`)
 //! shows it came from another site. The API is not exposed to CSRF: it takes bearer tokens,
 //! never cookies.
@@ -11,22 +11,40 @@ use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
 pub const CSRF_COOKIE: &str = "tcr_csrf";
+/// Behind TLS the cookie carries the `__Host-` prefix: browsers then accept it only with
+/// `Secure`, `Path=/` and no `Domain`, so no other host or plain-HTTP page can plant one.
+pub const CSRF_COOKIE_TLS: &str = "__Host-tcr_csrf";
 pub const CSRF_FIELD: &str = "csrf_token";
+
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure { CSRF_COOKIE_TLS } else { CSRF_COOKIE }
+}
+
+/// The attributes every tcr cookie shares: encrypted by the caller (`add_private`), HttpOnly,
+/// SameSite=Strict, path `/`, `Secure` behind TLS, and no `Expires`: it ends with the browser
+/// session (Rocket would otherwise give a private cookie a week), while the server-side session
+/// ends after 30 minutes idle or 12 hours whatever the cookie says.
+pub fn session_cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        // `None` is the cookie crate's `Expiration::Session`: no `Expires`, no `Max-Age`.
+        .expires(None::<time::OffsetDateTime>)
+        .build()
+}
 
 /// The current CSRF token, created (and its cookie set) on first use.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
 pub fn cookie(value: String, secure: bool) -> Cookie<'static> {
-    Cookie::build((CSRF_COOKIE, value))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(secure)
-        .path("/")
-        .build()
+    session_cookie(cookie_name(secure), value, secure)
 }
 
-fn secure(req: &Request<'_>) -> bool {
+/// True behind TLS (`TCR_BEHIND_TLS`): cookies get `Secure` and the `__Host-` prefix.
+pub fn secure(req: &Request<'_>) -> bool {
     req.rocket()
         .state::<crate::services::App>()
         .is_some_and(|app| app.settings.behind_tls)
@@ -46,7 +64,7 @@ impl<'r> FromRequest<'r> for CsrfToken {
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let token = req.local_cache(|| {
             let jar = req.cookies();
-            match jar.get_private(CSRF_COOKIE) {
+            match jar.get_private(cookie_name(secure(req))) {
                 Some(c) if c.value().len() == 64 => c.value().to_string(),
                 _ => rotate(jar, secure(req)),
             }
@@ -101,7 +119,7 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
                 return data::Outcome::Error((status, ()));
             }
         };
-        let expected = req.cookies().get_private(CSRF_COOKIE);
+        let expected = req.cookies().get_private(cookie_name(secure(req)));
         match expected {
             Some(cookie) if constant_time_eq(cookie.value(), form.csrf_token()) => {
                 data::Outcome::Success(CsrfForm(form))

@@ -6,10 +6,20 @@ use crate::error::{AppError, is_api};
 use crate::services::App;
 use crate::services::sessions::{self, Kind, SignedIn};
 use crate::web::routes;
-use rocket::http::Status;
+use rocket::http::{Method, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
 pub const SESSION_COOKIE: &str = "tcr_session";
+/// The session cookie's name behind TLS (see `csrf::CSRF_COOKIE_TLS`).
+pub const SESSION_COOKIE_TLS: &str = "__Host-tcr_session";
+
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SESSION_COOKIE_TLS
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Via {
@@ -53,7 +63,7 @@ async fn authenticated<'r>(req: &'r Request<'_>) -> &'r Authenticated {
         } else {
             (
                 req.cookies()
-                    .get_private(SESSION_COOKIE)
+                    .get_private(session_cookie_name(crate::auth::csrf::secure(req)))
                     .map(|c| c.value().to_string()),
                 Kind::Browser,
             )
@@ -72,6 +82,27 @@ async fn authenticated<'r>(req: &'r Request<'_>) -> &'r Authenticated {
 
 /// Remembers why a guard refused, for the catcher to say.
 pub struct GuardRefusal(pub Option<String>);
+
+/// Set when a user with a one-time password asked for anything else: pages send them to the
+/// password page.
+pub struct PasswordChangeDue(pub bool);
+
+/// What a user with a one-time password may do before changing it: change it, see who they
+/// are, and sign out.
+const BEFORE_PASSWORD_CHANGE: &[(Method, &str)] = &[
+    (Method::Post, "/api/v1/me/password"),
+    (Method::Get, "/api/v1/me"),
+    (Method::Post, "/api/v1/logout"),
+    (Method::Get, "/account/password"),
+    (Method::Post, "/account/password"),
+    (Method::Post, "/logout"),
+];
+
+fn open_before_password_change(endpoint: &routes::Endpoint) -> bool {
+    BEFORE_PASSWORD_CHANGE
+        .iter()
+        .any(|(m, p)| *m == endpoint.method && *p == endpoint.path)
+}
 
 fn refuse<T>(req: &Request<'_>, error: AppError) -> Outcome<T, ()> {
     if let AppError::Internal(detail) = &error {
@@ -95,6 +126,17 @@ impl<'r> FromRequest<'r> for Caller {
             Ok(None) => return refuse(req, AppError::Unauthenticated),
             Ok(Some(who)) => who.clone(),
         };
+        if who.user.must_change_password && !open_before_password_change(endpoint) {
+            req.local_cache(|| PasswordChangeDue(true));
+            req.local_cache(|| {
+                GuardRefusal(Some(
+                    "Change your one-time password first (POST /api/v1/me/password, or the \
+                     Change your password page)."
+                        .into(),
+                ))
+            });
+            return Outcome::Error((Status::Forbidden, ()));
+        }
         let allowed = req
             .rocket()
             .state::<App>()

@@ -1,4 +1,5 @@
-//! One failed sign-in for a (normalised) username; read to throttle guessing.
+//! One failed sign-in: the (normalised) username tried, the client address it came from, and
+//! when. Read to throttle guessing; rows older than the counting window are pruned.
 
 use sea_orm::entity::prelude::*;
 
@@ -8,6 +9,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub username_key: String,
+    /// The client address (see `auth::client`); empty for rows from before it was recorded.
+    pub address: String,
     pub at: TimeDateTimeWithTimeZone,
 }
 

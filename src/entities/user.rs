@@ -17,6 +17,9 @@ pub struct Model {
     pub calendar_secret: String,
     pub created_at: TimeDateTimeWithTimeZone,
     pub deactivated_at: Option<TimeDateTimeWithTimeZone>,
+    /// Set by an administrator's password reset: until the user chooses their own password,
+    /// they can only change it or sign out.
+    pub must_change_password: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ pub mod access;
 
 use std::path::Path;
 
+use crate::domain::accounts::sessions::SignInLimits;
 use crate::domain::risk::RiskTool;
 use crate::domain::schedule::Deadlines;
 pub use access::{AccessPolicy, Permission};
@@ -18,6 +19,8 @@ pub struct Policies {
     pub access: AccessPolicy,
     pub risk_tool: RiskTool,
     pub schedule: Schedule,
+    /// `policies/signin.toml` (optional: the defaults of [`SignInLimits`] without it).
+    pub signin: SignInLimits,
 }
 
 /// `policies/schedule.toml`: the timescales the service enforces.
@@ -92,11 +95,25 @@ impl Policies {
                 "referral_decision_days must be at least 1".into(),
             ));
         }
+        let signin = load_signin(&dir.join("signin.toml"))?;
         Ok(Policies {
             access,
             risk_tool,
             schedule,
+            signin,
         })
+    }
+}
+
+/// The sign-in limits: the file's values over the defaults, or the defaults when there is no file.
+fn load_signin(path: &Path) -> Result<SignInLimits, PolicyError> {
+    if !path.exists() {
+        return Ok(SignInLimits::default());
+    }
+    let limits: SignInLimits = parse_toml(path)?;
+    match limits.problem() {
+        Some(message) => Err(invalid(path, message)),
+        None => Ok(limits),
     }
 }
 
@@ -117,4 +134,35 @@ fn read(path: &Path) -> Result<String, PolicyError> {
         path: path.display().to_string(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signin_limits_default_without_a_file_and_are_checked_with_one() {
+        let dir = std::env::temp_dir().join(format!("tcr-signin-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("signin.toml");
+        assert_eq!(load_signin(&path).unwrap(), SignInLimits::default());
+        std::fs::write(&path, "per_address = 50\n").unwrap();
+        let limits = load_signin(&path).unwrap();
+        assert_eq!(limits.per_address, 50);
+        assert_eq!(limits.per_username_and_address, 5);
+        std::fs::write(&path, "per_address = 0\n").unwrap();
+        assert!(
+            load_signin(&path)
+                .unwrap_err()
+                .to_string()
+                .contains("per_address")
+        );
+        std::fs::write(&path, "per_adress = 50\n").unwrap();
+        assert!(load_signin(&path).is_err(), "unknown keys are refused");
+        std::fs::remove_dir_all(&dir).ok();
+        let shipped = load_signin(
+            &std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("policies/signin.toml"),
+        );
+        assert_eq!(shipped.unwrap(), SignInLimits::default());
+    }
 }

@@ -1,19 +1,23 @@
 //! Signing in and out. Browser sessions and API tokens are both server-side rows holding only a
 //! SHA-256 of the secret, so either can be revoked, and both obey the idle and absolute
-//! timeouts. Failed sign-ins are stored (not kept in memory) so throttling holds across
-//! instances.
+//! timeouts. Failed sign-ins are stored (not kept in memory) with the username and client
+//! address, so the limits of `policies/signin.toml` hold across instances.
 
 use super::audit::{self, Event};
 use super::users::UserView;
 use super::{Actor, App};
 use crate::auth::{password, token};
 use crate::domain::accounts::normalise_username;
-use crate::domain::accounts::sessions::{FAILURE_WINDOW, SessionState, retry_after, session_state};
+use crate::domain::accounts::sessions::{
+    Failure, SessionState, SignInLimits, retry_after, session_state,
+};
 use crate::domain::role::Role;
 use crate::entities::{login_failure, session, user};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use time::Duration;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Set,
+};
+use time::{Duration, OffsetDateTime};
 
 /// How a session was opened: a page cookie or an API bearer token. A secret of one kind is
 /// never accepted as the other.
@@ -58,25 +62,110 @@ pub fn bad_credentials() -> AppError {
     AppError::BadCredentials
 }
 
-/// Checks a username and password and opens a session, returning its secret (shown once).
+/// The username as failures are counted: normalised, and no longer than a username can be.
+pub fn failure_key(username: &str) -> String {
+    normalise_username(username).chars().take(64).collect()
+}
+
+/// `429` with the wait when the sign-in limits say `key` may not be tried from `address` yet.
+pub async fn check_limits(app: &App, key: &str, address: &str) -> Result<(), AppError> {
+    let limits = &app.policies.signin;
+    let now = app.clock.now();
+    let rows = login_failure::Entity::find()
+        .filter(
+            Condition::any()
+                .add(login_failure::Column::UsernameKey.eq(key))
+                .add(login_failure::Column::Address.eq(address)),
+        )
+        .filter(login_failure::Column::At.gt(now - limits.window()))
+        .all(&app.db)
+        .await?;
+    let failures: Vec<Failure> = rows
+        .into_iter()
+        .map(|r| Failure {
+            username: r.username_key,
+            address: r.address,
+            at: r.at,
+        })
+        .collect();
+    match retry_after(limits, &failures, key, address, now) {
+        Some(wait) => Err(AppError::RateLimited { retry_after: wait }),
+        None => Ok(()),
+    }
+}
+
+/// Stores a failed sign-in (inside the caller's transaction), and forgets failures too old to
+/// count, so the table stays small.
+pub async fn record_failure(
+    conn: &impl ConnectionTrait,
+    limits: &SignInLimits,
+    key: &str,
+    address: &str,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    login_failure::ActiveModel {
+        username_key: Set(key.to_string()),
+        address: Set(address.to_string()),
+        at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::At.lt(now - limits.window()))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Who a failed attempt was at, for the audit trail: the account if the username exists
+/// (a username that matches nobody may be a mistyped password: it is not recorded).
+async fn failed_actor(conn: &impl ConnectionTrait, key: &str) -> Result<Actor, AppError> {
+    let known = user::Entity::find()
+        .filter(user::Column::Username.eq(key))
+        .one(conn)
+        .await?;
+    Ok(match known {
+        Some(u) => Actor {
+            user_id: Some(u.id.clone()),
+            username: u.username.clone(),
+            role: u.role.clone(),
+        },
+        None => Actor {
+            user_id: None,
+            username: "(unknown)".into(),
+            role: "none".into(),
+        },
+    })
+}
+
+/// Records a failed sign-in (or a wrong current password when changing it) and its audit
+/// entry, in one transaction.
+pub async fn fail(app: &App, key: &str, address: &str, via: &str) -> Result<(), AppError> {
+    let mut tx = audit::begin(app).await?;
+    let now = tx.now();
+    record_failure(tx.conn(), &app.policies.signin, key, address, now).await?;
+    let actor = failed_actor(tx.conn(), key).await?;
+    tx.record(
+        &actor,
+        Event::new("login.failed", "session", None).detail(serde_json::json!({"via": via})),
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// Checks a username and password from the client `address` and opens a session, returning
+/// its secret (shown once). Refused with 429 while the sign-in limits say wait, before the
+/// password is even looked at.
 pub async fn login(
     app: &App,
     username: &str,
     password_given: &str,
     kind: Kind,
+    address: &str,
 ) -> Result<(String, SignedIn), AppError> {
-    let key: String = normalise_username(username).chars().take(64).collect();
-    let now = app.clock.now();
-
-    let failures = login_failure::Entity::find()
-        .filter(login_failure::Column::UsernameKey.eq(key.clone()))
-        .filter(login_failure::Column::At.gt(now - FAILURE_WINDOW))
-        .all(&app.db)
-        .await?;
-    let times: Vec<_> = failures.iter().map(|f| f.at).collect();
-    if let Some(wait) = retry_after(&times, now) {
-        return Err(AppError::RateLimited { retry_after: wait });
-    }
+    let key = failure_key(username);
+    check_limits(app, &key, address).await?;
 
     let found = user::Entity::find()
         .filter(user::Column::Username.eq(key.clone()))
@@ -87,46 +176,17 @@ pub async fn login(
         .map(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_string());
     let matches = password::verify_async(password_given.to_string(), stored).await;
-    let account = found.filter(|u| matches && u.active);
-
-    let mut tx = audit::begin(app).await?;
-    let Some(account) = account else {
-        login_failure::ActiveModel {
-            username_key: Set(key.clone()),
-            at: Set(tx.now()),
-            ..Default::default()
-        }
-        .insert(tx.conn())
-        .await?;
-        // A username that matches nobody may be a mistyped password: it is not recorded.
-        let known = user::Entity::find()
-            .filter(user::Column::Username.eq(key.clone()))
-            .one(tx.conn())
-            .await?;
-        let actor = match &known {
-            Some(u) => Actor {
-                user_id: Some(u.id.clone()),
-                username: u.username.clone(),
-                role: u.role.clone(),
-            },
-            None => Actor {
-                user_id: None,
-                username: "(unknown)".into(),
-                role: "none".into(),
-            },
-        };
-        tx.record(
-            &actor,
-            Event::new("login.failed", "session", None)
-                .detail(serde_json::json!({"via": kind.as_str()})),
-        )
-        .await?;
-        tx.commit().await?;
+    let Some(account) = found.filter(|u| matches && u.active) else {
+        fail(app, &key, address, kind.as_str()).await?;
         return Err(bad_credentials());
     };
 
+    let mut tx = audit::begin(app).await?;
+    // The user's own earlier slips from this address are forgiven; failures from other
+    // addresses, and for other usernames from this one, still count.
     login_failure::Entity::delete_many()
         .filter(login_failure::Column::UsernameKey.eq(key))
+        .filter(login_failure::Column::Address.eq(address))
         .exec(tx.conn())
         .await?;
     let secret = token::random_hex(32);

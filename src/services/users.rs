@@ -1,12 +1,15 @@
-//! Users and roles: create, list, deactivate and reactivate, and the first administrator.
+//! Users and roles: create, list, deactivate and reactivate, the first administrator, and
+//! passwords (a user's own change, an administrator's reset to a one-time password). Every
+//! path that sets a password checks it with `domain::accounts::password_problem`.
 
 use super::audit::{self, Event};
+use super::sessions::{self, SignedIn};
 use super::{Actor, App};
 use crate::auth::{password, token};
 use crate::domain::accounts::{self, normalise_username};
 use crate::domain::role::Role;
-use crate::entities::{session, user};
-use crate::error::{AppError, rule};
+use crate::entities::{login_failure, session, user};
+use crate::error::{AppError, FieldErrors, rule};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -27,6 +30,9 @@ pub struct UserView {
     #[serde(with = "time::serde::rfc3339")]
     #[schemars(with = "String")]
     pub created_at: OffsetDateTime,
+    /// Set after an administrator's reset: until the user changes it, they can only change
+    /// their password (`POST /api/v1/me/password`) or sign out.
+    pub must_change_password: bool,
 }
 
 impl UserView {
@@ -41,6 +47,7 @@ impl UserView {
                 .map_err(|_| AppError::Internal(format!("user {} has an unknown role", m.id)))?,
             active: m.active,
             created_at: m.created_at,
+            must_change_password: m.must_change_password,
         })
     }
 }
@@ -56,8 +63,7 @@ pub struct NewUser {
     /// One of `commissioner`, `panel_chair`, `panel_member`, `analyst`, `admin`.
     #[validate(custom(function = "valid_role"))]
     pub role: String,
-    /// At least 12 characters.
-    #[validate(custom(function = "valid_password"))]
+    /// At least 12 characters, not a common password, not the username.
     pub password: String,
 }
 
@@ -74,9 +80,6 @@ fn valid_role(s: &str) -> Result<(), ValidationError> {
             .map(|_| "Choose one of commissioner, panel_chair, panel_member, analyst or admin"),
     )
 }
-fn valid_password(s: &str) -> Result<(), ValidationError> {
-    rule(accounts::password_problem(s))
-}
 
 struct CheckedUser {
     username: String,
@@ -85,8 +88,26 @@ struct CheckedUser {
     password: String,
 }
 
+/// Adds the password rule's verdict (it needs the username, so it is not a field validator).
+fn check_password(fields: &mut FieldErrors, field: &str, password: &str, username: &str) {
+    if let Some(problem) = accounts::password_problem(password, username) {
+        fields
+            .entry(field.to_string())
+            .or_default()
+            .push(problem.to_string());
+    }
+}
+
 fn check(input: NewUser) -> Result<CheckedUser, AppError> {
-    input.validate()?;
+    let mut fields = match input.validate() {
+        Ok(()) => FieldErrors::new(),
+        Err(e) => AppError::from(e).fields().cloned().unwrap_or_default(),
+    };
+    let username = normalise_username(&input.username);
+    check_password(&mut fields, "password", &input.password, &username);
+    if !fields.is_empty() {
+        return Err(AppError::validation(fields));
+    }
     let role = input
         .role
         .parse::<Role>()
@@ -122,6 +143,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
         calendar_secret: Set(token::random_hex(32)),
         created_at: Set(tx.now()),
         deactivated_at: Set(None),
+        must_change_password: Set(false),
     };
     let created = match model.insert(tx.conn()).await {
         Ok(m) => m,
@@ -229,12 +251,7 @@ pub async fn set_active(
     model.deactivated_at = Set(if active { None } else { Some(tx.now()) });
     let updated = model.update(tx.conn()).await?;
     if !active {
-        session::Entity::update_many()
-            .col_expr(session::Column::RevokedAt, Expr::value(Some(tx.now())))
-            .filter(session::Column::UserId.eq(id.to_string()))
-            .filter(session::Column::RevokedAt.is_null())
-            .exec(tx.conn())
-            .await?;
+        revoke_sessions(tx.conn(), id, None, tx.now()).await?;
     }
     let action = if active {
         "user.reactivate"
@@ -258,7 +275,7 @@ pub async fn ensure_first_admin(
     }
     let (password, generated) = match configured {
         Some(p) => (p.to_string(), false),
-        None => (token::random_hex(12), true),
+        None => (generate_password("admin"), true),
     };
     let input = NewUser {
         username: "admin".into(),
@@ -268,6 +285,180 @@ pub async fn ensure_first_admin(
     };
     create(app, &Actor::system(), input).await?;
     Ok(generated.then_some(password))
+}
+
+/// Ends every live session and token of a user but `keep` (the one in use, if any).
+async fn revoke_sessions(
+    conn: &impl ConnectionTrait,
+    user_id: &str,
+    keep: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    let mut update = session::Entity::update_many()
+        .col_expr(session::Column::RevokedAt, Expr::value(Some(now)))
+        .filter(session::Column::UserId.eq(user_id.to_string()))
+        .filter(session::Column::RevokedAt.is_null());
+    if let Some(keep) = keep {
+        update = update.filter(session::Column::Id.ne(keep.to_string()));
+    }
+    update.exec(conn).await?;
+    Ok(())
+}
+
+/// A random password that passes the password rule: four groups of four letters and digits
+/// (no 0/o, 1/l/i, so it can be read out or copied by hand), about 82 bits.
+pub fn generate_password(username: &str) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rngs::OsRng;
+    let mut candidate = String::new();
+    for _ in 0..8 {
+        candidate = (0..4)
+            .map(|_| {
+                (0..4)
+                    .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("-");
+        if accounts::password_problem(&candidate, username).is_none() {
+            break;
+        }
+    }
+    candidate
+}
+
+/// `POST /api/v1/me/password`: the signed-in user's own change.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct PasswordChange {
+    pub current_password: String,
+    /// At least 12 characters, not a common password, not the username.
+    pub new_password: String,
+}
+
+/// `POST /api/v1/users/{id}/password`: an administrator's reset.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct PasswordReset {
+    /// The one-time password to set; null or absent: a random one is generated.
+    pub password: Option<String>,
+}
+
+/// The reset user, and their one-time password, shown this once.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PasswordResetDone {
+    pub user: UserView,
+    pub one_time_password: String,
+}
+
+/// The signed-in user changes their own password. The current one is checked like a sign-in
+/// (limits first; a wrong one counts as a failed sign-in from `address`). Every other session
+/// and token of the user ends; the one in use stays. Clears a one-time password.
+pub async fn change_own_password(
+    app: &App,
+    who: &SignedIn,
+    input: PasswordChange,
+    address: &str,
+) -> Result<UserView, AppError> {
+    let mut fields = FieldErrors::new();
+    if input.current_password.is_empty() {
+        fields.insert(
+            "current_password".into(),
+            vec!["Enter your current password".into()],
+        );
+    }
+    check_password(
+        &mut fields,
+        "new_password",
+        &input.new_password,
+        &who.user.username,
+    );
+    if !input.current_password.is_empty() && input.new_password == input.current_password {
+        fields
+            .entry("new_password".into())
+            .or_default()
+            .push("Choose a new password, not your current one".into());
+    }
+    if !fields.is_empty() {
+        return Err(AppError::validation(fields));
+    }
+    let key = sessions::failure_key(&who.user.username);
+    sessions::check_limits(app, &key, address).await?;
+    let account = get(&app.db, &who.user.id).await?;
+    if !password::verify_async(input.current_password, account.password_hash.clone()).await {
+        sessions::fail(app, &key, address, "password_change").await?;
+        return Err(AppError::WrongCurrentPassword);
+    }
+    let hash = password::hash_async(input.new_password)
+        .await
+        .map_err(AppError::Internal)?;
+    let mut tx = audit::begin(app).await?;
+    let mut model: user::ActiveModel = get(tx.conn(), &who.user.id).await?.into();
+    model.password_hash = Set(hash);
+    model.must_change_password = Set(false);
+    let updated = model.update(tx.conn()).await?;
+    revoke_sessions(tx.conn(), &who.user.id, Some(&who.session_id), tx.now()).await?;
+    tx.record(
+        &who.actor(),
+        Event::new("user.password_change", "user", Some(who.user.id.clone())),
+    )
+    .await?;
+    tx.commit().await?;
+    UserView::from_model(&updated)
+}
+
+/// An administrator resets another user's password to a one-time password (the one given, or
+/// a generated one): the user's sessions and tokens end, their failed sign-ins are forgotten
+/// (so a locked-out user can sign in), and at their next sign-in they must choose their own.
+pub async fn reset_password(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: PasswordReset,
+) -> Result<PasswordResetDone, AppError> {
+    if actor.user_id.as_deref() == Some(id) {
+        return Err(AppError::Conflict(
+            "Change your own password with Change password, not a reset.".into(),
+        ));
+    }
+    let target = get(&app.db, id).await?;
+    let generated = input.password.is_none();
+    let one_time = match input.password {
+        Some(given) => {
+            let mut fields = FieldErrors::new();
+            check_password(&mut fields, "password", &given, &target.username);
+            if !fields.is_empty() {
+                return Err(AppError::validation(fields));
+            }
+            given
+        }
+        None => generate_password(&target.username),
+    };
+    let hash = password::hash_async(one_time.clone())
+        .await
+        .map_err(AppError::Internal)?;
+    let mut tx = audit::begin(app).await?;
+    let mut model: user::ActiveModel = get(tx.conn(), id).await?.into();
+    model.password_hash = Set(hash);
+    model.must_change_password = Set(true);
+    let updated = model.update(tx.conn()).await?;
+    revoke_sessions(tx.conn(), id, None, tx.now()).await?;
+    login_failure::Entity::delete_many()
+        .filter(login_failure::Column::UsernameKey.eq(updated.username.clone()))
+        .exec(tx.conn())
+        .await?;
+    tx.record(
+        actor,
+        Event::new("user.password_reset", "user", Some(id.to_string()))
+            .detail(serde_json::json!({"generated": generated})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(PasswordResetDone {
+        user: UserView::from_model(&updated)?,
+        one_time_password: one_time,
+    })
 }
 
 #[cfg(test)]
@@ -288,6 +479,33 @@ mod tests {
         for f in ["username", "display_name", "role", "password"] {
             assert!(fields.contains_key(f), "{f}");
         }
+    }
+
+    #[test]
+    fn generated_passwords_pass_the_rule_and_differ() {
+        let a = generate_password("ann.chair");
+        assert_eq!(a.len(), 19, "{a}");
+        for _ in 0..50 {
+            let p = generate_password("ann.chair");
+            assert_eq!(accounts::password_problem(&p, "ann.chair"), None, "{p}");
+        }
+        assert_ne!(a, generate_password("ann.chair"));
+    }
+
+    #[test]
+    fn the_password_rule_knows_the_username() {
+        let err = check(NewUser {
+            username: "Kettle.Orbit".into(),
+            display_name: "K O".into(),
+            role: "analyst".into(),
+            password: "kettle.orbit".into(),
+        })
+        .err()
+        .unwrap();
+        assert_eq!(
+            err.fields().unwrap()["password"],
+            vec!["A password cannot be the username".to_string()]
+        );
     }
 
     #[test]

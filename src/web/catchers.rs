@@ -3,7 +3,7 @@
 //! error of API.md under `/api`, an HTML page elsewhere, and for a page that needs signing in,
 //! a redirect to the sign-in page.
 
-use crate::auth::guard::GuardRefusal;
+use crate::auth::guard::{GuardRefusal, PasswordChangeDue};
 use crate::error::{ErrorBody, FieldErrors, json_response};
 use crate::web::api::body::BodyRefusal;
 use rocket::http::{Header, Status};
@@ -174,6 +174,9 @@ impl<'r> Responder<'r, 'static> for PageAnswer {
 
 #[catch(default)]
 fn page_default(status: Status, req: &Request<'_>) -> PageAnswer {
+    if req.local_cache(|| PasswordChangeDue(false)).0 {
+        return PageAnswer::SignIn(Redirect::to("/account/password"));
+    }
     if status == Status::Unauthorized {
         let next = req.uri().path().to_string();
         let target = if next == "/" || req.method() != rocket::http::Method::Get {

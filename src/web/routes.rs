@@ -125,7 +125,7 @@ use crate::services::reviews::{
     ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewView,
 };
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
-use crate::services::users::{NewUser, UserView};
+use crate::services::users::{NewUser, PasswordChange, PasswordReset, PasswordResetDone, UserView};
 use crate::web::api::reviews::DueList;
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
 use Access::*;
@@ -157,6 +157,14 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Revoke the bearer token used for this call",
     ),
     ep(Get, "/api/v1/me", SignedIn, "The signed-in user").returns(200, schema::<UserView>),
+    ep(
+        Post,
+        "/api/v1/me/password",
+        SignedIn,
+        "Change one's own password; the user's other sessions and tokens end",
+    )
+    .body(schema::<PasswordChange>)
+    .returns(200, schema::<UserView>),
     // Users.
     ep(Get, "/api/v1/users", Needs(UsersRead), "List users")
         .returns(200, schema::<ListOf<UserView>>),
@@ -178,6 +186,14 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Reactivate a user",
     )
     .returns(200, schema::<UserView>),
+    ep(
+        Post,
+        "/api/v1/users/<id>/password",
+        Needs(UsersManage),
+        "Reset a user's password to a one-time password (given, or generated and returned once); their sessions end and they must change it at their next sign-in",
+    )
+    .body(schema::<PasswordReset>)
+    .returns(200, schema::<PasswordResetDone>),
     // Audit.
     ep(
         Get,
@@ -446,6 +462,18 @@ pub static ENDPOINTS: &[Endpoint] = &[
     ep(Get, "/login", Public, "Sign-in page"),
     ep(Post, "/login", Public, "Sign in"),
     ep(Post, "/logout", SignedIn, "Sign out"),
+    ep(
+        Get,
+        "/account/password",
+        SignedIn,
+        "Change your password form",
+    ),
+    ep(
+        Post,
+        "/account/password",
+        SignedIn,
+        "Change your password",
+    ),
     ep(Get, "/", SignedIn, "Home page"),
     ep(Get, "/admin/users", Needs(UsersRead), "Users page"),
     ep(Get, "/admin/users/new", Needs(UsersManage), "New user form"),
@@ -461,6 +489,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "/admin/users/<id>/reactivate",
         Needs(UsersManage),
         "Reactivate a user",
+    ),
+    ep(
+        Post,
+        "/admin/users/<id>/reset-password",
+        Needs(UsersManage),
+        "Reset a user's password to a one-time password",
     ),
     ep(Get, "/admin/audit", Needs(AuditRead), "Audit trail page"),
     ep(

@@ -23,6 +23,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "home.html",
     "admin/users.html",
     "admin/user_new.html",
+    "admin/password_reset.html",
+    "account/password.html",
     "admin/audit.html",
     "admin/audit_verify.html",
     "partials/rating.html",

@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-fn tcr(db: &std::path::Path) -> Command {
+pub fn tcr(db: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcr"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
@@ -15,7 +15,7 @@ fn tcr(db: &std::path::Path) -> Command {
     cmd
 }
 
-fn temp_db() -> std::path::PathBuf {
+pub fn temp_db() -> std::path::PathBuf {
     std::env::temp_dir().join(format!("tcr-cli-{}.db", uuid::Uuid::new_v4().simple()))
 }
 

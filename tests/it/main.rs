@@ -16,5 +16,6 @@ mod returns;
 mod review_pages;
 mod reviews;
 mod session;
+mod signin;
 mod support;
 mod withdrawal;

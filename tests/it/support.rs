@@ -92,14 +92,20 @@ pub fn policies_dir() -> PathBuf {
 
 impl TestApp {
     pub async fn new() -> TestApp {
+        Self::with(|_| {}).await
+    }
+
+    /// A test app whose settings `configure` adjusts (behind TLS, a trusted proxy header…).
+    pub async fn with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let (database_url, database_schema, cleanup) = fresh_database().await;
-        let settings = Settings {
+        let mut settings = Settings {
             database_url,
             database_schema,
             admin_password: Some(ADMIN_PASSWORD.into()),
             policies_dir: policies_dir(),
             ..Settings::default()
         };
+        configure(&mut settings);
         let clock = Arc::new(ShiftedClock::default());
         let app = tcr::prepare(settings, clock.clone())
             .await

@@ -24,6 +24,9 @@ pub struct SessionUser {
     pub id: String,
     pub username: String,
     pub role: crate::domain::role::Role,
+    /// True after an administrator's reset: change the password (`POST /api/v1/me/password`)
+    /// before anything else.
+    pub must_change_password: bool,
 }
 
 impl From<&UserView> for SessionUser {
@@ -32,6 +35,7 @@ impl From<&UserView> for SessionUser {
             id: u.id.clone(),
             username: u.username.clone(),
             role: u.role,
+            must_change_password: u.must_change_password,
         }
     }
 }

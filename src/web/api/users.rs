@@ -1,11 +1,12 @@
-//! `/api/v1/users`: administrators list, create, deactivate and reactivate users.
+//! `/api/v1/users`: administrators list, create, deactivate and reactivate users, and reset a
+//! user's password to a one-time password.
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::users::{self, NewUser, UserView};
+use crate::services::users::{self, NewUser, PasswordReset, PasswordResetDone, UserView};
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -67,5 +68,17 @@ pub async fn reactivate(
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
         users::set_active(app, &caller.actor(), &id.0, true).await?,
+    ))
+}
+
+#[post("/api/v1/users/<id>/password", data = "<body>")]
+pub async fn reset_password(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<PasswordReset>,
+) -> Result<Json<PasswordResetDone>, AppError> {
+    Ok(Json(
+        users::reset_password(app, &caller.actor(), &id.0, body.0).await?,
     ))
 }

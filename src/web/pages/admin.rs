@@ -1,4 +1,5 @@
-//! Administration pages: users (list, create, deactivate, reactivate) and the audit trail.
+//! Administration pages: users (list, create, deactivate, reactivate, reset a password) and the
+//! audit trail.
 
 use super::session::CsrfOnly;
 use super::{Html, Page, form_errors};
@@ -7,7 +8,7 @@ use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::policy::Permission;
-use crate::services::users::{self, NewUser};
+use crate::services::users::{self, NewUser, PasswordReset};
 use crate::web::UuidParam;
 use crate::web::api::audit::{read_trail, trail_query};
 use crate::web::api::types::Paging;
@@ -50,6 +51,7 @@ pub async fn users_page(
             json!({
                 "id": u.id, "username": u.username, "display_name": u.display_name,
                 "role_label": u.role.label(), "active": u.active,
+                "must_change_password": u.must_change_password,
                 "created_on": u.created_at.date().to_string(),
                 "is_me": me.as_deref() == Some(u.id.as_str()),
             })
@@ -200,6 +202,36 @@ pub async fn reactivate_user(
 ) -> Result<Flash<Redirect>, AppError> {
     let _ = form;
     set_active(&view, &caller, &id, true).await
+}
+
+/// Sets a generated one-time password and shows it this once (the response is `no-store`).
+#[post("/admin/users/<id>/reset-password", data = "<form>")]
+pub async fn reset_password(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<CsrfOnly>,
+) -> Result<FormAnswer, AppError> {
+    let _ = form;
+    let input = PasswordReset { password: None };
+    match users::reset_password(view.app, &caller.actor(), &id.0, input).await {
+        Ok(done) => Ok(FormAnswer::Again(view.render(
+            "admin/password_reset.html",
+            json!({
+                "title": "One-time password",
+                "reset": {
+                    "display_name": done.user.display_name,
+                    "username": done.user.username,
+                    "password": done.one_time_password,
+                },
+            }),
+        )?)),
+        Err(AppError::Conflict(message)) => Ok(FormAnswer::Done(Flash::error(
+            Redirect::to("/admin/users"),
+            message,
+        ))),
+        Err(other) => Err(other),
+    }
 }
 
 #[get("/admin/audit?<person_id>&<user>&<from>&<to>&<page>")]

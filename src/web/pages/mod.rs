@@ -2,6 +2,7 @@
 //! supplies the layout's context: who is signed in, the navigation their role allows, the CSRF
 //! token for forms and any flash message.
 
+pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod calendar;
@@ -38,6 +39,9 @@ pub fn routes() -> Vec<Route> {
         admin::create_user,
         admin::deactivate_user,
         admin::reactivate_user,
+        admin::reset_password,
+        account::password_page,
+        account::change_password,
         admin::audit_page,
         admin::audit_verify_page,
         register::register_page,
@@ -160,6 +164,8 @@ impl Page<'_> {
     fn base(&self) -> Value {
         let nav: Vec<Value> = match &self.who {
             None => vec![],
+            // A one-time password must be changed before anything else.
+            Some(w) if w.user.must_change_password => vec![],
             Some(_) => NAV
                 .iter()
                 .filter(|(_, _, p)| p.is_none_or(|p| self.can(p)))

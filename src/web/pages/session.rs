@@ -2,12 +2,13 @@
 
 use super::{Html, Page};
 use crate::auth::Caller;
+use crate::auth::client::ClientAddress;
 use crate::auth::csrf::{self, CsrfForm, Protected};
-use crate::auth::guard::SESSION_COOKIE;
+use crate::auth::guard::session_cookie_name;
 use crate::error::AppError;
 use crate::services::sessions::{self, Kind};
 use rocket::form::FromForm;
-use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::http::{Cookie, CookieJar};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::json;
@@ -80,28 +81,32 @@ pub fn login_page(page: Page<'_>, next: Option<&str>) -> Result<LoginAnswer, App
 pub async fn login(
     page: Page<'_>,
     jar: &CookieJar<'_>,
+    address: ClientAddress,
     form: CsrfForm<LoginForm>,
 ) -> Result<LoginAnswer, AppError> {
     let CsrfForm(form) = form;
     let secure = page.app.settings.behind_tls;
     let checked = crate::services::input::lines(&[("username", "the username", &form.username)]);
+    let kind = Kind::Browser;
     let outcome = match checked {
-        Ok(()) => sessions::login(page.app, &form.username, &form.password, Kind::Browser).await,
+        Ok(()) => sessions::login(page.app, &form.username, &form.password, kind, &address.0).await,
         Err(e) => Err(e),
     };
     match outcome {
-        Ok((secret, _)) => {
-            jar.add_private(
-                Cookie::build((SESSION_COOKIE, secret))
-                    .http_only(true)
-                    .same_site(SameSite::Strict)
-                    .secure(secure)
-                    .path("/"),
-            );
+        Ok((secret, who)) => {
+            jar.add_private(csrf::session_cookie(
+                session_cookie_name(secure),
+                secret,
+                secure,
+            ));
             csrf::rotate(jar, secure);
-            Ok(LoginAnswer::Redirect(Redirect::to(
-                safe_next(&form.next).to_string(),
-            )))
+            // A one-time password from an administrator must be changed first.
+            let to = if who.user.must_change_password {
+                super::account::PASSWORD_PAGE
+            } else {
+                safe_next(&form.next)
+            };
+            Ok(LoginAnswer::Redirect(Redirect::to(to.to_string())))
         }
         Err(
             e @ (AppError::BadCredentials
@@ -147,7 +152,8 @@ pub async fn logout(
 ) -> Result<Flash<Redirect>, AppError> {
     let _ = form;
     sessions::logout(page.app, &caller).await?;
-    jar.remove_private(Cookie::build(SESSION_COOKIE).path("/"));
+    let secure = page.app.settings.behind_tls;
+    jar.remove_private(Cookie::build(session_cookie_name(secure)).path("/"));
     csrf::rotate(jar, page.app.settings.behind_tls);
     Ok(Flash::success(
         Redirect::to("/login"),
