@@ -6,6 +6,7 @@ mod audit;
 mod cli;
 mod dashboard;
 mod errors;
+mod openapi;
 mod pages;
 mod referral_pages;
 mod referrals;
