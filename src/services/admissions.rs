@@ -17,18 +17,25 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewAdmission {
+    #[schemars(with = "crate::services::schema::Day")]
     pub admitted_on: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub hospital: Option<String>,
     /// `none`, `low`, `medium` or `high`.
+    #[schemars(with = "SecurityLevel")]
     pub security_level: Option<String>,
     /// `informal`, `section_2`, `section_3` or `other`.
+    #[schemars(with = "LegalStatus")]
     pub legal_status: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub planned_discharge_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Discharge {
+    #[schemars(with = "crate::services::schema::Day")]
     pub discharged_on: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub destination: Option<String>,
 }
 
@@ -36,14 +43,19 @@ pub struct Discharge {
 /// planned discharge date. Absent fields are unchanged.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AdmissionChange {
+    #[schemars(with = "Option<SecurityLevel>")]
     pub security_level: Option<String>,
+    #[schemars(with = "Option<LegalStatus>")]
     pub legal_status: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub planned_discharge_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewVisit {
+    #[schemars(with = "crate::services::schema::Day")]
     pub visited_on: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub visitor: Option<String>,
 }
 

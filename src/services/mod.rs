@@ -11,6 +11,7 @@ pub mod referrals;
 pub mod returns;
 pub mod reviews;
 pub mod risk;
+pub mod schema;
 pub mod scope;
 pub mod sessions;
 pub mod users;

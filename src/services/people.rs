@@ -36,35 +36,53 @@ use time::Date;
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ConsentInput {
     /// `parental`, `self` or `best_interests`.
+    #[schemars(with = "crate::domain::consent::ConsentBasis")]
     pub basis: Option<String>,
+    #[schemars(with = "crate::services::schema::Day")]
     pub recorded_on: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<200>>")]
     pub given_by: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<100>>")]
     pub relationship: Option<String>,
     pub gillick_competent: Option<bool>,
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub capacity_assessed_on: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub best_interests_decision_on: Option<String>,
 }
 
 /// A new register entry with its consent (the body of `POST /api/v1/people`).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct NewPerson {
+    #[schemars(with = "crate::services::schema::NhsNumber")]
     pub nhs_number: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<100>")]
     pub given_name: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<100>")]
     pub family_name: Option<String>,
+    #[schemars(with = "crate::services::schema::Day")]
     pub date_of_birth: Option<String>,
     /// `female`, `male`, `indeterminate` or `not_known`.
+    #[schemars(with = "crate::domain::person::Sex")]
     pub sex: Option<String>,
+    #[schemars(with = "crate::services::schema::Postcode")]
     pub postcode: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<100>")]
     pub local_authority: Option<String>,
     pub learning_disability: Option<bool>,
     pub autism: Option<bool>,
     pub ehcp: Option<bool>,
     /// `family_home`, `residential_school`, `residential_care`, `supported_living`, `foster_care`, `hospital` or `other`.
+    #[schemars(with = "crate::domain::person::Setting")]
     pub setting: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<200>>")]
     pub social_worker: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<200>>")]
     pub keyworker: Option<String>,
     /// Defaults to the consent date; never before it.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub registered_on: Option<String>,
+    #[schemars(with = "ConsentInput")]
     pub consent: Option<ConsentInput>,
 }
 
@@ -1345,8 +1363,11 @@ pub fn as_input(p: &person::Model) -> NewPerson {
 /// The day and reason of a closure or withdrawal.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Ending {
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub withdrawn_on: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub closed_on: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<2000>")]
     pub reason: Option<String>,
 }
 

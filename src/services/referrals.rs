@@ -23,31 +23,45 @@ use time::Date;
 /// The body of `POST /api/v1/referrals`: what a commissioner types in from the referral.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct NewReferral {
+    #[schemars(with = "crate::services::schema::Day")]
     pub received_on: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub referrer_name: Option<String>,
     /// Role or agency, for example "GP", "school SENCo", "mother".
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub referrer_role: Option<String>,
     /// Phone or email.
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub referrer_contact: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<100>")]
     pub given_name: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<100>")]
     pub family_name: Option<String>,
+    #[schemars(with = "crate::services::schema::Day")]
     pub date_of_birth: Option<String>,
     /// When known.
+    #[schemars(with = "Option<crate::services::schema::NhsNumber>")]
     pub nhs_number: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<10_000>")]
     pub reason: Option<String>,
     /// The multi-disciplinary team meeting held before referring; null when none was held.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub mdt_held_on: Option<String>,
     /// Risk tool answers, when the referrer completed the tool: every question, true or false.
+    #[schemars(with = "Option<crate::services::schema::Answers>")]
     pub answers: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// The body of `POST /api/v1/referrals/{id}/decision`.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
+    #[schemars(with = "crate::services::schema::Day")]
     pub decided_on: Option<String>,
     /// `accepted` or `declined`.
+    #[schemars(with = "crate::services::schema::DecisionOutcome")]
     pub outcome: Option<String>,
     /// Required when declining.
+    #[schemars(with = "Option<crate::services::schema::Note<10_000>>")]
     pub reason: Option<String>,
     /// Required when accepting: the register entry with its consent, as for `POST /api/v1/people`.
     pub person: Option<NewPerson>,
@@ -55,6 +69,7 @@ pub struct Decision {
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct OutcomeSent {
+    #[schemars(with = "crate::services::schema::Day")]
     pub sent_on: Option<String>,
 }
 

@@ -601,8 +601,10 @@ fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, AppError> {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewReturn {
     /// `monthly` or `weekly`.
+    #[schemars(with = "crate::services::schema::ReturnKind")]
     pub kind: Option<String>,
     /// `YYYY-MM` for a month, or a Sunday's date for a week.
+    #[schemars(with = "crate::services::schema::Period")]
     pub period: Option<String>,
 }
 

@@ -32,47 +32,65 @@ use time::Date;
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewReview {
     /// `community`, `laep`, `post_admission`, `inpatient` or `follow_up`.
+    #[schemars(with = "ReviewKind")]
     pub kind: Option<String>,
+    #[schemars(with = "crate::services::schema::Day")]
     pub scheduled_for: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Id>")]
     pub chair_id: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Id>")]
     pub expert_by_experience_id: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Id>")]
     pub clinical_expert_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewAction {
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub who: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<5_000>")]
     pub what: Option<String>,
     /// The day it is due (`YYYY-MM-DD`), not before the review.
+    #[schemars(with = "crate::services::schema::Day")]
     pub when: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<5_000>")]
     pub how: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Outcome {
+    #[schemars(with = "crate::services::schema::Day")]
     pub held_on: Option<String>,
     /// One finding for each key line of enquiry: `safe`, `current_care`, `daily_life`,
     /// `physical_health`, `future_plan`, `need_for_hospital`.
+    #[schemars(with = "crate::services::schema::Findings")]
     pub findings: Option<BTreeMap<String, String>>,
+    #[schemars(with = "crate::services::schema::Text<20_000>")]
     pub recommendations: Option<String>,
+    #[schemars(with = "Option<Vec<NewAction>>")]
     pub actions: Option<Vec<NewAction>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ReportSent {
+    #[schemars(with = "crate::services::schema::Day")]
     pub sent_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct Cancel {
+    #[schemars(with = "crate::services::schema::Text<2_000>")]
     pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ActionUpdate {
     /// `open`, `done` (with `completed_on`) or `dropped` (with a `note` giving the reason).
+    #[schemars(with = "ActionStatus")]
     pub status: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Day>")]
     pub completed_on: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<5_000>>")]
     pub note: Option<String>,
 }
 

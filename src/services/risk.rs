@@ -19,12 +19,16 @@ use std::collections::BTreeMap;
 /// The body of `POST /api/v1/people/{id}/risk-assessments`.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewAssessment {
+    #[schemars(with = "crate::services::schema::Day")]
     pub assessed_on: Option<String>,
     /// Question id → yes (true) or no (false); every question of the tool must be answered.
+    #[schemars(with = "crate::services::schema::Answers")]
     pub answers: Option<BTreeMap<String, serde_json::Value>>,
     /// The confirmed rating; null accepts the suggestion.
+    #[schemars(with = "Option<crate::services::schema::ChosenRating>")]
     pub rating: Option<String>,
     /// Required when `rating` differs from the suggestion.
+    #[schemars(with = "Option<crate::services::schema::Note<2000>>")]
     pub override_reason: Option<String>,
 }
 

@@ -57,13 +57,17 @@ impl UserView {
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema, Validate)]
 pub struct NewUser {
     #[validate(custom(function = "valid_username"))]
+    #[schemars(with = "crate::services::schema::Username")]
     pub username: String,
     #[validate(custom(function = "valid_display_name"))]
+    #[schemars(with = "crate::services::schema::Text<200>")]
     pub display_name: String,
     /// One of `commissioner`, `panel_chair`, `panel_member`, `analyst`, `admin`.
     #[validate(custom(function = "valid_role"))]
+    #[schemars(with = "Role")]
     pub role: String,
     /// At least 12 characters, not a common password, not the username.
+    #[schemars(with = "crate::services::schema::Password")]
     pub password: String,
 }
 

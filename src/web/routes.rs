@@ -84,6 +84,11 @@ pub struct Endpoint {
     pub status: u16,
     /// A file response's media type (`application/pdf`), instead of JSON.
     pub file: Option<&'static str>,
+    /// The query parameters the handler reads, with their real types.
+    pub query: &'static [(&'static str, SchemaFn)],
+    /// Error statuses beyond those its shape implies (400/422 with a body, 401/403 by access,
+    /// 404 with a path id, 422 with query parameters): 409 for a rule about the record's state.
+    pub errors: &'static [u16],
 }
 
 const fn ep(method: Method, path: &'static str, access: Access, summary: &'static str) -> Endpoint {
@@ -96,6 +101,8 @@ const fn ep(method: Method, path: &'static str, access: Access, summary: &'stati
         response: None,
         status: 200,
         file: None,
+        query: &[],
+        errors: &[],
     }
 }
 
@@ -108,6 +115,15 @@ impl Endpoint {
         self.file = Some(media_type);
         self
     }
+    const fn query(mut self, params: &'static [(&'static str, SchemaFn)]) -> Self {
+        self.query = params;
+        self
+    }
+    /// May also answer these error statuses.
+    const fn may(mut self, errors: &'static [u16]) -> Self {
+        self.errors = errors;
+        self
+    }
     const fn returns(mut self, status: u16, f: SchemaFn) -> Self {
         self.status = status;
         self.response = Some(f);
@@ -115,18 +131,23 @@ impl Endpoint {
     }
 }
 
-use crate::domain::risk::RiskTool;
+use crate::domain::person::Status as PersonStatus;
+use crate::domain::referral::ReferralStatus;
+use crate::domain::review::{ActionStatus, ReviewStatus};
+use crate::domain::risk::{Rating, RiskTool};
 use crate::services::admissions::{AdmissionView, Discharge, NewAdmission, NewVisit, VisitView};
 use crate::services::audit::Verification;
-use crate::services::people::{Ending, NewPerson, PersonView};
+use crate::services::people::{NewPerson, PersonView};
 use crate::services::referrals::{Decision, NewReferral, OutcomeSent, ReferralView};
 use crate::services::returns::{NewReturn, ReturnView};
 use crate::services::reviews::{
     ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewView,
 };
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
+use crate::services::schema::{Day, Id, ReturnKind};
 use crate::services::users::{NewUser, PasswordChange, PasswordReset, PasswordResetDone, UserView};
 use crate::web::api::reviews::DueList;
+use crate::web::api::types::{self, query as q};
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
 use Access::*;
 use Method::{Get, Patch, Post};
@@ -134,7 +155,9 @@ use Permission::*;
 
 pub static ENDPOINTS: &[Endpoint] = &[
     // Health and the API description.
-    ep(Get, "/health", Public, "Service and database health").returns(200, schema::<Health>),
+    ep(Get, "/health", Public, "Service and database health")
+        .returns(200, schema::<Health>)
+        .may(&[503]),
     ep(
         Get,
         "/api/v1/openapi.json",
@@ -149,7 +172,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Sign in and receive a bearer token",
     )
     .body(schema::<LoginRequest>)
-    .returns(200, schema::<LoginResponse>),
+    .returns(200, schema::<LoginResponse>)
+    .may(&[401, 429]),
     ep(
         Post,
         "/api/v1/logout",
@@ -167,10 +191,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .returns(200, schema::<UserView>),
     // Users.
     ep(Get, "/api/v1/users", Needs(UsersRead), "List users")
+        .query(&[("page", q::page), ("per_page", q::per_page)])
         .returns(200, schema::<ListOf<UserView>>),
     ep(Post, "/api/v1/users", Needs(UsersManage), "Create a user")
         .body(schema::<NewUser>)
-        .returns(201, schema::<UserView>),
+        .returns(201, schema::<UserView>)
+        .may(&[409]),
     ep(Get, "/api/v1/users/<id>", Needs(UsersRead), "One user").returns(200, schema::<UserView>),
     ep(
         Post,
@@ -178,14 +204,16 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(UsersManage),
         "Deactivate a user and end their sessions",
     )
-    .returns(200, schema::<UserView>),
+    .returns(200, schema::<UserView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/users/<id>/reactivate",
         Needs(UsersManage),
         "Reactivate a user",
     )
-    .returns(200, schema::<UserView>),
+    .returns(200, schema::<UserView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/users/<id>/password",
@@ -193,7 +221,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Reset a user's password to a one-time password (given, or generated and returned once); their sessions end and they must change it at their next sign-in",
     )
     .body(schema::<PasswordReset>)
-    .returns(200, schema::<PasswordResetDone>),
+    .returns(200, schema::<PasswordResetDone>)
+    .may(&[409]),
     // Audit.
     ep(
         Get,
@@ -201,6 +230,13 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(AuditRead),
         "Read the audit trail, newest first",
     )
+    .query(&[
+        ("person_id", schema::<Id>),
+        ("user", q::text),
+        ("from", q::day_or_time),
+        ("to", q::day_or_time),
+        ("page", q::page), ("per_page", q::per_page),
+    ])
     .returns(200, schema::<ListOf<AuditItem>>),
     ep(
         Get,
@@ -217,13 +253,21 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Add a person to the register, with their consent",
     )
     .body(schema::<NewPerson>)
-    .returns(201, schema::<PersonView>),
+    .returns(201, schema::<PersonView>)
+    .may(&[409]),
     ep(
         Get,
         "/api/v1/people",
         READ_PEOPLE,
         "The register (filters: rating, q, status, as_of)",
     )
+    .query(&[
+        ("rating", schema::<Rating>),
+        ("q", q::search),
+        ("status", schema::<PersonStatus>),
+        ("as_of", schema::<Day>),
+        ("page", q::page), ("per_page", q::per_page),
+    ])
     .returns(200, schema::<ListOf<PersonView>>),
     ep(Get, "/api/v1/people/<id>", READ_PEOPLE, "One person").returns(200, schema::<PersonView>),
     ep(
@@ -232,24 +276,27 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(PeopleWrite),
         "Change some of a person's details",
     )
-    .body(schema::<NewPerson>)
-    .returns(200, schema::<PersonView>),
+    .body(types::person_changes)
+    .returns(200, schema::<PersonView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/people/<id>/consent/withdraw",
         Needs(PeopleWrite),
         "Record that consent was withdrawn",
     )
-    .body(schema::<Ending>)
-    .returns(200, schema::<PersonView>),
+    .body(types::withdrawal)
+    .returns(200, schema::<PersonView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/people/<id>/close",
         Needs(PeopleWrite),
         "Close a register entry",
     )
-    .body(schema::<Ending>)
-    .returns(200, schema::<PersonView>),
+    .body(types::closure)
+    .returns(200, schema::<PersonView>)
+    .may(&[409]),
     ep(
         Get,
         "/api/v1/risk-tool",
@@ -264,13 +311,15 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record a risk assessment and rating",
     )
     .body(schema::<NewAssessment>)
-    .returns(201, schema::<AssessmentView>),
+    .returns(201, schema::<AssessmentView>)
+    .may(&[409]),
     ep(
         Get,
         "/api/v1/people/<id>/ratings",
         READ_PEOPLE,
         "Rating history, newest first",
     )
+    .query(&[("page", q::page), ("per_page", q::per_page)])
     .returns(200, schema::<ListOf<RatingHistoryItem>>),
     ep(
         Post,
@@ -279,13 +328,15 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record a hospital admission (rating becomes blue)",
     )
     .body(schema::<NewAdmission>)
-    .returns(201, schema::<AdmissionView>),
+    .returns(201, schema::<AdmissionView>)
+    .may(&[409]),
     ep(
         Get,
         "/api/v1/people/<id>/admissions",
         READ_PEOPLE,
         "A person's admissions and oversight visits",
     )
+    .query(&[("page", q::page), ("per_page", q::per_page)])
     .returns(200, schema::<ListOf<AdmissionView>>),
     ep(
         Post,
@@ -294,7 +345,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record a discharge (rating becomes red)",
     )
     .body(schema::<Discharge>)
-    .returns(200, schema::<AdmissionView>),
+    .returns(200, schema::<AdmissionView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/people/<id>/visits",
@@ -302,7 +354,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record a commissioner oversight visit",
     )
     .body(schema::<NewVisit>)
-    .returns(201, schema::<VisitView>),
+    .returns(201, schema::<VisitView>)
+    .may(&[409]),
     ep(
         Patch,
         "/api/v1/admissions/<id>",
@@ -310,7 +363,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Change an open admission's security level, legal status or planned discharge",
     )
     .body(schema::<crate::services::admissions::AdmissionChange>)
-    .returns(200, schema::<AdmissionView>),
+    .returns(200, schema::<AdmissionView>)
+    .may(&[409]),
     // Referrals.
     ep(
         Post,
@@ -326,6 +380,11 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(ReferralsRead),
         "Referrals (filters: status, overdue)",
     )
+    .query(&[
+        ("status", schema::<ReferralStatus>),
+        ("overdue", q::flag),
+        ("page", q::page), ("per_page", q::per_page),
+    ])
     .returns(200, schema::<ListOf<ReferralView>>),
     ep(
         Get,
@@ -341,7 +400,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Accept (adding the person through the consent gate) or decline",
     )
     .body(schema::<Decision>)
-    .returns(200, schema::<ReferralView>),
+    .returns(200, schema::<ReferralView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/referrals/<id>/outcome-sent",
@@ -349,7 +409,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record when the referrer and family were told",
     )
     .body(schema::<OutcomeSent>)
-    .returns(200, schema::<ReferralView>),
+    .returns(200, schema::<ReferralView>)
+    .may(&[409]),
     // Returns.
     ep(
         Post,
@@ -365,6 +426,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Needs(ReturnsRead),
         "Generated returns, newest first (filter: kind): figures only",
     )
+    .query(&[("kind", schema::<ReturnKind>), ("page", q::page), ("per_page", q::per_page)])
     .returns(200, schema::<ListOf<ReturnView>>),
     ep(
         Get,
@@ -395,13 +457,20 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Schedule a review with its panel",
     )
     .body(schema::<NewReview>)
-    .returns(201, schema::<ReviewView>),
+    .returns(201, schema::<ReviewView>)
+    .may(&[409]),
     ep(
         Get,
         "/api/v1/reviews",
         READ_REVIEWS,
         "Reviews (filters: status, overdue, person_id)",
     )
+    .query(&[
+        ("status", schema::<ReviewStatus>),
+        ("overdue", q::flag),
+        ("person_id", schema::<Id>),
+        ("page", q::page), ("per_page", q::per_page),
+    ])
     .returns(200, schema::<ListOf<ReviewView>>),
     ep(
         Get,
@@ -417,7 +486,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record a review's outcome and action plan; schedules the next review",
     )
     .body(schema::<Outcome>)
-    .returns(200, schema::<ReviewView>),
+    .returns(200, schema::<ReviewView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/reviews/<id>/report-sent",
@@ -425,7 +495,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record that the review report was sent",
     )
     .body(schema::<ReportSent>)
-    .returns(200, schema::<ReviewView>),
+    .returns(200, schema::<ReviewView>)
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/reviews/<id>/cancel",
@@ -433,7 +504,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Cancel a scheduled review",
     )
     .body(schema::<Cancel>)
-    .returns(200, schema::<ReviewView>),
+    .returns(200, schema::<ReviewView>)
+    .may(&[409]),
     ep(
         Patch,
         "/api/v1/actions/<id>",
@@ -448,6 +520,11 @@ pub static ENDPOINTS: &[Endpoint] = &[
         READ_REVIEWS,
         "Actions across the reviews one may read (filters: overdue, status)",
     )
+    .query(&[
+        ("overdue", q::flag),
+        ("status", schema::<ActionStatus>),
+        ("page", q::page), ("per_page", q::per_page),
+    ])
     .returns(200, schema::<ListOf<ActionView>>),
     ep(
         Get,

@@ -7,6 +7,7 @@ mod cli;
 mod dashboard;
 mod errors;
 mod input;
+mod openapi;
 mod pages;
 mod referral_pages;
 mod referrals;

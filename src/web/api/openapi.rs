@@ -4,7 +4,7 @@
 //! appears in it.
 
 use crate::error::ErrorBody;
-use crate::web::routes::{self, Access};
+use crate::web::routes::{self, Access, Endpoint};
 use rocket::serde::json::Json;
 use rocket::{Route, get};
 use schemars::generate::SchemaSettings;
@@ -45,9 +45,66 @@ fn openapi_path(path: &str) -> (String, Vec<String>) {
     (segments.join("/"), params)
 }
 
+/// The names of a mounted route's query parameters (`?<page>&<per_page>`).
+pub fn query_names(route: &Route) -> Vec<String> {
+    route
+        .uri
+        .query()
+        .map(|q| {
+            q.split('&')
+                .filter_map(|seg| seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')))
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The error statuses a route can answer: implied by its shape and access, plus the route
+/// table's own (409 for rules about a record's state, 429 for sign-in limits).
+pub fn error_statuses(endpoint: &Endpoint, path_id: bool, query: bool) -> Vec<u16> {
+    let mut codes = Vec::new();
+    if endpoint.body.is_some() {
+        codes.extend([400, 422]);
+    }
+    match endpoint.access {
+        Access::Public => {}
+        Access::SignedIn => codes.push(401),
+        Access::Needs(_) | Access::AnyOf(_) => codes.extend([401, 403]),
+    }
+    if path_id {
+        codes.push(404);
+    }
+    if query {
+        codes.push(422);
+    }
+    codes.extend(endpoint.errors);
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+fn describe_status(code: u16) -> &'static str {
+    match code {
+        400 => "`bad_request`: the body is not JSON, or a field has the wrong type",
+        401 => {
+            "`unauthenticated`: no valid bearer token (or, signing in, a wrong username or password)"
+        }
+        403 => "`forbidden`: the role lacks the permission",
+        404 => "`not_found`: no such record, or not one the caller may see",
+        409 => "`conflict`: the record's state does not allow it (see API.md)",
+        422 => "`validation_failed` (with `fields`) or `consent_required`",
+        429 => "`rate_limited`: too many failed sign-ins; see `Retry-After`",
+        503 => "The database does not answer",
+        _ => "Error",
+    }
+}
+
 pub fn document(mounted: &[Route]) -> Value {
+    // Bodies are described as the service reads them, responses as it writes them (an
+    // `Option` it always writes is then a required, nullable field).
     let mut generator = SchemaSettings::openapi3().into_generator();
-    let error_schema = generator.subschema_for::<ErrorBody>();
+    let mut output = SchemaSettings::openapi3().for_serialize().into_generator();
+    let error_schema = output.subschema_for::<ErrorBody>();
     let mut paths = Map::new();
     let mut api_routes: Vec<&Route> = mounted
         .iter()
@@ -68,12 +125,16 @@ pub fn document(mounted: &[Route]) -> Value {
             .iter()
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
             .collect();
-        if let Some(query) = route.uri.query() {
-            for seg in query.split('&') {
-                if let Some(name) = seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')) {
-                    parameters.push(json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}}));
-                }
-            }
+        let query_params = query_names(route);
+        for name in &query_params {
+            // A parameter the route table does not type is described as text (and fails the
+            // test that every query parameter is typed).
+            let schema = match endpoint.query.iter().find(|(n, _)| n == name) {
+                Some((_, f)) => serde_json::to_value(f(&mut generator)).unwrap_or(json!({})),
+                None => json!({"type": "string"}),
+            };
+            parameters
+                .push(json!({"name": name, "in": "query", "required": false, "schema": schema}));
         }
         let mut op = Map::new();
         let access = endpoint.access;
@@ -110,20 +171,29 @@ pub fn document(mounted: &[Route]) -> Value {
                 json!({"description": "Success", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}})
             }
             (Some(f), None) => {
-                json!({"description": "Success", "content": {"application/json": {"schema": f(&mut generator)}}})
+                json!({"description": "Success", "content": {"application/json": {"schema": f(&mut output)}}})
             }
             (None, None) => json!({"description": "Success"}),
         };
+        let success_schema = ok.get("content").cloned();
         responses.insert(status.to_string(), ok);
-        let error = json!({"description": "Error (see API.md for codes)", "content": {"application/json": {"schema": error_schema.clone()}}});
-        responses.insert("4XX".into(), error);
+        for code in error_statuses(endpoint, !path_params.is_empty(), !query_params.is_empty()) {
+            let response = if code == 503 {
+                // Health: the same body, saying what is down.
+                json!({"description": describe_status(code), "content": success_schema.clone()})
+            } else {
+                json!({"description": describe_status(code), "content": {"application/json": {"schema": error_schema.clone()}}})
+            };
+            responses.insert(code.to_string(), response);
+        }
         op.insert("responses".into(), Value::Object(responses));
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         if let Some(obj) = entry.as_object_mut() {
             obj.insert(route.method.as_str().to_lowercase(), Value::Object(op));
         }
     }
-    let schemas = generator.take_definitions(true);
+    let mut schemas = generator.take_definitions(true);
+    schemas.extend(output.take_definitions(true));
     json!({
         "openapi": "3.0.3",
         "info": {

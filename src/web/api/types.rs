@@ -2,9 +2,11 @@
 //! list envelope and paging of API.md.
 
 use crate::error::AppError;
+use crate::services::people::{Ending, NewPerson};
 use crate::services::users::UserView;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
 
 #[derive(Deserialize, JsonSchema)]
 pub struct LoginRequest {
@@ -61,6 +63,7 @@ pub struct AuditItem {
 
 /// A page of a list: `{"items", "total", "page", "per_page"}`.
 #[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ListOf{T}")]
 pub struct ListOf<T> {
     pub items: Vec<T>,
     pub total: u64,
@@ -122,6 +125,100 @@ impl Paging {
             page: self.page,
             per_page: self.per_page,
         }
+    }
+}
+
+/// `PATCH /api/v1/people/{id}`: any of the person's fields except `consent` (always refused
+/// there: withdraw it, or add the person again). Absent fields stay as they are; unknown ones are
+/// refused.
+pub fn person_changes(generator: &mut SchemaGenerator) -> Schema {
+    let mut schema = NewPerson::json_schema(generator);
+    if let Some(obj) = schema.as_object_mut() {
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            props.remove("consent");
+        }
+        obj.remove("required");
+        obj.insert("additionalProperties".into(), false.into());
+        obj.insert(
+            "description".into(),
+            "Any of the person's fields but consent; absent fields are unchanged.".into(),
+        );
+    }
+    named(generator, "PersonChanges", schema)
+}
+
+/// `POST /api/v1/people/{id}/close`: `closed_on` and `reason`.
+pub fn closure(generator: &mut SchemaGenerator) -> Schema {
+    ending(generator, "closed_on", "withdrawn_on")
+}
+
+/// `POST /api/v1/people/{id}/consent/withdraw`: `withdrawn_on` and `reason`.
+pub fn withdrawal(generator: &mut SchemaGenerator) -> Schema {
+    ending(generator, "withdrawn_on", "closed_on")
+}
+
+fn ending(generator: &mut SchemaGenerator, day: &str, other: &str) -> Schema {
+    let mut schema = Ending::json_schema(generator);
+    if let Some(obj) = schema.as_object_mut() {
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            props.remove(other);
+            if let Some(Value::Object(day_schema)) = props.get_mut(day) {
+                day_schema.remove("nullable");
+            }
+        }
+        obj.insert("required".into(), json!([day, "reason"]));
+        obj.remove("description");
+    }
+    let name = if day == "closed_on" {
+        "Closure"
+    } else {
+        "Withdrawal"
+    };
+    named(generator, name, schema)
+}
+
+/// Keeps a schema built here among the document's components (where the generator's
+/// OpenAPI transforms are applied to it), and refers to it.
+fn named(generator: &mut SchemaGenerator, name: &str, schema: Schema) -> Schema {
+    generator
+        .definitions_mut()
+        .insert(name.to_string(), schema.to_value());
+    let path = format!("#{}/{name}", generator.settings().definitions_path);
+    schemars::json_schema!({ "$ref": path })
+}
+
+/// The real types of query parameters (the handlers read them as text to name the field in a
+/// `422`).
+pub mod query {
+    use super::MAX_PER_PAGE;
+    use schemars::{Schema, SchemaGenerator, json_schema};
+
+    pub fn page(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "integer", "minimum": 1, "maximum": u32::MAX, "default": 1})
+    }
+
+    pub fn per_page(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": super::DEFAULT_PER_PAGE})
+    }
+
+    pub fn flag(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "boolean"})
+    }
+
+    pub fn search(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "maxLength": 100})
+    }
+
+    pub fn text(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string"})
+    }
+
+    /// A whole day (`YYYY-MM-DD`) or an RFC 3339 time.
+    pub fn day_or_time(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"anyOf": [
+            {"type": "string", "format": "date"},
+            {"type": "string", "format": "date-time"}
+        ]})
     }
 }
 
