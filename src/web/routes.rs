@@ -188,7 +188,8 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Change one's own password; the user's other sessions and tokens end",
     )
     .body(schema::<PasswordChange>)
-    .returns(200, schema::<UserView>),
+    .returns(200, schema::<UserView>)
+    .may(&[429]),
     // Users.
     ep(Get, "/api/v1/users", Needs(UsersRead), "List users")
         .query(&[("page", q::page), ("per_page", q::per_page)])

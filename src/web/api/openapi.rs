@@ -64,7 +64,7 @@ pub fn query_names(route: &Route) -> Vec<String> {
 pub fn error_statuses(endpoint: &Endpoint, path_id: bool, query: bool) -> Vec<u16> {
     let mut codes = Vec::new();
     if endpoint.body.is_some() {
-        codes.extend([400, 422]);
+        codes.extend([400, 413, 415, 422]);
     }
     match endpoint.access {
         Access::Public => {}
@@ -92,6 +92,8 @@ fn describe_status(code: u16) -> &'static str {
         403 => "`forbidden`: the role lacks the permission",
         404 => "`not_found`: no such record, or not one the caller may see",
         409 => "`conflict`: the record's state does not allow it (see API.md)",
+        413 => "`payload_too_large`: the body is over the size limit",
+        415 => "`unsupported_media_type`: the body is not declared `application/json`",
         422 => "`validation_failed` (with `fields`) or `consent_required`",
         429 => "`rate_limited`: too many failed sign-ins; see `Retry-After`",
         503 => "The database does not answer",
