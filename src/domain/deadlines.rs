@@ -239,6 +239,11 @@ fn stay_covers(s: &StayFacts, day: Date) -> bool {
     .covers(day)
 }
 
+/// Overdue at the end of `day`: its due date has passed (due on D is not overdue on D).
+pub fn is_overdue(due: Date, day: Date) -> bool {
+    day > due
+}
+
 /// Everything owed for the person at the end of `day`, soonest due first.
 pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
     let at = AsAt { day, facts };
@@ -252,7 +257,7 @@ pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
         out.push(Item {
             owed,
             due,
-            overdue: day > due,
+            overdue: is_overdue(due, day),
         })
     };
     let stay = at.open_stay();

@@ -120,9 +120,9 @@ pub fn panel_problem(kind: ReviewKind, panel: &Panel) -> Option<(&'static str, &
     None
 }
 
-/// An open action is overdue once its WHEN has passed.
+/// An open action is overdue once its WHEN has passed (the deadline engine's rule).
 pub fn action_overdue(status: ActionStatus, due_on: Date, today: Date) -> bool {
-    status == ActionStatus::Open && today > due_on
+    status == ActionStatus::Open && super::deadlines::is_overdue(due_on, today)
 }
 
 #[cfg(test)]

@@ -232,12 +232,3 @@ pub fn words(rows: &Rows<'_>, items: &[Item]) -> Vec<DueItem> {
 pub fn items(p: &person::Model, rows: &Rows<'_>, schedule: &Schedule, day: Date) -> Vec<DueItem> {
     words(rows, &owed(p, rows, schedule, day))
 }
-
-/// When a booked review is due at the end of `day`, by the engine (an inpatient review's due
-/// date follows the stay and the person's age); `None` when it is not booked and open then.
-pub fn booked_review_due(items: &[Item], review_id: &str) -> Option<Date> {
-    items.iter().find_map(|i| match &i.owed {
-        Owed::ScheduledReview { review_id: id, .. } if id == review_id => Some(i.due),
-        _ => None,
-    })
-}

@@ -814,12 +814,14 @@ pub async fn dossier(
     })
 }
 
-/// Every deadline that applies to the person now; the read is audited.
+/// Every deadline that applies to the person at the end of `day`, from the facts dated on or
+/// before it; the read is audited.
 pub async fn due(
     app: &App,
     actor: &Actor,
     reader: &Reader,
     id: &str,
+    day: Date,
 ) -> Result<Vec<super::due::DueItem>, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
     let records = load_records(
@@ -830,12 +832,7 @@ pub async fn due(
         false,
     )
     .await?;
-    let items = super::due::items(
-        &model,
-        &records.rows(id),
-        &app.policies.schedule,
-        app.clock.today(),
-    );
+    let items = super::due::items(&model, &records.rows(id), &app.policies.schedule, day);
     audit::record_alone(app, actor, Event::person("person.due.read", id)).await?;
     Ok(items)
 }
@@ -916,6 +913,53 @@ impl Revision {
     }
 }
 
+/// Each person's details before each edit, oldest first: one person's, or everyone's.
+async fn load_revisions(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    person_id: Option<&str>,
+) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
+    let mut select = scope.select::<person_revision::Entity>();
+    if let Some(id) = person_id {
+        select = select.filter(person_revision::Column::PersonId.eq(id));
+    }
+    let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
+    for r in select.all(db).await? {
+        let data: Revision = serde_json::from_str(&r.data)
+            .map_err(|e| AppError::Internal(format!("revision {}: {e}", r.id)))?;
+        revisions
+            .entry(r.person_id)
+            .or_default()
+            .push((r.valid_until, data));
+    }
+    for list in revisions.values_mut() {
+        list.sort_by_key(|(until, _)| *until);
+    }
+    Ok(revisions)
+}
+
+/// The person's details as they stood at the end of `day` (UK time): the first revision still
+/// in force then, or the entry as it is now. The register's `as_of` view and the returns both
+/// read people this way.
+fn details_as_at<'a>(
+    p: &'a person::Model,
+    revisions: &HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    day: Date,
+) -> Cow<'a, person::Model> {
+    let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
+    match revisions
+        .get(&p.id)
+        .and_then(|list| list.iter().find(|(until, _)| *until > end))
+    {
+        Some((_, revision)) => {
+            let mut then = p.clone();
+            revision.apply(&mut then);
+            Cow::Owned(then)
+        }
+        None => Cow::Borrowed(p),
+    }
+}
+
 impl Snapshot {
     pub(crate) async fn load(app: &App) -> Result<Self, AppError> {
         let people: Vec<person::Model> = Scope::Register
@@ -926,22 +970,7 @@ impl Snapshot {
             .await?;
         let records =
             load_records(&app.db, Scope::Register, None, &app.policies.schedule, true).await?;
-        let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
-        for r in Scope::Register
-            .select::<person_revision::Entity>()
-            .all(&app.db)
-            .await?
-        {
-            let data: Revision = serde_json::from_str(&r.data)
-                .map_err(|e| AppError::Internal(format!("revision {}: {e}", r.id)))?;
-            revisions
-                .entry(r.person_id)
-                .or_default()
-                .push((r.valid_until, data));
-        }
-        for list in revisions.values_mut() {
-            list.sort_by_key(|(until, _)| *until);
-        }
+        let revisions = load_revisions(&app.db, Scope::Register, None).await?;
         let social_worker_until = revisions
             .iter()
             .map(|(id, list)| {
@@ -1003,19 +1032,7 @@ impl Snapshot {
     /// The person's details as they stood at the end of `day` (UK time): the first revision
     /// still in force then, or the entry as it is now.
     pub(crate) fn as_at<'a>(&self, p: &'a person::Model, day: Date) -> Cow<'a, person::Model> {
-        let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
-        match self
-            .revisions
-            .get(&p.id)
-            .and_then(|list| list.iter().find(|(until, _)| *until > end))
-        {
-            Some((_, revision)) => {
-                let mut then = p.clone();
-                revision.apply(&mut then);
-                Cow::Owned(then)
-            }
-            None => Cow::Borrowed(p),
-        }
+        details_as_at(p, &self.revisions, day)
     }
 
     /// Whether the person stood on the register at the end of `day`.
@@ -1134,10 +1151,14 @@ pub async fn list(
     let people = reader
         .scope
         .select::<person::Entity>()
-        .filter(person::Column::RegisteredOn.lte(day))
         .order_by_asc(person::Column::FamilyName)
         .all(&app.db)
         .await?;
+    // A past day shows each person as they stood then (names, registration day, setting…).
+    let revisions = match q.as_of {
+        Some(_) => load_revisions(&app.db, reader.scope, None).await?,
+        None => HashMap::new(),
+    };
     let records = load_records(&app.db, reader.scope, None, &app.policies.schedule, false).await?;
     let needle =
         q.q.as_deref()
@@ -1148,7 +1169,11 @@ pub async fn list(
     let mut matched = Vec::new();
     let assigned = reader.assigned(&app.db).await?;
     for p in people.iter().filter(|p| reader.may_read(p, &assigned)) {
-        let v = view(p, &records, day)?;
+        let p = details_as_at(p, &revisions, day);
+        if p.registered_on > day {
+            continue;
+        }
+        let v = view(&p, &records, day)?;
         if v.status != status || q.rating.is_some_and(|r| v.rating != Some(r)) {
             continue;
         }

@@ -10,6 +10,7 @@ use super::sessions::SignedIn;
 use super::{Actor, App};
 use crate::domain::age::{age_on, review_type};
 use crate::domain::dates::DateKind;
+use crate::domain::deadlines::Owed;
 use crate::domain::person::{SecurityLevel, Status};
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
@@ -261,31 +262,39 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         .map(|a| action_view(a, today))
         .collect::<Result<Vec<_>, _>>()?;
     let person = lk.people.get(&r.person_id);
-    // A booked review's due date is the deadline engine's: an inpatient review's follows the
-    // stay's security level and the person's age today, so it is worked out on every read.
-    let mut due = r.due_by;
-    if let (Some(p), ReviewStatus::Scheduled) = (person, status) {
-        let rows = super::due::Rows {
-            reviews: lk
-                .reviews_by_person
-                .get(&r.person_id)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]),
-            stays: lk
-                .open_stays
-                .get(&r.person_id)
-                .map(std::slice::from_ref)
-                .unwrap_or(&[]),
-            ..Default::default()
-        };
-        let owed = super::due::owed(p, &rows, &app.policies.schedule, today);
-        if let Some(d) = super::due::booked_review_due(&owed, &r.id) {
-            due = Some(d);
+    // Due dates and overdue flags are the deadline engine's: an inpatient review's due date
+    // follows the stay's security level and the person's age today, so it is worked out on
+    // every read. A closed entry owes nothing.
+    let owed = match person {
+        Some(p) => {
+            let rows = super::due::Rows {
+                reviews: lk
+                    .reviews_by_person
+                    .get(&r.person_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+                stays: lk
+                    .open_stays
+                    .get(&r.person_id)
+                    .map(std::slice::from_ref)
+                    .unwrap_or(&[]),
+                ..Default::default()
+            };
+            super::due::owed(p, &rows, &app.policies.schedule, today)
         }
-    }
-    let report_due = r
-        .held_on
-        .map(|h| schedule::report_due(h, &app.policies.schedule.deadlines));
+        None => Vec::new(),
+    };
+    let booked = owed
+        .iter()
+        .find(|i| matches!(&i.owed, Owed::ScheduledReview { review_id, .. } if *review_id == r.id));
+    let report = owed
+        .iter()
+        .find(|i| matches!(&i.owed, Owed::Report { review_id, .. } if *review_id == r.id));
+    let due = booked.map(|i| i.due).or(r.due_by);
+    let report_due = report.map(|i| i.due).or_else(|| {
+        r.held_on
+            .map(|h| schedule::report_due(h, &app.policies.schedule.deadlines))
+    });
     let findings = match &r.findings {
         Some(json) => Some(
             serde_json::from_str(json).map_err(|_| AppError::Internal("bad findings".into()))?,
@@ -303,7 +312,7 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         status,
         scheduled_for: r.scheduled_for.to_string(),
         due_by: due.map(|d| d.to_string()),
-        overdue: status == ReviewStatus::Scheduled && today > due.unwrap_or(r.scheduled_for),
+        overdue: booked.is_some_and(|i| i.overdue),
         chair: member(&r.chair_id),
         expert_by_experience: member(&r.expert_by_experience_id),
         clinical_expert: member(&r.clinical_expert_id),
@@ -312,9 +321,7 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         recommendations: r.recommendations.clone(),
         report_due_by: report_due.map(|d| d.to_string()),
         report_sent_on: r.report_sent_on.map(|d| d.to_string()),
-        report_overdue: status == ReviewStatus::Held
-            && r.report_sent_on.is_none()
-            && report_due.is_some_and(|d| today > d),
+        report_overdue: report.is_some_and(|i| i.overdue),
         cancelled_reason: r.cancelled_reason.clone(),
         previous_review_id: r.previous_review_id.clone(),
         actions,

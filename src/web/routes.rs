@@ -531,8 +531,9 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/people/<id>/due",
         READ_PEOPLE,
-        "Every deadline that applies to the person now",
+        "Every deadline that applies to the person at the end of `as_of` (default today), reviews owed but not yet booked included",
     )
+    .query(&[("as_of", schema::<Day>)])
     .returns(200, schema::<DueList>),
     // Pages.
     ep(Get, "/assets/tcr.css", Public, "Stylesheet"),

@@ -148,12 +148,29 @@ pub struct DueList {
     pub items: Vec<DueItem>,
 }
 
-#[get("/api/v1/people/<id>/due")]
+#[get("/api/v1/people/<id>/due?<as_of>")]
 pub async fn due(
     app: &State<App>,
     caller: Caller,
     id: UuidParam,
+    as_of: Option<&str>,
 ) -> Result<Json<DueList>, AppError> {
-    let items = people::due(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?;
+    let as_of = as_of.map(|s| Some(s.to_string()));
+    let mut c = crate::services::input::Check::default();
+    let today = app.clock.today();
+    let day = match as_of {
+        Some(raw) => c.dated(
+            "as_of",
+            "the day",
+            &raw,
+            crate::domain::dates::DateKind::Event,
+            today,
+        ),
+        None => Some(today),
+    };
+    c.finish()?;
+    let day = day.unwrap_or(today);
+    let reader = Reader::of(app, &caller);
+    let items = people::due(app, &caller.actor(), &reader, &id.0, day).await?;
     Ok(Json(DueList { items }))
 }

@@ -403,7 +403,14 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
     .await?;
     let reader = Reader::of(view.app, &caller);
     let due = if d.person.status == Status::Active {
-        people::due(view.app, &caller.actor(), &reader, &id.0).await?
+        people::due(
+            view.app,
+            &caller.actor(),
+            &reader,
+            &id.0,
+            view.app.clock.today(),
+        )
+        .await?
     } else {
         Vec::new()
     };

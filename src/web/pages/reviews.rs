@@ -69,7 +69,14 @@ async fn schedule_context(
     form: Value,
 ) -> Result<Value, AppError> {
     let reader = Reader::of(view.app, caller);
-    let due = people::due(view.app, &caller.actor(), &reader, person_id).await?;
+    let due = people::due(
+        view.app,
+        &caller.actor(),
+        &reader,
+        person_id,
+        view.app.clock.today(),
+    )
+    .await?;
     let person = people::find_readable(&view.app.db, &reader, person_id).await?;
     let chairs =
         users::active_with_roles(&view.app.db, &[Role::PanelChair, Role::Commissioner]).await?;
