@@ -248,8 +248,9 @@ pub fn is_overdue(due: Date, day: Date) -> bool {
 pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
     let at = AsAt { day, facts };
     let mut out = Vec::new();
-    let on_register =
-        facts.registered_on.is_none_or(|r| r <= day) && facts.closed_on.is_none_or(|c| c > day);
+    let on_register = facts
+        .registered_on
+        .is_none_or(|r| super::person::on_register_on(r, facts.closed_on, day));
     if !on_register {
         return out;
     }

@@ -1,6 +1,7 @@
 //! The register entry's vocabularies and its eligibility rule.
 
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
@@ -56,6 +57,13 @@ vocabulary!(
         Withdrawn = "withdrawn" / "Consent withdrawn",
     }
 );
+
+/// On the register at the end of `day`: registered by then and not closed by then. (Withdrawn
+/// entries are out of every read: see `services::scope`.) The lists, the dashboard, the returns
+/// and the deadline engine all use this one definition.
+pub fn on_register_on(registered_on: Date, closed_on: Option<Date>, day: Date) -> bool {
+    registered_on <= day && closed_on.is_none_or(|c| c > day)
+}
 
 vocabulary!(SecurityLevel {
     None = "none" / "None",

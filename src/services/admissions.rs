@@ -98,6 +98,16 @@ fn admission_view(a: &admission::Model, visits: Vec<VisitView>) -> Result<Admiss
     })
 }
 
+/// In hospital at the end of `day` on this stay: the one definition (`domain::ratings::Stay`)
+/// that ratings, the deadline engine, the dashboard and the returns share.
+pub fn in_hospital_on(stay: &admission::Model, day: time::Date) -> bool {
+    crate::domain::ratings::Stay {
+        admitted_on: stay.admitted_on,
+        discharged_on: stay.discharged_on,
+    }
+    .covers(day)
+}
+
 /// A stay of someone the reader may see; any other id is "not found", in the same words as
 /// for an id that does not exist.
 async fn find_stay(

@@ -4,6 +4,7 @@
 //! permission it reads with, so a narrower policy narrows the dashboard too.
 
 use super::App;
+use super::admissions::in_hospital_on;
 use super::audit::{self, Event, Verification};
 use super::people::Snapshot;
 use super::returns::{self, ReturnView};
@@ -319,7 +320,7 @@ fn watch(snapshot: &Snapshot, today: Date) -> (RegisterWatch, Vec<(Named, String
         if let Some(stay) = snapshot
             .admissions(&p.id)
             .iter()
-            .find(|s| s.admitted_on <= today && s.discharged_on.is_none_or(|d| d > today))
+            .find(|s| in_hospital_on(s, today))
         {
             w.inpatients.push(Inpatient {
                 person: named.clone(),

@@ -1037,7 +1037,8 @@ impl Snapshot {
 
     /// Whether the person stood on the register at the end of `day`.
     pub(crate) fn active_on(p: &person::Model, day: Date) -> bool {
-        p.registered_on <= day && status_on(p, day) == Status::Active
+        p.status != Status::Withdrawn.as_str()
+            && crate::domain::person::on_register_on(p.registered_on, p.closed_on, day)
     }
 
     /// A person (as at `day`) as they stood at the end of `day`.

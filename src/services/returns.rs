@@ -118,7 +118,7 @@ pub fn rating_word(r: Option<Rating>) -> &'static str {
 fn stay_at(stays: &[admission::Model], day: Date) -> Option<&admission::Model> {
     stays
         .iter()
-        .find(|s| s.admitted_on <= day && s.discharged_on.is_none_or(|d| d > day))
+        .find(|s| super::admissions::in_hospital_on(s, day))
 }
 
 fn full_name(p: &person::Model) -> String {

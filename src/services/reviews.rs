@@ -869,7 +869,7 @@ pub async fn hold(
         .all(tx.conn())
         .await?
         .into_iter()
-        .find(|a| a.discharged_on.is_none_or(|d| held_on < d));
+        .find(|a| super::admissions::in_hospital_on(a, held_on));
     let deadlines = &app.policies.schedule.deadlines;
     let (next_kind, next_due) = match &stay {
         Some(s) => {
