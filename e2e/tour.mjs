@@ -44,7 +44,7 @@ try {
       ['demo-referrals', '/referrals'], ['demo-reviews', '/reviews'], ['demo-returns', '/returns']]],
     ['chair', [['demo-dashboard-chair', '/'], ['demo-actions', '/actions']]],
     ['expert', [['demo-dashboard-member', '/']]],
-    ['analyst', [['demo-dashboard-analyst', '/']]],
+    ['analyst', [['demo-dashboard-analyst', '/'], ['demo-password', '/account/password']]],
     ['admin', [['demo-dashboard-admin', '/'], ['demo-users', '/admin/users'], ['demo-audit', '/admin/audit']]],
   ]) {
     step(`as ${user}`);
@@ -55,6 +55,7 @@ try {
       await check(page, name);
     }
     if (user === 'commissioner') await everyForm(page);
+    if (user === 'analyst') await refuseEmpty(page, 'demo-password-refused');
     if (user === 'admin') {
       await page.goto(`${BASE}/admin/users/new`);
       await check(page, 'demo-user-new');
