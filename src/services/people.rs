@@ -757,13 +757,12 @@ fn duplicate_nhs_number() -> AppError {
     AppError::Conflict("Someone with that NHS number is already on the register.".into())
 }
 
-/// One person, as the reader may see them; the read is audited.
-pub async fn get(
+/// A person the reader may see, with everything on file about them.
+async fn readable_with_records(
     app: &App,
-    actor: &Actor,
     reader: &Reader,
     id: &str,
-) -> Result<PersonView, AppError> {
+) -> Result<(person::Model, Records), AppError> {
     let model = find_readable(&app.db, reader, id).await?;
     let records = load_records(
         &app.db,
@@ -773,6 +772,17 @@ pub async fn get(
         false,
     )
     .await?;
+    Ok((model, records))
+}
+
+/// One person, as the reader may see them; the read is audited.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+) -> Result<PersonView, AppError> {
+    let (model, records) = readable_with_records(app, reader, id).await?;
     let result = view(&model, &records, app.clock.today())?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(result)
@@ -793,15 +803,7 @@ pub async fn dossier(
     reader: &Reader,
     id: &str,
 ) -> Result<Dossier, AppError> {
-    let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(
-        &app.db,
-        reader.scope,
-        Some(id),
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
+    let (model, records) = readable_with_records(app, reader, id).await?;
     let person = view(&model, &records, app.clock.today())?;
     let history = super::risk::history_rows(&app.db, reader.scope, id).await?;
     let admissions = super::admissions::rows_for(&app.db, reader.scope, id).await?;
@@ -823,15 +825,7 @@ pub async fn due(
     id: &str,
     day: Date,
 ) -> Result<Vec<super::due::DueItem>, AppError> {
-    let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(
-        &app.db,
-        reader.scope,
-        Some(id),
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
+    let (model, records) = readable_with_records(app, reader, id).await?;
     let items = super::due::items(&model, &records.rows(id), &app.policies.schedule, day);
     audit::record_alone(app, actor, Event::person("person.due.read", id)).await?;
     Ok(items)
