@@ -833,3 +833,32 @@ async fn the_api_document_types_the_new_days() {
         }
     }
 }
+
+#[rocket::async_test]
+async fn withdrawal_cancels_open_reviews_on_its_day_or_their_booking_day() {
+    use sea_orm::EntityTrait;
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let chair = my_id(&t, &c).await;
+    let day = |n: i64| today(&t) - Duration::days(n);
+    let id = adult(&t, &c, 12, day(60)).await;
+    let (_, early) = laep(&t, &c, &chair, &id, day(-10), Some(day(10))).await;
+    let (_, late) = laep(&t, &c, &chair, &id, day(-11), Some(day(2))).await;
+    let (s, b) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(day(5)), "reason": "Withdrawn"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{b}");
+    for (review, want) in [(early, day(5)), (late, day(2))] {
+        let row = tcr::entities::review::Entity::find_by_id(review["id"].as_str().unwrap())
+            .one(&t.db)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.status, "cancelled");
+        assert_eq!(row.cancelled_on, Some(want));
+    }
+}
