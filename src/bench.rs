@@ -1067,6 +1067,19 @@ impl Gen<'_> {
                 }
                 None => (None, None, None),
             };
+            let scheduled_on = match &previous {
+                Some((_, h)) => *h,
+                None => [
+                    Some(crate::clock::uk_date(created_at)),
+                    Some(scheduled_for),
+                    held_on,
+                ]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(scheduled_for),
+            };
+            let cancelled_on = cancelled_reason.map(|_| scheduled_on.max(end.min(today)));
             self.rows.reviews.push(review::Model {
                 id: id.clone(),
                 person_id: pid.into(),
@@ -1074,6 +1087,7 @@ impl Gen<'_> {
                 review_type: review_type.into(),
                 status: review_status.into(),
                 scheduled_for,
+                scheduled_on,
                 due_by,
                 chair_id: None,
                 expert_by_experience_id: None,
@@ -1083,6 +1097,7 @@ impl Gen<'_> {
                 recommendations,
                 report_sent_on,
                 cancelled_reason: cancelled_reason.map(String::from),
+                cancelled_on,
                 previous_review_id: previous.as_ref().map(|(p, _)| p.clone()),
                 created_by: BY.into(),
                 created_at,
@@ -1118,7 +1133,12 @@ impl Gen<'_> {
                     60..=89 => ("open", None, None, created_at),
                     _ => {
                         let dropped = g.day(held, latest);
-                        ("dropped", None, Some(g.pick(DROPPED_NOTES)), g.at(dropped))
+                        (
+                            "dropped",
+                            Some(dropped),
+                            Some(g.pick(DROPPED_NOTES)),
+                            g.at(dropped),
+                        )
                     }
                 }
             } else if roll < 20 {

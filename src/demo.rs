@@ -129,6 +129,7 @@ async fn seed_reviews(
     let panel = |kind: &str, day: Date| NewReview {
         kind: Some(kind.into()),
         scheduled_for: Some(day.to_string()),
+        scheduled_on: None,
         chair_id: Some(chair.id.clone()),
         expert_by_experience_id: Some(expert.id.clone()),
         clinical_expert_id: Some(clinician.id.clone()),

@@ -10,6 +10,7 @@ mod m20261123_000005_returns;
 mod m20261123_000006_admission_revisions;
 mod m20261129_000007_nhs_number_among_live;
 mod m20261129_000008_signin;
+mod m20261129_000009_valid_time;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_admission_revisions::Migration),
             Box::new(m20261129_000007_nhs_number_among_live::Migration),
             Box::new(m20261129_000008_signin::Migration),
+            Box::new(m20261129_000009_valid_time::Migration),
         ]
     }
 }

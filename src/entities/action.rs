@@ -15,6 +15,7 @@ pub struct Model {
     pub due_on: TimeDate,
     pub how: String,
     pub status: String,
+    /// The day it was done or dropped.
     pub completed_on: Option<TimeDate>,
     pub note: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,

@@ -1,4 +1,6 @@
-//! A stay's security level, legal status and planned discharge until a change (`valid_until`).
+//! A stay's security level, legal status and planned discharge until a change: in force until
+//! `effective_on` (the day the next values took effect, as the user gave it); `valid_until` is
+//! when the change was recorded.
 
 use sea_orm::entity::prelude::*;
 
@@ -9,6 +11,8 @@ pub struct Model {
     pub id: String,
     pub admission_id: String,
     pub valid_until: TimeDateTimeWithTimeZone,
+    /// The day the values after these took effect.
+    pub effective_on: TimeDate,
     pub security_level: String,
     pub legal_status: String,
     pub planned_discharge_on: Option<TimeDate>,

@@ -12,6 +12,8 @@ pub struct Model {
     pub review_type: String,
     pub status: String,
     pub scheduled_for: TimeDate,
+    /// The day it was booked, as the user gave it (valid time).
+    pub scheduled_on: TimeDate,
     pub due_by: Option<TimeDate>,
     pub chair_id: Option<String>,
     pub expert_by_experience_id: Option<String>,
@@ -22,6 +24,8 @@ pub struct Model {
     pub recommendations: Option<String>,
     pub report_sent_on: Option<TimeDate>,
     pub cancelled_reason: Option<String>,
+    /// The day it was cancelled, as the user gave it.
+    pub cancelled_on: Option<TimeDate>,
     /// The held review that scheduled this one.
     pub previous_review_id: Option<String>,
     pub created_by: String,

@@ -40,7 +40,7 @@ pub struct Discharge {
 }
 
 /// Changes to an open admission: a step up or down in security, a new legal status, a new
-/// planned discharge date. Absent fields are unchanged.
+/// planned discharge date, from a given day. Absent fields are unchanged.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AdmissionChange {
     #[schemars(with = "Option<SecurityLevel>")]
@@ -49,6 +49,10 @@ pub struct AdmissionChange {
     pub legal_status: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Day>")]
     pub planned_discharge_on: Option<String>,
+    /// The day the change took effect (default today): not before the stay's start or its
+    /// latest recorded change, not in the future. Earlier days keep the earlier values.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub effective_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -493,6 +497,15 @@ pub async fn update(
         DateKind::Planned,
         today,
     );
+    let effective_on = c
+        .optional_dated(
+            "effective_on",
+            "the day the change took effect",
+            &input.effective_on,
+            DateKind::Event,
+            today,
+        )
+        .unwrap_or(today);
     c.finish()?;
     let mut tx = audit::begin(app).await?;
     let stay = find_stay(tx.conn(), reader, admission_id).await?;
@@ -507,12 +520,40 @@ pub async fn update(
             "The planned discharge cannot be before the admission",
         ));
     }
+    if effective_on < stay.admitted_on {
+        return Err(AppError::field(
+            "effective_on",
+            format!(
+                "The day the change took effect cannot be before the admission ({})",
+                stay.admitted_on
+            ),
+        ));
+    }
+    // Changes stay in order: one dated before the latest recorded change would rewrite what
+    // that one replaced.
+    let latest = Scope::Register
+        .select::<admission_revision::Entity>()
+        .filter(admission_revision::Column::AdmissionId.eq(stay.id.clone()))
+        .order_by_desc(admission_revision::Column::EffectiveOn)
+        .one(tx.conn())
+        .await?
+        .map(|r| r.effective_on);
+    if let Some(latest) = latest.filter(|l| effective_on < *l) {
+        return Err(AppError::field(
+            "effective_on",
+            format!(
+                "The day the change took effect cannot be before the stay's latest recorded change ({latest})"
+            ),
+        ));
+    }
     let person_id = stay.person_id.clone();
-    // Keep the values as they stood until now, for returns as at an earlier week.
+    // Keep the values as they stood until the change took effect, for returns as at an
+    // earlier week.
     admission_revision::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         admission_id: Set(stay.id.clone()),
         valid_until: Set(tx.now()),
+        effective_on: Set(effective_on),
         security_level: Set(stay.security_level.clone()),
         legal_status: Set(stay.legal_status.clone()),
         planned_discharge_on: Set(stay.planned_discharge_on),
@@ -536,8 +577,11 @@ pub async fn update(
     let updated = row.update(tx.conn()).await?;
     tx.record(
         actor,
-        Event::person("admission.update", &person_id)
-            .detail(serde_json::json!({"admission_id": admission_id, "fields": changed})),
+        Event::person("admission.update", &person_id).detail(serde_json::json!({
+            "admission_id": admission_id,
+            "fields": changed,
+            "effective_on": effective_on.to_string(),
+        })),
     )
     .await?;
     let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;

@@ -2,11 +2,11 @@
 //! on file turned into the dated facts of `domain::deadlines`, and the engine's answer put into
 //! words. Nothing here decides what is due or overdue; the engine does.
 //!
-//! Until every fact carries the day the user gave (issue 13's valid-time columns), a few days
-//! are read from when a row was written: a review is taken as booked on the earliest of the day
-//! it was recorded, its date and the day it was held; a cancellation and a dropped action from
-//! when they were recorded; a change of a stay's security level and of the social worker from
-//! the day the edit was made.
+//! Every day read here is the one the user gave (valid time): a review's booking day
+//! (`scheduled_on`) and cancellation day (`cancelled_on`), the day each change of a stay took
+//! effect (`admission_revisions.effective_on`) and the day an action was done or dropped
+//! (`completed_on`). One proxy remains: whether a social worker is named changes from the day
+//! the entry was edited.
 
 use crate::clock::uk_date;
 use crate::domain::deadlines::{self, ActionFacts, Facts, Item, Owed, ReviewFacts, StayFacts, Why};
@@ -41,7 +41,7 @@ pub struct Rows<'a> {
     pub stays: &'a [admission::Model],
     pub visits: &'a [visit::Model],
     pub ratings: &'a [RatingEvent],
-    /// Each stay's earlier values (security level), oldest first, where loaded.
+    /// Each stay's earlier values (security level), in the order they took effect, where loaded.
     pub stay_revisions: Option<&'a HashMap<String, Vec<admission_revision::Model>>>,
     /// Whether a social worker was named, until each edit of the entry, oldest first.
     pub social_worker_until: &'a [(OffsetDateTime, bool)],
@@ -54,14 +54,15 @@ fn security(level: &str) -> Security {
     }
 }
 
-/// A value that changed at recorded moments: its first value from `start`, then each later one
-/// from the day of the edit that set it. `until` holds the earlier values, oldest first.
-fn dated<T: Copy>(start: Date, until: &[(OffsetDateTime, T)], now: T) -> Vec<(Date, T)> {
+/// A value that changed on given days: its first value from `start`, then each later one from
+/// the day it took effect. `until` holds the earlier values with the day each gave way, in
+/// order.
+fn dated<T: Copy>(start: Date, until: &[(Date, T)], now: T) -> Vec<(Date, T)> {
     let mut out = Vec::with_capacity(until.len() + 1);
     let mut from = start;
-    for (edited, value) in until {
+    for (ended, value) in until {
         out.push((from, *value));
-        from = uk_date(*edited).max(start);
+        from = (*ended).max(start);
     }
     out.push((from, now));
     out
@@ -74,22 +75,21 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         .iter()
         .filter_map(|r| {
             let kind = ReviewKind::parse(&r.kind)?;
-            let recorded = uk_date(r.created_at);
-            let booked_on = [Some(recorded), Some(r.scheduled_for), r.held_on]
-                .into_iter()
-                .flatten()
-                .min()
-                .unwrap_or(recorded);
             let cancelled = r.status == ReviewStatus::Cancelled.as_str();
             Some(ReviewFacts {
                 id: r.id.clone(),
                 kind,
-                booked_on,
+                booked_on: r.scheduled_on,
                 scheduled_for: r.scheduled_for,
                 due_by: r.due_by,
                 held_on: r.held_on,
                 report_sent_on: r.report_sent_on,
-                cancelled_on: cancelled.then_some(booked_on),
+                // A cancelled review always has its day; should one lack it, it never counts.
+                cancelled_on: if cancelled {
+                    Some(r.cancelled_on.unwrap_or(r.scheduled_on))
+                } else {
+                    None
+                },
             })
         })
         .collect();
@@ -101,8 +101,9 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
             review_id: a.review_id.clone(),
             due_on: a.due_on,
             closed_on: match ActionStatus::parse(&a.status) {
-                Some(ActionStatus::Done) => Some(a.completed_on.unwrap_or(uk_date(a.updated_at))),
-                Some(ActionStatus::Dropped) => {
+                // Every closed action carries its day (writes require it, migration 000009
+                // filled it in); the moment of the last edit stands in only should one not.
+                Some(ActionStatus::Done | ActionStatus::Dropped) => {
                     Some(a.completed_on.unwrap_or(uk_date(a.updated_at)))
                 }
                 _ => None,
@@ -113,12 +114,12 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         .stays
         .iter()
         .map(|s| {
-            let earlier: Vec<(OffsetDateTime, Security)> = rows
+            let earlier: Vec<(Date, Security)> = rows
                 .stay_revisions
                 .and_then(|all| all.get(&s.id))
                 .map(|list| {
                     list.iter()
-                        .map(|r| (r.valid_until, security(&r.security_level)))
+                        .map(|r| (r.effective_on, security(&r.security_level)))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -142,7 +143,11 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         closed_on: p.closed_on,
         social_worker: dated(
             p.registered_on,
-            rows.social_worker_until,
+            &rows
+                .social_worker_until
+                .iter()
+                .map(|(edited, named)| (uk_date(*edited), *named))
+                .collect::<Vec<_>>(),
             p.social_worker.is_some(),
         ),
         ratings: rows.ratings.to_vec(),

@@ -987,8 +987,9 @@ impl Snapshot {
                 .or_default()
                 .push(r);
         }
+        // In the order the changes took effect (refused out of order), then as recorded.
         for list in stay_revisions.values_mut() {
-            list.sort_by_key(|r| r.valid_until);
+            list.sort_by_key(|r| (r.effective_on, r.valid_until));
         }
         Ok(Snapshot {
             people,
@@ -1000,17 +1001,17 @@ impl Snapshot {
     }
 
     /// A stay as it stood at the end of `day`: the security level, legal status and planned
-    /// discharge of the first change still to come then, or the stay as it is now.
+    /// discharge before the first change taking effect after `day`, or the stay as it is now.
+    /// By the days the changes took effect, not when they were recorded.
     pub(crate) fn stay_as_at<'a>(
         &self,
         stay: &'a admission::Model,
         day: Date,
     ) -> Cow<'a, admission::Model> {
-        let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
         match self
             .stay_revisions
             .get(&stay.id)
-            .and_then(|list| list.iter().find(|r| r.valid_until > end))
+            .and_then(|list| list.iter().find(|r| r.effective_on > day))
         {
             Some(r) => {
                 let mut then = stay.clone();
@@ -1461,7 +1462,7 @@ pub async fn end(
             row.withdrawn_on = Set(Some(day));
             row.withdrawn_reason = Set(Some(reason.clone()));
             row.withdrawn_at = Set(Some(tx.now()));
-            super::reviews::cancel_all_for(&tx, id, "Consent withdrawn").await?;
+            super::reviews::cancel_all_for(&tx, id, "Consent withdrawn", day).await?;
             "person.withdraw"
         }
     };

@@ -37,6 +37,11 @@ pub struct NewReview {
     pub kind: Option<String>,
     #[schemars(with = "crate::services::schema::Day")]
     pub scheduled_for: Option<String>,
+    /// The day it was booked (default today, or the review's date when that is earlier): not
+    /// before the person joined the register (nor, for a review of a stay, before the
+    /// admission), not after the review's date, not in the future.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub scheduled_on: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Id>")]
     pub chair_id: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Id>")]
@@ -82,6 +87,9 @@ pub struct ReportSent {
 pub struct Cancel {
     #[schemars(with = "crate::services::schema::Text<2_000>")]
     pub reason: Option<String>,
+    /// The day it was cancelled (default today): not before it was booked, not in the future.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub cancelled_on: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -89,6 +97,8 @@ pub struct ActionUpdate {
     /// `open`, `done` (with `completed_on`) or `dropped` (with a `note` giving the reason).
     #[schemars(with = "ActionStatus")]
     pub status: Option<String>,
+    /// The day it was done (required for `done`) or dropped (default today): not before the
+    /// review that agreed it, not in the future.
     #[schemars(with = "Option<crate::services::schema::Day>")]
     pub completed_on: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Note<5_000>>")]
@@ -111,6 +121,7 @@ pub struct ActionView {
     pub when: String,
     pub how: String,
     pub status: ActionStatus,
+    /// The day it was done or dropped.
     pub completed_on: Option<String>,
     pub note: Option<String>,
     pub overdue: bool,
@@ -126,6 +137,8 @@ pub struct ReviewView {
     pub review_type: String,
     pub status: ReviewStatus,
     pub scheduled_for: String,
+    /// The day it was booked.
+    pub scheduled_on: String,
     pub due_by: Option<String>,
     /// Scheduled and past its due date (or its date, when it has none).
     pub overdue: bool,
@@ -139,6 +152,8 @@ pub struct ReviewView {
     pub report_sent_on: Option<String>,
     pub report_overdue: bool,
     pub cancelled_reason: Option<String>,
+    /// The day it was cancelled.
+    pub cancelled_on: Option<String>,
     pub previous_review_id: Option<String>,
     pub actions: Vec<ActionView>,
     /// After an outcome is recorded: the review it scheduled.
@@ -311,6 +326,7 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         review_type: r.review_type.clone(),
         status,
         scheduled_for: r.scheduled_for.to_string(),
+        scheduled_on: r.scheduled_on.to_string(),
         due_by: due.map(|d| d.to_string()),
         overdue: booked.is_some_and(|i| i.overdue),
         chair: member(&r.chair_id),
@@ -323,6 +339,7 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         report_sent_on: r.report_sent_on.map(|d| d.to_string()),
         report_overdue: report.is_some_and(|i| i.overdue),
         cancelled_reason: r.cancelled_reason.clone(),
+        cancelled_on: r.cancelled_on.map(|d| d.to_string()),
         previous_review_id: r.previous_review_id.clone(),
         actions,
         next_review: None,
@@ -606,6 +623,21 @@ pub async fn schedule(
         DateKind::ScheduledReview,
         today,
     );
+    let booked_on = c.optional_dated(
+        "scheduled_on",
+        "the day it was booked",
+        &input.scheduled_on,
+        DateKind::Event,
+        today,
+    );
+    if let (Some(b), Some(d)) = (booked_on, day)
+        && b > d
+    {
+        c.fail(
+            "scheduled_on",
+            "The day it was booked cannot be after the date of the review",
+        );
+    }
     let panel = check_panel(&mut c, &app.db, &input).await?;
     if let Some(kind) = kind
         && !c.has("chair_id")
@@ -619,6 +651,9 @@ pub async fn schedule(
     let (Some(kind), Some(day)) = (kind, day) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
+    // Booked today unless told otherwise; a review entered for a day already past was booked
+    // by that day at the latest.
+    let booked_on = booked_on.unwrap_or(today.min(day));
     let mut tx = audit::begin(app).await?;
     let person = people::find_readable(tx.conn(), reader, person_id).await?;
     if person.status != Status::Active.as_str() {
@@ -626,28 +661,62 @@ pub async fn schedule(
             "Reviews are held only for people on the active register.".into(),
         ));
     }
-    if matches!(kind, ReviewKind::PostAdmission | ReviewKind::Inpatient)
-        && Scope::Register
+    if booked_on < person.registered_on {
+        return Err(AppError::field(
+            "scheduled_on",
+            format!(
+                "The day it was booked cannot be before the person joined the register ({})",
+                person.registered_on
+            ),
+        ));
+    }
+    if matches!(kind, ReviewKind::PostAdmission | ReviewKind::Inpatient) {
+        let Some(stay) = Scope::Register
             .select::<admission::Entity>()
             .filter(admission::Column::PersonId.eq(person_id))
             .filter(admission::Column::DischargedOn.is_null())
             .one(tx.conn())
             .await?
-            .is_none()
-    {
-        return Err(AppError::Conflict(
-            "Post-admission and inpatient reviews are for people in hospital.".into(),
-        ));
+        else {
+            return Err(AppError::Conflict(
+                "Post-admission and inpatient reviews are for people in hospital.".into(),
+            ));
+        };
+        if booked_on < stay.admitted_on {
+            return Err(AppError::field(
+                "scheduled_on",
+                format!(
+                    "A review of a stay cannot be booked before the admission ({})",
+                    stay.admitted_on
+                ),
+            ));
+        }
     }
     if let Some(message) = clash(tx.conn(), &panel, day, None).await? {
         return Err(AppError::Conflict(message));
     }
     let due = due_by(app, tx.conn(), &person, kind, today).await?;
-    let row = insert_review(&tx, actor, &person, kind, day, due, &panel, None).await?;
+    let row = insert_review(
+        &tx,
+        actor,
+        &person,
+        Booking {
+            kind,
+            day,
+            booked_on,
+            due,
+        },
+        &panel,
+        None,
+    )
+    .await?;
     tx.record(
         actor,
-        Event::person("review.schedule", person_id)
-            .detail(serde_json::json!({"review_id": row.id, "kind": kind.as_str()})),
+        Event::person("review.schedule", person_id).detail(serde_json::json!({
+            "review_id": row.id,
+            "kind": kind.as_str(),
+            "scheduled_on": booked_on.to_string(),
+        })),
     )
     .await?;
     let result = view(tx.conn(), reader.scope, &row, app).await?;
@@ -655,17 +724,28 @@ pub async fn schedule(
     Ok(result)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A review to book: its kind, its date, the day it was booked and its due date, if any.
+struct Booking {
+    kind: ReviewKind,
+    day: Date,
+    booked_on: Date,
+    due: Option<Date>,
+}
+
 async fn insert_review(
     tx: &audit::AuditedTx,
     actor: &Actor,
     person: &crate::entities::person::Model,
-    kind: ReviewKind,
-    day: Date,
-    due: Option<Date>,
+    booking: Booking,
     panel: &Panel,
     previous: Option<String>,
 ) -> Result<review::Model, AppError> {
+    let Booking {
+        kind,
+        day,
+        booked_on,
+        due,
+    } = booking;
     let age = age_on(person.date_of_birth, day).unwrap_or(0);
     Ok(review::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -677,6 +757,7 @@ async fn insert_review(
         }),
         status: Set(ReviewStatus::Scheduled.as_str().into()),
         scheduled_for: Set(day),
+        scheduled_on: Set(booked_on),
         due_by: Set(due),
         chair_id: Set(panel.chair.clone()),
         expert_by_experience_id: Set(panel.expert_by_experience.clone()),
@@ -686,6 +767,7 @@ async fn insert_review(
         recommendations: Set(None),
         report_sent_on: Set(None),
         cancelled_reason: Set(None),
+        cancelled_on: Set(None),
         previous_review_id: Set(previous),
         created_by: Set(actor.username.clone()),
         created_at: Set(tx.now()),
@@ -829,6 +911,15 @@ pub async fn hold(
             field: "held_on".into(),
         });
     }
+    if held_on < current.scheduled_on {
+        return Err(AppError::field(
+            "held_on",
+            format!(
+                "A review cannot be held before the day it was booked ({})",
+                current.scheduled_on
+            ),
+        ));
+    }
     if held_on != current.scheduled_for
         && let Some(message) = clash(tx.conn(), &panel, held_on, Some(id)).await?
     {
@@ -894,13 +985,17 @@ pub async fn hold(
     } else {
         panel.clone()
     };
+    // Booked by the hold, on the day it was held.
     let next = insert_review(
         &tx,
         &actor,
         &person,
-        next_kind,
-        next_due,
-        Some(next_due),
+        Booking {
+            kind: next_kind,
+            day: next_due,
+            booked_on: held_on,
+            due: Some(next_due),
+        },
         &next_panel,
         Some(held.id.clone()),
     )
@@ -980,8 +1075,18 @@ pub async fn cancel(
     id: &str,
     input: Cancel,
 ) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
     let mut c = Check::default();
     let reason = c.paragraph("reason", "the reason", &input.reason, 2_000);
+    let cancelled_on = c
+        .optional_dated(
+            "cancelled_on",
+            "the day it was cancelled",
+            &input.cancelled_on,
+            DateKind::Event,
+            today,
+        )
+        .unwrap_or(today);
     c.finish()?;
     let mut tx = audit::begin(app).await?;
     let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;
@@ -990,14 +1095,27 @@ pub async fn cancel(
             "Only a scheduled review can be cancelled.".into(),
         ));
     }
+    if cancelled_on < current.scheduled_on {
+        return Err(AppError::field(
+            "cancelled_on",
+            format!(
+                "The day it was cancelled cannot be before the day it was booked ({})",
+                current.scheduled_on
+            ),
+        ));
+    }
     let person_id = current.person_id.clone();
     let mut row: review::ActiveModel = current.into();
     row.status = Set(ReviewStatus::Cancelled.as_str().into());
     row.cancelled_reason = Set(Some(reason));
+    row.cancelled_on = Set(Some(cancelled_on));
     let updated = row.update(tx.conn()).await?;
     tx.record(
         &who.actor(),
-        Event::person("review.cancel", &person_id).detail(serde_json::json!({"review_id": id})),
+        Event::person("review.cancel", &person_id).detail(serde_json::json!({
+            "review_id": id,
+            "cancelled_on": cancelled_on.to_string(),
+        })),
     )
     .await?;
     let result = view(tx.conn(), Scope::of(app, who), &updated, app).await?;
@@ -1005,11 +1123,13 @@ pub async fn cancel(
     Ok(result)
 }
 
-/// Cancels a person's scheduled reviews inside the caller's transaction (consent withdrawn).
+/// Cancels a person's scheduled reviews inside the caller's transaction (consent withdrawn on
+/// `day`): each is cancelled that day, or on the day it was booked if that was later.
 pub async fn cancel_all_for(
     tx: &audit::AuditedTx,
     person_id: &str,
     reason: &str,
+    day: Date,
 ) -> Result<u64, AppError> {
     // The person's entry is being withdrawn in this same transaction: reach past the door.
     let open = Scope::Retained
@@ -1020,7 +1140,9 @@ pub async fn cancel_all_for(
         .await?;
     let count = open.len() as u64;
     for r in open {
+        let cancelled_on = day.max(r.scheduled_on);
         let mut row: review::ActiveModel = r.into();
+        row.cancelled_on = Set(Some(cancelled_on));
         row.status = Set(ReviewStatus::Cancelled.as_str().into());
         row.cancelled_reason = Set(Some(reason.to_string()));
         row.update(tx.conn()).await?;
@@ -1271,7 +1393,11 @@ pub async fn update_action(
     );
     let completed_on = c.optional_dated(
         "completed_on",
-        "the date it was done",
+        if status == Some(ActionStatus::Dropped) {
+            "the date it was dropped"
+        } else {
+            "the date it was done"
+        },
         &input.completed_on,
         DateKind::Event,
         today,
@@ -1279,12 +1405,6 @@ pub async fn update_action(
     let note = c.optional_paragraph("note", "the note", &input.note, 5_000);
     if status == Some(ActionStatus::Done) && completed_on.is_none() && !c.has("completed_on") {
         c.fail("completed_on", "Give the date the action was done");
-    }
-    if completed_on.is_some_and(|d| d > today) {
-        c.fail(
-            "completed_on",
-            "The date it was done cannot be in the future",
-        );
     }
     if status == Some(ActionStatus::Dropped) && note.is_none() {
         c.fail("note", "Give the reason the action was dropped");
@@ -1308,29 +1428,41 @@ pub async fn update_action(
             AppError::NotFound(_) => AppError::not_found("Action"),
             other => other,
         })?;
-    if let (Some(done), Some(held)) = (completed_on, review.held_on)
-        && done < held
+    // The day it was done (given) or dropped (given, or today); an open action has none.
+    let closed_on = match status {
+        ActionStatus::Done => completed_on,
+        ActionStatus::Dropped => Some(completed_on.unwrap_or(today)),
+        ActionStatus::Open => None,
+    };
+    if let (Some(closed), Some(held)) = (closed_on, review.held_on)
+        && closed < held
     {
         return Err(AppError::field(
             "completed_on",
-            format!("An action cannot be done before the review that agreed it ({held})"),
+            format!(
+                "An action cannot be {} before the review that agreed it ({held})",
+                if status == ActionStatus::Dropped {
+                    "dropped"
+                } else {
+                    "done"
+                }
+            ),
         ));
     }
     let person_id = current.person_id.clone();
     let mut row: action::ActiveModel = current.into();
     row.status = Set(status.as_str().into());
-    row.completed_on = Set(if status == ActionStatus::Done {
-        completed_on
-    } else {
-        None
-    });
+    row.completed_on = Set(closed_on);
     row.note = Set(note);
     row.updated_at = Set(tx.now());
     let updated = row.update(tx.conn()).await?;
     tx.record(
         &who.actor(),
-        Event::person("action.update", &person_id)
-            .detail(serde_json::json!({"action_id": id, "status": status.as_str()})),
+        Event::person("action.update", &person_id).detail(serde_json::json!({
+            "action_id": id,
+            "status": status.as_str(),
+            "completed_on": closed_on.map(|d| d.to_string()),
+        })),
     )
     .await?;
     tx.commit().await?;

@@ -361,7 +361,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Patch,
         "/api/v1/admissions/<id>",
         Needs(AdmissionsRecord),
-        "Change an open admission's security level, legal status or planned discharge",
+        "Change an open admission's security level, legal status or planned discharge, from a day",
     )
     .body(schema::<crate::services::admissions::AdmissionChange>)
     .returns(200, schema::<AdmissionView>)
@@ -633,6 +633,18 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "/admissions/<id>/discharge",
         Needs(AdmissionsRecord),
         "Record a discharge",
+    ),
+    ep(
+        Get,
+        "/admissions/<id>/change",
+        Needs(AdmissionsRecord),
+        "Stay change form (security level, legal status, planned discharge, from a day)",
+    ),
+    ep(
+        Post,
+        "/admissions/<id>/change",
+        Needs(AdmissionsRecord),
+        "Record a dated change to a stay",
     ),
     ep(
         Get,

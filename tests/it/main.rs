@@ -20,4 +20,5 @@ mod reviews;
 mod session;
 mod signin;
 mod support;
+mod valid_time;
 mod withdrawal;

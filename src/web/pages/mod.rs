@@ -56,6 +56,8 @@ pub fn routes() -> Vec<Route> {
         register::admit_submit,
         register::discharge_page,
         register::discharge_submit,
+        register::change_stay_page,
+        register::change_stay_submit,
         register::visit_page,
         register::visit_submit,
         register::close_page,

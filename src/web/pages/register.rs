@@ -9,7 +9,7 @@ use crate::domain::person::{LegalStatus, SecurityLevel, Setting, Sex, Status};
 use crate::domain::risk::Rating;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
-use crate::services::admissions::{self, Discharge, NewAdmission, NewVisit};
+use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
 use crate::services::people::{self, ConsentInput, EndKind, Ending, NewPerson, Reader};
 use crate::services::risk::{self, NewAssessment};
 use crate::web::UuidParam;
@@ -810,6 +810,86 @@ pub async fn discharge_submit(
         &f,
         result,
         "Discharge recorded: the rating is now red.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
+}
+
+fn change_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Change the stay at {hospital}"),
+        intro: "A step up or down in security, a new legal status or a new planned discharge date, \
+            from the day it took effect. Leave unchanged what did not change; days before it keep the \
+            earlier values."
+            .into(),
+        button: "Record the change",
+        action: format!("/admissions/{admission_id}/change"),
+        fields: json!([
+            select(
+                "security_level",
+                "Security level (leave blank if unchanged)",
+                choices(
+                    SecurityLevel::ALL,
+                    SecurityLevel::as_str,
+                    SecurityLevel::label
+                )
+            ),
+            select(
+                "legal_status",
+                "Legal status (leave blank if unchanged)",
+                choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
+            ),
+            field(
+                "planned_discharge_on",
+                "Planned discharge date (optional)",
+                "text",
+                "YYYY-MM-DD; leave blank if unchanged"
+            ),
+            field(
+                "effective_on",
+                "From",
+                "date",
+                "The day the change took effect: today, or an earlier day when recording it late"
+            ),
+        ]),
+        back: format!("/people/{person_id}"),
+        warning: false,
+    }
+}
+
+#[get("/admissions/<id>/change")]
+pub async fn change_stay_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    short_page(&view, &change_spec(&id.0, &a.person_id, &a.hospital)).await
+}
+
+#[post("/admissions/<id>/change", data = "<form>")]
+pub async fn change_stay_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let reader = Reader::of(view.app, &caller);
+    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let input = AdmissionChange {
+        security_level: f.get("security_level"),
+        legal_status: f.get("legal_status"),
+        planned_discharge_on: f.get("planned_discharge_on"),
+        effective_on: f.get("effective_on"),
+    };
+    let result = admissions::update(view.app, &caller.actor(), &reader, &id.0, input).await;
+    short_result(
+        &view,
+        &change_spec(&id.0, &a.person_id, &a.hospital),
+        &f,
+        result,
+        "The change to the stay is recorded.".into(),
         format!("/people/{}", a.person_id),
     )
     .await

@@ -49,6 +49,8 @@ pub struct ScheduleForm {
     #[field(default = String::new())]
     scheduled_for: String,
     #[field(default = String::new())]
+    scheduled_on: String,
+    #[field(default = String::new())]
     chair_id: String,
     #[field(default = String::new())]
     expert_by_experience_id: String,
@@ -97,7 +99,8 @@ pub async fn schedule_page(
         &view,
         &caller,
         &id.0,
-        json!({"kind": "", "scheduled_for": "", "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": ""}),
+        json!({"kind": "", "scheduled_for": "", "scheduled_on": view.app.clock.today().to_string(),
+            "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": ""}),
     )
     .await?;
     view.render("reviews/schedule.html", ctx)
@@ -114,6 +117,7 @@ pub async fn schedule_submit(
     let input = NewReview {
         kind: some(&f.kind),
         scheduled_for: some(&f.scheduled_for),
+        scheduled_on: some(&f.scheduled_on),
         chair_id: some(&f.chair_id),
         expert_by_experience_id: some(&f.expert_by_experience_id),
         clinical_expert_id: some(&f.clinical_expert_id),
@@ -139,7 +143,7 @@ pub async fn schedule_submit(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "expert_by_experience_id")?;
-            let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "chair_id": f.chair_id,
+            let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "scheduled_on": f.scheduled_on, "chair_id": f.chair_id,
                 "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id});
             let ctx = with(
                 schedule_context(&view, &caller, &id.0, echo).await?,
@@ -148,6 +152,7 @@ pub async fn schedule_submit(
                     &[
                         "kind",
                         "scheduled_for",
+                        "scheduled_on",
                         "chair_id",
                         "expert_by_experience_id",
                         "clinical_expert_id",
@@ -197,6 +202,7 @@ async fn review_context(
         "lines": LINES_OF_ENQUIRY.iter().map(|(k, q)| json!({"key": k, "question": q})).collect::<Vec<_>>(),
         "rows": (0..rows).collect::<Vec<_>>(),
         "form": form,
+        "cancel_form": {"reason": "", "cancelled_on": view.app.clock.today().to_string()},
         "today": view.app.clock.today().to_string(),
         "may_record": may_record,
         "may_schedule": view.can(Permission::ReviewsSchedule),
@@ -341,6 +347,8 @@ pub struct SmallForm {
     #[field(default = String::new())]
     reason: String,
     #[field(default = String::new())]
+    cancelled_on: String,
+    #[field(default = String::new())]
     status: String,
     #[field(default = String::new())]
     completed_on: String,
@@ -397,24 +405,48 @@ pub async fn report_sent_submit(
     flash_result(format!("/reviews/{}", id.0), result)
 }
 
+/// Cancelling: a refused reason or day is shown by its field with what was typed kept.
 #[post("/reviews/<id>/cancel", data = "<form>")]
 pub async fn cancel_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
     form: CsrfForm<SmallForm>,
-) -> Result<Flash<Redirect>, AppError> {
-    let result = reviews::cancel(
-        view.app,
-        &caller,
-        &id.0,
-        Cancel {
-            reason: some(&form.0.reason),
-        },
-    )
-    .await
-    .map(|_| "The review is cancelled.".to_string());
-    flash_result(format!("/reviews/{}", id.0), result)
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let input = Cancel {
+        reason: some(&f.reason),
+        cancelled_on: some(&f.cancelled_on),
+    };
+    match reviews::cancel(view.app, &caller, &id.0, input).await {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/reviews/{}", r.id)),
+            format!(
+                "The review is cancelled (from {}).",
+                r.cancelled_on.unwrap_or_default()
+            ),
+        ))),
+        Err(AppError::Validation { fields, .. }) => {
+            let mut ctx = with(
+                review_context(
+                    &view,
+                    &caller,
+                    &id.0,
+                    json!({"findings": {}, "actions": []}),
+                    START_ROWS,
+                )
+                .await?,
+                form_errors(&fields, &["reason", "cancelled_on"]),
+            );
+            ctx["cancel_form"] = json!({"reason": f.reason, "cancelled_on": f.cancelled_on});
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/show.html",
+                ctx,
+            )?))
+        }
+        Err(other) => flash_result(format!("/reviews/{}", id.0), Err(other)).map(Answer::Done),
+    }
 }
 
 #[get("/actions")]
