@@ -659,6 +659,7 @@ impl Gen<'_> {
             learning_disability,
             autism,
             ehcp,
+            social_worker_from: social_worker.as_ref().map(|_| registered_on),
             social_worker,
             keyworker,
             setting: setting.into(),

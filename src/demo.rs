@@ -898,6 +898,7 @@ impl Context<'_> {
                 ehcp: Some(ehcp),
                 setting: Some(setting.into()),
                 social_worker,
+                social_worker_from: None,
                 keyworker,
                 registered_on: None,
                 consent: Some(consent),

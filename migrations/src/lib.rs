@@ -11,6 +11,7 @@ mod m20261123_000006_admission_revisions;
 mod m20261129_000007_nhs_number_among_live;
 mod m20261129_000008_signin;
 mod m20261129_000009_valid_time;
+mod m20261129_000010_social_worker_from;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_nhs_number_among_live::Migration),
             Box::new(m20261129_000008_signin::Migration),
             Box::new(m20261129_000009_valid_time::Migration),
+            Box::new(m20261129_000010_social_worker_from::Migration),
         ]
     }
 }

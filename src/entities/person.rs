@@ -7,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    #[sea_orm(unique)]
+    /// Unique among entries that are not withdrawn (a partial index: migration 000007).
     pub nhs_number: String,
     pub given_name: String,
     pub family_name: String,
@@ -19,6 +19,8 @@ pub struct Model {
     pub autism: bool,
     pub ehcp: bool,
     pub social_worker: Option<String>,
+    /// The day the social worker named (or their absence) took effect.
+    pub social_worker_from: Option<TimeDate>,
     pub keyworker: Option<String>,
     pub setting: String,
     pub status: String,

@@ -4,9 +4,8 @@
 //!
 //! Every day read here is the one the user gave (valid time): a review's booking day
 //! (`scheduled_on`) and cancellation day (`cancelled_on`), the day each change of a stay took
-//! effect (`admission_revisions.effective_on`) and the day an action was done or dropped
-//! (`completed_on`). One proxy remains: whether a social worker is named changes from the day
-//! the entry was edited.
+//! effect (`admission_revisions.effective_on`), the day an action was done or dropped
+//! (`completed_on`) and the day a social worker was named or removed (`social_worker_from`).
 
 use crate::clock::uk_date;
 use crate::domain::deadlines::{self, ActionFacts, Facts, Item, Owed, ReviewFacts, StayFacts, Why};
@@ -18,7 +17,7 @@ use crate::entities::{action, admission, admission_revision, person, review, vis
 use crate::policy::Schedule;
 use serde::Serialize;
 use std::collections::HashMap;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DueItem {
@@ -43,8 +42,9 @@ pub struct Rows<'a> {
     pub ratings: &'a [RatingEvent],
     /// Each stay's earlier values (security level), in the order they took effect, where loaded.
     pub stay_revisions: Option<&'a HashMap<String, Vec<admission_revision::Model>>>,
-    /// Whether a social worker was named, until each edit of the entry, oldest first.
-    pub social_worker_until: &'a [(OffsetDateTime, bool)],
+    /// The entry's earlier social workers, as recorded (oldest first): whether one was named,
+    /// and from which day (none given before migration 000010: from registration).
+    pub social_worker_history: &'a [(Option<Date>, bool)],
 }
 
 fn security(level: &str) -> Security {
@@ -141,15 +141,17 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         born: Some(p.date_of_birth),
         registered_on: Some(p.registered_on),
         closed_on: p.closed_on,
-        social_worker: dated(
-            p.registered_on,
-            &rows
-                .social_worker_until
-                .iter()
-                .map(|(edited, named)| (uk_date(*edited), *named))
-                .collect::<Vec<_>>(),
-            p.social_worker.is_some(),
-        ),
+        // Each value from the day given for it; the latest on or before a day counts, and of
+        // two from the same day the later recorded.
+        social_worker: rows
+            .social_worker_history
+            .iter()
+            .chain(std::iter::once(&(
+                p.social_worker_from,
+                p.social_worker.is_some(),
+            )))
+            .map(|(from, named)| (from.unwrap_or(p.registered_on), *named))
+            .collect(),
         ratings: rows.ratings.to_vec(),
         stays,
         reviews,

@@ -77,6 +77,11 @@ pub struct NewPerson {
     pub setting: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Note<200>>")]
     pub social_worker: Option<String>,
+    /// The day the social worker named (or their removal) took effect: by default the
+    /// registration day on entry, and today on an edit that changes the social worker. Not in
+    /// the future, not before registration, not before the day last given.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub social_worker_from: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Note<200>>")]
     pub keyworker: Option<String>,
     /// Defaults to the consent date; never before it.
@@ -101,6 +106,8 @@ struct Details {
     ehcp: bool,
     setting: Setting,
     social_worker: Option<String>,
+    /// As given, if given.
+    social_worker_from: Option<Date>,
     keyworker: Option<String>,
 }
 
@@ -179,6 +186,13 @@ fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
         &p.social_worker,
         200,
     );
+    let social_worker_from = c.optional_dated(
+        "social_worker_from",
+        "the day the social worker took effect",
+        &p.social_worker_from,
+        DateKind::Event,
+        today,
+    );
     let keyworker = c.optional_text("keyworker", "the keyworker's name", &p.keyworker, 200);
     Some(Details {
         nhs_number: nhs?,
@@ -193,6 +207,7 @@ fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
         ehcp: p.ehcp.unwrap_or(false),
         setting: setting?,
         social_worker,
+        social_worker_from,
         keyworker,
     })
 }
@@ -298,6 +313,8 @@ pub struct PersonView {
     pub ehcp: bool,
     pub setting: Setting,
     pub social_worker: Option<String>,
+    /// The day the social worker named (or their removal) took effect.
+    pub social_worker_from: Option<String>,
     pub keyworker: Option<String>,
     pub registered_on: String,
     pub status: Status,
@@ -343,7 +360,7 @@ impl Records {
             visits: of(&self.visits, id),
             ratings: of(&self.events, id),
             stay_revisions: None,
-            social_worker_until: &[],
+            social_worker_history: &[],
         }
     }
 }
@@ -503,6 +520,7 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
         ehcp: p.ehcp,
         setting: Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?,
         social_worker: p.social_worker.clone(),
+        social_worker_from: p.social_worker_from.map(fmt_date),
         keyworker: p.keyworker.clone(),
         registered_on: fmt_date(p.registered_on),
         status: status_on(p, day),
@@ -717,6 +735,10 @@ async fn insert_person(
         autism: Set(d.autism),
         ehcp: Set(d.ehcp),
         social_worker: Set(d.social_worker.clone()),
+        social_worker_from: Set(d
+            .social_worker
+            .as_ref()
+            .map(|_| d.social_worker_from.unwrap_or(registered_on))),
         keyworker: Set(d.keyworker.clone()),
         setting: Set(d.setting.as_str().into()),
         status: Set(Status::Active.as_str().into()),
@@ -826,7 +848,15 @@ pub async fn due(
     day: Date,
 ) -> Result<Vec<super::due::DueItem>, AppError> {
     let (model, records) = readable_with_records(app, reader, id).await?;
-    let items = super::due::items(&model, &records.rows(id), &app.policies.schedule, day);
+    // A past day reads each stay's security level as it stood then.
+    let stay_revisions = load_stay_revisions(&app.db, reader.scope, Some(id)).await?;
+    let history = social_worker_history(&load_revisions(&app.db, reader.scope, Some(id)).await?);
+    let rows = super::due::Rows {
+        stay_revisions: Some(&stay_revisions),
+        social_worker_history: history.get(id).map(Vec::as_slice).unwrap_or(&[]),
+        ..records.rows(id)
+    };
+    let items = super::due::items(&model, &rows, &app.policies.schedule, day);
     audit::record_alone(app, actor, Event::person("person.due.read", id)).await?;
     Ok(items)
 }
@@ -843,7 +873,7 @@ pub(crate) struct Snapshot {
     /// Per stay, its security level, legal status and planned discharge before each change.
     stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>>,
     /// Per person, whether a social worker was named until each edit, oldest first.
-    social_worker_until: HashMap<String, Vec<(time::OffsetDateTime, bool)>>,
+    social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
 }
 
 /// The editable details of a register entry, as they stood before an edit.
@@ -860,6 +890,9 @@ struct Revision {
     autism: bool,
     ehcp: bool,
     social_worker: Option<String>,
+    /// Absent from revisions written before migration 000010.
+    #[serde(default)]
+    social_worker_from: Option<Date>,
     keyworker: Option<String>,
     setting: String,
     registered_on: Date,
@@ -879,6 +912,7 @@ impl Revision {
             autism: p.autism,
             ehcp: p.ehcp,
             social_worker: p.social_worker.clone(),
+            social_worker_from: p.social_worker_from,
             keyworker: p.keyworker.clone(),
             setting: p.setting.clone(),
             registered_on: p.registered_on,
@@ -901,6 +935,7 @@ impl Revision {
         p.autism = self.autism;
         p.ehcp = self.ehcp;
         p.social_worker.clone_from(&self.social_worker);
+        p.social_worker_from = self.social_worker_from;
         p.keyworker.clone_from(&self.keyworker);
         p.setting.clone_from(&self.setting);
         p.registered_on = self.registered_on;
@@ -930,6 +965,50 @@ async fn load_revisions(
         list.sort_by_key(|(until, _)| *until);
     }
     Ok(revisions)
+}
+
+/// Each person's earlier social workers (whether named, from which day), oldest first.
+fn social_worker_history(
+    revisions: &HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+) -> HashMap<String, Vec<(Option<Date>, bool)>> {
+    revisions
+        .iter()
+        .map(|(id, list)| {
+            let named = list
+                .iter()
+                .map(|(_, r)| (r.social_worker_from, r.social_worker.is_some()))
+                .collect();
+            (id.clone(), named)
+        })
+        .collect()
+}
+
+/// Each stay's earlier values (security level, legal status, planned discharge), in the order
+/// the changes took effect: one person's stays, or everyone's.
+async fn load_stay_revisions(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    person_id: Option<&str>,
+) -> Result<HashMap<String, Vec<crate::entities::admission_revision::Model>>, AppError> {
+    use crate::entities::admission_revision as revision;
+    let mut select = scope.select::<revision::Entity>();
+    if let Some(id) = person_id {
+        let theirs = sea_orm::sea_query::Query::select()
+            .column(admission::Column::Id)
+            .from(admission::Entity)
+            .and_where(admission::Column::PersonId.eq(id))
+            .to_owned();
+        select = select.filter(revision::Column::AdmissionId.in_subquery(theirs));
+    }
+    let mut out: HashMap<String, Vec<revision::Model>> = HashMap::new();
+    for r in select.all(db).await? {
+        out.entry(r.admission_id.clone()).or_default().push(r);
+    }
+    // In the order the changes took effect (refused out of order), then as recorded.
+    for list in out.values_mut() {
+        list.sort_by_key(|r| (r.effective_on, r.valid_until));
+    }
+    Ok(out)
 }
 
 /// The person's details as they stood at the end of `day` (UK time): the first revision still
@@ -965,38 +1044,14 @@ impl Snapshot {
         let records =
             load_records(&app.db, Scope::Register, None, &app.policies.schedule, true).await?;
         let revisions = load_revisions(&app.db, Scope::Register, None).await?;
-        let social_worker_until = revisions
-            .iter()
-            .map(|(id, list)| {
-                let named = list
-                    .iter()
-                    .map(|(until, r)| (*until, r.social_worker.is_some()))
-                    .collect();
-                (id.clone(), named)
-            })
-            .collect();
-        let mut stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>> =
-            HashMap::new();
-        for r in Scope::Register
-            .select::<crate::entities::admission_revision::Entity>()
-            .all(&app.db)
-            .await?
-        {
-            stay_revisions
-                .entry(r.admission_id.clone())
-                .or_default()
-                .push(r);
-        }
-        // In the order the changes took effect (refused out of order), then as recorded.
-        for list in stay_revisions.values_mut() {
-            list.sort_by_key(|r| (r.effective_on, r.valid_until));
-        }
+        let social_worker_history = social_worker_history(&revisions);
+        let stay_revisions = load_stay_revisions(&app.db, Scope::Register, None).await?;
         Ok(Snapshot {
             people,
             records,
             revisions,
             stay_revisions,
-            social_worker_until,
+            social_worker_history,
         })
     }
 
@@ -1067,8 +1122,8 @@ impl Snapshot {
     fn rows(&self, p: &person::Model) -> super::due::Rows<'_> {
         super::due::Rows {
             stay_revisions: Some(&self.stay_revisions),
-            social_worker_until: self
-                .social_worker_until
+            social_worker_history: self
+                .social_worker_history
                 .get(&p.id)
                 .map(Vec::as_slice)
                 .unwrap_or(&[]),
@@ -1230,6 +1285,7 @@ pub const PATCHABLE: &[&str] = &[
     "ehcp",
     "setting",
     "social_worker",
+    "social_worker_from",
     "keyworker",
     "registered_on",
 ];
@@ -1306,6 +1362,32 @@ pub async fn update(
             return Err(duplicate_nhs_number());
         }
     }
+    // The social worker's day: as given, else today when the social worker changes; given days
+    // stay in order, so the history reads the same whichever day is asked about.
+    let changed = d.social_worker != current.social_worker;
+    let social_worker_from = match d.social_worker_from {
+        Some(day) => {
+            if day < registered_on {
+                return Err(AppError::field(
+                    "social_worker_from",
+                    format!(
+                        "This cannot be before the person joined the register ({registered_on})"
+                    ),
+                ));
+            }
+            if let Some(last) = current.social_worker_from.filter(|last| day < *last) {
+                return Err(AppError::field(
+                    "social_worker_from",
+                    format!(
+                        "This cannot be before the day last given for the social worker ({last})"
+                    ),
+                ));
+            }
+            Some(day)
+        }
+        None if changed => Some(today.max(current.social_worker_from.unwrap_or(today))),
+        None => current.social_worker_from,
+    };
     // Keep the details as they stood until now, for returns as at an earlier day.
     person_revision::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -1327,6 +1409,7 @@ pub async fn update(
     row.autism = Set(d.autism);
     row.ehcp = Set(d.ehcp);
     row.setting = Set(d.setting.as_str().into());
+    row.social_worker_from = Set(social_worker_from);
     row.social_worker = Set(d.social_worker);
     row.keyworker = Set(d.keyworker);
     row.registered_on = Set(registered_on);
@@ -1375,6 +1458,7 @@ pub fn as_input(p: &person::Model) -> NewPerson {
         ehcp: Some(p.ehcp),
         setting: Some(p.setting.clone()),
         social_worker: p.social_worker.clone(),
+        social_worker_from: None,
         keyworker: p.keyworker.clone(),
         registered_on: Some(fmt_date(p.registered_on)),
         consent: None,

@@ -232,3 +232,75 @@ async fn the_register_as_at_a_day_shows_details_as_they_stood() {
     let (_, now) = t.get("/api/v1/people", Some(&c)).await;
     assert_eq!(now["items"][0]["family_name"], "Okonkwo");
 }
+
+/// A social worker named for a child in hospital counts from the day given for it, not the day
+/// the entry was edited; the day is checked like any other.
+#[rocket::async_test]
+async fn a_social_worker_counts_from_the_day_given() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let day = today(&t);
+    let born = day - Duration::days(365 * 12);
+    let registered = day - Duration::days(120);
+    let (s, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(34), born, parental(registered)),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{p}");
+    let id = p["id"].as_str().unwrap();
+    let admitted = day - Duration::days(60);
+    let (s, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &json!({"admitted_on": ymd(admitted), "hospital": "Hospital C", "security_level": "none", "legal_status": "section_2"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{stay}");
+    let owes = |list: &serde_json::Value| {
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["kind"] == "social_worker")
+    };
+    let (_, before) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    assert!(owes(&before), "{before}");
+
+    // Refused: before registration, and in the future.
+    for (bad, why) in [
+        (registered - Duration::days(1), "before"),
+        (day + Duration::days(1), "future"),
+    ] {
+        let (s, e) = t
+            .patch_json(
+                &format!("/api/v1/people/{id}"),
+                Some(&c),
+                &json!({"social_worker": "Ann Smith", "social_worker_from": ymd(bad)}),
+            )
+            .await;
+        assert_eq!(s, Status::UnprocessableEntity, "{why}: {e}");
+        assert!(e["error"]["fields"]["social_worker_from"].is_array(), "{e}");
+    }
+
+    let allocated = admitted + Duration::days(10);
+    let (s, v) = t
+        .patch_json(
+            &format!("/api/v1/people/{id}"),
+            Some(&c),
+            &json!({"social_worker": "Ann Smith", "social_worker_from": ymd(allocated)}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["social_worker_from"], ymd(allocated));
+    let as_of = |d: time::Date| format!("/api/v1/people/{id}/due?as_of={}", ymd(d));
+    let (_, then) = t.get(&as_of(allocated - Duration::days(1)), Some(&c)).await;
+    assert!(owes(&then), "still owed the day before: {then}");
+    let (_, from) = t.get(&as_of(allocated), Some(&c)).await;
+    assert!(!owes(&from), "not owed from the day given: {from}");
+    let (_, now) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    assert!(!owes(&now), "{now}");
+}

@@ -185,6 +185,8 @@ pub struct PersonForm {
     #[field(default = String::new())]
     social_worker: String,
     #[field(default = String::new())]
+    social_worker_from: String,
+    #[field(default = String::new())]
     keyworker: String,
     #[field(default = String::new())]
     registered_on: String,
@@ -216,6 +218,7 @@ impl PersonForm {
             ehcp: Some(self.ehcp),
             setting: some(&self.setting),
             social_worker: some(&self.social_worker),
+            social_worker_from: some(&self.social_worker_from),
             keyworker: some(&self.keyworker),
             registered_on: some(&self.registered_on),
             consent: with_consent.then(|| ConsentInput {
@@ -243,6 +246,7 @@ pub const PERSON_FIELDS: &[&str] = &[
     "ehcp",
     "setting",
     "social_worker",
+    "social_worker_from",
     "keyworker",
     "consent",
     "consent.basis",
