@@ -15,6 +15,7 @@ async function everyForm(page) {
   const inHospital = await first('in-hospital');
   await page.goto(`${BASE}${inHospital}`);
   const discharge = await page.getByRole('link', { name: 'Record discharge' }).getAttribute('href');
+  const change = await page.getByRole('link', { name: 'Change the stay' }).getAttribute('href');
   for (const [name, path] of [
     ['person-new', '/people/new'],
     ['person-edit', `${atHome}/edit`],
@@ -25,6 +26,7 @@ async function everyForm(page) {
     ['withdraw', `${atHome}/withdraw`],
     ['visit', `${inHospital}/visit`],
     ['discharge', discharge],
+    ['stay-change', change],
     ['referral-new', '/referrals/new'],
     ['returns', '/returns'],
   ]) {

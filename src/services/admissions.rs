@@ -506,6 +506,16 @@ pub async fn update(
             today,
         )
         .unwrap_or(today);
+    let blank = |v: &Option<String>| v.as_deref().map(str::trim).is_none_or(str::is_empty);
+    if blank(&input.security_level)
+        && blank(&input.legal_status)
+        && blank(&input.planned_discharge_on)
+    {
+        c.fail(
+            "security_level",
+            "Give what changed: the security level, the legal status or the planned discharge date",
+        );
+    }
     c.finish()?;
     let mut tx = audit::begin(app).await?;
     let stay = find_stay(tx.conn(), reader, admission_id).await?;

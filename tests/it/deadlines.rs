@@ -304,3 +304,40 @@ async fn a_social_worker_counts_from_the_day_given() {
     let (_, now) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
     assert!(!owes(&now), "{now}");
 }
+
+/// A change of a stay that names nothing that changed is refused, and records nothing.
+#[rocket::async_test]
+async fn a_stay_change_must_say_what_changed() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let born = today(&t) - Duration::days(365 * 30);
+    let (_, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(
+                &nhs(35),
+                born,
+                json!({"basis": "self", "recorded_on": ymd(today(&t) - Duration::days(30))}),
+            ),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let (_, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &json!({"admitted_on": ymd(today(&t) - Duration::days(5)), "hospital": "Hospital D", "security_level": "low", "legal_status": "section_3"}),
+        )
+        .await;
+    let path = format!("/api/v1/admissions/{}", stay["id"].as_str().unwrap());
+    for body in [json!({}), json!({"effective_on": ymd(today(&t))})] {
+        let (s, e) = t.patch_json(&path, Some(&c), &body).await;
+        assert_eq!(s, Status::UnprocessableEntity, "{e}");
+        assert!(e["error"]["fields"]["security_level"].is_array(), "{e}");
+    }
+    let (_, stays) = t
+        .get(&format!("/api/v1/people/{id}/admissions"), Some(&c))
+        .await;
+    assert_eq!(stays["items"][0]["security_level"], "low", "{stays}");
+}
