@@ -765,6 +765,44 @@ mod tests {
         assert!(owed_on(&f, date!(2024 - 12 - 31)).is_empty());
     }
 
+    #[test]
+    fn edges_adult_visits_month_ends_and_the_report_day() {
+        // An adult: visits every 8 weeks, and no social worker duty.
+        let mut a = adult();
+        a.stays
+            .push(stay("s", date!(2026 - 06 - 01), Security::None));
+        let items = owed_on(&a, date!(2026 - 06 - 02));
+        let visit = find(&items, |o| matches!(o, Owed::Visit { .. })).unwrap();
+        assert_eq!(visit.due, date!(2026 - 07 - 27));
+        assert!(find(&items, |o| matches!(o, Owed::SocialWorker { .. })).is_none());
+        // A community review held on 30 November: its follow-up is owed on 28 February (the
+        // month's end), and its report is due on 14 December — overdue from the 15th.
+        let mut f = adult();
+        let mut r = review(
+            "c",
+            ReviewKind::Community,
+            date!(2026 - 11 - 01),
+            date!(2026 - 11 - 30),
+        );
+        r.held_on = Some(date!(2026 - 11 - 30));
+        f.reviews.push(r);
+        let on_14 = owed_on(&f, date!(2026 - 12 - 14));
+        let report = find(&on_14, |o| matches!(o, Owed::Report { .. })).unwrap();
+        assert_eq!((report.due, report.overdue), (date!(2026 - 12 - 14), false));
+        assert!(
+            find(&owed_on(&f, date!(2026 - 12 - 15)), |o| matches!(
+                o,
+                Owed::Report { .. }
+            ))
+            .unwrap()
+            .overdue
+        );
+        assert_eq!(
+            unscheduled(&on_14, Why::FollowUp).unwrap().due,
+            date!(2027 - 02 - 28)
+        );
+    }
+
     // -----------------------------------------------------------------------------------------
     // The property: the answer for D never changes when facts dated after D are added.
 
