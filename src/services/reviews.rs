@@ -1409,6 +1409,9 @@ pub async fn update_action(
     if status == Some(ActionStatus::Dropped) && note.is_none() {
         c.fail("note", "Give the reason the action was dropped");
     }
+    if status == Some(ActionStatus::Open) && note.is_none() {
+        c.fail("note", "Give the reason the action is reopened");
+    }
     c.finish()?;
     let Some(status) = status else {
         return Err(AppError::Internal("checked input incomplete".into()));
@@ -1428,6 +1431,9 @@ pub async fn update_action(
             AppError::NotFound(_) => AppError::not_found("Action"),
             other => other,
         })?;
+    if status == ActionStatus::Open && current.status == ActionStatus::Open.as_str() {
+        return Err(AppError::Conflict("This action is already open.".into()));
+    }
     // The day it was done (given) or dropped (given, or today); an open action has none.
     let closed_on = match status {
         ActionStatus::Done => completed_on,

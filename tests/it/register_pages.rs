@@ -130,7 +130,20 @@ async fn a_commissioner_adds_a_child_assesses_and_admits_them() {
         "{page}"
     );
 
-    // Admit, then discharge.
+    // Admit, then discharge. The admission day starts at today; the optional planned discharge
+    // starts empty, so nothing is saved that was not entered.
+    let (_, form) = t.page(&format!("/people/{id}/admit")).await;
+    assert!(
+        form.contains(&format!(
+            "name=\"fields[admitted_on]\" type=\"date\" value=\"{}\"",
+            ymd(today(&t))
+        )),
+        "{form}"
+    );
+    assert!(
+        form.contains("name=\"fields[planned_discharge_on]\" type=\"date\" value=\"\""),
+        "{form}"
+    );
     let admitted = ymd(today(&t)); // the same day as the assessment, after it
     let (status, body, _) = t
         .post_form(

@@ -446,6 +446,25 @@ async fn a_dropped_action_stops_being_owed_from_its_day() {
         .await;
     assert_eq!(s, Status::Ok, "{a}");
     assert_eq!(a["completed_on"], Value::Null);
+    assert_eq!(a["note"], "Needed after all");
+    // Reopening needs a reason, and an open action cannot be reopened.
+    let (s, e) = t
+        .patch_json(
+            &format!("/api/v1/actions/{}", ids[0]),
+            Some(&c),
+            &json!({"status": "open"}),
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{e}");
+    assert!(e["error"]["fields"]["note"].is_array(), "{e}");
+    let (s, e) = t
+        .patch_json(
+            &format!("/api/v1/actions/{}", ids[1]),
+            Some(&c),
+            &json!({"status": "open", "note": "Again"}),
+        )
+        .await;
+    assert_eq!(s, Status::Conflict, "{e}");
 }
 
 #[rocket::async_test]

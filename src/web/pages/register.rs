@@ -607,6 +607,12 @@ fn field(name: &str, label: &str, kind: &str, hint: &str) -> Value {
     json!({"name": name, "label": label, "kind": kind, "hint": hint})
 }
 
+/// An optional date: it starts empty (only a date the user must give starts at today), so
+/// nothing is saved that the user did not enter.
+fn optional_date(name: &str, label: &str, hint: &str) -> Value {
+    json!({"name": name, "label": label, "kind": "date", "hint": hint, "empty": true})
+}
+
 fn select(name: &str, label: &str, options: Value) -> Value {
     json!({"name": name, "label": label, "kind": "select", "options": options})
 }
@@ -710,10 +716,9 @@ fn admit_spec(id: &str, name: &str) -> ShortSpec {
                 "Legal status",
                 choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
             ),
-            field(
+            optional_date(
                 "planned_discharge_on",
                 "Planned discharge date (optional)",
-                "date",
                 ""
             ),
         ]),
