@@ -848,11 +848,10 @@ fn change_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec
                 "Legal status (leave blank if unchanged)",
                 choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
             ),
-            field(
+            optional_date(
                 "planned_discharge_on",
-                "Planned discharge date (optional)",
-                "text",
-                "YYYY-MM-DD; leave blank if unchanged"
+                "Planned discharge date (leave blank if unchanged)",
+                ""
             ),
             field(
                 "effective_on",
