@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, tick, type,
+  BASE, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, tick, type, typeDate,
 } from './lib.mjs';
 
 /// A valid NHS number from the 999 test range (modulus 11 check digit).
@@ -46,20 +46,20 @@ async function newPerson(page, p, { born, consentOn }) {
   await type(page, '#nhs_number', p.nhs);
   await type(page, '#given_name', p.given);
   await type(page, '#family_name', p.family);
-  await page.locator('#date_of_birth').fill(born);
+  await typeDate(page, 'date_of_birth', born);
   await page.locator('#sex').selectOption('female');
   await type(page, '#postcode', 'CB1 2AB');
   await type(page, '#local_authority', 'Cambridgeshire');
   await tick(page, '#ld');
   await page.locator('#setting').selectOption('family_home');
-  await page.locator(id('consent.recorded_on')).fill(consentOn);
+  await typeDate(page, 'consent.recorded_on', consentOn);
 }
 
 async function schedule(page, { expert, on }) {
   await follow(page, page.getByRole('link', { name: 'Schedule a review' }));
   await check(page, 'schedule');
   await tick(page, '#kind-community');
-  await page.locator('#scheduled_for').fill(on);
+  await typeDate(page, 'scheduled_for', on);
   await page.locator('#chair_id').selectOption({ label: 'Chris Chair' });
   await page.locator('#expert_by_experience_id').selectOption({ label: expert });
   await page.locator('#clinical_expert_id').selectOption({ label: 'Cleo Clinician' });
@@ -118,7 +118,7 @@ try {
   step('commissioner: the risk tool, all yes, suggests red; confirmed');
   await follow(page, page.getByRole('link', { name: 'Assess risk' }));
   await check(page, 'assess');
-  await page.locator('#assessed_on').fill(today);
+  await typeDate(page, 'assessed_on', today);
   for (const yes of await page.locator('input[type=radio][value=yes]').all()) {
     await yes.focus();
     await page.keyboard.press('Space');
@@ -173,7 +173,7 @@ try {
   for (const [i, [who, what, how]] of actions.entries()) {
     await type(page, id(`actions[${i}].who`), who);
     await type(page, id(`actions[${i}].what`), what);
-    await page.locator(id(`actions[${i}].when`)).fill(shift(today, { days: 28 + i }));
+    await typeDate(page, `actions[${i}].when`, shift(today, { days: 28 + i }));
     await type(page, id(`actions[${i}].how`), how);
   }
   await submit(page, 'Record the outcome');

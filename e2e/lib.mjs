@@ -91,6 +91,16 @@ export async function type(page, selector, text) {
 }
 
 /// Ticks a checkbox or chooses a radio with the space bar.
+/// Types a `YYYY-MM-DD` day into a GOV.UK date input (its day, month and year boxes, whose ids
+/// are the field's id with `-day`, `-month`, `-year`), as a person would: no leading zeros.
+export async function typeDate(page, field, isoDay) {
+  const [year, month, day] = isoDay.split('-');
+  const box = (part) => page.locator(`[id="${field}-${part}"]`);
+  await box('day').fill(String(Number(day)));
+  await box('month').fill(String(Number(month)));
+  await box('year').fill(year);
+}
+
 export async function tick(page, selector) {
   const box = page.locator(selector);
   await box.focus();

@@ -5,8 +5,10 @@
 //! never cookies.
 
 use super::token::{constant_time_eq, random_hex};
+use rocket::data::Limits;
 use rocket::data::{self, Data, FromData};
-use rocket::form::{Form, FromForm};
+use rocket::form::{Form, FromForm, ValueField};
+use rocket::http::RawStr;
 use rocket::http::{Cookie, CookieJar, SameSite, Status};
 use rocket::request::{FromRequest, Outcome, Request};
 
@@ -112,12 +114,19 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
         if !same_origin(req) {
             return refuse("This form was sent from another website, so it was not accepted.");
         }
-        let form = match Form::<T>::from_data(req, data).await {
-            data::Outcome::Success(f) => f.into_inner(),
-            data::Outcome::Forward(f) => return data::Outcome::Forward(f),
-            data::Outcome::Error((status, _)) => {
-                return data::Outcome::Error((status, ()));
-            }
+        if !req.content_type().is_some_and(|ct| ct.is_form()) {
+            return data::Outcome::Forward((data, Status::UnsupportedMediaType));
+        }
+        let fields = match form_fields(req, data).await {
+            Ok(fields) => fields,
+            Err(status) => return data::Outcome::Error((status, ())),
+        };
+        let values = fields
+            .iter()
+            .map(|(name, value)| ValueField::from((name.as_str(), value.as_str())));
+        let form = match Form::<T>::parse_iter(values) {
+            Ok(form) => form,
+            Err(e) => return data::Outcome::Error((e.status(), ())),
         };
         let expected = req.cookies().get_private(cookie_name(secure(req)));
         match expected {
@@ -127,6 +136,37 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
             _ => refuse("This form has expired. Go back, reload the page and try again."),
         }
     }
+}
+
+/// The submitted fields of an urlencoded form, percent-decoded, with each GOV.UK date input's
+/// three parts joined into one date field (`web::date_input`). Kept for the request's lifetime
+/// so the form can borrow from them.
+struct FormFields(Vec<(String, String)>);
+
+async fn form_fields<'r>(
+    req: &'r Request<'_>,
+    data: Data<'r>,
+) -> Result<&'r [(String, String)], Status> {
+    let limit = req.limits().get("form").unwrap_or(Limits::FORM);
+    let body = data
+        .open(limit)
+        .into_string()
+        .await
+        .map_err(|_| Status::BadRequest)?;
+    if !body.is_complete() {
+        return Err(Status::PayloadTooLarge);
+    }
+    let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();
+    let fields = body
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect();
+    let joined = crate::web::date_input::join(fields);
+    Ok(&req.local_cache(move || FormFields(joined)).0)
 }
 
 #[cfg(test)]

@@ -92,6 +92,25 @@ fn long(d: Date) -> String {
     format!("{} {} {}", d.day(), d.month(), d.year())
 }
 
+/// Which parts of a typed date are missing, for the message: `None` unless the text is three
+/// hyphenated parts of which some (not all) are empty.
+pub fn missing_parts(text: &str) -> Option<&'static str> {
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return None;
+    };
+    let missing = (day.is_empty(), month.is_empty(), year.is_empty());
+    Some(match missing {
+        (true, false, false) => "a day",
+        (false, true, false) => "a month",
+        (false, false, true) => "a year",
+        (true, true, false) => "a day and month",
+        (true, false, true) => "a day and year",
+        (false, true, true) => "a month and year",
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

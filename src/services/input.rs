@@ -139,7 +139,13 @@ impl Check {
     fn parse_date(&mut self, field: &str, label: &str, s: &str) -> Option<Date> {
         let d = parse_date(s);
         if d.is_none() {
-            self.fail(field, format!("Enter {label} as a real date, YYYY-MM-DD"));
+            let message = match crate::domain::dates::missing_parts(s) {
+                Some(parts) => format!("Enter {label} with {parts}"),
+                None => {
+                    format!("Enter {label} as a real date, like 27 3 2026 (in the API: 2026-03-27)")
+                }
+            };
+            self.fail(field, message);
         }
         d
     }

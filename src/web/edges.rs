@@ -29,6 +29,7 @@ impl Fairing for Edges {
 
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
         let Some(refusal) = refusal_for(req) else {
+            join_query_dates(req);
             return;
         };
         let api = req.uri().path().starts_with("/api/");
@@ -40,6 +41,31 @@ impl Fairing for Edges {
         } else {
             rocket::uri!("/-refused")
         });
+    }
+}
+
+/// A page's GET form (a register's "as at" day, the audit trail's period) sends its GOV.UK date
+/// inputs as three parameters; the handler reads one date, so the query is rewritten with each
+/// triple joined (`web::date_input`), as page forms' bodies are.
+fn join_query_dates(req: &mut Request<'_>) {
+    if req.method() != Method::Get || req.uri().path().starts_with("/api/") {
+        return;
+    }
+    let fields: Vec<(String, String)> = req
+        .query_fields()
+        .map(|f| (f.name.source().as_str().to_string(), f.value.to_string()))
+        .collect();
+    let is_part = |n: &str| ["-day", "-month", "-year"].iter().any(|s| n.ends_with(s));
+    if !fields.iter().any(|(n, _)| is_part(n)) {
+        return;
+    }
+    let query: Vec<String> = crate::web::date_input::join(fields)
+        .iter()
+        .map(|(n, v)| format!("{}={}", super::query_value(n), super::query_value(v)))
+        .collect();
+    let uri = format!("{}?{}", req.uri().path(), query.join("&"));
+    if let Ok(origin) = rocket::http::uri::Origin::parse_owned(uri) {
+        req.set_uri(origin);
     }
 }
 

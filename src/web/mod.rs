@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod catchers;
+pub mod date_input;
+pub mod display;
 pub mod edges;
 pub mod headers;
 pub mod log;

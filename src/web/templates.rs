@@ -63,6 +63,7 @@ impl Templates {
     pub fn load() -> Result<Self, String> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
+        super::display::register(&mut tera);
         tera.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(|e| format!("templates: {e:?}"))?;
         Ok(Templates { tera })

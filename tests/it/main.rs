@@ -5,6 +5,7 @@ mod access;
 mod audit;
 mod cli;
 mod dashboard;
+mod date_inputs;
 mod deadlines;
 mod errors;
 mod input;

@@ -133,15 +133,14 @@ async fn a_commissioner_adds_a_child_assesses_and_admits_them() {
     // Admit, then discharge. The admission day starts at today; the optional planned discharge
     // starts empty, so nothing is saved that was not entered.
     let (_, form) = t.page(&format!("/people/{id}/admit")).await;
-    assert!(
-        form.contains(&format!(
-            "name=\"fields[admitted_on]\" type=\"date\" value=\"{}\"",
-            ymd(today(&t))
-        )),
+    assert_eq!(
+        date_input_value(&form, "fields[admitted_on]"),
+        Some(ymd(today(&t))),
         "{form}"
     );
-    assert!(
-        form.contains("name=\"fields[planned_discharge_on]\" type=\"date\" value=\"\""),
+    assert_eq!(
+        date_input_value(&form, "fields[planned_discharge_on]").as_deref(),
+        Some(""),
         "{form}"
     );
     let admitted = ymd(today(&t)); // the same day as the assessment, after it

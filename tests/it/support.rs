@@ -312,6 +312,26 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     Some(html[start..end].to_string())
 }
 
+/// The value a page's GOV.UK date input shows, joined as `YYYY-MM-DD` from its day, month and
+/// year boxes (posted as `<posted>-day`, `-month`, `-year`); `None` when the page has no such
+/// input, `Some("")` when its boxes are empty.
+pub fn date_input_value(html: &str, posted: &str) -> Option<String> {
+    let part = |p: &str| -> Option<String> {
+        let marker = format!("name=\"{posted}-{p}\"");
+        let at = html.find(&marker)? + marker.len();
+        let rest = &html[at..];
+        let tag_end = rest.find('>')?;
+        let v = rest[..tag_end].find("value=\"")? + "value=\"".len();
+        let end = rest[v..].find('"')? + v;
+        Some(rest[v..end].to_string())
+    };
+    let (d, m, y) = (part("day")?, part("month")?, part("year")?);
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        return Some(String::new());
+    }
+    Some(format!("{y}-{m}-{d}"))
+}
+
 pub fn form(fields: &[(&str, &str)]) -> String {
     fields
         .iter()

@@ -734,9 +734,7 @@ async fn the_pages_ask_for_the_days_default_to_today_and_keep_what_was_typed() {
     let (s, html) = t.page(&format!("/people/{id}/reviews/new")).await;
     assert_eq!(s, Status::Ok);
     assert!(html.contains("Booked on"));
-    assert!(html.contains(&format!(
-        "name=\"scheduled_on\" type=\"date\" autocomplete=\"off\" value=\"{now}\""
-    )));
+    assert_eq!(date_input_value(&html, "scheduled_on"), Some(now.clone()));
     let csrf = extract_csrf(&html).unwrap();
     let future = ymd(today(&t) + Duration::days(2));
     let ahead = ymd(today(&t) + Duration::days(9));
@@ -754,7 +752,10 @@ async fn the_pages_ask_for_the_days_default_to_today_and_keep_what_was_typed() {
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(html.contains("id=\"scheduled_on-error\""), "{html}");
-    assert!(html.contains(&format!("value=\"{future}\"")));
+    assert_eq!(
+        date_input_value(&html, "scheduled_on"),
+        Some(future.clone())
+    );
 
     let (_, r) = laep(&t, &c, &chair, &id, today(&t) + Duration::days(9), None).await;
     let rid = r["id"].as_str().unwrap();
@@ -776,7 +777,10 @@ async fn the_pages_ask_for_the_days_default_to_today_and_keep_what_was_typed() {
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(html.contains("id=\"cancelled_on-error\""), "{html}");
     assert!(html.contains("value=\"Family on holiday\""));
-    assert!(html.contains(&format!("value=\"{yesterday}\"")));
+    assert_eq!(
+        date_input_value(&html, "cancelled_on"),
+        Some(yesterday.clone())
+    );
     let (s, _, to) = t
         .post_form(
             &format!("/reviews/{rid}/cancel"),
@@ -802,9 +806,10 @@ async fn the_pages_ask_for_the_days_default_to_today_and_keep_what_was_typed() {
     let (s, html) = t.page(&format!("/admissions/{stay}/change")).await;
     assert_eq!(s, Status::Ok);
     assert!(html.contains(">From<"));
-    assert!(html.contains(&format!(
-        "name=\"fields[effective_on]\" type=\"date\" value=\"{now}\""
-    )));
+    assert_eq!(
+        date_input_value(&html, "fields[effective_on]"),
+        Some(now.clone())
+    );
     let csrf = extract_csrf(&html).unwrap();
     let before = ymd(admitted - Duration::days(1));
     let (s, html, _) = t
@@ -819,7 +824,10 @@ async fn the_pages_ask_for_the_days_default_to_today_and_keep_what_was_typed() {
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(html.contains("id=\"effective_on-error\""), "{html}");
-    assert!(html.contains(&format!("value=\"{before}\"")));
+    assert_eq!(
+        date_input_value(&html, "fields[effective_on]"),
+        Some(before.clone())
+    );
     let from = ymd(admitted + Duration::days(3));
     let (s, _, _) = t
         .post_form(

@@ -192,6 +192,7 @@ pub async fn referral_page(
             "questions": questions,
             "today": view.app.clock.today().to_string(),
             "can_write": view.can(Permission::ReferralsWrite),
+            "field_errors": {},
         }),
     )
 }

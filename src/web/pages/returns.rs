@@ -34,7 +34,7 @@ fn list_context(view: &Page<'_>, earlier: &[ReturnView], sent: Option<(&str, &st
         "can_download": view.can(Permission::ReturnsDownload),
         "hints": {
             "monthly": format!("As YYYY-MM, for example {month}"),
-            "weekly": format!("As YYYY-MM-DD, for example {week}"),
+            "weekly": "The last Sunday is suggested.".to_string(),
         },
         "values": {"monthly": value("monthly", &month), "weekly": value("weekly", &week)},
         "errors": [],
