@@ -84,7 +84,8 @@ try {
 
   step('commissioner: the dashboard of an empty register');
   await signIn(page, 'commissioner');
-  today = (await mainText(page)).match(/· (\d{4}-\d{2}-\d{2})/)[1];
+  // The home page gives today in words ("· Sunday 29 November 2026").
+  today = iso(new Date(`${(await mainText(page)).match(/· \w+ (\d{1,2} \w+ \d{4})/)[1]} 12:00 UTC`));
   assert.match(await mainText(page), /People on the register by rating/);
   await check(page, 'dashboard-commissioner-empty');
 
