@@ -140,6 +140,7 @@ async fn seed_reviews(
         } else {
             "Meeting room 2, Brookfields Campus, Cambridge".into()
         }),
+        ask_day_off: false,
     };
     let red: Vec<_> = people
         .iter()

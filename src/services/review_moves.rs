@@ -49,6 +49,11 @@ pub struct ReviewChange {
     /// Why it changes (required; kept in the audit trail).
     #[schemars(with = "crate::services::schema::Text<2_000>")]
     pub reason: Option<String>,
+    /// Pages set this to ask before moving a review to a weekend or bank holiday (the API takes
+    /// the date as given).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub ask_day_off: bool,
 }
 
 /// A field that is present, even as `null`: `Some(None)`; absent: `None` (by `default`).
@@ -176,6 +181,12 @@ pub async fn change(
     if let Some((field, message)) = rules::panel_problem(kind, &panel) {
         return Err(AppError::field(field, message));
     }
+    if input.ask_day_off
+        && day != current.scheduled_for
+        && let Some(message) = day_off_problem(app, day)
+    {
+        return Err(AppError::field("confirm_day_off", message));
+    }
     if day < current.scheduled_on {
         return Err(AppError::field(
             "scheduled_for",
@@ -228,6 +239,16 @@ pub async fn change(
 /// booking on one; the API takes the date as given.
 pub fn day_off(app: &App, day: Date) -> Option<&'static str> {
     crate::domain::panel::day_off(day, &app.policies.schedule.bank_holidays)
+}
+
+/// The question a page asks before booking on a weekend or bank holiday, as a field error.
+pub fn day_off_problem(app: &App, day: Date) -> Option<String> {
+    day_off(app, day).map(|why| {
+        format!(
+            "{} is {why}: tick the box to book it anyway, or choose another date",
+            crate::domain::panel::long_date(day)
+        )
+    })
 }
 
 /// Whether a review on `day` would be after its due date (it then shows as overdue).

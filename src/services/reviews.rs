@@ -55,6 +55,11 @@ pub struct NewReview {
     /// Where it is held: a place, or a joining link for a video call.
     #[schemars(with = "Option<crate::services::schema::Text<500>>")]
     pub place: Option<String>,
+    /// Pages set this to ask before booking a weekend or bank holiday (the API takes the date
+    /// as given).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub ask_day_off: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -669,6 +674,11 @@ pub async fn schedule(
         DateKind::ScheduledReview,
         today,
     );
+    if input.ask_day_off
+        && let Some(message) = day.and_then(|d| super::review_moves::day_off_problem(app, d))
+    {
+        c.fail("confirm_day_off", message);
+    }
     let booked_on = c.optional_dated(
         "scheduled_on",
         "the day it was booked",

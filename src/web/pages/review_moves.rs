@@ -19,35 +19,23 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
 
-/// Before a review is booked on a weekend or bank holiday, the page asks: when `raw` is such a
-/// day and `confirmed` does not name it, the question (as an error on the confirm box) and what
-/// the template shows.
-pub(super) fn day_off_question(
-    app: &App,
-    raw: &str,
-    confirmed: &str,
-) -> Option<(FieldErrors, Value)> {
-    let day = crate::services::input::parse_date(raw)?;
-    let why = review_moves::day_off(app, day)?;
-    if confirmed.trim() == day.to_string() {
-        return None;
+/// Whether the booking should ask before a weekend or bank holiday: unless the box confirming
+/// this very date was ticked.
+pub(super) fn ask_day_off(scheduled_for: &str, confirmed: &str) -> bool {
+    confirmed.trim().is_empty() || confirmed.trim() != scheduled_for.trim()
+}
+
+/// When the service asked about a weekend or bank holiday: the question the template shows by
+/// the confirm box.
+pub(super) fn day_off_question(app: &App, fields: &FieldErrors, raw: &str) -> Value {
+    let day = crate::services::input::parse_date(raw).filter(|_| fields.contains_key("confirm_day_off"));
+    match day.and_then(|d| review_moves::day_off(app, d).map(|why| (d, why))) {
+        Some((d, why)) => json!({
+            "question": format!("{} {} {} is {why}. Book it anyway?", d.day(), d.month(), d.year()),
+            "day": d.to_string(),
+        }),
+        None => Value::Null,
     }
-    let question = format!(
-        "{} {} {} is {why}. Book it anyway?",
-        day.day(),
-        day.month(),
-        day.year()
-    );
-    let fields: FieldErrors = [(
-        "confirm_day_off".to_string(),
-        vec![format!(
-            "{} is {why}: tick the box to book it anyway, or choose another date",
-            long_date(day)
-        )],
-    )]
-    .into_iter()
-    .collect();
-    Some((fields, json!({"question": question, "day": day.to_string()})))
 }
 
 /// The people each seat's picker lists: chairs (panel chairs and commissioners), and panel
@@ -143,24 +131,21 @@ pub async fn change_submit(
     let echo = json!({"scheduled_for": f.scheduled_for, "starts_at": f.starts_at, "place": f.place,
         "chair_id": f.chair_id, "expert_by_experience_id": f.expert_by_experience_id,
         "clinical_expert_id": f.clinical_expert_id, "reason": f.reason});
-    let (fields, question) = match day_off_question(view.app, &f.scheduled_for, &f.confirm_day_off) {
-        Some((fields, q)) => (fields, Some(q)),
-        None => {
-            let input = ReviewChange {
-                scheduled_for: Some(some(&f.scheduled_for)),
-                starts_at: Some(some(&f.starts_at)),
-                place: Some(some(&f.place)),
-                chair_id: Some(some(&f.chair_id)),
-                expert_by_experience_id: Some(some(&f.expert_by_experience_id)),
-                clinical_expert_id: Some(some(&f.clinical_expert_id)),
-                reason: some(&f.reason),
-            };
-            match review_moves::change(view.app, &caller, &id.0, input).await {
-                Ok(r) => return Ok(Answer::Done(changed(&r))),
-                Err(e) => (refusal(e, "scheduled_for")?.0, None),
-            }
-        }
+    let input = ReviewChange {
+        scheduled_for: Some(some(&f.scheduled_for)),
+        starts_at: Some(some(&f.starts_at)),
+        place: Some(some(&f.place)),
+        chair_id: Some(some(&f.chair_id)),
+        expert_by_experience_id: Some(some(&f.expert_by_experience_id)),
+        clinical_expert_id: Some(some(&f.clinical_expert_id)),
+        reason: some(&f.reason),
+        ask_day_off: ask_day_off(&f.scheduled_for, &f.confirm_day_off),
     };
+    let fields = match review_moves::change(view.app, &caller, &id.0, input).await {
+        Ok(r) => return Ok(Answer::Done(changed(&r))),
+        Err(e) => refusal(e, "scheduled_for")?.0,
+    };
+    let question = day_off_question(view.app, &fields, &f.scheduled_for);
     let r = reviews::get(view.app, &caller, &id.0).await?;
     let ctx = with(
         change_context(&view, &r, echo).await?,

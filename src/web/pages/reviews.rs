@@ -128,21 +128,16 @@ pub async fn schedule_submit(
         clinical_expert_id: some(&f.clinical_expert_id),
         starts_at: some(&f.starts_at),
         place: some(&f.place),
+        ask_day_off: super::review_moves::ask_day_off(&f.scheduled_for, &f.confirm_day_off),
     };
-    let question =
-        super::review_moves::day_off_question(view.app, &f.scheduled_for, &f.confirm_day_off);
-    let result = match question {
-        Some((fields, q)) => Err(Ok((fields, Some(q)))),
-        None => reviews::schedule(
-            view.app,
-            &caller.actor(),
-            &Reader::of(view.app, &caller),
-            &id.0,
-            input,
-        )
-        .await
-        .map_err(|e| refusal(e, "expert_by_experience_id").map(|(fields, _)| (fields, None))),
-    };
+    let result = reviews::schedule(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        input,
+    )
+    .await;
     match result {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", r.id)),
@@ -162,8 +157,10 @@ pub async fn schedule_submit(
                 }
             },
         ))),
-        Err(Err(other)) => Err(other),
-        Err(Ok((fields, question))) => {
+        Err(e) => {
+            let (fields, _) = refusal(e, "expert_by_experience_id")?;
+            let question =
+                super::review_moves::day_off_question(view.app, &fields, &f.scheduled_for);
             let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "scheduled_on": f.scheduled_on, "chair_id": f.chair_id,
                 "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id,
                 "starts_at": f.starts_at, "place": f.place});
