@@ -91,6 +91,7 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
     assert_eq!(t.page_login(&expert_user, &expert_pw).await, Status::SeeOther);
     let (s, home) = t.page("/").await;
     assert_eq!(s, Status::Ok);
+    let home = home.replace("&#x2F;", "/"); // Tera escapes slashes in attributes
     assert!(home.contains("<h1>Your reviews</h1>"), "{home}");
     for word in ["Overdue", "overdue"] {
         assert!(!home.contains(word), "the diary says nothing of overdue: {home}");
