@@ -255,13 +255,13 @@ async fn each_role_sees_its_own_dashboard() {
         assert!(!home.contains(name), "the analyst sees {name}");
     }
 
-    // The chair: their diary, the review they chair coming up and the one held without its
-    // report sent, by initials.
+    // The chair: their diary — the review they chair coming up, and Gina's follow-up months
+    // away — and the one held without its report sent, by initials.
     t.page_login(&chair.1, &chair.2).await;
     let (_, home) = t.page("/").await;
     assert!(home.contains("Your reviews"));
     assert!(
-        home.contains("Coming up (1)") && home.contains("A.A.") && home.contains(&format!("/reviews/{amber_review}")),
+        home.contains("Coming up (2)") && home.contains("A.A.") && home.contains(&format!("/reviews/{amber_review}")),
         "{home}"
     );
     assert!(home.contains("Held, awaiting the report (1)") && home.contains("G.G."));
