@@ -47,11 +47,12 @@ export ROCKET_ADDRESS=127.0.0.1 ROCKET_PORT="$PORT" ROCKET_LOG_LEVEL=critical
 
 "$BIN" migrate >/dev/null
 for user in "commissioner commissioner Cara Commissioner" "chair panel_chair Chris Chair" \
-            "expert panel_member Erin Expert" "clinician panel_member Cleo Clinician" \
-            "sam panel_member Sam Sharma" "admin admin Ada Admin" \
+            "expert panel_member Erin Expert expert_by_experience" \
+            "clinician panel_member Cleo Clinician clinical_expert" \
+            "sam panel_member Sam Sharma expert_by_experience" "admin admin Ada Admin" \
             "analyst analyst Ann Analyst"; do
   set -- $user
-  TCR_PASSWORD="$PASSWORD" "$BIN" user add "$1" --role "$2" --display-name "$3 $4" >/dev/null
+  TCR_PASSWORD="$PASSWORD" "$BIN" user add "$1" --role "$2" --display-name "$3 $4" ${5:+--panel-kind "$5"} >/dev/null
 done
 
 "$BIN" serve >"$WORK/server.log" 2>&1 &
@@ -60,6 +61,7 @@ wait_for "$PORT" "$WORK/server.log"
 
 status=0
 TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node journey.mjs || status=$?
+[ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node moves.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- tcr's log"; tail -n 40 "$WORK/server.log"; exit "$status"
 fi

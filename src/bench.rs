@@ -1088,6 +1088,8 @@ impl Gen<'_> {
                 review_type: review_type.into(),
                 status: review_status.into(),
                 scheduled_for,
+                starts_at: None,
+                place: None,
                 scheduled_on,
                 due_by,
                 chair_id: None,

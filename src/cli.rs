@@ -97,6 +97,9 @@ pub enum UserCommand {
         /// The person's name as shown on pages (defaults to the username).
         #[arg(long)]
         display_name: Option<String>,
+        /// For a panel_member (required): expert_by_experience or clinical_expert.
+        #[arg(long)]
+        panel_kind: Option<String>,
     },
     /// List users.
     List,
@@ -113,12 +116,23 @@ pub const DEMO_DATABASE_URL: &str = "sqlite://tcr-demo.db?mode=rwc";
 /// The password of every demo user (the demo holds synthetic data only).
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
 
-pub const DEMO_USERS: &[(&str, &str, &str)] = &[
-    ("commissioner", "Cara Commissioner", "commissioner"),
-    ("chair", "Pat Chair", "panel_chair"),
-    ("expert", "Eve Expert-by-experience", "panel_member"),
-    ("clinician", "Dr Cal Clinical", "panel_member"),
-    ("analyst", "Ana Analyst", "analyst"),
+/// Username, name, role and panel kind of each demo sign-in.
+pub const DEMO_USERS: &[(&str, &str, &str, Option<&str>)] = &[
+    ("commissioner", "Cara Commissioner", "commissioner", None),
+    ("chair", "Pat Chair", "panel_chair", None),
+    (
+        "expert",
+        "Eve Expert-by-experience",
+        "panel_member",
+        Some("expert_by_experience"),
+    ),
+    (
+        "clinician",
+        "Dr Cal Clinical",
+        "panel_member",
+        Some("clinical_expert"),
+    ),
+    ("analyst", "Ana Analyst", "analyst", None),
 ];
 
 pub async fn run(cli: Cli) -> Result<(), StartError> {
@@ -499,6 +513,7 @@ async fn time_dashboard(
             display_name: "Bench Commissioner".into(),
             role: "commissioner".into(),
             password: password.clone(),
+            panel_kind: None,
         },
     )
     .await?;
@@ -575,7 +590,7 @@ async fn demo() -> Result<(), StartError> {
     users::ensure_first_admin(&app, admin_password.as_deref())
         .await
         .map_err(|e| StartError::Other(format!("creating the admin user: {e:?}")))?;
-    for (username, display_name, role) in DEMO_USERS {
+    for (username, display_name, role, panel_kind) in DEMO_USERS {
         let exists = users::list(&app.db, 1, 500)
             .await
             .map_err(|e| StartError::Other(format!("{e:?}")))?
@@ -588,6 +603,7 @@ async fn demo() -> Result<(), StartError> {
                 display_name: display_name.to_string(),
                 role: role.to_string(),
                 password: DEMO_PASSWORD.into(),
+                panel_kind: panel_kind.map(String::from),
             };
             users::create(&app, &Actor::system(), input)
                 .await
@@ -604,7 +620,7 @@ async fn demo() -> Result<(), StartError> {
     }
     println!("Demo sign-ins (password `{DEMO_PASSWORD}` for each):");
     println!("  admin (admin)");
-    for (username, _, role) in DEMO_USERS {
+    for (username, _, role, _) in DEMO_USERS {
         println!("  {username} ({role})");
     }
     let rocket = crate::build(figment, app).await?;
@@ -619,6 +635,7 @@ async fn user(cmd: UserCommand) -> Result<(), StartError> {
             name,
             role,
             display_name,
+            panel_kind,
         } => {
             let password = match std::env::var("TCR_PASSWORD") {
                 Ok(p) => p,
@@ -630,6 +647,7 @@ async fn user(cmd: UserCommand) -> Result<(), StartError> {
                 username: name,
                 role,
                 password,
+                panel_kind,
             };
             match users::create(&app, &Actor::cli(), input).await {
                 Ok(u) => {

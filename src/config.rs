@@ -36,6 +36,11 @@ pub struct Settings {
     /// Unset, the client address is the connection's peer and no header is believed.
     #[serde(default)]
     pub client_ip_header: Option<String>,
+    /// The address people reach tcr at (`https://tcr.example.nhs.uk`), for absolute links that
+    /// leave the service (the calendar feed's links to each review). Never guessed from a
+    /// request's Host header, which a client can forge: unset, the feed carries no link.
+    #[serde(default)]
+    pub public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -48,6 +53,7 @@ impl std::fmt::Debug for Settings {
             .field("behind_tls", &self.behind_tls)
             .field("demo", &self.demo)
             .field("client_ip_header", &self.client_ip_header)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }
@@ -71,6 +77,7 @@ impl Default for Settings {
             behind_tls: false,
             demo: false,
             client_ip_header: None,
+            public_url: None,
         }
     }
 }
@@ -147,6 +154,13 @@ impl Settings {
                 ));
             }
         }
+        if let Some(url) = &self.public_url
+            && public_url_problem(url).is_some()
+        {
+            return Err(ConfigError::Invalid(
+                "TCR_PUBLIC_URL must be an http:// or https:// address with no path, query or spaces, such as https://tcr.example.nhs.uk".into(),
+            ));
+        }
         if let Some(password) = &self.admin_password
             && let Some(problem) = crate::domain::accounts::password_problem(password, "admin")
         {
@@ -155,6 +169,11 @@ impl Settings {
             )));
         }
         Ok(())
+    }
+
+    /// The public address without a trailing slash, when one is set.
+    pub fn public_base(&self) -> Option<&str> {
+        self.public_url.as_deref().map(|u| u.trim_end_matches('/'))
     }
 
     pub fn database_kind(&self) -> DatabaseKind {
@@ -168,6 +187,23 @@ impl Settings {
             DatabaseKind::Unsupported
         }
     }
+}
+
+/// Why a public address is not usable: it must be `http(s)://host[:port]` (a trailing slash
+/// allowed), nothing after it.
+fn public_url_problem(url: &str) -> Option<&'static str> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Some("not http or https");
+    };
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    (!ok).then_some("not a plain address")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,6 +249,33 @@ mod tests {
         assert!(secret_key_configured(
             &base.clone().merge(("secret_key", "a".repeat(64)))
         ));
+    }
+
+    #[test]
+    fn a_public_url_is_a_plain_http_address() {
+        for ok in [
+            "https://tcr.example.nhs.uk",
+            "https://tcr.example.nhs.uk/",
+            "http://127.0.0.1:8000",
+        ] {
+            assert_eq!(public_url_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "tcr.example.nhs.uk",
+            "ftp://x",
+            "https://",
+            "https://x/path",
+            "https://x?y",
+            "javascript:alert(1)",
+        ] {
+            assert!(public_url_problem(bad).is_some(), "{bad}");
+        }
+        let s = Settings {
+            public_url: Some("https://tcr.example/".into()),
+            ..Settings::default()
+        };
+        assert_eq!(s.public_base(), Some("https://tcr.example"));
+        assert!(s.check().is_ok());
     }
 
     fn with(url: &str) -> Settings {

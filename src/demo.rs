@@ -59,6 +59,7 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
             active: true,
             created_at: app.clock.now(),
             must_change_password: false,
+            panel_kind: None,
         },
     };
     let reader = Reader::of(app, &signed_in);
@@ -133,6 +134,13 @@ async fn seed_reviews(
         chair_id: Some(chair.id.clone()),
         expert_by_experience_id: Some(expert.id.clone()),
         clinical_expert_id: Some(clinician.id.clone()),
+        starts_at: Some(if day.day() % 2 == 0 { "10:00" } else { "14:30" }.into()),
+        place: Some(if day.day() % 3 == 0 {
+            "https://meet.example.nhs.uk/cetr-room".into()
+        } else {
+            "Meeting room 2, Brookfields Campus, Cambridge".into()
+        }),
+        ask_day_off: false,
     };
     let red: Vec<_> = people
         .iter()

@@ -31,6 +31,10 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A conflict caused by one field's value (a panel member double-booked: the seat they were
+    /// chosen for). A 409 like `Conflict`; `field` tells a page where to show it.
+    #[error("{message}")]
+    ConflictOn { message: String, field: String },
     #[error("{message}")]
     Validation {
         message: String,
@@ -74,7 +78,7 @@ impl AppError {
             | AppError::WrongCurrentPassword => Status::Unauthorized,
             AppError::Forbidden => Status::Forbidden,
             AppError::NotFound(_) => Status::NotFound,
-            AppError::Conflict(_) => Status::Conflict,
+            AppError::Conflict(_) | AppError::ConflictOn { .. } => Status::Conflict,
             AppError::Validation { .. } | AppError::ConsentRequired { .. } => {
                 Status::UnprocessableEntity
             }
@@ -91,7 +95,7 @@ impl AppError {
             | AppError::WrongCurrentPassword => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::NotFound(_) => "not_found",
-            AppError::Conflict(_) => "conflict",
+            AppError::Conflict(_) | AppError::ConflictOn { .. } => "conflict",
             AppError::Validation { .. } => "validation_failed",
             AppError::ConsentRequired { .. } => "consent_required",
             AppError::RateLimited { .. } => "rate_limited",
@@ -228,6 +232,14 @@ mod tests {
             (AppError::Forbidden, 403, "forbidden"),
             (AppError::not_found("User"), 404, "not_found"),
             (AppError::Conflict("x".into()), 409, "conflict"),
+            (
+                AppError::ConflictOn {
+                    message: "x".into(),
+                    field: "chair_id".into(),
+                },
+                409,
+                "conflict",
+            ),
             (
                 AppError::field("password", "too short"),
                 422,

@@ -7,6 +7,7 @@ pub mod consent;
 pub mod dates;
 pub mod deadlines;
 pub mod nhs_number;
+pub mod panel;
 pub mod person;
 pub mod ratings;
 pub mod referral;

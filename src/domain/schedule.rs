@@ -51,6 +51,21 @@ pub fn is_working_day(d: Date, holidays: &BTreeSet<Date>) -> bool {
     !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday) && !holidays.contains(&d)
 }
 
+/// The day a review booked automatically for `due` is held: the last working day on or before
+/// its due date, never before `not_before` (the day of the hold that booked it). When no working
+/// day lies between the two, the due date itself. The due date does not move: a weekend never
+/// extends a deadline.
+pub fn booking_day(due: Date, not_before: Date, holidays: &BTreeSet<Date>) -> Date {
+    let mut day = due;
+    while day >= not_before {
+        if is_working_day(day, holidays) {
+            return day;
+        }
+        day -= Duration::days(1);
+    }
+    due
+}
+
 /// The `n`th working day after `d` (not counting `d` itself).
 pub fn add_working_days(d: Date, n: u32, holidays: &BTreeSet<Date>) -> Date {
     let mut day = d;
@@ -323,5 +338,28 @@ mod tests {
                 .all(|d| !matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)),
             "substitute days are listed, not weekend dates"
         );
+    }
+
+    #[test]
+    fn a_booking_lands_on_the_last_working_day_on_or_before_the_due_date() {
+        use time::macros::date;
+        let holidays: BTreeSet<Date> = [date!(2026 - 12 - 25), date!(2026 - 12 - 28)]
+            .into_iter()
+            .collect();
+        let cases = [
+            // A working day: itself.
+            (date!(2026 - 12 - 02), date!(2026 - 11 - 01), date!(2026 - 12 - 02)),
+            // A Sunday: the Friday before.
+            (date!(2026 - 12 - 06), date!(2026 - 11 - 01), date!(2026 - 12 - 04)),
+            // A bank holiday Monday after Christmas: back over the weekend and Christmas Day.
+            (date!(2026 - 12 - 28), date!(2026 - 11 - 01), date!(2026 - 12 - 24)),
+            // The Friday before is before the hold: the due date itself.
+            (date!(2026 - 12 - 06), date!(2026 - 12 - 05), date!(2026 - 12 - 06)),
+            // The hold's own day, when it is a working day, is allowed.
+            (date!(2026 - 12 - 06), date!(2026 - 12 - 04), date!(2026 - 12 - 04)),
+        ];
+        for (due, hold, want) in cases {
+            assert_eq!(booking_day(due, hold, &holidays), want, "{due} after {hold}");
+        }
     }
 }

@@ -12,6 +12,10 @@ pub struct Model {
     pub review_type: String,
     pub status: String,
     pub scheduled_for: TimeDate,
+    /// When it starts, `HH:MM` local time (Europe/London), if given.
+    pub starts_at: Option<String>,
+    /// Where it is held: a place, or a joining link for a video call.
+    pub place: Option<String>,
     /// The day it was booked, as the user gave it (valid time).
     pub scheduled_on: TimeDate,
     pub due_by: Option<TimeDate>,

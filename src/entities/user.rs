@@ -20,6 +20,9 @@ pub struct Model {
     /// Set by an administrator's password reset: until the user chooses their own password,
     /// they can only change it or sign out.
     pub must_change_password: bool,
+    /// A panel member's kind: `expert_by_experience` or `clinical_expert` (none for other
+    /// roles, and none for a panel member until the admin sets it).
+    pub panel_kind: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,14 +1,14 @@
 //! The page after sign-in: what each role has to deal with today. The issue lays it out by role
-//! (a commissioner watches the whole register, a chair and a panel member their own reviews, an
-//! analyst the figures, an admin the users and the audit trail); each part is also gated on the
-//! permission it reads with, so a narrower policy narrows the dashboard too.
+//! (a commissioner watches the whole register, an analyst the figures, an admin the users and
+//! the audit trail; a chair and a panel member see their diary, `services::diary`); each part is
+//! also gated on the permission it reads with, so a narrower policy narrows the dashboard too.
 
 use super::App;
 use super::admissions::in_hospital_on;
 use super::audit::{self, Event, Verification};
 use super::people::Snapshot;
 use super::returns::{self, ReturnView};
-use super::reviews::{self, Agenda, ReviewQuery, ReviewView, UPCOMING_DAYS};
+use super::reviews::UPCOMING_DAYS;
 use super::scope::Scope;
 use super::sessions::SignedIn;
 use crate::domain::review::{ActionStatus, ReviewStatus};
@@ -36,8 +36,6 @@ pub struct Dashboard {
     /// The register's headline counts (for the analyst too: numbers, nobody named).
     pub glance: Option<Glance>,
     pub register: Option<RegisterWatch>,
-    /// A chair's or panel member's own reviews.
-    pub my_reviews: Option<Agenda>,
     pub returns: Option<Vec<ReturnView>>,
     pub admin: Option<AdminWatch>,
 }
@@ -193,11 +191,6 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
         all.truncate(LATEST_RETURNS);
         d.returns = Some(all);
     }
-    if matches!(role, Role::PanelChair | Role::PanelMember)
-        && (can(Permission::ReviewsRead) || can(Permission::ReviewsReadAssigned))
-    {
-        d.my_reviews = Some(my_reviews(app, who, today).await?);
-    }
     if role == Role::Admin {
         d.admin = Some(admin_watch(app, who).await?);
     }
@@ -208,8 +201,6 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
             + r.overdue_actions.len()
             + r.upcoming.len()
             + r.unscheduled.len()
-    }) + d.my_reviews.as_ref().map_or(0, |m| {
-        m.overdue.len() + m.upcoming.len() + m.later.len() + m.unreported.len()
     });
     audit::record_alone(
         app,
@@ -408,18 +399,6 @@ async fn overdue_actions(
             .then_with(|| a.person.name.cmp(&b.person.name))
     });
     Ok(out)
-}
-
-/// The reviews the user sits on, in any seat.
-async fn my_reviews(app: &App, who: &SignedIn, today: Date) -> Result<Agenda, AppError> {
-    let me = &who.user.id;
-    let sits_on = |r: &ReviewView| {
-        [&r.chair, &r.expert_by_experience, &r.clinical_expert]
-            .iter()
-            .any(|m| m.as_ref().is_some_and(|m| &m.id == me))
-    };
-    let readable = reviews::readable(app, who, &ReviewQuery::default()).await?;
-    Ok(Agenda::of(readable.into_iter().filter(sits_on), today))
 }
 
 async fn admin_watch(app: &App, who: &SignedIn) -> Result<AdminWatch, AppError> {

@@ -4,11 +4,13 @@
 pub mod admissions;
 pub mod audit;
 pub mod dashboard;
+pub mod diary;
 pub mod due;
 pub mod input;
 pub mod people;
 pub mod referrals;
 pub mod returns;
+pub mod review_moves;
 pub mod reviews;
 pub mod risk;
 pub mod schema;

@@ -11,6 +11,7 @@ use super::{Actor, App};
 use crate::domain::age::{age_on, review_type};
 use crate::domain::dates::DateKind;
 use crate::domain::deadlines::Owed;
+use crate::domain::panel::{PLACE_MAX, PanelKind, parse_start_time, seat_problem};
 use crate::domain::person::{SecurityLevel, Status};
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
@@ -48,6 +49,17 @@ pub struct NewReview {
     pub expert_by_experience_id: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Id>")]
     pub clinical_expert_id: Option<String>,
+    /// When it starts, `HH:MM` (24-hour clock, UK local time).
+    #[schemars(with = "Option<crate::services::schema::StartTime>")]
+    pub starts_at: Option<String>,
+    /// Where it is held: a place, or a joining link for a video call.
+    #[schemars(with = "Option<crate::services::schema::Text<500>>")]
+    pub place: Option<String>,
+    /// Pages set this to ask before booking a weekend or bank holiday (the API takes the date
+    /// as given).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub ask_day_off: bool,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -137,6 +149,10 @@ pub struct ReviewView {
     pub review_type: String,
     pub status: ReviewStatus,
     pub scheduled_for: String,
+    /// When it starts, `HH:MM` UK local time, if given.
+    pub starts_at: Option<String>,
+    /// Where it is held: a place, or a joining link.
+    pub place: Option<String>,
     /// The day it was booked.
     pub scheduled_on: String,
     pub due_by: Option<String>,
@@ -247,7 +263,7 @@ async fn lookups(
 }
 
 /// One review's view, loading only what it needs.
-async fn view(
+pub(crate) async fn view(
     db: &impl ConnectionTrait,
     scope: Scope,
     r: &review::Model,
@@ -326,6 +342,8 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
         review_type: r.review_type.clone(),
         status,
         scheduled_for: r.scheduled_for.to_string(),
+        starts_at: r.starts_at.clone(),
+        place: r.place.clone(),
         scheduled_on: r.scheduled_on.to_string(),
         due_by: due.map(|d| d.to_string()),
         overdue: booked.is_some_and(|i| i.overdue),
@@ -408,7 +426,7 @@ pub async fn assigned_people(
         .collect())
 }
 
-async fn find(
+pub(crate) async fn find(
     db: &impl ConnectionTrait,
     reader: &ReviewReader,
     id: &str,
@@ -425,40 +443,42 @@ async fn find(
 // ---------------------------------------------------------------------------------------------
 // Scheduling
 
-/// Checks each chosen panel member is an active user of a role that can sit in that seat.
 /// The most actions one review's plan may hold (a real plan has up to twenty or so).
 pub const MAX_ACTIONS: usize = 50;
 
-async fn check_panel(
+/// The seats as chosen: `(field, user id)` for `chair_id`, `expert_by_experience_id` and
+/// `clinical_expert_id`.
+pub(crate) type Seats<'a> = [(&'static str, &'a Option<String>)];
+
+fn given(id: &Option<String>) -> Option<&str> {
+    id.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks each chosen panel member is an active user of a role that can sit in that seat and,
+/// in a member seat, of that seat's panel kind. A person chosen for two seats is left to the
+/// panel rule (three different people).
+pub(crate) async fn check_panel(
     c: &mut Check,
     db: &impl ConnectionTrait,
-    input: &NewReview,
+    seats: &Seats<'_>,
 ) -> Result<Panel, AppError> {
     let mut panel = Panel::default();
-    let seats: [(&str, &Option<String>, &[Role], &str); 3] = [
-        (
-            "chair_id",
-            &input.chair_id,
-            &[Role::PanelChair, Role::Commissioner],
-            "a panel chair or commissioner",
-        ),
-        (
-            "expert_by_experience_id",
-            &input.expert_by_experience_id,
-            &[Role::PanelMember],
-            "a panel member",
-        ),
-        (
-            "clinical_expert_id",
-            &input.clinical_expert_id,
-            &[Role::PanelMember],
-            "a panel member",
-        ),
-    ];
-    for (field, id, roles, who) in seats {
-        let Some(id) = id.as_deref().map(str::trim).filter(|s| !s.is_empty()) else {
+    for (field, id) in seats {
+        let field = *field;
+        let (roles, who): (&[Role], &str) = if field == "chair_id" {
+            (
+                &[Role::PanelChair, Role::Commissioner],
+                "a panel chair or commissioner",
+            )
+        } else {
+            (&[Role::PanelMember], "a panel member")
+        };
+        let Some(id) = given(id) else {
             continue;
         };
+        let twice = seats
+            .iter()
+            .any(|(other, o)| *other != field && given(o) == Some(id));
         // Not a user id at all (a crafted form, a stray control character): nobody to look up.
         let found = match uuid::Uuid::parse_str(id) {
             Ok(_) => user::Entity::find_by_id(id.to_string()).one(db).await?,
@@ -466,6 +486,11 @@ async fn check_panel(
         };
         match found {
             Some(u) if u.active && u.role.parse::<Role>().is_ok_and(|r| roles.contains(&r)) => {
+                let kind = u.panel_kind.as_deref().and_then(PanelKind::parse);
+                if let Some(problem) = seat_problem(field, kind).filter(|_| !twice) {
+                    c.fail(field, problem);
+                    continue;
+                }
                 let slot = match field {
                     "chair_id" => &mut panel.chair,
                     "expert_by_experience_id" => &mut panel.expert_by_experience,
@@ -479,17 +504,27 @@ async fn check_panel(
     Ok(panel)
 }
 
-/// The first panel member already on another review that day, with the clash in words.
-async fn clash(
+/// The first panel member already on another review that day: the seat they were chosen for,
+/// and the clash in words naming them.
+pub(crate) async fn clash(
     db: &impl ConnectionTrait,
     panel: &Panel,
     day: Date,
     except: Option<&str>,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<(&'static str, String)>, AppError> {
     // A withdrawn person's reviews are gone: they hold no one's day.
     let same_day = Scope::Register
         .select::<review::Entity>()
         .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .filter(
+            sea_orm::Condition::any()
+                .add(review::Column::HeldOn.eq(day))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(review::Column::HeldOn.is_null())
+                        .add(review::Column::ScheduledFor.eq(day)),
+                ),
+        )
         .all(db)
         .await?;
     let users = names(db).await?;
@@ -497,13 +532,29 @@ async fn clash(
         if except == Some(r.id.as_str()) || r.held_on.unwrap_or(r.scheduled_for) != day {
             continue;
         }
-        if let Some(m) = panel.members().find(|m| sits_on(m, &r)) {
-            return Ok(Some(format!(
-                "{} is already on the panel of another review on {day}: a panel member cannot sit on two reviews on the same day.",
-                users
-                    .get(m)
-                    .cloned()
-                    .unwrap_or_else(|| "A panel member".into())
+        let seats = [
+            ("chair_id", &panel.chair),
+            ("expert_by_experience_id", &panel.expert_by_experience),
+            ("clinical_expert_id", &panel.clinical_expert),
+        ];
+        if let Some((field, m)) = seats
+            .into_iter()
+            .find_map(|(f, m)| m.as_ref().filter(|m| sits_on(m, &r)).map(|m| (f, m)))
+        {
+            let name = users
+                .get(m)
+                .cloned()
+                .unwrap_or_else(|| "A panel member".into());
+            let role = if field == "chair_id" {
+                "the chair"
+            } else {
+                "a panel member"
+            };
+            return Ok(Some((
+                field,
+                format!(
+                    "{name} ({role}) is already on the panel of another review on {day}: a panel member cannot sit on two reviews on the same day."
+                ),
             )));
         }
     }
@@ -623,6 +674,11 @@ pub async fn schedule(
         DateKind::ScheduledReview,
         today,
     );
+    if input.ask_day_off
+        && let Some(message) = day.and_then(|d| super::review_moves::day_off_problem(app, d))
+    {
+        c.fail("confirm_day_off", message);
+    }
     let booked_on = c.optional_dated(
         "scheduled_on",
         "the day it was booked",
@@ -638,7 +694,14 @@ pub async fn schedule(
             "The day it was booked cannot be after the date of the review",
         );
     }
-    let panel = check_panel(&mut c, &app.db, &input).await?;
+    let starts_at = check_starts_at(&mut c, &input.starts_at);
+    let place = c.optional_text("place", "the place or joining link", &input.place, PLACE_MAX);
+    let seats = [
+        ("chair_id", &input.chair_id),
+        ("expert_by_experience_id", &input.expert_by_experience_id),
+        ("clinical_expert_id", &input.clinical_expert_id),
+    ];
+    let panel = check_panel(&mut c, &app.db, &seats).await?;
     if let Some(kind) = kind
         && !c.has("chair_id")
         && !c.has("expert_by_experience_id")
@@ -692,8 +755,11 @@ pub async fn schedule(
             ));
         }
     }
-    if let Some(message) = clash(tx.conn(), &panel, day, None).await? {
-        return Err(AppError::Conflict(message));
+    if let Some((field, message)) = clash(tx.conn(), &panel, day, None).await? {
+        return Err(AppError::ConflictOn {
+            message,
+            field: field.into(),
+        });
     }
     let due = due_by(app, tx.conn(), &person, kind, today).await?;
     let row = insert_review(
@@ -705,6 +771,8 @@ pub async fn schedule(
             day,
             booked_on,
             due,
+            starts_at,
+            place,
         },
         &panel,
         None,
@@ -724,12 +792,37 @@ pub async fn schedule(
     Ok(result)
 }
 
-/// A review to book: its kind, its date, the day it was booked and its due date, if any.
+/// A review to book: its kind, its date, the day it was booked and its due date, if any; its
+/// start time and place, if given.
 struct Booking {
     kind: ReviewKind,
     day: Date,
     booked_on: Date,
     due: Option<Date>,
+    starts_at: Option<String>,
+    place: Option<String>,
+}
+
+/// An optional start time, `HH:MM`.
+pub(crate) fn check_starts_at(c: &mut Check, v: &Option<String>) -> Option<String> {
+    let raw = given(v)?;
+    let t = parse_start_time(raw);
+    if t.is_none() {
+        c.fail(
+            "starts_at",
+            "Enter the start time as hours and minutes on the 24-hour clock, such as 09:30 or 14:00",
+        );
+    }
+    t
+}
+
+/// `cetr` or `ctr`: from the person's age (and EHCP) on the review day.
+pub(crate) fn review_type_on(person: &crate::entities::person::Model, day: Date) -> String {
+    let age = age_on(person.date_of_birth, day).unwrap_or(0);
+    match review_type(age, person.ehcp) {
+        crate::domain::age::ReviewType::Cetr => "cetr".into(),
+        crate::domain::age::ReviewType::Ctr => "ctr".into(),
+    }
 }
 
 async fn insert_review(
@@ -745,18 +838,18 @@ async fn insert_review(
         day,
         booked_on,
         due,
+        starts_at,
+        place,
     } = booking;
-    let age = age_on(person.date_of_birth, day).unwrap_or(0);
     Ok(review::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         person_id: Set(person.id.clone()),
         kind: Set(kind.as_str().into()),
-        review_type: Set(match review_type(age, person.ehcp) {
-            crate::domain::age::ReviewType::Cetr => "cetr".into(),
-            crate::domain::age::ReviewType::Ctr => "ctr".into(),
-        }),
+        review_type: Set(review_type_on(person, day)),
         status: Set(ReviewStatus::Scheduled.as_str().into()),
         scheduled_for: Set(day),
+        starts_at: Set(starts_at),
+        place: Set(place),
         scheduled_on: Set(booked_on),
         due_by: Set(due),
         chair_id: Set(panel.chair.clone()),
@@ -921,7 +1014,7 @@ pub async fn hold(
         ));
     }
     if held_on != current.scheduled_for
-        && let Some(message) = clash(tx.conn(), &panel, held_on, Some(id)).await?
+        && let Some((_, message)) = clash(tx.conn(), &panel, held_on, Some(id)).await?
     {
         return Err(AppError::Conflict(message));
     }
@@ -980,7 +1073,10 @@ pub async fn hold(
             schedule::follow_up_due(held_on, deadlines),
         ),
     };
-    let next_panel = if clash(tx.conn(), &panel, next_due, None).await?.is_some() {
+    // Booked on the last working day on or before its due date (the due date stays as the
+    // rules compute it), with the same panel where they are free that day.
+    let next_day = schedule::booking_day(next_due, held_on, &app.policies.schedule.bank_holidays);
+    let next_panel = if clash(tx.conn(), &panel, next_day, None).await?.is_some() {
         Panel::default()
     } else {
         panel.clone()
@@ -992,9 +1088,11 @@ pub async fn hold(
         &person,
         Booking {
             kind: next_kind,
-            day: next_due,
+            day: next_day,
             booked_on: held_on,
             due: Some(next_due),
+            starts_at: None,
+            place: None,
         },
         &next_panel,
         Some(held.id.clone()),
@@ -1215,6 +1313,9 @@ pub struct CalendarEntry {
     pub kind: ReviewKind,
     pub review_type: String,
     pub day: Date,
+    /// `HH:MM` local time, when given (else an all-day event).
+    pub starts_at: Option<String>,
+    pub place: Option<String>,
     /// Initials only: calendars leave the service.
     pub initials: String,
     pub seat: &'static str,
@@ -1264,6 +1365,8 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
             kind: ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Community),
             review_type: r.review_type.to_uppercase(),
             day: r.scheduled_for,
+            starts_at: r.starts_at.clone(),
+            place: r.place.clone(),
             initials: format!(
                 "{}.{}.",
                 initial(&person.given_name),

@@ -61,6 +61,12 @@ described!(
 );
 
 described!(
+    /// A start time on the 24-hour clock, UK local time: `HH:MM` (`9:30` is read as `09:30`).
+    StartTime,
+    {"type": "string", "pattern": "^[0-9]{1,2}:[0-9]{2}$", "example": "09:30"}
+);
+
+described!(
     /// A password: at least 12 characters.
     Password,
     {"type": "string", "minLength": 12}

@@ -7,6 +7,7 @@ use super::sessions::{self, SignedIn};
 use super::{Actor, App};
 use crate::auth::{password, token};
 use crate::domain::accounts::{self, normalise_username};
+use crate::domain::panel::PanelKind;
 use crate::domain::role::Role;
 use crate::entities::{login_failure, session, user};
 use crate::error::{AppError, FieldErrors, rule};
@@ -33,6 +34,9 @@ pub struct UserView {
     /// Set after an administrator's reset: until the user changes it, they can only change
     /// their password (`POST /api/v1/me/password`) or sign out.
     pub must_change_password: bool,
+    /// A panel member's kind, which decides the seat they may take: `expert_by_experience` or
+    /// `clinical_expert`; null for other roles, and for a panel member until the admin sets it.
+    pub panel_kind: Option<PanelKind>,
 }
 
 impl UserView {
@@ -48,6 +52,7 @@ impl UserView {
             active: m.active,
             created_at: m.created_at,
             must_change_password: m.must_change_password,
+            panel_kind: m.panel_kind.as_deref().and_then(PanelKind::parse),
         })
     }
 }
@@ -69,6 +74,11 @@ pub struct NewUser {
     /// At least 12 characters, not a common password, not the username.
     #[schemars(with = "crate::services::schema::Password")]
     pub password: String,
+    /// Required for a `panel_member` (`expert_by_experience` or `clinical_expert`); refused for
+    /// other roles.
+    #[serde(default)]
+    #[schemars(with = "Option<PanelKind>")]
+    pub panel_kind: Option<String>,
 }
 
 fn valid_username(s: &str) -> Result<(), ValidationError> {
@@ -90,6 +100,40 @@ struct CheckedUser {
     display_name: String,
     role: Role,
     password: String,
+    panel_kind: Option<PanelKind>,
+}
+
+/// The panel kind a user of `role` takes: required for a panel member, refused for the rest.
+fn check_panel_kind(
+    fields: &mut FieldErrors,
+    role: Option<Role>,
+    given: Option<&str>,
+) -> Option<PanelKind> {
+    let given = given.map(str::trim).filter(|s| !s.is_empty());
+    let mut fail = |m: &str| {
+        fields
+            .entry("panel_kind".to_string())
+            .or_default()
+            .push(m.to_string());
+    };
+    match (role, given) {
+        (Some(Role::PanelMember), Some(k)) => {
+            let kind = PanelKind::parse(k);
+            if kind.is_none() {
+                fail("Choose expert_by_experience or clinical_expert");
+            }
+            kind
+        }
+        (Some(Role::PanelMember), None) => {
+            fail("Choose whether this panel member is an expert by experience or a clinical expert");
+            None
+        }
+        (_, Some(_)) => {
+            fail("Only panel members have a panel kind: leave it empty for this role");
+            None
+        }
+        (_, None) => None,
+    }
 }
 
 /// Adds the password rule's verdict (it needs the username, so it is not a field validator).
@@ -109,6 +153,11 @@ fn check(input: NewUser) -> Result<CheckedUser, AppError> {
     };
     let username = normalise_username(&input.username);
     check_password(&mut fields, "password", &input.password, &username);
+    let panel_kind = check_panel_kind(
+        &mut fields,
+        input.role.parse::<Role>().ok(),
+        input.panel_kind.as_deref(),
+    );
     if !fields.is_empty() {
         return Err(AppError::validation(fields));
     }
@@ -121,6 +170,7 @@ fn check(input: NewUser) -> Result<CheckedUser, AppError> {
         display_name: input.display_name.trim().to_string(),
         role,
         password: input.password,
+        panel_kind,
     })
 }
 
@@ -148,6 +198,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
         created_at: Set(tx.now()),
         deactivated_at: Set(None),
         must_change_password: Set(false),
+        panel_kind: Set(checked.panel_kind.map(|k| k.as_str().to_string())),
     };
     let created = match model.insert(tx.conn()).await {
         Ok(m) => m,
@@ -159,7 +210,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
     tx.record(
         actor,
         Event::new("user.create", "user", Some(created.id.clone()))
-            .detail(serde_json::json!({"username": created.username, "role": created.role})),
+            .detail(serde_json::json!({"username": created.username, "role": created.role, "panel_kind": created.panel_kind})),
     )
     .await?;
     tx.commit().await?;
@@ -205,6 +256,73 @@ pub async fn active_with_roles(
         .iter()
         .map(UserView::from_model)
         .collect()
+}
+
+/// Active panel members of this kind, by name (a member seat's picker).
+pub async fn active_panel_members(
+    db: &impl ConnectionTrait,
+    kind: PanelKind,
+) -> Result<Vec<UserView>, AppError> {
+    user::Entity::find()
+        .filter(user::Column::Active.eq(true))
+        .filter(user::Column::Role.eq(Role::PanelMember.as_str()))
+        .filter(user::Column::PanelKind.eq(kind.as_str()))
+        .order_by_asc(user::Column::DisplayName)
+        .all(db)
+        .await?
+        .iter()
+        .map(UserView::from_model)
+        .collect()
+}
+
+/// `POST /api/v1/users/{id}/panel-kind`: the admin sets (or changes) a panel member's kind.
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[serde(default)]
+pub struct PanelKindChange {
+    /// `expert_by_experience` or `clinical_expert`.
+    #[schemars(with = "PanelKind")]
+    pub panel_kind: Option<String>,
+}
+
+/// Sets a panel member's kind. Reviews they already sit on keep them: the seat rule applies
+/// when a panel is chosen or changed.
+pub async fn set_panel_kind(
+    app: &App,
+    actor: &Actor,
+    id: &str,
+    input: PanelKindChange,
+) -> Result<UserView, AppError> {
+    let mut fields = FieldErrors::new();
+    let kind = check_panel_kind(&mut fields, Some(Role::PanelMember), input.panel_kind.as_deref());
+    let Some(kind) = kind.filter(|_| fields.is_empty()) else {
+        return Err(AppError::validation(fields));
+    };
+    let mut tx = audit::begin(app).await?;
+    let existing = get(tx.conn(), id).await?;
+    if existing.role != Role::PanelMember.as_str() {
+        return Err(AppError::Conflict(
+            "Only panel members have a panel kind.".into(),
+        ));
+    }
+    if existing.panel_kind.as_deref() == Some(kind.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "{} is already a {} panel member.",
+            existing.display_name,
+            kind.label().to_lowercase()
+        )));
+    }
+    let before = existing.panel_kind.clone();
+    let mut model: user::ActiveModel = existing.into();
+    model.panel_kind = Set(Some(kind.as_str().into()));
+    let updated = model.update(tx.conn()).await?;
+    tx.record(
+        actor,
+        Event::new("user.panel_kind", "user", Some(id.to_string()))
+            .detail(serde_json::json!({"from": before, "to": kind.as_str()})),
+    )
+    .await?;
+    tx.commit().await?;
+    UserView::from_model(&updated)
 }
 
 /// The user whose calendar link carries this secret, if active.
@@ -286,6 +404,7 @@ pub async fn ensure_first_admin(
         display_name: "Administrator".into(),
         role: Role::Admin.as_str().into(),
         password: password.clone(),
+        panel_kind: None,
     };
     create(app, &Actor::system(), input).await?;
     Ok(generated.then_some(password))
@@ -476,6 +595,7 @@ mod tests {
             display_name: " ".into(),
             role: "root".into(),
             password: "short".into(),
+            panel_kind: None,
         })
         .err()
         .unwrap();
@@ -503,6 +623,7 @@ mod tests {
             display_name: "K O".into(),
             role: "analyst".into(),
             password: "kettle.orbit".into(),
+            panel_kind: None,
         })
         .err()
         .unwrap();
@@ -519,10 +640,29 @@ mod tests {
             display_name: "Ann Chair".into(),
             role: "panel_chair".into(),
             password: "a long enough password".into(),
+            panel_kind: None,
         })
         .ok()
         .unwrap();
         assert_eq!(ok.username, "ann.chair");
         assert_eq!(ok.role, Role::PanelChair);
+    }
+
+    #[test]
+    fn a_panel_member_needs_a_kind_and_no_one_else_takes_one() {
+        let user = |role: &str, kind: Option<&str>| NewUser {
+            username: "sam.sharma".into(),
+            display_name: "Sam Sharma".into(),
+            role: role.into(),
+            password: "a long enough password".into(),
+            panel_kind: kind.map(Into::into),
+        };
+        let kind_error = |u| check(u).err().and_then(|e| e.fields().map(|f| f.contains_key("panel_kind")));
+        assert_eq!(kind_error(user("panel_member", None)), Some(true));
+        assert_eq!(kind_error(user("panel_member", Some("doctor"))), Some(true));
+        assert_eq!(kind_error(user("panel_chair", Some("clinical_expert"))), Some(true));
+        let ok = check(user("panel_member", Some("clinical_expert"))).ok().unwrap();
+        assert_eq!(ok.panel_kind, Some(PanelKind::ClinicalExpert));
+        assert_eq!(check(user("panel_chair", Some(" "))).ok().unwrap().panel_kind, None);
     }
 }

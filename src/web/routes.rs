@@ -145,7 +145,10 @@ use crate::services::reviews::{
 };
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::schema::{Day, Id, ReturnKind};
-use crate::services::users::{NewUser, PasswordChange, PasswordReset, PasswordResetDone, UserView};
+use crate::services::review_moves::ReviewChange;
+use crate::services::users::{
+    NewUser, PanelKindChange, PasswordChange, PasswordReset, PasswordResetDone, UserView,
+};
 use crate::web::api::reviews::DueList;
 use crate::web::api::types::{self, query as q};
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
@@ -223,6 +226,15 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .body(schema::<PasswordReset>)
     .returns(200, schema::<PasswordResetDone>)
+    .may(&[409]),
+    ep(
+        Post,
+        "/api/v1/users/<id>/panel-kind",
+        Needs(UsersManage),
+        "Set a panel member's kind (expert_by_experience or clinical_expert), which decides the seat they may take",
+    )
+    .body(schema::<PanelKindChange>)
+    .returns(200, schema::<UserView>)
     .may(&[409]),
     // Audit.
     ep(
@@ -509,6 +521,15 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .may(&[409]),
     ep(
         Patch,
+        "/api/v1/reviews/<id>",
+        Needs(ReviewsSchedule),
+        "Reschedule a scheduled review (date, start time, place or joining link) or change its panel, with a reason; its due date stays",
+    )
+    .body(schema::<ReviewChange>)
+    .returns(200, schema::<ReviewView>)
+    .may(&[409]),
+    ep(
+        Patch,
         "/api/v1/actions/<id>",
         Needs(ActionsUpdate),
         "Mark an action done, dropped or open again",
@@ -568,6 +589,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "/admin/users/<id>/reactivate",
         Needs(UsersManage),
         "Reactivate a user",
+    ),
+    ep(
+        Post,
+        "/admin/users/<id>/panel-kind",
+        Needs(UsersManage),
+        "Set a panel member's kind",
     ),
     ep(
         Post,
@@ -782,10 +809,28 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "Record that the report was sent",
     ),
     ep(
+        Get,
+        "/reviews/<id>/cancel",
+        Needs(ReviewsSchedule),
+        "Cancel a review: confirmation with a reason",
+    ),
+    ep(
         Post,
         "/reviews/<id>/cancel",
         Needs(ReviewsSchedule),
         "Cancel a review",
+    ),
+    ep(
+        Get,
+        "/reviews/<id>/change",
+        Needs(ReviewsSchedule),
+        "Move a review or change its panel: the form",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/change",
+        Needs(ReviewsSchedule),
+        "Move a review or change its panel",
     ),
     ep(Get, "/actions", READ_REVIEWS, "Actions page"),
     ep(

@@ -46,6 +46,10 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "reviews/actions.html",
     "returns/list.html",
     "returns/show.html",
+    "partials/moves.html",
+    "reviews/change.html",
+    "reviews/cancel.html",
+    "diary.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(
@@ -66,6 +70,23 @@ impl Templates {
         super::display::register(&mut tera);
         tera.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(|e| format!("templates: {e:?}"))?;
+        // `{% if place is link %}`: an http(s) address, the only kind shown as a link.
+        tera.register_tester("link", |value: Option<&tera::Value>, _: &[tera::Value]| {
+            Ok(value
+                .and_then(tera::Value::as_str)
+                .is_some_and(crate::domain::panel::is_link))
+        });
+        // `{{ day | long_date }}`: `2026-12-05` as `Saturday 5 December 2026`.
+        tera.register_filter(
+            "long_date",
+            |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
+                let text = value.as_str().unwrap_or_default();
+                Ok(tera::Value::String(
+                    crate::services::input::parse_date(text)
+                        .map_or_else(|| text.to_string(), crate::domain::panel::long_date),
+                ))
+            },
+        );
         Ok(Templates { tera })
     }
 

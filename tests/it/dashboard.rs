@@ -75,7 +75,7 @@ async fn each_role_sees_its_own_dashboard() {
     let chair = signed_up(&t, "panel_chair").await;
     let amber_expert = signed_up(&t, "panel_member").await;
     let (gina_expert, _) = member(&t, "panel_member").await;
-    let (clinician, _) = member(&t, "panel_member").await;
+    let (clinician, _) = member(&t, "clinical_expert").await;
     let start = today(&t);
     let child = start - Duration::days(365 * 12);
     let adult = start - Duration::days(365 * 30);
@@ -255,21 +255,22 @@ async fn each_role_sees_its_own_dashboard() {
         assert!(!home.contains(name), "the analyst sees {name}");
     }
 
-    // The chair: the reviews they chair, and the one held without its report sent.
+    // The chair: their diary — the review they chair coming up, and Gina's follow-up months
+    // away — and the one held without its report sent, by initials.
     t.page_login(&chair.1, &chair.2).await;
     let (_, home) = t.page("/").await;
     assert!(home.contains("Your reviews"));
     assert!(
-        home.contains("In the next 14 days (1)") && home.contains("Amber Ames"),
+        home.contains("Coming up (2)") && home.contains("A.A.") && home.contains(&format!("/reviews/{amber_review}")),
         "{home}"
     );
-    assert!(home.contains("Held, report not yet sent (1)") && home.contains("Gina Greenwood"));
-    assert!(!home.contains("Ruby") && !home.contains("Henry"));
+    assert!(home.contains("Held, awaiting the report (1)") && home.contains("G.G."));
+    assert!(!home.contains("Ruby") && !home.contains("Henry") && !home.contains("Amber Ames"));
 
     // A panel member: Amber's review alone, the one they sit on.
     t.page_login(&amber_expert.1, &amber_expert.2).await;
     let (_, home) = t.page("/").await;
-    assert!(home.contains("Amber Ames") && home.contains(&format!("/reviews/{amber_review}")));
+    assert!(home.contains("A.A.") && home.contains(&format!("/reviews/{amber_review}")));
     for name in ["Ruby", "Henry", "Gina", "People by rating"] {
         assert!(!home.contains(name), "the panel member sees {name}");
     }

@@ -32,7 +32,7 @@ async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
 
     let (chair_user, chair_pw) = t.user_with_role("panel_chair").await;
     let (expert_user, expert_pw) = t.user_with_role("panel_member").await;
-    let (clin_user, _) = t.user_with_role("panel_member").await;
+    let (clin_user, _) = t.user_with_role("clinical_expert").await;
     let admin = t.admin_token().await;
     let (_, users) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
     let id_of = |name: &str| {
@@ -63,6 +63,7 @@ async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
                 ("csrf_token", &csrf),
                 ("kind", "community"),
                 ("scheduled_for", &day),
+                ("confirm_day_off", &day),
                 ("chair_id", &chair_id),
                 ("expert_by_experience_id", &expert_id),
                 ("clinical_expert_id", &expert_id),
@@ -78,6 +79,7 @@ async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
                 ("csrf_token", &csrf),
                 ("kind", "community"),
                 ("scheduled_for", &day),
+                ("confirm_day_off", &day),
                 ("chair_id", &chair_id),
                 ("expert_by_experience_id", &expert_id),
                 ("clinical_expert_id", &clin_id),

@@ -25,7 +25,7 @@ pub async fn panel(t: &TestApp) -> Panel {
     Panel {
         chair: member(t, "panel_chair").await,
         expert: member(t, "panel_member").await,
-        clinician: member(t, "panel_member").await,
+        clinician: member(t, "clinical_expert").await,
     }
 }
 
@@ -330,7 +330,7 @@ async fn panel_rules_and_clashes() {
     );
     // The same expert on another review that day: refused, naming the clash.
     let other = member(&t, "panel_chair").await;
-    let other_clinician = member(&t, "panel_member").await;
+    let other_clinician = member(&t, "clinical_expert").await;
     let clash = json!({"kind": "community", "scheduled_for": day, "chair_id": other.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": other_clinician.0});
     let (s, e) = t
         .post_json(&format!("/api/v1/people/{b}/reviews"), Some(&c), &clash)

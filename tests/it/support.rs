@@ -217,8 +217,17 @@ impl TestApp {
         self.login("admin", ADMIN_PASSWORD).await
     }
 
-    /// Creates a user with the role through the API and returns (username, password).
+    /// Creates a user with the role through the API and returns (username, password). A
+    /// `panel_member` is an expert by experience; `clinical_expert` (or `expert_by_experience`)
+    /// creates a panel member of that kind.
     pub async fn user_with_role(&self, role: &str) -> (String, String) {
+        let (role, panel_kind) = match role {
+            "panel_member" | "expert_by_experience" => {
+                ("panel_member", Some("expert_by_experience"))
+            }
+            "clinical_expert" => ("panel_member", Some("clinical_expert")),
+            other => (other, None),
+        };
         let admin = self.admin_token().await;
         let username = format!(
             "{}-{}",
@@ -230,7 +239,7 @@ impl TestApp {
             .post_json(
                 "/api/v1/users",
                 Some(&admin),
-                &serde_json::json!({"username": username, "display_name": format!("Test {role}"), "role": role, "password": password}),
+                &serde_json::json!({"username": username, "display_name": format!("Test {role}"), "role": role, "password": password, "panel_kind": panel_kind}),
             )
             .await;
         assert_eq!(status, Status::Created, "{body}");

@@ -40,7 +40,7 @@ async fn world() -> World {
         expert_name,
         expert_password,
     );
-    let clinician = member(&t, "panel_member").await;
+    let clinician = member(&t, "clinical_expert").await;
     let day = today(&t);
     let born = day - Duration::days(365 * 15);
     let number = nhs(7001);

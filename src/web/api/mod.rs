@@ -7,6 +7,7 @@ pub mod openapi;
 pub mod people;
 pub mod referrals;
 pub mod returns;
+pub mod review_moves;
 pub mod reviews;
 pub mod session;
 pub mod types;
@@ -28,6 +29,7 @@ pub fn routes() -> Vec<Route> {
         users::deactivate,
         users::reactivate,
         users::reset_password,
+        users::set_panel_kind,
         audit::trail,
         audit::verify,
         people::create,
@@ -55,6 +57,7 @@ pub fn routes() -> Vec<Route> {
         reviews::outcome,
         reviews::report_sent,
         reviews::cancel,
+        review_moves::change,
         reviews::update_action,
         reviews::actions,
         reviews::due,

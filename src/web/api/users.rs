@@ -6,7 +6,9 @@ use super::types::{ListOf, Paging};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::users::{self, NewUser, PasswordReset, PasswordResetDone, UserView};
+use crate::services::users::{
+    self, NewUser, PanelKindChange, PasswordReset, PasswordResetDone, UserView,
+};
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -80,5 +82,17 @@ pub async fn reset_password(
 ) -> Result<Json<PasswordResetDone>, AppError> {
     Ok(Json(
         users::reset_password(app, &caller.actor(), &id.0, body.0).await?,
+    ))
+}
+
+#[post("/api/v1/users/<id>/panel-kind", data = "<body>")]
+pub async fn set_panel_kind(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<PanelKindChange>,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(
+        users::set_panel_kind(app, &caller.actor(), &id.0, body.0).await?,
     ))
 }

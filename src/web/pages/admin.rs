@@ -18,6 +18,14 @@ use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
 
+/// The panel kinds, for the new-user form and the Users page.
+pub fn panel_kinds() -> Value {
+    crate::domain::panel::PanelKind::ALL
+        .iter()
+        .map(|k| json!({"value": k.as_str(), "label": k.label()}))
+        .collect()
+}
+
 fn roles() -> Value {
     Role::ALL
         .iter()
@@ -54,6 +62,8 @@ pub async fn users_page(
                 "must_change_password": u.must_change_password,
                 "created_on": u.created_at.date().to_string(),
                 "is_me": me.as_deref() == Some(u.id.as_str()),
+                "is_panel_member": u.role == Role::PanelMember,
+                "panel_kind": u.panel_kind.map(|k| k.label()),
             })
         })
         .collect();
@@ -63,6 +73,7 @@ pub async fn users_page(
             "title": "Users",
             "users": rows,
             "can_manage": view.can(Permission::UsersManage),
+            "panel_kinds": panel_kinds(),
             "pagination": pagination("/admin/users", paging.page, paging.per_page, total),
         }),
     )
@@ -72,7 +83,7 @@ pub async fn users_page(
 pub fn new_user_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError> {
     view.render(
         "admin/user_new.html",
-        json!({"title": "Add a user", "roles": roles(), "form": {}}),
+        json!({"title": "Add a user", "roles": roles(), "panel_kinds": panel_kinds(), "form": {}}),
     )
 }
 
@@ -88,6 +99,8 @@ pub struct NewUserForm {
     role: String,
     #[field(default = String::new())]
     password: String,
+    #[field(default = String::new())]
+    panel_kind: String,
 }
 
 impl Protected for NewUserForm {
@@ -116,6 +129,7 @@ pub async fn create_user(
         display_name: form.display_name.clone(),
         role: form.role.clone(),
         password: form.password,
+        panel_kind: super::some(&form.panel_kind),
     };
     let checked = crate::services::input::lines(&[
         ("username", "the username", &input.username),
@@ -144,12 +158,16 @@ pub async fn create_user(
             .collect(),
         Err(other) => return Err(other),
     };
-    let mut context = form_errors(&fields, &["display_name", "username", "role", "password"]);
+    let mut context = form_errors(
+        &fields,
+        &["display_name", "username", "role", "panel_kind", "password"],
+    );
     if let Some(obj) = context.as_object_mut() {
         obj.insert("title".into(), json!("Add a user"));
         obj.insert("roles".into(), roles());
+        obj.insert("panel_kinds".into(), panel_kinds());
         // The password is never sent back.
-        obj.insert("form".into(), json!({"username": form.username, "display_name": form.display_name, "role": form.role}));
+        obj.insert("form".into(), json!({"username": form.username, "display_name": form.display_name, "role": form.role, "panel_kind": form.panel_kind}));
     }
     Ok(FormAnswer::Again(view.render_status(
         Status::UnprocessableEntity,

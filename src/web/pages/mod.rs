@@ -6,9 +6,12 @@ pub mod account;
 pub mod admin;
 pub mod assets;
 pub mod calendar;
+pub mod diary;
 pub mod referrals;
 pub mod register;
+pub mod panel_kinds;
 pub mod returns;
+pub mod review_moves;
 pub mod reviews;
 pub mod session;
 
@@ -40,6 +43,7 @@ pub fn routes() -> Vec<Route> {
         admin::deactivate_user,
         admin::reactivate_user,
         admin::reset_password,
+        panel_kinds::set_panel_kind,
         account::password_page,
         account::change_password,
         admin::audit_page,
@@ -78,7 +82,10 @@ pub fn routes() -> Vec<Route> {
         reviews::review_page,
         reviews::outcome_submit,
         reviews::report_sent_submit,
-        reviews::cancel_submit,
+        review_moves::cancel_page,
+        review_moves::cancel_submit,
+        review_moves::change_page,
+        review_moves::change_submit,
         reviews::actions_page,
         reviews::action_submit,
         returns::returns_page,
@@ -340,6 +347,14 @@ pub fn rating_chart(counts: &std::collections::BTreeMap<String, u64>) -> Value {
 /// The dashboard: what the signed-in user's role has to deal with today.
 #[get("/")]
 pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppError> {
+    // A chair's and a panel member's home page is their diary.
+    if matches!(
+        caller.role(),
+        crate::domain::role::Role::PanelChair | crate::domain::role::Role::PanelMember
+    ) && (page.can(Permission::ReviewsRead) || page.can(Permission::ReviewsReadAssigned))
+    {
+        return diary::page(&page, &caller).await;
+    }
     let dashboard = crate::services::dashboard::for_user(page.app, &caller).await?;
     let reviewer = page.can(Permission::ReviewsRead) || page.can(Permission::ReviewsReadAssigned);
     let calendar = if reviewer {

@@ -58,6 +58,9 @@ pub fn refusal(
                 .collect(),
             None,
         )),
+        AppError::ConflictOn { message, field } => {
+            Ok(([(field, vec![message])].into_iter().collect(), None))
+        }
         other => Err(other),
     }
 }

@@ -7,14 +7,12 @@ use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind};
-use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::people::{self, Reader};
 use crate::services::reviews::{
-    self, ActionUpdate, Cancel, NewAction, NewReview, Outcome, ReportSent, ReviewQuery,
+    self, ActionUpdate, NewAction, NewReview, Outcome, ReportSent, ReviewQuery,
 };
-use crate::services::users;
 use crate::web::UuidParam;
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
@@ -56,6 +54,12 @@ pub struct ScheduleForm {
     expert_by_experience_id: String,
     #[field(default = String::new())]
     clinical_expert_id: String,
+    #[field(default = String::new())]
+    starts_at: String,
+    #[field(default = String::new())]
+    place: String,
+    #[field(default = String::new())]
+    confirm_day_off: String,
 }
 
 impl Protected for ScheduleForm {
@@ -80,13 +84,13 @@ async fn schedule_context(
     )
     .await?;
     let person = people::find_readable(&view.app.db, &reader, person_id).await?;
-    let chairs =
-        users::active_with_roles(&view.app.db, &[Role::PanelChair, Role::Commissioner]).await?;
-    let members = users::active_with_roles(&view.app.db, &[Role::PanelMember]).await?;
-    Ok(json!({
-        "title": format!("Schedule a review: {} {}", person.given_name, person.family_name),
-        "person_id": person_id, "due": due, "kinds": kinds(), "chairs": chairs, "members": members, "form": form,
-    }))
+    Ok(with(
+        super::review_moves::pickers(view.app).await?,
+        json!({
+            "title": format!("Schedule a review: {} {}", person.given_name, person.family_name),
+            "person_id": person_id, "due": due, "kinds": kinds(), "form": form,
+        }),
+    ))
 }
 
 #[get("/people/<id>/reviews/new")]
@@ -100,7 +104,8 @@ pub async fn schedule_page(
         &caller,
         &id.0,
         json!({"kind": "", "scheduled_for": "", "scheduled_on": view.app.clock.today().to_string(),
-            "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": ""}),
+            "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": "",
+            "starts_at": "", "place": ""}),
     )
     .await?;
     view.render("reviews/schedule.html", ctx)
@@ -121,42 +126,62 @@ pub async fn schedule_submit(
         chair_id: some(&f.chair_id),
         expert_by_experience_id: some(&f.expert_by_experience_id),
         clinical_expert_id: some(&f.clinical_expert_id),
+        starts_at: some(&f.starts_at),
+        place: some(&f.place),
+        ask_day_off: super::review_moves::ask_day_off(&f.scheduled_for, &f.confirm_day_off),
     };
-    match reviews::schedule(
+    let result = reviews::schedule(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
         &id.0,
         input,
     )
-    .await
-    {
+    .await;
+    match result {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", r.id)),
-            match &r.due_by {
-                Some(due) => format!(
-                    "Review scheduled for {}; it is due by {due}.",
-                    r.scheduled_for
-                ),
-                None => format!("Review scheduled for {}.", r.scheduled_for),
+            {
+                let on = |d: &str| {
+                    crate::services::input::parse_date(d)
+                        .map_or_else(|| d.to_string(), crate::domain::panel::long_date)
+                };
+                let at = r.starts_at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
+                match &r.due_by {
+                    Some(due) => format!(
+                        "Review scheduled for {}{at}; it is due by {}.",
+                        on(&r.scheduled_for),
+                        on(due)
+                    ),
+                    None => format!("Review scheduled for {}{at}.", on(&r.scheduled_for)),
+                }
             },
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "expert_by_experience_id")?;
+            let question =
+                super::review_moves::day_off_question(view.app, &fields, &f.scheduled_for);
             let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "scheduled_on": f.scheduled_on, "chair_id": f.chair_id,
-                "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id});
+                "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id,
+                "starts_at": f.starts_at, "place": f.place});
             let ctx = with(
                 schedule_context(&view, &caller, &id.0, echo).await?,
-                form_errors(
-                    &fields,
-                    &[
-                        "kind",
-                        "scheduled_for",
-                        "scheduled_on",
-                        "chair_id",
-                        "expert_by_experience_id",
-                        "clinical_expert_id",
-                    ],
+                with(
+                    form_errors(
+                        &fields,
+                        &[
+                            "kind",
+                            "scheduled_for",
+                            "confirm_day_off",
+                            "scheduled_on",
+                            "starts_at",
+                            "place",
+                            "chair_id",
+                            "expert_by_experience_id",
+                            "clinical_expert_id",
+                        ],
+                    ),
+                    json!({"day_off": question}),
                 ),
             );
             Ok(Answer::Page(view.render_status(
@@ -202,7 +227,6 @@ async fn review_context(
         "lines": LINES_OF_ENQUIRY.iter().map(|(k, q)| json!({"key": k, "question": q})).collect::<Vec<_>>(),
         "rows": (0..rows).collect::<Vec<_>>(),
         "form": form,
-        "cancel_form": {"reason": "", "cancelled_on": view.app.clock.today().to_string()},
         "today": view.app.clock.today().to_string(),
         "may_record": may_record,
         "may_schedule": view.can(Permission::ReviewsSchedule),
@@ -345,10 +369,6 @@ pub struct SmallForm {
     #[field(default = String::new())]
     sent_on: String,
     #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    cancelled_on: String,
-    #[field(default = String::new())]
     status: String,
     #[field(default = String::new())]
     completed_on: String,
@@ -403,50 +423,6 @@ pub async fn report_sent_submit(
     .await
     .map(|_| "The report is recorded as sent.".to_string());
     flash_result(format!("/reviews/{}", id.0), result)
-}
-
-/// Cancelling: a refused reason or day is shown by its field with what was typed kept.
-#[post("/reviews/<id>/cancel", data = "<form>")]
-pub async fn cancel_submit(
-    view: Page<'_>,
-    caller: Caller,
-    id: UuidParam,
-    form: CsrfForm<SmallForm>,
-) -> Result<Answer, AppError> {
-    let f = form.0;
-    let input = Cancel {
-        reason: some(&f.reason),
-        cancelled_on: some(&f.cancelled_on),
-    };
-    match reviews::cancel(view.app, &caller, &id.0, input).await {
-        Ok(r) => Ok(Answer::Done(Flash::success(
-            Redirect::to(format!("/reviews/{}", r.id)),
-            format!(
-                "The review is cancelled (from {}).",
-                r.cancelled_on.unwrap_or_default()
-            ),
-        ))),
-        Err(AppError::Validation { fields, .. }) => {
-            let mut ctx = with(
-                review_context(
-                    &view,
-                    &caller,
-                    &id.0,
-                    json!({"findings": {}, "actions": []}),
-                    START_ROWS,
-                )
-                .await?,
-                form_errors(&fields, &["reason", "cancelled_on"]),
-            );
-            ctx["cancel_form"] = json!({"reason": f.reason, "cancelled_on": f.cancelled_on});
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
-                "reviews/show.html",
-                ctx,
-            )?))
-        }
-        Err(other) => flash_result(format!("/reviews/{}", id.0), Err(other)).map(Answer::Done),
-    }
 }
 
 #[get("/actions")]

@@ -1,0 +1,55 @@
+//! The Users page's panel kind form: the admin says whether a panel member is an expert by
+//! experience or a clinical expert (existing panel members have none until it is set).
+
+use super::Page;
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::error::AppError;
+use crate::services::users::{self, PanelKindChange};
+use crate::web::UuidParam;
+use rocket::form::FromForm;
+use rocket::post;
+use rocket::response::{Flash, Redirect};
+
+#[derive(FromForm)]
+pub struct PanelKindForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    panel_kind: String,
+}
+
+impl Protected for PanelKindForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/admin/users/<id>/panel-kind", data = "<form>")]
+pub async fn set_panel_kind(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<PanelKindForm>,
+) -> Result<Flash<Redirect>, AppError> {
+    let back = Redirect::to("/admin/users");
+    let input = PanelKindChange {
+        panel_kind: super::some(&form.0.panel_kind),
+    };
+    match users::set_panel_kind(view.app, &caller.actor(), &id.0, input).await {
+        Ok(u) => Ok(Flash::success(
+            back,
+            format!(
+                "{} is now a {} panel member.",
+                u.display_name,
+                u.panel_kind.map_or("", |k| k.label()).to_lowercase()
+            ),
+        )),
+        Err(AppError::Validation { .. }) => Ok(Flash::error(
+            back,
+            "Choose expert by experience or clinical expert, then Set.",
+        )),
+        Err(AppError::Conflict(message)) => Ok(Flash::error(back, message)),
+        Err(other) => Err(other),
+    }
+}
