@@ -6,7 +6,7 @@
 // passes lib.check (axe-core, keyboard reach, error summary focus).
 
 import assert from 'node:assert/strict';
-import { BASE, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, tick, type } from './lib.mjs';
+import { BASE, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, tick, type, typeDate } from './lib.mjs';
 
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const iso = (d) => d.toISOString().slice(0, 10);
@@ -33,7 +33,7 @@ try {
   await follow(page, page.getByRole('link', { name: 'Move this review or change its panel' }));
   await check(page, 'review-change');
   const saturday = saturdayAfter(3);
-  await page.locator('#scheduled_for').fill(saturday);
+  await typeDate(page, 'scheduled_for', saturday);
   await type(page, '#starts_at', '10:30');
   await type(page, '#place', 'https://meet.example.nhs.uk/cetr-4471');
   await page.locator('#expert_by_experience_id').selectOption({ label: 'Erin Expert' });
