@@ -3,12 +3,14 @@
 
 pub mod admissions;
 pub mod audit;
+pub mod corrections;
 pub mod dashboard;
 pub mod due;
 pub mod input;
 pub mod people;
 pub mod referrals;
 pub mod returns;
+pub mod review_amend;
 pub mod reviews;
 pub mod risk;
 pub mod schema;
