@@ -85,7 +85,10 @@ pub struct AdmissionView {
     pub visits: Vec<VisitView>,
 }
 
-pub(super) fn admission_view(a: &admission::Model, visits: Vec<VisitView>) -> Result<AdmissionView, AppError> {
+pub(super) fn admission_view(
+    a: &admission::Model,
+    visits: Vec<VisitView>,
+) -> Result<AdmissionView, AppError> {
     Ok(AdmissionView {
         id: a.id.clone(),
         person_id: a.person_id.clone(),

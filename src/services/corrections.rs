@@ -107,7 +107,9 @@ pub async fn patch_admission(
         if given(v) {
             c.fail(
                 "correction_reason",
-                format!("Changing {field} corrects the stay as recorded: give the correction_reason"),
+                format!(
+                    "Changing {field} corrects the stay as recorded: give the correction_reason"
+                ),
             );
         }
     }
@@ -133,7 +135,14 @@ pub async fn correct_admission(
     let today = app.clock.today();
     let mut c = Check::default();
     let admitted_on = given(&input.admitted_on)
-        .then(|| c.past_date("admitted_on", "the admission date", &input.admitted_on, today))
+        .then(|| {
+            c.past_date(
+                "admitted_on",
+                "the admission date",
+                &input.admitted_on,
+                today,
+            )
+        })
         .flatten();
     let hospital = c.optional_text("hospital", "the hospital", &input.hospital, 200);
     let security = given(&input.security_level)
@@ -196,7 +205,10 @@ pub async fn correct_admission(
     let mut fields = BTreeMap::new();
     let mut note = |name: &str, from: String, to: String| {
         if from != to {
-            fields.insert(name.to_string(), serde_json::json!({"from": from, "to": to}));
+            fields.insert(
+                name.to_string(),
+                serde_json::json!({"from": from, "to": to}),
+            );
         }
     };
     note(

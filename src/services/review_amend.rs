@@ -2,6 +2,7 @@
 //! may amend the findings, recommendations, action plan and the day it was held; after that
 //! the outcome stands as sent and corrections are written beside it as dated, signed addenda.
 
+use super::App;
 use super::audit::{self, Event};
 use super::input::Check;
 use super::reviews::{
@@ -10,7 +11,6 @@ use super::reviews::{
 };
 use super::scope::Scope;
 use super::sessions::SignedIn;
-use super::App;
 use crate::domain::review::{ActionStatus, Panel, ReviewStatus};
 use crate::entities::{action, review, review_addendum};
 use crate::error::AppError;
@@ -69,7 +69,11 @@ pub async fn amend(
     let mut c = Check::default();
     let reason = c.optional_paragraph("reason", "the reason", &input.reason, 2000);
     for (i, a) in given.iter().enumerate() {
-        c.line(&format!("actions[{i}].id"), "the action's id", a.id.as_deref());
+        c.line(
+            &format!("actions[{i}].id"),
+            "the action's id",
+            a.id.as_deref(),
+        );
     }
     let checked = match (checked, c.finish()) {
         (Ok(o), Ok(())) => o,
@@ -232,7 +236,16 @@ pub async fn amend(
     let redated = if held_on == was_held_on {
         None
     } else {
-        redate_next(app, tx.conn(), &reader, &amended, was_held_on, held_on, today).await?
+        redate_next(
+            app,
+            tx.conn(),
+            &reader,
+            &amended,
+            was_held_on,
+            held_on,
+            today,
+        )
+        .await?
     };
     tx.record(
         &who.actor(),

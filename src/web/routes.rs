@@ -683,6 +683,30 @@ pub static ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/admissions/<id>/correct",
+        Needs(AdmissionsRecord),
+        "Stay correction form (admission date, hospital, security level, legal status, with a reason)",
+    ),
+    ep(
+        Post,
+        "/admissions/<id>/correct",
+        Needs(AdmissionsRecord),
+        "Correct a stay as recorded",
+    ),
+    ep(
+        Get,
+        "/risk-assessments/<id>/void",
+        Needs(RiskAssess),
+        "Confirm voiding a risk assessment entered in error",
+    ),
+    ep(
+        Post,
+        "/risk-assessments/<id>/void",
+        Needs(RiskAssess),
+        "Void a risk assessment, with the reason",
+    ),
+    ep(
+        Get,
         "/people/<id>/visit",
         Needs(AdmissionsRecord),
         "Oversight visit form",
@@ -809,6 +833,24 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "/reviews/<id>/outcome",
         RECORD_REVIEWS,
         "Record a review's outcome",
+    ),
+    ep(
+        Get,
+        "/reviews/<id>/amend",
+        RECORD_REVIEWS,
+        "Form to amend a held review's outcome until its report is sent",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/amend",
+        RECORD_REVIEWS,
+        "Amend a held review's outcome",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/addenda",
+        RECORD_REVIEWS,
+        "Add an addendum to a review whose report was sent",
     ),
     ep(
         Post,

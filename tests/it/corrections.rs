@@ -96,7 +96,9 @@ async fn correcting_the_admission_date_moves_the_blue_rating_and_the_dues() {
     assert_eq!(a["security_level"], "none", "absent fields are unchanged");
 
     // The blue rating starts on the corrected day, with the corrected hospital.
-    let (_, ratings) = t.get(&format!("/api/v1/people/{id}/ratings"), Some(&c)).await;
+    let (_, ratings) = t
+        .get(&format!("/api/v1/people/{id}/ratings"), Some(&c))
+        .await;
     let blue = &ratings["items"][0];
     assert_eq!(blue["rating"], "blue");
     assert_eq!(blue["effective_on"], ymd(new_start));
@@ -104,10 +106,7 @@ async fn correcting_the_admission_date_moves_the_blue_rating_and_the_dues() {
     // On a day between the old and the new start the person was still green.
     let between = ymd(day - Duration::days(95));
     let (_, then) = t
-        .get(
-            &format!("/api/v1/people?as_of={between}&q=Lee"),
-            Some(&c),
-        )
+        .get(&format!("/api/v1/people?as_of={between}&q=Lee"), Some(&c))
         .await;
     assert_eq!(then["items"][0]["rating"], "green", "{then}");
     assert_eq!(then["items"][0]["in_hospital"], false, "{then}");
@@ -273,7 +272,10 @@ async fn stays_cannot_be_corrected_into_each_other() {
         .await;
     assert_eq!(s, Status::Conflict, "{e}");
     assert!(
-        e["error"]["message"].as_str().unwrap().contains("another stay"),
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("another stay"),
         "{e}"
     );
     let (s, e) = t
@@ -304,7 +306,14 @@ async fn a_frozen_return_keeps_its_bytes_after_a_correction() {
     let day = today(&t);
     let last_month = first_of_last_month(day);
     let (c, id) = someone(&t, 4, last_month - Duration::days(120)).await;
-    let stay = admit(&t, &c, &id, last_month + Duration::days(9), "Hospital Ashgrove").await;
+    let stay = admit(
+        &t,
+        &c,
+        &id,
+        last_month + Duration::days(9),
+        "Hospital Ashgrove",
+    )
+    .await;
     let period = format!("{:04}-{:02}", last_month.year(), last_month.month() as u8);
     let body = json!({"kind": "monthly", "period": period});
     let (s, first) = t.post_json("/api/v1/returns", Some(&c), &body).await;
@@ -346,7 +355,11 @@ async fn a_frozen_return_keeps_its_bytes_after_a_correction() {
     assert_ne!(again["sha256"], first["sha256"]);
 }
 
-const AMBER: &[&str] = &["mh_unstable", "behaviour_challenges", "unstable_environment"];
+const AMBER: &[&str] = &[
+    "mh_unstable",
+    "behaviour_challenges",
+    "unstable_environment",
+];
 
 #[rocket::async_test]
 async fn a_voided_assessment_reads_as_never_entered() {
@@ -387,7 +400,9 @@ async fn a_voided_assessment_reads_as_never_entered() {
     let (_, p) = t.get(&format!("/api/v1/people/{id}"), Some(&c)).await;
     assert_eq!(p["rating"], "red", "{p}");
     assert_eq!(p["rating_since"], ymd(day - Duration::days(40)));
-    let (_, ratings) = t.get(&format!("/api/v1/people/{id}/ratings"), Some(&c)).await;
+    let (_, ratings) = t
+        .get(&format!("/api/v1/people/{id}/ratings"), Some(&c))
+        .await;
     assert_eq!(ratings["total"], 1, "{ratings}");
     assert_eq!(ratings["items"][0]["rating"], "red");
     let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
@@ -403,7 +418,9 @@ async fn a_voided_assessment_reads_as_never_entered() {
     assert_eq!(reds["total"], 0, "{reds}");
 
     // Not twice; an unknown one is not found.
-    let (s, e) = t.post_json(&path, Some(&c), &json!({"reason": "Again"})).await;
+    let (s, e) = t
+        .post_json(&path, Some(&c), &json!({"reason": "Again"}))
+        .await;
     assert_eq!(s, Status::Conflict, "{e}");
     let (s, _) = t
         .post_json(
@@ -417,7 +434,10 @@ async fn a_voided_assessment_reads_as_never_entered() {
     // The voided date no longer holds the person out of hospital on that day.
     admit(&t, &c, &id, day - Duration::days(30), "Hospital Ashgrove").await;
     let trail = audit_actions(&t, &id).await;
-    assert!(trail.iter().any(|e| e["action"] == "risk.void"), "{trail:?}");
+    assert!(
+        trail.iter().any(|e| e["action"] == "risk.void"),
+        "{trail:?}"
+    );
 }
 
 /// A community review held `held_ago` days ago with two actions: (review, chair token,
@@ -468,11 +488,11 @@ async fn an_outcome_is_amended_until_the_report_is_sent_then_addenda() {
     let mut f = findings();
     f["safe"] = json!("Safe, with a crisis plan");
     let body = json!({"held_on": ymd(new_held), "findings": f, "recommendations": "Keep going, and review in May",
-        "reason": "Typed up from the wrong notes",
-        "actions": [
-            {"id": first, "who": "Team A", "what": "Fix the plan", "when": ymd(day + Duration::days(12)), "how": "Meet twice"},
-            {"who": "Team C", "what": "Book respite", "when": ymd(day + Duration::days(30)), "how": "Referral"},
-        ]});
+    "reason": "Typed up from the wrong notes",
+    "actions": [
+        {"id": first, "who": "Team A", "what": "Fix the plan", "when": ymd(day + Duration::days(12)), "how": "Meet twice"},
+        {"who": "Team C", "what": "Book respite", "when": ymd(day + Duration::days(30)), "how": "Referral"},
+    ]});
 
     // Someone else on the panel may not; a chair of other reviews may not.
     let other_chair = t.token_for_role("panel_chair").await;
@@ -504,9 +524,7 @@ async fn an_outcome_is_amended_until_the_report_is_sent_then_addenda() {
             .any(|x| x["who"] == "Team C" && x["status"] == "open")
     );
     // The follow-up the hold booked moves with the day held, by the same rule.
-    let (_, next) = t
-        .get(&format!("/api/v1/reviews/{next_id}"), Some(&c))
-        .await;
+    let (_, next) = t.get(&format!("/api/v1/reviews/{next_id}"), Some(&c)).await;
     assert_ne!(next["due_by"], next_due, "{next}");
     assert!(next["due_by"].as_str().unwrap() < next_due.as_str());
     assert_eq!(next["scheduled_on"], ymd(new_held));
@@ -526,7 +544,11 @@ async fn an_outcome_is_amended_until_the_report_is_sent_then_addenda() {
     again["recommendations"] = json!("Amended by the commissioner");
     let (s, a) = t.patch_json(&path, Some(&c), &again).await;
     assert_eq!(s, Status::Ok, "{a}");
-    assert_eq!(a["actions"].as_array().unwrap().len(), 3, "matched by id and by WHO/WHAT");
+    assert_eq!(
+        a["actions"].as_array().unwrap().len(),
+        3,
+        "matched by id and by WHO/WHAT"
+    );
 
     // No addendum before the report is sent.
     let addenda = format!("/api/v1/reviews/{rid}/addenda");
@@ -544,7 +566,9 @@ async fn an_outcome_is_amended_until_the_report_is_sent_then_addenda() {
     assert_eq!(s, Status::Ok, "{r}");
     let (s, e) = t.patch_json(&path, Some(&chair), &body).await;
     assert_eq!(s, Status::Conflict, "{e}");
-    let (s, e) = t.post_json(&addenda, Some(&chair), &json!({"text": ""})).await;
+    let (s, e) = t
+        .post_json(&addenda, Some(&chair), &json!({"text": ""}))
+        .await;
     assert_eq!(s, Status::UnprocessableEntity, "{e}");
     let (s, ad) = t
         .post_json(
@@ -575,9 +599,7 @@ async fn a_follow_up_moved_by_hand_stays_where_it_was_put() {
     let day = today(&t);
     let (rid, chair, c, held) = held_review(&t, 7, 5).await;
     let next_id = held["next_review"]["id"].as_str().unwrap().to_string();
-    let (_, before) = t
-        .get(&format!("/api/v1/reviews/{next_id}"), Some(&c))
-        .await;
+    let (_, before) = t.get(&format!("/api/v1/reviews/{next_id}"), Some(&c)).await;
     // The hold's booking is cancelled and nothing else was booked: amending moves nothing.
     let (s, x) = t
         .post_json(
@@ -604,9 +626,7 @@ async fn a_follow_up_moved_by_hand_stays_where_it_was_put() {
             .iter()
             .all(|x| x["status"] == "dropped")
     );
-    let (_, after) = t
-        .get(&format!("/api/v1/reviews/{next_id}"), Some(&c))
-        .await;
+    let (_, after) = t.get(&format!("/api/v1/reviews/{next_id}"), Some(&c)).await;
     assert_eq!(after["scheduled_for"], before["scheduled_for"]);
     assert_eq!(after["status"], "cancelled");
     // Not before the day it was booked.

@@ -4,6 +4,7 @@
 mod access;
 mod audit;
 mod cli;
+mod correction_pages;
 mod corrections;
 mod dashboard;
 mod deadlines;

@@ -25,8 +25,7 @@ pub async fn update_admission(
     body: ApiJson<AdmissionPatch>,
 ) -> Result<Json<AdmissionView>, AppError> {
     let reader = Reader::of(app, &caller);
-    let view =
-        corrections::patch_admission(app, &caller.actor(), &reader, &id.0, body.0).await?;
+    let view = corrections::patch_admission(app, &caller.actor(), &reader, &id.0, body.0).await?;
     Ok(Json(view))
 }
 
@@ -49,7 +48,9 @@ pub async fn amend_outcome(
     id: UuidParam,
     body: ApiJson<OutcomeAmendment>,
 ) -> Result<Json<ReviewView>, AppError> {
-    Ok(Json(review_amend::amend(app, &caller, &id.0, body.0).await?))
+    Ok(Json(
+        review_amend::amend(app, &caller, &id.0, body.0).await?,
+    ))
 }
 
 #[post("/api/v1/reviews/<id>/addenda", data = "<body>")]
