@@ -807,6 +807,9 @@ impl Gen<'_> {
             tool_version: TOOL_VERSION.into(),
             assessed_by: BY.into(),
             recorded_at,
+            voided_at: None,
+            voided_by: None,
+            void_reason: None,
         });
         self.event(pid, rating_str(rating), on, "assessment", &id, why);
     }

@@ -14,6 +14,7 @@ pub mod rating_event;
 pub mod referral;
 pub mod return_content;
 pub mod review;
+pub mod review_addendum;
 pub mod risk_assessment;
 pub mod session;
 pub mod stored_return;

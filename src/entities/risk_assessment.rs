@@ -18,6 +18,10 @@ pub struct Model {
     pub tool_version: String,
     pub assessed_by: String,
     pub recorded_at: TimeDateTimeWithTimeZone,
+    /// Set when the assessment was voided as entered in error (its rating event is gone).
+    pub voided_at: Option<TimeDateTimeWithTimeZone>,
+    pub voided_by: Option<String>,
+    pub void_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -85,7 +85,10 @@ pub struct AdmissionView {
     pub visits: Vec<VisitView>,
 }
 
-fn admission_view(a: &admission::Model, visits: Vec<VisitView>) -> Result<AdmissionView, AppError> {
+pub(super) fn admission_view(
+    a: &admission::Model,
+    visits: Vec<VisitView>,
+) -> Result<AdmissionView, AppError> {
     Ok(AdmissionView {
         id: a.id.clone(),
         person_id: a.person_id.clone(),
@@ -114,7 +117,7 @@ pub fn in_hospital_on(stay: &admission::Model, day: time::Date) -> bool {
 
 /// A stay of someone the reader may see; any other id is "not found", in the same words as
 /// for an id that does not exist.
-async fn find_stay(
+pub(super) async fn find_stay(
     db: &impl ConnectionTrait,
     reader: &Reader,
     admission_id: &str,
@@ -338,7 +341,7 @@ pub async fn discharge(
     admission_view(&updated, visits)
 }
 
-async fn visits_of(
+pub(super) async fn visits_of(
     db: &impl ConnectionTrait,
     scope: Scope,
     admission_id: &str,

@@ -3,6 +3,7 @@
 
 pub mod admissions;
 pub mod audit;
+pub mod corrections;
 pub mod dashboard;
 pub mod diary;
 pub mod due;
@@ -11,6 +12,7 @@ pub mod people;
 pub mod referrals;
 pub mod returns;
 pub mod review_moves;
+pub mod review_amend;
 pub mod reviews;
 pub mod risk;
 pub mod schema;

@@ -873,21 +873,24 @@ async fn insert_review(
 // Holding a review
 
 /// May this user record outcomes and reports for this review?
-fn may_record(app: &App, who: &SignedIn, r: &review::Model) -> bool {
+pub(super) fn may_record(app: &App, who: &SignedIn, r: &review::Model) -> bool {
     let has = |p| app.policies.access.allows(who.role(), p);
     has(Permission::ReviewsRecord)
         || (has(Permission::ReviewsRecordChaired)
             && r.chair_id.as_deref() == Some(who.user.id.as_str()))
 }
 
-pub async fn hold(
-    app: &App,
-    who: &SignedIn,
-    id: &str,
-    input: Outcome,
-) -> Result<ReviewView, AppError> {
-    let today = app.clock.today();
-    let actor = who.actor();
+/// An outcome as given, checked: the date held, a finding for each key line of enquiry,
+/// the recommendations, and each action's WHO, WHAT, WHEN (not before the review) and HOW.
+pub(super) struct CheckedOutcome {
+    pub held_on: Date,
+    pub findings: BTreeMap<String, String>,
+    pub recommendations: String,
+    pub actions: Vec<(String, String, Date, String)>,
+}
+
+/// Checks an outcome's fields, when it is recorded and when it is amended.
+pub(super) fn check_outcome(input: &Outcome, today: Date) -> Result<CheckedOutcome, AppError> {
     let mut c = Check::default();
     let held_on = c.past_date(
         "held_on",
@@ -967,6 +970,31 @@ pub async fn hold(
     let Some(held_on) = held_on else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
+    Ok(CheckedOutcome {
+        held_on,
+        findings,
+        recommendations,
+        actions: actions
+            .into_iter()
+            .map(|(who, what, when, how)| (who, what, when.unwrap_or(held_on), how))
+            .collect(),
+    })
+}
+
+pub async fn hold(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: Outcome,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let actor = who.actor();
+    let CheckedOutcome {
+        held_on,
+        findings,
+        recommendations,
+        actions,
+    } = check_outcome(&input, today)?;
 
     let mut tx = audit::begin(app).await?;
     let reader = ReviewReader::of(app, who);
@@ -1033,7 +1061,7 @@ pub async fn hold(
             person_id: Set(held.person_id.clone()),
             who: Set(who_),
             what: Set(what),
-            due_on: Set(when.unwrap_or(held_on)),
+            due_on: Set(when),
             how: Set(how),
             status: Set(ActionStatus::Open.as_str().into()),
             completed_on: Set(None),
@@ -1044,38 +1072,10 @@ pub async fn hold(
         .insert(tx.conn())
         .await?;
     }
-    // The next review: inpatient while in hospital on the day it was held, else a follow-up of
-    // the action plan. Same panel where they are free that day.
-    let stay = Scope::Register
-        .select::<admission::Entity>()
-        .filter(admission::Column::PersonId.eq(held.person_id.clone()))
-        .filter(admission::Column::AdmittedOn.lte(held_on))
-        .all(tx.conn())
-        .await?
-        .into_iter()
-        .find(|a| super::admissions::in_hospital_on(a, held_on));
-    let deadlines = &app.policies.schedule.deadlines;
-    let (next_kind, next_due) = match &stay {
-        Some(s) => {
-            let child = age_on(person.date_of_birth, today).is_some_and(|a| a < 18);
-            (
-                ReviewKind::Inpatient,
-                schedule::next_inpatient_review_due(
-                    held_on,
-                    child,
-                    security(&s.security_level),
-                    deadlines,
-                ),
-            )
-        }
-        None => (
-            ReviewKind::FollowUp,
-            schedule::follow_up_due(held_on, deadlines),
-        ),
-    };
-    // Booked on the last working day on or before its due date (the due date stays as the
-    // rules compute it), with the same panel where they are free that day.
-    let next_day = schedule::booking_day(next_due, held_on, &app.policies.schedule.bank_holidays);
+    // The next review, with the same panel where they are free that day. It is booked on the
+    // last working day on or before its due date (the due date stays as the rules compute it).
+    let (next_kind, next_due, next_day) =
+        next_after(app, tx.conn(), &person, held_on, today).await?;
     let next_panel = if clash(tx.conn(), &panel, next_day, None).await?.is_some() {
         Panel::default()
     } else {
@@ -1108,6 +1108,47 @@ pub async fn hold(
     result.next_review = Some(Box::new(view(tx.conn(), reader.scope, &next, app).await?));
     tx.commit().await?;
     Ok(result)
+}
+
+/// The review a hold books: an inpatient review while in hospital on the day it was held,
+/// else a follow-up of the action plan; its due date as the rules compute it, and the day it
+/// is booked for: the last working day on or before the due date (`schedule::booking_day`).
+pub(super) async fn next_after(
+    app: &App,
+    db: &impl ConnectionTrait,
+    person: &crate::entities::person::Model,
+    held_on: Date,
+    today: Date,
+) -> Result<(ReviewKind, Date, Date), AppError> {
+    let stay = Scope::Register
+        .select::<admission::Entity>()
+        .filter(admission::Column::PersonId.eq(person.id.clone()))
+        .filter(admission::Column::AdmittedOn.lte(held_on))
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|a| super::admissions::in_hospital_on(a, held_on));
+    let deadlines = &app.policies.schedule.deadlines;
+    let (next_kind, next_due) = match &stay {
+        Some(s) => {
+            let child = age_on(person.date_of_birth, today).is_some_and(|a| a < 18);
+            (
+                ReviewKind::Inpatient,
+                schedule::next_inpatient_review_due(
+                    held_on,
+                    child,
+                    security(&s.security_level),
+                    deadlines,
+                ),
+            )
+        }
+        None => (
+            ReviewKind::FollowUp,
+            schedule::follow_up_due(held_on, deadlines),
+        ),
+    };
+    let day = schedule::booking_day(next_due, held_on, &app.policies.schedule.bank_holidays);
+    Ok((next_kind, next_due, day))
 }
 
 pub async fn report_sent(

@@ -260,6 +260,9 @@ pub async fn record_assessment(
         tool_version: Set(tool_version.into()),
         assessed_by: Set(actor.username.clone()),
         recorded_at: Set(tx.now()),
+        voided_at: Set(None),
+        voided_by: Set(None),
+        void_reason: Set(None),
     }
     .insert(tx.conn())
     .await?;

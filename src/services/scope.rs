@@ -12,7 +12,7 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, person, person_revision,
-    rating_event, referral, review, risk_assessment, visit,
+    rating_event, referral, review, review_addendum, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -106,7 +106,8 @@ linked!(
     visit,
     review,
     action,
-    person_revision
+    person_revision,
+    review_addendum
 );
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
@@ -154,6 +155,7 @@ mod tests {
         "referral",
         "person_revision",
         "audit_entry",
+        "review_addendum",
     ];
 
     fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

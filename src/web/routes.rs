@@ -373,10 +373,19 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Patch,
         "/api/v1/admissions/<id>",
         Needs(AdmissionsRecord),
-        "Change an open admission's security level, legal status or planned discharge, from a day",
+        "Change an open admission's security level, legal status or planned discharge, from a day; with correction_reason, correct the stay as recorded (admission date, hospital, security level, legal status)",
     )
-    .body(schema::<crate::services::admissions::AdmissionChange>)
+    .body(schema::<crate::services::corrections::AdmissionPatch>)
     .returns(200, schema::<AdmissionView>)
+    .may(&[409]),
+    ep(
+        Post,
+        "/api/v1/risk-assessments/<id>/void",
+        Needs(RiskAssess),
+        "Void a risk assessment entered in error, with the reason: ratings read as if it was never entered",
+    )
+    .body(schema::<crate::services::corrections::Void>)
+    .returns(200, schema::<crate::services::corrections::AssessmentRecord>)
     .may(&[409]),
     // Referrals.
     ep(
@@ -501,6 +510,32 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .body(schema::<Outcome>)
     .returns(200, schema::<ReviewView>)
     .may(&[409]),
+    ep(
+        Patch,
+        "/api/v1/reviews/<id>/outcome",
+        RECORD_REVIEWS,
+        "Amend a held review's outcome and action plan until its report is sent",
+    )
+    .body(schema::<crate::services::review_amend::OutcomeAmendment>)
+    .returns(200, schema::<ReviewView>)
+    .may(&[409]),
+    ep(
+        Post,
+        "/api/v1/reviews/<id>/addenda",
+        RECORD_REVIEWS,
+        "Add a dated, signed addendum to a review whose report was sent",
+    )
+    .body(schema::<crate::services::review_amend::NewAddendum>)
+    .returns(201, schema::<crate::services::review_amend::AddendumView>)
+    .may(&[409]),
+    ep(
+        Get,
+        "/api/v1/reviews/<id>/addenda",
+        READ_REVIEWS,
+        "A review's addenda, oldest first",
+    )
+    .query(&[("page", q::page), ("per_page", q::per_page)])
+    .returns(200, schema::<ListOf<crate::services::review_amend::AddendumView>>),
     ep(
         Post,
         "/api/v1/reviews/<id>/report-sent",
@@ -675,6 +710,30 @@ pub static ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/admissions/<id>/correct",
+        Needs(AdmissionsRecord),
+        "Stay correction form (admission date, hospital, security level, legal status, with a reason)",
+    ),
+    ep(
+        Post,
+        "/admissions/<id>/correct",
+        Needs(AdmissionsRecord),
+        "Correct a stay as recorded",
+    ),
+    ep(
+        Get,
+        "/risk-assessments/<id>/void",
+        Needs(RiskAssess),
+        "Confirm voiding a risk assessment entered in error",
+    ),
+    ep(
+        Post,
+        "/risk-assessments/<id>/void",
+        Needs(RiskAssess),
+        "Void a risk assessment, with the reason",
+    ),
+    ep(
+        Get,
         "/people/<id>/visit",
         Needs(AdmissionsRecord),
         "Oversight visit form",
@@ -801,6 +860,24 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "/reviews/<id>/outcome",
         RECORD_REVIEWS,
         "Record a review's outcome",
+    ),
+    ep(
+        Get,
+        "/reviews/<id>/amend",
+        RECORD_REVIEWS,
+        "Form to amend a held review's outcome until its report is sent",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/amend",
+        RECORD_REVIEWS,
+        "Amend a held review's outcome",
+    ),
+    ep(
+        Post,
+        "/reviews/<id>/addenda",
+        RECORD_REVIEWS,
+        "Add an addendum to a review whose report was sent",
     ),
     ep(
         Post,

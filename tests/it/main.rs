@@ -4,6 +4,8 @@
 mod access;
 mod audit;
 mod cli;
+mod correction_pages;
+mod corrections;
 mod dashboard;
 mod date_inputs;
 mod deadlines;

@@ -856,7 +856,7 @@ async fn the_api_document_types_the_new_days() {
     for (schema, field) in [
         ("NewReview", "scheduled_on"),
         ("Cancel", "cancelled_on"),
-        ("AdmissionChange", "effective_on"),
+        ("AdmissionPatch", "effective_on"),
         ("ActionUpdate", "completed_on"),
         ("ReviewView", "scheduled_on"),
         ("ReviewView", "cancelled_on"),

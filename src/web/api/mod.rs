@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod body;
+pub mod corrections;
 pub mod health;
 pub mod openapi;
 pub mod people;
@@ -44,7 +45,11 @@ pub fn routes() -> Vec<Route> {
         people::admit,
         people::admissions_of,
         people::discharge,
-        people::update_admission,
+        corrections::update_admission,
+        corrections::void_assessment,
+        corrections::amend_outcome,
+        corrections::add_addendum,
+        corrections::addenda,
         people::visit,
         referrals::create,
         referrals::list,

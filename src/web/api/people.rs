@@ -248,25 +248,6 @@ pub async fn discharge(
     ))
 }
 
-#[patch("/api/v1/admissions/<id>", data = "<body>")]
-pub async fn update_admission(
-    app: &State<App>,
-    caller: Caller,
-    id: UuidParam,
-    body: ApiJson<admissions::AdmissionChange>,
-) -> Result<Json<AdmissionView>, AppError> {
-    Ok(Json(
-        admissions::update(
-            app,
-            &caller.actor(),
-            &Reader::of(app, &caller),
-            &id.0,
-            body.0,
-        )
-        .await?,
-    ))
-}
-
 #[post("/api/v1/people/<id>/visits", data = "<body>")]
 pub async fn visit(
     app: &State<App>,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod assets;
 pub mod calendar;
 pub mod diary;
+pub mod corrections;
 pub mod referrals;
 pub mod register;
 pub mod panel_kinds;
@@ -68,6 +69,13 @@ pub fn routes() -> Vec<Route> {
         register::close_submit,
         register::withdraw_page,
         register::withdraw_submit,
+        corrections::correct_stay_page,
+        corrections::correct_stay_submit,
+        corrections::void_page,
+        corrections::void_submit,
+        corrections::amend_page,
+        corrections::amend_submit,
+        corrections::addendum_submit,
         referrals::referrals_page,
         referrals::new_referral_page,
         referrals::create_referral,

@@ -30,7 +30,7 @@ pub enum Answer {
     Page(Html),
 }
 
-fn choices<T: Copy>(
+pub(super) fn choices<T: Copy>(
     all: &[T],
     value: fn(T) -> &'static str,
     label: fn(T) -> &'static str,
@@ -437,6 +437,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         .find(|a| a.discharged_on.is_none())
         .map(|a| a.id.clone());
     let active = d.person.status == Status::Active;
+    let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id.0).await?;
     let ctx = json!({
         "title": format!("{} {}", d.person.given_name, d.person.family_name),
         "person": d.person,
@@ -450,6 +451,8 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         "can_edit": active && view.can(Permission::PeopleWrite),
         "can_assess": active && !d.person.in_hospital && view.can(Permission::RiskAssess),
         "can_admit": active && view.can(Permission::AdmissionsRecord),
+        "can_void": active && view.can(Permission::RiskAssess),
+        "voided": voided,
         "can_schedule": active && view.can(Permission::ReviewsSchedule),
         "due": due,
         "reviews": reviews_of,
@@ -590,7 +593,7 @@ pub async fn assess_submit(
 pub struct ShortForm {
     #[field(default = String::new())]
     csrf_token: String,
-    fields: HashMap<String, String>,
+    pub(super) fields: HashMap<String, String>,
 }
 
 impl Protected for ShortForm {
@@ -600,13 +603,13 @@ impl Protected for ShortForm {
 }
 
 impl ShortForm {
-    fn get(&self, name: &str) -> Option<String> {
+    pub(super) fn get(&self, name: &str) -> Option<String> {
         self.fields.get(name).and_then(|v| some(v))
     }
 }
 
 /// One field of a short form.
-fn field(name: &str, label: &str, kind: &str, hint: &str) -> Value {
+pub(super) fn field(name: &str, label: &str, kind: &str, hint: &str) -> Value {
     json!({"name": name, "label": label, "kind": kind, "hint": hint})
 }
 
@@ -616,21 +619,21 @@ fn optional_date(name: &str, label: &str, hint: &str) -> Value {
     json!({"name": name, "label": label, "kind": "date", "hint": hint, "empty": true})
 }
 
-fn select(name: &str, label: &str, options: Value) -> Value {
+pub(super) fn select(name: &str, label: &str, options: Value) -> Value {
     json!({"name": name, "label": label, "kind": "select", "options": options})
 }
 
-struct ShortSpec {
-    title: String,
-    intro: String,
-    button: &'static str,
-    action: String,
-    fields: Value,
-    back: String,
-    warning: bool,
+pub(super) struct ShortSpec {
+    pub(super) title: String,
+    pub(super) intro: String,
+    pub(super) button: &'static str,
+    pub(super) action: String,
+    pub(super) fields: Value,
+    pub(super) back: String,
+    pub(super) warning: bool,
 }
 
-fn short_context(spec: &ShortSpec, values: Value) -> Value {
+pub(super) fn short_context(spec: &ShortSpec, values: Value) -> Value {
     json!({
         "title": spec.title, "intro": spec.intro, "button": spec.button, "action": spec.action,
         "fields": spec.fields, "values": values, "back": spec.back, "warning": spec.warning,
@@ -645,7 +648,7 @@ async fn short_page(view: &Page<'_>, spec: &ShortSpec) -> Result<Html, AppError>
     )
 }
 
-async fn short_result<T>(
+pub(super) async fn short_result<T>(
     view: &Page<'_>,
     spec: &ShortSpec,
     form: &ShortForm,

@@ -196,7 +196,7 @@ pub async fn schedule_submit(
 /// Blank action rows shown on the outcome form; "Add another action" adds one more.
 const START_ROWS: usize = 3;
 
-async fn review_context(
+pub(super) async fn review_context(
     view: &Page<'_>,
     caller: &Caller,
     id: &str,
@@ -219,7 +219,14 @@ async fn review_context(
                 .chair
                 .as_ref()
                 .is_some_and(|c| c.id == caller.user.id));
+    let addenda = crate::services::review_amend::addenda_of(
+        &view.app.db,
+        crate::services::scope::Scope::of(view.app, caller),
+        &review.id,
+    )
+    .await?;
     Ok(json!({
+        "addenda": addenda,
         "title": format!("{} for {}", review.kind.label(), review.person_name),
         "review": review,
         "previous": previous,
@@ -425,11 +432,11 @@ pub async fn report_sent_submit(
     flash_result(format!("/reviews/{}", id.0), result)
 }
 
-#[get("/actions")]
-pub async fn actions_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
+/// The open actions by owner, with the forms to close them.
+async fn actions_context(view: &Page<'_>, caller: &Caller) -> Result<Value, AppError> {
     let open = reviews::list_actions(
         view.app,
-        &caller,
+        caller,
         None,
         Some(crate::domain::review::ActionStatus::Open),
     )
@@ -442,13 +449,16 @@ pub async fn actions_page(view: Page<'_>, caller: Caller) -> Result<Html, AppErr
         .into_iter()
         .map(|(who, items)| json!({"who": who, "overdue": items.iter().filter(|a| a.overdue).count(), "items": items}))
         .collect();
-    view.render(
-        "reviews/actions.html",
-        json!({
-            "title": "Actions", "owners": owners, "today": view.app.clock.today().to_string(),
-            "may_update": view.can(Permission::ActionsUpdate),
-        }),
-    )
+    Ok(json!({
+        "title": "Actions", "owners": owners, "today": view.app.clock.today().to_string(),
+        "may_update": view.can(Permission::ActionsUpdate), "typed": {},
+    }))
+}
+
+#[get("/actions")]
+pub async fn actions_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
+    let ctx = actions_context(&view, &caller).await?;
+    view.render("reviews/actions.html", ctx)
 }
 
 #[post("/actions/<id>", data = "<form>")]
@@ -457,7 +467,7 @@ pub async fn action_submit(
     caller: Caller,
     id: UuidParam,
     form: CsrfForm<SmallForm>,
-) -> Result<Flash<Redirect>, AppError> {
+) -> Result<Answer, AppError> {
     let f = form.0;
     let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
         f.back.clone()
@@ -472,5 +482,28 @@ pub async fn action_submit(
     let result = reviews::update_action(view.app, &caller, &id.0, input)
         .await
         .map(|a| format!("Action for {} marked {}.", a.who, a.status.as_str()));
-    flash_result(back, result)
+    match result {
+        // On the actions page a refusal shows there, by the action's own fields, with what
+        // was typed kept.
+        Err(e @ (AppError::Validation { .. } | AppError::Conflict(_))) if back == "/actions" => {
+            let (fields, _) = refusal(e, "note")?;
+            let fields: crate::error::FieldErrors = fields
+                .into_iter()
+                .map(|(k, v)| (format!("{k}-{}", id.0), v))
+                .collect();
+            let order = [format!("completed_on-{}", id.0), format!("note-{}", id.0)];
+            let order: Vec<&str> = order.iter().map(String::as_str).collect();
+            let mut ctx = with(
+                actions_context(&view, &caller).await?,
+                form_errors(&fields, &order),
+            );
+            ctx["typed"] = json!({"id": id.0, "status": f.status, "completed_on": f.completed_on, "note": f.note});
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/actions.html",
+                ctx,
+            )?))
+        }
+        other => flash_result(back, other).map(Answer::Done),
+    }
 }

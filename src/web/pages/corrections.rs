@@ -1,0 +1,410 @@
+//! Correction pages: correcting a stay as recorded, voiding a risk assessment, amending a held
+//! review's outcome, and adding an addendum once its report was sent. Each calls the same
+//! service as its API route; a refusal re-renders the form with what was typed.
+
+use super::register::{
+    Answer, ShortForm, ShortSpec, choices, field, refusal, select, short_context, short_result,
+    with,
+};
+use super::reviews::review_context;
+use super::{Html, Page, form_errors, some};
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::person::{LegalStatus, SecurityLevel};
+use crate::domain::review::LINES_OF_ENQUIRY;
+use crate::error::AppError;
+use crate::services::admissions;
+use crate::services::corrections::{self, AdmissionCorrection, Void};
+use crate::services::people::Reader;
+use crate::services::review_amend::{self, AmendedAction, NewAddendum, OutcomeAmendment};
+use crate::services::reviews::NewAction;
+use crate::web::UuidParam;
+use rocket::form::FromForm;
+use rocket::http::Status as Http;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+// ---------------------------------------------------------------------------------------------
+// Correcting a stay
+
+fn correct_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Correct the stay at {hospital}"),
+        intro: "For a stay recorded wrongly from the start. The correction rewrites its history: \
+            the rating, deadlines and returns made from now on follow it; returns already made keep \
+            what they said. For a change that happened during the stay, use Change the stay instead."
+            .into(),
+        button: "Save the correction",
+        action: format!("/admissions/{admission_id}/correct"),
+        fields: json!([
+            field("admitted_on", "Admission date", "date", ""),
+            field("hospital", "Hospital", "text", ""),
+            select(
+                "security_level",
+                "Security level",
+                choices(
+                    SecurityLevel::ALL,
+                    SecurityLevel::as_str,
+                    SecurityLevel::label
+                )
+            ),
+            select(
+                "legal_status",
+                "Legal status",
+                choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
+            ),
+            field(
+                "correction_reason",
+                "Why the record was wrong",
+                "textarea",
+                "Kept in the audit trail with the correction"
+            ),
+        ]),
+        back: format!("/people/{person_id}"),
+        warning: false,
+    }
+}
+
+#[get("/admissions/<id>/correct")]
+pub async fn correct_stay_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    let spec = correct_spec(&id.0, &a.person_id, &a.hospital);
+    let values = json!({
+        "admitted_on": a.admitted_on, "hospital": a.hospital,
+        "security_level": a.security_level.as_str(), "legal_status": a.legal_status.as_str(),
+    });
+    view.render("people/action.html", short_context(&spec, values))
+}
+
+#[post("/admissions/<id>/correct", data = "<form>")]
+pub async fn correct_stay_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let reader = Reader::of(view.app, &caller);
+    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let input = AdmissionCorrection {
+        admitted_on: f.get("admitted_on"),
+        hospital: f.get("hospital"),
+        security_level: f.get("security_level"),
+        legal_status: f.get("legal_status"),
+        reason: f.get("correction_reason"),
+    };
+    let result =
+        corrections::correct_admission(view.app, &caller.actor(), &reader, &id.0, input).await;
+    short_result(
+        &view,
+        &correct_spec(&id.0, &a.person_id, &a.hospital),
+        &f,
+        result,
+        "The stay is corrected.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Voiding a risk assessment
+
+fn void_spec(assessment: &corrections::AssessmentRecord) -> ShortSpec {
+    ShortSpec {
+        title: "Void a risk assessment".into(),
+        intro: format!(
+            "The assessment of {} (rated {}, score {}, by {}) will no longer count: the rating \
+             history, deadlines and returns made from now on read as if it was never entered. \
+             It stays on the person's page, struck through, with your reason.",
+            assessment.assessed_on,
+            assessment.rating.as_str(),
+            assessment.score,
+            assessment.assessed_by
+        ),
+        button: "Void this assessment",
+        action: format!("/risk-assessments/{}/void", assessment.id),
+        fields: json!([field(
+            "reason",
+            "Why it was entered in error",
+            "textarea",
+            "For example, entered against the wrong person"
+        )]),
+        back: format!("/people/{}", assessment.person_id),
+        warning: true,
+    }
+}
+
+#[get("/risk-assessments/<id>/void")]
+pub async fn void_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let a =
+        corrections::find_assessment(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    if a.voided {
+        return Err(AppError::Conflict(
+            "This assessment has already been voided.".into(),
+        ));
+    }
+    view.render(
+        "people/action.html",
+        short_context(&void_spec(&a), json!({})),
+    )
+}
+
+#[post("/risk-assessments/<id>/void", data = "<form>")]
+pub async fn void_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let reader = Reader::of(view.app, &caller);
+    let a = corrections::find_assessment(&view.app.db, &reader, &id.0).await?;
+    let input = Void {
+        reason: f.get("reason"),
+    };
+    let result =
+        corrections::void_assessment(view.app, &caller.actor(), &reader, &id.0, input).await;
+    short_result(
+        &view,
+        &void_spec(&a),
+        &f,
+        result,
+        "The assessment is voided.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Amending a review's outcome
+
+#[derive(FromForm)]
+pub struct AmendForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    step: String,
+    #[field(default = String::new())]
+    held_on: String,
+    findings: BTreeMap<String, String>,
+    #[field(default = String::new())]
+    recommendations: String,
+    actions: Vec<AmendRow>,
+    #[field(default = String::new())]
+    reason: String,
+}
+
+#[derive(FromForm, Clone, serde::Serialize)]
+pub struct AmendRow {
+    #[field(default = String::new())]
+    id: String,
+    #[field(default = String::new())]
+    who: String,
+    #[field(default = String::new())]
+    what: String,
+    #[field(default = String::new())]
+    when: String,
+    #[field(default = String::new())]
+    how: String,
+}
+
+impl Protected for AmendForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[get("/reviews/<id>/amend")]
+pub async fn amend_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let ctx = review_context(&view, &caller, &id.0, json!({}), 0).await?;
+    let rv = &ctx["review"];
+    // The outcome as recorded; the plan's live actions (dropped ones stay as they are).
+    let rows: Vec<AmendRow> = rv["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|a| a["status"] != "dropped")
+        .map(|a| AmendRow {
+            id: a["id"].as_str().unwrap_or_default().into(),
+            who: a["who"].as_str().unwrap_or_default().into(),
+            what: a["what"].as_str().unwrap_or_default().into(),
+            when: a["when"].as_str().unwrap_or_default().into(),
+            how: a["how"].as_str().unwrap_or_default().into(),
+        })
+        .collect();
+    let form = json!({
+        "held_on": rv["held_on"], "findings": rv["findings"],
+        "recommendations": rv["recommendations"], "actions": rows,
+    });
+    let n = rows.len() + 1;
+    render_amend(&view, ctx, form, n, None)
+}
+
+fn render_amend(
+    view: &Page<'_>,
+    mut ctx: serde_json::Value,
+    form: serde_json::Value,
+    rows: usize,
+    status: Option<Http>,
+) -> Result<Html, AppError> {
+    if ctx["may_record"] != true {
+        return Err(AppError::Forbidden);
+    }
+    if ctx["review"]["status"] != "held" || !ctx["review"]["report_sent_on"].is_null() {
+        return Err(AppError::Conflict(
+            "Only a held review's outcome can be amended, until its report is sent.".into(),
+        ));
+    }
+    ctx["form"] = form;
+    ctx["rows"] = json!((0..rows).collect::<Vec<_>>());
+    ctx["title"] = json!(format!(
+        "Amend the outcome: {}",
+        ctx["title"].as_str().unwrap_or_default()
+    ));
+    match status {
+        Some(s) => view.render_status(s, "reviews/amend.html", ctx),
+        None => view.render("reviews/amend.html", ctx),
+    }
+}
+
+#[post("/reviews/<id>/amend", data = "<form>")]
+pub async fn amend_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<AmendForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let rows: Vec<AmendRow> = f
+        .actions
+        .iter()
+        .filter(|a| {
+            [&a.who, &a.what, &a.when, &a.how]
+                .iter()
+                .any(|s| !s.trim().is_empty())
+        })
+        .cloned()
+        .collect();
+    let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations,
+                      "actions": rows, "reason": f.reason});
+    if f.step == "add_row" {
+        let ctx = review_context(&view, &caller, &id.0, json!({}), 0).await?;
+        return Ok(Answer::Page(render_amend(
+            &view,
+            ctx,
+            echo,
+            rows.len() + 1,
+            None,
+        )?));
+    }
+    let input = OutcomeAmendment {
+        held_on: some(&f.held_on),
+        findings: Some(f.findings.clone()),
+        recommendations: some(&f.recommendations),
+        actions: Some(
+            rows.iter()
+                .map(|a| AmendedAction {
+                    id: some(&a.id),
+                    action: NewAction {
+                        who: some(&a.who),
+                        what: some(&a.what),
+                        when: some(&a.when),
+                        how: some(&a.how),
+                    },
+                })
+                .collect(),
+        ),
+        reason: some(&f.reason),
+    };
+    match review_amend::amend(view.app, &caller, &id.0, input).await {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/reviews/{}", r.id)),
+            "The outcome is amended.".to_string(),
+        ))),
+        Err(e) => {
+            let (fields, _) = refusal(e, "held_on")?;
+            let mut order: Vec<String> = vec!["held_on".into()];
+            order.extend(
+                LINES_OF_ENQUIRY
+                    .iter()
+                    .map(|(k, _)| format!("findings.{k}")),
+            );
+            order.push("recommendations".into());
+            order.push("reason".into());
+            let order: Vec<&str> = order.iter().map(String::as_str).collect();
+            let ctx = with(
+                review_context(&view, &caller, &id.0, json!({}), 0).await?,
+                form_errors(&fields, &order),
+            );
+            Ok(Answer::Page(render_amend(
+                &view,
+                ctx,
+                echo,
+                rows.len().max(1),
+                Some(Http::UnprocessableEntity),
+            )?))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Addenda
+
+#[derive(FromForm)]
+pub struct AddendumForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    text: String,
+}
+
+impl Protected for AddendumForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+#[post("/reviews/<id>/addenda", data = "<form>")]
+pub async fn addendum_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<AddendumForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let input = NewAddendum {
+        text: some(&f.text),
+    };
+    match review_amend::add_addendum(view.app, &caller, &id.0, input).await {
+        Ok(_) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/reviews/{}", id.0)),
+            "The addendum is added.".to_string(),
+        ))),
+        Err(e) => {
+            let (fields, _) = refusal(e, "text")?;
+            let mut ctx = with(
+                review_context(
+                    &view,
+                    &caller,
+                    &id.0,
+                    json!({"findings": {}, "actions": []}),
+                    0,
+                )
+                .await?,
+                form_errors(&fields, &["text"]),
+            );
+            ctx["addendum_text"] = json!(f.text);
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/show.html",
+                ctx,
+            )?))
+        }
+    }
+}
