@@ -60,6 +60,8 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
             created_at: app.clock.now(),
             must_change_password: false,
         },
+        started_at: app.clock.now(),
+        active_at: app.clock.now(),
     };
     let reader = Reader::of(app, &signed_in);
     for (n, p) in plans.iter().enumerate() {

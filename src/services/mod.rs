@@ -6,6 +6,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod due;
 pub mod input;
+pub mod kept;
 pub mod people;
 pub mod referrals;
 pub mod returns;

@@ -8,6 +8,7 @@ mod dashboard;
 mod deadlines;
 mod errors;
 mod input;
+mod kept;
 mod openapi;
 mod pages;
 mod referral_pages;
