@@ -222,6 +222,18 @@ pub async fn login(
     Ok((secret, signed_in))
 }
 
+/// The session row a secret names, whatever its state.
+async fn session_named(app: &App, secret: &str) -> Result<Option<session::Model>, AppError> {
+    if secret.len() != 64 {
+        return Ok(None);
+    }
+    let hash = token::sha256_hex(secret.as_bytes());
+    Ok(session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash))
+        .one(&app.db)
+        .await?)
+}
+
 /// Resolves a session secret to its user, or `None` when it is unknown, revoked, timed out, of
 /// the other kind, or its user has been deactivated.
 pub async fn authenticate(
@@ -229,15 +241,7 @@ pub async fn authenticate(
     secret: &str,
     kind: Kind,
 ) -> Result<Option<SignedIn>, AppError> {
-    if secret.len() != 64 {
-        return Ok(None);
-    }
-    let hash = token::sha256_hex(secret.as_bytes());
-    let Some(row) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash))
-        .one(&app.db)
-        .await?
-    else {
+    let Some(row) = session_named(app, secret).await? else {
         return Ok(None);
     };
     let now = app.clock.now();
@@ -299,15 +303,7 @@ pub struct Lapsed {
 
 /// The lapsed session a browser cookie's secret names, if it names one.
 pub async fn lapsed(app: &App, secret: &str) -> Result<Option<Lapsed>, AppError> {
-    if secret.len() != 64 {
-        return Ok(None);
-    }
-    let hash = token::sha256_hex(secret.as_bytes());
-    let Some(row) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash))
-        .one(&app.db)
-        .await?
-    else {
+    let Some(row) = session_named(app, secret).await? else {
         return Ok(None);
     };
     let state = session_state(row.created_at, row.last_seen_at, app.clock.now());

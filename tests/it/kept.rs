@@ -13,9 +13,14 @@ use time::Duration;
 /// A signed-in user of the pages: (username, password, user id).
 async fn user(t: &TestApp, role: &str) -> (String, String, String) {
     let (username, password) = t.user_with_role(role).await;
-    let token = t.login(&username, &password).await;
+    let id = user_id(t, &username, &password).await;
+    (username, password, id)
+}
+
+async fn user_id(t: &TestApp, username: &str, password: &str) -> String {
+    let token = t.login(username, password).await;
     let (_, me) = t.get("/api/v1/me", Some(&token)).await;
-    (username, password, me["id"].as_str().unwrap().to_string())
+    me["id"].as_str().unwrap().to_string()
 }
 
 /// NHS numbers for the people of these tests, one each.
@@ -48,6 +53,33 @@ async fn review(t: &TestApp, chair: &str) -> String {
         .await;
     assert_eq!(status, Status::Created, "{r}");
     r["id"].as_str().unwrap().to_string()
+}
+
+/// A chair signed in with the outcome form of their review open.
+struct Opened {
+    chair: String,
+    password: String,
+    review_id: String,
+    review_page: String,
+    outcome_path: String,
+    csrf: String,
+}
+
+async fn open_outcome(t: &TestApp) -> Opened {
+    let (chair, password, chair_id) = user(t, "panel_chair").await;
+    let review_id = review(t, &chair_id).await;
+    let review_page = format!("/reviews/{review_id}");
+    sign_in(t, &chair, &password, "/").await;
+    let (status, page) = t.page(&review_page).await;
+    assert_eq!(status, Status::Ok);
+    Opened {
+        chair,
+        password,
+        outcome_path: format!("{review_page}/outcome"),
+        csrf: extract_csrf(&page).unwrap(),
+        review_id,
+        review_page,
+    }
 }
 
 /// Signs in through the sign-in page with `next`, returning where it sends the browser.
@@ -172,25 +204,21 @@ fn kept_id(location: &str) -> String {
 #[rocket::async_test]
 async fn an_outcome_sent_after_the_session_lapsed_is_kept_and_sent_after_signing_in_again() {
     let t = TestApp::new().await;
-    let (chair, password, chair_id) = user(&t, "panel_chair").await;
-    let review_id = review(&t, &chair_id).await;
-    let review_page = format!("/reviews/{review_id}");
-    sign_in(&t, &chair, &password, "/").await;
-    let (status, page) = t.page(&review_page).await;
-    assert_eq!(status, Status::Ok);
-    let csrf = extract_csrf(&page).unwrap();
+    let Opened {
+        chair,
+        password,
+        review_id,
+        review_page,
+        outcome_path,
+        csrf,
+    } = open_outcome(&t).await;
+    let chair_id = user_id(&t, &chair, &password).await;
     let mut typed = outcome(&csrf);
     typed[2].1 = ymd(today(&t));
 
     // Typing for half an hour: the session lapses before the form is sent.
     t.clock.advance(Duration::minutes(30));
-    let (status, location, _) = post_from(
-        &t,
-        &review_page,
-        &format!("{review_page}/outcome"),
-        encode(&typed),
-    )
-    .await;
+    let (status, location, _) = post_from(&t, &review_page, &outcome_path, encode(&typed)).await;
     assert_eq!(status, Status::SeeOther);
     let location = location.unwrap();
     assert!(location.starts_with("/login?next=/kept/"), "{location}");
@@ -203,7 +231,7 @@ async fn an_outcome_sent_after_the_session_lapsed_is_kept_and_sent_after_signing
         .unwrap()
         .expect("kept");
     assert_eq!(row.user_id, chair_id);
-    assert_eq!(row.path, format!("{review_page}/outcome"));
+    assert_eq!(row.path, outcome_path);
     assert_eq!(row.return_to, review_page);
     assert!(!String::from_utf8_lossy(&row.sealed).contains("settled"));
     let entries = audit_entry::Entity::find()
@@ -242,13 +270,9 @@ async fn an_outcome_sent_after_the_session_lapsed_is_kept_and_sent_after_signing
     assert_eq!(sent, expected);
     let (status, location, _) = post_from(&t, &after, &format!("/kept/{id}"), encode(&sent)).await;
     assert_eq!(status, Status::TemporaryRedirect);
-    assert_eq!(
-        location.as_deref(),
-        Some(format!("{review_page}/outcome").as_str())
-    );
+    assert_eq!(location.as_deref(), Some(outcome_path.as_str()));
     // The browser repeats the same body there (307).
-    let (status, location, body) =
-        post_from(&t, &after, &format!("{review_page}/outcome"), encode(&sent)).await;
+    let (status, location, body) = post_from(&t, &after, &outcome_path, encode(&sent)).await;
     assert_eq!(status, Status::SeeOther, "{body}");
     assert_eq!(location.as_deref(), Some(review_page.as_str()));
     let token = t.login(&chair, &password).await;
@@ -278,20 +302,16 @@ async fn an_outcome_sent_after_the_session_lapsed_is_kept_and_sent_after_signing
 
 /// A chair's outcome form kept after their session lapsed: (chair, password, kept id, review page).
 async fn kept_outcome(t: &TestApp) -> (String, String, String, String) {
-    let (chair, password, chair_id) = user(t, "panel_chair").await;
-    let review_id = review(t, &chair_id).await;
-    let review_page = format!("/reviews/{review_id}");
-    sign_in(t, &chair, &password, "/").await;
-    let (_, page) = t.page(&review_page).await;
-    let csrf = extract_csrf(&page).unwrap();
+    let o = open_outcome(t).await;
     t.clock.advance(Duration::minutes(31));
     let (status, location, _) = post_from(
         t,
-        &review_page,
-        &format!("{review_page}/outcome"),
-        encode(&outcome(&csrf)),
+        &o.review_page,
+        &o.outcome_path,
+        encode(&outcome(&o.csrf)),
     )
     .await;
+    let (chair, password, review_page) = (o.chair, o.password, o.review_page);
     assert_eq!(status, Status::SeeOther);
     (chair, password, kept_id(&location.unwrap()), review_page)
 }
@@ -364,13 +384,14 @@ async fn a_kept_form_can_be_discarded_back_to_its_page() {
 #[rocket::async_test]
 async fn nothing_is_kept_without_the_right_token_or_from_a_signed_out_session() {
     let t = TestApp::new().await;
-    let (chair, password, chair_id) = user(&t, "panel_chair").await;
-    let review_id = review(&t, &chair_id).await;
-    let review_page = format!("/reviews/{review_id}");
-    let outcome_path = format!("{review_page}/outcome");
-    sign_in(&t, &chair, &password, "/").await;
-    let (_, page) = t.page(&review_page).await;
-    let csrf = extract_csrf(&page).unwrap();
+    let Opened {
+        chair,
+        password,
+        review_id: _,
+        review_page,
+        outcome_path,
+        csrf,
+    } = open_outcome(&t).await;
     t.clock.advance(Duration::minutes(30));
 
     // A wrong token: not kept, and the browser is sent to sign in and back to the form's page.
@@ -424,13 +445,14 @@ async fn nothing_is_kept_without_the_right_token_or_from_a_signed_out_session() 
 #[rocket::async_test]
 async fn the_timeout_script_keeps_a_form_without_sending_it() {
     let t = TestApp::new().await;
-    let (chair, password, chair_id) = user(&t, "panel_chair").await;
-    let review_id = review(&t, &chair_id).await;
-    let review_page = format!("/reviews/{review_id}");
-    let outcome_path = format!("{review_page}/outcome");
-    sign_in(&t, &chair, &password, "/").await;
-    let (_, page) = t.page(&review_page).await;
-    let csrf = extract_csrf(&page).unwrap();
+    let Opened {
+        chair,
+        password,
+        review_id,
+        review_page,
+        outcome_path,
+        csrf,
+    } = open_outcome(&t).await;
     let keep = format!("/kept?to={}", outcome_path.replace('/', "%2F"));
 
     // Only a page form's path can be named.
