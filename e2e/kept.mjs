@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, PASSWORD, check, launch, mainText, newPage, step, submit, type,
+  BASE, PASSWORD, SHOTS, check, launch, mainText, newPage, shoot, step, submit, type,
 } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
@@ -43,22 +43,23 @@ function nhsNumber(seed) {
   }
 }
 
-/// A person with a community review scheduled for today, chaired by `chair`.
-async function scheduledReview(seed) {
+/// A person with a community review chaired by `chair`, `daysAgo` days ago (a panel member sits
+/// on one review a day, and the journey's is today).
+async function scheduledReview(seed, daysAgo) {
   const admin = await login('admin');
   const users = (await api('/api/v1/users?per_page=100', admin)).items;
   const idOf = (name) => users.find((u) => u.username === name).id;
   const commissioner = await login('commissioner');
-  const today = new Date().toISOString().slice(0, 10);
+  const on = new Date(Date.now() - daysAgo * 86400000).toISOString().slice(0, 10);
   const born = `${new Date().getUTCFullYear() - 30}-03-14`;
   const person = await api('/api/v1/people', commissioner, {
     nhs_number: nhsNumber(seed), given_name: 'Kit', family_name: 'Marlowe', date_of_birth: born,
     sex: 'male', postcode: 'CB1 2AB', local_authority: 'Cambridgeshire', learning_disability: true,
     autism: false, ehcp: false, setting: 'family_home', social_worker: null, keyworker: null,
-    registered_on: null, consent: { basis: 'self', recorded_on: today },
+    registered_on: null, consent: { basis: 'self', recorded_on: on },
   });
   const review = await api(`/api/v1/people/${person.id}/reviews`, commissioner, {
-    kind: 'community', scheduled_for: today, chair_id: idOf('chair'),
+    kind: 'community', scheduled_for: on, chair_id: idOf('chair'),
     expert_by_experience_id: idOf('expert'), clinical_expert_id: idOf('clinician'),
   });
   return `/reviews/${review.id}`;
@@ -90,8 +91,8 @@ async function signInAgain(page) {
 const browser = await launch();
 try {
   const seed = (Date.now() % 800000) + 100000;
-  const first = await scheduledReview(seed);
-  const second = await scheduledReview(seed + 40);
+  const first = await scheduledReview(seed, 1);
+  const second = await scheduledReview(seed + 40, 2);
   const page = await newPage(browser);
   // The page's own clock, so that 28 minutes pass in a moment.
   await page.clock.install();
@@ -115,6 +116,7 @@ try {
   assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Stay signed in',
     'focus stays in the dialog');
   await axeWithDialog(page, 'timeout warning');
+  if (SHOTS) await shoot(page, 'kept-timeout-warning');
 
   step('kept: Escape means stay signed in');
   const [kept] = await Promise.all([
