@@ -61,6 +61,8 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
             must_change_password: false,
             panel_kind: None,
         },
+        started_at: app.clock.now(),
+        active_at: app.clock.now(),
     };
     let reader = Reader::of(app, &signed_in);
     for (n, p) in plans.iter().enumerate() {

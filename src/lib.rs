@@ -86,8 +86,10 @@ pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartErr
         Some(header) => figment.merge(("ip_header", header.clone())),
         None => figment.merge(("ip_header", false)),
     };
+    let seal_key = kept_form_key(&figment);
     let rocket = rocket::custom(figment)
         .manage(app)
+        .manage(seal_key)
         .manage(templates)
         .register("/api", web::catchers::api())
         .register("/", web::catchers::pages())
@@ -95,6 +97,19 @@ pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartErr
         .attach(web::headers::SecurityHeaders { behind_tls })
         .attach(web::log::RequestLog);
     Ok(web::routes::mount(rocket))
+}
+
+/// The key kept forms are sealed with: derived from the configured secret key, which every
+/// instance shares, or random for this process when none is configured (a debug build).
+fn kept_form_key(figment: &Figment) -> services::kept::SealKey {
+    let configured = config::secret_key_configured(figment)
+        .then(|| figment.find_value(rocket::Config::SECRET_KEY).ok())
+        .flatten()
+        .and_then(|value| serde_json::to_vec(&value).ok());
+    match configured {
+        Some(secret) => services::kept::SealKey::derive(&secret),
+        None => services::kept::SealKey::random(),
+    }
 }
 
 /// Settings from the figment, then `prepare` and `build` on the system clock.

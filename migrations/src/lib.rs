@@ -14,6 +14,7 @@ mod m20261129_000009_valid_time;
 mod m20261129_000010_social_worker_from;
 mod m20261129_000011_corrections;
 mod m20261129_000012_review_moves;
+mod m20261129_000013_kept_forms;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000010_social_worker_from::Migration),
             Box::new(m20261129_000011_corrections::Migration),
             Box::new(m20261129_000012_review_moves::Migration),
+            Box::new(m20261129_000013_kept_forms::Migration),
         ]
     }
 }

@@ -80,6 +80,35 @@ async fn authenticated<'r>(req: &'r Request<'_>) -> &'r Authenticated {
     .await
 }
 
+/// The lapsed session (timed out, not revoked, of a user still active) that the browser's session
+/// cookie names, if any, looked up once per request and only when asked for: by `Caller` when a
+/// page form arrives without a live session, and by the sign-in page to say why the user was
+/// signed out.
+pub async fn lapsed_session(req: &Request<'_>) -> Option<sessions::Lapsed> {
+    struct Cached(Option<sessions::Lapsed>);
+    req.local_cache_async(async {
+        let Some(app) = req.rocket().state::<App>() else {
+            return Cached(None);
+        };
+        let secret = req
+            .cookies()
+            .get_private(session_cookie_name(crate::auth::csrf::secure(req)))
+            .map(|c| c.value().to_string());
+        match secret {
+            // Database trouble here only means the form is not kept: the usual 401 follows.
+            Some(secret) => Cached(sessions::lapsed(app, &secret).await.ok().flatten()),
+            None => Cached(None),
+        }
+    })
+    .await
+    .0
+    .clone()
+}
+
+/// Set when `Caller` forwarded a page form whose session had lapsed, so that the kept-form route
+/// of the same path (ranked after it) keeps the body.
+pub struct FormOfLapsedSession(pub Option<sessions::Lapsed>);
+
 /// Remembers why a guard refused, for the catcher to say.
 pub struct GuardRefusal(pub Option<String>);
 
@@ -123,7 +152,18 @@ impl<'r> FromRequest<'r> for Caller {
         };
         let who = match &authenticated(req).await.0 {
             Err(detail) => return refuse(req, AppError::Internal(detail.clone())),
-            Ok(None) => return refuse(req, AppError::Unauthenticated),
+            Ok(None) => {
+                // A page form sent after the session lapsed goes on to the kept-form route
+                // (`web::pages::kept`), which keeps what was typed before asking to sign in.
+                if !is_api(req)
+                    && req.method() == Method::Post
+                    && let Some(lapsed) = lapsed_session(req).await
+                {
+                    req.local_cache(|| FormOfLapsedSession(Some(lapsed)));
+                    return Outcome::Forward(Status::Unauthorized);
+                }
+                return refuse(req, AppError::Unauthenticated);
+            }
             Ok(Some(who)) => who.clone(),
         };
         if who.user.must_change_password && !open_before_password_change(endpoint) {
@@ -161,5 +201,17 @@ impl<'r> FromRequest<'r> for MaybeSignedIn {
             Ok(who) => Outcome::Success(MaybeSignedIn(who.clone())),
             Err(_) => Outcome::Error((Status::InternalServerError, ())),
         }
+    }
+}
+
+/// The browser's lapsed session, if its cookie names one (for the sign-in page).
+pub struct LapsedSession(pub Option<sessions::Lapsed>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for LapsedSession {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        Outcome::Success(LapsedSession(lapsed_session(req).await))
     }
 }

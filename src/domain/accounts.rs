@@ -194,6 +194,9 @@ pub mod sessions {
         Expired,
     }
 
+    /// The timeout warning is shown this long before a session ends (the GOV.UK pattern).
+    pub const WARN_BEFORE: Duration = Duration::minutes(2);
+
     pub fn session_state(
         created: OffsetDateTime,
         last_seen: OffsetDateTime,
@@ -206,6 +209,18 @@ pub mod sessions {
         } else {
             SessionState::Live
         }
+    }
+
+    /// When a session ends if nothing more happens: 30 minutes after its last recorded activity,
+    /// or 12 hours after it began, whichever is sooner. `session_state` is `Live` exactly
+    /// before this instant.
+    pub fn ends_at(created: OffsetDateTime, last_seen: OffsetDateTime) -> OffsetDateTime {
+        (last_seen + IDLE_TIMEOUT).min(absolute_end(created))
+    }
+
+    /// When a session ends however active it is.
+    pub fn absolute_end(created: OffsetDateTime) -> OffsetDateTime {
+        created + ABSOLUTE_TIMEOUT
     }
 
     /// How many failed sign-ins are tolerated, and for how long they count
@@ -396,6 +411,31 @@ pub mod sessions {
                     session_state(NOW - age, NOW - idle, NOW),
                     want,
                     "{age} {idle}"
+                );
+            }
+        }
+
+        #[test]
+        fn a_session_ends_at_its_idle_or_absolute_limit_whichever_is_sooner() {
+            let m = Duration::minutes;
+            let cases = [
+                (m(60), m(0), NOW + m(30)),
+                (m(60), m(29), NOW + m(1)),
+                (Duration::hours(12) - m(10), m(0), NOW + m(10)),
+                (Duration::hours(12) - m(40), m(0), NOW + m(30)),
+            ];
+            for (age, idle, want) in cases {
+                let end = ends_at(NOW - age, NOW - idle);
+                assert_eq!(end, want, "{age} {idle}");
+                // Live just before the end, not at it.
+                let just_before = end - Duration::microseconds(1);
+                assert_eq!(
+                    session_state(NOW - age, NOW - idle, just_before),
+                    SessionState::Live
+                );
+                assert_ne!(
+                    session_state(NOW - age, NOW - idle, end),
+                    SessionState::Live
                 );
             }
         }

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod diary;
 pub mod due;
 pub mod input;
+pub mod kept;
 pub mod people;
 pub mod referrals;
 pub mod returns;

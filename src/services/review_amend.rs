@@ -122,7 +122,7 @@ pub async fn amend(
     };
     if held_on != was_held_on
         && held_on != current.scheduled_for
-        && let Some(message) = clash(tx.conn(), &panel, held_on, Some(id)).await?
+        && let Some((_, message)) = clash(tx.conn(), &panel, held_on, Some(id)).await?
     {
         return Err(AppError::Conflict(message));
     }

@@ -9,7 +9,7 @@ use super::{Actor, App};
 use crate::auth::{password, token};
 use crate::domain::accounts::normalise_username;
 use crate::domain::accounts::sessions::{
-    Failure, SessionState, SignInLimits, retry_after, session_state,
+    Failure, SessionState, SignInLimits, ends_at, retry_after, session_state,
 };
 use crate::domain::role::Role;
 use crate::entities::{login_failure, session, user};
@@ -41,6 +41,10 @@ impl Kind {
 pub struct SignedIn {
     pub session_id: String,
     pub user: UserView,
+    /// When the session began and its last activity as recorded (at most once a minute):
+    /// what the timeout warning counts down from (`domain::accounts::sessions::ends_at`).
+    pub started_at: OffsetDateTime,
+    pub active_at: OffsetDateTime,
 }
 
 impl SignedIn {
@@ -205,6 +209,8 @@ pub async fn login(
     let signed_in = SignedIn {
         session_id: session_id.clone(),
         user: UserView::from_model(&account)?,
+        started_at: tx.now(),
+        active_at: tx.now(),
     };
     tx.record(
         &signed_in.actor(),
@@ -216,6 +222,18 @@ pub async fn login(
     Ok((secret, signed_in))
 }
 
+/// The session row a secret names, whatever its state.
+async fn session_named(app: &App, secret: &str) -> Result<Option<session::Model>, AppError> {
+    if secret.len() != 64 {
+        return Ok(None);
+    }
+    let hash = token::sha256_hex(secret.as_bytes());
+    Ok(session::Entity::find()
+        .filter(session::Column::TokenHash.eq(hash))
+        .one(&app.db)
+        .await?)
+}
+
 /// Resolves a session secret to its user, or `None` when it is unknown, revoked, timed out, of
 /// the other kind, or its user has been deactivated.
 pub async fn authenticate(
@@ -223,15 +241,7 @@ pub async fn authenticate(
     secret: &str,
     kind: Kind,
 ) -> Result<Option<SignedIn>, AppError> {
-    if secret.len() != 64 {
-        return Ok(None);
-    }
-    let hash = token::sha256_hex(secret.as_bytes());
-    let Some(row) = session::Entity::find()
-        .filter(session::Column::TokenHash.eq(hash))
-        .one(&app.db)
-        .await?
-    else {
+    let Some(row) = session_named(app, secret).await? else {
         return Ok(None);
     };
     let now = app.clock.now();
@@ -248,17 +258,71 @@ pub async fn authenticate(
     else {
         return Ok(None);
     };
-    let signed_in = SignedIn {
+    let mut signed_in = SignedIn {
         session_id: row.id.clone(),
         user: UserView::from_model(&account)?,
+        started_at: row.created_at,
+        active_at: row.last_seen_at,
     };
     // Record activity at most once a minute: enough for a 30-minute idle timeout.
     if now - row.last_seen_at > Duration::minutes(1) {
+        signed_in.active_at = now;
         let mut touch: session::ActiveModel = row.into();
         touch.last_seen_at = Set(now);
         touch.update(&app.db).await?;
     }
     Ok(Some(signed_in))
+}
+
+/// *Stay signed in*: records activity now, whatever the once-a-minute rule, and returns when
+/// the session ends from here.
+pub async fn keep_alive(app: &App, who: &SignedIn) -> Result<OffsetDateTime, AppError> {
+    let Some(row) = session::Entity::find_by_id(who.session_id.clone())
+        .one(&app.db)
+        .await?
+    else {
+        return Err(AppError::Unauthenticated);
+    };
+    let now = app.clock.now();
+    let end = ends_at(row.created_at, now);
+    let mut touch: session::ActiveModel = row.into();
+    touch.last_seen_at = Set(now);
+    touch.update(&app.db).await?;
+    Ok(end)
+}
+
+/// A browser session that has timed out (idle or absolute), not been revoked, and whose user
+/// is still active and not owed a password change: the one case where a form that arrives
+/// with it is kept, and where the sign-in page says why the user was signed out.
+#[derive(Debug, Clone)]
+pub struct Lapsed {
+    pub user: Actor,
+    /// Idle (30 minutes without activity) rather than the 12-hour limit.
+    pub idle: bool,
+}
+
+/// The lapsed session a browser cookie's secret names, if it names one.
+pub async fn lapsed(app: &App, secret: &str) -> Result<Option<Lapsed>, AppError> {
+    let Some(row) = session_named(app, secret).await? else {
+        return Ok(None);
+    };
+    let state = session_state(row.created_at, row.last_seen_at, app.clock.now());
+    if row.revoked_at.is_some() || row.kind != Kind::Browser.as_str() || state == SessionState::Live
+    {
+        return Ok(None);
+    }
+    let account = user::Entity::find_by_id(row.user_id.clone())
+        .one(&app.db)
+        .await?
+        .filter(|u| u.active && !u.must_change_password);
+    Ok(account.map(|u| Lapsed {
+        user: Actor {
+            user_id: Some(u.id.clone()),
+            username: u.username.clone(),
+            role: u.role.clone(),
+        },
+        idle: state == SessionState::Idle,
+    }))
 }
 
 /// Revokes the session; its secret is refused from now on.

@@ -172,19 +172,28 @@ impl<'r> Responder<'r, 'static> for PageAnswer {
     }
 }
 
+/// The sign-in page, with the page to come back to afterwards: the page asked for (its query
+/// too), or for a form sent without a session the page the form was on.
+fn sign_in_then(req: &Request<'_>) -> String {
+    let next = if req.method() == rocket::http::Method::Get {
+        Some(req.uri().to_string())
+    } else {
+        crate::web::pages::kept::form_page(req)
+    };
+    let next = next.map(|n| crate::web::pages::session::safe_next(&n).to_string());
+    match next {
+        Some(n) if n != "/" => format!("/login?next={}", crate::web::query_value(&n)),
+        _ => "/login".to_string(),
+    }
+}
+
 #[catch(default)]
 fn page_default(status: Status, req: &Request<'_>) -> PageAnswer {
     if req.local_cache(|| PasswordChangeDue(false)).0 {
         return PageAnswer::SignIn(Redirect::to("/account/password"));
     }
     if status == Status::Unauthorized {
-        let next = req.uri().path().to_string();
-        let target = if next == "/" || req.method() != rocket::http::Method::Get {
-            "/login".to_string()
-        } else {
-            format!("/login?next={}", crate::web::query_value(&next))
-        };
-        return PageAnswer::SignIn(Redirect::to(target));
+        return PageAnswer::SignIn(Redirect::to(sign_in_then(req)));
     }
     PageAnswer::Page(decide(status, req, false))
 }

@@ -10,8 +10,10 @@ pub struct SecurityHeaders {
     pub behind_tls: bool,
 }
 
+/// `connect-src 'self'`: the timeout warning's *Stay signed in* calls this site, nothing else.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
-script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+script-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+base-uri 'none'";
 
 #[rocket::async_trait]
 impl Fairing for SecurityHeaders {

@@ -922,6 +922,37 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Public,
         "A user's review calendar (iCalendar), at their secret link",
     ),
+    // Forms that don't lose work.
+    ep(
+        Post,
+        "/session/keep-alive",
+        SignedIn,
+        "Stay signed in: records activity now (204)",
+    ),
+    ep(
+        Post,
+        "/kept",
+        Public,
+        "Keep a form being typed in when the session runs out (`to`: the form's path)",
+    ),
+    ep(
+        Get,
+        "/kept/<id>",
+        SignedIn,
+        "A form kept after the session lapsed, offered back to its user",
+    ),
+    ep(
+        Post,
+        "/kept/<id>",
+        SignedIn,
+        "Send a kept form on to its own path (307)",
+    ),
+    ep(
+        Post,
+        "/kept/<id>/discard",
+        SignedIn,
+        "Discard a kept form",
+    ),
 ];
 
 /// The registry entry for a mounted route.

@@ -32,6 +32,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "partials/reviews.html",
     "partials/chart.html",
     "partials/dashboard.html",
+    "partials/timeout.html",
+    "kept.html",
     "people/list.html",
     "people/form.html",
     "people/show.html",
@@ -59,7 +61,8 @@ pub const STYLESHEET: &str = include_str!(concat!(
     "/templates/assets/tcr.css"
 ));
 
-/// The one script: moves focus to an error summary and from its links to the fields.
+/// The one script: moves focus to an error summary and from its links to the fields, and shows
+/// the timeout warning.
 pub const SCRIPT: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/templates/assets/tcr.js"

@@ -12,6 +12,7 @@ mod deadlines;
 mod diary;
 mod errors;
 mod input;
+mod kept;
 mod openapi;
 mod pages;
 mod panels;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod calendar;
 pub mod diary;
 pub mod corrections;
+pub mod kept;
 pub mod referrals;
 pub mod register;
 pub mod panel_kinds;
@@ -31,7 +32,9 @@ use serde_json::{Value, json};
 use std::io::Cursor;
 
 pub fn routes() -> Vec<Route> {
-    rocket::routes![
+    let mut routes = kept::routes();
+    routes.push(kept::keep_typed_route());
+    routes.extend(rocket::routes![
         home,
         assets::stylesheet,
         assets::script,
@@ -102,7 +105,12 @@ pub fn routes() -> Vec<Route> {
         returns::pdf_download,
         returns::csv_download,
         calendar::feed,
-    ]
+        kept::kept_page,
+        kept::send_kept,
+        kept::discard_kept,
+        kept::keep_alive,
+    ]);
+    routes
 }
 
 /// The navigation, shown to a role only where it holds the permission.
@@ -126,6 +134,20 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("Users", "/admin/users", Some(Permission::UsersRead)),
     ("Audit trail", "/admin/audit", Some(Permission::AuditRead)),
 ];
+
+/// What the timeout warning needs, in seconds from now (robust to the browser's clock being
+/// wrong): when the session ends as the server recorded its activity, when it ends however
+/// active, its idle limit and how long before the end to warn.
+fn session_clock(who: &SignedIn, now: time::OffsetDateTime) -> Value {
+    use crate::domain::accounts::sessions::{IDLE_TIMEOUT, WARN_BEFORE, absolute_end, ends_at};
+    let left = |at: time::OffsetDateTime| (at - now).whole_seconds().max(0);
+    json!({
+        "seconds_left": left(ends_at(who.started_at, who.active_at)),
+        "limit_seconds_left": left(absolute_end(who.started_at)),
+        "idle_seconds": IDLE_TIMEOUT.whole_seconds(),
+        "warn_seconds": WARN_BEFORE.whole_seconds(),
+    })
+}
 
 /// Everything a page needs to render inside the layout.
 pub struct Page<'r> {
@@ -207,6 +229,7 @@ impl Page<'_> {
                 "role_label": w.user.role.label(),
             })),
             "nav": nav,
+            "session": self.who.as_ref().map(|w| session_clock(w, self.app.clock.now())),
             "errors": [],
             "field_errors": {},
             "flash": self.flash.as_ref().map(|(kind, message)| json!({"kind": kind, "message": message})),

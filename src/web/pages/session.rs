@@ -4,9 +4,9 @@ use super::{Html, Page};
 use crate::auth::Caller;
 use crate::auth::client::ClientAddress;
 use crate::auth::csrf::{self, CsrfForm, Protected};
-use crate::auth::guard::session_cookie_name;
+use crate::auth::guard::{LapsedSession, session_cookie_name};
 use crate::error::AppError;
-use crate::services::sessions::{self, Kind};
+use crate::services::sessions::{self, Kind, Lapsed};
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar};
 use rocket::response::{Flash, Redirect};
@@ -31,6 +31,7 @@ impl Protected for LoginForm {
     }
 }
 
+/// A form that carries nothing but its CSRF token (other fields are ignored).
 #[derive(FromForm)]
 pub struct CsrfOnly {
     #[field(default = String::new())]
@@ -47,7 +48,7 @@ impl Protected for CsrfOnly {
 /// with one `/`, holds only the printable ASCII a URI may carry (no space, tab, CR, LF, NUL,
 /// DEL, backslash or non-ASCII character) and is not absurdly long. Anything else is `/`, so a
 /// crafted link cannot break anyone's sign-in.
-fn safe_next(next: &str) -> &str {
+pub fn safe_next(next: &str) -> &str {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c);
     let local = next.starts_with('/')
         && !next.starts_with("//")
@@ -65,15 +66,35 @@ pub enum LoginAnswer {
     Page(Html),
 }
 
+/// Why the browser's last session ended, when it timed out rather than being signed out.
+fn signed_out_because(lapsed: Option<Lapsed>) -> Option<&'static str> {
+    lapsed.map(|l| {
+        if l.idle {
+            "You were signed out after 30 minutes without activity."
+        } else {
+            "You were signed out because you had been signed in for 12 hours."
+        }
+    })
+}
+
+/// The sign-in page. Someone already signed in goes straight on to `next`.
 #[get("/login?<next>")]
-pub fn login_page(page: Page<'_>, next: Option<&str>) -> Result<LoginAnswer, AppError> {
-    if page.who.is_some() {
-        return Ok(LoginAnswer::Redirect(Redirect::to("/")));
-    }
+pub async fn login_page(
+    page: Page<'_>,
+    lapsed: LapsedSession,
+    next: Option<&str>,
+) -> Result<LoginAnswer, AppError> {
     let next = safe_next(next.unwrap_or("/"));
+    if page.who.is_some() {
+        return Ok(LoginAnswer::Redirect(Redirect::to(next.to_string())));
+    }
     Ok(LoginAnswer::Page(page.render(
         "login.html",
-        json!({"title": "Sign in", "next": next}),
+        json!({
+            "title": "Sign in", "next": next,
+            "signed_out": signed_out_because(lapsed.0),
+            "kept": next.starts_with("/kept/"),
+        }),
     )?))
 }
 
