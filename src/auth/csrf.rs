@@ -138,6 +138,19 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
     }
 }
 
+/// An urlencoded form body's fields as sent, in order, percent-decoded as browsers encode them.
+pub fn decode_fields(body: &[u8]) -> Vec<(String, String)> {
+    let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
 /// The submitted fields of an urlencoded form, percent-decoded, with each GOV.UK date input's
 /// three parts joined into one date field (`web::date_input`). Kept for the request's lifetime
 /// so the form can borrow from them.
@@ -156,16 +169,7 @@ async fn form_fields<'r>(
     if !body.is_complete() {
         return Err(Status::PayloadTooLarge);
     }
-    let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();
-    let fields = body
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(name), decode(value))
-        })
-        .collect();
-    let joined = crate::web::date_input::join(fields);
+    let joined = crate::web::date_input::join(decode_fields(body.as_bytes()));
     Ok(&req.local_cache(move || FormFields(joined)).0)
 }
 

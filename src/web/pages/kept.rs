@@ -24,7 +24,7 @@ use crate::web::routes::ENDPOINTS;
 use crate::web::{UuidParam, query_value};
 use rocket::data::{Data, ToByteUnit};
 use rocket::http::uri::Origin;
-use rocket::http::{ContentType, Method, RawStr, Status};
+use rocket::http::{ContentType, Method, Status};
 use rocket::response::{Flash, Redirect};
 use rocket::route::{self, Handler, Route};
 use rocket::{Request, State, get, post};
@@ -66,19 +66,7 @@ pub fn form_page(req: &Request<'_>) -> Option<String> {
 }
 
 /// The form's fields as it was sent, in order, decoded.
-pub fn fields(body: &[u8]) -> Vec<(String, String)> {
-    String::from_utf8_lossy(body)
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                RawStr::new(name).url_decode_lossy().into_owned(),
-                RawStr::new(value).url_decode_lossy().into_owned(),
-            )
-        })
-        .collect()
-}
+pub use crate::auth::csrf::decode_fields as fields;
 
 /// Why a body cannot be kept, as the status the request then ends with.
 enum NotKept {
