@@ -19,6 +19,7 @@ mod returns;
 mod review_pages;
 mod reviews;
 mod session;
+mod session_clock;
 mod signin;
 mod support;
 mod valid_time;
