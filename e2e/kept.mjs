@@ -65,7 +65,8 @@ async function scheduledReview(seed, daysAgo) {
   return `/reviews/${review.id}`;
 }
 
-/// What 30 minutes without activity does to the chair's browser sessions, done to the file.
+/// What 30 minutes without activity does to the chair's browser sessions, done to the file
+/// (Debian's `sqlite3` package: `apt-get install sqlite3`).
 function lapseChairSessions() {
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', DB,
     "UPDATE sessions SET last_seen_at = '2000' || substr(last_seen_at, 5) " +
@@ -86,6 +87,12 @@ async function signInAgain(page) {
   await page.locator('#password').focus();
   await page.keyboard.type(PASSWORD);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+}
+
+try {
+  execFileSync('sqlite3', ['-version']);
+} catch {
+  assert.fail('kept.mjs needs the sqlite3 command (apt-get install sqlite3)');
 }
 
 const browser = await launch();

@@ -1,5 +1,6 @@
-//! Forms that don't lose work: the timeout warning's data, *Stay signed in*, returning to the
-//! page asked for, and a form sent after its session lapsed kept for its user (issue 14).
+//! Forms that don't lose work: a page form sent after its session lapsed is kept, sealed, for its
+//! user for an hour, and sent or discarded after they sign in again (issue 14). The session's
+//! clock as pages see it is in `session_clock.rs`.
 
 use crate::register::{nhs, parental, person, today, ymd};
 use crate::support::*;
@@ -7,11 +8,11 @@ use rocket::http::{ContentType, Header, Status};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 use std::sync::atomic::{AtomicU32, Ordering};
-use tcr::entities::{audit_entry, kept_form, session};
+use tcr::entities::{audit_entry, kept_form};
 use time::Duration;
 
 /// A signed-in user of the pages: (username, password, user id).
-async fn user(t: &TestApp, role: &str) -> (String, String, String) {
+pub async fn user(t: &TestApp, role: &str) -> (String, String, String) {
     let (username, password) = t.user_with_role(role).await;
     let id = user_id(t, &username, &password).await;
     (username, password, id)
@@ -83,7 +84,7 @@ async fn open_outcome(t: &TestApp) -> Opened {
 }
 
 /// Signs in through the sign-in page with `next`, returning where it sends the browser.
-async fn sign_in(t: &TestApp, username: &str, password: &str, next: &str) -> String {
+pub async fn sign_in(t: &TestApp, username: &str, password: &str, next: &str) -> String {
     let (_, home) = t.page("/").await;
     if home.contains("action=\"/logout\"") {
         let csrf = extract_csrf(&home).unwrap();
@@ -106,7 +107,7 @@ async fn sign_in(t: &TestApp, username: &str, password: &str, next: &str) -> Str
 }
 
 /// Posts a form as a browser does from the page `from`.
-async fn post_from(
+pub async fn post_from(
     t: &TestApp,
     from: &str,
     path: &str,
@@ -495,123 +496,4 @@ async fn the_timeout_script_keeps_a_form_without_sending_it() {
         .await;
     assert_eq!(review["status"], "scheduled");
     assert_eq!(kept_form::Entity::find().all(&t.db).await.unwrap().len(), 2);
-}
-
-fn attribute(html: &str, name: &str) -> i64 {
-    let marker = format!("{name}=\"");
-    let at = html.find(&marker).unwrap_or_else(|| panic!("{html}")) + marker.len();
-    let len = html[at..].find('"').unwrap();
-    html[at..at + len].parse().unwrap()
-}
-
-/// The `data-session-left` a signed-in page carries.
-async fn seconds_left(t: &TestApp) -> i64 {
-    attribute(&t.page("/").await.1, "data-session-left")
-}
-
-fn limit_left(html: &str) -> i64 {
-    attribute(html, "data-session-limit-left")
-}
-
-/// Equal but for the real time a few requests take.
-fn assert_near(got: i64, want: i64) {
-    assert!((want - 2..=want).contains(&got), "{got} is not {want}");
-}
-
-#[rocket::async_test]
-async fn pages_count_down_from_the_recorded_activity_and_stay_signed_in_resets_it() {
-    let t = TestApp::new().await;
-    let (chair, password, _) = user(&t, "panel_chair").await;
-    sign_in(&t, &chair, &password, "/").await;
-    assert_near(seconds_left(&t).await, 30 * 60);
-    let (_, home) = t.page("/").await;
-    assert!(
-        home.contains("data-session-warn=\"120\"")
-            && home.contains("data-session-idle=\"1800\"")
-            && home.contains("id=\"timeout-warning\"")
-            && home.contains("aria-modal=\"true\"")
-            && home.contains("Stay signed in")
-    );
-    assert_near(limit_left(&home), 12 * 60 * 60);
-    // Activity is recorded at most once a minute: 40 seconds on, the clock still runs from
-    // signing in.
-    t.clock.advance(Duration::seconds(40));
-    assert_near(seconds_left(&t).await, 30 * 60 - 40);
-
-    let csrf = t.csrf_signed_in().await;
-    let (status, body, _) = t
-        .post_form("/session/keep-alive", &[("csrf_token", &csrf)])
-        .await;
-    assert_eq!(status, Status::NoContent);
-    assert!(body.is_empty());
-    assert_near(seconds_left(&t).await, 30 * 60);
-    let row = session::Entity::find()
-        .filter(session::Column::Kind.eq("browser"))
-        .all(&t.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .max_by_key(|s| s.created_at)
-        .unwrap();
-    assert!(t.app.clock.now() - row.last_seen_at < Duration::seconds(2));
-
-    // Kept alive at 40 s: still signed in 30 min 10 s after signing in.
-    t.clock
-        .advance(Duration::minutes(29) + Duration::seconds(30));
-    let (status, _) = t.page("/").await;
-    assert_eq!(status, Status::Ok);
-    t.clock.advance(Duration::minutes(30));
-    let (status, _) = t.page("/").await;
-    assert_eq!(status, Status::SeeOther);
-
-    // Without a token, or signed out, no keep-alive.
-    let (status, _, _) = t.post_form("/session/keep-alive", &[]).await;
-    assert_ne!(status, Status::NoContent);
-    // The sign-in page and pages for nobody carry no countdown.
-    let (_, login) = t.page("/login").await;
-    assert!(!login.contains("data-session-left") && !login.contains("timeout-warning"));
-}
-
-#[rocket::async_test]
-async fn signing_in_returns_to_the_page_asked_for() {
-    let t = TestApp::new().await;
-    let (chair, password, _) = user(&t, "panel_chair").await;
-    // A page with a query: the whole address comes back.
-    let res = t.client.get("/reviews?status=held").dispatch().await;
-    assert_eq!(res.status(), Status::SeeOther);
-    let location = res.headers().get_one("Location").unwrap().to_string();
-    assert_eq!(location, "/login?next=/reviews%3Fstatus%3Dheld");
-    let (_, login) = t.page(&location).await;
-    assert!(
-        login.contains("value=\"&#x2F;reviews?status=held\""),
-        "{login}"
-    );
-    assert!(!login.contains("You were signed out"));
-    assert_eq!(
-        sign_in(&t, &chair, &password, "/reviews?status=held").await,
-        "/reviews?status=held"
-    );
-    // Already signed in, the sign-in page goes straight on.
-    let res = t.client.get("/login?next=/reviews").dispatch().await;
-    assert_eq!(res.headers().get_one("Location"), Some("/reviews"));
-    let res = t.client.get("/login?next=//evil.example").dispatch().await;
-    assert_eq!(res.headers().get_one("Location"), Some("/"));
-
-    // The 12-hour limit is named as such.
-    t.clock.advance(Duration::hours(12));
-    let (_, login) = t.page("/login").await;
-    assert!(
-        login.contains("You were signed out because you had been signed in for 12 hours."),
-        "{login}"
-    );
-    // A form sent without a session returns to the page it was on.
-    let (status, location, _) = post_from(
-        &t,
-        "/people/new?x=1",
-        "/people",
-        form(&[("csrf_token", "0")]),
-    )
-    .await;
-    assert_eq!(status, Status::SeeOther);
-    assert_eq!(location.as_deref(), Some("/login?next=/people/new%3Fx%3D1"));
 }

@@ -25,6 +25,7 @@ mod review_moves;
 mod review_pages;
 mod reviews;
 mod session;
+mod session_clock;
 mod signin;
 mod support;
 mod valid_time;
