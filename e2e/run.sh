@@ -14,6 +14,13 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get install -y -qq chromium >/dev/null 2>&1 \
     || { apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null; }
 fi
+# kept.mjs lapses a session by moving its last activity back in the SQLite file.
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  echo "installing Debian's sqlite3"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq sqlite3 >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq sqlite3 >/dev/null; }
+fi
 npm ci --no-audit --no-fund --loglevel=error
 
 BIN=${TCR_BIN:-$ROOT/target/debug/tcr}
