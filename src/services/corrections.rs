@@ -31,16 +31,9 @@ use time::Date;
 /// is `admitted_on` or `hospital` without one.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct AdmissionPatch {
-    #[schemars(with = "Option<SecurityLevel>")]
-    pub security_level: Option<String>,
-    #[schemars(with = "Option<LegalStatus>")]
-    pub legal_status: Option<String>,
-    /// Dated change only.
-    #[schemars(with = "Option<crate::services::schema::Day>")]
-    pub planned_discharge_on: Option<String>,
-    /// Dated change only: the day the change took effect (default today).
-    #[schemars(with = "Option<crate::services::schema::Day>")]
-    pub effective_on: Option<String>,
+    /// The dated change's fields (`security_level` and `legal_status` also serve a correction).
+    #[serde(flatten)]
+    pub change: AdmissionChange,
     /// Correction only: the day the stay really began.
     #[schemars(with = "Option<crate::services::schema::Day>")]
     pub admitted_on: Option<String>,
@@ -79,8 +72,8 @@ pub async fn patch_admission(
     if input.correction_reason.is_some() {
         let mut c = Check::default();
         for (field, v) in [
-            ("effective_on", &input.effective_on),
-            ("planned_discharge_on", &input.planned_discharge_on),
+            ("effective_on", &input.change.effective_on),
+            ("planned_discharge_on", &input.change.planned_discharge_on),
         ] {
             if given(v) {
                 c.fail(
@@ -93,8 +86,8 @@ pub async fn patch_admission(
         let correction = AdmissionCorrection {
             admitted_on: input.admitted_on,
             hospital: input.hospital,
-            security_level: input.security_level,
-            legal_status: input.legal_status,
+            security_level: input.change.security_level,
+            legal_status: input.change.legal_status,
             reason: input.correction_reason,
         };
         return correct_admission(app, actor, reader, admission_id, correction).await;
@@ -114,13 +107,7 @@ pub async fn patch_admission(
         }
     }
     c.finish()?;
-    let change = AdmissionChange {
-        security_level: input.security_level,
-        legal_status: input.legal_status,
-        planned_discharge_on: input.planned_discharge_on,
-        effective_on: input.effective_on,
-    };
-    admissions::update(app, actor, reader, admission_id, change).await
+    admissions::update(app, actor, reader, admission_id, input.change).await
 }
 
 /// Corrects a stay as recorded, in one transaction with its audit entry: the stay's blue

@@ -691,3 +691,71 @@ async fn actions_done_on_a_day_and_reopened_with_a_reason() {
         .await;
     assert_eq!(s, Status::Conflict);
 }
+
+#[rocket::async_test]
+async fn a_withdrawn_persons_addenda_and_voided_assessments_are_gone() {
+    let t = TestApp::new().await;
+    let day = today(&t);
+    let (rid, chair, c, held) = held_review(&t, 9, 5).await;
+    let id = held["person_id"].as_str().unwrap().to_string();
+    let a = assess(&t, &c, &id, day - Duration::days(30), &[]).await;
+    let aid = a["id"].as_str().unwrap();
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/risk-assessments/{aid}/void"),
+            Some(&c),
+            &json!({"reason": "Wrong person"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/reviews/{rid}/report-sent"),
+            Some(&chair),
+            &json!({"sent_on": ymd(day)}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/reviews/{rid}/addenda"),
+            Some(&chair),
+            &json!({"text": "Addendum Philomena"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created);
+    let (s, w) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(day), "reason": "By letter"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{w}");
+    for token in [&c, &chair] {
+        let (s, body) = t
+            .get(&format!("/api/v1/reviews/{rid}/addenda"), Some(token))
+            .await;
+        assert_eq!(s, Status::NotFound, "{body}");
+        let (s, _) = t
+            .post_json(
+                &format!("/api/v1/reviews/{rid}/addenda"),
+                Some(token),
+                &json!({"text": "More"}),
+            )
+            .await;
+        assert_eq!(s, Status::NotFound);
+    }
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/risk-assessments/{aid}/void"),
+            Some(&c),
+            &json!({"reason": "Again"}),
+        )
+        .await;
+    assert_eq!(
+        s,
+        Status::NotFound,
+        "same answer as an id that never existed"
+    );
+}

@@ -3,14 +3,13 @@
 //! service as its API route; a refusal re-renders the form with what was typed.
 
 use super::register::{
-    Answer, ShortForm, ShortSpec, choices, field, refusal, select, short_context, short_result,
-    with,
+    Answer, ShortForm, ShortSpec, field, legal_select, refusal, security_select, short_context,
+    short_result, with,
 };
-use super::reviews::review_context;
+use super::reviews::{filled_rows, review_context};
 use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
-use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::services::admissions;
@@ -41,20 +40,8 @@ fn correct_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpe
         fields: json!([
             field("admitted_on", "Admission date", "date", ""),
             field("hospital", "Hospital", "text", ""),
-            select(
-                "security_level",
-                "Security level",
-                choices(
-                    SecurityLevel::ALL,
-                    SecurityLevel::as_str,
-                    SecurityLevel::label
-                )
-            ),
-            select(
-                "legal_status",
-                "Legal status",
-                choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
-            ),
+            security_select("Security level"),
+            legal_select("Legal status"),
             field(
                 "correction_reason",
                 "Why the record was wrong",
@@ -281,16 +268,7 @@ pub async fn amend_submit(
     form: CsrfForm<AmendForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let rows: Vec<AmendRow> = f
-        .actions
-        .iter()
-        .filter(|a| {
-            [&a.who, &a.what, &a.when, &a.how]
-                .iter()
-                .any(|s| !s.trim().is_empty())
-        })
-        .cloned()
-        .collect();
+    let rows = filled_rows(&f.actions, |a| [&a.who, &a.what, &a.when, &a.how]);
     let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations,
                       "actions": rows, "reason": f.reason});
     if f.step == "add_row" {

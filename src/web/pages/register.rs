@@ -619,6 +619,28 @@ fn optional_date(name: &str, label: &str, hint: &str) -> Value {
     json!({"name": name, "label": label, "kind": "date", "hint": hint, "empty": true})
 }
 
+/// The stay's security level, as a choice.
+pub(super) fn security_select(label: &str) -> Value {
+    select(
+        "security_level",
+        label,
+        choices(
+            SecurityLevel::ALL,
+            SecurityLevel::as_str,
+            SecurityLevel::label,
+        ),
+    )
+}
+
+/// The stay's legal status, as a choice.
+pub(super) fn legal_select(label: &str) -> Value {
+    select(
+        "legal_status",
+        label,
+        choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label),
+    )
+}
+
 pub(super) fn select(name: &str, label: &str, options: Value) -> Value {
     json!({"name": name, "label": label, "kind": "select", "options": options})
 }
@@ -708,20 +730,8 @@ fn admit_spec(id: &str, name: &str) -> ShortSpec {
         fields: json!([
             field("admitted_on", "Date admitted", "date", ""),
             field("hospital", "Hospital", "text", "For example, Cavell Centre"),
-            select(
-                "security_level",
-                "Security level",
-                choices(
-                    SecurityLevel::ALL,
-                    SecurityLevel::as_str,
-                    SecurityLevel::label
-                )
-            ),
-            select(
-                "legal_status",
-                "Legal status",
-                choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
-            ),
+            security_select("Security level"),
+            legal_select("Legal status"),
             optional_date(
                 "planned_discharge_on",
                 "Planned discharge date (optional)",
@@ -840,20 +850,8 @@ fn change_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec
         button: "Record the change",
         action: format!("/admissions/{admission_id}/change"),
         fields: json!([
-            select(
-                "security_level",
-                "Security level (leave blank if unchanged)",
-                choices(
-                    SecurityLevel::ALL,
-                    SecurityLevel::as_str,
-                    SecurityLevel::label
-                )
-            ),
-            select(
-                "legal_status",
-                "Legal status (leave blank if unchanged)",
-                choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label)
-            ),
+            security_select("Security level (leave blank if unchanged)"),
+            legal_select("Legal status (leave blank if unchanged)"),
             optional_date(
                 "planned_discharge_on",
                 "Planned discharge date (leave blank if unchanged)",

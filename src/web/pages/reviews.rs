@@ -286,6 +286,15 @@ impl Protected for OutcomeForm {
     }
 }
 
+/// The action rows of an outcome form with something typed in them: rows left wholly empty
+/// are not actions.
+pub(super) fn filled_rows<T: Clone>(rows: &[T], cells: impl Fn(&T) -> [&String; 4]) -> Vec<T> {
+    rows.iter()
+        .filter(|a| cells(a).iter().any(|s| !s.trim().is_empty()))
+        .cloned()
+        .collect()
+}
+
 #[post("/reviews/<id>/outcome", data = "<form>")]
 pub async fn outcome_submit(
     view: Page<'_>,
@@ -294,17 +303,7 @@ pub async fn outcome_submit(
     form: CsrfForm<OutcomeForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    // Rows left wholly empty are not actions.
-    let rows: Vec<ActionRow> = f
-        .actions
-        .iter()
-        .filter(|a| {
-            [&a.who, &a.what, &a.when, &a.how]
-                .iter()
-                .any(|s| !s.trim().is_empty())
-        })
-        .cloned()
-        .collect();
+    let rows = filled_rows(&f.actions, |a| [&a.who, &a.what, &a.when, &a.how]);
     let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations, "actions": rows});
     if f.step == "add_row" {
         let ctx = review_context(&view, &caller, &id.0, echo, rows.len() + 1).await?;
