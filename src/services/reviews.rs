@@ -695,7 +695,12 @@ pub async fn schedule(
         );
     }
     let starts_at = check_starts_at(&mut c, &input.starts_at);
-    let place = c.optional_text("place", "the place or joining link", &input.place, PLACE_MAX);
+    let place = c.optional_text(
+        "place",
+        "the place or joining link",
+        &input.place,
+        PLACE_MAX,
+    );
     let seats = [
         ("chair_id", &input.chair_id),
         ("expert_by_experience_id", &input.expert_by_experience_id),

@@ -125,7 +125,9 @@ fn check_panel_kind(
             kind
         }
         (Some(Role::PanelMember), None) => {
-            fail("Choose whether this panel member is an expert by experience or a clinical expert");
+            fail(
+                "Choose whether this panel member is an expert by experience or a clinical expert",
+            );
             None
         }
         (_, Some(_)) => {
@@ -293,7 +295,11 @@ pub async fn set_panel_kind(
     input: PanelKindChange,
 ) -> Result<UserView, AppError> {
     let mut fields = FieldErrors::new();
-    let kind = check_panel_kind(&mut fields, Some(Role::PanelMember), input.panel_kind.as_deref());
+    let kind = check_panel_kind(
+        &mut fields,
+        Some(Role::PanelMember),
+        input.panel_kind.as_deref(),
+    );
     let Some(kind) = kind.filter(|_| fields.is_empty()) else {
         return Err(AppError::validation(fields));
     };
@@ -657,12 +663,27 @@ mod tests {
             password: "a long enough password".into(),
             panel_kind: kind.map(Into::into),
         };
-        let kind_error = |u| check(u).err().and_then(|e| e.fields().map(|f| f.contains_key("panel_kind")));
+        let kind_error = |u| {
+            check(u)
+                .err()
+                .and_then(|e| e.fields().map(|f| f.contains_key("panel_kind")))
+        };
         assert_eq!(kind_error(user("panel_member", None)), Some(true));
         assert_eq!(kind_error(user("panel_member", Some("doctor"))), Some(true));
-        assert_eq!(kind_error(user("panel_chair", Some("clinical_expert"))), Some(true));
-        let ok = check(user("panel_member", Some("clinical_expert"))).ok().unwrap();
+        assert_eq!(
+            kind_error(user("panel_chair", Some("clinical_expert"))),
+            Some(true)
+        );
+        let ok = check(user("panel_member", Some("clinical_expert")))
+            .ok()
+            .unwrap();
         assert_eq!(ok.panel_kind, Some(PanelKind::ClinicalExpert));
-        assert_eq!(check(user("panel_chair", Some(" "))).ok().unwrap().panel_kind, None);
+        assert_eq!(
+            check(user("panel_chair", Some(" ")))
+                .ok()
+                .unwrap()
+                .panel_kind,
+            None
+        );
     }
 }

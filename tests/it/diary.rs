@@ -75,8 +75,18 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
     let sunday = next(today(&t) + Duration::days(1), Weekday::Sunday);
     let tuesday = sunday + Duration::days(2);
     let held_day = today(&t) - Duration::days(7);
-    let later = book(bob.clone(), tuesday, json!({"starts_at": "09:00", "place": "Room 4, Brookfields"})).await;
-    let soon = book(ann.clone(), sunday, json!({"starts_at": "14:30", "place": "https://meet.example.nhs.uk/r/1"})).await;
+    let later = book(
+        bob.clone(),
+        tuesday,
+        json!({"starts_at": "09:00", "place": "Room 4, Brookfields"}),
+    )
+    .await;
+    let soon = book(
+        ann.clone(),
+        sunday,
+        json!({"starts_at": "14:30", "place": "https://meet.example.nhs.uk/r/1"}),
+    )
+    .await;
     let held = book(cat.clone(), held_day, json!({})).await;
     let (s, out) = t
         .post_json(
@@ -88,54 +98,110 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
     assert_eq!(s, Status::Ok, "{out}");
     let follow_up = out["next_review"]["id"].as_str().unwrap().to_string();
 
-    assert_eq!(t.page_login(&expert_user, &expert_pw).await, Status::SeeOther);
+    assert_eq!(
+        t.page_login(&expert_user, &expert_pw).await,
+        Status::SeeOther
+    );
     let (s, home) = t.page("/").await;
     assert_eq!(s, Status::Ok);
     let home = home.replace("&#x2F;", "/"); // Tera escapes slashes in attributes
     assert!(home.contains("<h1>Your reviews</h1>"), "{home}");
     for word in ["Overdue", "overdue"] {
-        assert!(!home.contains(word), "the diary says nothing of overdue: {home}");
+        assert!(
+            !home.contains(word),
+            "the diary says nothing of overdue: {home}"
+        );
     }
     for name in ["Ann", "Bob", "Ash", "Birch", "Cole"] {
         assert!(!home.contains(name), "initials only: {name}");
     }
     // Upcoming by date: Sunday's, Tuesday's, then the follow-up months away.
-    let upcoming = &home[home.find("id=\"upcoming\"").unwrap()..home.find("id=\"report-awaited\"").unwrap()];
-    let pos = |id: &str| upcoming.find(&format!("/reviews/{id}\"")).unwrap_or_else(|| panic!("{id} in {upcoming}"));
-    assert!(pos(&soon) < pos(&later) && pos(&later) < pos(&follow_up), "{upcoming}");
+    let upcoming =
+        &home[home.find("id=\"upcoming\"").unwrap()..home.find("id=\"report-awaited\"").unwrap()];
+    let pos = |id: &str| {
+        upcoming
+            .find(&format!("/reviews/{id}\""))
+            .unwrap_or_else(|| panic!("{id} in {upcoming}"))
+    };
+    assert!(
+        pos(&soon) < pos(&later) && pos(&later) < pos(&follow_up),
+        "{upcoming}"
+    );
     assert!(upcoming.contains("Coming up (3)"), "{upcoming}");
     let row = diary_row(&home, &soon);
-    assert!(row.contains(&format!("Sunday {} {} {}", sunday.day(), sunday.month(), sunday.year())), "{row}");
-    assert!(row.contains("14:30") && row.contains("A.A.") && row.contains("Expert by experience"), "{row}");
-    assert!(row.contains("<a href=\"https://meet.example.nhs.uk/r/1\""), "a link is a link: {row}");
+    assert!(
+        row.contains(&format!(
+            "Sunday {} {} {}",
+            sunday.day(),
+            sunday.month(),
+            sunday.year()
+        )),
+        "{row}"
+    );
+    assert!(
+        row.contains("14:30") && row.contains("A.A.") && row.contains("Expert by experience"),
+        "{row}"
+    );
+    assert!(
+        row.contains("<a href=\"https://meet.example.nhs.uk/r/1\""),
+        "a link is a link: {row}"
+    );
     assert!(row.contains("Ready"), "{row}");
     let row = diary_row(&home, &later);
-    assert!(row.contains("Tuesday") && row.contains("09:00") && row.contains("Room 4, Brookfields") && row.contains("B.B."), "{row}");
-    assert!(row.contains("Not ready"), "no risk assessment on file: {row}");
+    assert!(
+        row.contains("Tuesday")
+            && row.contains("09:00")
+            && row.contains("Room 4, Brookfields")
+            && row.contains("B.B."),
+        "{row}"
+    );
+    assert!(
+        row.contains("Not ready"),
+        "no risk assessment on file: {row}"
+    );
     // Held, awaiting the report, after.
     let awaiting = &home[home.find("id=\"report-awaited\"").unwrap()..];
-    assert!(awaiting.contains(&format!("/reviews/{held}\"")) && awaiting.contains("C.C."), "{awaiting}");
+    assert!(
+        awaiting.contains(&format!("/reviews/{held}\"")) && awaiting.contains("C.C."),
+        "{awaiting}"
+    );
     assert!(awaiting.contains("Held, awaiting the report (1)"));
-    assert!(home.find(&format!("/reviews/{held}\"")).unwrap() > home.find(&format!("/reviews/{follow_up}\"")).unwrap());
+    assert!(
+        home.find(&format!("/reviews/{held}\"")).unwrap()
+            > home.find(&format!("/reviews/{follow_up}\"")).unwrap()
+    );
 
     // The clinician and the chair each see the same reviews in their own seat.
     let (chair_user, chair_pw) = {
         let admin = t.admin_token().await;
         let (_, users) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
-        let name = users["items"].as_array().unwrap().iter().find(|u| u["id"] == p.chair.0).unwrap()["username"]
-            .as_str().unwrap().to_string();
+        let name = users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == p.chair.0)
+            .unwrap()["username"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let pw = format!("password for {name}");
         (name, pw)
     };
     t.page_login(&chair_user, &chair_pw).await;
     let (_, home) = t.page("/").await;
     assert!(diary_row(&home, &soon).contains("Chair"), "{home}");
-    assert!(!home.contains("People by rating"), "the chair's home is the diary");
+    assert!(
+        !home.contains("People by rating"),
+        "the chair's home is the diary"
+    );
 
     // Withdrawn: Ann's review leaves the diary.
     let (s, w) = t
-        .post_json(&format!("/api/v1/people/{ann}/consent/withdraw"), Some(&c),
-            &json!({"withdrawn_on": ymd(today(&t)), "reason": "Asked to be removed"}))
+        .post_json(
+            &format!("/api/v1/people/{ann}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(today(&t)), "reason": "Asked to be removed"}),
+        )
         .await;
     assert_eq!(s, Status::Ok, "{w}");
     let (_, home) = t.page("/").await;

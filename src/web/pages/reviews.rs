@@ -146,7 +146,11 @@ pub async fn schedule_submit(
                     crate::services::input::parse_date(d)
                         .map_or_else(|| d.to_string(), crate::domain::panel::long_date)
                 };
-                let at = r.starts_at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
+                let at = r
+                    .starts_at
+                    .as_ref()
+                    .map(|t| format!(" at {t}"))
+                    .unwrap_or_default();
                 match &r.due_by {
                     Some(due) => format!(
                         "Review scheduled for {}{at}; it is due by {}.",
