@@ -249,15 +249,11 @@ pub async fn active_with_roles(
     roles: &[Role],
 ) -> Result<Vec<UserView>, AppError> {
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    user::Entity::find()
-        .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.is_in(names))
-        .order_by_asc(user::Column::DisplayName)
-        .all(db)
-        .await?
-        .iter()
-        .map(UserView::from_model)
-        .collect()
+    active_where(
+        db,
+        sea_orm::Condition::all().add(user::Column::Role.is_in(names)),
+    )
+    .await
 }
 
 /// Active panel members of this kind, by name (a member seat's picker).
@@ -265,10 +261,19 @@ pub async fn active_panel_members(
     db: &impl ConnectionTrait,
     kind: PanelKind,
 ) -> Result<Vec<UserView>, AppError> {
+    let condition = sea_orm::Condition::all()
+        .add(user::Column::Role.eq(Role::PanelMember.as_str()))
+        .add(user::Column::PanelKind.eq(kind.as_str()));
+    active_where(db, condition).await
+}
+
+async fn active_where(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::Condition,
+) -> Result<Vec<UserView>, AppError> {
     user::Entity::find()
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.eq(Role::PanelMember.as_str()))
-        .filter(user::Column::PanelKind.eq(kind.as_str()))
+        .filter(condition)
         .order_by_asc(user::Column::DisplayName)
         .all(db)
         .await?

@@ -20,27 +20,29 @@ fn diary_row<'a>(home: &'a str, review_id: &str) -> &'a str {
     &home[start..end]
 }
 
+/// The username and password of a user made by `user_with_role`, from their id.
+async fn sign_in_of(t: &TestApp, id: &str) -> (String, String) {
+    let admin = t.admin_token().await;
+    let (_, users) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
+    let name = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == id)
+        .unwrap()["username"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let password = format!("password for {name}");
+    (name, password)
+}
+
 #[rocket::async_test]
 async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pack() {
     let t = TestApp::new().await;
     let c = t.token_for_role("commissioner").await;
     let p = panel(&t).await;
-    let (expert_user, expert_pw) = {
-        // The expert of the panel signs in by username: find it.
-        let admin = t.admin_token().await;
-        let (_, users) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
-        let name = users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == p.expert.0)
-            .unwrap()["username"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let pw = format!("password for {name}");
-        (name, pw)
-    };
+    let (expert_user, expert_pw) = sign_in_of(&t, &p.expert.0).await;
     let ann = adult_named(&t, &c, 1, "Ann", "Ash").await;
     let bob = adult_named(&t, &c, 2, "Bob", "Birch").await;
     let cat = adult_named(&t, &c, 3, "Cat", "Cole").await;
@@ -172,21 +174,7 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
     );
 
     // The clinician and the chair each see the same reviews in their own seat.
-    let (chair_user, chair_pw) = {
-        let admin = t.admin_token().await;
-        let (_, users) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
-        let name = users["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == p.chair.0)
-            .unwrap()["username"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let pw = format!("password for {name}");
-        (name, pw)
-    };
+    let (chair_user, chair_pw) = sign_in_of(&t, &p.chair.0).await;
     t.page_login(&chair_user, &chair_pw).await;
     let (_, home) = t.page("/").await;
     assert!(diary_row(&home, &soon).contains("Chair"), "{home}");
