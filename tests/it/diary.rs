@@ -46,12 +46,13 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
     let ann = adult_named(&t, &c, 1, "Ann", "Ash").await;
     let bob = adult_named(&t, &c, 2, "Bob", "Birch").await;
     let cat = adult_named(&t, &c, 3, "Cat", "Cole").await;
-    // Ann has a risk assessment on file (her pack is ready); Bob has none.
+    // Ann has a risk assessment on file (her pack is ready): red 20 days ago, so her review was
+    // due 6 days ago. Bob has none.
     let (s, _) = t
         .post_json(
             &format!("/api/v1/people/{ann}/risk-assessments"),
             Some(&c),
-            &json!({"assessed_on": ymd(today(&t) - Duration::days(5)), "answers": answers(RED)}),
+            &json!({"assessed_on": ymd(today(&t) - Duration::days(20)), "answers": answers(RED)}),
         )
         .await;
     assert_eq!(s, Status::Created);
@@ -173,6 +174,24 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
             > home.find(&format!("/reviews/{follow_up}\"")).unwrap()
     );
 
+    // Their reviews page goes by date too: Ann's Sunday review is in the next 14 days.
+    let (_, list) = t.page("/reviews").await;
+    assert!(!list.contains("Overdue"), "{list}");
+    let next14 = &list[list.find("In the next 14 days").unwrap()
+        ..list.find("Held, report not yet sent").unwrap()];
+    assert!(next14.contains(&format!("/reviews/{soon}\"")), "{list}");
+
+    // For the commissioner Ann's review — due 6 days ago, booked for Sunday — is overdue, and
+    // it is in the next 14 days as well: the date says when the panel meets.
+    let (u, pw) = t.user_with_role("commissioner").await;
+    t.page_login(&u, &pw).await;
+    let (_, list) = t.page("/reviews").await;
+    let overdue = &list[list.find("Overdue (").unwrap()..list.find("In the next 14 days").unwrap()];
+    let next14 = &list[list.find("In the next 14 days").unwrap()
+        ..list.find("Held, report not yet sent").unwrap()];
+    assert!(overdue.contains(&format!("/reviews/{soon}\"")), "{list}");
+    assert!(next14.contains(&format!("/reviews/{soon}\"")), "{list}");
+
     // The clinician and the chair each see the same reviews in their own seat.
     let (chair_user, chair_pw) = sign_in_of(&t, &p.chair.0).await;
     t.page_login(&chair_user, &chair_pw).await;
@@ -197,7 +216,6 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
     assert!(home.contains(&format!("/reviews/{later}\"")));
 
     // The commissioner's home stays the dashboard.
-    let (u, pw) = t.user_with_role("commissioner").await;
     t.page_login(&u, &pw).await;
     let (_, home) = t.page("/").await;
     assert!(home.contains("Today on the register"), "{home}");

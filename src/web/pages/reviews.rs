@@ -31,7 +31,11 @@ fn kinds() -> Value {
 #[get("/reviews")]
 pub async fn reviews_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
     let all = reviews::list(view.app, &caller, &ReviewQuery::default()).await?;
-    let agenda = reviews::Agenda::of(all, view.app.clock.today());
+    let agenda = reviews::Agenda::of(
+        all,
+        view.app.clock.today(),
+        view.can(Permission::ReviewsRead),
+    );
     view.render(
         "reviews/list.html",
         json!({"title": "Reviews", "a": agenda, "upcoming_days": reviews::UPCOMING_DAYS}),
