@@ -136,8 +136,15 @@ async fn seed_reviews(
         chair_id: Some(chair.id.clone()),
         expert_by_experience_id: Some(expert.id.clone()),
         clinical_expert_id: Some(clinician.id.clone()),
-        starts_at: Some(if day.day() % 2 == 0 { "10:00" } else { "14:30" }.into()),
-        place: Some(if day.day() % 3 == 0 {
+        starts_at: Some(
+            if day.day().is_multiple_of(2) {
+                "10:00"
+            } else {
+                "14:30"
+            }
+            .into(),
+        ),
+        place: Some(if day.day().is_multiple_of(3) {
             "https://meet.example.nhs.uk/cetr-room".into()
         } else {
             "Meeting room 2, Brookfields Campus, Cambridge".into()

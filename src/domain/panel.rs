@@ -189,7 +189,10 @@ mod tests {
     #[test]
     fn days_off_in_words() {
         let holidays: BTreeSet<Date> = [date!(2026 - 12 - 28)].into_iter().collect();
-        assert_eq!(day_off(date!(2026 - 12 - 05), &holidays), Some("a Saturday"));
+        assert_eq!(
+            day_off(date!(2026 - 12 - 05), &holidays),
+            Some("a Saturday")
+        );
         assert_eq!(day_off(date!(2026 - 12 - 06), &holidays), Some("a Sunday"));
         assert_eq!(
             day_off(date!(2026 - 12 - 28), &holidays),

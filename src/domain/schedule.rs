@@ -348,18 +348,42 @@ mod tests {
             .collect();
         let cases = [
             // A working day: itself.
-            (date!(2026 - 12 - 02), date!(2026 - 11 - 01), date!(2026 - 12 - 02)),
+            (
+                date!(2026 - 12 - 02),
+                date!(2026 - 11 - 01),
+                date!(2026 - 12 - 02),
+            ),
             // A Sunday: the Friday before.
-            (date!(2026 - 12 - 06), date!(2026 - 11 - 01), date!(2026 - 12 - 04)),
+            (
+                date!(2026 - 12 - 06),
+                date!(2026 - 11 - 01),
+                date!(2026 - 12 - 04),
+            ),
             // A bank holiday Monday after Christmas: back over the weekend and Christmas Day.
-            (date!(2026 - 12 - 28), date!(2026 - 11 - 01), date!(2026 - 12 - 24)),
+            (
+                date!(2026 - 12 - 28),
+                date!(2026 - 11 - 01),
+                date!(2026 - 12 - 24),
+            ),
             // The Friday before is before the hold: the due date itself.
-            (date!(2026 - 12 - 06), date!(2026 - 12 - 05), date!(2026 - 12 - 06)),
+            (
+                date!(2026 - 12 - 06),
+                date!(2026 - 12 - 05),
+                date!(2026 - 12 - 06),
+            ),
             // The hold's own day, when it is a working day, is allowed.
-            (date!(2026 - 12 - 06), date!(2026 - 12 - 04), date!(2026 - 12 - 04)),
+            (
+                date!(2026 - 12 - 06),
+                date!(2026 - 12 - 04),
+                date!(2026 - 12 - 04),
+            ),
         ];
         for (due, hold, want) in cases {
-            assert_eq!(booking_day(due, hold, &holidays), want, "{due} after {hold}");
+            assert_eq!(
+                booking_day(due, hold, &holidays),
+                want,
+                "{due} after {hold}"
+            );
         }
     }
 }

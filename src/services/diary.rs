@@ -163,7 +163,10 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Diary, AppError> {
             .filter_map(|r| entry(r, r.scheduled_for))
             .collect(),
         upcoming_total,
-        outcome_awaited: past.iter().filter_map(|r| entry(r, r.scheduled_for)).collect(),
+        outcome_awaited: past
+            .iter()
+            .filter_map(|r| entry(r, r.scheduled_for))
+            .collect(),
         report_awaited: held
             .iter()
             .filter_map(|r| entry(r, r.held_on.unwrap_or(r.scheduled_for)))

@@ -157,9 +157,19 @@ pub async fn change(
         Some(current.scheduled_for.to_string()),
         Some(day.to_string()),
     );
-    diff(&mut changes, "starts_at", current.starts_at.clone(), starts_at.clone());
+    diff(
+        &mut changes,
+        "starts_at",
+        current.starts_at.clone(),
+        starts_at.clone(),
+    );
     diff(&mut changes, "place", current.place.clone(), place.clone());
-    diff(&mut changes, "chair_id", current.chair_id.clone(), panel.chair.clone());
+    diff(
+        &mut changes,
+        "chair_id",
+        current.chair_id.clone(),
+        panel.chair.clone(),
+    );
     diff(
         &mut changes,
         "expert_by_experience_id",
@@ -196,7 +206,9 @@ pub async fn change(
             ),
         ));
     }
-    let moved_or_reseated = changes.keys().any(|k| k == "scheduled_for" || k.ends_with("_id"));
+    let moved_or_reseated = changes
+        .keys()
+        .any(|k| k == "scheduled_for" || k.ends_with("_id"));
     if moved_or_reseated
         && let Some((field, message)) = clash(tx.conn(), &panel, day, Some(id)).await?
     {

@@ -695,7 +695,12 @@ pub async fn schedule(
         );
     }
     let starts_at = check_starts_at(&mut c, &input.starts_at);
-    let place = c.optional_text("place", "the place or joining link", &input.place, PLACE_MAX);
+    let place = c.optional_text(
+        "place",
+        "the place or joining link",
+        &input.place,
+        PLACE_MAX,
+    );
     let seats = [
         ("chair_id", &input.chair_id),
         ("expert_by_experience_id", &input.expert_by_experience_id),
@@ -1434,27 +1439,44 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
 /// How far ahead "upcoming" looks, on the reviews page and the dashboard.
 pub const UPCOMING_DAYS: i64 = 14;
 
-/// Reviews as the pages list them: scheduled and overdue; scheduled within `UPCOMING_DAYS` (or
-/// on a day already past whose outcome is not yet recorded, while not overdue); scheduled
-/// later; and held with the report not yet sent. Cancelled and fully reported reviews are left
-/// out. Each keeps the order it came in.
+/// Reviews as the pages list them: scheduled and overdue (for those who answer for deadlines);
+/// scheduled within `UPCOMING_DAYS` (or on a day already past whose outcome is not yet
+/// recorded, while not overdue); scheduled later; and held with the report not yet sent. A
+/// review overdue for the ICB but still to come is listed by its date as well: the date says
+/// when the panel meets. Cancelled and fully reported reviews are left out. Each keeps the order
+/// it came in.
 #[derive(Debug, Default, Serialize)]
 pub struct Agenda {
     pub overdue: Vec<ReviewView>,
     pub upcoming: Vec<ReviewView>,
     pub later: Vec<ReviewView>,
     pub unreported: Vec<ReviewView>,
+    /// Whether the overdue list is shown (whoever reads every review); a panel member's list
+    /// goes by date alone.
+    pub deadlines: bool,
 }
 
 impl Agenda {
-    pub fn of(reviews: impl IntoIterator<Item = ReviewView>, today: Date) -> Self {
+    pub fn of(reviews: impl IntoIterator<Item = ReviewView>, today: Date, deadlines: bool) -> Self {
         let soon = (today + time::Duration::days(UPCOMING_DAYS)).to_string();
-        let mut agenda = Agenda::default();
+        let today = today.to_string();
+        let mut agenda = Agenda {
+            deadlines,
+            ..Agenda::default()
+        };
         for r in reviews {
             match r.status {
-                ReviewStatus::Scheduled if r.overdue => agenda.overdue.push(r),
-                ReviewStatus::Scheduled if r.scheduled_for <= soon => agenda.upcoming.push(r),
-                ReviewStatus::Scheduled => agenda.later.push(r),
+                ReviewStatus::Scheduled => {
+                    let overdue = deadlines && r.overdue;
+                    if overdue {
+                        agenda.overdue.push(r.clone());
+                    }
+                    if r.scheduled_for > soon {
+                        agenda.later.push(r);
+                    } else if r.scheduled_for >= today || !overdue {
+                        agenda.upcoming.push(r);
+                    }
+                }
                 ReviewStatus::Held if r.report_sent_on.is_none() => agenda.unreported.push(r),
                 _ => {}
             }

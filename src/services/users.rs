@@ -125,7 +125,9 @@ fn check_panel_kind(
             kind
         }
         (Some(Role::PanelMember), None) => {
-            fail("Choose whether this panel member is an expert by experience or a clinical expert");
+            fail(
+                "Choose whether this panel member is an expert by experience or a clinical expert",
+            );
             None
         }
         (_, Some(_)) => {
@@ -247,15 +249,11 @@ pub async fn active_with_roles(
     roles: &[Role],
 ) -> Result<Vec<UserView>, AppError> {
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    user::Entity::find()
-        .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.is_in(names))
-        .order_by_asc(user::Column::DisplayName)
-        .all(db)
-        .await?
-        .iter()
-        .map(UserView::from_model)
-        .collect()
+    active_where(
+        db,
+        sea_orm::Condition::all().add(user::Column::Role.is_in(names)),
+    )
+    .await
 }
 
 /// Active panel members of this kind, by name (a member seat's picker).
@@ -263,10 +261,19 @@ pub async fn active_panel_members(
     db: &impl ConnectionTrait,
     kind: PanelKind,
 ) -> Result<Vec<UserView>, AppError> {
+    let condition = sea_orm::Condition::all()
+        .add(user::Column::Role.eq(Role::PanelMember.as_str()))
+        .add(user::Column::PanelKind.eq(kind.as_str()));
+    active_where(db, condition).await
+}
+
+async fn active_where(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::Condition,
+) -> Result<Vec<UserView>, AppError> {
     user::Entity::find()
         .filter(user::Column::Active.eq(true))
-        .filter(user::Column::Role.eq(Role::PanelMember.as_str()))
-        .filter(user::Column::PanelKind.eq(kind.as_str()))
+        .filter(condition)
         .order_by_asc(user::Column::DisplayName)
         .all(db)
         .await?
@@ -293,7 +300,11 @@ pub async fn set_panel_kind(
     input: PanelKindChange,
 ) -> Result<UserView, AppError> {
     let mut fields = FieldErrors::new();
-    let kind = check_panel_kind(&mut fields, Some(Role::PanelMember), input.panel_kind.as_deref());
+    let kind = check_panel_kind(
+        &mut fields,
+        Some(Role::PanelMember),
+        input.panel_kind.as_deref(),
+    );
     let Some(kind) = kind.filter(|_| fields.is_empty()) else {
         return Err(AppError::validation(fields));
     };
@@ -657,12 +668,27 @@ mod tests {
             password: "a long enough password".into(),
             panel_kind: kind.map(Into::into),
         };
-        let kind_error = |u| check(u).err().and_then(|e| e.fields().map(|f| f.contains_key("panel_kind")));
+        let kind_error = |u| {
+            check(u)
+                .err()
+                .and_then(|e| e.fields().map(|f| f.contains_key("panel_kind")))
+        };
         assert_eq!(kind_error(user("panel_member", None)), Some(true));
         assert_eq!(kind_error(user("panel_member", Some("doctor"))), Some(true));
-        assert_eq!(kind_error(user("panel_chair", Some("clinical_expert"))), Some(true));
-        let ok = check(user("panel_member", Some("clinical_expert"))).ok().unwrap();
+        assert_eq!(
+            kind_error(user("panel_chair", Some("clinical_expert"))),
+            Some(true)
+        );
+        let ok = check(user("panel_member", Some("clinical_expert")))
+            .ok()
+            .unwrap();
         assert_eq!(ok.panel_kind, Some(PanelKind::ClinicalExpert));
-        assert_eq!(check(user("panel_chair", Some(" "))).ok().unwrap().panel_kind, None);
+        assert_eq!(
+            check(user("panel_chair", Some(" ")))
+                .ok()
+                .unwrap()
+                .panel_kind,
+            None
+        );
     }
 }

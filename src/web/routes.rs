@@ -140,12 +140,12 @@ use crate::services::audit::Verification;
 use crate::services::people::{NewPerson, PersonView};
 use crate::services::referrals::{Decision, NewReferral, OutcomeSent, ReferralView};
 use crate::services::returns::{NewReturn, ReturnView};
+use crate::services::review_moves::ReviewChange;
 use crate::services::reviews::{
     ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewView,
 };
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::schema::{Day, Id, ReturnKind};
-use crate::services::review_moves::ReviewChange;
 use crate::services::users::{
     NewUser, PanelKindChange, PasswordChange, PasswordReset, PasswordResetDone, UserView,
 };

@@ -261,7 +261,9 @@ async fn each_role_sees_its_own_dashboard() {
     let (_, home) = t.page("/").await;
     assert!(home.contains("Your reviews"));
     assert!(
-        home.contains("Coming up (2)") && home.contains("A.A.") && home.contains(&format!("/reviews/{amber_review}")),
+        home.contains("Coming up (2)")
+            && home.contains("A.A.")
+            && home.contains(&format!("/reviews/{amber_review}")),
         "{home}"
     );
     assert!(home.contains("Held, awaiting the report (1)") && home.contains("G.G."));

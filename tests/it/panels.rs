@@ -38,8 +38,14 @@ async fn a_panel_member_needs_a_kind_and_the_list_shows_it() {
     let t = TestApp::new().await;
     let admin = t.admin_token().await;
     for (body, field) in [
-        (user_body("no.kind", "panel_member", Value::Null), "panel_kind"),
-        (user_body("bad.kind", "panel_member", json!("doctor")), "panel_kind"),
+        (
+            user_body("no.kind", "panel_member", Value::Null),
+            "panel_kind",
+        ),
+        (
+            user_body("bad.kind", "panel_member", json!("doctor")),
+            "panel_kind",
+        ),
         (
             user_body("chair.kind", "panel_chair", json!("clinical_expert")),
             "panel_kind",
@@ -99,14 +105,24 @@ async fn each_seat_takes_only_its_own_kind() {
         .post_json(&url, Some(&c), &body(&p.expert.0, &other_expert.0))
         .await;
     assert_eq!(s, Status::UnprocessableEntity, "{e}");
-    let why = e["error"]["fields"]["clinical_expert_id"][0].as_str().unwrap();
+    let why = e["error"]["fields"]["clinical_expert_id"][0]
+        .as_str()
+        .unwrap();
     assert!(why.contains("clinical expert"), "{why}");
-    assert!(e["error"]["fields"].get("expert_by_experience_id").is_none(), "{e}");
+    assert!(
+        e["error"]["fields"]
+            .get("expert_by_experience_id")
+            .is_none(),
+        "{e}"
+    );
     let (s, e) = t
         .post_json(&url, Some(&c), &body(&other_clinician.0, &p.clinician.0))
         .await;
     assert_eq!(s, Status::UnprocessableEntity, "{e}");
-    assert!(e["error"]["fields"]["expert_by_experience_id"].is_array(), "{e}");
+    assert!(
+        e["error"]["fields"]["expert_by_experience_id"].is_array(),
+        "{e}"
+    );
     // The same person in both member seats is still the three-people rule.
     let (s, e) = t
         .post_json(&url, Some(&c), &body(&p.expert.0, &p.expert.0))
@@ -160,9 +176,13 @@ async fn a_panel_member_with_no_kind_is_seated_once_the_admin_sets_it() {
 
     let kind_url = format!("/api/v1/users/{}/panel-kind", legacy.0);
     assert_eq!(
-        t.post_json(&kind_url, Some(&c), &json!({"panel_kind": "clinical_expert"}))
-            .await
-            .0,
+        t.post_json(
+            &kind_url,
+            Some(&c),
+            &json!({"panel_kind": "clinical_expert"})
+        )
+        .await
+        .0,
         Status::Forbidden
     );
     let (s, e) = t
@@ -172,9 +192,13 @@ async fn a_panel_member_with_no_kind_is_seated_once_the_admin_sets_it() {
     assert!(e["error"]["fields"]["panel_kind"].is_array());
     let chair_url = format!("/api/v1/users/{}/panel-kind", p.chair.0);
     assert_eq!(
-        t.post_json(&chair_url, Some(&admin), &json!({"panel_kind": "clinical_expert"}))
-            .await
-            .0,
+        t.post_json(
+            &chair_url,
+            Some(&admin),
+            &json!({"panel_kind": "clinical_expert"})
+        )
+        .await
+        .0,
         Status::Conflict,
         "only panel members have a kind"
     );
@@ -189,17 +213,22 @@ async fn a_panel_member_with_no_kind_is_seated_once_the_admin_sets_it() {
     assert_eq!((s, to.as_deref()), (Status::SeeOther, Some("/admin/users")));
     let (_, users) = t.page("/admin/users").await;
     assert!(!users.contains("Not set"), "{users}");
-    assert!(users.contains("is now a clinical expert panel member"), "{users}");
+    assert!(
+        users.contains("is now a clinical expert panel member"),
+        "{users}"
+    );
     // Setting it again to the same kind is a conflict; the audit trail has the change.
     assert_eq!(
-        t.post_json(&kind_url, Some(&admin), &json!({"panel_kind": "clinical_expert"}))
-            .await
-            .0,
+        t.post_json(
+            &kind_url,
+            Some(&admin),
+            &json!({"panel_kind": "clinical_expert"})
+        )
+        .await
+        .0,
         Status::Conflict
     );
-    let (_, trail) = t
-        .get("/api/v1/audit?per_page=500", Some(&admin))
-        .await;
+    let (_, trail) = t.get("/api/v1/audit?per_page=500", Some(&admin)).await;
     assert!(
         trail["items"]
             .as_array()
@@ -234,16 +263,22 @@ async fn the_new_user_form_asks_for_the_panel_kind_and_keeps_what_was_typed() {
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(page.contains("href=\"#panel_kind\""), "{page}");
     assert!(page.contains("value=\"sam.sharma\""));
-    assert!(page.contains("id=\"role-panel_member\" name=\"role\" type=\"radio\" value=\"panel_member\" checked"));
+    assert!(page.contains(
+        "id=\"role-panel_member\" name=\"role\" type=\"radio\" value=\"panel_member\" checked"
+    ));
     let mut given = vec![("csrf_token", csrf.as_str())];
     given.extend(fields("expert_by_experience"));
     let (s, _, _) = t.post_form("/admin/users", &given).await;
     assert_eq!(s, Status::SeeOther);
     let admin = t.admin_token().await;
     let (_, list) = t.get("/api/v1/users?per_page=500", Some(&admin)).await;
-    assert!(list["items"].as_array().unwrap().iter().any(
-        |u| u["username"] == "sam.sharma" && u["panel_kind"] == "expert_by_experience"
-    ));
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["username"] == "sam.sharma" && u["panel_kind"] == "expert_by_experience")
+    );
 }
 
 /// The options of one `<select>` on a page.
@@ -285,14 +320,23 @@ async fn the_schedule_form_lists_only_the_right_people_and_shows_the_chairs_clas
         .await;
     assert_eq!(s, Status::Conflict);
     let message = e["error"]["message"].as_str().unwrap();
-    assert!(message.contains("Test panel_chair (the chair)"), "{message}");
-    assert!(e["error"].get("fields").is_none(), "a 409 carries no fields: {e}");
+    assert!(
+        message.contains("Test panel_chair (the chair)"),
+        "{message}"
+    );
+    assert!(
+        e["error"].get("fields").is_none(),
+        "a 409 carries no fields: {e}"
+    );
 
     assert_eq!(t.page_login(&chair_user, &chair_pw).await, Status::SeeOther);
     let (_, form) = t.page(&format!("/people/{b}/reviews/new")).await;
     let experts = options_of(&form, "expert_by_experience_id");
     let clinicians = options_of(&form, "clinical_expert_id");
-    assert!(experts.contains(&p.expert.0) && !experts.contains(&p.clinician.0), "{experts}");
+    assert!(
+        experts.contains(&p.expert.0) && !experts.contains(&p.clinician.0),
+        "{experts}"
+    );
     assert!(clinicians.contains(&p.clinician.0) && !clinicians.contains(&p.expert.0));
 
     let csrf = extract_csrf(&form).unwrap();
@@ -312,8 +356,13 @@ async fn the_schedule_form_lists_only_the_right_people_and_shows_the_chairs_clas
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(page.contains("<a href=\"#chair_id\">"), "{page}");
-    let chair_group = &page[page.find("<label class=\"label\" for=\"chair_id\"").unwrap()..];
+    let chair_group = &page[page
+        .find("<label class=\"label\" for=\"chair_id\"")
+        .unwrap()..];
     let chair_group = &chair_group[..chair_group.find("</select>").unwrap()];
-    assert!(chair_group.contains("(the chair) is already on the panel"), "{chair_group}");
+    assert!(
+        chair_group.contains("(the chair) is already on the panel"),
+        "{chair_group}"
+    );
     assert!(page.contains("value=\"10:00\""), "what was typed is kept");
 }

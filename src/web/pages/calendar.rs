@@ -65,12 +65,7 @@ fn fmt_day(d: time::Date) -> String {
 }
 
 fn fmt_local(t: time::PrimitiveDateTime) -> String {
-    format!(
-        "{}T{:02}{:02}00",
-        fmt_day(t.date()),
-        t.hour(),
-        t.minute()
-    )
+    format!("{}T{:02}{:02}00", fmt_day(t.date()), t.hour(), t.minute())
 }
 
 /// The event's start and end lines: local Europe/London times for a review with a start time,
@@ -207,7 +202,10 @@ mod tests {
         assert!(text.lines().all(|l| l.len() <= 75), "{text}");
         assert_eq!(escape("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
         assert!(text.contains("URL:https://tcr.example/reviews/r1"));
-        assert!(!text.contains("VTIMEZONE"), "all-day events need no time zone");
+        assert!(
+            !text.contains("VTIMEZONE"),
+            "all-day events need no time zone"
+        );
     }
 
     #[test]
@@ -224,8 +222,14 @@ mod tests {
             created_at: datetime!(2026-06-01 10:00 UTC),
         };
         let text = ics(&[e("09:30")], None);
-        assert!(text.contains("DTSTART;TZID=Europe/London:20260701T093000\r\n"), "{text}");
-        assert!(text.contains("DTEND;TZID=Europe/London:20260701T113000\r\n"), "{text}");
+        assert!(
+            text.contains("DTSTART;TZID=Europe/London:20260701T093000\r\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("DTEND;TZID=Europe/London:20260701T113000\r\n"),
+            "{text}"
+        );
         assert!(text.contains("BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\n"));
         assert!(text.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU"));
         assert!(text.contains("LOCATION:Ward 3\\, Fulbourn\\; bring ID"));
@@ -233,7 +237,10 @@ mod tests {
         assert!(!text.contains("VALUE=DATE"));
         // Late in the evening: the event ends the next day.
         let late = ics(&[e("23:15")], None);
-        assert!(late.contains("DTEND;TZID=Europe/London:20260702T011500"), "{late}");
+        assert!(
+            late.contains("DTEND;TZID=Europe/London:20260702T011500"),
+            "{late}"
+        );
         // Every BEGIN has its END.
         for block in ["VCALENDAR", "VTIMEZONE", "DAYLIGHT", "STANDARD", "VEVENT"] {
             assert_eq!(

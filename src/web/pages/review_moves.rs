@@ -28,7 +28,8 @@ pub(super) fn ask_day_off(scheduled_for: &str, confirmed: &str) -> bool {
 /// When the service asked about a weekend or bank holiday: the question the template shows by
 /// the confirm box.
 pub(super) fn day_off_question(app: &App, fields: &FieldErrors, raw: &str) -> Value {
-    let day = crate::services::input::parse_date(raw).filter(|_| fields.contains_key("confirm_day_off"));
+    let day =
+        crate::services::input::parse_date(raw).filter(|_| fields.contains_key("confirm_day_off"));
     match day.and_then(|d| review_moves::day_off(app, d).map(|why| (d, why))) {
         Some((d, why)) => json!({
             "question": format!("{} {} {} is {why}. Book it anyway?", d.day(), d.month(), d.year()),
@@ -96,7 +97,11 @@ const CHANGE_FIELDS: &[&str] = &[
     "reason",
 ];
 
-async fn change_context(view: &Page<'_>, review: &ReviewView, form: Value) -> Result<Value, AppError> {
+async fn change_context(
+    view: &Page<'_>,
+    review: &ReviewView,
+    form: Value,
+) -> Result<Value, AppError> {
     Ok(with(
         pickers(view.app).await?,
         json!({
@@ -110,7 +115,8 @@ async fn change_context(view: &Page<'_>, review: &ReviewView, form: Value) -> Re
 pub async fn change_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
     let r = reviews::get(view.app, &caller, &id.0).await?;
     scheduled_only(&r)?;
-    let member = |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.clone());
+    let member =
+        |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.clone());
     let form = json!({
         "scheduled_for": r.scheduled_for, "starts_at": r.starts_at, "place": r.place,
         "chair_id": member(&r.chair), "expert_by_experience_id": member(&r.expert_by_experience),
@@ -149,7 +155,10 @@ pub async fn change_submit(
     let r = reviews::get(view.app, &caller, &id.0).await?;
     let ctx = with(
         change_context(&view, &r, echo).await?,
-        with(form_errors(&fields, CHANGE_FIELDS), json!({"day_off": question})),
+        with(
+            form_errors(&fields, CHANGE_FIELDS),
+            json!({"day_off": question}),
+        ),
     );
     Ok(Answer::Page(view.render_status(
         Http::UnprocessableEntity,
@@ -164,7 +173,10 @@ fn changed(r: &ReviewView) -> Flash<Redirect> {
     let mut message = format!(
         "The review is on {}{}.",
         day.map_or_else(|| r.scheduled_for.clone(), long_date),
-        r.starts_at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default()
+        r.starts_at
+            .as_ref()
+            .map(|t| format!(" at {t}"))
+            .unwrap_or_default()
     );
     if let Some(due) = day.and_then(|d| review_moves::after_due(r, d)) {
         message.push_str(&format!(

@@ -31,7 +31,11 @@ fn kinds() -> Value {
 #[get("/reviews")]
 pub async fn reviews_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
     let all = reviews::list(view.app, &caller, &ReviewQuery::default()).await?;
-    let agenda = reviews::Agenda::of(all, view.app.clock.today());
+    let agenda = reviews::Agenda::of(
+        all,
+        view.app.clock.today(),
+        view.can(Permission::ReviewsRead),
+    );
     view.render(
         "reviews/list.html",
         json!({"title": "Reviews", "a": agenda, "upcoming_days": reviews::UPCOMING_DAYS}),
@@ -146,7 +150,11 @@ pub async fn schedule_submit(
                     crate::services::input::parse_date(d)
                         .map_or_else(|| d.to_string(), crate::domain::panel::long_date)
                 };
-                let at = r.starts_at.as_ref().map(|t| format!(" at {t}")).unwrap_or_default();
+                let at = r
+                    .starts_at
+                    .as_ref()
+                    .map(|t| format!(" at {t}"))
+                    .unwrap_or_default();
                 match &r.due_by {
                     Some(due) => format!(
                         "Review scheduled for {}{at}; it is due by {}.",
