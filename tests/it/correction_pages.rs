@@ -95,7 +95,10 @@ async fn a_commissioner_corrects_a_stay_and_voids_an_assessment_on_the_pages() {
     let (s, form) = t.page(&path).await;
     assert_eq!(s, Status::Ok);
     assert!(form.contains("value=\"Hospital Ashgrove\""), "{form}");
-    assert!(form.contains(&format!("value=\"{}\"", ymd(day - Duration::days(30)))));
+    assert_eq!(
+        date_input_value(&form, "fields[admitted_on]"),
+        Some(ymd(day - Duration::days(30)))
+    );
     let csrf = extract_csrf(&form).unwrap();
     let tomorrow = ymd(day + Duration::days(1));
     let (s, body, _) = t
@@ -169,7 +172,7 @@ async fn held(t: &TestApp, chair: &(String, String), c: &str) -> (String, Value)
     let day = today(t);
     let id = add_person(t, c, 22).await;
     let expert = crate::reviews::member(t, "panel_member").await;
-    let clinician = crate::reviews::member(t, "panel_member").await;
+    let clinician = crate::reviews::member(t, "clinical_expert").await;
     let held_on = day - Duration::days(3);
     let (s, r) = t
         .post_json(

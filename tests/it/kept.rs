@@ -43,7 +43,7 @@ async fn review(t: &TestApp, chair: &str) -> String {
         )
         .await;
     let (_, _, expert) = user(t, "panel_member").await;
-    let (_, _, clinician) = user(t, "panel_member").await;
+    let (_, _, clinician) = user(t, "clinical_expert").await;
     let (status, r) = t
         .post_json(
             &format!("/api/v1/people/{}/reviews", p["id"].as_str().unwrap()),
