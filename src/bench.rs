@@ -670,6 +670,7 @@ impl Gen<'_> {
             withdrawn_on,
             withdrawn_reason,
             withdrawn_at,
+            search_key: Some(crate::domain::search::key(given, family, &nhs_number)),
             created_at,
             updated_at,
         });

@@ -12,6 +12,7 @@ mod m20261129_000007_nhs_number_among_live;
 mod m20261129_000008_signin;
 mod m20261129_000009_valid_time;
 mod m20261129_000010_social_worker_from;
+mod m20261129_000014_find;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_signin::Migration),
             Box::new(m20261129_000009_valid_time::Migration),
             Box::new(m20261129_000010_social_worker_from::Migration),
+            Box::new(m20261129_000014_find::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod age;
+pub mod audit_words;
 pub mod consent;
 pub mod dates;
 pub mod deadlines;
@@ -15,4 +16,5 @@ pub mod review;
 pub mod risk;
 pub mod role;
 pub mod schedule;
+pub mod search;
 pub mod text;

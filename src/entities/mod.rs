@@ -9,6 +9,7 @@ pub mod audit_head;
 pub mod consent;
 pub mod login_failure;
 pub mod person;
+pub mod person_due;
 pub mod person_revision;
 pub mod rating_event;
 pub mod referral;

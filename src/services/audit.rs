@@ -63,6 +63,15 @@ pub struct AuditedTx {
     tx: DatabaseTransaction,
     now: OffsetDateTime,
     recorded: bool,
+    /// The people the entries name, whose projection (`person_due`) and search key the commit
+    /// refreshes; `None` for a transaction that only records a read.
+    touched: Option<Touched>,
+}
+
+struct Touched {
+    policies: std::sync::Arc<crate::policy::Policies>,
+    today: time::Date,
+    people: Vec<String>,
 }
 
 /// Starts an audited transaction, taking the chain head's lock first so that appends from any
@@ -84,6 +93,11 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
         tx,
         now: app.clock.now(),
         recorded: false,
+        touched: Some(Touched {
+            policies: app.policies.clone(),
+            today: app.clock.today(),
+            people: Vec::new(),
+        }),
     })
 }
 
@@ -112,7 +126,7 @@ impl AuditedTx {
             action: event.action.into(),
             entity: event.entity.into(),
             entity_id: event.entity_id,
-            person_id: event.person_id,
+            person_id: event.person_id.clone(),
             detail: if event.detail.is_null() {
                 String::new()
             } else {
@@ -134,6 +148,11 @@ impl AuditedTx {
         .update(&self.tx)
         .await?;
         self.recorded = true;
+        if let (Some(t), Some(id)) = (&mut self.touched, event.person_id)
+            && !t.people.contains(&id)
+        {
+            t.people.push(id);
+        }
         Ok(())
     }
 
@@ -146,6 +165,12 @@ impl AuditedTx {
                 "audited transaction committed without an audit entry".into(),
             ));
         }
+        // Every write about a person refreshes what the register filters and sorts by, in the
+        // same transaction: the one place that keeps the projection equal to the engine.
+        if let Some(t) = &self.touched {
+            super::people::projection::refresh(&self.tx, &t.policies.schedule, &t.people, t.today)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }
@@ -154,6 +179,7 @@ impl AuditedTx {
 /// Records a single event on its own (a read, a failed login).
 pub async fn record_alone(app: &App, actor: &Actor, event: Event) -> Result<(), AppError> {
     let mut tx = begin(app).await?;
+    tx.touched = None;
     tx.record(actor, event).await?;
     tx.commit().await
 }

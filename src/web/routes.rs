@@ -131,7 +131,8 @@ impl Endpoint {
     }
 }
 
-use crate::domain::person::Status as PersonStatus;
+use crate::domain::age::AgeBand;
+use crate::domain::person::{Setting, Status as PersonStatus};
 use crate::domain::referral::ReferralStatus;
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::domain::risk::{Rating, RiskTool};
@@ -260,13 +261,18 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/people",
         READ_PEOPLE,
-        "The register (filters: rating, q, status, as_of)",
+        "The register. `q` finds any part of a name or NHS number in any order, ignoring case and accents; filters: rating, status, local_authority (exact), setting, age_band, overdue; sort: rating (default), name, next_review_due or days_in_hospital, `-` before it for descending; as_of: the register as it stood at the end of that day",
     )
     .query(&[
         ("rating", schema::<Rating>),
         ("q", q::search),
         ("status", schema::<PersonStatus>),
         ("as_of", schema::<Day>),
+        ("local_authority", q::search),
+        ("setting", schema::<Setting>),
+        ("age_band", schema::<AgeBand>),
+        ("overdue", q::flag),
+        ("sort", q::people_sort),
         ("page", q::page), ("per_page", q::per_page),
     ])
     .returns(200, schema::<ListOf<PersonView>>),
