@@ -1,6 +1,7 @@
 //! Finding people at scale. `people.search_key`: the folded names and NHS number a search reads
-//! (`domain::search::key`; filled for existing rows by the service at start, since the fold is
-//! the application's and SQL cannot call it portably). `person_due`: one row a person, the
+//! (`domain::search::key`), and `people.sort_name`, the order by name; both filled for existing
+//! rows by the service at start, since the fold is the application's and SQL cannot call it
+//! portably. `person_due`: one row a person, the
 //! deadline engine's answer and the current rating and stay as at `computed_for`, so the
 //! register can filter and sort by them in SQL (refreshed with every write about the person).
 
@@ -14,6 +15,7 @@ enum People {
     Table,
     Id,
     SearchKey,
+    SortName,
     LocalAuthority,
 }
 
@@ -37,6 +39,23 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(People::Table)
                     .add_column(string_null(People::SearchKey))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(People::Table)
+                    .add_column(string_null(People::SortName))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_people_sort_name")
+                    .table(People::Table)
+                    .col(People::SortName)
                     .to_owned(),
             )
             .await?;
@@ -100,12 +119,23 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .alter_table(
-                Table::alter()
+            .drop_index(
+                Index::drop()
+                    .name("ix_people_sort_name")
                     .table(People::Table)
-                    .drop_column(People::SearchKey)
                     .to_owned(),
             )
-            .await
+            .await?;
+        for column in [People::SortName, People::SearchKey] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(People::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }

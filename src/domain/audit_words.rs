@@ -62,6 +62,21 @@ pub fn brief_name(given_name: &str, family_name: &str) -> String {
     }
 }
 
+/// "6 Dec 2026 at 14:05", from a UK wall-clock time.
+pub fn when(at: time::PrimitiveDateTime) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{} {} {} at {:02}:{:02}",
+        at.day(),
+        MONTHS[usize::from(u8::from(at.month())) - 1],
+        at.year(),
+        at.hour(),
+        at.minute()
+    )
+}
+
 /// One entry as a sentence: "Cara Commissioner recorded a risk assessment for Z. Kowalczyk on
 /// 6 Dec 2026 at 14:05". `person` is none when the entry names no one or the reader may not see
 /// them; `when` is already in words.
@@ -96,6 +111,10 @@ mod tests {
         );
         assert!(!sentence("X", "made.up", None, "today").contains("made.up"));
         assert_eq!(brief_name("élodie", "Lefèvre"), "É. Lefèvre");
+        assert_eq!(
+            when(time::macros::datetime!(2026-12-06 14:05:59)),
+            "6 Dec 2026 at 14:05"
+        );
     }
 
     fn literals(dir: &Path, out: &mut Vec<String>) {

@@ -777,6 +777,10 @@ async fn insert_person(
             &d.family_name,
             d.nhs_number.digits(),
         ))),
+        sort_name: Set(Some(crate::domain::search::sort_name(
+            &d.given_name,
+            &d.family_name,
+        ))),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -147,7 +147,8 @@ use crate::services::reviews::{
 use crate::services::risk::{AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::schema::{Day, Id, ReturnKind};
 use crate::services::users::{NewUser, PasswordChange, PasswordReset, PasswordResetDone, UserView};
-use crate::web::api::reviews::DueList;
+use crate::services::worklists::ActionItem;
+use crate::web::api::reviews::{DueList, Owners};
 use crate::web::api::types::{self, query as q};
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
 use Access::*;
@@ -230,10 +231,11 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/audit",
         Needs(AuditRead),
-        "Read the audit trail, newest first",
+        "Read the audit trail, newest first (filters: person_id, nhs_number with any spacing, user, from, to)",
     )
     .query(&[
         ("person_id", schema::<Id>),
+        ("nhs_number", q::text),
         ("user", q::text),
         ("from", q::day_or_time),
         ("to", q::day_or_time),
@@ -525,14 +527,23 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/actions",
         READ_REVIEWS,
-        "Actions across the reviews one may read (filters: overdue, status)",
+        "Actions across the reviews one may read, each with its person, soonest due first then by the person's name (filters: overdue, status, who)",
     )
     .query(&[
         ("overdue", q::flag),
         ("status", schema::<ActionStatus>),
+        ("who", q::search),
         ("page", q::page), ("per_page", q::per_page),
     ])
-    .returns(200, schema::<ListOf<ActionView>>),
+    .returns(200, schema::<ListOf<ActionItem>>),
+    ep(
+        Get,
+        "/api/v1/actions/owners",
+        READ_REVIEWS,
+        "Owners already named on the actions one may read, most used first (at most 50; `q` keeps those containing it): suggestions for an action's WHO",
+    )
+    .query(&[("q", q::search)])
+    .returns(200, schema::<Owners>),
     ep(
         Get,
         "/api/v1/people/<id>/due",

@@ -65,6 +65,13 @@ impl Templates {
         tera.autoescape_on(vec![".html"]);
         tera.add_raw_templates(TEMPLATES.iter().copied())
             .map_err(|e| format!("templates: {e:?}"))?;
+        tera.register_filter("long_date", |v: &tera::Value, _: &_| {
+            Ok(date_words(v, true))
+        });
+        tera.register_filter("label", label_filter);
+        tera.register_filter("short_date", |v: &tera::Value, _: &_| {
+            Ok(date_words(v, false))
+        });
         Ok(Templates { tera })
     }
 
@@ -75,8 +82,91 @@ impl Templates {
     }
 }
 
+/// A stored code in words, by the one mapping its vocabulary has (`label()` in `domain`):
+/// `{{ p.setting | label(of="setting") }}` shows "Family home" for `family_home`. A code the
+/// vocabulary does not know is shown as it is.
+fn label_filter(
+    v: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    use crate::domain::{person, review, role};
+    let (Some(code), Some(of)) = (v.as_str(), args.get("of").and_then(|o| o.as_str())) else {
+        return Ok(v.clone());
+    };
+    let words = match of {
+        "setting" => person::Setting::parse(code).map(person::Setting::label),
+        "sex" => person::Sex::parse(code).map(person::Sex::label),
+        "status" => person::Status::parse(code).map(person::Status::label),
+        "security_level" => person::SecurityLevel::parse(code).map(person::SecurityLevel::label),
+        "legal_status" => person::LegalStatus::parse(code).map(person::LegalStatus::label),
+        "review_kind" => review::ReviewKind::parse(code).map(review::ReviewKind::label),
+        "role" => code.parse::<role::Role>().ok().map(role::Role::label),
+        other => return Err(tera::Error::msg(format!("label: no vocabulary {other}"))),
+    };
+    Ok(words.map_or_else(|| v.clone(), |w| tera::Value::String(w.into())))
+}
+
+/// A day in words: "Sunday 6 December 2026" (long) or "6 Dec 2026" (short), from `YYYY-MM-DD`
+/// or an RFC 3339 time (its day in the UK). Anything else is shown as it is.
+fn date_words(v: &tera::Value, long: bool) -> tera::Value {
+    let Some(text) = v.as_str() else {
+        return v.clone();
+    };
+    let day = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map(crate::clock::uk_date)
+        .or_else(|_| crate::services::input::parse_date(text).ok_or(()));
+    let Ok(day) = day else {
+        return v.clone();
+    };
+    let month = day.month().to_string();
+    tera::Value::String(if long {
+        format!("{} {} {month} {}", day.weekday(), day.day(), day.year())
+    } else {
+        format!("{} {} {}", day.day(), &month[..3], day.year())
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_in_words() {
+        use tera::Value;
+        let s = |t: &str| Value::String(t.into());
+        assert_eq!(
+            super::date_words(&s("2026-12-06"), true),
+            s("Sunday 6 December 2026")
+        );
+        assert_eq!(super::date_words(&s("2026-12-06"), false), s("6 Dec 2026"));
+        // 23:30 UTC on 31 May is 00:30 on 1 June in the UK (summer time).
+        assert_eq!(
+            super::date_words(&s("2026-05-31T23:30:00Z"), false),
+            s("1 Jun 2026")
+        );
+        assert_eq!(super::date_words(&s("soon"), false), s("soon"));
+        let of = |o: &str| [("of".to_string(), s(o))].into_iter().collect();
+        assert_eq!(
+            super::label_filter(&s("family_home"), &of("setting")).unwrap(),
+            s("Family home")
+        );
+        assert_eq!(
+            super::label_filter(&s("panel_member"), &of("role")).unwrap(),
+            s("Panel member")
+        );
+        assert_eq!(
+            super::label_filter(&s("post_admission"), &of("review_kind")).unwrap(),
+            s("Post-admission review")
+        );
+        assert_eq!(
+            super::label_filter(&s("section_3"), &of("legal_status")).unwrap(),
+            s("Section 3")
+        );
+        assert_eq!(
+            super::label_filter(&s("odd"), &of("setting")).unwrap(),
+            s("odd")
+        );
+        assert!(super::label_filter(&s("x"), &of("nothing")).is_err());
+    }
+
     #[test]
     fn every_template_parses() {
         super::Templates::load().unwrap();

@@ -17,6 +17,7 @@ mod register_pages;
 mod returns;
 mod review_pages;
 mod reviews;
+mod search;
 mod session;
 mod signin;
 mod support;

@@ -12,7 +12,7 @@ use crate::entities::{person, person_due};
 use crate::error::AppError;
 use crate::services::audit::{self, Event};
 use crate::services::{Actor, App};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     RelationTrait, Select,
@@ -224,7 +224,6 @@ fn sorted(select: Select<person::Entity>, sort: Sort) -> Select<person::Entity> 
             Order::Desc
         }
     };
-    let lower = |c: person::Column| Func::lower(Expr::col((person::Entity, c)));
     let select = match sort.key {
         SortKey::Name => select,
         SortKey::Rating => select.order_by(person_due::Column::RatingRank, dir(true)),
@@ -247,8 +246,7 @@ fn sorted(select: Select<person::Entity>, sort: Sort) -> Select<person::Entity> 
         Order::Asc
     };
     select
-        .order_by(lower(person::Column::FamilyName), by_name.clone())
-        .order_by(lower(person::Column::GivenName), by_name)
+        .order_by(person::Column::SortName, by_name)
         .order_by_asc(person::Column::Id)
 }
 
@@ -320,8 +318,7 @@ async fn past_page(
 fn sort_in_memory(rows: &mut [(PersonView, Option<Date>)], sort: Sort) {
     let name = |v: &PersonView| {
         (
-            v.family_name.to_lowercase(),
-            v.given_name.to_lowercase(),
+            search::sort_name(&v.given_name, &v.family_name),
             v.id.clone(),
         )
     };

@@ -81,12 +81,11 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         load_records(db, Scope::Register, Whose::These(&live_ids), schedule, true).await?;
     for p in &live {
         let key = search::key(&p.given_name, &p.family_name, &p.nhs_number);
-        if p.search_key.as_deref() != Some(key.as_str()) {
-            person::Entity::update_many()
-                .col_expr(person::Column::SearchKey, Expr::value(key))
-                .filter(person::Column::Id.eq(p.id.as_str()))
-                .exec(db)
-                .await?;
+        let order = search::sort_name(&p.given_name, &p.family_name);
+        if p.search_key.as_deref() != Some(key.as_str())
+            || p.sort_name.as_deref() != Some(order.as_str())
+        {
+            write_keys(db, &p.id, key, order).await?;
         }
     }
     let rows: Vec<person_due::ActiveModel> = live
@@ -111,6 +110,21 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     Ok(())
 }
 
+async fn write_keys(
+    db: &impl ConnectionTrait,
+    id: &str,
+    key: String,
+    order: String,
+) -> Result<(), AppError> {
+    person::Entity::update_many()
+        .col_expr(person::Column::SearchKey, Expr::value(key))
+        .col_expr(person::Column::SortName, Expr::value(order))
+        .filter(person::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Entries whose projection is missing or was computed for an earlier day, or whose search key
 /// is not filled in yet: at most `limit` of them.
 async fn stale(
@@ -130,7 +144,8 @@ async fn stale(
         .filter(
             sea_orm::Condition::any()
                 .add(person::Column::Id.not_in_subquery(fresh))
-                .add(person::Column::SearchKey.is_null()),
+                .add(person::Column::SearchKey.is_null())
+                .add(person::Column::SortName.is_null()),
         )
         .order_by_asc(person::Column::Id)
         .limit(limit)
@@ -163,7 +178,7 @@ pub async fn refresh_stale(
     Ok(done)
 }
 
-/// Fills the search key of entries that have none (written before migration 000014, or by a
+/// Fills the search key and sort name of entries that have none (written before migration 000014, or by a
 /// generator writing rows directly), in batches. Idempotent.
 pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
     let mut done = 0;
@@ -177,7 +192,11 @@ pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, A
                 person::Column::FamilyName,
                 person::Column::NhsNumber,
             ])
-            .filter(person::Column::SearchKey.is_null())
+            .filter(
+                sea_orm::Condition::any()
+                    .add(person::Column::SearchKey.is_null())
+                    .add(person::Column::SortName.is_null()),
+            )
             .limit(1_000)
             .into_tuple()
             .all(db)
@@ -187,14 +206,8 @@ pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, A
         }
         let tx = db.begin().await?;
         for (id, given, family, nhs) in &batch {
-            person::Entity::update_many()
-                .col_expr(
-                    person::Column::SearchKey,
-                    Expr::value(search::key(given, family, nhs)),
-                )
-                .filter(person::Column::Id.eq(id.as_str()))
-                .exec(&tx)
-                .await?;
+            let key = search::key(given, family, nhs);
+            write_keys(&tx, id, key, search::sort_name(given, family)).await?;
         }
         tx.commit().await?;
         done += batch.len() as u64;

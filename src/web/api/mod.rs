@@ -57,6 +57,7 @@ pub fn routes() -> Vec<Route> {
         reviews::cancel,
         reviews::update_action,
         reviews::actions,
+        reviews::action_owners,
         reviews::due,
         returns::create,
         returns::list,

@@ -87,7 +87,6 @@ pub async fn register_page(
         "ratings": Rating::ALL.iter().map(|r| json!({"value": r.as_str(), "label": r.label()})).collect::<Vec<_>>(),
         "statuses": choices(Status::ALL, Status::as_str, Status::label),
         "settings": choices(Setting::ALL, Setting::as_str, Setting::label),
-        "setting_labels": Setting::ALL.iter().map(|s| (s.as_str(), s.label())).collect::<BTreeMap<_, _>>(),
         "age_bands": choices(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
         "sorts": Sort::CHOICES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
         "local_authorities": people::local_authorities(view.app).await?,

@@ -194,8 +194,15 @@ async fn review_context(
                 .chair
                 .as_ref()
                 .is_some_and(|c| c.id == caller.user.id));
+    // Owners already named, offered on the action plan's WHO so that spellings converge.
+    let owners = if may_record {
+        crate::services::worklists::owners(view.app, caller, None).await?
+    } else {
+        Vec::new()
+    };
     Ok(json!({
         "title": format!("{} for {}", review.kind.label(), review.person_name),
+        "owners": owners,
         "review": review,
         "previous": previous,
         "pack": pack,
@@ -449,29 +456,59 @@ pub async fn cancel_submit(
     }
 }
 
-#[get("/actions")]
-pub async fn actions_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
-    let open = reviews::list_actions(
-        view.app,
-        &caller,
-        None,
-        Some(crate::domain::review::ActionStatus::Open),
-    )
-    .await?;
-    let mut by_owner: BTreeMap<String, Vec<reviews::ActionView>> = BTreeMap::new();
-    for a in open {
-        by_owner.entry(a.who.clone()).or_default().push(a);
+#[get("/actions?<who>&<overdue>&<page>")]
+pub async fn actions_page(
+    view: Page<'_>,
+    caller: Caller,
+    who: Option<&str>,
+    overdue: Option<&str>,
+    page: Option<&str>,
+) -> Result<Html, AppError> {
+    let filters =
+        json!({"who": who.unwrap_or(""), "overdue": overdue.is_some_and(|o| o == "true")});
+    let owners = crate::services::worklists::owners(view.app, &caller, None).await?;
+    let base = json!({
+        "title": "Actions", "filters": filters, "owners": owners,
+        "today": view.app.clock.today().to_string(),
+        "may_update": view.can(Permission::ActionsUpdate),
+    });
+    let query = crate::web::api::types::Paging::parse(page, None).and_then(|p| {
+        let mut q = crate::web::api::reviews::action_query(overdue, None, who, p)?;
+        q.status = Some(crate::domain::review::ActionStatus::Open);
+        Ok(q)
+    });
+    let query = match query {
+        Ok(q) => q,
+        Err(AppError::Validation { fields, .. }) => {
+            let ctx = super::register::with(
+                base,
+                super::register::with(
+                    form_errors(&fields, &["who", "overdue", "page"]),
+                    json!({"actions": []}),
+                ),
+            );
+            return view.render_status(Http::UnprocessableEntity, "reviews/actions.html", ctx);
+        }
+        Err(other) => return Err(other),
+    };
+    let (items, total) =
+        crate::services::worklists::list_actions(view.app, &caller, &query).await?;
+    let mut link = String::from("/actions?");
+    for (k, v) in [("who", who), ("overdue", overdue)] {
+        if let Some(v) = v.filter(|v| !v.is_empty()) {
+            link.push_str(&format!("{k}={}&", crate::web::query_value(v)));
+        }
     }
-    let owners: Vec<Value> = by_owner
-        .into_iter()
-        .map(|(who, items)| json!({"who": who, "overdue": items.iter().filter(|a| a.overdue).count(), "items": items}))
-        .collect();
+    let link = link.trim_end_matches(['&', '?']).to_string();
     view.render(
         "reviews/actions.html",
-        json!({
-            "title": "Actions", "owners": owners, "today": view.app.clock.today().to_string(),
-            "may_update": view.can(Permission::ActionsUpdate),
-        }),
+        super::register::with(
+            base,
+            json!({
+                "actions": items,
+                "pagination": super::admin::pagination(&link, query.page, query.per_page, total),
+            }),
+        ),
     )
 }
 
