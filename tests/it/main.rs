@@ -23,3 +23,4 @@ mod signin;
 mod support;
 mod valid_time;
 mod withdrawal;
+mod worklists;
