@@ -9,19 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, tick, type,
+  BASE, check, expectStatus, follow, launch, mainText, newPage, nhsNumber, signIn, signOut, step, submit, tick, type,
 } from './lib.mjs';
-
-/// A valid NHS number from the 999 test range (modulus 11 check digit).
-function nhsNumber(seed) {
-  for (let n = seed; ; n++) {
-    const digits = `999${String(n).padStart(6, '0')}`.split('').map(Number);
-    const sum = digits.reduce((s, d, i) => s + d * (10 - i), 0);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return [...digits, check === 11 ? 0 : check].join('');
-  }
-}
 
 const iso = (d) => d.toISOString().slice(0, 10);
 function shift(day, { years = 0, days = 0 }) {

@@ -60,6 +60,7 @@ wait_for "$PORT" "$WORK/server.log"
 
 status=0
 TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node journey.mjs || status=$?
+[ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node find.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- tcr's log"; tail -n 40 "$WORK/server.log"; exit "$status"
 fi

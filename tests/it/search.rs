@@ -663,3 +663,46 @@ async fn the_audit_trail_by_nhs_number_and_in_sentences() {
     assert!(page.contains("valid 10-digit NHS number"));
     assert!(page.contains(r#"value="12""#), "what was typed is kept");
 }
+
+#[rocket::async_test]
+async fn the_api_document_describes_the_new_parameters() {
+    let t = TestApp::new().await;
+    let (_, doc) = t.get("/api/v1/openapi.json", None).await;
+    let names = |path: &str| -> Vec<String> {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let people = names("/api/v1/people");
+    for n in [
+        "q",
+        "local_authority",
+        "setting",
+        "age_band",
+        "overdue",
+        "sort",
+        "rating",
+        "status",
+        "as_of",
+    ] {
+        assert!(people.contains(&n.to_string()), "{n}: {people:?}");
+    }
+    assert!(names("/api/v1/audit").contains(&"nhs_number".to_string()));
+    assert!(names("/api/v1/actions").contains(&"who".to_string()));
+    assert!(names("/api/v1/actions/owners").contains(&"q".to_string()));
+    let sort = doc["paths"]["/api/v1/people"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "sort")
+        .unwrap();
+    assert!(
+        sort["schema"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("-days_in_hospital"))
+    );
+}

@@ -39,7 +39,22 @@ pub struct ListParams<'r> {
     pub sort: Option<&'r str>,
 }
 
-impl ListParams<'_> {
+impl<'r> ListParams<'r> {
+    /// Each filter by its query name, as typed (for links that keep them).
+    pub fn pairs(&self) -> [(&'static str, Option<&'r str>); 9] {
+        [
+            ("q", self.q),
+            ("local_authority", self.local_authority),
+            ("setting", self.setting),
+            ("age_band", self.age_band),
+            ("rating", self.rating),
+            ("status", self.status),
+            ("overdue", self.overdue),
+            ("sort", self.sort),
+            ("as_of", self.as_of),
+        ]
+    }
+
     /// The filters and sort checked, each refusal naming its field.
     pub fn check(&self, paging: Paging) -> Result<ListQuery, AppError> {
         let mut c = input::Check::default();

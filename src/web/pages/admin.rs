@@ -289,13 +289,7 @@ pub async fn audit_page(
             })
         })
         .collect();
-    let mut base = String::from("/admin/audit?");
-    for (k, v) in typed {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            base.push_str(&format!("{k}={}&", crate::web::query_value(v)));
-        }
-    }
-    let base = base.trim_end_matches(['&', '?']).to_string();
+    let base = crate::web::link_with("/admin/audit", typed);
     view.render(
         "admin/audit.html",
         json!({

@@ -121,15 +121,7 @@ pub async fn register_page(
         &query,
     )
     .await?;
-    let mut link = String::from("/people?");
-    if let Value::Object(typed) = json!(filters) {
-        for (k, v) in typed {
-            if let Some(v) = v.as_str().filter(|v| !v.is_empty()) {
-                link.push_str(&format!("{k}={}&", crate::web::query_value(v)));
-            }
-        }
-    }
-    let link = link.trim_end_matches(['&', '?']).to_string();
+    let link = crate::web::link_with("/people", filters.pairs());
     let ctx = with(
         base,
         json!({

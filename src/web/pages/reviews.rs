@@ -493,13 +493,7 @@ pub async fn actions_page(
     };
     let (items, total) =
         crate::services::worklists::list_actions(view.app, &caller, &query).await?;
-    let mut link = String::from("/actions?");
-    for (k, v) in [("who", who), ("overdue", overdue)] {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            link.push_str(&format!("{k}={}&", crate::web::query_value(v)));
-        }
-    }
-    let link = link.trim_end_matches(['&', '?']).to_string();
+    let link = crate::web::link_with("/actions", [("who", who), ("overdue", overdue)]);
     view.render(
         "reviews/actions.html",
         super::register::with(
