@@ -49,7 +49,7 @@ try {
   const me = async (u) => (await api('/api/v1/me', { token: await login(u) })).id;
   const review = await api(`/api/v1/people/${marie.id}/reviews`, {
     token: c,
-    body: { kind: 'community', scheduled_for: daysAgo(0), chair_id: await me('chair'), expert_by_experience_id: await me('sam'), clinical_expert_id: await me('clinician') },
+    body: { kind: 'community', scheduled_for: daysAgo(-47), chair_id: await me('chair'), expert_by_experience_id: await me('sam'), clinical_expert_id: await me('clinician') },
   });
 
   const page = await newPage(browser);

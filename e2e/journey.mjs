@@ -197,6 +197,9 @@ try {
   assert.match(text, /Return generated/);
   assert.match(text, /On the register\s+2/, 'both people are in last month\u2019s return');
   await check(page, 'return');
+  // The fingerprint is behind a details element: opened with the keyboard, as a user would.
+  await page.getByText('Check this return\u2019s fingerprint').focus();
+  await page.keyboard.press('Enter');
   const sha = (await page.locator('code.hash').innerText()).trim();
   const link = page.getByRole('link', { name: 'Download the PDF' });
   await link.focus();
