@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  BASE, PASSWORD, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, type,
+  BASE, PASSWORD, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, type, typeDate,
 } from './lib.mjs';
 
 const iso = (d) => d.toISOString().slice(0, 10);
@@ -77,7 +77,7 @@ try {
   await follow(page, page.getByRole('link', { name: /^Correct the stay at Hospital Ashgrove/ }));
   await check(page, 'stay-correct');
   await type(page, '[id="hospital"]', 'Hospital Birchwood');
-  await page.locator('[id="admitted_on"]').fill(daysAgo(22));
+  await typeDate(page, 'admitted_on', daysAgo(22));
   let response = await submit(page, 'Save the correction');
   await expectStatus(page, response, 422);
   assert.match(await page.locator('.error-summary').innerText(), /reason for the correction/);
@@ -110,12 +110,19 @@ try {
   await page.goto(`${BASE}/actions`);
   await check(page, 'actions-corrections');
   const row = page.locator('tr').filter({ hasText: 'Write the discharge plan' });
-  const when = row.locator('input[type="date"]');
-  assert.equal(await when.inputValue(), iso(new Date()), 'defaults to today');
+  const box = (part) => row.locator(`input[name="completed_on-${part}"]`);
+  const shown = `${await box('year').inputValue()}-${await box('month').inputValue()}-${await box('day').inputValue()}`;
+  assert.equal(shown, iso(new Date()), 'defaults to today');
   response = await submit(page, /^Drop\W+Write the discharge plan/);
   await expectStatus(page, response, 422);
   await check(page, 'actions-drop-refused');
-  await page.locator('tr').filter({ hasText: 'Write the discharge plan' }).locator('input[type="date"]').fill(daysAgo(1));
+  {
+    const [y, m, d] = daysAgo(1).split('-');
+    const again = page.locator('tr').filter({ hasText: 'Write the discharge plan' });
+    await again.locator('input[name="completed_on-day"]').fill(String(Number(d)));
+    await again.locator('input[name="completed_on-month"]').fill(String(Number(m)));
+    await again.locator('input[name="completed_on-year"]').fill(y);
+  }
   response = await submit(page, /^Done\W+Write the discharge plan/);
   await expectStatus(page, response, 200);
   await page.goto(`${BASE}/reviews/${review.id}`);

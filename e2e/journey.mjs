@@ -9,19 +9,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import {
-  BASE, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, tick, type, typeDate,
+  BASE, check, expectStatus, follow, launch, mainText, newPage, nhsNumber, signIn, signOut, step, submit, tick, type, typeDate,
 } from './lib.mjs';
-
-/// A valid NHS number from the 999 test range (modulus 11 check digit).
-function nhsNumber(seed) {
-  for (let n = seed; ; n++) {
-    const digits = `999${String(n).padStart(6, '0')}`.split('').map(Number);
-    const sum = digits.reduce((s, d, i) => s + d * (10 - i), 0);
-    const check = 11 - (sum % 11);
-    if (check === 10) continue;
-    return [...digits, check === 11 ? 0 : check].join('');
-  }
-}
 
 const iso = (d) => d.toISOString().slice(0, 10);
 function shift(day, { years = 0, days = 0 }) {
@@ -216,6 +205,9 @@ try {
   assert.match(text, /Return generated/);
   assert.match(text, /On the register\s+2/, 'both people are in last month\u2019s return');
   await check(page, 'return');
+  // The fingerprint is behind a details element: opened with the keyboard, as a user would.
+  await page.getByText('Check this return\u2019s fingerprint').focus();
+  await page.keyboard.press('Enter');
   const sha = (await page.locator('code.hash').innerText()).trim();
   const link = page.getByRole('link', { name: 'Download the PDF' });
   await link.focus();

@@ -278,3 +278,14 @@ export async function refuseEmpty(page, name) {
 export async function mainText(page) {
   return page.locator('main').innerText();
 }
+
+/// A valid NHS number from the 999 test range (modulus 11 check digit), the first from `seed` on.
+export function nhsNumber(seed) {
+  for (let n = seed; ; n++) {
+    const digits = `999${String(n).padStart(6, '0')}`.split('').map(Number);
+    const sum = digits.reduce((s, d, i) => s + d * (10 - i), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return [...digits, check === 11 ? 0 : check].join('');
+  }
+}

@@ -670,6 +670,8 @@ impl Gen<'_> {
             withdrawn_on,
             withdrawn_reason,
             withdrawn_at,
+            search_key: Some(crate::domain::search::key(given, family, &nhs_number)),
+            sort_name: Some(crate::domain::search::sort_name(given, family)),
             created_at,
             updated_at,
         });

@@ -27,6 +27,11 @@ pub enum Command {
     Demo,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Bring the register's projection (what it filters and sorts by: overdue, next review due,
+    /// rating, days in hospital) up to date for today, for every entry computed for an earlier
+    /// day. The server does this by itself at start and every quarter of an hour; run it from
+    /// a scheduler just after midnight to have it done before anyone signs in.
+    RefreshDue,
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -143,6 +148,21 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             let settings = Settings::from_figment(&config::figment())?;
             prepare(settings, Arc::new(clock::SystemClock)).await?;
             println!("Database is up to date.");
+            Ok(())
+        }
+        Command::RefreshDue => {
+            let settings = Settings::from_figment(&config::figment())?;
+            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+            let done = crate::services::people::projection::refresh_stale(
+                &app.db,
+                &app.policies.schedule,
+                app.clock.today(),
+                500,
+                u64::MAX,
+            )
+            .await
+            .map_err(explain)?;
+            println!("Refreshed {done} register entries for today.");
             Ok(())
         }
         Command::User(cmd) => user(cmd).await,

@@ -27,6 +27,17 @@ pub fn uk_date(at: OffsetDateTime) -> Date {
     }
 }
 
+/// The wall-clock time in the UK at a UTC instant (for words meant for people).
+pub fn uk_local(at: OffsetDateTime) -> time::PrimitiveDateTime {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    let local = if summer_time(at) {
+        at + Duration::hours(1)
+    } else {
+        at
+    };
+    time::PrimitiveDateTime::new(local.date(), local.time())
+}
+
 /// Whether British Summer Time is in force at a UTC instant.
 fn summer_time(at: OffsetDateTime) -> bool {
     let year = at.year();

@@ -60,6 +60,10 @@ pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> Result<App, S
     let policies = Policies::load(&settings.policies_dir)?;
     let db = db::connect(&settings).await.map_err(StartError::Connect)?;
     db::migrate(&db).await.map_err(StartError::Migrate)?;
+    // Migration 000014 added the search key; rows written before it get theirs here, once.
+    services::people::projection::fill_search_keys(&db)
+        .await
+        .map_err(|e| StartError::Other(format!("filling search keys: {e:?}")))?;
     Ok(App {
         db,
         policies: Arc::new(policies),
@@ -93,6 +97,7 @@ pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartErr
         .manage(templates)
         .register("/api", web::catchers::api())
         .register("/", web::catchers::pages())
+        .attach(services::people::projection::CatchUp)
         .attach(web::edges::Edges)
         .attach(web::headers::SecurityHeaders { behind_tls })
         .attach(web::log::RequestLog);

@@ -15,6 +15,7 @@ mod m20261129_000010_social_worker_from;
 mod m20261129_000011_corrections;
 mod m20261129_000012_review_moves;
 mod m20261129_000013_kept_forms;
+mod m20261129_000014_find;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_corrections::Migration),
             Box::new(m20261129_000012_review_moves::Migration),
             Box::new(m20261129_000013_kept_forms::Migration),
+            Box::new(m20261129_000014_find::Migration),
         ]
     }
 }

@@ -42,6 +42,44 @@ impl AgeBand {
             AgeBand::Adult => "26+",
         }
     }
+
+    pub const ALL: &'static [AgeBand] = &[AgeBand::Child, AgeBand::YoungAdult, AgeBand::Adult];
+
+    /// The band from its name as the returns write it (`0-17`, `18-25`, `26+`).
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|b| b.as_str() == s)
+    }
+
+    /// In words for people: "0 to 17", "18 to 25", "26 and over".
+    pub fn label(self) -> &'static str {
+        match self {
+            AgeBand::Child => "0 to 17",
+            AgeBand::YoungAdult => "18 to 25",
+            AgeBand::Adult => "26 and over",
+        }
+    }
+
+    /// The dates of birth of the band's people on `day`, as `(after, up_to)`: born strictly
+    /// after the first and on or before the second (either open), so that a list can filter by
+    /// band with a range over the date of birth. Agrees with [`age_on`] at every birthday,
+    /// 29 February included.
+    pub fn born_between(self, day: Date) -> (Option<Date>, Option<Date>) {
+        let turned = |years: i32| years_before(day, years);
+        match self {
+            AgeBand::Child => (Some(turned(18)), None),
+            AgeBand::YoungAdult => (Some(turned(26)), Some(turned(18))),
+            AgeBand::Adult => (None, Some(turned(26))),
+        }
+    }
+}
+
+/// The latest birth date of someone who is `years` old on `day` (29 February, in a year without
+/// one, stands as 28 February: that child has their birthday on 1 March).
+fn years_before(day: Date, years: i32) -> Date {
+    let year = day.year() - years;
+    Date::from_calendar_date(year, day.month(), day.day())
+        .or_else(|_| Date::from_calendar_date(year, day.month(), 28))
+        .unwrap_or(Date::MIN)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -86,6 +124,30 @@ mod tests {
         assert_eq!(age_on(born, date!(2026 - 02 - 28)), Some(17));
         assert_eq!(age_on(born, date!(2026 - 03 - 01)), Some(18));
         assert_eq!(age_on(born, date!(2028 - 02 - 29)), Some(20));
+    }
+
+    #[test]
+    fn band_ranges_agree_with_ages() {
+        let days = [
+            date!(2026 - 02 - 28),
+            date!(2026 - 03 - 01),
+            date!(2028 - 02 - 29),
+            date!(2026 - 12 - 31),
+        ];
+        for day in days {
+            let mut born = day - time::Duration::days(365 * 30);
+            while born <= day {
+                let band = AgeBand::of(age_on(born, day).unwrap_or(0));
+                for b in AgeBand::ALL {
+                    let (after, up_to) = b.born_between(day);
+                    let inside = after.is_none_or(|a| born > a) && up_to.is_none_or(|u| born <= u);
+                    assert_eq!(inside, *b == band, "{born} on {day}: {b:?}");
+                }
+                born += time::Duration::days(1);
+            }
+        }
+        assert_eq!(AgeBand::parse("18-25"), Some(AgeBand::YoungAdult));
+        assert_eq!(AgeBand::parse("adult"), None);
     }
 
     #[test]

@@ -111,6 +111,17 @@ pub fn missing_parts(text: &str) -> Option<&'static str> {
     })
 }
 
+/// A day as people read it in a sentence: "Sunday 6 December 2026".
+pub fn long_date(d: Date) -> String {
+    format!("{} {} {} {}", d.weekday(), d.day(), d.month(), d.year())
+}
+
+/// A day as people read it in a table: "6 Dec 2026".
+pub fn short_date(d: Date) -> String {
+    let month = d.month().to_string();
+    format!("{} {} {}", d.day(), &month[..3], d.year())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod age;
+pub mod audit_words;
 pub mod consent;
 pub mod dates;
 pub mod deadlines;
@@ -16,4 +17,5 @@ pub mod review;
 pub mod risk;
 pub mod role;
 pub mod schedule;
+pub mod search;
 pub mod text;

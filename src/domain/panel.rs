@@ -120,11 +120,6 @@ pub fn day_off(d: Date, holidays: &BTreeSet<Date>) -> Option<&'static str> {
     })
 }
 
-/// A day as people read it: `Saturday 5 December 2026`.
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {} {}", d.weekday(), d.day(), d.month(), d.year())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

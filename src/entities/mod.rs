@@ -10,6 +10,7 @@ pub mod consent;
 pub mod kept_form;
 pub mod login_failure;
 pub mod person;
+pub mod person_due;
 pub mod person_revision;
 pub mod rating_event;
 pub mod referral;

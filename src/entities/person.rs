@@ -30,6 +30,11 @@ pub struct Model {
     pub withdrawn_on: Option<TimeDate>,
     pub withdrawn_reason: Option<String>,
     pub withdrawn_at: Option<TimeDateTimeWithTimeZone>,
+    /// Folded names and NHS number for searching (`domain::search::key`); filled at start for
+    /// rows written before migration 000014.
+    pub search_key: Option<String>,
+    /// Folded family and given names: the register's order by name (`domain::search::sort_name`).
+    pub sort_name: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
     pub updated_at: TimeDateTimeWithTimeZone,
 }

@@ -63,6 +63,15 @@ pub struct AuditedTx {
     tx: DatabaseTransaction,
     now: OffsetDateTime,
     recorded: bool,
+    /// The people the entries name, whose projection (`person_due`) and search key the commit
+    /// refreshes; `None` for a transaction that only records a read.
+    touched: Option<Touched>,
+}
+
+struct Touched {
+    policies: std::sync::Arc<crate::policy::Policies>,
+    today: time::Date,
+    people: Vec<String>,
 }
 
 /// Starts an audited transaction, taking the chain head's lock first so that appends from any
@@ -84,6 +93,11 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
         tx,
         now: app.clock.now(),
         recorded: false,
+        touched: Some(Touched {
+            policies: app.policies.clone(),
+            today: app.clock.today(),
+            people: Vec::new(),
+        }),
     })
 }
 
@@ -112,7 +126,7 @@ impl AuditedTx {
             action: event.action.into(),
             entity: event.entity.into(),
             entity_id: event.entity_id,
-            person_id: event.person_id,
+            person_id: event.person_id.clone(),
             detail: if event.detail.is_null() {
                 String::new()
             } else {
@@ -134,6 +148,11 @@ impl AuditedTx {
         .update(&self.tx)
         .await?;
         self.recorded = true;
+        if let (Some(t), Some(id)) = (&mut self.touched, event.person_id)
+            && !t.people.contains(&id)
+        {
+            t.people.push(id);
+        }
         Ok(())
     }
 
@@ -146,6 +165,12 @@ impl AuditedTx {
                 "audited transaction committed without an audit entry".into(),
             ));
         }
+        // Every write about a person refreshes what the register filters and sorts by, in the
+        // same transaction: the one place that keeps the projection equal to the engine.
+        if let Some(t) = &self.touched {
+            super::people::projection::refresh(&self.tx, &t.policies.schedule, &t.people, t.today)
+                .await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }
@@ -154,6 +179,7 @@ impl AuditedTx {
 /// Records a single event on its own (a read, a failed login).
 pub async fn record_alone(app: &App, actor: &Actor, event: Event) -> Result<(), AppError> {
     let mut tx = begin(app).await?;
+    tx.touched = None;
     tx.record(actor, event).await?;
     tx.commit().await
 }
@@ -280,6 +306,8 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Verification, App
 #[derive(Debug, Default, Clone)]
 pub struct TrailQuery {
     pub person_id: Option<String>,
+    /// The entries about whoever holds this NHS number (digits).
+    pub nhs_number: Option<String>,
     pub username: Option<String>,
     pub from: Option<OffsetDateTime>,
     pub to: Option<OffsetDateTime>,
@@ -296,6 +324,14 @@ pub async fn trail(
     let mut select = scope.select::<audit_entry::Entity>();
     if let Some(p) = &q.person_id {
         select = select.filter(audit_entry::Column::PersonId.eq(p.clone()));
+    }
+    if let Some(n) = &q.nhs_number {
+        let holders = sea_orm::sea_query::Query::select()
+            .column(crate::entities::person::Column::Id)
+            .from(crate::entities::person::Entity)
+            .and_where(crate::entities::person::Column::NhsNumber.eq(n.as_str()))
+            .to_owned();
+        select = select.filter(audit_entry::Column::PersonId.in_subquery(holders));
     }
     if let Some(u) = &q.username {
         select = select.filter(audit_entry::Column::Username.eq(u.clone()));
@@ -314,6 +350,54 @@ pub async fn trail(
         .all(db)
         .await?;
     Ok((items, total))
+}
+
+/// Entries as sentences for people ("Cara Commissioner recorded a risk assessment for
+/// Z. Kowalczyk on 6 Dec 2026 at 14:05"): who by their display name, the person by initial and
+/// family name where the scope lets the reader see them, the time in the UK. Two queries a page.
+pub async fn sentences(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    rows: &[audit_entry::Model],
+) -> Result<Vec<String>, AppError> {
+    use crate::domain::audit_words::{brief_name, sentence, when};
+    use crate::entities::{person, user};
+    use std::collections::HashMap;
+    let usernames: Vec<&str> = rows.iter().map(|r| r.username.as_str()).collect();
+    let names: HashMap<String, String> = user::Entity::find()
+        .filter(user::Column::Username.is_in(usernames))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
+    let ids: Vec<&str> = rows.iter().filter_map(|r| r.person_id.as_deref()).collect();
+    let people: HashMap<String, String> = scope
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, brief_name(&p.given_name, &p.family_name)))
+        .collect();
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let who = match (names.get(&r.username), r.role.as_str()) {
+                (Some(name), _) => name.clone(),
+                (None, "system") => "The service".to_string(),
+                (None, _) if r.username == "cli" => "The command line".to_string(),
+                (None, _) => format!("Someone using the username \u{201c}{}\u{201d}", r.username),
+            };
+            let person = r.person_id.as_ref().and_then(|id| people.get(id));
+            sentence(
+                &who,
+                &r.action,
+                person.map(String::as_str),
+                &when(crate::clock::uk_local(r.at)),
+            )
+        })
+        .collect())
 }
 
 #[cfg(test)]

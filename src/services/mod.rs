@@ -20,6 +20,7 @@ pub mod schema;
 pub mod scope;
 pub mod sessions;
 pub mod users;
+pub mod worklists;
 
 use crate::clock::Clock;
 use crate::config::Settings;

@@ -9,7 +9,7 @@ use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
 use crate::domain::consent::{self, Consent, ConsentBasis};
 use crate::domain::dates::DateKind;
-use crate::domain::nhs_number::{NhsNumber, search_digits};
+use crate::domain::nhs_number::NhsNumber;
 use crate::domain::person::{Setting, Sex, Status, eligibility_problem, normalise_postcode};
 use crate::domain::ratings::{RatingEvent, Stay, derived_rating};
 use crate::domain::risk::Rating;
@@ -21,13 +21,17 @@ use crate::policy::Permission;
 use crate::services::sessions::SignedIn;
 use rocket::futures::TryStreamExt;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, StreamTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+    StreamTrait,
 };
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use time::Date;
+
+mod find;
+pub mod projection;
+pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------
 // Input
@@ -384,13 +388,33 @@ where
     Ok(out)
 }
 
+/// Whose records to load.
+#[derive(Debug, Clone, Copy)]
+enum Whose<'a> {
+    All,
+    One(&'a str),
+    These(&'a [String]),
+}
+
+impl Whose<'_> {
+    /// The rows of these people, by a table's person column.
+    fn on(self, column: impl ColumnTrait) -> sea_orm::Condition {
+        let all = sea_orm::Condition::all();
+        match self {
+            Whose::All => all,
+            Whose::One(id) => all.add(column.eq(id)),
+            Whose::These(ids) => all.add(column.is_in(ids.iter().map(String::as_str))),
+        }
+    }
+}
+
 /// Everything on file for one person, or for everyone. `lean` leaves out the free text of
 /// reviews and actions (findings, recommendations, WHO/WHAT/HOW, notes), for views that only
 /// need dates and statuses.
 async fn load_records<C: ConnectionTrait + StreamTrait>(
     db: &C,
     scope: Scope,
-    person_id: Option<&str>,
+    whose: Whose<'_>,
     schedule: &crate::policy::Schedule,
     lean: bool,
 ) -> Result<Records, AppError> {
@@ -429,13 +453,13 @@ async fn load_records<C: ConnectionTrait + StreamTrait>(
             .expr_as(Expr::cust("NULL"), "note");
     }
     let mut visits = scope.select::<crate::entities::visit::Entity>();
-    if let Some(id) = person_id {
-        consents = consents.filter(consent_entity::Column::PersonId.eq(id));
-        events = events.filter(rating_event::Column::PersonId.eq(id));
-        stays = stays.filter(admission::Column::PersonId.eq(id));
-        reviews = reviews.filter(crate::entities::review::Column::PersonId.eq(id));
-        actions = actions.filter(crate::entities::action::Column::PersonId.eq(id));
-        visits = visits.filter(crate::entities::visit::Column::PersonId.eq(id));
+    if !matches!(whose, Whose::All) {
+        consents = consents.filter(whose.on(consent_entity::Column::PersonId));
+        events = events.filter(whose.on(rating_event::Column::PersonId));
+        stays = stays.filter(whose.on(admission::Column::PersonId));
+        reviews = reviews.filter(whose.on(crate::entities::review::Column::PersonId));
+        actions = actions.filter(whose.on(crate::entities::action::Column::PersonId));
+        visits = visits.filter(whose.on(crate::entities::visit::Column::PersonId));
     }
     // Streamed row by row and grouped by person: the whole register's history never sits in
     // memory twice (as rows and as models), which matters for the returns of a large register.
@@ -656,7 +680,7 @@ pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<Pers
     let records = load_records(
         tx.conn(),
         Scope::Register,
-        Some(&id),
+        Whose::One(&id),
         &app.policies.schedule,
         false,
     )
@@ -698,7 +722,7 @@ pub async fn view_by_id(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    let records = load_records(db, Scope::Register, Some(id), schedule, false).await?;
+    let records = load_records(db, Scope::Register, Whose::One(id), schedule, false).await?;
     view(&model, &records, today)
 }
 
@@ -748,6 +772,15 @@ async fn insert_person(
         withdrawn_on: Set(None),
         withdrawn_reason: Set(None),
         withdrawn_at: Set(None),
+        search_key: Set(Some(crate::domain::search::key(
+            &d.given_name,
+            &d.family_name,
+            d.nhs_number.digits(),
+        ))),
+        sort_name: Set(Some(crate::domain::search::sort_name(
+            &d.given_name,
+            &d.family_name,
+        ))),
         created_at: Set(now),
         updated_at: Set(now),
     };
@@ -789,7 +822,7 @@ async fn readable_with_records(
     let records = load_records(
         &app.db,
         reader.scope,
-        Some(id),
+        Whose::One(id),
         &app.policies.schedule,
         false,
     )
@@ -1041,8 +1074,14 @@ impl Snapshot {
             .await?
             .try_collect()
             .await?;
-        let records =
-            load_records(&app.db, Scope::Register, None, &app.policies.schedule, true).await?;
+        let records = load_records(
+            &app.db,
+            Scope::Register,
+            Whose::All,
+            &app.policies.schedule,
+            true,
+        )
+        .await?;
         let revisions = load_revisions(&app.db, Scope::Register, None).await?;
         let social_worker_history = social_worker_history(&revisions);
         let stay_revisions = load_stay_revisions(&app.db, Scope::Register, None).await?;
@@ -1178,99 +1217,6 @@ impl Snapshot {
     }
 }
 
-/// Filters of the register list.
-#[derive(Debug, Clone, Default)]
-pub struct ListQuery {
-    pub rating: Option<Rating>,
-    pub q: Option<String>,
-    pub status: Option<Status>,
-    pub as_of: Option<Date>,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-/// The register as the reader may see it, at the end of `as_of` (default today): sorted red,
-/// blue, amber, green, then unrated, then by name. One audit entry records the list read.
-pub async fn list(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    q: &ListQuery,
-) -> Result<(Vec<PersonView>, u64), AppError> {
-    let day = q.as_of.unwrap_or_else(|| app.clock.today());
-    let status = q.status.unwrap_or(Status::Active);
-    let people = reader
-        .scope
-        .select::<person::Entity>()
-        .order_by_asc(person::Column::FamilyName)
-        .all(&app.db)
-        .await?;
-    // A past day shows each person as they stood then (names, registration day, setting…).
-    let revisions = match q.as_of {
-        Some(_) => load_revisions(&app.db, reader.scope, None).await?,
-        None => HashMap::new(),
-    };
-    let records = load_records(&app.db, reader.scope, None, &app.policies.schedule, false).await?;
-    let needle =
-        q.q.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_lowercase);
-    let digits = needle.as_deref().and_then(search_digits);
-    let mut matched = Vec::new();
-    let assigned = reader.assigned(&app.db).await?;
-    for p in people.iter().filter(|p| reader.may_read(p, &assigned)) {
-        let p = details_as_at(p, &revisions, day);
-        if p.registered_on > day {
-            continue;
-        }
-        let v = view(&p, &records, day)?;
-        if v.status != status || q.rating.is_some_and(|r| v.rating != Some(r)) {
-            continue;
-        }
-        if let Some(n) = &needle {
-            let name = format!("{} {}", p.given_name, p.family_name).to_lowercase();
-            let by_name = name.contains(n.as_str());
-            let by_number = digits.as_deref().is_some_and(|d| p.nhs_number.contains(d));
-            if !by_name && !by_number {
-                continue;
-            }
-        }
-        matched.push(v);
-    }
-    matched.sort_by(|a, b| {
-        let rank = |v: &PersonView| v.rating.map(Rating::rank).unwrap_or(9);
-        (
-            rank(a),
-            a.family_name.to_lowercase(),
-            a.given_name.to_lowercase(),
-        )
-            .cmp(&(
-                rank(b),
-                b.family_name.to_lowercase(),
-                b.given_name.to_lowercase(),
-            ))
-    });
-    let total = matched.len() as u64;
-    let start = ((q.page.saturating_sub(1)) * q.per_page).min(total) as usize;
-    let items: Vec<PersonView> = matched
-        .into_iter()
-        .skip(start)
-        .take(q.per_page as usize)
-        .collect();
-    let detail = serde_json::json!({
-        "rating": q.rating.map(Rating::as_str), "status": status.as_str(), "as_of": q.as_of.map(fmt_date),
-        "searched": needle.is_some(), "page": q.page, "shown": items.len(),
-    });
-    audit::record_alone(
-        app,
-        actor,
-        Event::new("person.list", "person", None).detail(detail),
-    )
-    .await?;
-    Ok((items, total))
-}
-
 /// Which person fields a PATCH may carry.
 pub const PATCHABLE: &[&str] = &[
     "nhs_number",
@@ -1343,7 +1289,7 @@ pub async fn update(
     let records = load_records(
         tx.conn(),
         reader.scope,
-        Some(id),
+        Whose::One(id),
         &app.policies.schedule,
         false,
     )
@@ -1561,7 +1507,7 @@ pub async fn end(
     let records = load_records(
         tx.conn(),
         Scope::Retained,
-        Some(id),
+        Whose::One(id),
         &app.policies.schedule,
         false,
     )

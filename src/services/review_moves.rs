@@ -258,7 +258,7 @@ pub fn day_off_problem(app: &App, day: Date) -> Option<String> {
     day_off(app, day).map(|why| {
         format!(
             "{} is {why}: tick the box to book it anyway, or choose another date",
-            crate::domain::panel::long_date(day)
+            crate::domain::dates::long_date(day)
         )
     })
 }

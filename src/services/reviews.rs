@@ -177,7 +177,7 @@ pub struct ReviewView {
     pub next_review: Option<Box<ReviewView>>,
 }
 
-fn action_view(a: &action::Model, today: Date) -> Result<ActionView, AppError> {
+pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, AppError> {
     let status = ActionStatus::parse(&a.status)
         .ok_or_else(|| AppError::Internal("unknown action status".into()))?;
     Ok(ActionView {
@@ -370,8 +370,8 @@ fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, A
 /// The reviews a user may read: all, or those they sit on until the report is sent.
 #[derive(Debug, Clone)]
 pub struct ReviewReader {
-    all: bool,
-    member: Option<String>,
+    pub(crate) all: bool,
+    pub(crate) member: Option<String>,
     /// Whether withdrawn people's reviews are within reach.
     pub scope: Scope,
 }
@@ -1639,48 +1639,4 @@ pub async fn update_action(
     .await?;
     tx.commit().await?;
     action_view(&updated, today)
-}
-
-/// Actions across the reviews the user may read, soonest due first.
-pub async fn list_actions(
-    app: &App,
-    who: &SignedIn,
-    overdue: Option<bool>,
-    status: Option<ActionStatus>,
-) -> Result<Vec<ActionView>, AppError> {
-    let today = app.clock.today();
-    let reader = ReviewReader::of(app, who);
-    let readable: std::collections::HashSet<String> = reader
-        .scope
-        .select::<review::Entity>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|r| reader.may_read(r))
-        .map(|r| r.id)
-        .collect();
-    let mut items = Vec::new();
-    for a in reader
-        .scope
-        .select::<action::Entity>()
-        .order_by_asc(action::Column::DueOn)
-        .all(&app.db)
-        .await?
-    {
-        if !readable.contains(&a.review_id) {
-            continue;
-        }
-        let v = action_view(&a, today)?;
-        if overdue.is_some_and(|o| o != v.overdue) || status.is_some_and(|s| s != v.status) {
-            continue;
-        }
-        items.push(v);
-    }
-    audit::record_alone(
-        app,
-        &who.actor(),
-        Event::new("action.list", "action", None).detail(serde_json::json!({"shown": items.len()})),
-    )
-    .await?;
-    Ok(items)
 }

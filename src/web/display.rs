@@ -5,7 +5,8 @@
 //! a reader. A value that is not a date passes through unchanged.
 
 use std::collections::HashMap;
-use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset, Weekday};
+use crate::domain::dates::{long_date, short_date};
+use time::{Date, OffsetDateTime};
 
 /// A day or a moment, read from `YYYY-MM-DD` or an RFC 3339 timestamp (as the API writes them).
 enum When {
@@ -21,51 +22,16 @@ fn read(s: &str) -> Option<When> {
     crate::services::input::parse_date(s).map(When::Day)
 }
 
-/// The day a moment fell on in England, and its time there.
-fn in_england(t: OffsetDateTime) -> PrimitiveDateTime {
-    let utc = t.to_offset(UtcOffset::UTC);
-    let year = utc.year();
-    // British Summer Time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-    // Sunday of October.
-    let starts = last_sunday(year, Month::March).with_time(Time::from_hms(1, 0, 0).unwrap());
-    let ends = last_sunday(year, Month::October).with_time(Time::from_hms(1, 0, 0).unwrap());
-    let plain = PrimitiveDateTime::new(utc.date(), utc.time());
-    if plain >= starts && plain < ends {
-        plain + time::Duration::HOUR
-    } else {
-        plain
-    }
-}
-
-fn last_sunday(year: i32, month: Month) -> Date {
-    let mut d = Date::from_calendar_date(year, month, month.length(year)).expect("a real day");
-    while d.weekday() != Weekday::Sunday {
-        d = d.previous_day().expect("not the first day ever");
-    }
-    d
-}
-
 fn day_of(w: &When) -> Date {
     match w {
         When::Day(d) => *d,
-        When::Moment(t) => in_england(*t).date(),
+        When::Moment(t) => crate::clock::uk_date(*t),
     }
-}
-
-/// "Sunday 6 December 2026".
-pub fn long_date(d: Date) -> String {
-    format!("{} {} {} {}", d.weekday(), d.day(), d.month(), d.year())
-}
-
-/// "6 Dec 2026".
-pub fn short_date(d: Date) -> String {
-    let month = d.month().to_string();
-    format!("{} {} {}", d.day(), &month[..3], d.year())
 }
 
 /// "6 Dec 2026 at 14:05", in England's time.
 pub fn date_time(t: OffsetDateTime) -> String {
-    let local = in_england(t);
+    let local = crate::clock::uk_local(t);
     format!(
         "{} at {:02}:{:02}",
         short_date(local.date()),

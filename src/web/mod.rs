@@ -43,6 +43,25 @@ pub fn query_value(s: &str) -> String {
         .collect()
 }
 
+/// A list's link that keeps its filters: `path?k=v&…` with the non-empty values, encoded.
+pub fn link_with<'a>(
+    path: &str,
+    pairs: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> String {
+    let query: Vec<String> = pairs
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", query_value(v)))
+        })
+        .collect();
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", query.join("&"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

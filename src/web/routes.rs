@@ -131,7 +131,8 @@ impl Endpoint {
     }
 }
 
-use crate::domain::person::Status as PersonStatus;
+use crate::domain::age::AgeBand;
+use crate::domain::person::{Setting, Status as PersonStatus};
 use crate::domain::referral::ReferralStatus;
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::domain::risk::{Rating, RiskTool};
@@ -149,7 +150,8 @@ use crate::services::schema::{Day, Id, ReturnKind};
 use crate::services::users::{
     NewUser, PanelKindChange, PasswordChange, PasswordReset, PasswordResetDone, UserView,
 };
-use crate::web::api::reviews::DueList;
+use crate::services::worklists::ActionItem;
+use crate::web::api::reviews::{DueList, Owners};
 use crate::web::api::types::{self, query as q};
 use crate::web::api::types::{AuditItem, Health, ListOf, LoginRequest, LoginResponse};
 use Access::*;
@@ -241,10 +243,11 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/audit",
         Needs(AuditRead),
-        "Read the audit trail, newest first",
+        "Read the audit trail, newest first (filters: person_id, nhs_number with any spacing, user, from, to)",
     )
     .query(&[
         ("person_id", schema::<Id>),
+        ("nhs_number", q::text),
         ("user", q::text),
         ("from", q::day_or_time),
         ("to", q::day_or_time),
@@ -272,13 +275,18 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/people",
         READ_PEOPLE,
-        "The register (filters: rating, q, status, as_of)",
+        "The register. `q` finds any part of a name or NHS number in any order, ignoring case and accents; filters: rating, status, local_authority (exact), setting, age_band, overdue; sort: rating (default), name, next_review_due or days_in_hospital, `-` before it for descending; as_of: the register as it stood at the end of that day",
     )
     .query(&[
         ("rating", schema::<Rating>),
         ("q", q::search),
         ("status", schema::<PersonStatus>),
         ("as_of", schema::<Day>),
+        ("local_authority", q::search),
+        ("setting", schema::<Setting>),
+        ("age_band", schema::<AgeBand>),
+        ("overdue", q::flag),
+        ("sort", q::people_sort),
         ("page", q::page), ("per_page", q::per_page),
     ])
     .returns(200, schema::<ListOf<PersonView>>),
@@ -575,14 +583,23 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/actions",
         READ_REVIEWS,
-        "Actions across the reviews one may read (filters: overdue, status)",
+        "Actions across the reviews one may read, each with its person, soonest due first then by the person's name (filters: overdue, status, who)",
     )
     .query(&[
         ("overdue", q::flag),
         ("status", schema::<ActionStatus>),
+        ("who", q::search),
         ("page", q::page), ("per_page", q::per_page),
     ])
-    .returns(200, schema::<ListOf<ActionView>>),
+    .returns(200, schema::<ListOf<ActionItem>>),
+    ep(
+        Get,
+        "/api/v1/actions/owners",
+        READ_REVIEWS,
+        "Owners already named on the actions one may read, most used first (at most 50; `q` keeps those containing it): suggestions for an action's WHO",
+    )
+    .query(&[("q", q::search)])
+    .returns(200, schema::<Owners>),
     ep(
         Get,
         "/api/v1/people/<id>/due",

@@ -81,17 +81,7 @@ impl Templates {
                 .and_then(tera::Value::as_str)
                 .is_some_and(crate::domain::panel::is_link))
         });
-        // `{{ day | long_date }}`: `2026-12-05` as `Saturday 5 December 2026`.
-        tera.register_filter(
-            "long_date",
-            |value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>| {
-                let text = value.as_str().unwrap_or_default();
-                Ok(tera::Value::String(
-                    crate::services::input::parse_date(text)
-                        .map_or_else(|| text.to_string(), crate::domain::panel::long_date),
-                ))
-            },
-        );
+        tera.register_filter("label", label_filter);
         Ok(Templates { tera })
     }
 
@@ -102,8 +92,71 @@ impl Templates {
     }
 }
 
+/// A stored code in words, by the one mapping its vocabulary has (`label()` in `domain`):
+/// `{{ p.setting | label(of="setting") }}` shows "Family home" for `family_home`. A code the
+/// vocabulary does not know is shown as it is.
+fn label_filter(
+    v: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    use crate::domain::{person, review, role};
+    let (Some(code), Some(of)) = (v.as_str(), args.get("of").and_then(|o| o.as_str())) else {
+        return Ok(v.clone());
+    };
+    let words = match of {
+        "setting" => person::Setting::parse(code).map(person::Setting::label),
+        "sex" => person::Sex::parse(code).map(person::Sex::label),
+        "status" => person::Status::parse(code).map(person::Status::label),
+        "security_level" => person::SecurityLevel::parse(code).map(person::SecurityLevel::label),
+        "legal_status" => person::LegalStatus::parse(code).map(person::LegalStatus::label),
+        "review_kind" => review::ReviewKind::parse(code).map(review::ReviewKind::label),
+        "role" => code.parse::<role::Role>().ok().map(role::Role::label),
+        other => return Err(tera::Error::msg(format!("label: no vocabulary {other}"))),
+    };
+    Ok(words.map_or_else(|| v.clone(), |w| tera::Value::String(w.into())))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn dates_in_words() {
+        use tera::Value;
+        let s = |t: &str| Value::String(t.into());
+        assert_eq!(
+            super::date_words(&s("2026-12-06"), true),
+            s("Sunday 6 December 2026")
+        );
+        assert_eq!(super::date_words(&s("2026-12-06"), false), s("6 Dec 2026"));
+        // 23:30 UTC on 31 May is 00:30 on 1 June in the UK (summer time).
+        assert_eq!(
+            super::date_words(&s("2026-05-31T23:30:00Z"), false),
+            s("1 Jun 2026")
+        );
+        assert_eq!(super::date_words(&s("soon"), false), s("soon"));
+        let of = |o: &str| [("of".to_string(), s(o))].into_iter().collect();
+        assert_eq!(
+            super::label_filter(&s("family_home"), &of("setting")).unwrap(),
+            s("Family home")
+        );
+        assert_eq!(
+            super::label_filter(&s("panel_member"), &of("role")).unwrap(),
+            s("Panel member")
+        );
+        assert_eq!(
+            super::label_filter(&s("post_admission"), &of("review_kind")).unwrap(),
+            s("Post-admission review")
+        );
+        assert_eq!(
+            super::label_filter(&s("section_3"), &of("legal_status")).unwrap(),
+            s("Section 3")
+        );
+        assert_eq!(
+            super::label_filter(&s("odd"), &of("setting")).unwrap(),
+            s("odd")
+        );
+        assert!(super::label_filter(&s("x"), &of("nothing")).is_err());
+    }
+
     #[test]
     fn every_template_parses() {
         super::Templates::load().unwrap();

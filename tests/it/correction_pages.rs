@@ -297,8 +297,9 @@ async fn actions_are_done_on_a_day_dropped_with_a_reason_and_reopened() {
     let (s, page) = t.page("/actions").await;
     assert_eq!(s, Status::Ok);
     assert!(page.contains(&format!("id=\"completed_on-{first}\"")));
-    assert!(
-        page.contains(&format!("value=\"{}\"", ymd(today(&t)))),
+    assert_eq!(
+        date_input_value(&page, "completed_on"),
+        Some(ymd(today(&t))),
         "defaults to today"
     );
     let csrf = extract_csrf(&page).unwrap();
@@ -333,7 +334,7 @@ async fn actions_are_done_on_a_day_dropped_with_a_reason_and_reopened() {
         )
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
-    assert!(body.contains(&format!("value=\"{tomorrow}\"")));
+    assert_eq!(date_input_value(&body, "completed_on"), Some(tomorrow.clone()));
     let yesterday = ymd(today(&t) - Duration::days(1));
     let (s, _, _) = t
         .post_form(

@@ -31,14 +31,28 @@ pub fn parse_bound(field: &str, raw: &str, end: bool) -> Result<OffsetDateTime, 
 
 pub fn trail_query(
     person_id: Option<&str>,
+    nhs_number: Option<&str>,
     user: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
     paging: Paging,
 ) -> Result<TrailQuery, AppError> {
     let non_empty = |s: Option<&str>| s.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let nhs_number = non_empty(nhs_number)
+        .map(|n| {
+            crate::domain::nhs_number::NhsNumber::parse(&n)
+                .map(|n| n.digits().to_string())
+                .map_err(|_| {
+                    AppError::field(
+                        "nhs_number",
+                        "Enter a valid 10-digit NHS number, like 943 476 5919",
+                    )
+                })
+        })
+        .transpose()?;
     Ok(TrailQuery {
         person_id: non_empty(person_id),
+        nhs_number,
         username: non_empty(user).map(|u| u.to_lowercase()),
         from: non_empty(from)
             .map(|f| parse_bound("from", &f, false))
@@ -69,10 +83,10 @@ pub async fn read_trail(
     app: &App,
     caller: &Caller,
     q: &TrailQuery,
-) -> Result<(Vec<AuditItem>, u64), AppError> {
+) -> Result<(Vec<crate::entities::audit_entry::Model>, u64), AppError> {
     let (rows, total) = audit::trail(&app.db, Scope::of(app, caller), q).await?;
     let event = Event::new("audit.read", "audit", None).detail(serde_json::json!({
-        "person_id": q.person_id, "user": q.username, "page": q.page,
+        "person_id": q.person_id, "by_nhs_number": q.nhs_number.is_some(), "user": q.username, "page": q.page,
     }));
     audit::record_alone(
         app,
@@ -83,15 +97,16 @@ pub async fn read_trail(
         },
     )
     .await?;
-    Ok((rows.iter().map(item).collect(), total))
+    Ok((rows, total))
 }
 
-#[get("/api/v1/audit?<person_id>&<user>&<from>&<to>&<page>&<per_page>")]
+#[get("/api/v1/audit?<person_id>&<nhs_number>&<user>&<from>&<to>&<page>&<per_page>")]
 #[allow(clippy::too_many_arguments)]
 pub async fn trail(
     app: &State<App>,
     caller: Caller,
     person_id: Option<&str>,
+    nhs_number: Option<&str>,
     user: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
@@ -99,9 +114,9 @@ pub async fn trail(
     per_page: Option<&str>,
 ) -> Result<Json<ListOf<AuditItem>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
-    let q = trail_query(person_id, user, from, to, paging)?;
-    let (items, total) = read_trail(app, &caller, &q).await?;
-    Ok(Json(paging.wrap(items, total)))
+    let q = trail_query(person_id, nhs_number, user, from, to, paging)?;
+    let (rows, total) = read_trail(app, &caller, &q).await?;
+    Ok(Json(paging.wrap(rows.iter().map(item).collect(), total)))
 }
 
 #[get("/api/v1/audit/verify")]

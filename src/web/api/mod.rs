@@ -65,6 +65,7 @@ pub fn routes() -> Vec<Route> {
         review_moves::change,
         reviews::update_action,
         reviews::actions,
+        reviews::action_owners,
         reviews::due,
         returns::create,
         returns::list,

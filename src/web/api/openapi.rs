@@ -45,7 +45,8 @@ fn openapi_path(path: &str) -> (String, Vec<String>) {
     (segments.join("/"), params)
 }
 
-/// The names of a mounted route's query parameters (`?<page>&<per_page>`).
+/// The names of a mounted route's query parameters (`?<page>&<per_page>`); a trailing
+/// `<filters..>` (a form of several) is not a name: see [`takes_a_form`].
 pub fn query_names(route: &Route) -> Vec<String> {
     route
         .uri
@@ -53,10 +54,20 @@ pub fn query_names(route: &Route) -> Vec<String> {
         .map(|q| {
             q.split('&')
                 .filter_map(|seg| seg.strip_prefix('<').and_then(|s| s.strip_suffix('>')))
+                .filter(|name| !name.ends_with(".."))
                 .map(String::from)
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// Whether the route takes the rest of its query as a form (`?<filters..>`): its parameters
+/// are then the ones the route table lists.
+pub fn takes_a_form(route: &Route) -> bool {
+    route
+        .uri
+        .query()
+        .is_some_and(|q| q.split('&').any(|seg| seg.ends_with("..>")))
 }
 
 /// The error statuses a route can answer: implied by its shape and access, plus the route
@@ -127,7 +138,14 @@ pub fn document(mounted: &[Route]) -> Value {
             .iter()
             .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
             .collect();
-        let query_params = query_names(route);
+        let mut query_params = query_names(route);
+        if takes_a_form(route) {
+            for (name, _) in endpoint.query {
+                if !query_params.iter().any(|n| n == name) {
+                    query_params.push(name.to_string());
+                }
+            }
+        }
         for name in &query_params {
             // A parameter the route table does not type is described as text (and fails the
             // test that every query parameter is typed).

@@ -4,13 +4,16 @@
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
 use crate::auth::Caller;
-use crate::domain::person::Status;
+use crate::domain::age::AgeBand;
+use crate::domain::person::{Setting, Status};
 use crate::domain::risk::{Rating, RiskTool};
 use crate::error::AppError;
 use crate::services::admissions::{
     self, AdmissionView, Discharge, NewAdmission, NewVisit, VisitView,
 };
-use crate::services::people::{self, EndKind, Ending, ListQuery, NewPerson, PersonView, Reader};
+use crate::services::people::{
+    self, EndKind, Ending, ListQuery, NewPerson, PersonView, Reader, Sort,
+};
 use crate::services::risk::{self, AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::{App, input};
 use crate::web::UuidParam;
@@ -18,49 +21,115 @@ use rocket::http::Status as Http;
 use rocket::serde::json::Json;
 use rocket::{State, get, patch, post};
 
-/// `?rating=&q=&status=&as_of=` checked, with paging.
 fn blank(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub fn list_query(
-    rating: Option<&str>,
-    q: Option<&str>,
-    status: Option<&str>,
-    as_of: Option<&str>,
-    paging: Paging,
-) -> Result<ListQuery, AppError> {
-    let mut c = input::Check::default();
-    let rating = c.optional_choice(
-        "rating",
-        rating,
-        Rating::parse,
-        "Choose red, amber, green or blue",
-    );
-    let status = c.optional_choice(
-        "status",
-        status,
-        Status::parse,
-        &format!("Choose {}", Status::choices()),
-    );
-    let as_of = c.optional_choice(
-        "as_of",
-        as_of,
-        input::parse_date,
-        "Enter the date as YYYY-MM-DD",
-    );
-    if blank(q).is_some_and(|q| q.chars().count() > 100) {
-        c.fail("q", "Search for at most 100 characters");
+/// The register list's query string, as typed (the page keeps it to fill its form in again).
+#[derive(Debug, Default, Clone, rocket::FromForm, serde::Serialize)]
+pub struct ListParams<'r> {
+    pub rating: Option<&'r str>,
+    pub q: Option<&'r str>,
+    pub status: Option<&'r str>,
+    pub as_of: Option<&'r str>,
+    pub local_authority: Option<&'r str>,
+    pub setting: Option<&'r str>,
+    pub age_band: Option<&'r str>,
+    pub overdue: Option<&'r str>,
+    pub sort: Option<&'r str>,
+}
+
+impl<'r> ListParams<'r> {
+    /// Each filter by its query name, as typed (for links that keep them).
+    pub fn pairs(&self) -> [(&'static str, Option<&'r str>); 9] {
+        [
+            ("q", self.q),
+            ("local_authority", self.local_authority),
+            ("setting", self.setting),
+            ("age_band", self.age_band),
+            ("rating", self.rating),
+            ("status", self.status),
+            ("overdue", self.overdue),
+            ("sort", self.sort),
+            ("as_of", self.as_of),
+        ]
     }
-    c.finish()?;
-    Ok(ListQuery {
-        rating,
-        q: blank(q).map(String::from),
-        status,
-        as_of,
-        page: paging.page,
-        per_page: paging.per_page,
-    })
+
+    /// The filters and sort checked, each refusal naming its field.
+    pub fn check(&self, paging: Paging) -> Result<ListQuery, AppError> {
+        let mut c = input::Check::default();
+        let rating = c.optional_choice(
+            "rating",
+            blank(self.rating),
+            Rating::parse,
+            "Choose red, amber, green or blue",
+        );
+        let status = c.optional_choice(
+            "status",
+            blank(self.status),
+            Status::parse,
+            &format!("Choose {}", Status::choices()),
+        );
+        let as_of = c.optional_choice(
+            "as_of",
+            blank(self.as_of),
+            input::parse_date,
+            "Enter the date as YYYY-MM-DD",
+        );
+        let setting = c.optional_choice(
+            "setting",
+            blank(self.setting),
+            Setting::parse,
+            &format!("Choose {}", Setting::choices()),
+        );
+        let age_band = c.optional_choice(
+            "age_band",
+            blank(self.age_band),
+            AgeBand::parse,
+            "Choose 0-17, 18-25 or 26+",
+        );
+        let sort = c.optional_choice(
+            "sort",
+            blank(self.sort),
+            Sort::parse,
+            "Choose name, rating, next_review_due or days_in_hospital (a - before it: descending)",
+        );
+        let overdue = c.optional_choice(
+            "overdue",
+            blank(self.overdue),
+            |v| match v {
+                "true" | "on" | "yes" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            "Choose true or false",
+        );
+        for (field, value) in [("q", self.q), ("local_authority", self.local_authority)] {
+            if let Some(v) = blank(value) {
+                if v.chars().count() > 100 {
+                    c.fail(field, "Search for at most 100 characters");
+                } else if crate::domain::text::control_problem(v, crate::domain::text::Lines::One)
+                    .is_some()
+                {
+                    c.fail(field, "Enter one line of text");
+                }
+            }
+        }
+        c.finish()?;
+        Ok(ListQuery {
+            rating,
+            q: blank(self.q).map(String::from),
+            status,
+            as_of,
+            local_authority: blank(self.local_authority).map(String::from),
+            setting,
+            age_band,
+            overdue: overdue.unwrap_or(false),
+            sort: sort.unwrap_or_default(),
+            page: paging.page,
+            per_page: paging.per_page,
+        })
+    }
 }
 
 #[post("/api/v1/people", data = "<body>")]
@@ -73,20 +142,16 @@ pub async fn create(
     Ok((Http::Created, Json(person)))
 }
 
-#[get("/api/v1/people?<rating>&<q>&<status>&<as_of>&<page>&<per_page>")]
-#[allow(clippy::too_many_arguments)]
+#[get("/api/v1/people?<page>&<per_page>&<filters..>")]
 pub async fn list(
     app: &State<App>,
     caller: Caller,
-    rating: Option<&str>,
-    q: Option<&str>,
-    status: Option<&str>,
-    as_of: Option<&str>,
+    filters: ListParams<'_>,
     page: Option<&str>,
     per_page: Option<&str>,
 ) -> Result<Json<ListOf<PersonView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
-    let query = list_query(rating, q, status, as_of, paging)?;
+    let query = filters.check(paging)?;
     let (items, total) =
         people::list(app, &caller.actor(), &Reader::of(app, &caller), &query).await?;
     Ok(Json(paging.wrap(items, total)))

@@ -10,6 +10,7 @@ use crate::services::people::{self, Reader};
 use crate::services::reviews::{
     self, ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewQuery, ReviewView,
 };
+use crate::services::worklists::{self, ActionItem, ActionQuery, Owner};
 use crate::services::{App, input};
 use crate::web::UuidParam;
 use rocket::http::Status;
@@ -119,16 +120,29 @@ pub async fn update_action(
     ))
 }
 
-#[get("/api/v1/actions?<overdue>&<status>&<page>&<per_page>")]
+#[get("/api/v1/actions?<overdue>&<status>&<who>&<page>&<per_page>")]
 pub async fn actions(
     app: &State<App>,
     caller: Caller,
     overdue: Option<&str>,
     status: Option<&str>,
+    who: Option<&str>,
     page: Option<&str>,
     per_page: Option<&str>,
-) -> Result<Json<ListOf<ActionView>>, AppError> {
+) -> Result<Json<ListOf<ActionItem>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
+    let query = action_query(overdue, status, who, paging)?;
+    let (items, total) = worklists::list_actions(app, &caller, &query).await?;
+    Ok(Json(paging.wrap(items, total)))
+}
+
+/// `?overdue=&status=&who=` checked, with paging.
+pub fn action_query(
+    overdue: Option<&str>,
+    status: Option<&str>,
+    who: Option<&str>,
+    paging: Paging,
+) -> Result<ActionQuery, AppError> {
     let mut c = input::Check::default();
     let overdue = c.optional_flag("overdue", overdue);
     let status = c.optional_choice(
@@ -137,10 +151,45 @@ pub async fn actions(
         ActionStatus::parse,
         "Choose open, done or dropped",
     );
+    let who = one_line(&mut c, "who", who);
     c.finish()?;
-    Ok(Json(paging.slice(
-        reviews::list_actions(app, &caller, overdue, status).await?,
-    )))
+    Ok(ActionQuery {
+        overdue,
+        status,
+        who,
+        page: paging.page,
+        per_page: paging.per_page,
+    })
+}
+
+/// A short one-line filter, trimmed; at most 100 characters.
+fn one_line(c: &mut input::Check, field: &str, raw: Option<&str>) -> Option<String> {
+    let v = raw.map(str::trim).filter(|v| !v.is_empty())?;
+    if v.chars().count() > 100 {
+        c.fail(field, "Enter at most 100 characters");
+    } else if crate::domain::text::control_problem(v, crate::domain::text::Lines::One).is_some() {
+        c.fail(field, "Enter one line of text");
+    }
+    Some(v.to_string())
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Owners {
+    pub items: Vec<Owner>,
+}
+
+#[get("/api/v1/actions/owners?<q>")]
+pub async fn action_owners(
+    app: &State<App>,
+    caller: Caller,
+    q: Option<&str>,
+) -> Result<Json<Owners>, AppError> {
+    let mut c = input::Check::default();
+    let q = one_line(&mut c, "q", q);
+    c.finish()?;
+    Ok(Json(Owners {
+        items: worklists::owners(app, &caller, q.as_deref()).await?,
+    }))
 }
 
 #[derive(Serialize, schemars::JsonSchema)]

@@ -209,6 +209,14 @@ pub mod query {
         json_schema!({"type": "string", "maxLength": 100})
     }
 
+    /// The register's sorts (`-` before one: descending).
+    pub fn people_sort(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "enum": [
+            "rating", "-rating", "name", "-name", "next_review_due", "-next_review_due",
+            "days_in_hospital", "-days_in_hospital"
+        ]})
+    }
+
     pub fn text(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"type": "string"})
     }

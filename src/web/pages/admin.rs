@@ -252,45 +252,62 @@ pub async fn reset_password(
     }
 }
 
-#[get("/admin/audit?<person_id>&<user>&<from>&<to>&<page>")]
+#[get("/admin/audit?<person_id>&<nhs_number>&<user>&<from>&<to>&<page>")]
+#[allow(clippy::too_many_arguments)]
 pub async fn audit_page(
     view: Page<'_>,
     caller: Caller,
     person_id: Option<&str>,
+    nhs_number: Option<&str>,
     user: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
     page: Option<&str>,
 ) -> Result<Html, AppError> {
-    let filters = json!({"person_id": person_id, "user": user, "from": from, "to": to});
-    let query =
-        Paging::parse(page, None).and_then(|paging| trail_query(person_id, user, from, to, paging));
+    let typed = [
+        ("nhs_number", nhs_number),
+        ("user", user),
+        ("from", from),
+        ("to", to),
+        ("person_id", person_id),
+    ];
+    let filters: serde_json::Map<String, Value> = typed
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v.unwrap_or(""))))
+        .collect();
+    let query = Paging::parse(page, None)
+        .and_then(|paging| trail_query(person_id, nhs_number, user, from, to, paging));
     let query = match query {
         Ok(q) => q,
         Err(AppError::Validation { fields, .. }) => {
-            let mut context = form_errors(&fields, &["from", "to", "page"]);
+            let mut context = form_errors(&fields, &["nhs_number", "user", "from", "to", "page"]);
             if let Some(obj) = context.as_object_mut() {
                 obj.insert("title".into(), json!("Audit trail"));
-                obj.insert("filters".into(), filters);
+                obj.insert("filters".into(), Value::Object(filters));
                 obj.insert("entries".into(), json!([]));
             }
             return view.render_status(Status::UnprocessableEntity, "admin/audit.html", context);
         }
         Err(other) => return Err(other),
     };
-    let (entries, total) = read_trail(view.app, &caller, &query).await?;
-    let mut base = String::from("/admin/audit?");
-    for (k, v) in [
-        ("person_id", person_id),
-        ("user", user),
-        ("from", from),
-        ("to", to),
-    ] {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            base.push_str(&format!("{k}={}&", crate::web::query_value(v)));
-        }
-    }
-    let base = base.trim_end_matches(['&', '?']).to_string();
+    let (rows, total) = read_trail(view.app, &caller, &query).await?;
+    let words = crate::services::audit::sentences(
+        &view.app.db,
+        crate::services::scope::Scope::of(view.app, &caller),
+        &rows,
+    )
+    .await?;
+    let entries: Vec<Value> = rows
+        .iter()
+        .zip(words)
+        .map(|(r, sentence)| {
+            json!({
+                "seq": r.seq, "sentence": sentence, "action": r.action,
+                "entity_id": r.entity_id, "person_id": r.person_id,
+            })
+        })
+        .collect();
+    let base = crate::web::link_with("/admin/audit", typed);
     view.render(
         "admin/audit.html",
         json!({

@@ -5,15 +5,17 @@
 use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::age::AgeBand;
 use crate::domain::person::{LegalStatus, SecurityLevel, Setting, Sex, Status};
 use crate::domain::risk::Rating;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
 use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
+use crate::services::people::Sort;
 use crate::services::people::{self, ConsentInput, EndKind, Ending, NewPerson, Reader};
 use crate::services::risk::{self, NewAssessment};
 use crate::web::UuidParam;
-use crate::web::api::people::list_query;
+use crate::web::api::people::ListParams;
 use crate::web::api::types::Paging;
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
@@ -75,34 +77,41 @@ pub fn with(mut base: Value, extra: Value) -> Value {
 // ---------------------------------------------------------------------------------------------
 // The register list
 
-#[get("/people?<rating>&<q>&<status>&<as_of>&<page>")]
+#[get("/people?<page>&<filters..>")]
 pub async fn register_page(
     view: Page<'_>,
     caller: Caller,
-    rating: Option<&str>,
-    q: Option<&str>,
-    status: Option<&str>,
-    as_of: Option<&str>,
+    filters: ListParams<'_>,
     page: Option<&str>,
 ) -> Result<Html, AppError> {
-    let filters = json!({"rating": rating.unwrap_or(""), "q": q.unwrap_or(""), "status": status.unwrap_or(""), "as_of": as_of.unwrap_or("")});
     let base = json!({
         "title": "The register",
         "filters": filters,
         "ratings": Rating::ALL.iter().map(|r| json!({"value": r.as_str(), "label": r.label()})).collect::<Vec<_>>(),
         "statuses": choices(Status::ALL, Status::as_str, Status::label),
+        "settings": choices(Setting::ALL, Setting::as_str, Setting::label),
+        "age_bands": choices(AgeBand::ALL, AgeBand::as_str, AgeBand::label),
+        "sorts": Sort::CHOICES.iter().map(|(v, l)| json!({"value": v, "label": l})).collect::<Vec<_>>(),
+        "local_authorities": people::local_authorities(view.app).await?,
         "can_add": view.can(Permission::PeopleWrite),
     });
-    let query = Paging::parse(page, None).and_then(|p| list_query(rating, q, status, as_of, p));
-    let query = match query {
+    let query = match Paging::parse(page, None).and_then(|p| filters.check(p)) {
         Ok(q) => q,
         Err(AppError::Validation { fields, .. }) => {
+            let order = [
+                "q",
+                "local_authority",
+                "setting",
+                "age_band",
+                "rating",
+                "status",
+                "overdue",
+                "sort",
+                "as_of",
+            ];
             let ctx = with(
                 base,
-                with(
-                    form_errors(&fields, &["rating", "status", "as_of", "q"]),
-                    json!({"people": []}),
-                ),
+                with(form_errors(&fields, &order), json!({"people": []})),
             );
             return view.render_status(Http::UnprocessableEntity, "people/list.html", ctx);
         }
@@ -115,18 +124,7 @@ pub async fn register_page(
         &query,
     )
     .await?;
-    let mut link = String::from("/people?");
-    for (k, v) in [
-        ("rating", rating),
-        ("q", q),
-        ("status", status),
-        ("as_of", as_of),
-    ] {
-        if let Some(v) = v.filter(|v| !v.is_empty()) {
-            link.push_str(&format!("{k}={}&", crate::web::query_value(v)));
-        }
-    }
-    let link = link.trim_end_matches(['&', '?']).to_string();
+    let link = crate::web::link_with("/people", filters.pairs());
     let ctx = with(
         base,
         json!({

@@ -161,6 +161,7 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         "returns/show.html",
         json!({
             "title": title,
+            "role_label": r.generated_role.parse::<crate::domain::role::Role>().map(|x| x.label()).ok(),
             "r": r,
             "weekly": weekly,
             "summary": summary,

@@ -148,7 +148,7 @@ pub async fn schedule_submit(
             {
                 let on = |d: &str| {
                     crate::services::input::parse_date(d)
-                        .map_or_else(|| d.to_string(), crate::domain::panel::long_date)
+                        .map_or_else(|| d.to_string(), crate::domain::dates::long_date)
                 };
                 let at = r
                     .starts_at
@@ -233,9 +233,16 @@ pub(super) async fn review_context(
         &review.id,
     )
     .await?;
+    // Owners already named, offered on the action plan's WHO so that spellings converge.
+    let owners = if may_record {
+        crate::services::worklists::owners(view.app, caller, None).await?
+    } else {
+        Vec::new()
+    };
     Ok(json!({
         "addenda": addenda,
         "title": format!("{} for {}", review.kind.label(), review.person_name),
+        "owners": owners,
         "review": review,
         "previous": previous,
         "pack": pack,
@@ -439,33 +446,66 @@ pub async fn report_sent_submit(
     flash_result(format!("/reviews/{}", id.0), result)
 }
 
-/// The open actions by owner, with the forms to close them.
-async fn actions_context(view: &Page<'_>, caller: &Caller) -> Result<Value, AppError> {
-    let open = reviews::list_actions(
-        view.app,
-        caller,
-        None,
-        Some(crate::domain::review::ActionStatus::Open),
-    )
-    .await?;
-    let mut by_owner: BTreeMap<String, Vec<reviews::ActionView>> = BTreeMap::new();
-    for a in open {
-        by_owner.entry(a.who.clone()).or_default().push(a);
-    }
-    let owners: Vec<Value> = by_owner
-        .into_iter()
-        .map(|(who, items)| json!({"who": who, "overdue": items.iter().filter(|a| a.overdue).count(), "items": items}))
-        .collect();
-    Ok(json!({
-        "title": "Actions", "owners": owners, "today": view.app.clock.today().to_string(),
+/// The open actions, soonest due first, naming each person, filtered by owner and overdue and
+/// paged in SQL; `Err` carries the page of refused filters.
+async fn actions_context(
+    view: &Page<'_>,
+    caller: &Caller,
+    who: Option<&str>,
+    overdue: Option<&str>,
+    page: Option<&str>,
+) -> Result<Result<Value, Value>, AppError> {
+    let filters =
+        json!({"who": who.unwrap_or(""), "overdue": overdue.is_some_and(|o| o == "true")});
+    let owners = crate::services::worklists::owners(view.app, caller, None).await?;
+    let base = json!({
+        "title": "Actions", "filters": filters, "owners": owners,
+        "today": view.app.clock.today().to_string(),
         "may_update": view.can(Permission::ActionsUpdate), "typed": {},
-    }))
+    });
+    let query = crate::web::api::types::Paging::parse(page, None).and_then(|p| {
+        let mut q = crate::web::api::reviews::action_query(overdue, None, who, p)?;
+        q.status = Some(crate::domain::review::ActionStatus::Open);
+        Ok(q)
+    });
+    let query = match query {
+        Ok(q) => q,
+        Err(AppError::Validation { fields, .. }) => {
+            return Ok(Err(super::register::with(
+                base,
+                super::register::with(
+                    form_errors(&fields, &["who", "overdue", "page"]),
+                    json!({"actions": []}),
+                ),
+            )));
+        }
+        Err(other) => return Err(other),
+    };
+    let (items, total) =
+        crate::services::worklists::list_actions(view.app, caller, &query).await?;
+    let link = crate::web::link_with("/actions", [("who", who), ("overdue", overdue)]);
+    Ok(Ok(super::register::with(
+        base,
+        json!({
+            "actions": items,
+            "pagination": super::admin::pagination(&link, query.page, query.per_page, total),
+            "errors": [], "field_errors": {},
+        }),
+    )))
 }
 
-#[get("/actions")]
-pub async fn actions_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
-    let ctx = actions_context(&view, &caller).await?;
-    view.render("reviews/actions.html", ctx)
+#[get("/actions?<who>&<overdue>&<page>")]
+pub async fn actions_page(
+    view: Page<'_>,
+    caller: Caller,
+    who: Option<&str>,
+    overdue: Option<&str>,
+    page: Option<&str>,
+) -> Result<Html, AppError> {
+    match actions_context(&view, &caller, who, overdue, page).await? {
+        Ok(ctx) => view.render("reviews/actions.html", ctx),
+        Err(ctx) => view.render_status(Http::UnprocessableEntity, "reviews/actions.html", ctx),
+    }
 }
 
 #[post("/actions/<id>", data = "<form>")]
@@ -500,10 +540,10 @@ pub async fn action_submit(
                 .collect();
             let order = [format!("completed_on-{}", id.0), format!("note-{}", id.0)];
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
-            let mut ctx = with(
-                actions_context(&view, &caller).await?,
-                form_errors(&fields, &order),
-            );
+            let listed = match actions_context(&view, &caller, None, None, None).await? {
+                Ok(ctx) | Err(ctx) => ctx,
+            };
+            let mut ctx = with(listed, form_errors(&fields, &order));
             ctx["typed"] = json!({"id": id.0, "status": f.status, "completed_on": f.completed_on, "note": f.note});
             Ok(Answer::Page(view.render_status(
                 Http::UnprocessableEntity,

@@ -1,0 +1,34 @@
+//! The register's projection for today: one row a person, refreshed by every write about them
+//! (`services::due::refresh`) and by the daily catch-up of stale rows.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "person_due")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub person_id: String,
+    /// The current rating (`red`…), none before the first assessment.
+    pub rating: Option<String>,
+    /// Red 0, blue 1, amber 2, green 3, unrated 9: the register's order.
+    pub rating_rank: i32,
+    /// The day the current stay in hospital began.
+    pub in_hospital_since: Option<TimeDate>,
+    pub next_review_due: Option<TimeDate>,
+    /// The earliest due date of anything owed: overdue when before today.
+    pub earliest_due: Option<TimeDate>,
+    /// The day this answer is for.
+    pub computed_for: TimeDate,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::person::Entity",
+        from = "Column::PersonId",
+        to = "super::person::Column::Id"
+    )]
+    Person,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

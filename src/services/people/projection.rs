@@ -1,0 +1,249 @@
+//! The register's projection for today (`person_due`) and the search key (`people.search_key`):
+//! what the register filters and sorts by in SQL, kept equal to the deadline engine's answer.
+//!
+//! One place refreshes both: [`refresh`], which every audited write calls for the people its
+//! audit entries name, inside the same transaction (`services::audit::AuditedTx::commit`). Dues
+//! also move with time alone (a day passes, an 18th birthday changes the review), so rows
+//! computed for an earlier day are refreshed by [`refresh_stale`]: at start and every quarter of
+//! an hour by the server, by `tcr refresh-due`, and (a bounded number) by a register list
+//! before it reads them.
+
+use super::{Records, Whose, load_records};
+use crate::domain::deadlines;
+use crate::domain::person::Status;
+use crate::domain::ratings::derived_rating;
+use crate::domain::search;
+use crate::entities::{person, person_due};
+use crate::error::AppError;
+use crate::policy::Schedule;
+use crate::services::admissions::in_hospital_on;
+use crate::services::scope::Scope;
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, StreamTrait,
+    TransactionTrait,
+};
+use time::Date;
+
+/// The projection's row for one person, from their records: the same engine, rating rule and
+/// stays that the register's rows show.
+fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
+    let rows = records.rows(&p.id);
+    let owed = super::super::due::owed(p, &rows, &records.schedule, today);
+    let stays = records.stays.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+    let rating = derived_rating(rows.ratings, stays, today).map(|(r, _)| r);
+    person_due::Model {
+        person_id: p.id.clone(),
+        rating: rating.map(|r| r.as_str().to_string()),
+        rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
+        in_hospital_since: rows
+            .stays
+            .iter()
+            .filter(|s| in_hospital_on(s, today))
+            .map(|s| s.admitted_on)
+            .max(),
+        next_review_due: deadlines::next_review_due(&owed),
+        earliest_due: owed.iter().map(|i| i.due).min(),
+        computed_for: today,
+    }
+}
+
+/// Brings these people's projection rows and search keys up to date for `today`, on the
+/// caller's connection or transaction. A withdrawn entry loses its row (withdrawn means gone).
+pub async fn refresh<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    schedule: &Schedule,
+    ids: &[String],
+    today: Date,
+) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let people = Scope::Retained
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .all(db)
+        .await?;
+    let (gone, live): (Vec<_>, Vec<_>) = people
+        .into_iter()
+        .partition(|p| p.status == Status::Withdrawn.as_str());
+    if !gone.is_empty() {
+        person_due::Entity::delete_many()
+            .filter(person_due::Column::PersonId.is_in(gone.iter().map(|p| p.id.as_str())))
+            .exec(db)
+            .await?;
+    }
+    if live.is_empty() {
+        return Ok(());
+    }
+    let live_ids: Vec<String> = live.iter().map(|p| p.id.clone()).collect();
+    let records =
+        load_records(db, Scope::Register, Whose::These(&live_ids), schedule, true).await?;
+    for p in &live {
+        let key = search::key(&p.given_name, &p.family_name, &p.nhs_number);
+        let order = search::sort_name(&p.given_name, &p.family_name);
+        if p.search_key.as_deref() != Some(key.as_str())
+            || p.sort_name.as_deref() != Some(order.as_str())
+        {
+            write_keys(db, &p.id, key, order).await?;
+        }
+    }
+    let rows: Vec<person_due::ActiveModel> = live
+        .iter()
+        .map(|p| row(p, &records, today).into())
+        .collect();
+    person_due::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::column(person_due::Column::PersonId)
+                .update_columns([
+                    person_due::Column::Rating,
+                    person_due::Column::RatingRank,
+                    person_due::Column::InHospitalSince,
+                    person_due::Column::NextReviewDue,
+                    person_due::Column::EarliestDue,
+                    person_due::Column::ComputedFor,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+async fn write_keys(
+    db: &impl ConnectionTrait,
+    id: &str,
+    key: String,
+    order: String,
+) -> Result<(), AppError> {
+    person::Entity::update_many()
+        .col_expr(person::Column::SearchKey, Expr::value(key))
+        .col_expr(person::Column::SortName, Expr::value(order))
+        .filter(person::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Entries whose projection is missing or was computed for an earlier day, or whose search key
+/// is not filled in yet: at most `limit` of them.
+async fn stale(
+    db: &impl ConnectionTrait,
+    today: Date,
+    limit: u64,
+) -> Result<Vec<String>, AppError> {
+    let fresh = Query::select()
+        .column(person_due::Column::PersonId)
+        .from(person_due::Entity)
+        .and_where(person_due::Column::ComputedFor.gte(today))
+        .to_owned();
+    let ids = Scope::Register
+        .select::<person::Entity>()
+        .select_only()
+        .column(person::Column::Id)
+        .filter(
+            sea_orm::Condition::any()
+                .add(person::Column::Id.not_in_subquery(fresh))
+                .add(person::Column::SearchKey.is_null())
+                .add(person::Column::SortName.is_null()),
+        )
+        .order_by_asc(person::Column::Id)
+        .limit(limit)
+        .into_tuple::<String>()
+        .all(db)
+        .await?;
+    Ok(ids)
+}
+
+/// Refreshes stale rows in batches of `batch`, each batch its own transaction, until none is
+/// left or `max` rows were done. Returns how many were refreshed.
+pub async fn refresh_stale(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    today: Date,
+    batch: u64,
+    max: u64,
+) -> Result<u64, AppError> {
+    let mut done = 0;
+    while done < max {
+        let ids = stale(db, today, batch.min(max - done)).await?;
+        if ids.is_empty() {
+            break;
+        }
+        let tx = db.begin().await?;
+        refresh(&tx, schedule, &ids, today).await?;
+        tx.commit().await?;
+        done += ids.len() as u64;
+    }
+    Ok(done)
+}
+
+/// Fills the search key and sort name of entries that have none (written before migration 000014, or by a
+/// generator writing rows directly), in batches. Idempotent.
+pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
+    let mut done = 0;
+    loop {
+        let batch: Vec<(String, String, String, String)> = Scope::Retained
+            .select::<person::Entity>()
+            .select_only()
+            .columns([
+                person::Column::Id,
+                person::Column::GivenName,
+                person::Column::FamilyName,
+                person::Column::NhsNumber,
+            ])
+            .filter(
+                sea_orm::Condition::any()
+                    .add(person::Column::SearchKey.is_null())
+                    .add(person::Column::SortName.is_null()),
+            )
+            .limit(1_000)
+            .into_tuple()
+            .all(db)
+            .await?;
+        if batch.is_empty() {
+            return Ok(done);
+        }
+        let tx = db.begin().await?;
+        for (id, given, family, nhs) in &batch {
+            let key = search::key(given, family, nhs);
+            write_keys(&tx, id, key, search::sort_name(given, family)).await?;
+        }
+        tx.commit().await?;
+        done += batch.len() as u64;
+    }
+}
+
+/// The server's catch-up of stale rows: from lift-off, then every quarter of an hour, in
+/// batches. Several instances may run it at once: refreshing a row twice gives the same row.
+pub struct CatchUp;
+
+#[rocket::async_trait]
+impl rocket::fairing::Fairing for CatchUp {
+    fn info(&self) -> rocket::fairing::Info {
+        rocket::fairing::Info {
+            name: "register projection catch-up",
+            kind: rocket::fairing::Kind::Liftoff,
+        }
+    }
+
+    async fn on_liftoff(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
+        let Some(app) = rocket.state::<crate::services::App>().cloned() else {
+            return;
+        };
+        rocket::tokio::spawn(async move {
+            loop {
+                let today = app.clock.today();
+                if let Err(e) =
+                    refresh_stale(&app.db, &app.policies.schedule, today, 500, u64::MAX).await
+                {
+                    tracing::warn!(
+                        "register projection catch-up failed: {}",
+                        e.public_message()
+                    );
+                }
+                rocket::tokio::time::sleep(std::time::Duration::from_secs(15 * 60)).await;
+            }
+        });
+    }
+}

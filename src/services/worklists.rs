@@ -1,0 +1,200 @@
+//! Worklists across the register: the actions of review plans, each naming its person, soonest
+//! due first and paged in SQL; and the owners already named on actions, so that a new action's
+//! WHO converges on one spelling.
+
+use super::App;
+use super::audit::{self, Event};
+use super::reviews::{ActionView, ReviewReader, action_view};
+use super::sessions::SignedIn;
+use crate::domain::review::{ActionStatus, ReviewStatus};
+use crate::entities::{action, person, review};
+use crate::error::AppError;
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// An action on the worklist, with the person it is for.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ActionItem {
+    #[serde(flatten)]
+    pub action: ActionView,
+    /// The person's name as the register shows it ("Given Family").
+    pub person_name: String,
+}
+
+/// Filters of the actions list.
+#[derive(Debug, Clone, Default)]
+pub struct ActionQuery {
+    pub overdue: Option<bool>,
+    pub status: Option<ActionStatus>,
+    /// One owner, as written (case ignored).
+    pub who: Option<String>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// The live reviews a panel member sits on.
+fn sits_on(user_id: &str) -> SelectStatement {
+    Query::select()
+        .column(review::Column::Id)
+        .from(review::Entity)
+        .cond_where(
+            Condition::all()
+                .add(
+                    Condition::any()
+                        .add(review::Column::ChairId.eq(user_id))
+                        .add(review::Column::ExpertByExperienceId.eq(user_id))
+                        .add(review::Column::ClinicalExpertId.eq(user_id)),
+                )
+                .add(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+                .add(review::Column::ReportSentOn.is_null()),
+        )
+        .to_owned()
+}
+
+/// The actions of the reviews the reader may read (`ReviewReader::may_read`, in SQL).
+fn readable(reader: &ReviewReader) -> Select<action::Entity> {
+    let select = reader.scope.select::<action::Entity>();
+    match (&reader.all, &reader.member) {
+        (true, _) => select,
+        (false, Some(member)) => {
+            select.filter(action::Column::ReviewId.in_subquery(sits_on(member)))
+        }
+        (false, None) => select.filter(Expr::val(1).eq(0)),
+    }
+}
+
+/// Open and past its day: `domain::review::action_overdue` in SQL.
+fn overdue_now(today: time::Date) -> Condition {
+    // `deadlines::is_overdue(due_on, today)`: today is after the due day.
+    Condition::all()
+        .add(action::Column::Status.eq(ActionStatus::Open.as_str()))
+        .add(action::Column::DueOn.lt(today))
+}
+
+/// Actions across the reviews the user may read, soonest due first, then by the person's
+/// family and given names; one page, and how many match in all. The read is audited.
+pub async fn list_actions(
+    app: &App,
+    who: &SignedIn,
+    q: &ActionQuery,
+) -> Result<(Vec<ActionItem>, u64), AppError> {
+    let today = app.clock.today();
+    let reader = ReviewReader::of(app, who);
+    let mut select = readable(&reader);
+    if let Some(o) = q.overdue {
+        let cond = overdue_now(today);
+        select = select.filter(if o { cond } else { cond.not() });
+    }
+    if let Some(s) = q.status {
+        select = select.filter(action::Column::Status.eq(s.as_str()));
+    }
+    if let Some(w) = &q.who {
+        select = select.filter(
+            Expr::expr(Func::lower(Expr::col((
+                action::Entity,
+                action::Column::Who,
+            ))))
+            .eq(w.trim().to_lowercase()),
+        );
+    }
+    let to_person = action::Entity::belongs_to(person::Entity)
+        .from(action::Column::PersonId)
+        .to(person::Column::Id)
+        .into();
+    let lower = |c: person::Column| Func::lower(Expr::col((person::Entity, c)));
+    let select = select
+        .join(JoinType::InnerJoin, to_person)
+        .order_by_asc(action::Column::DueOn)
+        .order_by_asc(lower(person::Column::FamilyName))
+        .order_by_asc(lower(person::Column::GivenName))
+        .order_by_asc(action::Column::PersonId)
+        .order_by_asc(action::Column::Id);
+    let total = select.clone().count(&app.db).await?;
+    let rows = select
+        .offset(q.page.saturating_sub(1) * q.per_page)
+        .limit(q.per_page)
+        .all(&app.db)
+        .await?;
+    let ids: Vec<&str> = rows.iter().map(|a| a.person_id.as_str()).collect();
+    let names: HashMap<String, String> = reader
+        .scope
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, format!("{} {}", p.given_name, p.family_name)))
+        .collect();
+    let items = rows
+        .iter()
+        .map(|a| {
+            Ok(ActionItem {
+                action: action_view(a, today)?,
+                person_name: names.get(&a.person_id).cloned().unwrap_or_default(),
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("action.list", "action", None).detail(serde_json::json!({
+            "overdue": q.overdue, "status": q.status.map(ActionStatus::as_str),
+            "by_owner": q.who.is_some(), "page": q.page, "shown": items.len(),
+        })),
+    )
+    .await?;
+    Ok((items, total))
+}
+
+/// An owner already named on actions, and on how many.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Owner {
+    pub who: String,
+    pub actions: u64,
+}
+
+/// The owners named on the actions the user may read, most used first (at most 50), those
+/// containing `q` (case ignored) when given: suggestions for the outcome form's WHO.
+pub async fn owners(app: &App, who: &SignedIn, q: Option<&str>) -> Result<Vec<Owner>, AppError> {
+    let reader = ReviewReader::of(app, who);
+    let mut select = readable(&reader);
+    if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+        let pattern = format!(
+            "%{}%",
+            q.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        select = select.filter(
+            Expr::expr(Func::lower(Expr::col((
+                action::Entity,
+                action::Column::Who,
+            ))))
+            .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
+        );
+    }
+    let rows: Vec<(String, i64)> = select
+        .select_only()
+        .column(action::Column::Who)
+        .column_as(Expr::col((action::Entity, action::Column::Id)).count(), "n")
+        .group_by(action::Column::Who)
+        .order_by_desc(Expr::col((action::Entity, action::Column::Id)).count())
+        .order_by_asc(action::Column::Who)
+        .limit(50)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(who, n)| Owner {
+            who,
+            actions: u64::try_from(n).unwrap_or(0),
+        })
+        .collect())
+}
