@@ -11,8 +11,8 @@
 
 use crate::domain::person::Status;
 use crate::entities::{
-    action, admission, admission_revision, audit_entry, consent, person, person_revision,
-    rating_event, referral, review, risk_assessment, visit,
+    action, admission, admission_revision, audit_entry, consent, person, person_due,
+    person_revision, rating_event, referral, review, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -106,7 +106,8 @@ linked!(
     visit,
     review,
     action,
-    person_revision
+    person_revision,
+    person_due
 );
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
@@ -153,6 +154,7 @@ mod tests {
         "action",
         "referral",
         "person_revision",
+        "person_due",
         "audit_entry",
     ];
 
