@@ -11,8 +11,8 @@
 
 use crate::domain::person::Status;
 use crate::entities::{
-    action, admission, admission_revision, audit_entry, consent, person, person_revision,
-    rating_event, referral, review, review_addendum, risk_assessment, visit,
+    action, admission, admission_revision, audit_entry, consent, person, person_due,
+    person_revision, rating_event, referral, review, review_addendum, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -107,7 +107,8 @@ linked!(
     review,
     action,
     person_revision,
-    review_addendum
+    review_addendum,
+    person_due
 );
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
@@ -154,6 +155,7 @@ mod tests {
         "action",
         "referral",
         "person_revision",
+        "person_due",
         "audit_entry",
         "review_addendum",
     ];

@@ -706,3 +706,20 @@ async fn the_api_document_describes_the_new_parameters() {
             .contains(&json!("-days_in_hospital"))
     );
 }
+
+/// `tcr refresh-due` brings every stale row up to date, and says how many.
+#[test]
+fn the_refresh_due_command_catches_up() {
+    let db = crate::cli::temp_db();
+    let out = crate::cli::tcr(&db).args(["refresh-due"]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "Refreshed 0 register entries for today."
+    );
+    let _ = std::fs::remove_file(&db);
+}
