@@ -50,6 +50,17 @@ pub fn phrase(action: &str) -> Option<&'static str> {
         "dashboard.read" => "looked at the dashboard",
         "audit.read" => "read the audit trail",
         "audit.verify" => "checked the audit trail",
+        "admission.correct" => "corrected a hospital stay of {p}",
+        "risk.void" => "voided a risk assessment of {p} entered in error",
+        "review.change" => "moved a review for {p} or changed its panel",
+        "review.amend" => "amended the outcome of a review for {p}",
+        "review.addendum" => "added an addendum to the report of a review for {p}",
+        "review.addenda.read" => "looked at the addenda of a review for {p}",
+        "user.panel_kind" => "set a panel member's kind",
+        "diary.read" => "looked at their diary of reviews",
+        "form.kept" => "had a form kept when their session ended",
+        "form.sent" => "sent a form kept when their session ended",
+        "form.discarded" => "discarded a form kept when their session ended",
         _ => return None,
     })
 }

@@ -194,6 +194,9 @@ mod tests {
             Some("a bank holiday")
         );
         assert_eq!(day_off(date!(2026 - 12 - 29), &holidays), None);
-        assert_eq!(long_date(date!(2026 - 12 - 05)), "Saturday 5 December 2026");
+        assert_eq!(
+            crate::domain::dates::long_date(date!(2026 - 12 - 05)),
+            "Saturday 5 December 2026"
+        );
     }
 }

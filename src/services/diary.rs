@@ -134,6 +134,8 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Diary, AppError> {
         .column(risk_assessment::Column::PersonId)
         .column_as(risk_assessment::Column::AssessedOn.min(), "first")
         .filter(risk_assessment::Column::PersonId.is_in(ids))
+        // A voided assessment was entered in error: it readies no pack.
+        .filter(risk_assessment::Column::VoidedAt.is_null())
         .group_by(risk_assessment::Column::PersonId)
         .into_tuple::<(String, Date)>()
         .all(&app.db)

@@ -4,8 +4,8 @@
 //! the Tera filters `long_date`, `short_date` and `date_time`; nothing else formats a date for
 //! a reader. A value that is not a date passes through unchanged.
 
-use std::collections::HashMap;
 use crate::domain::dates::{long_date, short_date};
+use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
 /// A day or a moment, read from `YYYY-MM-DD` or an RFC 3339 timestamp (as the API writes them).
@@ -121,6 +121,11 @@ mod tests {
         assert_eq!(
             render("{{ v | short_date }}", "2026-06-30T23:30:00Z".into()),
             "1 Jul 2026"
+        );
+        // 23:30 UTC on 31 May is 00:30 on 1 June in England (summer time).
+        assert_eq!(
+            render("{{ v | short_date }}", "2026-05-31T23:30:00Z".into()),
+            "1 Jun 2026"
         );
         assert_eq!(render("{{ v | short_date }}", "soon".into()), "soon");
         assert_eq!(render("{{ v | short_date }}", serde_json::Value::Null), "");

@@ -334,7 +334,10 @@ async fn actions_are_done_on_a_day_dropped_with_a_reason_and_reopened() {
         )
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
-    assert_eq!(date_input_value(&body, "completed_on"), Some(tomorrow.clone()));
+    assert_eq!(
+        date_input_value(&body, "completed_on"),
+        Some(tomorrow.clone())
+    );
     let yesterday = ymd(today(&t) - Duration::days(1));
     let (s, _, _) = t
         .post_form(

@@ -547,7 +547,10 @@ async fn cancelling_has_its_own_page_with_a_reason() {
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
     assert!(again.contains("href=\"#reason\""), "{again}");
-    assert_eq!(date_input_value(&again, "cancelled_on"), Some(today_s.clone()));
+    assert_eq!(
+        date_input_value(&again, "cancelled_on"),
+        Some(today_s.clone())
+    );
     let (_, still) = t.get(&format!("/api/v1/reviews/{rid}"), Some(&c)).await;
     assert_eq!(still["status"], "scheduled");
     let (s, _, to) = t

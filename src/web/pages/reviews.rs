@@ -481,8 +481,7 @@ async fn actions_context(
         }
         Err(other) => return Err(other),
     };
-    let (items, total) =
-        crate::services::worklists::list_actions(view.app, caller, &query).await?;
+    let (items, total) = crate::services::worklists::list_actions(view.app, caller, &query).await?;
     let link = crate::web::link_with("/actions", [("who", who), ("overdue", overdue)]);
     Ok(Ok(super::register::with(
         base,
