@@ -54,15 +54,26 @@ impl PanelKind {
     }
 }
 
+/// "an expert by experience", "a clinical expert".
+fn with_article(kind: PanelKind) -> String {
+    let words = kind.label().to_lowercase();
+    let article = if words.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {words}")
+}
+
 /// Why a panel member of kind `kind` (`None`: not yet set) cannot take the member seat `field`.
 pub fn seat_problem(field: &str, kind: Option<PanelKind>) -> Option<String> {
     let wanted = PanelKind::for_seat(field)?;
     match kind {
         Some(k) if k == wanted => None,
         Some(k) => Some(format!(
-            "This seat is for an {} panel member; this person is a {} panel member",
-            wanted.label().to_lowercase(),
-            k.label().to_lowercase()
+            "This seat is for {}; this person is {}",
+            with_article(wanted),
+            with_article(k)
         )),
         None => Some(
             "This panel member has no panel kind yet: the admin must set it (expert by experience or clinical expert) on the Users page before they can be seated"

@@ -334,8 +334,10 @@ async fn actions_are_done_on_a_day_dropped_with_a_reason_and_reopened() {
         )
         .await;
     assert_eq!(s, Status::UnprocessableEntity);
+    // The day typed comes back in that action's own boxes.
+    let row = &body[body.find(&format!("id=\"completed_on-{second}\"")).unwrap()..];
     assert_eq!(
-        date_input_value(&body, "completed_on"),
+        date_input_value(row, "completed_on"),
         Some(tomorrow.clone())
     );
     let yesterday = ymd(today(&t) - Duration::days(1));

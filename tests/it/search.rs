@@ -375,7 +375,7 @@ async fn every_kind_of_write_refreshes_the_projection() {
     let c = t.token_for_role("commissioner").await;
     let (chair_id, chair) = crate::reviews::member(&t, "panel_chair").await;
     let (expert_id, _) = crate::reviews::member(&t, "panel_member").await;
-    let (clinician_id, _) = crate::reviews::member(&t, "panel_member").await;
+    let (clinician_id, _) = crate::reviews::member(&t, "clinical_expert").await;
     let w = &PEOPLE[0];
     let (id, _) = add_one(&t, &c, 90, w, today(&t) - Duration::days(365 * 15)).await;
     agrees(&t, &c, &id, "create").await;

@@ -32,7 +32,7 @@ async fn with_actions(
     let id = p["id"].as_str().unwrap().to_string();
     let (chair_id, chair) = member(t, "panel_chair").await;
     let (expert_id, expert) = member(t, "panel_member").await;
-    let (clinician_id, _) = member(t, "panel_member").await;
+    let (clinician_id, _) = member(t, "clinical_expert").await;
     let day = today(t) - Duration::days(2);
     let (s, review) = t
         .post_json(
@@ -198,7 +198,7 @@ async fn the_actions_page_names_people_and_the_outcome_form_suggests_owners() {
     // Another review's outcome form offers the owners already used.
     let (chair_id, chair) = member(&t, "panel_chair").await;
     let (expert_id, _) = member(&t, "panel_member").await;
-    let (clinician_id, _) = member(&t, "panel_member").await;
+    let (clinician_id, _) = member(&t, "clinical_expert").await;
     let mut body = person(
         &nhs(400),
         today(&t) - Duration::days(365 * 12),
