@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import {
-  BASE, PASSWORD, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, submit, type, typeDate,
+  BASE, PASSWORD, check, expectStatus, follow, launch, mainText, newPage, signIn, signOut, step, shortDate, submit, type, typeDate,
 } from './lib.mjs';
 
 const iso = (d) => d.toISOString().slice(0, 10);
@@ -89,7 +89,7 @@ try {
   let text = await mainText(page);
   assert.match(text, /The stay is corrected/);
   assert.match(text, /Hospital Birchwood/);
-  assert.match(text, new RegExp(daysAgo(22)));
+  assert.match(text, new RegExp(shortDate(daysAgo(22))));
 
   step('commissioner: voids the assessment entered in error');
   await follow(page, page.getByRole('link', { name: /^Void/ }));
@@ -127,7 +127,7 @@ try {
   await expectStatus(page, response, 200);
   await page.goto(`${BASE}/reviews/${review.id}`);
   await check(page, 'review-action-done');
-  assert.match(await mainText(page), new RegExp(`Done ${daysAgo(1)}`));
+  assert.match(await mainText(page), new RegExp(`Done ${shortDate(daysAgo(1))}`));
   await type(page, 'input[id^="reopen-"]', 'Ticked by mistake: the plan is still a draft');
   response = await submit(page, /^Reopen\W+Write the discharge plan/);
   await expectStatus(page, response, 200);

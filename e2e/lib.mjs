@@ -91,6 +91,13 @@ export async function type(page, selector, text) {
 }
 
 /// Ticks a checkbox or chooses a radio with the space bar.
+/// A `YYYY-MM-DD` day as the pages' tables show it: "6 Dec 2026".
+export function shortDate(isoDay) {
+  const [year, month, day] = isoDay.split('-').map(Number);
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  return `${day} ${months[month - 1]} ${year}`;
+}
+
 /// Types a `YYYY-MM-DD` day into a GOV.UK date input (its day, month and year boxes, whose ids
 /// are the field's id with `-day`, `-month`, `-year`), as a person would: no leading zeros.
 export async function typeDate(page, field, isoDay) {

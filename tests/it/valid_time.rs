@@ -760,7 +760,10 @@ async fn the_pages_ask_for_the_days_default_to_today_and_keep_what_was_typed() {
     let (_, r) = laep(&t, &c, &chair, &id, today(&t) + Duration::days(9), None).await;
     let rid = r["id"].as_str().unwrap();
     let (_, html) = t.page(&format!("/reviews/{rid}")).await;
-    assert!(html.contains(&format!("<dt>Booked on</dt><dd>{now}</dd>")));
+    assert!(html.contains(&format!(
+        "<dt>Booked on</dt><dd>{}</dd>",
+        tcr::domain::dates::long_date(today(&t))
+    )));
     // Cancelling has its own page.
     let (_, html) = t.page(&format!("/reviews/{rid}/cancel")).await;
     assert!(html.contains("Cancelled on"));
