@@ -142,7 +142,7 @@ pub async fn create_referral(
             Redirect::to(format!("/referrals/{}", r.id)),
             format!(
                 "Referral recorded. A decision is due by {}.",
-                r.decision_due_by
+                crate::web::display::day_in_words(&r.decision_due_by)
             ),
         ))),
         Err(e) => {
@@ -350,7 +350,7 @@ pub async fn outcome_sent_submit(
     .map(|r| {
         format!(
             "Recorded: the outcome was sent on {}.",
-            r.outcome_sent_on.unwrap_or_default()
+            crate::web::display::day_in_words(&r.outcome_sent_on.unwrap_or_default())
         )
     });
     back_with(&id.0, result)

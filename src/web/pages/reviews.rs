@@ -348,7 +348,7 @@ pub async fn outcome_submit(
                     format!(
                         " The {} is scheduled, due by {}.",
                         n.kind.label().to_lowercase(),
-                        n.due_by.clone().unwrap_or_default()
+                        crate::web::display::day_in_words(&n.due_by.clone().unwrap_or_default())
                     )
                 })
                 .unwrap_or_default();
