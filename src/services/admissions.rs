@@ -219,7 +219,7 @@ pub async fn admit(
     if let Some(a) = later_assessment {
         return Err(AppError::Conflict(format!(
             "A risk assessment is recorded on {}, after that admission date: someone in hospital is rated blue, so check the dates",
-            a.effective_on
+            crate::domain::dates::long_date(a.effective_on)
         )));
     }
     let last_discharge = Scope::Register
@@ -307,7 +307,7 @@ pub async fn discharge(
             "discharged_on",
             format!(
                 "The discharge cannot be before the admission ({})",
-                stay.admitted_on
+                crate::domain::dates::long_date(stay.admitted_on)
             ),
         ));
     }
@@ -394,7 +394,7 @@ pub async fn record_visit(
             "visited_on",
             format!(
                 "The visit cannot be before the admission ({})",
-                stay.admitted_on
+                crate::domain::dates::long_date(stay.admitted_on)
             ),
         ));
     }
@@ -538,7 +538,7 @@ pub async fn update(
             "effective_on",
             format!(
                 "The day the change took effect cannot be before the admission ({})",
-                stay.admitted_on
+                crate::domain::dates::long_date(stay.admitted_on)
             ),
         ));
     }

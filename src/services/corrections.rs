@@ -265,7 +265,7 @@ async fn check_new_start(
             "admitted_on",
             format!(
                 "The admission cannot be before the person joined the register ({})",
-                person.registered_on
+                crate::domain::dates::long_date(person.registered_on)
             ),
         ));
     }
@@ -285,7 +285,7 @@ async fn check_new_start(
     if let Some(r) = earliest_change {
         return Err(AppError::Conflict(format!(
             "A change to this stay is recorded from {}, before that admission date: a stay's changes fall inside it",
-            r.effective_on
+            crate::domain::dates::long_date(r.effective_on)
         )));
     }
     let earliest_visit = Scope::Register
@@ -298,7 +298,7 @@ async fn check_new_start(
     if let Some(v) = earliest_visit {
         return Err(AppError::Conflict(format!(
             "An oversight visit is recorded on {}, before that admission date: visits fall inside the stay",
-            v.visited_on
+            crate::domain::dates::long_date(v.visited_on)
         )));
     }
     let end = stay.discharged_on;
@@ -315,7 +315,7 @@ async fn check_new_start(
     if let Some(o) = others.iter().find(|o| overlaps(o)) {
         return Err(AppError::Conflict(format!(
             "That date falls within another stay in hospital (admitted on {}): stays cannot overlap",
-            o.admitted_on
+            crate::domain::dates::long_date(o.admitted_on)
         )));
     }
     let mut inside = Scope::Register
@@ -329,7 +329,7 @@ async fn check_new_start(
     if let Some(a) = inside.one(db).await? {
         return Err(AppError::Conflict(format!(
             "A risk assessment is recorded on {}, which would fall inside the stay: someone in hospital is rated blue, so check the dates",
-            a.effective_on
+            crate::domain::dates::long_date(a.effective_on)
         )));
     }
     Ok(())

@@ -1475,7 +1475,7 @@ pub async fn end(
             field,
             format!(
                 "This cannot be before the person joined the register ({})",
-                current.registered_on
+                crate::domain::dates::long_date(current.registered_on)
             ),
         ));
     }

@@ -519,7 +519,7 @@ pub async fn decide(
             "decided_on",
             format!(
                 "The decision cannot be before the referral was received ({})",
-                current.received_on
+                crate::domain::dates::long_date(current.received_on)
             ),
         ));
     }
@@ -540,7 +540,7 @@ pub async fn decide(
             )?;
             let note = Some(format!(
                 "From the referral received {}",
-                current.received_on
+                crate::domain::dates::long_date(current.received_on)
             ));
             record_assessment(
                 &tx,

@@ -111,7 +111,7 @@ pub async fn amend(
             "held_on",
             format!(
                 "A review cannot be held before the day it was booked ({})",
-                current.scheduled_on
+                crate::domain::dates::long_date(current.scheduled_on)
             ),
         ));
     }

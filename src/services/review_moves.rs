@@ -202,7 +202,7 @@ pub async fn change(
             "scheduled_for",
             format!(
                 "The review cannot be moved to before the day it was booked ({})",
-                current.scheduled_on
+                crate::domain::dates::long_date(current.scheduled_on)
             ),
         ));
     }

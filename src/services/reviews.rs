@@ -734,7 +734,7 @@ pub async fn schedule(
             "scheduled_on",
             format!(
                 "The day it was booked cannot be before the person joined the register ({})",
-                person.registered_on
+                crate::domain::dates::long_date(person.registered_on)
             ),
         ));
     }
@@ -755,7 +755,7 @@ pub async fn schedule(
                 "scheduled_on",
                 format!(
                     "A review of a stay cannot be booked before the admission ({})",
-                    stay.admitted_on
+                    crate::domain::dates::long_date(stay.admitted_on)
                 ),
             ));
         }
@@ -1042,7 +1042,7 @@ pub async fn hold(
             "held_on",
             format!(
                 "A review cannot be held before the day it was booked ({})",
-                current.scheduled_on
+                crate::domain::dates::long_date(current.scheduled_on)
             ),
         ));
     }
@@ -1244,7 +1244,7 @@ pub async fn cancel(
             "cancelled_on",
             format!(
                 "The day it was cancelled cannot be before the day it was booked ({})",
-                current.scheduled_on
+                crate::domain::dates::long_date(current.scheduled_on)
             ),
         ));
     }

@@ -469,7 +469,8 @@ async fn hospital_makes_blue_then_red_for_fourteen_days() {
         b["error"]["message"]
             .as_str()
             .unwrap()
-            .contains(&ymd(start))
+            .contains(&tcr::domain::dates::long_date(start)),
+        "the message names the day in words: {b}"
     );
     let admitted = start + Duration::days(10);
     let admission = json!({"admitted_on": ymd(admitted), "hospital": "Cavell Centre", "security_level": "low", "legal_status": "section_3", "planned_discharge_on": null});
