@@ -12,6 +12,7 @@ pub mod login_failure;
 pub mod person;
 pub mod person_due;
 pub mod person_revision;
+pub mod person_timeline;
 pub mod rating_event;
 pub mod referral;
 pub mod return_content;

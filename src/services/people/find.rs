@@ -1,10 +1,10 @@
 //! The register list: search, filters and sorts. Today's register pages in SQL over the search
 //! key and the projection (`person_due`), so a request reads one page of people whatever the
 //! register's size. A past day (`as_of`) is answered from the dated facts as they stood then
-//! (the projection is today's), so answers about a past day never move when later facts arrive.
+//! (`past`: the timeline), so answers about a past day never move when later facts arrive.
 
-use super::{PersonView, Reader, Whose, details_as_at, load_records, load_revisions, view};
-use crate::domain::age::{AgeBand, age_on};
+use super::{PersonView, Reader, Whose, load_records, view};
+use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::Rating;
 use crate::domain::search;
@@ -17,7 +17,6 @@ use sea_orm::{
     ColumnTrait, Condition, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     RelationTrait, Select,
 };
-use std::collections::HashMap;
 use time::Date;
 
 /// What the register can be sorted by.
@@ -105,7 +104,7 @@ pub async fn list(
     let (items, total) = if day == today {
         today_page(app, reader, q, today).await?
     } else {
-        past_page(app, reader, q, day).await?
+        super::past::page(app, reader, q, day).await?
     };
     let detail = serde_json::json!({
         "rating": q.rating.map(Rating::as_str), "status": q.status.unwrap_or(Status::Active).as_str(),
@@ -240,116 +239,18 @@ fn sorted(select: Select<person::Entity>, sort: Sort) -> Select<person::Entity> 
             )
             .order_by(person_due::Column::InHospitalSince, dir(false)),
     };
-    let by_name = if sort.key == SortKey::Name {
-        dir(true)
-    } else {
-        Order::Asc
-    };
     select
-        .order_by(person::Column::SortName, by_name)
+        .order_by(person::Column::SortName, sort_name_order(sort))
         .order_by_asc(person::Column::Id)
 }
 
-/// The register as it stood at the end of a past (or future) day, from the dated facts: each
-/// person's details as they stood then (revisions), their rating, stays and dues then. Reads
-/// the whole register's history (issue 15 will bound it); filters and sorts as today's list.
-async fn past_page(
-    app: &App,
-    reader: &Reader,
-    q: &ListQuery,
-    day: Date,
-) -> Result<(Vec<PersonView>, u64), AppError> {
-    let status = q.status.unwrap_or(Status::Active);
-    let people = reader.scope.select::<person::Entity>().all(&app.db).await?;
-    let revisions = load_revisions(&app.db, reader.scope, None).await?;
-    let records = load_records(
-        &app.db,
-        reader.scope,
-        Whose::All,
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
-    let words = q.q.as_deref().map(search::tokens).unwrap_or_default();
-    let assigned = reader.assigned(&app.db).await?;
-    let mut matched: Vec<(PersonView, Option<Date>)> = Vec::new();
-    for p in people.iter().filter(|p| reader.may_read(p, &assigned)) {
-        let p = details_as_at(p, &revisions, day);
-        if p.registered_on > day {
-            continue;
-        }
-        let v = view(&p, &records, day)?;
-        let key = search::key(&p.given_name, &p.family_name, &p.nhs_number);
-        let keep = v.status == status
-            && q.rating.is_none_or(|r| v.rating == Some(r))
-            && search::matches(&key, &words)
-            && q.local_authority
-                .as_deref()
-                .is_none_or(|la| p.local_authority == la)
-            && q.setting.is_none_or(|s| v.setting == s)
-            && q.age_band
-                .is_none_or(|b| AgeBand::of(age_on(p.date_of_birth, day).unwrap_or(0)) == b)
-            && (!q.overdue || !v.overdue.is_empty());
-        if keep {
-            let since = records
-                .admissions
-                .get(&p.id)
-                .into_iter()
-                .flatten()
-                .filter(|s| crate::services::admissions::in_hospital_on(s, day))
-                .map(|s| s.admitted_on)
-                .max();
-            matched.push((v, since));
-        }
+/// The direction of the order by name: the sort's own when sorting by name, else A to Z.
+pub(super) fn sort_name_order(sort: Sort) -> Order {
+    if sort.key == SortKey::Name && sort.descending {
+        Order::Desc
+    } else {
+        Order::Asc
     }
-    sort_in_memory(&mut matched, q.sort);
-    let total = matched.len() as u64;
-    let start = Ord::min(q.page.saturating_sub(1) * q.per_page, total) as usize;
-    let items = matched
-        .into_iter()
-        .skip(start)
-        .take(q.per_page as usize)
-        .map(|(v, _)| v)
-        .collect();
-    Ok((items, total))
-}
-
-/// The same order as [`sorted`], over views of a past day.
-fn sort_in_memory(rows: &mut [(PersonView, Option<Date>)], sort: Sort) {
-    let name = |v: &PersonView| {
-        (
-            search::sort_name(&v.given_name, &v.family_name),
-            v.id.clone(),
-        )
-    };
-    let flip = |o: std::cmp::Ordering| if sort.descending { o.reverse() } else { o };
-    let mut cache: HashMap<String, _> = HashMap::new();
-    for (v, _) in rows.iter() {
-        cache.insert(v.id.clone(), name(v));
-    }
-    rows.sort_by(|(a, sa), (b, sb)| {
-        let (na, nb) = (&cache[&a.id], &cache[&b.id]);
-        let by_name = na.cmp(nb);
-        match sort.key {
-            SortKey::Name => flip(by_name),
-            SortKey::Rating => {
-                let rank = |v: &PersonView| v.rating.map_or(9, Rating::rank);
-                flip(rank(a).cmp(&rank(b))).then(by_name)
-            }
-            SortKey::NextReviewDue => {
-                let (x, y) = (&a.next_review_due, &b.next_review_due);
-                x.is_none()
-                    .cmp(&y.is_none())
-                    .then_with(|| flip(x.cmp(y)))
-                    .then(by_name)
-            }
-            SortKey::DaysInHospital => sa
-                .is_none()
-                .cmp(&sb.is_none())
-                .then_with(|| flip(sb.cmp(sa)))
-                .then(by_name),
-        }
-    });
 }
 
 /// The local authorities named on the register, for the filter's choices (at most 200).

@@ -1,5 +1,6 @@
-//! The register's projection for today (`person_due`) and the search key (`people.search_key`):
-//! what the register filters and sorts by in SQL, kept equal to the deadline engine's answer.
+//! The register's projection for today (`person_due`), the search key (`people.search_key`) and
+//! each entry's timeline (`person_timeline`, for past days): what the register filters and sorts
+//! by in SQL, kept equal to the deadline engine's answer.
 //!
 //! One place refreshes both: [`refresh`], which every audited write calls for the people its
 //! audit entries name, inside the same transaction (`services::audit::AuditedTx::commit`). Dues
@@ -72,6 +73,8 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
             .filter(person_due::Column::PersonId.is_in(gone.iter().map(|p| p.id.as_str())))
             .exec(db)
             .await?;
+        let gone: Vec<String> = gone.into_iter().map(|p| p.id).collect();
+        super::timeline::write(db, &gone, Vec::new()).await?;
     }
     if live.is_empty() {
         return Ok(());
@@ -88,6 +91,12 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
             write_keys(db, &p.id, key, order).await?;
         }
     }
+    let revisions = super::load_revisions(db, Scope::Register, Whose::These(&live_ids)).await?;
+    let stretches = live
+        .iter()
+        .flat_map(|p| super::timeline::stretches(p, &records, &revisions))
+        .collect();
+    super::timeline::write(db, &live_ids, stretches).await?;
     let rows: Vec<person_due::ActiveModel> = live
         .iter()
         .map(|p| row(p, &records, today).into())
@@ -176,6 +185,81 @@ pub async fn refresh_stale(
         done += ids.len() as u64;
     }
     Ok(done)
+}
+
+/// Recomputes every entry's projection rows, timeline and search keys from the facts, in
+/// batches of 500 (each its own transaction), withdrawn entries losing theirs. Returns how many
+/// entries it went through. Idempotent; safe beside a running server.
+pub async fn rebuild_all(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    today: Date,
+) -> Result<u64, AppError> {
+    let mut done = 0;
+    let mut after = String::new();
+    loop {
+        let ids: Vec<String> = Scope::Retained
+            .select::<person::Entity>()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Id.gt(after.as_str()))
+            .order_by_asc(person::Column::Id)
+            .limit(500)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = ids.last() else {
+            return Ok(done);
+        };
+        after = last.clone();
+        let tx = db.begin().await?;
+        refresh(&tx, schedule, &ids, today).await?;
+        tx.commit().await?;
+        done += ids.len() as u64;
+    }
+}
+
+/// Checks the timeline of every entry against the facts (`timeline::check`) on every day from
+/// `from` to `to`: the lines name who is wrong, none when all is well. For tests and for
+/// `tcr reindex --check`.
+pub async fn verify(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    days: (Date, Date),
+) -> Result<Vec<String>, AppError> {
+    use crate::entities::person_timeline;
+    let mut wrong = Vec::new();
+    let mut after = String::new();
+    loop {
+        let people = Scope::Retained
+            .select::<person::Entity>()
+            .filter(person::Column::Id.gt(after.as_str()))
+            .order_by_asc(person::Column::Id)
+            .limit(500)
+            .all(db)
+            .await?;
+        let Some(last) = people.last() else {
+            return Ok(wrong);
+        };
+        after = last.id.clone();
+        let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+        let records = load_records(db, Scope::Retained, Whose::These(&ids), schedule, true).await?;
+        let revisions = super::load_revisions(db, Scope::Retained, Whose::These(&ids)).await?;
+        let stored = Scope::Retained
+            .select::<person_timeline::Entity>()
+            .filter(person_timeline::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .order_by_asc(person_timeline::Column::FromDay)
+            .all(db)
+            .await?;
+        for p in &people {
+            let mine: Vec<_> = stored
+                .iter()
+                .filter(|s| s.person_id == p.id)
+                .cloned()
+                .collect();
+            wrong.extend(super::timeline::check(p, &records, &revisions, &mine, days));
+        }
+    }
 }
 
 /// Fills the search key and sort name of entries that have none (written before migration 000014, or by a
