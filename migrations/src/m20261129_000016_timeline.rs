@@ -19,6 +19,13 @@ enum People {
 }
 
 #[derive(DeriveIden)]
+enum ProjectionState {
+    Table,
+    Name,
+    FreshFor,
+}
+
+#[derive(DeriveIden)]
 enum PersonTimeline {
     Table,
     PersonId,
@@ -100,6 +107,17 @@ impl MigrationTrait for Migration {
             }
             manager.create_index(index.to_owned()).await?;
         }
+        // The last day for which the catch-up found every entry's projection fresh: a list reads
+        // this one row instead of looking for stale entries among everyone.
+        manager
+            .create_table(
+                Table::create()
+                    .table(ProjectionState::Table)
+                    .col(string_len(ProjectionState::Name, 32).primary_key())
+                    .col(date(ProjectionState::FreshFor))
+                    .to_owned(),
+            )
+            .await?;
         // Every entry's projection is now out of date (it has no timeline): emptied, so that
         // the service's catch-up at start recomputes both for everyone.
         manager
@@ -110,6 +128,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(ProjectionState::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(PersonTimeline::Table).to_owned())
             .await

@@ -13,6 +13,7 @@ pub mod person;
 pub mod person_due;
 pub mod person_revision;
 pub mod person_timeline;
+pub mod projection_state;
 pub mod rating_event;
 pub mod referral;
 pub mod return_content;

@@ -123,7 +123,7 @@ pub async fn list(
 
 /// At most this many stale projection rows are refreshed by a list before it reads them (the
 /// server's background catch-up does the rest; see `projection`).
-const INLINE_REFRESH: u64 = 2_000;
+pub(super) const INLINE_REFRESH: u64 = 2_000;
 
 async fn today_page(
     app: &App,
@@ -131,8 +131,13 @@ async fn today_page(
     q: &ListQuery,
     today: Date,
 ) -> Result<(Vec<PersonView>, u64), AppError> {
-    super::projection::refresh_stale(&app.db, &app.policies.schedule, today, 500, INLINE_REFRESH)
-        .await?;
+    super::projection::catch_up_before_reading(
+        &app.db,
+        &app.policies.schedule,
+        today,
+        INLINE_REFRESH,
+    )
+    .await?;
     let assigned = reader.assigned(&app.db).await?;
     let mut select = reader
         .scope

@@ -33,6 +33,14 @@ pub(super) async fn page(
     day: Date,
 ) -> Result<(Vec<PersonView>, u64), AppError> {
     let status = q.status.unwrap_or(Status::Active);
+    // Entries never yet projected (written before the timeline existed) get theirs first.
+    super::projection::catch_up_before_reading(
+        &app.db,
+        &app.policies.schedule,
+        app.clock.today(),
+        super::find::INLINE_REFRESH,
+    )
+    .await?;
     let assigned = reader.assigned(&app.db).await?;
     if status == Status::Withdrawn {
         if reader.scope != Scope::Retained {

@@ -14,15 +14,15 @@ use crate::domain::deadlines;
 use crate::domain::person::Status;
 use crate::domain::ratings::derived_rating;
 use crate::domain::search;
-use crate::entities::{person, person_due};
+use crate::entities::{person, person_due, projection_state};
 use crate::error::AppError;
 use crate::policy::Schedule;
 use crate::services::admissions::in_hospital_on;
 use crate::services::scope::Scope;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, StreamTrait,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, StreamTrait, TransactionTrait,
 };
 use time::Date;
 
@@ -177,6 +177,7 @@ pub async fn refresh_stale(
     while done < max {
         let ids = stale(db, today, batch.min(max - done)).await?;
         if ids.is_empty() {
+            mark_fresh(db, today).await?;
             break;
         }
         let tx = db.begin().await?;
@@ -185,6 +186,43 @@ pub async fn refresh_stale(
         done += ids.len() as u64;
     }
     Ok(done)
+}
+
+const REGISTER: &str = "register";
+
+/// Notes that no entry's projection was computed for a day before `today`. Writes refresh the
+/// rows they touch for their day, so this stays true until the day changes.
+async fn mark_fresh(db: &impl ConnectionTrait, today: Date) -> Result<(), AppError> {
+    projection_state::Entity::insert(projection_state::ActiveModel {
+        name: Set(REGISTER.to_string()),
+        fresh_for: Set(today),
+    })
+    .on_conflict(
+        OnConflict::column(projection_state::Column::Name)
+            .update_column(projection_state::Column::FreshFor)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Before a list reads the projection: nothing to do once the catch-up has found it fresh for
+/// today (one row read); otherwise refreshes at most `max` stale entries.
+pub async fn catch_up_before_reading(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    today: Date,
+    max: u64,
+) -> Result<(), AppError> {
+    let state = projection_state::Entity::find_by_id(REGISTER.to_string())
+        .one(db)
+        .await?;
+    if state.is_some_and(|s| s.fresh_for >= today) {
+        return Ok(());
+    }
+    refresh_stale(db, schedule, today, 500, max).await?;
+    Ok(())
 }
 
 /// Recomputes every entry's projection rows, timeline and search keys from the facts, in
@@ -209,6 +247,7 @@ pub async fn rebuild_all(
             .all(db)
             .await?;
         let Some(last) = ids.last() else {
+            mark_fresh(db, today).await?;
             return Ok(done);
         };
         after = last.clone();
