@@ -4,8 +4,9 @@
 //! open (`until_day` 9999-12-31). The register as at a past day then reads, for each person, the
 //! one row covering that day, filtered, sorted and paged in SQL. Written by the service (the
 //! answers are the domain's, which SQL cannot compute), for each person named by every write,
-//! and for everyone by `tcr reindex`; the projection is emptied here so that the catch-up at
-//! start fills both for an existing register.
+//! and for everyone by `tcr reindex`. Today's projection (`person_due`) is made anew here with
+//! the entry's status and filter details, empty, so that the catch-up at start fills both for an
+//! existing register. `projection_state` says for which day the catch-up found it all fresh.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -16,6 +17,24 @@ pub struct Migration;
 enum People {
     Table,
     Id,
+}
+
+#[derive(DeriveIden)]
+enum PersonDue {
+    Table,
+    PersonId,
+    Status,
+    Rating,
+    RatingRank,
+    InHospitalSince,
+    NextReviewDue,
+    EarliestDue,
+    ComputedFor,
+    SearchKey,
+    SortName,
+    LocalAuthority,
+    Setting,
+    DateOfBirth,
 }
 
 #[derive(DeriveIden)]
@@ -118,16 +137,36 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // Every entry's projection is now out of date (it has no timeline): emptied, so that
-        // the service's catch-up at start recomputes both for everyone.
+        // Today's projection gains the entry's status and the details the register filters and
+        // sorts by, so that today's list reads this one table through its indexes and stops
+        // after a page. Being derived, it is dropped and made anew (empty): the service's
+        // catch-up at start fills it, and the timeline with it, for an existing register.
         manager
-            .get_connection()
-            .execute_unprepared("DELETE FROM person_due")
+            .drop_table(Table::drop().table(PersonDue::Table).to_owned())
             .await?;
+        create_person_due(manager).await?;
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Back to migration 000014's shape (empty; the catch-up refills it).
+        manager
+            .drop_table(Table::drop().table(PersonDue::Table).to_owned())
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(PersonDue::Table)
+                    .col(string_len(PersonDue::PersonId, 36).primary_key())
+                    .col(string_len_null(PersonDue::Rating, 8))
+                    .col(integer(PersonDue::RatingRank))
+                    .col(date_null(PersonDue::InHospitalSince))
+                    .col(date_null(PersonDue::NextReviewDue))
+                    .col(date_null(PersonDue::EarliestDue))
+                    .col(date(PersonDue::ComputedFor))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .drop_table(Table::drop().table(ProjectionState::Table).to_owned())
             .await?;
@@ -135,4 +174,64 @@ impl MigrationTrait for Migration {
             .drop_table(Table::drop().table(PersonTimeline::Table).to_owned())
             .await
     }
+}
+
+async fn create_person_due(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use PersonDue as D;
+    manager
+        .create_table(
+            Table::create()
+                .table(D::Table)
+                .col(string_len(D::PersonId, 36).primary_key())
+                .col(string_len(D::Status, 16))
+                .col(string_len_null(D::Rating, 8))
+                .col(integer(D::RatingRank))
+                .col(date_null(D::InHospitalSince))
+                .col(date_null(D::NextReviewDue))
+                .col(date_null(D::EarliestDue))
+                .col(date(D::ComputedFor))
+                .col(string(D::SearchKey))
+                .col(string(D::SortName))
+                .col(string(D::LocalAuthority))
+                .col(string_len(D::Setting, 32))
+                .col(date(D::DateOfBirth))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("fk_person_due_person")
+                        .from(D::Table, D::PersonId)
+                        .to(People::Table, People::Id),
+                )
+                .to_owned(),
+        )
+        .await?;
+    // Each of the register's orders, able to stop after a page; overdue; the catch-up.
+    let indexes: [(&str, Vec<D>); 6] = [
+        (
+            "ix_person_due_by_rating",
+            vec![D::Status, D::RatingRank, D::SortName, D::PersonId],
+        ),
+        (
+            "ix_person_due_by_name",
+            vec![D::Status, D::SortName, D::PersonId],
+        ),
+        (
+            "ix_person_due_status_next_review",
+            vec![D::Status, D::NextReviewDue],
+        ),
+        (
+            "ix_person_due_in_hospital",
+            vec![D::Status, D::InHospitalSince],
+        ),
+        ("ix_person_due_status_earliest", vec![D::Status, D::EarliestDue]),
+        ("ix_person_due_day", vec![D::ComputedFor]),
+    ];
+    for (name, cols) in indexes {
+        let mut index = Index::create();
+        index.name(name).table(D::Table);
+        for c in cols {
+            index.col(c);
+        }
+        manager.create_index(index.to_owned()).await?;
+    }
+    Ok(())
 }

@@ -13,10 +13,7 @@ use crate::error::AppError;
 use crate::services::audit::{self, Event};
 use crate::services::{Actor, App};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, Condition, JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    RelationTrait, Select,
-};
+use sea_orm::{ColumnTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use time::Date;
 
 /// What the register can be sorted by.
@@ -138,31 +135,108 @@ async fn today_page(
         INLINE_REFRESH,
     )
     .await?;
-    let assigned = reader.assigned(&app.db).await?;
+    let status = q.status.unwrap_or(Status::Active);
+    if status == Status::Withdrawn {
+        return withdrawn_page(app, reader, q, today).await;
+    }
     let mut select = reader
         .scope
-        .select::<person::Entity>()
-        .join(JoinType::LeftJoin, person_due::Relation::Person.def().rev());
+        .select::<person_due::Entity>()
+        .filter(person_due::Column::Status.eq(status.as_str()));
     if !reader.all {
-        // The people of one's reviews; withdrawn entries only where the scope reaches them.
-        select = select.filter(
-            Condition::any()
-                .add(person::Column::Id.is_in(assigned.iter().map(String::as_str)))
-                .add(person::Column::Status.eq(Status::Withdrawn.as_str())),
-        );
+        let assigned = reader.assigned(&app.db).await?;
+        select = select.filter(person_due::Column::PersonId.is_in(assigned));
     }
-    select = select.filter(status_is(q.status.unwrap_or(Status::Active), today));
     if let Some(r) = q.rating {
         select = select.filter(person_due::Column::Rating.eq(r.as_str()));
     }
+    for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
+        select = select.filter(person_due::Column::SearchKey.like(format!("%{word}%")));
+    }
+    if let Some(la) = &q.local_authority {
+        select = select.filter(person_due::Column::LocalAuthority.eq(la.as_str()));
+    }
+    if let Some(s) = q.setting {
+        select = select.filter(person_due::Column::Setting.eq(s.as_str()));
+    }
+    if let Some(band) = q.age_band {
+        let (after, up_to) = band.born_between(today);
+        if let Some(a) = after {
+            select = select.filter(person_due::Column::DateOfBirth.gt(a));
+        }
+        if let Some(u) = up_to {
+            select = select.filter(person_due::Column::DateOfBirth.lte(u));
+        }
+    }
+    if q.overdue {
+        // `deadlines::is_overdue`: owed and past its due day.
+        select = select.filter(person_due::Column::EarliestDue.lt(today));
+    }
+    let total = select.clone().count(&app.db).await?;
+    let ids: Vec<String> = sorted(select, q.sort)
+        .select_only()
+        .column(person_due::Column::PersonId)
+        .offset(q.page.saturating_sub(1) * q.per_page)
+        .limit(q.per_page)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok((rows(app, reader, &ids, today).await?, total))
+}
+
+/// These people's rows today, in this order.
+async fn rows(
+    app: &App,
+    reader: &Reader,
+    ids: &[String],
+    today: Date,
+) -> Result<Vec<PersonView>, AppError> {
+    let people = reader
+        .scope
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .all(&app.db)
+        .await?;
+    let records = load_records(
+        &app.db,
+        reader.scope,
+        Whose::These(ids),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        if let Some(p) = people.iter().find(|p| &p.id == id) {
+            out.push(view(p, &records, today)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Withdrawn entries (records administrators only; they have no projection): few, filtered
+/// and sorted by name on the people table.
+async fn withdrawn_page(
+    app: &App,
+    reader: &Reader,
+    q: &ListQuery,
+    today: Date,
+) -> Result<(Vec<PersonView>, u64), AppError> {
+    if reader.scope != crate::services::scope::Scope::Retained {
+        return Ok((Vec::new(), 0));
+    }
+    let mut select = reader
+        .scope
+        .select::<person::Entity>()
+        .filter(person::Column::Status.eq(Status::Withdrawn.as_str()));
     for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
         select = select.filter(person::Column::SearchKey.like(format!("%{word}%")));
     }
     if let Some(la) = &q.local_authority {
         select = select.filter(person::Column::LocalAuthority.eq(la.as_str()));
     }
-    if let Some(s) = q.setting {
-        select = select.filter(person::Column::Setting.eq(s.as_str()));
+    if let Some(st) = q.setting {
+        select = select.filter(person::Column::Setting.eq(st.as_str()));
     }
     if let Some(band) = q.age_band {
         let (after, up_to) = band.born_between(today);
@@ -173,54 +247,27 @@ async fn today_page(
             select = select.filter(person::Column::DateOfBirth.lte(u));
         }
     }
-    if q.overdue {
-        // `deadlines::is_overdue`: owed and past its due day.
-        select = select.filter(person_due::Column::EarliestDue.lt(today));
+    if q.rating.is_some() || q.overdue {
+        // A withdrawn entry has no rating or dues on the register.
+        return Ok((Vec::new(), 0));
     }
-    let select = sorted(select, q.sort);
     let total = select.clone().count(&app.db).await?;
-    let people = select
+    let ids: Vec<String> = select
+        .order_by(person::Column::SortName, sort_name_order(q.sort))
+        .order_by_asc(person::Column::Id)
+        .select_only()
+        .column(person::Column::Id)
         .offset(q.page.saturating_sub(1) * q.per_page)
         .limit(q.per_page)
+        .into_tuple()
         .all(&app.db)
         .await?;
-    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
-    let records = load_records(
-        &app.db,
-        reader.scope,
-        Whose::These(&ids),
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
-    let items = people
-        .iter()
-        .map(|p| view(p, &records, today))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((items, total))
+    Ok((rows(app, reader, &ids, today).await?, total))
 }
 
-/// An entry's status today in SQL: `domain::person::on_register_on` for active, withdrawal
-/// final whenever read.
-fn status_is(status: Status, today: Date) -> Condition {
-    let withdrawn = person::Column::Status.eq(Status::Withdrawn.as_str());
-    match status {
-        Status::Withdrawn => Condition::all().add(withdrawn),
-        Status::Closed => Condition::all()
-            .add(withdrawn.not())
-            .add(person::Column::ClosedOn.lte(today)),
-        Status::Active => Condition::all()
-            .add(withdrawn.not())
-            .add(person::Column::RegisteredOn.lte(today))
-            .add(
-                Condition::any()
-                    .add(person::Column::ClosedOn.is_null())
-                    .add(person::Column::ClosedOn.gt(today)),
-            ),
-    }
-}
-
-fn sorted(select: Select<person::Entity>, sort: Sort) -> Select<person::Entity> {
+/// The register's orders over today's projection: each able to stop after a page where an
+/// index gives it (by rating, by name).
+fn sorted(select: Select<person_due::Entity>, sort: Sort) -> Select<person_due::Entity> {
     let dir = |asc: bool| {
         if asc != sort.descending {
             Order::Asc
@@ -245,8 +292,8 @@ fn sorted(select: Select<person::Entity>, sort: Sort) -> Select<person::Entity> 
             .order_by(person_due::Column::InHospitalSince, dir(false)),
     };
     select
-        .order_by(person::Column::SortName, sort_name_order(sort))
-        .order_by_asc(person::Column::Id)
+        .order_by(person_due::Column::SortName, sort_name_order(sort))
+        .order_by_asc(person_due::Column::PersonId)
 }
 
 /// The direction of the order by name: the sort's own when sorting by name, else A to Z.

@@ -35,6 +35,7 @@ fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
     let rating = derived_rating(rows.ratings, stays, today).map(|(r, _)| r);
     person_due::Model {
         person_id: p.id.clone(),
+        status: super::status_on(p, today).as_str().to_string(),
         rating: rating.map(|r| r.as_str().to_string()),
         rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
         in_hospital_since: rows
@@ -46,6 +47,11 @@ fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
         next_review_due: deadlines::next_review_due(&owed),
         earliest_due: owed.iter().map(|i| i.due).min(),
         computed_for: today,
+        search_key: search::key(&p.given_name, &p.family_name, &p.nhs_number),
+        sort_name: search::sort_name(&p.given_name, &p.family_name),
+        local_authority: p.local_authority.clone(),
+        setting: p.setting.clone(),
+        date_of_birth: p.date_of_birth,
     }
 }
 
@@ -105,6 +111,12 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .on_conflict(
             OnConflict::column(person_due::Column::PersonId)
                 .update_columns([
+                    person_due::Column::Status,
+                    person_due::Column::SearchKey,
+                    person_due::Column::SortName,
+                    person_due::Column::LocalAuthority,
+                    person_due::Column::Setting,
+                    person_due::Column::DateOfBirth,
                     person_due::Column::Rating,
                     person_due::Column::RatingRank,
                     person_due::Column::InHospitalSince,
