@@ -255,6 +255,10 @@ fn explain(e: crate::error::AppError) -> StartError {
                 .collect::<Vec<_>>()
                 .join("\n"),
         ),
+        // The operator at the console is told what failed (the server's pages never are).
+        crate::error::AppError::Internal(detail) => {
+            StartError::Other(format!("internal error: {detail}"))
+        }
         other => StartError::Other(format!("{other}")),
     }
 }

@@ -108,10 +108,24 @@ linked!(
     review,
     action,
     person_revision,
-    review_addendum,
-    person_due,
-    person_timeline
+    review_addendum
 );
+
+/// The register's projections (today's answers, each entry's timeline) hold no row about a
+/// withdrawn entry: the withdrawal's own transaction deletes them (`projection::refresh`, run by
+/// `AuditedTx::commit` for every person an entry names), and their `status` is only ever
+/// `active` or `closed`. The door still stands here, on their own column, so that a list
+/// reading them does not look each row's person up as well.
+macro_rules! projected {
+    ($($m:ident),*) => {$(
+        impl PersonLinked for $m::Entity {
+            fn not_withdrawn() -> Condition {
+                Condition::all().add($m::Column::Status.ne(Status::Withdrawn.as_str()))
+            }
+        }
+    )*};
+}
+projected!(person_due, person_timeline);
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
 macro_rules! maybe_linked {

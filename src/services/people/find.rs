@@ -172,16 +172,67 @@ async fn today_page(
         // `deadlines::is_overdue`: owed and past its due day.
         select = select.filter(person_due::Column::EarliestDue.lt(today));
     }
-    let total = select.clone().count(&app.db).await?;
-    let ids: Vec<String> = sorted(select, q.sort)
+    let (ids, total) = one_page(
+        &app.db,
+        select,
+        |s| sorted(s, q.sort),
+        person_due::Column::PersonId,
+        q,
+    )
+    .await?;
+    Ok((rows(app, reader, &ids, today).await?, total))
+}
+
+/// The ids of one page of a filtered list, and how many match in all. Usually two indexed
+/// queries: a `COUNT` over the table itself, and the page in order, which stops after it. A
+/// search (`LIKE '%word%'`, which no index serves) reads the table once instead: every match's
+/// id in order, counted and sliced here.
+pub(super) async fn one_page<E, C>(
+    db: &sea_orm::DatabaseConnection,
+    select: Select<E>,
+    sorted: impl Fn(Select<E>) -> Select<E>,
+    id: C,
+    q: &ListQuery,
+) -> Result<(Vec<String>, u64), AppError>
+where
+    E: sea_orm::EntityTrait,
+    C: ColumnTrait,
+{
+    let skip = q.page.saturating_sub(1) * q.per_page;
+    let searching =
+        q.q.as_deref()
+            .is_some_and(|s| !search::tokens(s).is_empty());
+    if searching {
+        let all: Vec<String> = sorted(select)
+            .select_only()
+            .column(id)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let total = all.len() as u64;
+        let ids = all
+            .into_iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(usize::try_from(q.per_page).unwrap_or(usize::MAX))
+            .collect();
+        return Ok((ids, total));
+    }
+    let total: Option<i64> = select
+        .clone()
         .select_only()
-        .column(person_due::Column::PersonId)
-        .offset(q.page.saturating_sub(1) * q.per_page)
+        .column_as(Expr::col(id).count(), "n")
+        .into_tuple()
+        .one(db)
+        .await?;
+    let ids = sorted(select)
+        .select_only()
+        .column(id)
+        .offset(skip)
         .limit(q.per_page)
         .into_tuple()
-        .all(&app.db)
+        .all(db)
         .await?;
-    Ok((rows(app, reader, &ids, today).await?, total))
+    Ok((ids, total.map_or(0, |n| u64::try_from(n).unwrap_or(0))))
 }
 
 /// These people's rows today, in this order.

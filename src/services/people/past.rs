@@ -19,7 +19,7 @@ use crate::error::AppError;
 use crate::services::App;
 use crate::services::scope::Scope;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{ColumnTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
 use std::cmp::Ordering;
 use time::Date;
 
@@ -76,15 +76,14 @@ pub(super) async fn page(
             .await?;
         return by_engine(app, reader, q, day, ids).await;
     }
-    let total = select.clone().count(&app.db).await?;
-    let ids: Vec<String> = sorted(select, q.sort)
-        .select_only()
-        .column(person_timeline::Column::PersonId)
-        .offset(q.page.saturating_sub(1) * q.per_page)
-        .limit(q.per_page)
-        .into_tuple()
-        .all(&app.db)
-        .await?;
+    let (ids, total) = super::find::one_page(
+        &app.db,
+        select,
+        |s| sorted(s, q.sort),
+        person_timeline::Column::PersonId,
+        q,
+    )
+    .await?;
     Ok((views(app, reader.scope, &ids, day).await?, total))
 }
 
