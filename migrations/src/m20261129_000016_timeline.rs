@@ -116,7 +116,7 @@ impl MigrationTrait for Migration {
             ),
             (
                 "ix_person_timeline_until",
-                vec![T::UntilDay, T::FromDay, T::Status, T::Rating],
+                vec![T::Status, T::UntilDay, T::FromDay, T::RatingRank],
             ),
         ];
         for (name, cols) in indexes {
@@ -225,7 +225,18 @@ async fn create_person_due(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
         )
         .await?;
     // Each of the register's orders, able to stop after a page; overdue; the catch-up.
-    let indexes: [(&str, Vec<D>); 6] = [
+    // A search (`LIKE '%word%'`) reads every key: from this narrow index rather than the table.
+    let indexes: [(&str, Vec<D>); 7] = [
+        (
+            "ix_person_due_search",
+            vec![
+                D::Status,
+                D::SearchKey,
+                D::RatingRank,
+                D::SortName,
+                D::PersonId,
+            ],
+        ),
         (
             "ix_person_due_by_rating",
             vec![D::Status, D::RatingRank, D::SortName, D::PersonId],

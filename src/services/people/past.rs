@@ -8,7 +8,7 @@
 //! with something overdue then, and the order by next review due. Withdrawn entries (records
 //! administrators only) have no timeline and go the same way.
 
-use super::find::{ListQuery, Sort, SortKey, sort_name_order};
+use super::find::{Key, ListQuery, Sort, SortKey, order, sort_name_order};
 use super::{PersonView, Reader, Whose, details_as_at, load_records, load_revisions, view};
 use crate::domain::age::{AgeBand, age_on};
 use crate::domain::person::Status;
@@ -20,7 +20,6 @@ use crate::services::App;
 use crate::services::scope::Scope;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Order, QueryFilter, QueryOrder, QuerySelect, Select};
-use std::cmp::Ordering;
 use time::Date;
 
 /// How many people the engine is run over at once on the slow paths.
@@ -76,14 +75,8 @@ pub(super) async fn page(
             .await?;
         return by_engine(app, reader, q, day, ids).await;
     }
-    let (ids, total) = super::find::one_page(
-        &app.db,
-        select,
-        |s| sorted(s, q.sort),
-        person_timeline::Column::PersonId,
-        q,
-    )
-    .await?;
+    let (ids, total) =
+        super::find::one_page(&app.db, select, |s| sorted(s, q.sort), None, q).await?;
     Ok((views(app, reader.scope, &ids, day).await?, total))
 }
 
@@ -94,7 +87,8 @@ fn filtered(
     day: Date,
 ) -> Select<person_timeline::Entity> {
     if let Some(r) = q.rating {
-        select = select.filter(person_timeline::Column::Rating.eq(r.as_str()));
+        // By its rank, one to one with the rating: the start of the index the order reads.
+        select = select.filter(person_timeline::Column::RatingRank.eq(i32::from(r.rank())));
     }
     for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
         select = select.filter(person_timeline::Column::SearchKey.like(format!("%{word}%")));
@@ -142,15 +136,6 @@ fn sorted(select: Select<person_timeline::Entity>, sort: Sort) -> Select<person_
     select
         .order_by(person_timeline::Column::SortName, sort_name_order(sort))
         .order_by_asc(person_timeline::Column::PersonId)
-}
-
-/// What one person sorts by on the day.
-struct Key {
-    id: String,
-    name: String,
-    rank: u8,
-    next_review_due: Option<String>,
-    in_hospital_since: Option<Date>,
 }
 
 /// Runs the engine as at `day` over these people, a batch at a time, keeping those the list's
@@ -226,38 +211,6 @@ async fn by_engine(
         .map(|k| k.id)
         .collect();
     Ok((views(app, reader.scope, &ids, day).await?, total))
-}
-
-/// The same order as [`sorted`] (and today's list).
-fn order(a: &Key, b: &Key, sort: Sort) -> Ordering {
-    let flip = |o: Ordering| if sort.descending { o.reverse() } else { o };
-    let by_name = || {
-        let o = a.name.cmp(&b.name);
-        if sort.key == SortKey::Name {
-            flip(o)
-        } else {
-            o
-        }
-        .then_with(|| a.id.cmp(&b.id))
-    };
-    match sort.key {
-        SortKey::Name => by_name(),
-        SortKey::Rating => flip(a.rank.cmp(&b.rank)).then_with(by_name),
-        SortKey::NextReviewDue => {
-            let (x, y) = (&a.next_review_due, &b.next_review_due);
-            x.is_none()
-                .cmp(&y.is_none())
-                .then_with(|| flip(x.cmp(y)))
-                .then_with(by_name)
-        }
-        SortKey::DaysInHospital => {
-            let (x, y) = (a.in_hospital_since, b.in_hospital_since);
-            x.is_none()
-                .cmp(&y.is_none())
-                .then_with(|| flip(y.cmp(&x)))
-                .then_with(by_name)
-        }
-    }
 }
 
 /// The rows of these people as at the end of `day`, in this order.
