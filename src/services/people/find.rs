@@ -211,7 +211,7 @@ where
             Some(c) => Expr::col(c),
             None => Expr::cust("NULL"),
         };
-        let rows: Vec<(String, String, i32, Option<Date>, Option<Date>)> = select
+        let rows: Vec<KeyRow> = select
             .select_only()
             .column_as(col("person_id"), "person_id")
             .column_as(col("sort_name"), "sort_name")
@@ -258,6 +258,9 @@ where
         .await?;
     Ok((ids, total.map_or(0, |n| u64::try_from(n).unwrap_or(0))))
 }
+
+/// A key as read: id, sort name, rating rank, in hospital since, next review due.
+type KeyRow = (String, String, i32, Option<Date>, Option<Date>);
 
 /// What one person sorts by.
 pub(super) struct Key {
