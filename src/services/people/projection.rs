@@ -1,7 +1,9 @@
-//! The register's projection for today (`person_due`) and the search key (`people.search_key`):
-//! what the register filters and sorts by in SQL, kept equal to the deadline engine's answer.
+//! The register's projection for today (`person_due`, and the things owed item by item in
+//! `person_due_items`) and the search key (`people.search_key`): what the register, the review
+//! lists and the dashboard filter, count and sort by in SQL, kept equal to the deadline engine's
+//! answer. "Overdue" is then `due < today` in a query; no rule is worked out in SQL.
 //!
-//! One place refreshes both: [`refresh`], which every audited write calls for the people its
+//! One place refreshes them all: [`refresh`], which every audited write calls for the people its
 //! audit entries name, inside the same transaction (`services::audit::AuditedTx::commit`). Dues
 //! also move with time alone (a day passes, an 18th birthday changes the review), so rows
 //! computed for an earlier day are refreshed by [`refresh_stale`]: at start and every quarter of
@@ -9,33 +11,39 @@
 //! before it reads them.
 
 use super::{Records, Whose, load_records};
-use crate::domain::deadlines;
+use crate::domain::deadlines::{self, Item, Owed, Why};
 use crate::domain::person::Status;
 use crate::domain::ratings::derived_rating;
+use crate::domain::review::ReviewKind;
 use crate::domain::search;
-use crate::entities::{person, person_due};
+use crate::entities::{person, person_due, person_due_item};
 use crate::error::AppError;
 use crate::policy::Schedule;
 use crate::services::admissions::in_hospital_on;
 use crate::services::scope::Scope;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, StreamTrait,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    StreamTrait, TransactionTrait,
 };
 use time::Date;
 
-/// The projection's row for one person, from their records: the same engine, rating rule and
-/// stays that the register's rows show.
-fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
+/// The projection's row for one person and the things they owe, from their records: the same
+/// engine, rating rule and stays that the register's rows show.
+fn row(
+    p: &person::Model,
+    records: &Records,
+    today: Date,
+) -> (person_due::Model, Vec<person_due_item::Model>) {
     let rows = records.rows(&p.id);
     let owed = super::super::due::owed(p, &rows, &records.schedule, today);
     let stays = records.stays.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-    let rating = derived_rating(rows.ratings, stays, today).map(|(r, _)| r);
-    person_due::Model {
+    let rating = derived_rating(rows.ratings, stays, today);
+    let summary = person_due::Model {
         person_id: p.id.clone(),
-        rating: rating.map(|r| r.as_str().to_string()),
-        rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
+        rating: rating.map(|(r, _)| r.as_str().to_string()),
+        rating_rank: rating.map_or(9, |(r, _)| i32::from(r.rank())),
+        rating_since: rating.map(|(_, since)| since),
         in_hospital_since: rows
             .stays
             .iter()
@@ -45,11 +53,147 @@ fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
         next_review_due: deadlines::next_review_due(&owed),
         earliest_due: owed.iter().map(|i| i.due).min(),
         computed_for: today,
+    };
+    let items = owed
+        .iter()
+        .zip(0..)
+        .map(|(i, seq)| item_row(&p.id, seq, i))
+        .collect();
+    (summary, items)
+}
+
+/// The words an item's row stores for why a review is owed.
+fn why_word(why: Why) -> &'static str {
+    match why {
+        Why::Admission => "admission",
+        Why::Inpatient => "inpatient",
+        Why::Red => "red",
+        Why::FollowUp => "follow_up",
     }
 }
 
-/// Brings these people's projection rows and search keys up to date for `today`, on the
-/// caller's connection or transaction. A withdrawn entry loses its row (withdrawn means gone).
+fn why_of(word: &str) -> Option<Why> {
+    [Why::Admission, Why::Inpatient, Why::Red, Why::FollowUp]
+        .into_iter()
+        .find(|w| why_word(*w) == word)
+}
+
+/// One thing owed as its row: everything needed to give the engine's item back
+/// ([`owed_of`]), and the API's word for it to count by.
+fn item_row(person_id: &str, seq: i32, item: &Item) -> person_due_item::Model {
+    let mut row = person_due_item::Model {
+        person_id: person_id.to_string(),
+        seq,
+        owed: String::new(),
+        kind: item.owed.kind_word().to_string(),
+        review_kind: None,
+        why: None,
+        review_id: None,
+        action_id: None,
+        stay_id: None,
+        held_on: None,
+        due: item.due,
+    };
+    let tag = match &item.owed {
+        Owed::ScheduledReview { review_id, kind } => {
+            row.review_id = Some(review_id.clone());
+            row.review_kind = Some(kind.as_str().to_string());
+            "scheduled_review"
+        }
+        Owed::UnscheduledReview { kind, why } => {
+            row.review_kind = Some(kind.as_str().to_string());
+            row.why = Some(why_word(*why).to_string());
+            "unscheduled_review"
+        }
+        Owed::Report {
+            review_id,
+            kind,
+            held_on,
+        } => {
+            row.review_id = Some(review_id.clone());
+            row.review_kind = Some(kind.as_str().to_string());
+            row.held_on = Some(*held_on);
+            "report"
+        }
+        Owed::Visit { stay_id } => {
+            row.stay_id = Some(stay_id.clone());
+            "visit"
+        }
+        Owed::SocialWorker { stay_id } => {
+            row.stay_id = Some(stay_id.clone());
+            "social_worker"
+        }
+        Owed::Action {
+            action_id,
+            review_id,
+        } => {
+            row.action_id = Some(action_id.clone());
+            row.review_id = Some(review_id.clone());
+            "action"
+        }
+    };
+    row.owed = tag.to_string();
+    row
+}
+
+/// The engine's item a row holds, with whether it is overdue at the end of `today`; none for
+/// a row this version cannot read.
+pub fn owed_of(row: &person_due_item::Model, today: Date) -> Option<Item> {
+    let review_kind = || row.review_kind.as_deref().and_then(ReviewKind::parse);
+    let owed = match row.owed.as_str() {
+        "scheduled_review" => Owed::ScheduledReview {
+            review_id: row.review_id.clone()?,
+            kind: review_kind()?,
+        },
+        "unscheduled_review" => Owed::UnscheduledReview {
+            kind: review_kind()?,
+            why: why_of(row.why.as_deref()?)?,
+        },
+        "report" => Owed::Report {
+            review_id: row.review_id.clone()?,
+            kind: review_kind()?,
+            held_on: row.held_on?,
+        },
+        "visit" => Owed::Visit {
+            stay_id: row.stay_id.clone()?,
+        },
+        "social_worker" => Owed::SocialWorker {
+            stay_id: row.stay_id.clone()?,
+        },
+        "action" => Owed::Action {
+            action_id: row.action_id.clone()?,
+            review_id: row.review_id.clone()?,
+        },
+        _ => return None,
+    };
+    Some(Item {
+        owed,
+        due: row.due,
+        overdue: deadlines::is_overdue(row.due, today),
+    })
+}
+
+/// What the projection should hold for these people today, worked out from scratch by the
+/// engine without writing anything: for checking the stored rows (tests, `tcr reindex`).
+pub async fn computed<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    schedule: &Schedule,
+    ids: &[String],
+    today: Date,
+) -> Result<Vec<(person_due::Model, Vec<person_due_item::Model>)>, AppError> {
+    let people = Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let records = load_records(db, Scope::Register, Whose::These(&ids), schedule, true).await?;
+    Ok(people.iter().map(|p| row(p, &records, today)).collect())
+}
+
+/// Brings these people's projection rows, items and search keys up to date for `today`, on the
+/// caller's connection or transaction. A withdrawn entry loses its rows (withdrawn means gone).
 pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     db: &C,
     schedule: &Schedule,
@@ -68,8 +212,13 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .into_iter()
         .partition(|p| p.status == Status::Withdrawn.as_str());
     if !gone.is_empty() {
+        let gone: Vec<&str> = gone.iter().map(|p| p.id.as_str()).collect();
+        person_due_item::Entity::delete_many()
+            .filter(person_due_item::Column::PersonId.is_in(gone.iter().copied()))
+            .exec(db)
+            .await?;
         person_due::Entity::delete_many()
-            .filter(person_due::Column::PersonId.is_in(gone.iter().map(|p| p.id.as_str())))
+            .filter(person_due::Column::PersonId.is_in(gone))
             .exec(db)
             .await?;
     }
@@ -88,16 +237,20 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
             write_keys(db, &p.id, key, order).await?;
         }
     }
-    let rows: Vec<person_due::ActiveModel> = live
-        .iter()
-        .map(|p| row(p, &records, today).into())
-        .collect();
+    let mut rows: Vec<person_due::ActiveModel> = Vec::with_capacity(live.len());
+    let mut items: Vec<person_due_item::ActiveModel> = Vec::new();
+    for p in &live {
+        let (summary, owed) = row(p, &records, today);
+        rows.push(summary.into());
+        items.extend(owed.into_iter().map(Into::into));
+    }
     person_due::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(person_due::Column::PersonId)
                 .update_columns([
                     person_due::Column::Rating,
                     person_due::Column::RatingRank,
+                    person_due::Column::RatingSince,
                     person_due::Column::InHospitalSince,
                     person_due::Column::NextReviewDue,
                     person_due::Column::EarliestDue,
@@ -107,6 +260,18 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         )
         .exec_without_returning(db)
         .await?;
+    person_due_item::Entity::delete_many()
+        .filter(person_due_item::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
+        .exec(db)
+        .await?;
+    // In chunks well inside either backend's limit on bound parameters (11 a row).
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let chunk: Vec<_> = items.by_ref().take(1_000).collect();
+        person_due_item::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -176,6 +341,79 @@ pub async fn refresh_stale(
         done += ids.len() as u64;
     }
     Ok(done)
+}
+
+/// At most this many stale rows are refreshed by a read of the projection before it reads
+/// (the server's background catch-up does the rest).
+const BEFORE_READ: u64 = 2_000;
+
+/// Before a list or the dashboard reads the projection: the stale rows refreshed, a bounded
+/// number of them.
+pub async fn catch_up(app: &crate::services::App) -> Result<u64, AppError> {
+    refresh_stale(
+        &app.db,
+        &app.policies.schedule,
+        app.clock.today(),
+        500,
+        BEFORE_READ,
+    )
+    .await
+}
+
+/// Deletes the projection and works it out again from the facts for every entry on file, in
+/// batches of 500 by id, each batch its own transaction (`tcr reindex`). Rows of entries no
+/// longer within the register go first. Returns how many entries were recomputed.
+pub async fn rebuild_all(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    today: Date,
+) -> Result<u64, AppError> {
+    const BATCH: u64 = 500;
+    let live = || {
+        Scope::Register
+            .select::<person::Entity>()
+            .select_only()
+            .column(person::Column::Id)
+            .into_query()
+    };
+    person_due_item::Entity::delete_many()
+        .filter(person_due_item::Column::PersonId.not_in_subquery(live()))
+        .exec(db)
+        .await?;
+    person_due::Entity::delete_many()
+        .filter(person_due::Column::PersonId.not_in_subquery(live()))
+        .exec(db)
+        .await?;
+    let mut done = 0;
+    let mut after = String::new();
+    loop {
+        let ids: Vec<String> = Scope::Register
+            .select::<person::Entity>()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Id.gt(after.as_str()))
+            .order_by_asc(person::Column::Id)
+            .limit(BATCH)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = ids.last().cloned() else {
+            return Ok(done);
+        };
+        let tx = db.begin().await?;
+        person_due_item::Entity::delete_many()
+            .filter(person_due_item::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .exec(&tx)
+            .await?;
+        person_due::Entity::delete_many()
+            .filter(person_due::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .exec(&tx)
+            .await?;
+        refresh(&tx, schedule, &ids, today).await?;
+        tx.commit().await?;
+        done += ids.len() as u64;
+        after = last;
+    }
 }
 
 /// Fills the search key and sort name of entries that have none (written before migration 000014, or by a
