@@ -13,6 +13,7 @@ pub mod people;
 pub mod referrals;
 pub mod returns;
 pub mod review_amend;
+pub mod review_list;
 pub mod review_moves;
 pub mod reviews;
 pub mod risk;
