@@ -21,6 +21,7 @@ pub mod schema;
 pub mod scope;
 pub mod sessions;
 pub mod users;
+pub mod watch;
 pub mod worklists;
 
 use crate::clock::Clock;

@@ -198,7 +198,7 @@ async fn today_page(
 
 /// An entry's status today in SQL: `domain::person::on_register_on` for active, withdrawal
 /// final whenever read.
-fn status_is(status: Status, today: Date) -> Condition {
+pub(crate) fn status_is(status: Status, today: Date) -> Condition {
     let withdrawn = person::Column::Status.eq(Status::Withdrawn.as_str());
     match status {
         Status::Withdrawn => Condition::all().add(withdrawn),
