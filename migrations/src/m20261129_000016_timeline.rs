@@ -27,6 +27,7 @@ enum PersonDue {
     Status,
     Rating,
     RatingRank,
+    RatingSince,
     InHospitalSince,
     NextReviewDue,
     EarliestDue,
@@ -169,7 +170,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // Back to migration 000014's shape (empty; the catch-up refills it).
+        // Back to migration 000015's shape (empty; the catch-up refills it).
         manager
             .drop_table(Table::drop().table(PersonDue::Table).to_owned())
             .await?;
@@ -184,6 +185,7 @@ impl MigrationTrait for Migration {
                     .col(date_null(PersonDue::NextReviewDue))
                     .col(date_null(PersonDue::EarliestDue))
                     .col(date(PersonDue::ComputedFor))
+                    .col(date_null(PersonDue::RatingSince))
                     .to_owned(),
             )
             .await?;
@@ -206,6 +208,7 @@ async fn create_person_due(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
                 .col(string_len(D::Status, 16))
                 .col(string_len_null(D::Rating, 8))
                 .col(integer(D::RatingRank))
+                .col(date_null(D::RatingSince))
                 .col(date_null(D::InHospitalSince))
                 .col(date_null(D::NextReviewDue))
                 .col(date_null(D::EarliestDue))

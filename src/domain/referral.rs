@@ -41,6 +41,13 @@ pub fn is_overdue(status: ReferralStatus, due: Date, today: Date) -> bool {
     status == ReferralStatus::AwaitingDecision && today > due
 }
 
+/// The first receipt day whose decision is not yet overdue at the end of `today`: a referral
+/// still awaiting a decision is overdue ([`is_overdue`]) exactly when it was received before this
+/// day. A bound a query can compare the stored receipt day with, so the rule stays here.
+pub fn overdue_if_received_before(today: Date, days: u32) -> Date {
+    today - Duration::days(i64::from(days))
+}
+
 /// Days until the decision is due (negative once overdue).
 pub fn days_left(due: Date, today: Date) -> i64 {
     (due - today).whole_days()
@@ -85,6 +92,26 @@ mod tests {
             date!(2028 - 02 - 29),
             "leap year"
         );
+    }
+
+    #[test]
+    fn the_bound_for_a_query_agrees_with_the_rule() {
+        let today = date!(2026 - 03 - 01);
+        for days in [0, 1, 28, 29, 90] {
+            let bound = overdue_if_received_before(today, days);
+            for back in 0..120 {
+                let received = today - Duration::days(back);
+                assert_eq!(
+                    received < bound,
+                    is_overdue(
+                        ReferralStatus::AwaitingDecision,
+                        decision_due(received, days),
+                        today
+                    ),
+                    "received {received}, {days} days"
+                );
+            }
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod kept_form;
 pub mod login_failure;
 pub mod person;
 pub mod person_due;
+pub mod person_due_item;
 pub mod person_revision;
 pub mod person_timeline;
 pub mod projection_state;

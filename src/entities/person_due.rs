@@ -1,5 +1,6 @@
 //! The register's projection for today: one row a person, refreshed by every write about them
-//! (`services::due::refresh`) and by the daily catch-up of stale rows.
+//! (`services::people::projection::refresh`) and by the catch-up of stale rows; the
+//! things owed, item by item, are in `person_due_item`.
 
 use sea_orm::entity::prelude::*;
 
@@ -14,6 +15,8 @@ pub struct Model {
     pub rating: Option<String>,
     /// Red 0, blue 1, amber 2, green 3, unrated 9: the register's order.
     pub rating_rank: i32,
+    /// The day the current rating took its value.
+    pub rating_since: Option<TimeDate>,
     /// The day the current stay in hospital began.
     pub in_hospital_since: Option<TimeDate>,
     pub next_review_due: Option<TimeDate>,

@@ -171,64 +171,76 @@ pub fn owed(p: &person::Model, rows: &Rows<'_>, schedule: &Schedule, day: Date) 
     )
 }
 
+/// What is owed, in words: a booked review by its kind and day, an action by its WHO and WHAT
+/// (from their rows when given; the bare kind without them).
+pub fn what(owed: &Owed, review: Option<&review::Model>, action: Option<&action::Model>) -> String {
+    match owed {
+        Owed::ScheduledReview { kind, .. } => match review {
+            Some(r) => format!("{} on {}", kind.label(), r.scheduled_for),
+            None => kind.label().to_string(),
+        },
+        Owed::UnscheduledReview { why, .. } => match why {
+            Why::Admission => "Post-admission review",
+            Why::Inpatient => "Inpatient review",
+            Why::Red => "Review after a red rating",
+            Why::FollowUp => "Follow-up review",
+        }
+        .to_string(),
+        Owed::Report { kind, held_on, .. } => format!(
+            "Report of the {} held {held_on}",
+            kind.label().to_lowercase()
+        ),
+        Owed::Visit { .. } => "Commissioner oversight visit".to_string(),
+        Owed::SocialWorker { .. } => "Social worker allocated (Children Act 1989)".to_string(),
+        Owed::Action { .. } => match action {
+            Some(a) => format!("Action for {}: {}", a.who, a.what),
+            None => "Action".to_string(),
+        },
+    }
+}
+
+/// The review a thing owed concerns: a booked review, a report, or the review that agreed an
+/// action.
+pub fn review_of(owed: &Owed) -> Option<&str> {
+    match owed {
+        Owed::ScheduledReview { review_id, .. }
+        | Owed::Report { review_id, .. }
+        | Owed::Action { review_id, .. } => Some(review_id),
+        _ => None,
+    }
+}
+
+/// One item of the engine's answer in words.
+pub fn word(
+    item: &Item,
+    review: Option<&review::Model>,
+    action: Option<&action::Model>,
+) -> DueItem {
+    DueItem {
+        what: what(&item.owed, review, action),
+        due_by: item.due.to_string(),
+        overdue: item.overdue,
+        kind: item.owed.kind_word().into(),
+        review_id: review_of(&item.owed).map(String::from),
+    }
+}
+
 /// The engine's answer in words, soonest due first.
 pub fn words(rows: &Rows<'_>, items: &[Item]) -> Vec<DueItem> {
-    let review = |id: &str| rows.reviews.iter().find(|r| r.id == id);
     let mut out: Vec<DueItem> = items
         .iter()
         .map(|i| {
-            let (what, review_id) = match &i.owed {
-                Owed::ScheduledReview { review_id, kind } => (
-                    match review(review_id) {
-                        Some(r) => format!("{} on {}", kind.label(), r.scheduled_for),
-                        None => kind.label().to_string(),
-                    },
-                    Some(review_id.clone()),
-                ),
-                Owed::UnscheduledReview { why, .. } => (
-                    match why {
-                        Why::Admission => "Post-admission review",
-                        Why::Inpatient => "Inpatient review",
-                        Why::Red => "Review after a red rating",
-                        Why::FollowUp => "Follow-up review",
-                    }
-                    .to_string(),
-                    None,
-                ),
-                Owed::Report {
-                    review_id,
-                    kind,
-                    held_on,
-                } => (
-                    format!(
-                        "Report of the {} held {held_on}",
-                        kind.label().to_lowercase()
-                    ),
-                    Some(review_id.clone()),
-                ),
-                Owed::Visit { .. } => ("Commissioner oversight visit".to_string(), None),
-                Owed::SocialWorker { .. } => (
-                    "Social worker allocated (Children Act 1989)".to_string(),
-                    None,
-                ),
-                Owed::Action {
-                    action_id,
-                    review_id,
-                } => (
-                    match rows.actions.iter().find(|a| &a.id == action_id) {
-                        Some(a) => format!("Action for {}: {}", a.who, a.what),
-                        None => "Action".to_string(),
-                    },
-                    Some(review_id.clone()),
-                ),
+            let review = match &i.owed {
+                Owed::ScheduledReview { review_id, .. } => {
+                    rows.reviews.iter().find(|r| &r.id == review_id)
+                }
+                _ => None,
             };
-            DueItem {
-                what,
-                due_by: i.due.to_string(),
-                overdue: i.overdue,
-                kind: i.owed.kind_word().into(),
-                review_id,
-            }
+            let action = match &i.owed {
+                Owed::Action { action_id, .. } => rows.actions.iter().find(|a| &a.id == action_id),
+                _ => None,
+            };
+            word(i, review, action)
         })
         .collect();
     out.sort_by(|a, b| a.due_by.cmp(&b.due_by).then_with(|| a.what.cmp(&b.what)));

@@ -13,6 +13,7 @@ pub mod people;
 pub mod referrals;
 pub mod returns;
 pub mod review_amend;
+pub mod review_list;
 pub mod review_moves;
 pub mod reviews;
 pub mod risk;
@@ -20,6 +21,7 @@ pub mod schema;
 pub mod scope;
 pub mod sessions;
 pub mod users;
+pub mod watch;
 pub mod worklists;
 
 use crate::clock::Clock;

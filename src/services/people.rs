@@ -33,6 +33,7 @@ mod find;
 mod past;
 pub mod projection;
 mod timeline;
+pub(crate) use find::status_is;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------
@@ -1177,26 +1178,9 @@ impl Snapshot {
         super::due::owed(p, &self.rows(p), &self.records.schedule, day)
     }
 
-    /// Everything owed for the person at the end of `day`, in words (the dashboard's lists).
-    pub(crate) fn due(&self, p: &person::Model, day: Date) -> Vec<super::due::DueItem> {
-        let rows = self.rows(p);
-        super::due::words(
-            &rows,
-            &super::due::owed(p, &rows, &self.records.schedule, day),
-        )
-    }
-
     pub(crate) fn reviews(&self, id: &str) -> &[crate::entities::review::Model] {
         self.records
             .reviews
-            .get(id)
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    }
-
-    pub(crate) fn actions(&self, id: &str) -> &[crate::entities::action::Model] {
-        self.records
-            .actions
             .get(id)
             .map(Vec::as_slice)
             .unwrap_or(&[])

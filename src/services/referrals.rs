@@ -417,49 +417,79 @@ pub async fn get(
     Ok(result)
 }
 
+/// Filters and page of the referral list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReferralQuery {
+    pub status: Option<ReferralStatus>,
+    /// Only those decided (accepted or declined).
+    pub decided: bool,
+    pub overdue: Option<bool>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
 /// Referrals: awaiting a decision first (soonest due, so overdue, first), then decided (latest
-/// first). One audit entry records the list read.
+/// first); filtered, ordered and paged in SQL, with how many match in all. One audit entry
+/// records the list read.
 pub async fn list(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    status: Option<ReferralStatus>,
-    overdue: Option<bool>,
-) -> Result<Vec<ReferralView>, AppError> {
+    q: &ReferralQuery,
+) -> Result<(Vec<ReferralView>, u64), AppError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
     let today = app.clock.today();
     let days = app.policies.schedule.referral_decision_days;
-    let rows = reader
-        .scope
-        .select::<referral::Entity>()
+    let awaiting = || referral::Column::Status.eq(ReferralStatus::AwaitingDecision.as_str());
+    let mut select = reader.scope.select::<referral::Entity>();
+    if let Some(s) = q.status {
+        select = select.filter(referral::Column::Status.eq(s.as_str()));
+    }
+    if q.decided {
+        select = select.filter(awaiting().not());
+    }
+    if let Some(o) = q.overdue {
+        // `rules::is_overdue`, through the bound the rule gives for the day received.
+        let late = sea_orm::Condition::all()
+            .add(awaiting())
+            .add(referral::Column::ReceivedOn.lt(rules::overdue_if_received_before(today, days)));
+        select = select.filter(if o { late } else { late.not() });
+    }
+    // The decision is due a fixed number of days after receipt: by due date is by receipt.
+    let decided: Expr = Expr::case(awaiting(), 0).finally(1).into();
+    let awaiting_received: Expr = Expr::case(
+        awaiting(),
+        Expr::col((referral::Entity, referral::Column::ReceivedOn)),
+    )
+    .finally(Expr::null())
+    .into();
+    let select = select
+        .order_by_asc(decided)
+        .order_by_asc(awaiting_received)
+        .order_by_desc(referral::Column::DecidedOn)
+        .order_by_asc(referral::Column::CreatedAt)
+        .order_by_asc(referral::Column::Id);
+    let total = select.clone().count(&app.db).await?;
+    let rows = select
+        .offset(q.page.saturating_sub(1) * q.per_page)
+        .limit(q.per_page)
         .all(&app.db)
         .await?;
-    let mut items = Vec::new();
-    for r in &rows {
-        let v = view(r, days, today, Vec::new())?;
-        if status.is_some_and(|s| s != v.status) || overdue.is_some_and(|o| o != v.overdue) {
-            continue;
-        }
-        items.push(v);
-    }
-    // Awaiting before decided; awaiting by due date (overdue first); decided newest first.
-    items.sort_by(|a, b| {
-        let decided = |v: &ReferralView| v.status != ReferralStatus::AwaitingDecision;
-        decided(a).cmp(&decided(b)).then_with(|| {
-            if decided(a) {
-                b.decided_on.cmp(&a.decided_on)
-            } else {
-                a.decision_due_by.cmp(&b.decision_due_by)
-            }
-        })
-    });
+    let items = rows
+        .iter()
+        .map(|r| view(r, days, today, Vec::new()))
+        .collect::<Result<Vec<_>, _>>()?;
     audit::record_alone(
         app,
         actor,
-        Event::new("referral.list", "referral", None)
-            .detail(serde_json::json!({"shown": items.len()})),
+        Event::new("referral.list", "referral", None).detail(serde_json::json!({
+            "status": q.status.map(ReferralStatus::as_str), "overdue": q.overdue,
+            "page": q.page, "shown": items.len(), "total": total,
+        })),
     )
     .await?;
-    Ok(items)
+    Ok((items, total))
 }
 
 /// Accepts (adding the person through the consent gate, in the same transaction) or declines.

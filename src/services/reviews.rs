@@ -206,7 +206,7 @@ async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, String>, App
 
 /// What review views are built from, loaded once for a whole list (or one person's reviews)
 /// instead of once per review.
-struct Lookups {
+pub(crate) struct Lookups {
     users: HashMap<String, String>,
     people: HashMap<String, crate::entities::person::Model>,
     actions: HashMap<String, Vec<action::Model>>,
@@ -214,28 +214,30 @@ struct Lookups {
     reviews_by_person: HashMap<String, Vec<review::Model>>,
 }
 
-async fn lookups(
+/// What the views of these people's reviews are built from.
+pub(crate) async fn lookups(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: Option<&str>,
+    people: &[String],
 ) -> Result<Lookups, AppError> {
-    let mut people = scope.select::<crate::entities::person::Entity>();
-    let mut actions = scope
+    let ids = || people.iter().map(String::as_str);
+    let of = scope
+        .select::<crate::entities::person::Entity>()
+        .filter(crate::entities::person::Column::Id.is_in(ids()));
+    let actions = scope
         .select::<action::Entity>()
+        .filter(action::Column::PersonId.is_in(ids()))
         .order_by_asc(action::Column::DueOn);
-    let mut stays = scope
+    let stays = scope
         .select::<admission::Entity>()
-        .filter(admission::Column::DischargedOn.is_null());
-    let mut reviews = scope.select::<review::Entity>();
-    if let Some(id) = person_id {
-        people = people.filter(crate::entities::person::Column::Id.eq(id));
-        actions = actions.filter(action::Column::PersonId.eq(id));
-        stays = stays.filter(admission::Column::PersonId.eq(id));
-        reviews = reviews.filter(review::Column::PersonId.eq(id));
-    }
+        .filter(admission::Column::DischargedOn.is_null())
+        .filter(admission::Column::PersonId.is_in(ids()));
+    let reviews = scope
+        .select::<review::Entity>()
+        .filter(review::Column::PersonId.is_in(ids()));
     let mut lk = Lookups {
         users: names(db).await?,
-        people: people
+        people: of
             .all(db)
             .await?
             .into_iter()
@@ -269,11 +271,15 @@ pub(crate) async fn view(
     r: &review::Model,
     app: &App,
 ) -> Result<ReviewView, AppError> {
-    let lk = lookups(db, scope, Some(&r.person_id)).await?;
+    let lk = lookups(db, scope, std::slice::from_ref(&r.person_id)).await?;
     view_with(r, &lk, app)
 }
 
-fn view_with(r: &review::Model, lk: &Lookups, app: &App) -> Result<ReviewView, AppError> {
+pub(crate) fn view_with(
+    r: &review::Model,
+    lk: &Lookups,
+    app: &App,
+) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
     let member = |id: &Option<String>| {
         id.as_ref().map(|id| PanelMember {
@@ -1436,108 +1442,7 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
     Ok(out)
 }
 
-/// How far ahead "upcoming" looks, on the reviews page and the dashboard.
-pub const UPCOMING_DAYS: i64 = 14;
-
-/// Reviews as the pages list them: scheduled and overdue (for those who answer for deadlines);
-/// scheduled within `UPCOMING_DAYS` (or on a day already past whose outcome is not yet
-/// recorded, while not overdue); scheduled later; and held with the report not yet sent. A
-/// review overdue for the ICB but still to come is listed by its date as well: the date says
-/// when the panel meets. Cancelled and fully reported reviews are left out. Each keeps the order
-/// it came in.
-#[derive(Debug, Default, Serialize)]
-pub struct Agenda {
-    pub overdue: Vec<ReviewView>,
-    pub upcoming: Vec<ReviewView>,
-    pub later: Vec<ReviewView>,
-    pub unreported: Vec<ReviewView>,
-    /// Whether the overdue list is shown (whoever reads every review); a panel member's list
-    /// goes by date alone.
-    pub deadlines: bool,
-}
-
-impl Agenda {
-    pub fn of(reviews: impl IntoIterator<Item = ReviewView>, today: Date, deadlines: bool) -> Self {
-        let soon = (today + time::Duration::days(UPCOMING_DAYS)).to_string();
-        let today = today.to_string();
-        let mut agenda = Agenda {
-            deadlines,
-            ..Agenda::default()
-        };
-        for r in reviews {
-            match r.status {
-                ReviewStatus::Scheduled => {
-                    let overdue = deadlines && r.overdue;
-                    if overdue {
-                        agenda.overdue.push(r.clone());
-                    }
-                    if r.scheduled_for > soon {
-                        agenda.later.push(r);
-                    } else if r.scheduled_for >= today || !overdue {
-                        agenda.upcoming.push(r);
-                    }
-                }
-                ReviewStatus::Held if r.report_sent_on.is_none() => agenda.unreported.push(r),
-                _ => {}
-            }
-        }
-        agenda
-    }
-}
-
-/// Filters of the review list.
-#[derive(Debug, Clone, Default)]
-pub struct ReviewQuery {
-    pub status: Option<ReviewStatus>,
-    pub overdue: Option<bool>,
-    pub person_id: Option<String>,
-}
-
-/// The reviews the user may read, soonest first; the read is audited.
-pub async fn list(app: &App, who: &SignedIn, q: &ReviewQuery) -> Result<Vec<ReviewView>, AppError> {
-    let items = readable(app, who, q).await?;
-    audit::record_alone(
-        app,
-        &who.actor(),
-        Event::new("review.list", "review", None).detail(serde_json::json!({"shown": items.len()})),
-    )
-    .await?;
-    Ok(items)
-}
-
-/// The reviews the user may read, soonest first, for a caller that records its own audit entry.
-pub(crate) async fn readable(
-    app: &App,
-    who: &SignedIn,
-    q: &ReviewQuery,
-) -> Result<Vec<ReviewView>, AppError> {
-    let reader = ReviewReader::of(app, who);
-    let mut select = reader
-        .scope
-        .select::<review::Entity>()
-        .order_by_asc(review::Column::ScheduledFor);
-    if let Some(p) = &q.person_id {
-        select = select.filter(review::Column::PersonId.eq(p.clone()));
-    }
-    let lk = lookups(&app.db, reader.scope, q.person_id.as_deref()).await?;
-    let mut items = Vec::new();
-    for r in select
-        .all(&app.db)
-        .await?
-        .iter()
-        .filter(|r| reader.may_read(r))
-    {
-        let v = view_with(r, &lk, app)?;
-        if q.status.is_some_and(|s| s != v.status)
-            || q.overdue
-                .is_some_and(|o| o != (v.overdue || v.report_overdue))
-        {
-            continue;
-        }
-        items.push(v);
-    }
-    Ok(items)
-}
+pub use super::review_list::{Agenda, ReviewQuery, Section, UPCOMING_DAYS, list};
 
 // ---------------------------------------------------------------------------------------------
 // Actions

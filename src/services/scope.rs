@@ -12,8 +12,8 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, person, person_due,
-    person_revision, person_timeline, rating_event, referral, review, review_addendum,
-    risk_assessment, visit,
+    person_due_item, person_revision, person_timeline, rating_event, referral, review,
+    review_addendum, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -108,7 +108,8 @@ linked!(
     review,
     action,
     person_revision,
-    review_addendum
+    review_addendum,
+    person_due_item
 );
 
 /// The register's projections (today's answers, each entry's timeline) hold no row about a
@@ -173,6 +174,7 @@ mod tests {
         "person_revision",
         "person_due",
         "person_timeline",
+        "person_due_item",
         "audit_entry",
         "review_addendum",
     ];

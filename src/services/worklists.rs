@@ -38,7 +38,7 @@ pub struct ActionQuery {
 }
 
 /// The live reviews a panel member sits on.
-fn sits_on(user_id: &str) -> SelectStatement {
+pub(crate) fn sits_on(user_id: &str) -> SelectStatement {
     Query::select()
         .column(review::Column::Id)
         .from(review::Entity)

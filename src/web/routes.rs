@@ -856,6 +856,12 @@ pub static ENDPOINTS: &[Endpoint] = &[
     ep(Get, "/reviews", READ_REVIEWS, "Reviews page"),
     ep(
         Get,
+        "/today/<part>",
+        Needs(PeopleRead),
+        "One part of the dashboard in full, a page at a time (reviews.read also needed)",
+    ),
+    ep(
+        Get,
         "/people/<id>/reviews/new",
         Needs(ReviewsSchedule),
         "Schedule a review form",

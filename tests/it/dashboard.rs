@@ -318,3 +318,81 @@ async fn the_admin_sees_failed_sign_ins_and_a_broken_audit_chain() {
     );
     assert!(home.contains("Entry 2: the entry was changed after it was written"));
 }
+
+#[rocket::async_test]
+async fn a_long_part_shows_its_first_rows_its_count_and_a_link_to_the_rest() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let start = today(&t);
+    let adult = start - Duration::days(365 * 30);
+    // Twelve people red for three weeks and more, none with a review: twelve red reviews overdue.
+    for n in 0..12u32 {
+        let family = format!("Person{n:02}");
+        let id = add(
+            &t,
+            &c,
+            500 + 10 * n,
+            ("Red", &family),
+            adult,
+            own(start - Duration::days(100)),
+        )
+        .await;
+        assess(&t, &c, &id, start - Duration::days(20 + i64::from(n)), RED).await;
+    }
+    let (user, password) = t.user_with_role("commissioner").await;
+    t.page_login(&user, &password).await;
+    let (_, home) = t.page("/").await;
+    let home = home.replace("&#x2F;", "/"); // Tera escapes slashes in attributes
+    let overdue = section(&home, "overdue");
+    assert!(overdue.contains("Reviews and reports (12)"), "{overdue}");
+    let reviews = &overdue[..overdue.find("<h3>Visits").unwrap()];
+    assert_eq!(
+        reviews.matches("Review after a red rating").count(),
+        10,
+        "{reviews}"
+    );
+    assert!(
+        reviews.contains("href=\"/today/overdue-reviews\"")
+            && reviews.contains("See all 12 overdue reviews and reports"),
+        "{reviews}"
+    );
+    // The longest overdue first: rated 31 days ago.
+    assert!(reviews.find("Person11").unwrap() < reviews.find("Person05").unwrap());
+    assert!(!reviews.contains("Person01"), "beyond the first ten");
+    let unscheduled = section(&home, "unscheduled");
+    assert!(unscheduled.contains("(12)") && unscheduled.contains("/today/unscheduled"));
+    assert!(
+        !section(&home, "in-hospital").contains("See all"),
+        "nothing more to see"
+    );
+
+    // The link lists them all, with the same count.
+    let (status, all) = t.page("/today/overdue-reviews").await;
+    assert_eq!(status, Status::Ok);
+    assert!(all.contains("Overdue reviews and reports (12)"), "{all}");
+    assert_eq!(all.matches("Review after a red rating").count(), 12);
+    assert!(all.contains("Person01") && all.contains("12 in all"));
+    let (status, page) = t.page("/today/unscheduled").await;
+    assert_eq!(status, Status::Ok);
+    assert_eq!(page.matches("Schedule a review<span").count(), 12, "{page}");
+    assert_eq!(t.page("/today/nowhere").await.0, Status::NotFound);
+    assert_eq!(
+        t.page("/today/unscheduled?page=none").await.0,
+        Status::UnprocessableEntity
+    );
+    let reads = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Action.eq("dashboard.read"))
+        .filter(audit_entry::Column::Detail.contains("overdue-reviews"))
+        .count(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(reads, 1, "the full list's read is audited");
+
+    // The analyst has the numbers and nobody named, here as on the dashboard.
+    let (user, password) = t.user_with_role("analyst").await;
+    t.page_login(&user, &password).await;
+    let (_, home) = t.page("/").await;
+    assert!(home.contains("reviews 12, visits 0, actions 0"), "{home}");
+    assert!(!home.contains("Person0"));
+    assert_eq!(t.page("/today/overdue-reviews").await.0, Status::Forbidden);
+}

@@ -17,6 +17,7 @@ mod openapi;
 mod pages;
 mod panels;
 mod past_register;
+mod projection;
 mod referral_pages;
 mod referrals;
 mod register;

@@ -340,3 +340,76 @@ async fn bad_referrals_and_who_may_see_them() {
         Status::Forbidden
     );
 }
+
+#[rocket::async_test]
+async fn the_list_pages_awaiting_first_then_decided_newest_first() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let born = today(&t) - Duration::days(365 * 20);
+    let mut ids = Vec::new();
+    for days_ago in [3, 50, 20, 35, 10] {
+        let (_, r) = t
+            .post_json(
+                "/api/v1/referrals",
+                Some(&c),
+                &referral(&t, days_ago, born, None),
+            )
+            .await;
+        ids.push(r["id"].as_str().unwrap().to_string());
+    }
+    // Declined: the one received 50 days ago, decided 40 days ago; the one received 20 days ago,
+    // decided 5 days ago.
+    for (id, decided) in [(&ids[1], 40), (&ids[2], 5)] {
+        let (s, b) = t
+            .post_json(
+                &format!("/api/v1/referrals/{id}/decision"),
+                Some(&c),
+                &json!({"decided_on": ymd(today(&t) - Duration::days(decided)), "outcome": "declined",
+                        "reason": "Signposted to the community team"}),
+            )
+            .await;
+        assert_eq!(s, Status::Ok, "{b}");
+    }
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let (_, p) = t
+            .get(
+                &format!("/api/v1/referrals?per_page=2&page={page}"),
+                Some(&c),
+            )
+            .await;
+        assert_eq!(p["total"], 5);
+        for r in p["items"].as_array().unwrap() {
+            seen.push(r["id"].as_str().unwrap().to_string());
+        }
+    }
+    let expect = [&ids[3], &ids[4], &ids[0], &ids[2], &ids[1]].map(|s| s.clone());
+    assert_eq!(
+        seen, expect,
+        "awaiting by due date, then decided newest first"
+    );
+    let (_, late) = t.get("/api/v1/referrals?overdue=true", Some(&c)).await;
+    assert_eq!(
+        late["total"], 1,
+        "received 35 days ago and awaiting: {late}"
+    );
+    let (_, fine) = t.get("/api/v1/referrals?overdue=false", Some(&c)).await;
+    assert_eq!(fine["total"], 4, "{fine}");
+    let (_, declined) = t.get("/api/v1/referrals?status=declined", Some(&c)).await;
+    assert_eq!(declined["total"], 2);
+
+    // The page: each part with its count.
+    let (user, password) = t.user_with_role("commissioner").await;
+    t.page_login(&user, &password).await;
+    let (_, page) = t.page("/referrals").await;
+    assert!(
+        page.contains("Awaiting a decision (3)") && page.contains("Decided (2)"),
+        "{page}"
+    );
+    let (_, decided) = t.page("/referrals?section=decided").await;
+    assert!(decided.contains("Decided (2)") && !decided.contains("Awaiting a decision"));
+    assert_eq!(
+        t.page("/referrals?section=sideways").await.0,
+        Status::UnprocessableEntity
+    );
+}

@@ -224,3 +224,76 @@ async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
     assert_eq!(after["items"][0]["actions"][0]["status"], "done");
     let _ = json!({});
 }
+
+#[rocket::async_test]
+async fn the_reviews_page_pages_each_section_with_its_count() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let (chair, _) = crate::reviews::member(&t, "panel_chair").await;
+    let born = today(&t) - Duration::days(365 * 30);
+    // 27 reviews later than the next fortnight, one a day (a panel sits once a day).
+    for n in 0..27u32 {
+        let (s, p) = t
+            .post_json(
+                "/api/v1/people",
+                Some(&c),
+                &person(&nhs(600 + 10 * n), born, crate::register::own(today(&t))),
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{p}");
+        let (s, r) = t
+            .post_json(
+                &format!("/api/v1/people/{}/reviews", p["id"].as_str().unwrap()),
+                Some(&c),
+                &json!({"kind": "laep", "scheduled_for": ymd(today(&t) + Duration::days(20 + i64::from(n))),
+                        "chair_id": chair}),
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{r}");
+    }
+    let (u, pw) = t.user_with_role("commissioner").await;
+    t.page_login(&u, &pw).await;
+    let (status, list) = t.page("/reviews").await;
+    assert_eq!(status, Status::Ok);
+    let list = list.replace("&#x2F;", "/").replace("&amp;", "&");
+    for heading in [
+        "Overdue (0)",
+        "In the next 14 days (0)",
+        "Held, report not yet sent (0)",
+        "Later (27)",
+    ] {
+        assert!(list.contains(heading), "{heading}: {list}");
+    }
+    let later = &list[list.find("Later (27)").unwrap()..];
+    assert_eq!(later.matches("href=\"/reviews/").count(), 25, "{later}");
+    assert!(later.contains("Page 1 of 2 (27 in all)"), "{later}");
+    assert!(
+        later.contains("aria-label=\"Pages of reviews scheduled later\"")
+            && later.contains("href=\"/reviews?section=later&page=2\""),
+        "{later}"
+    );
+    let (status, second) = t.page("/reviews?section=later&page=2").await;
+    assert_eq!(status, Status::Ok);
+    assert!(
+        second.contains("Later (27)") && !second.contains("Overdue ("),
+        "{second}"
+    );
+    assert_eq!(second.matches("href=\"/reviews/").count(), 2, "{second}");
+    assert!(
+        second.contains("href=\"/reviews\""),
+        "back to every section"
+    );
+    // The API pages the same list.
+    let (_, api) = t.get("/api/v1/reviews?per_page=10&page=3", Some(&c)).await;
+    assert_eq!(
+        (
+            api["total"].as_u64(),
+            api["items"].as_array().unwrap().len()
+        ),
+        (Some(27), 7)
+    );
+    assert_eq!(
+        t.page("/reviews?section=sideways").await.0,
+        Status::UnprocessableEntity
+    );
+}

@@ -1,8 +1,10 @@
-//! The register's projection for today (`person_due`), the search key (`people.search_key`) and
-//! each entry's timeline (`person_timeline`, for past days): what the register filters and sorts
-//! by in SQL, kept equal to the deadline engine's answer.
+//! The register's projection for today (`person_due`, and the things owed item by item in
+//! `person_due_items`) and the search key (`people.search_key`): what the register, the review
+//! lists and the dashboard filter, count and sort by in SQL, kept equal to the deadline engine's
+//! answer. "Overdue" is then `due < today` in a query; no rule is worked out in SQL. Each
+//! entry's timeline (`person_timeline`, the register as at past days) is written with them.
 //!
-//! One place refreshes both: [`refresh`], which every audited write calls for the people its
+//! One place refreshes them all: [`refresh`], which every audited write calls for the people its
 //! audit entries name, inside the same transaction (`services::audit::AuditedTx::commit`). Dues
 //! also move with time alone (a day passes, an 18th birthday changes the review), so rows
 //! computed for an earlier day are refreshed by [`refresh_stale`]: at start and every quarter of
@@ -10,11 +12,12 @@
 //! before it reads them.
 
 use super::{Records, Whose, load_records};
-use crate::domain::deadlines;
+use crate::domain::deadlines::{self, Item, Owed, Why};
 use crate::domain::person::Status;
 use crate::domain::ratings::derived_rating;
+use crate::domain::review::ReviewKind;
 use crate::domain::search;
-use crate::entities::{person, person_due, projection_state};
+use crate::entities::{person, person_due, person_due_item, projection_state};
 use crate::error::AppError;
 use crate::policy::Schedule;
 use crate::services::admissions::in_hospital_on;
@@ -22,22 +25,27 @@ use crate::services::scope::Scope;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, StreamTrait, TransactionTrait,
+    QuerySelect, QueryTrait, StreamTrait, TransactionTrait,
 };
 use time::Date;
 
-/// The projection's row for one person, from their records: the same engine, rating rule and
-/// stays that the register's rows show.
-fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
+/// The projection's row for one person and the things they owe, from their records: the same
+/// engine, rating rule and stays that the register's rows show.
+fn row(
+    p: &person::Model,
+    records: &Records,
+    today: Date,
+) -> (person_due::Model, Vec<person_due_item::Model>) {
     let rows = records.rows(&p.id);
     let owed = super::super::due::owed(p, &rows, &records.schedule, today);
     let stays = records.stays.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-    let rating = derived_rating(rows.ratings, stays, today).map(|(r, _)| r);
-    person_due::Model {
+    let rating = derived_rating(rows.ratings, stays, today);
+    let summary = person_due::Model {
         person_id: p.id.clone(),
         status: super::status_on(p, today).as_str().to_string(),
-        rating: rating.map(|r| r.as_str().to_string()),
-        rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
+        rating: rating.map(|(r, _)| r.as_str().to_string()),
+        rating_rank: rating.map_or(9, |(r, _)| i32::from(r.rank())),
+        rating_since: rating.map(|(_, since)| since),
         in_hospital_since: rows
             .stays
             .iter()
@@ -52,11 +60,147 @@ fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
         local_authority: p.local_authority.clone(),
         setting: p.setting.clone(),
         date_of_birth: p.date_of_birth,
+    };
+    let items = owed
+        .iter()
+        .zip(0..)
+        .map(|(i, seq)| item_row(&p.id, seq, i))
+        .collect();
+    (summary, items)
+}
+
+/// The words an item's row stores for why a review is owed.
+fn why_word(why: Why) -> &'static str {
+    match why {
+        Why::Admission => "admission",
+        Why::Inpatient => "inpatient",
+        Why::Red => "red",
+        Why::FollowUp => "follow_up",
     }
 }
 
-/// Brings these people's projection rows and search keys up to date for `today`, on the
-/// caller's connection or transaction. A withdrawn entry loses its row (withdrawn means gone).
+fn why_of(word: &str) -> Option<Why> {
+    [Why::Admission, Why::Inpatient, Why::Red, Why::FollowUp]
+        .into_iter()
+        .find(|w| why_word(*w) == word)
+}
+
+/// One thing owed as its row: everything needed to give the engine's item back
+/// ([`owed_of`]), and the API's word for it to count by.
+fn item_row(person_id: &str, seq: i32, item: &Item) -> person_due_item::Model {
+    let mut row = person_due_item::Model {
+        person_id: person_id.to_string(),
+        seq,
+        owed: String::new(),
+        kind: item.owed.kind_word().to_string(),
+        review_kind: None,
+        why: None,
+        review_id: None,
+        action_id: None,
+        stay_id: None,
+        held_on: None,
+        due: item.due,
+    };
+    let tag = match &item.owed {
+        Owed::ScheduledReview { review_id, kind } => {
+            row.review_id = Some(review_id.clone());
+            row.review_kind = Some(kind.as_str().to_string());
+            "scheduled_review"
+        }
+        Owed::UnscheduledReview { kind, why } => {
+            row.review_kind = Some(kind.as_str().to_string());
+            row.why = Some(why_word(*why).to_string());
+            "unscheduled_review"
+        }
+        Owed::Report {
+            review_id,
+            kind,
+            held_on,
+        } => {
+            row.review_id = Some(review_id.clone());
+            row.review_kind = Some(kind.as_str().to_string());
+            row.held_on = Some(*held_on);
+            "report"
+        }
+        Owed::Visit { stay_id } => {
+            row.stay_id = Some(stay_id.clone());
+            "visit"
+        }
+        Owed::SocialWorker { stay_id } => {
+            row.stay_id = Some(stay_id.clone());
+            "social_worker"
+        }
+        Owed::Action {
+            action_id,
+            review_id,
+        } => {
+            row.action_id = Some(action_id.clone());
+            row.review_id = Some(review_id.clone());
+            "action"
+        }
+    };
+    row.owed = tag.to_string();
+    row
+}
+
+/// The engine's item a row holds, with whether it is overdue at the end of `today`; none for
+/// a row this version cannot read.
+pub fn owed_of(row: &person_due_item::Model, today: Date) -> Option<Item> {
+    let review_kind = || row.review_kind.as_deref().and_then(ReviewKind::parse);
+    let owed = match row.owed.as_str() {
+        "scheduled_review" => Owed::ScheduledReview {
+            review_id: row.review_id.clone()?,
+            kind: review_kind()?,
+        },
+        "unscheduled_review" => Owed::UnscheduledReview {
+            kind: review_kind()?,
+            why: why_of(row.why.as_deref()?)?,
+        },
+        "report" => Owed::Report {
+            review_id: row.review_id.clone()?,
+            kind: review_kind()?,
+            held_on: row.held_on?,
+        },
+        "visit" => Owed::Visit {
+            stay_id: row.stay_id.clone()?,
+        },
+        "social_worker" => Owed::SocialWorker {
+            stay_id: row.stay_id.clone()?,
+        },
+        "action" => Owed::Action {
+            action_id: row.action_id.clone()?,
+            review_id: row.review_id.clone()?,
+        },
+        _ => return None,
+    };
+    Some(Item {
+        owed,
+        due: row.due,
+        overdue: deadlines::is_overdue(row.due, today),
+    })
+}
+
+/// What the projection should hold for these people today, worked out from scratch by the
+/// engine without writing anything: for checking the stored rows (tests, `tcr reindex`).
+pub async fn computed<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    schedule: &Schedule,
+    ids: &[String],
+    today: Date,
+) -> Result<Vec<(person_due::Model, Vec<person_due_item::Model>)>, AppError> {
+    let people = Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .order_by_asc(person::Column::Id)
+        .all(db)
+        .await?;
+    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let records = load_records(db, Scope::Register, Whose::These(&ids), schedule, true).await?;
+    Ok(people.iter().map(|p| row(p, &records, today)).collect())
+}
+
+/// Brings these people's projection rows, items and search keys up to date for `today`, on the
+/// caller's connection or transaction. A withdrawn entry loses its rows (withdrawn means gone).
 pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     db: &C,
     schedule: &Schedule,
@@ -75,11 +219,16 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .into_iter()
         .partition(|p| p.status == Status::Withdrawn.as_str());
     if !gone.is_empty() {
-        person_due::Entity::delete_many()
-            .filter(person_due::Column::PersonId.is_in(gone.iter().map(|p| p.id.as_str())))
+        let gone: Vec<&str> = gone.iter().map(|p| p.id.as_str()).collect();
+        person_due_item::Entity::delete_many()
+            .filter(person_due_item::Column::PersonId.is_in(gone.iter().copied()))
             .exec(db)
             .await?;
-        let gone: Vec<String> = gone.into_iter().map(|p| p.id).collect();
+        person_due::Entity::delete_many()
+            .filter(person_due::Column::PersonId.is_in(gone.iter().copied()))
+            .exec(db)
+            .await?;
+        let gone: Vec<String> = gone.into_iter().map(String::from).collect();
         super::timeline::write(db, &gone, Vec::new()).await?;
     }
     if live.is_empty() {
@@ -103,10 +252,13 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .flat_map(|p| super::timeline::stretches(p, &records, &revisions))
         .collect();
     super::timeline::write(db, &live_ids, stretches).await?;
-    let rows: Vec<person_due::ActiveModel> = live
-        .iter()
-        .map(|p| row(p, &records, today).into())
-        .collect();
+    let mut rows: Vec<person_due::ActiveModel> = Vec::with_capacity(live.len());
+    let mut items: Vec<person_due_item::ActiveModel> = Vec::new();
+    for p in &live {
+        let (summary, owed) = row(p, &records, today);
+        rows.push(summary.into());
+        items.extend(owed.into_iter().map(Into::into));
+    }
     person_due::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(person_due::Column::PersonId)
@@ -119,6 +271,7 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
                     person_due::Column::DateOfBirth,
                     person_due::Column::Rating,
                     person_due::Column::RatingRank,
+                    person_due::Column::RatingSince,
                     person_due::Column::InHospitalSince,
                     person_due::Column::NextReviewDue,
                     person_due::Column::EarliestDue,
@@ -128,6 +281,18 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         )
         .exec_without_returning(db)
         .await?;
+    person_due_item::Entity::delete_many()
+        .filter(person_due_item::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
+        .exec(db)
+        .await?;
+    // In chunks well inside either backend's limit on bound parameters (11 a row).
+    let mut items = items.into_iter().peekable();
+    while items.peek().is_some() {
+        let chunk: Vec<_> = items.by_ref().take(1_000).collect();
+        person_due_item::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -237,36 +402,80 @@ pub async fn catch_up_before_reading(
     Ok(())
 }
 
-/// Recomputes every entry's projection rows, timeline and search keys from the facts, in
-/// batches of 500 (each its own transaction), withdrawn entries losing theirs. Returns how many
-/// entries it went through. Idempotent; safe beside a running server.
+/// At most this many stale rows are refreshed by a read of the projection before it reads
+/// (the server's background catch-up does the rest).
+const BEFORE_READ: u64 = 2_000;
+
+/// Before a list or the dashboard reads the projection: the stale rows refreshed, a bounded
+/// number of them.
+pub async fn catch_up(app: &crate::services::App) -> Result<(), AppError> {
+    catch_up_before_reading(
+        &app.db,
+        &app.policies.schedule,
+        app.clock.today(),
+        BEFORE_READ,
+    )
+    .await
+}
+
+/// Deletes the projection and works it out again from the facts for every entry on file, in
+/// batches of 500 by id, each batch its own transaction (`tcr reindex`). Rows of entries no
+/// longer within the register go first. Returns how many entries were recomputed.
 pub async fn rebuild_all(
     db: &sea_orm::DatabaseConnection,
     schedule: &Schedule,
     today: Date,
 ) -> Result<u64, AppError> {
+    const BATCH: u64 = 500;
+    let live = || {
+        Scope::Register
+            .select::<person::Entity>()
+            .select_only()
+            .column(person::Column::Id)
+            .into_query()
+    };
+    person_due_item::Entity::delete_many()
+        .filter(person_due_item::Column::PersonId.not_in_subquery(live()))
+        .exec(db)
+        .await?;
+    person_due::Entity::delete_many()
+        .filter(person_due::Column::PersonId.not_in_subquery(live()))
+        .exec(db)
+        .await?;
+    crate::entities::person_timeline::Entity::delete_many()
+        .filter(crate::entities::person_timeline::Column::PersonId.not_in_subquery(live()))
+        .exec(db)
+        .await?;
     let mut done = 0;
     let mut after = String::new();
     loop {
-        let ids: Vec<String> = Scope::Retained
+        let ids: Vec<String> = Scope::Register
             .select::<person::Entity>()
             .select_only()
             .column(person::Column::Id)
             .filter(person::Column::Id.gt(after.as_str()))
             .order_by_asc(person::Column::Id)
-            .limit(500)
+            .limit(BATCH)
             .into_tuple()
             .all(db)
             .await?;
-        let Some(last) = ids.last() else {
+        let Some(last) = ids.last().cloned() else {
             mark_fresh(db, today).await?;
             return Ok(done);
         };
-        after = last.clone();
         let tx = db.begin().await?;
+        person_due_item::Entity::delete_many()
+            .filter(person_due_item::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .exec(&tx)
+            .await?;
+        person_due::Entity::delete_many()
+            .filter(person_due::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .exec(&tx)
+            .await?;
         refresh(&tx, schedule, &ids, today).await?;
         tx.commit().await?;
         done += ids.len() as u64;
+        after = last;
     }
 }
 

@@ -6,7 +6,9 @@ use crate::auth::Caller;
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::services::people::Reader;
-use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent, ReferralView};
+use crate::services::referrals::{
+    self, Decision, NewReferral, OutcomeSent, ReferralQuery, ReferralView,
+};
 use crate::services::{App, input};
 use crate::web::UuidParam;
 use rocket::http::Status;
@@ -51,15 +53,16 @@ pub async fn list(
 ) -> Result<Json<ListOf<ReferralView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
     let (status, overdue) = filters(status, overdue)?;
-    let all = referrals::list(
-        app,
-        &caller.actor(),
-        &Reader::of(app, &caller),
+    let q = ReferralQuery {
         status,
         overdue,
-    )
-    .await?;
-    Ok(Json(paging.slice(all)))
+        page: paging.page,
+        per_page: paging.per_page,
+        ..ReferralQuery::default()
+    };
+    let (items, total) =
+        referrals::list(app, &caller.actor(), &Reader::of(app, &caller), &q).await?;
+    Ok(Json(paging.wrap(items, total)))
 }
 
 #[get("/api/v1/referrals/<id>")]

@@ -64,7 +64,9 @@ pub async fn list(
             .filter(|s| !s.is_empty())
             .map(String::from),
     };
-    Ok(Json(paging.slice(reviews::list(app, &caller, &q).await?)))
+    let (items, total) =
+        reviews::list(app, &caller, &q, Some((paging.page, paging.per_page))).await?;
+    Ok(Json(paging.wrap(items, total)))
 }
 
 #[get("/api/v1/reviews/<id>")]

@@ -16,6 +16,7 @@ pub mod returns;
 pub mod review_moves;
 pub mod reviews;
 pub mod session;
+pub mod today;
 
 use crate::auth::csrf::CsrfToken;
 use crate::auth::guard::MaybeSignedIn;
@@ -88,6 +89,7 @@ pub fn routes() -> Vec<Route> {
         referrals::decline_submit,
         referrals::outcome_sent_submit,
         reviews::reviews_page,
+        today::part_page,
         reviews::schedule_page,
         reviews::schedule_submit,
         reviews::review_page,

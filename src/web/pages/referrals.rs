@@ -19,23 +19,46 @@ use rocket::{get, post};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
-#[get("/referrals")]
-pub async fn referrals_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
-    let all = referrals::list(
-        view.app,
-        &caller.actor(),
-        &Reader::of(view.app, &caller),
-        None,
-        None,
-    )
-    .await?;
-    let (awaiting, decided): (Vec<_>, Vec<_>) = all
-        .into_iter()
-        .partition(|r| r.status == ReferralStatus::AwaitingDecision);
-    view.render(
-        "referrals/list.html",
-        json!({"title": "Referrals", "awaiting": awaiting, "decided": decided, "can_write": view.can(Permission::ReferralsWrite)}),
-    )
+/// Referrals in each section of the referrals page, a page at a time.
+const SECTION_PAGE: u64 = 25;
+
+/// The referrals awaiting a decision (soonest due first) and those decided (newest first),
+/// each paged in SQL with its count; `section` and `page` turn one section's pages.
+#[get("/referrals?<section>&<page>")]
+pub async fn referrals_page(
+    view: Page<'_>,
+    caller: Caller,
+    section: Option<&str>,
+    page: Option<&str>,
+) -> Result<Html, AppError> {
+    let paging = crate::web::api::types::Paging::parse(page, None)?;
+    let only = match section.map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s @ ("awaiting" | "decided")) => Some(s),
+        Some(_) => return Err(AppError::field("section", "Choose awaiting or decided")),
+    };
+    let reader = Reader::of(view.app, &caller);
+    let mut ctx = json!({"title": "Referrals", "can_write": view.can(Permission::ReferralsWrite),
+                        "one_section": only.is_some(), "awaiting": null, "decided": null});
+    for name in ["awaiting", "decided"] {
+        if only.is_some_and(|o| o != name) {
+            continue;
+        }
+        let page = if only.is_some() { paging.page } else { 1 };
+        let q = referrals::ReferralQuery {
+            status: (name == "awaiting").then_some(ReferralStatus::AwaitingDecision),
+            decided: name == "decided",
+            page,
+            per_page: SECTION_PAGE,
+            ..Default::default()
+        };
+        let (items, total) = referrals::list(view.app, &caller.actor(), &reader, &q).await?;
+        let link = format!("/referrals?section={name}");
+        let mut pages = super::admin::pagination(&link, page, SECTION_PAGE, total);
+        pages["label"] = json!(format!("Pages of referrals {name}"));
+        ctx[name] = json!({"items": items, "total": total, "pagination": pages});
+    }
+    view.render("referrals/list.html", ctx)
 }
 
 #[derive(FromForm)]

@@ -425,7 +425,9 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
                 person_id: Some(id.0.clone()),
                 ..Default::default()
             };
-            crate::services::reviews::list(view.app, &caller, &q).await?
+            crate::services::reviews::list(view.app, &caller, &q, None)
+                .await?
+                .0
         } else {
             Vec::new()
         };

@@ -1,0 +1,280 @@
+//! Lists of reviews, filtered, ordered and paged in SQL: `GET /api/v1/reviews`, a person's
+//! reviews, and the reviews page's sections (the agenda). Whether a review or its report is
+//! overdue is the deadline engine's answer stored in the projection (`person_due_items`),
+//! compared with today in the query; each review on a page is then shown as
+//! `reviews::view_with` works it out, so a request reads one page of reviews whatever the
+//! register's size.
+
+use super::App;
+use super::audit::{self, Event};
+use super::people::projection;
+use super::reviews::{ReviewReader, ReviewView, lookups, view_with};
+use super::sessions::SignedIn;
+use crate::domain::review::ReviewStatus;
+use crate::entities::{person_due_item, review};
+use crate::error::AppError;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use serde::Serialize;
+use time::{Date, Duration};
+
+/// How far ahead "upcoming" looks, on the reviews page and the dashboard.
+pub const UPCOMING_DAYS: i64 = 14;
+
+/// Filters of the review list.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewQuery {
+    pub status: Option<ReviewStatus>,
+    /// A booked review past its due date, or a held one whose report is.
+    pub overdue: Option<bool>,
+    pub person_id: Option<String>,
+}
+
+/// The reviews concerned by items of these kinds (`scheduled_review`, `report`) past their
+/// due date at the end of `today`: `deadlines::is_overdue` over the stored dues.
+fn overdue_ids(today: Date, owed: &[&str]) -> SelectStatement {
+    Query::select()
+        .column(person_due_item::Column::ReviewId)
+        .from(person_due_item::Entity)
+        .and_where(person_due_item::Column::Owed.is_in(owed.iter().copied()))
+        .and_where(person_due_item::Column::Due.lt(today))
+        .and_where(person_due_item::Column::ReviewId.is_not_null())
+        .to_owned()
+}
+
+/// The reviews the reader may read (`ReviewReader::may_read`, in SQL).
+fn readable(reader: &ReviewReader) -> Select<review::Entity> {
+    let select = reader.scope.select::<review::Entity>();
+    match (reader.all, &reader.member) {
+        (true, _) => select,
+        (false, Some(member)) => {
+            select.filter(review::Column::Id.in_subquery(super::worklists::sits_on(member)))
+        }
+        (false, None) => select.filter(Expr::val(1).eq(0)),
+    }
+}
+
+/// Soonest first; of two on the same day, the one booked first.
+fn in_order(select: Select<review::Entity>) -> Select<review::Entity> {
+    select
+        .order_by_asc(review::Column::ScheduledFor)
+        .order_by_asc(review::Column::CreatedAt)
+        .order_by_asc(review::Column::Id)
+}
+
+/// The views of a page of reviews, built from their people's rows alone.
+async fn views(
+    app: &App,
+    reader: &ReviewReader,
+    rows: &[review::Model],
+) -> Result<Vec<ReviewView>, AppError> {
+    let mut people: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    people.sort();
+    people.dedup();
+    let lk = lookups(&app.db, reader.scope, &people).await?;
+    rows.iter().map(|r| view_with(r, &lk, app)).collect()
+}
+
+/// The reviews the user may read, soonest first, filtered as asked: one page (`(page,
+/// per_page)`) or all of them, and how many match in all. The read is audited.
+pub async fn list(
+    app: &App,
+    who: &SignedIn,
+    q: &ReviewQuery,
+    window: Option<(u64, u64)>,
+) -> Result<(Vec<ReviewView>, u64), AppError> {
+    let today = app.clock.today();
+    let reader = ReviewReader::of(app, who);
+    let mut select = readable(&reader);
+    if let Some(p) = &q.person_id {
+        select = select.filter(review::Column::PersonId.eq(p.as_str()));
+    }
+    if let Some(s) = q.status {
+        select = select.filter(review::Column::Status.eq(s.as_str()));
+    }
+    if let Some(o) = q.overdue {
+        projection::catch_up(app).await?;
+        let late = overdue_ids(today, &["scheduled_review", "report"]);
+        select = select.filter(if o {
+            review::Column::Id.in_subquery(late)
+        } else {
+            review::Column::Id.not_in_subquery(late)
+        });
+    }
+    let select = in_order(select);
+    let (rows, total) = match window {
+        Some((page, per_page)) => {
+            let total = select.clone().count(&app.db).await?;
+            let rows = select
+                .offset(page.saturating_sub(1) * per_page)
+                .limit(per_page)
+                .all(&app.db)
+                .await?;
+            (rows, total)
+        }
+        None => {
+            let rows = select.all(&app.db).await?;
+            let total = rows.len() as u64;
+            (rows, total)
+        }
+    };
+    let items = views(app, &reader, &rows).await?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("review.list", "review", None).detail(serde_json::json!({
+            "status": q.status.map(ReviewStatus::as_str), "overdue": q.overdue,
+            "by_person": q.person_id.is_some(), "shown": items.len(), "total": total,
+        })),
+    )
+    .await?;
+    Ok((items, total))
+}
+
+/// A part of the reviews page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Section {
+    /// Booked and past its due date (for those who answer for deadlines).
+    Overdue,
+    /// Booked within `UPCOMING_DAYS`, or on a day already past whose outcome is not yet
+    /// recorded while not overdue.
+    Upcoming,
+    /// Held, with the report not yet sent.
+    Unreported,
+    /// Booked later than `UPCOMING_DAYS` ahead.
+    Later,
+}
+
+impl Section {
+    /// In the order the page shows them.
+    pub const ALL: [Section; 4] = [
+        Section::Overdue,
+        Section::Upcoming,
+        Section::Unreported,
+        Section::Later,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Section::Overdue => "overdue",
+            Section::Upcoming => "upcoming",
+            Section::Unreported => "unreported",
+            Section::Later => "later",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The section's reviews, in SQL. A review overdue for the ICB but still to come is in
+    /// the upcoming ones as well: the date says when the panel meets.
+    fn only(self, today: Date, deadlines: bool) -> Condition {
+        let soon = today + Duration::days(UPCOMING_DAYS);
+        let scheduled = review::Column::Status.eq(ReviewStatus::Scheduled.as_str());
+        let late = || overdue_ids(today, &["scheduled_review"]);
+        match self {
+            Section::Overdue => Condition::all()
+                .add(scheduled)
+                .add(review::Column::Id.in_subquery(late())),
+            Section::Upcoming => {
+                let mut c = Condition::all()
+                    .add(scheduled)
+                    .add(review::Column::ScheduledFor.lte(soon));
+                if deadlines {
+                    c = c.add(
+                        Condition::any()
+                            .add(review::Column::ScheduledFor.gte(today))
+                            .add(review::Column::Id.not_in_subquery(late())),
+                    );
+                }
+                c
+            }
+            Section::Later => Condition::all()
+                .add(scheduled)
+                .add(review::Column::ScheduledFor.gt(soon)),
+            Section::Unreported => Condition::all()
+                .add(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+                .add(review::Column::ReportSentOn.is_null()),
+        }
+    }
+}
+
+/// One page of one section, and how many it holds in all.
+#[derive(Debug, Serialize)]
+pub struct SectionPage {
+    pub section: Section,
+    pub items: Vec<ReviewView>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Reviews as the reviews page lists them, by section, each paged. Cancelled and fully
+/// reported reviews are left out.
+#[derive(Debug, Default, Serialize)]
+pub struct Agenda {
+    pub sections: Vec<SectionPage>,
+    /// Whether the overdue section is shown (whoever reads every review); a panel member's
+    /// list goes by date alone.
+    pub deadlines: bool,
+}
+
+impl Agenda {
+    /// Every section's first page, or (`only`) one section's page; one audit entry records
+    /// the read.
+    pub async fn read(
+        app: &App,
+        who: &SignedIn,
+        deadlines: bool,
+        only: Option<(Section, u64)>,
+        per_page: u64,
+    ) -> Result<Self, AppError> {
+        let today = app.clock.today();
+        let reader = ReviewReader::of(app, who);
+        if deadlines {
+            projection::catch_up(app).await?;
+        }
+        let wanted: Vec<(Section, u64)> = match only {
+            Some(one) => vec![one],
+            None => Section::ALL.into_iter().map(|s| (s, 1)).collect(),
+        };
+        let mut agenda = Agenda {
+            sections: Vec::new(),
+            deadlines,
+        };
+        for (section, page) in wanted {
+            if section == Section::Overdue && !deadlines {
+                continue;
+            }
+            let select = in_order(readable(&reader).filter(section.only(today, deadlines)));
+            let total = select.clone().count(&app.db).await?;
+            let rows = select
+                .offset(page.saturating_sub(1) * per_page)
+                .limit(per_page)
+                .all(&app.db)
+                .await?;
+            agenda.sections.push(SectionPage {
+                section,
+                items: views(app, &reader, &rows).await?,
+                total,
+                page,
+                per_page,
+            });
+        }
+        let shown: usize = agenda.sections.iter().map(|s| s.items.len()).sum();
+        audit::record_alone(
+            app,
+            &who.actor(),
+            Event::new("review.list", "review", None).detail(serde_json::json!({
+                "sections": agenda.sections.iter().map(|s| s.section.as_str()).collect::<Vec<_>>(),
+                "shown": shown,
+            })),
+        )
+        .await?;
+        Ok(agenda)
+    }
+}

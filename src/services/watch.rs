@@ -1,0 +1,324 @@
+//! The commissioner's watch over the register today — who is in hospital, what is overdue, the
+//! reviews coming up, red and amber people with no review booked — counted by aggregate queries
+//! over the projection (`person_due`, `person_due_items`) and listed a page at a time, so that
+//! neither the dashboard nor the full lists behind it read anyone's history. Overdue is a due
+//! date the deadline engine stored, before today; nothing here decides what is due.
+
+mod rows;
+
+use super::App;
+use super::audit::{self, Event};
+use super::people::projection;
+use super::people::status_is;
+use super::review_list::UPCOMING_DAYS;
+use super::scope::Scope;
+use super::sessions::SignedIn;
+use crate::domain::person::Status;
+use crate::domain::review::ReviewStatus;
+use crate::domain::risk::Rating;
+use crate::entities::{person, person_due, person_due_item, review};
+use crate::error::AppError;
+use crate::policy::Permission;
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::{
+    ColumnTrait, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QuerySelect, RelationTrait,
+    Select,
+};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use time::{Date, Duration};
+
+pub use rows::{
+    Due, Inpatient, Listed, Named, OverdueAction, OverdueItem, Unscheduled, UpcomingReview, Watch,
+};
+
+/// A part of the watch; each has a page listing it whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    InHospital,
+    /// Reviews (booked or still to book) and review reports past their due date.
+    OverdueReviews,
+    /// Oversight visits and social worker allocations past their due date.
+    OverdueVisits,
+    OverdueActions,
+    /// Reviews booked in the next `UPCOMING_DAYS`.
+    Upcoming,
+    /// Red and amber people with no review booked.
+    Unscheduled,
+}
+
+impl Part {
+    pub const ALL: [Part; 6] = [
+        Part::InHospital,
+        Part::OverdueReviews,
+        Part::OverdueVisits,
+        Part::OverdueActions,
+        Part::Upcoming,
+        Part::Unscheduled,
+    ];
+
+    /// Its name in a link.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Part::InHospital => "in-hospital",
+            Part::OverdueReviews => "overdue-reviews",
+            Part::OverdueVisits => "overdue-visits",
+            Part::OverdueActions => "overdue-actions",
+            Part::Upcoming => "upcoming",
+            Part::Unscheduled => "unscheduled",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.slug() == slug)
+    }
+
+    /// Where the whole list is read a page at a time (overdue actions: the actions page, where
+    /// they are marked done).
+    pub fn href(self) -> String {
+        match self {
+            Part::OverdueActions => "/actions?overdue=true".to_string(),
+            other => format!("/today/{}", other.slug()),
+        }
+    }
+
+    /// The kinds of the engine's items an overdue part counts (`DueItem::kind`).
+    pub(super) fn kinds(self) -> &'static [&'static str] {
+        match self {
+            Part::OverdueReviews => &["review", "red_review", "report"],
+            Part::OverdueVisits => &["visit", "social_worker"],
+            Part::OverdueActions => &["action"],
+            _ => &[],
+        }
+    }
+}
+
+/// The register today in numbers.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Counts {
+    /// On the register by rating (`red`, `amber`, `green`, `blue`, `unrated`).
+    pub ratings: BTreeMap<String, u64>,
+    pub in_hospital: u64,
+    pub overdue_reviews: u64,
+    pub overdue_visits: u64,
+    pub overdue_actions: u64,
+    pub upcoming: u64,
+    pub unscheduled: u64,
+}
+
+impl Counts {
+    pub fn of(&self, part: Part) -> u64 {
+        match part {
+            Part::InHospital => self.in_hospital,
+            Part::OverdueReviews => self.overdue_reviews,
+            Part::OverdueVisits => self.overdue_visits,
+            Part::OverdueActions => self.overdue_actions,
+            Part::Upcoming => self.upcoming,
+            Part::Unscheduled => self.unscheduled,
+        }
+    }
+}
+
+/// People on the register today, with their projection row.
+fn on_register(today: Date) -> Select<person::Entity> {
+    Scope::Register
+        .select::<person::Entity>()
+        .join(
+            JoinType::InnerJoin,
+            person_due::Relation::Person.def().rev(),
+        )
+        .filter(status_is(Status::Active, today))
+}
+
+/// Items of these kinds past their due date, of people on the register today.
+fn overdue_items(today: Date, kinds: &[&str]) -> Select<person_due_item::Entity> {
+    Scope::Register
+        .select::<person_due_item::Entity>()
+        .join(JoinType::InnerJoin, person_due_item::Relation::Person.def())
+        .filter(status_is(Status::Active, today))
+        .filter(person_due_item::Column::Kind.is_in(kinds.iter().copied()))
+        .filter(person_due_item::Column::Due.lt(today))
+}
+
+/// Reviews booked for the next `UPCOMING_DAYS` (today included), of people on the register.
+fn upcoming_reviews(today: Date) -> Select<review::Entity> {
+    let to_person = review::Entity::belongs_to(person::Entity)
+        .from(review::Column::PersonId)
+        .to(person::Column::Id)
+        .into();
+    Scope::Register
+        .select::<review::Entity>()
+        .join(JoinType::InnerJoin, to_person)
+        .filter(status_is(Status::Active, today))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .filter(review::Column::ScheduledFor.between(today, today + Duration::days(UPCOMING_DAYS)))
+}
+
+/// People with a review booked.
+fn booked() -> SelectStatement {
+    Query::select()
+        .column(review::Column::PersonId)
+        .from(review::Entity)
+        .and_where(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .to_owned()
+}
+
+/// Red and amber people on the register with no review booked.
+fn unscheduled_people(today: Date) -> Select<person::Entity> {
+    on_register(today)
+        .filter(person_due::Column::Rating.is_in([Rating::Red.as_str(), Rating::Amber.as_str()]))
+        .filter(person::Column::Id.not_in_subquery(booked()))
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+/// Every count of the watch, by aggregate queries.
+pub async fn counts(app: &App, today: Date) -> Result<Counts, AppError> {
+    let db = &app.db;
+    let mut c = Counts {
+        ratings: ["red", "amber", "green", "blue", "unrated"]
+            .into_iter()
+            .map(|k| (k.to_string(), 0))
+            .collect(),
+        ..Counts::default()
+    };
+    let by_rating: Vec<(Option<String>, i64, i64)> = on_register(today)
+        .select_only()
+        .column(person_due::Column::Rating)
+        .column_as(Expr::col((person::Entity, person::Column::Id)).count(), "n")
+        .column_as(
+            Expr::col((person_due::Entity, person_due::Column::InHospitalSince)).count(),
+            "in_hospital",
+        )
+        .group_by(person_due::Column::Rating)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (rating, n, in_hospital) in by_rating {
+        let key = rating.unwrap_or_else(|| "unrated".to_string());
+        *c.ratings.entry(key).or_default() += count(n);
+        c.in_hospital += count(in_hospital);
+    }
+    let all_kinds = [
+        "review",
+        "red_review",
+        "report",
+        "visit",
+        "social_worker",
+        "action",
+    ];
+    let by_kind: Vec<(String, i64)> = overdue_items(today, &all_kinds)
+        .select_only()
+        .column(person_due_item::Column::Kind)
+        .column_as(
+            Expr::col((person_due_item::Entity, person_due_item::Column::Seq)).count(),
+            "n",
+        )
+        .group_by(person_due_item::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (kind, n) in by_kind {
+        let of = |part: Part| part.kinds().contains(&kind.as_str());
+        if of(Part::OverdueReviews) {
+            c.overdue_reviews += count(n);
+        } else if of(Part::OverdueVisits) {
+            c.overdue_visits += count(n);
+        } else if of(Part::OverdueActions) {
+            c.overdue_actions += count(n);
+        }
+    }
+    c.upcoming = upcoming_reviews(today).count(db).await?;
+    c.unscheduled = unscheduled_people(today).count(db).await?;
+    Ok(c)
+}
+/// One part's rows from `offset`, at most `limit` of them, with its total.
+async fn read_part(
+    app: &App,
+    today: Date,
+    counts: &Counts,
+    part: Part,
+    offset: u64,
+    limit: u64,
+    w: &mut Watch,
+) -> Result<(), AppError> {
+    let total = counts.of(part);
+    let href = part.href();
+    macro_rules! listed {
+        ($rows:expr) => {
+            Some(Listed {
+                rows: $rows,
+                total,
+                href,
+            })
+        };
+    }
+    match part {
+        Part::InHospital => {
+            w.inpatients = listed!(rows::inpatients(app, today, offset, limit).await?)
+        }
+        Part::OverdueReviews | Part::OverdueVisits => {
+            let rows = rows::overdue_things(app, today, part, offset, limit).await?;
+            if part == Part::OverdueReviews {
+                w.overdue_reviews = listed!(rows);
+            } else {
+                w.overdue_visits = listed!(rows);
+            }
+        }
+        Part::OverdueActions => {
+            w.overdue_actions = listed!(rows::overdue_actions(app, today, offset, limit).await?)
+        }
+        Part::Upcoming => w.upcoming = listed!(rows::upcoming(app, today, offset, limit).await?),
+        Part::Unscheduled => {
+            w.unscheduled = listed!(rows::unscheduled(app, today, offset, limit).await?)
+        }
+    }
+    Ok(())
+}
+
+/// The first `first` rows of every part, with the counts they come from.
+pub async fn first_rows(
+    app: &App,
+    today: Date,
+    counts: &Counts,
+    first: u64,
+) -> Result<Watch, AppError> {
+    let mut w = Watch::default();
+    for part in Part::ALL {
+        read_part(app, today, counts, part, 0, first, &mut w).await?;
+    }
+    Ok(w)
+}
+
+/// One page of one part, for whoever reads the whole register and every review; one audit
+/// entry records the read.
+pub async fn page(
+    app: &App,
+    who: &SignedIn,
+    part: Part,
+    page: u64,
+    per_page: u64,
+) -> Result<Watch, AppError> {
+    let can = |p| app.policies.access.allows(who.role(), p);
+    if !(can(Permission::PeopleRead) && can(Permission::ReviewsRead)) {
+        return Err(AppError::Forbidden);
+    }
+    let today = app.clock.today();
+    projection::catch_up(app).await?;
+    let counts = counts(app, today).await?;
+    let mut w = Watch::default();
+    let offset = page.saturating_sub(1) * per_page;
+    read_part(app, today, &counts, part, offset, per_page, &mut w).await?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("dashboard.read", "dashboard", None).detail(serde_json::json!({
+            "part": part.slug(), "page": page, "items_naming_people": w.named(),
+        })),
+    )
+    .await?;
+    Ok(w)
+}

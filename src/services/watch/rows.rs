@@ -1,0 +1,471 @@
+//! The rows of the watch's parts, a page at a time: each page's people, their items in words
+//! and the rows they name (a stay's hospital, a booked review's day, an action's WHO and WHAT),
+//! read by id for that page alone.
+
+use super::{Part, on_register, overdue_items, unscheduled_people, upcoming_reviews};
+use crate::domain::deadlines::Owed;
+use crate::domain::review::ReviewKind;
+use crate::domain::risk::Rating;
+use crate::entities::{action, admission, person, person_due, person_due_item, review};
+use crate::error::AppError;
+use crate::services::App;
+use crate::services::admissions::in_hospital_on;
+use crate::services::due;
+use crate::services::people::projection::owed_of;
+use crate::services::scope::Scope;
+use sea_orm::{ColumnTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
+use serde::Serialize;
+use std::collections::HashMap;
+use time::Date;
+
+/// A person named on the watch, and where to find them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Named {
+    pub person_id: String,
+    pub name: String,
+    pub rating: Option<Rating>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Inpatient {
+    pub person: Named,
+    pub admitted_on: String,
+    pub hospital: String,
+    /// Days since admission (the day of admission is day 0).
+    pub days_in_hospital: i64,
+    pub next_review: Option<Due>,
+    pub next_visit: Option<Due>,
+}
+
+/// Something due on a day, and the review it concerns when there is one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Due {
+    pub what: String,
+    pub due_by: String,
+    pub overdue: bool,
+    pub days_overdue: i64,
+    /// `review`, `report`, `red_review`, `visit`, `social_worker` or `action`.
+    pub kind: String,
+    pub review_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueItem {
+    pub person: Named,
+    pub due: Due,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverdueAction {
+    pub person: Named,
+    pub action_id: String,
+    pub review_id: String,
+    pub who: String,
+    pub what: String,
+    pub due_by: String,
+    pub days_overdue: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UpcomingReview {
+    pub person: Named,
+    pub review_id: String,
+    pub kind: String,
+    pub scheduled_for: String,
+    /// Chair, expert by experience and clinical expert all chosen.
+    pub panel_complete: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Unscheduled {
+    pub person: Named,
+    pub rating_since: String,
+    /// When a review is due for them, if one is (after a red rating, or in hospital).
+    pub due: Option<Due>,
+}
+
+/// The first rows of a part (or one page of them), how many there are in all, and the page
+/// that lists them all.
+#[derive(Debug, Serialize)]
+pub struct Listed<T> {
+    pub rows: Vec<T>,
+    pub total: u64,
+    pub href: String,
+}
+
+/// The parts of the watch that were read.
+#[derive(Debug, Default, Serialize)]
+pub struct Watch {
+    pub inpatients: Option<Listed<Inpatient>>,
+    pub overdue_reviews: Option<Listed<OverdueItem>>,
+    pub overdue_visits: Option<Listed<OverdueItem>>,
+    pub overdue_actions: Option<Listed<OverdueAction>>,
+    pub upcoming: Option<Listed<UpcomingReview>>,
+    pub unscheduled: Option<Listed<Unscheduled>>,
+}
+
+impl Watch {
+    /// How many rows name a person.
+    pub fn named(&self) -> usize {
+        fn n<T>(l: &Option<Listed<T>>) -> usize {
+            l.as_ref().map_or(0, |l| l.rows.len())
+        }
+        n(&self.inpatients)
+            + n(&self.overdue_reviews)
+            + n(&self.overdue_visits)
+            + n(&self.overdue_actions)
+            + n(&self.upcoming)
+            + n(&self.unscheduled)
+    }
+}
+/// The named people, with their current rating.
+async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppError> {
+    let rows: Vec<(String, String, String, Option<String>)> = Scope::Register
+        .select::<person::Entity>()
+        .join(JoinType::LeftJoin, person_due::Relation::Person.def().rev())
+        .select_only()
+        .columns([
+            person::Column::Id,
+            person::Column::GivenName,
+            person::Column::FamilyName,
+        ])
+        .column(person_due::Column::Rating)
+        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, given, family, rating)| {
+            let named = Named {
+                person_id: id.clone(),
+                name: format!("{given} {family}"),
+                rating: rating.as_deref().and_then(Rating::parse),
+            };
+            (id, named)
+        })
+        .collect())
+}
+
+/// Items of the projection in words, reading the booked reviews' days and the actions' WHO
+/// and WHAT by id.
+async fn dues(
+    app: &App,
+    today: Date,
+    rows: &[&person_due_item::Model],
+) -> Result<Vec<Option<Due>>, AppError> {
+    let items: Vec<_> = rows.iter().map(|r| owed_of(r, today)).collect();
+    let mut review_ids = Vec::new();
+    let mut action_ids = Vec::new();
+    for i in items.iter().flatten() {
+        match &i.owed {
+            Owed::ScheduledReview { review_id, .. } => review_ids.push(review_id.as_str()),
+            Owed::Action { action_id, .. } => action_ids.push(action_id.as_str()),
+            _ => {}
+        }
+    }
+    let reviews: HashMap<String, review::Model> = if review_ids.is_empty() {
+        HashMap::new()
+    } else {
+        Scope::Register
+            .select::<review::Entity>()
+            .filter(review::Column::Id.is_in(review_ids))
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id.clone(), r))
+            .collect()
+    };
+    let actions: HashMap<String, action::Model> = if action_ids.is_empty() {
+        HashMap::new()
+    } else {
+        Scope::Register
+            .select::<action::Entity>()
+            .filter(action::Column::Id.is_in(action_ids))
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|a| (a.id.clone(), a))
+            .collect()
+    };
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let item = item?;
+            let (review, action) = match &item.owed {
+                Owed::ScheduledReview { review_id, .. } => (reviews.get(review_id), None),
+                Owed::Action { action_id, .. } => (None, actions.get(action_id)),
+                _ => (None, None),
+            };
+            Some(Due {
+                what: due::what(&item.owed, review, action),
+                due_by: item.due.to_string(),
+                overdue: item.overdue,
+                days_overdue: Ord::max((today - item.due).whole_days(), 0),
+                kind: item.owed.kind_word().to_string(),
+                review_id: due::review_of(&item.owed).map(String::from),
+            })
+        })
+        .collect())
+}
+
+/// These people's items, in the engine's order (soonest due first).
+async fn items_of(
+    app: &App,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<person_due_item::Model>>, AppError> {
+    let mut out: HashMap<String, Vec<person_due_item::Model>> = HashMap::new();
+    for i in Scope::Register
+        .select::<person_due_item::Entity>()
+        .filter(person_due_item::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+        .order_by_asc(person_due_item::Column::PersonId)
+        .order_by_asc(person_due_item::Column::Seq)
+        .all(&app.db)
+        .await?
+    {
+        out.entry(i.person_id.clone()).or_default().push(i);
+    }
+    Ok(out)
+}
+
+/// For each person: the first of their items that is a review (booked or still to book), and
+/// the first oversight visit, in words.
+async fn next_review_and_visit(
+    app: &App,
+    today: Date,
+    ids: &[String],
+) -> Result<HashMap<String, (Option<Due>, Option<Due>)>, AppError> {
+    let items = items_of(app, ids).await?;
+    let mut picked: Vec<&person_due_item::Model> = Vec::new();
+    let mut marks: Vec<(String, bool)> = Vec::new();
+    for (id, list) in &items {
+        let review = list
+            .iter()
+            .find(|i| matches!(i.kind.as_str(), "review" | "red_review"));
+        let visit = list.iter().find(|i| i.kind == "visit");
+        for (item, is_review) in [(review, true), (visit, false)] {
+            if let Some(i) = item {
+                picked.push(i);
+                marks.push((id.clone(), is_review));
+            }
+        }
+    }
+    let words = dues(app, today, &picked).await?;
+    let mut out: HashMap<String, (Option<Due>, Option<Due>)> = HashMap::new();
+    for ((id, is_review), due) in marks.into_iter().zip(words) {
+        let entry = out.entry(id).or_default();
+        if is_review {
+            entry.0 = due;
+        } else {
+            entry.1 = due;
+        }
+    }
+    Ok(out)
+}
+
+fn unnamed(id: &str) -> Named {
+    Named {
+        person_id: id.to_string(),
+        name: String::new(),
+        rating: None,
+    }
+}
+
+/// People in hospital today, the longest stay first.
+pub(super) async fn inpatients(
+    app: &App,
+    today: Date,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Inpatient>, AppError> {
+    let ids: Vec<String> = on_register(today)
+        .select_only()
+        .column(person::Column::Id)
+        .filter(person_due::Column::InHospitalSince.is_not_null())
+        .order_by_asc(person_due::Column::InHospitalSince)
+        .order_by_asc(person::Column::SortName)
+        .order_by_asc(person::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let names = named(app, &ids).await?;
+    let mut next = next_review_and_visit(app, today, &ids).await?;
+    let stays = Scope::Register
+        .select::<admission::Entity>()
+        .filter(admission::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+        .all(&app.db)
+        .await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let Some(stay) = stays
+            .iter()
+            .filter(|s| &s.person_id == id && in_hospital_on(s, today))
+            .max_by_key(|s| s.admitted_on)
+        else {
+            continue;
+        };
+        let (next_review, next_visit) = next.remove(id).unwrap_or_default();
+        out.push(Inpatient {
+            person: names.get(id).cloned().unwrap_or_else(|| unnamed(id)),
+            admitted_on: stay.admitted_on.to_string(),
+            hospital: stay.hospital.clone(),
+            days_in_hospital: (today - stay.admitted_on).whole_days(),
+            next_review,
+            next_visit,
+        });
+    }
+    Ok(out)
+}
+
+/// Overdue items of a part, the longest overdue first.
+async fn overdue(
+    app: &App,
+    today: Date,
+    part: Part,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<person_due_item::Model>, AppError> {
+    Ok(overdue_items(today, part.kinds())
+        .order_by_asc(person_due_item::Column::Due)
+        .order_by_asc(person::Column::SortName)
+        .order_by_asc(person_due_item::Column::PersonId)
+        .order_by_asc(person_due_item::Column::Seq)
+        .offset(offset)
+        .limit(limit)
+        .all(&app.db)
+        .await?)
+}
+
+pub(super) async fn overdue_things(
+    app: &App,
+    today: Date,
+    part: Part,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<OverdueItem>, AppError> {
+    let rows = overdue(app, today, part, offset, limit).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let names = named(app, &ids).await?;
+    let refs: Vec<&person_due_item::Model> = rows.iter().collect();
+    let words = dues(app, today, &refs).await?;
+    Ok(rows
+        .iter()
+        .zip(words)
+        .filter_map(|(r, due)| {
+            Some(OverdueItem {
+                person: names
+                    .get(&r.person_id)
+                    .cloned()
+                    .unwrap_or_else(|| unnamed(&r.person_id)),
+                due: due?,
+            })
+        })
+        .collect())
+}
+
+pub(super) async fn overdue_actions(
+    app: &App,
+    today: Date,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<OverdueAction>, AppError> {
+    let rows = overdue(app, today, Part::OverdueActions, offset, limit).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let names = named(app, &ids).await?;
+    let actions: HashMap<String, action::Model> = Scope::Register
+        .select::<action::Entity>()
+        .filter(action::Column::Id.is_in(rows.iter().filter_map(|r| r.action_id.as_deref())))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id.clone(), a))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let a = actions.get(r.action_id.as_deref()?)?;
+            Some(OverdueAction {
+                person: names
+                    .get(&r.person_id)
+                    .cloned()
+                    .unwrap_or_else(|| unnamed(&r.person_id)),
+                action_id: a.id.clone(),
+                review_id: a.review_id.clone(),
+                who: a.who.clone(),
+                what: a.what.clone(),
+                due_by: r.due.to_string(),
+                days_overdue: Ord::max((today - r.due).whole_days(), 0),
+            })
+        })
+        .collect())
+}
+
+pub(super) async fn upcoming(
+    app: &App,
+    today: Date,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<UpcomingReview>, AppError> {
+    let rows = upcoming_reviews(today)
+        .order_by_asc(review::Column::ScheduledFor)
+        .order_by_asc(person::Column::SortName)
+        .order_by_asc(review::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(&app.db)
+        .await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let names = named(app, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UpcomingReview {
+            person: names
+                .get(&r.person_id)
+                .cloned()
+                .unwrap_or_else(|| unnamed(&r.person_id)),
+            kind: ReviewKind::parse(&r.kind).map_or_else(|| r.kind.clone(), |k| k.label().into()),
+            scheduled_for: r.scheduled_for.to_string(),
+            panel_complete: r.chair_id.is_some()
+                && r.expert_by_experience_id.is_some()
+                && r.clinical_expert_id.is_some(),
+            review_id: r.id,
+        })
+        .collect())
+}
+
+/// Red first, then the longest rated.
+pub(super) async fn unscheduled(
+    app: &App,
+    today: Date,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<Unscheduled>, AppError> {
+    let page: Vec<(String, Option<Date>)> = unscheduled_people(today)
+        .select_only()
+        .column(person::Column::Id)
+        .column(person_due::Column::RatingSince)
+        .order_by_asc(person_due::Column::RatingRank)
+        .order_by_asc(person_due::Column::RatingSince)
+        .order_by_asc(person::Column::SortName)
+        .order_by_asc(person::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let ids: Vec<String> = page.iter().map(|(id, _)| id.clone()).collect();
+    let names = named(app, &ids).await?;
+    let mut next = next_review_and_visit(app, today, &ids).await?;
+    let mut out = Vec::with_capacity(page.len());
+    for (id, since) in page {
+        let (due, _) = next.remove(&id).unwrap_or_default();
+        out.push(Unscheduled {
+            person: names.get(&id).cloned().unwrap_or_else(|| unnamed(&id)),
+            rating_since: since.map(|d| d.to_string()).unwrap_or_default(),
+            due,
+        });
+    }
+    Ok(out)
+}
