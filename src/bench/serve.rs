@@ -178,7 +178,7 @@ async fn warm_up(client: &mut Client, routes: &[load::Route]) {
 
 fn print_summary(all: &[Measured]) {
     println!(
-        "| backend | people | seed (s) | projection refresh (s) | server peak after each phase (MB) | at the end (MB) |"
+        "| backend | people | seed (s) | projection refresh (s) | server peak after each phase, by clients (MB) | at the end (MB) |"
     );
     println!("|---|---:|---:|---:|---|---:|");
     let mb = |m: Option<f64>| m.map_or("–".to_string(), |m| format!("{m:.0}"));
@@ -186,7 +186,7 @@ fn print_summary(all: &[Measured]) {
         let phases: Vec<String> = m
             .phases
             .iter()
-            .map(|(c, peak)| format!("{c} clients: {}", mb(*peak)))
+            .map(|(c, peak)| format!("with {c}: {}", mb(*peak)))
             .collect();
         println!(
             "| {} | {} | {:.1} | {:.1} | {} | {} |",
