@@ -10,6 +10,7 @@ use crate::services::Actor;
 use crate::{StartError, clock, prepare};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The load test's options (`tcr bench --load …`).
@@ -36,6 +37,15 @@ pub struct LoadArgs {
     /// (`people,dashboard`).
     #[arg(long, value_delimiter = ',')]
     pub routes: Vec<String>,
+    /// With --load: kill the server when its resident memory passes this many MB (the route
+    /// then counts failures and the server is started again for the next), so that a runaway
+    /// route cannot exhaust a shared machine.
+    #[arg(long, default_value_t = 4096)]
+    pub max_server_mb: u64,
+    /// With --load: leave out the routes whose name contains one of these, comma-separated
+    /// (`as_of,dashboard`).
+    #[arg(long, value_delimiter = ',')]
+    pub skip: Vec<String>,
 }
 
 /// People ids sampled for the routes that vary over the register.
@@ -56,6 +66,11 @@ struct Measured {
     /// (clients, the server's peak memory once that phase ended).
     phases: Vec<(usize, Option<f64>)>,
     end_mb: Option<f64>,
+    /// The routes (and phases) during which the guard killed the server.
+    killed: Vec<String>,
+    /// The machine's 1-minute load average when the clients started and when they ended (the
+    /// machine may be shared: a load above its cores slows every figure).
+    load_average: (Option<f64>, Option<f64>),
 }
 
 /// Runs the load test over every backend and size.
@@ -117,40 +132,52 @@ async fn measure(
         "{backend}, {n} people: seeded in {:.1} s, projection refreshed in {:.1} s; serving…",
         register.seed_s, register.reindex_s
     );
-    let log = work.join(format!("serve-{backend}-{n}.log"));
-    let server = Server::start(exe, db, policies, args.port, &log).await?;
-    let most = args.clients.iter().copied().max().unwrap_or(1).max(1);
-    let mut clients = Vec::with_capacity(most);
-    for _ in 0..most {
-        let client = Client::sign_in(server.port, &register.username, &register.password)
-            .await
-            .map_err(|e| StartError::Other(format!("signing a client in: {e}")))?;
-        clients.push(client);
-    }
+    let serve = ServeWith {
+        exe,
+        db,
+        policies,
+        args,
+        register: &register,
+        log: work.join(format!("serve-{backend}-{n}.log")),
+    };
+    let mut live = serve.start().await?;
     let routes: Vec<_> = load::routes(&register.sample)
         .into_iter()
         .filter(|r| args.routes.is_empty() || args.routes.iter().any(|f| r.name.contains(f)))
+        .filter(|r| !args.skip.iter().any(|f| r.name.contains(f)))
         .collect();
-    warm_up(&mut clients[0], &routes).await;
+    warm_up(&mut live.clients[0], &routes).await;
+    let load_before = load_average();
     let limit = Duration::from_secs_f64(args.seconds.max(0.1));
     let mut phases = Vec::new();
+    let mut killed = Vec::new();
     for &c in &args.clients {
-        let c = c.clamp(1, most);
+        let c = c.clamp(1, live.clients.len());
         for route in &routes {
-            let stats: Stats = load::drive(&mut clients[..c], route, args.requests, limit).await;
-            let peak = load::memory_mb(server.pid()).map(|(hwm, _)| hwm);
-            println!("{}", load::table_row(backend, n, &stats, peak));
+            let stats: Stats =
+                load::drive(&mut live.clients[..c], route, args.requests, limit).await;
+            println!("{}", load::table_row(backend, n, &stats, live.peak_mb()));
             if let Some(why) = &stats.first_error {
                 eprintln!(
                     "  {}: {} failed, the first: {why}",
                     stats.route, stats.errors
                 );
             }
+            if live.guard.tripped().is_some() {
+                eprintln!(
+                    "  the server passed {} MB during `{}` with {c} clients and was killed \
+                     (--max-server-mb); starting it again",
+                    args.max_server_mb, stats.route
+                );
+                killed.push(format!("{} ({c} clients)", stats.route));
+                live.stop();
+                live = serve.start().await?;
+            }
         }
-        phases.push((c, load::memory_mb(server.pid()).map(|(hwm, _)| hwm)));
+        phases.push((c, live.peak_mb()));
     }
-    drop(clients);
-    let end_mb = server.stop();
+    let load_after = load_average();
+    let end_mb = live.stop();
     Ok(Measured {
         backend: backend.to_string(),
         people: n,
@@ -158,7 +185,82 @@ async fn measure(
         reindex_s: register.reindex_s,
         phases,
         end_mb,
+        killed,
+        load_average: (load_before, load_after),
     })
+}
+
+/// What a server is started with.
+struct ServeWith<'a> {
+    exe: &'a Path,
+    db: &'a BenchDb,
+    policies: &'a Path,
+    args: &'a LoadArgs,
+    register: &'a Register,
+    log: PathBuf,
+}
+
+/// A running server, its memory guard, and its signed-in clients.
+struct Live {
+    server: Server,
+    guard: Guard,
+    clients: Vec<Client>,
+}
+
+impl ServeWith<'_> {
+    /// Starts the server, watches its memory and signs in as many clients as the largest phase.
+    async fn start(&self) -> Result<Live, StartError> {
+        let server =
+            Server::start(self.exe, self.db, self.policies, self.args.port, &self.log).await?;
+        let guard = Guard::watch(server.pid(), self.args.max_server_mb);
+        let most = self.args.clients.iter().copied().max().unwrap_or(1).max(1);
+        let mut clients = Vec::with_capacity(most);
+        for _ in 0..most {
+            let client = Client::sign_in(
+                server.port,
+                &self.register.username,
+                &self.register.password,
+            )
+            .await
+            .map_err(|e| StartError::Other(format!("signing a client in: {e}")))?;
+            clients.push(client);
+        }
+        Ok(Live {
+            server,
+            guard,
+            clients,
+        })
+    }
+}
+
+impl Live {
+    /// The server's peak memory so far, in MB.
+    fn peak_mb(&self) -> Option<f64> {
+        load::memory_mb(self.server.pid()).map(|(hwm, _)| hwm)
+    }
+
+    /// Signs out nothing (the sessions lapse), stops watching and stops the server; returns its
+    /// peak memory.
+    fn stop(self) -> Option<f64> {
+        let Live {
+            server,
+            guard,
+            clients,
+        } = self;
+        drop(clients);
+        drop(guard);
+        server.stop()
+    }
+}
+
+/// The 1-minute load average (`/proc/loadavg`).
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// One request to each route first, untimed: the server's caches warm, and a route that fails
@@ -178,9 +280,9 @@ async fn warm_up(client: &mut Client, routes: &[load::Route]) {
 
 fn print_summary(all: &[Measured]) {
     println!(
-        "| backend | people | seed (s) | projection refresh (s) | server peak after each phase, by clients (MB) | at the end (MB) |"
+        "| backend | people | seed (s) | projection refresh (s) | server peak after each phase, by clients (MB) | at the end (MB) | load average, start → end | killed for memory during |"
     );
-    println!("|---|---:|---:|---:|---|---:|");
+    println!("|---|---:|---:|---:|---|---:|---|---|");
     let mb = |m: Option<f64>| m.map_or("–".to_string(), |m| format!("{m:.0}"));
     for m in all {
         let phases: Vec<String> = m
@@ -188,14 +290,22 @@ fn print_summary(all: &[Measured]) {
             .iter()
             .map(|(c, peak)| format!("with {c}: {}", mb(*peak)))
             .collect();
+        let load = |l: Option<f64>| l.map_or("–".to_string(), |l| format!("{l:.1}"));
         println!(
-            "| {} | {} | {:.1} | {:.1} | {} | {} |",
+            "| {} | {} | {:.1} | {:.1} | {} | {} | {} → {} | {} |",
             m.backend,
             m.people,
             m.seed_s,
             m.reindex_s,
             phases.join(" · "),
-            mb(m.end_mb)
+            mb(m.end_mb),
+            load(m.load_average.0),
+            load(m.load_average.1),
+            if m.killed.is_empty() {
+                "–".to_string()
+            } else {
+                m.killed.join(", ")
+            },
         );
     }
 }
@@ -482,6 +592,55 @@ impl Server {
 impl Drop for Server {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// Watches a process's resident memory (every 100 ms) and kills it once it passes the limit.
+struct Guard {
+    tripped: Arc<AtomicU64>,
+    done: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Guard {
+    fn watch(pid: u32, max_mb: u64) -> Guard {
+        let tripped = Arc::new(AtomicU64::new(0));
+        let done = Arc::new(AtomicBool::new(false));
+        let (t, d) = (tripped.clone(), done.clone());
+        let thread = std::thread::spawn(move || {
+            while !d.load(Ordering::Relaxed) {
+                let rss = load::memory_mb(pid).map_or(0.0, |(_, rss)| rss);
+                if rss > max_mb as f64 {
+                    // SAFETY: our own child, not reaped before this thread is joined.
+                    unsafe {
+                        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+                    }
+                    t.store(max_mb, Ordering::Relaxed);
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        Guard {
+            tripped,
+            done,
+            thread: Some(thread),
+        }
+    }
+
+    /// The limit passed, if the process was killed for it.
+    fn tripped(&self) -> Option<u64> {
+        Some(self.tripped.load(Ordering::Relaxed)).filter(|&mb| mb > 0)
+    }
+}
+
+/// Stops watching: dropped before the process is reaped, so its pid cannot be another's.
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            thread.join().ok();
+        }
     }
 }
 
