@@ -510,7 +510,12 @@ impl Server {
     ) -> Result<Server, StartError> {
         let port = free_port(first_port)
             .ok_or_else(|| StartError::Other(format!("no free port from {first_port}")))?;
-        let out = std::fs::File::create(log).map_err(|e| fail("creating the server log", &e))?;
+        // Appended to: a server started again after the memory guard keeps the first one's log.
+        let out = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|e| fail("creating the server log", &e))?;
         let err = out.try_clone().map_err(|e| fail("the server log", &e))?;
         let mut cmd = std::process::Command::new(exe);
         cmd.arg("serve")
