@@ -30,7 +30,9 @@ use std::collections::HashMap;
 use time::Date;
 
 mod find;
+mod past;
 pub mod projection;
+mod timeline;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------
@@ -883,7 +885,8 @@ pub async fn due(
     let (model, records) = readable_with_records(app, reader, id).await?;
     // A past day reads each stay's security level as it stood then.
     let stay_revisions = load_stay_revisions(&app.db, reader.scope, Some(id)).await?;
-    let history = social_worker_history(&load_revisions(&app.db, reader.scope, Some(id)).await?);
+    let history =
+        social_worker_history(&load_revisions(&app.db, reader.scope, Whose::One(id)).await?);
     let rows = super::due::Rows {
         stay_revisions: Some(&stay_revisions),
         social_worker_history: history.get(id).map(Vec::as_slice).unwrap_or(&[]),
@@ -979,12 +982,11 @@ impl Revision {
 async fn load_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: Option<&str>,
+    whose: Whose<'_>,
 ) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
-    let mut select = scope.select::<person_revision::Entity>();
-    if let Some(id) = person_id {
-        select = select.filter(person_revision::Column::PersonId.eq(id));
-    }
+    let select = scope
+        .select::<person_revision::Entity>()
+        .filter(whose.on(person_revision::Column::PersonId));
     let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
     for r in select.all(db).await? {
         let data: Revision = serde_json::from_str(&r.data)
@@ -1082,7 +1084,7 @@ impl Snapshot {
             true,
         )
         .await?;
-        let revisions = load_revisions(&app.db, Scope::Register, None).await?;
+        let revisions = load_revisions(&app.db, Scope::Register, Whose::All).await?;
         let social_worker_history = social_worker_history(&revisions);
         let stay_revisions = load_stay_revisions(&app.db, Scope::Register, None).await?;
         Ok(Snapshot {

@@ -12,7 +12,8 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, person, person_due,
-    person_revision, rating_event, referral, review, review_addendum, risk_assessment, visit,
+    person_revision, person_timeline, rating_event, referral, review, review_addendum,
+    risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -107,9 +108,24 @@ linked!(
     review,
     action,
     person_revision,
-    review_addendum,
-    person_due
+    review_addendum
 );
+
+/// The register's projections (today's answers, each entry's timeline) hold no row about a
+/// withdrawn entry: the withdrawal's own transaction deletes them (`projection::refresh`, run by
+/// `AuditedTx::commit` for every person an entry names), and their `status` is only ever
+/// `active` or `closed`. The door still stands here, on their own column, so that a list
+/// reading them does not look each row's person up as well.
+macro_rules! projected {
+    ($($m:ident),*) => {$(
+        impl PersonLinked for $m::Entity {
+            fn not_withdrawn() -> Condition {
+                Condition::all().add($m::Column::Status.ne(Status::Withdrawn.as_str()))
+            }
+        }
+    )*};
+}
+projected!(person_due, person_timeline);
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
 macro_rules! maybe_linked {
@@ -156,6 +172,7 @@ mod tests {
         "referral",
         "person_revision",
         "person_due",
+        "person_timeline",
         "audit_entry",
         "review_addendum",
     ];

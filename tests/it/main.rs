@@ -17,6 +17,7 @@ mod load;
 mod openapi;
 mod pages;
 mod panels;
+mod past_register;
 mod referral_pages;
 mod referrals;
 mod register;
