@@ -58,7 +58,8 @@ pub enum Command {
     },
     /// Benchmark the monthly return end to end (query, figures, PDF, storing) and the
     /// commissioner's dashboard on a synthetic register: each size on a fresh database, each run
-    /// in a child process whose wall time and peak memory are measured.
+    /// in a child process whose wall time and peak memory are measured. With `--load`: serve
+    /// each register (`tcr serve`) and time its routes under 8 and then 16 clients at once.
     Bench {
         /// Register sizes, comma-separated.
         #[arg(long, value_delimiter = ',', default_value = "10000,100000")]
@@ -75,6 +76,9 @@ pub enum Command {
         /// Keep the SQLite files (and PostgreSQL schemas) for profiling, and print where.
         #[arg(long)]
         keep: bool,
+        /// `--load`: the register's routes under concurrent clients instead of the returns.
+        #[command(flatten)]
+        load: crate::bench::serve::LoadArgs,
     },
     /// For `tcr bench`: one measured child. `return` generates the monthly return for `period`
     /// into `pdf`; `dashboard` builds the commissioner's dashboard `runs` times. Writes to `out`
@@ -195,9 +199,18 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Bench {
             people,
             backends,
+            postgres_url,
+            keep,
+            load,
+            ..
+        } if load.load => bench_load(&load, &people, &backends, &postgres_url, keep).await,
+        Command::Bench {
+            people,
+            backends,
             runs,
             postgres_url,
             keep,
+            ..
         } => bench(people, backends, runs, postgres_url, keep).await,
         Command::BenchChild {
             what,
@@ -540,6 +553,18 @@ async fn bench(
         std::fs::remove_dir_all(&work).ok();
     }
     Ok(())
+}
+
+/// `tcr bench --load`: each seeded register served by `tcr serve` and driven by concurrent
+/// clients (`crate::bench::serve`).
+async fn bench_load(
+    load: &crate::bench::serve::LoadArgs,
+    people: &[usize],
+    backends: &[String],
+    postgres_url: &str,
+    keep: bool,
+) -> Result<(), StartError> {
+    crate::bench::serve::run(load, people, backends, postgres_url, keep).await
 }
 
 /// The commissioner's dashboard over the seeded register, in this process: the best of `runs`.

@@ -15,6 +15,7 @@
 //!   and fairings.
 //! - [`reports`]: returns rendered as CSV (and, next, PDF).
 //! - [`cli`]: `tcr serve | demo | migrate | user …`.
+//! - [`bench`]: `tcr bench`'s synthetic register, and `--load`'s server, clients and driver.
 
 pub mod auth;
 pub mod bench;

@@ -13,6 +13,7 @@ mod diary;
 mod errors;
 mod input;
 mod kept;
+mod load;
 mod openapi;
 mod pages;
 mod panels;

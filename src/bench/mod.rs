@@ -22,6 +22,13 @@
 //!
 //! Everything is deterministic for a given `seed` and `today`: ids are UUID-v4-shaped strings
 //! drawn from a per-person `SplitMix64` stream.
+//!
+//! `tcr bench --load` serves such a register and drives it with concurrent clients: [`serve`]
+//! runs it, [`load`] drives the routes and sums up, [`http`] is its small HTTP/1.1 client.
+
+pub mod http;
+pub mod load;
+pub mod serve;
 
 // Names, places and reasons are shared with the demo register.
 use crate::demo;
