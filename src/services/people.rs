@@ -985,6 +985,14 @@ async fn load_revisions(
     if let Some(id) = person_id {
         select = select.filter(person_revision::Column::PersonId.eq(id));
     }
+    revisions_of(db, select).await
+}
+
+/// The revisions a query finds, by person, oldest first.
+async fn revisions_of(
+    db: &impl ConnectionTrait,
+    select: sea_orm::Select<person_revision::Entity>,
+) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
     let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
     for r in select.all(db).await? {
         let data: Revision = serde_json::from_str(&r.data)
@@ -1063,6 +1071,44 @@ fn details_as_at<'a>(
             Cow::Owned(then)
         }
         None => Cow::Borrowed(p),
+    }
+}
+
+/// The earlier details of a batch of register entries (ids from `first` to `last`, withdrawn
+/// ones left out), for the returns, which read the register a batch at a time.
+pub(crate) struct EarlierDetails {
+    revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
+}
+
+impl EarlierDetails {
+    pub(crate) async fn between(
+        db: &impl ConnectionTrait,
+        first: &str,
+        last: &str,
+    ) -> Result<Self, AppError> {
+        let select = Scope::Register
+            .select::<person_revision::Entity>()
+            .filter(person_revision::Column::PersonId.between(first, last));
+        let revisions = revisions_of(db, select).await?;
+        let social_worker_history = social_worker_history(&revisions);
+        Ok(EarlierDetails {
+            revisions,
+            social_worker_history,
+        })
+    }
+
+    /// The person's details as they stood at the end of `day` (as `Snapshot::as_at`).
+    pub(crate) fn as_at<'a>(&self, p: &'a person::Model, day: Date) -> Cow<'a, person::Model> {
+        details_as_at(p, &self.revisions, day)
+    }
+
+    /// Whether a social worker was named until each edit, oldest first.
+    pub(crate) fn social_worker_history(&self, id: &str) -> &[(Option<Date>, bool)] {
+        self.social_worker_history
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
