@@ -10,7 +10,7 @@ use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::risk::Rating;
 use crate::entities::{person, return_content, stored_return};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
@@ -265,6 +265,31 @@ pub fn as_at_instant(day: Date) -> OffsetDateTime {
     crate::clock::uk_instant(day, time::macros::time!(23:59:59))
 }
 
+/// SHA-256 (hex) of a value's JSON, hashed as it is written: the same digest as of
+/// `to_json(v)`, without a return's rows (tens of megabytes) held as text.
+fn json_sha256<T: Serialize>(v: &T) -> Result<String, AppError> {
+    use sha2::Digest;
+    struct Hashing(sha2::Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(sha2::Sha256::new());
+    serde_json::to_writer(&mut hashing, v)
+        .map_err(|e| AppError::Internal(format!("return JSON: {e}")))?;
+    Ok(hashing
+        .0
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
@@ -352,57 +377,35 @@ pub async fn generate(
     let (figures, changes) = compute(app, period).await?;
     let computed = started.elapsed();
     let organisation = app.settings.organisation.clone();
-    let content_sha256 = sha256_hex(to_json(&(&organisation, &figures, &changes))?.as_bytes());
-    let earlier = stored_return::Entity::find()
-        .filter(stored_return::Column::Kind.eq(period.kind.as_str()))
-        .filter(stored_return::Column::Period.eq(period.label()))
-        .filter(stored_return::Column::ContentSha256.eq(content_sha256.as_str()))
-        .order_by_asc(stored_return::Column::GeneratedAt)
-        .one(&app.db)
-        .await?;
-    let now = app.clock.now();
-    let imprint = match &earlier {
-        Some(e) => Imprint {
-            organisation: organisation.clone(),
-            printed_by: e.printed_by.clone(),
-            printed_at: e.printed_at,
-        },
-        None => Imprint {
-            organisation: organisation.clone(),
-            printed_by: match actor.user_id {
-                Some(_) => format!("{display_name} ({})", actor.role),
-                None => display_name.to_string(),
-            },
-            printed_at: now,
-        },
-    };
-    let report = crate::reports::model::build(&figures, &changes, &imprint);
-    let pdf = rocket::tokio::task::spawn_blocking(move || crate::reports::pdf::render(&report))
-        .await
-        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
-    let rendered = started.elapsed();
-    let sha256 = sha256_hex(&pdf);
+    let content_sha256 = json_sha256(&(&organisation, &figures, &changes))?;
+    let (imprint, now) = imprint(app, actor, display_name, period, &content_sha256).await?;
+    // The rows as stored; then the same rows made into the PDF's table, each dropped as it goes.
     let rows = if period.kind == ReturnKind::Weekly {
         to_json(&figures.weekly_rows)?
     } else {
         to_json(&figures.monthly_rows)?
     };
     let row_count = (figures.weekly_rows.len() + figures.monthly_rows.len()) as i64;
-    let id = uuid::Uuid::new_v4().to_string();
+    let stored_figures = to_json(&StoredFigures {
+        counts: figures.counts.clone(),
+        by_rating_and_band: figures.by_rating_and_band.clone(),
+    })?;
+    let report = crate::reports::model::build_from(figures, &changes, &imprint);
+    let pdf = rocket::tokio::task::spawn_blocking(move || crate::reports::pdf::render(&report))
+        .await
+        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
+    let rendered = started.elapsed();
     let model = stored_return::Model {
-        id: id.clone(),
+        id: uuid::Uuid::new_v4().to_string(),
         kind: period.kind.as_str().into(),
         period: period.label(),
         as_at: period.last,
         organisation,
-        figures: to_json(&StoredFigures {
-            counts: figures.counts.clone(),
-            by_rating_and_band: figures.by_rating_and_band.clone(),
-        })?,
+        figures: stored_figures,
         changes_summary: to_json(&ChangesView::of(&changes))?,
         row_count,
-        sha256,
+        sha256: sha256_hex(&pdf),
         content_sha256,
         printed_by: imprint.printed_by,
         printed_at: imprint.printed_at,
@@ -411,32 +414,13 @@ pub async fn generate(
         generated_role: actor.role.clone(),
         generated_at: now,
     };
-    let mut tx = audit::begin(app).await?;
-    stored_return::ActiveModel::from(model.clone())
-        .insert(tx.conn())
-        .await?;
-    let return_pdf_len = pdf.len();
-    return_content::ActiveModel::from(return_content::Model {
-        return_id: id.clone(),
-        rows,
-        changes: to_json(&changes)?,
-        pdf,
-    })
-    .insert(tx.conn())
-    .await?;
-    tx.record(
-        actor,
-        Event::new("return.generated", "return", Some(id.clone())).detail(serde_json::json!({
-            "kind": model.kind, "period": model.period, "sha256": model.sha256,
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+    let pdf_bytes = pdf.len();
+    store(app, actor, &model, rows, &changes, pdf).await?;
     tracing::info!(
         kind = %model.kind,
         period = %model.period,
         rows = model.row_count,
-        pdf_bytes = return_pdf_len,
+        pdf_bytes,
         figures_ms = computed.as_millis() as u64,
         pdf_ms = (rendered - computed).as_millis() as u64,
         store_ms = (started.elapsed() - rendered).as_millis() as u64,
@@ -447,6 +431,78 @@ pub async fn generate(
     full.people = Some(changes);
     view.changes = full;
     Ok(view)
+}
+
+/// Whose "generated by" line a new return carries: that of the earliest return of the same
+/// period with exactly the same content, if there is one (so the PDF comes out
+/// byte-identical), else the user's, now; and the time now.
+async fn imprint(
+    app: &App,
+    actor: &Actor,
+    display_name: &str,
+    period: Period,
+    content_sha256: &str,
+) -> Result<(Imprint, OffsetDateTime), AppError> {
+    let earlier = stored_return::Entity::find()
+        .filter(stored_return::Column::Kind.eq(period.kind.as_str()))
+        .filter(stored_return::Column::Period.eq(period.label()))
+        .filter(stored_return::Column::ContentSha256.eq(content_sha256))
+        .order_by_asc(stored_return::Column::GeneratedAt)
+        .one(&app.db)
+        .await?;
+    let now = app.clock.now();
+    let organisation = app.settings.organisation.clone();
+    let imprint = match earlier {
+        Some(e) => Imprint {
+            organisation,
+            printed_by: e.printed_by,
+            printed_at: e.printed_at,
+        },
+        None => Imprint {
+            organisation,
+            printed_by: match actor.user_id {
+                Some(_) => format!("{display_name} ({})", actor.role),
+                None => display_name.to_string(),
+            },
+            printed_at: now,
+        },
+    };
+    Ok((imprint, now))
+}
+
+/// Stores a generated return with its contents and the audit entry, in one transaction. The
+/// rows and the PDF (tens of megabytes for a large register) are written, not read back.
+async fn store(
+    app: &App,
+    actor: &Actor,
+    model: &stored_return::Model,
+    rows: String,
+    changes: &Changes,
+    pdf: Vec<u8>,
+) -> Result<(), AppError> {
+    let mut tx = audit::begin(app).await?;
+    stored_return::Entity::insert(stored_return::ActiveModel::from(model.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
+    return_content::Entity::insert(return_content::ActiveModel::from(return_content::Model {
+        return_id: model.id.clone(),
+        rows,
+        changes: to_json(changes)?,
+        pdf,
+    }))
+    .exec_without_returning(tx.conn())
+    .await?;
+    tx.record(
+        actor,
+        Event::new("return.generated", "return", Some(model.id.clone())).detail(
+            serde_json::json!({
+                "kind": model.kind, "period": model.period, "sha256": model.sha256,
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn view_of(app: &App, m: &stored_return::Model) -> Result<ReturnView, AppError> {
@@ -530,8 +586,17 @@ async fn find(app: &App, id: &str) -> Result<stored_return::Model, AppError> {
         .ok_or_else(|| AppError::NotFound("No return has that id.".into()))
 }
 
-async fn contents(app: &App, id: &str) -> Result<return_content::Model, AppError> {
+/// One column of a return's contents (its rows, its changes or its PDF), alone: each is large.
+async fn content<T: sea_orm::TryGetable>(
+    app: &App,
+    id: &str,
+    column: return_content::Column,
+) -> Result<T, AppError> {
+    use sea_orm::QuerySelect;
     return_content::Entity::find_by_id(id.to_string())
+        .select_only()
+        .column(column)
+        .into_tuple::<T>()
         .one(&app.db)
         .await?
         .ok_or_else(|| AppError::Internal(format!("return {id} has no contents")))
@@ -547,8 +612,8 @@ pub async fn get(
     let m = find(app, id).await?;
     let mut view = view_of(app, &m).await?;
     if identifiable {
-        let c = contents(app, id).await?;
-        view.changes.people = Some(from_json(&c.changes)?);
+        let changes: String = content(app, id, return_content::Column::Changes).await?;
+        view.changes.people = Some(from_json(&changes)?);
     }
     audit::record_alone(
         app,
@@ -573,8 +638,8 @@ fn file_stem(m: &stored_return::Model) -> String {
 /// The stored PDF, exactly as generated (its SHA-256 checked before it leaves). Audited.
 pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
     let m = find(app, id).await?;
-    let c = contents(app, id).await?;
-    if sha256_hex(&c.pdf) != m.sha256 {
+    let pdf: Vec<u8> = content(app, id, return_content::Column::Pdf).await?;
+    if sha256_hex(&pdf) != m.sha256 {
         return Err(AppError::Internal(format!(
             "return {id}: stored PDF does not match its SHA-256"
         )));
@@ -587,14 +652,14 @@ pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     .await?;
     Ok(Download {
         file_name: format!("{}.pdf", file_stem(&m)),
-        bytes: c.pdf,
+        bytes: pdf,
     })
 }
 
 /// The per-person rows as CSV, from the frozen rows. Audited.
 pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
     let m = find(app, id).await?;
-    let c = contents(app, id).await?;
+    let rows: String = content(app, id, return_content::Column::Rows).await?;
     let mut figures = Figures {
         kind: m.kind.clone(),
         period: m.period.clone(),
@@ -605,9 +670,9 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
         weekly_rows: Vec::new(),
     };
     if m.kind == ReturnKind::Weekly.as_str() {
-        figures.weekly_rows = from_json(&c.rows)?;
+        figures.weekly_rows = from_json(&rows)?;
     } else {
-        figures.monthly_rows = from_json(&c.rows)?;
+        figures.monthly_rows = from_json(&rows)?;
     }
     audit::record_alone(
         app,

@@ -155,7 +155,9 @@ impl Batch {
         if let Some(id) = after {
             select = select.filter(person::Column::Id.gt(id));
         }
+        let mut lap = Lap::default();
         let people = select.all(db).await?;
+        lap.mark("people");
         let (Some(first), Some(last)) = (people.first(), people.last()) else {
             return Ok(None);
         };
@@ -171,21 +173,25 @@ impl Batch {
                 p.reviews.push(r);
             }
         }
+        lap.mark("reviews");
         for a in rows_of!(db, action, ActionRow, first, last).await? {
             if let Some(p) = slot(&index, &mut rows, &a.person_id) {
                 p.actions.push(a);
             }
         }
+        lap.mark("actions");
         for s in rows_of!(db, admission, StayRow, first, last).await? {
             if let Some(p) = slot(&index, &mut rows, &s.person_id) {
                 p.stays.push(s);
             }
         }
+        lap.mark("stays");
         for v in rows_of!(db, visit, VisitRow, first, last).await? {
             if let Some(p) = slot(&index, &mut rows, &v.person_id) {
                 p.visits.push(v);
             }
         }
+        lap.mark("visits");
         for e in rows_of!(db, rating_event, RatingRow, first, last).await? {
             let rating = Rating::parse(&e.rating)
                 .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
@@ -197,9 +203,12 @@ impl Batch {
                 });
             }
         }
+        lap.mark("ratings");
         let stay_revisions = stay_revisions(db, first, last).await?;
         let earlier = EarlierDetails::between(db, first, last).await?;
+        lap.mark("revisions");
         drop(index);
+        tracing::debug!(people = people.len(), ms = ?lap.0, "return batch read");
         Ok(Some(Batch {
             people,
             rows,
@@ -223,6 +232,23 @@ impl Batch {
                 rows,
                 batch: self,
             })
+    }
+}
+
+/// Milliseconds spent on each part of a batch's read (`TCR_LOG=tcr=debug` shows them).
+#[derive(Debug)]
+struct Lap(Vec<(&'static str, u128)>, std::time::Instant);
+
+impl Default for Lap {
+    fn default() -> Self {
+        Lap(Vec::new(), std::time::Instant::now())
+    }
+}
+
+impl Lap {
+    fn mark(&mut self, what: &'static str) {
+        self.0.push((what, self.1.elapsed().as_millis()));
+        self.1 = std::time::Instant::now();
     }
 }
 
