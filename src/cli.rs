@@ -32,6 +32,9 @@ pub enum Command {
     /// day. The server does this by itself at start and every quarter of an hour; run it from
     /// a scheduler just after midnight to have it done before anyone signs in.
     RefreshDue,
+    /// Rebuild the register's projection (today's answers and each entry's timeline of past
+    /// days) from the dated facts, for everyone; after restoring a backup, or to check it.
+    Reindex,
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -163,6 +166,23 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             .await
             .map_err(explain)?;
             println!("Refreshed {done} register entries for today.");
+            Ok(())
+        }
+        Command::Reindex => {
+            let settings = Settings::from_figment(&config::figment())?;
+            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+            let started = std::time::Instant::now();
+            let done = crate::services::people::projection::rebuild_all(
+                &app.db,
+                &app.policies.schedule,
+                app.clock.today(),
+            )
+            .await
+            .map_err(explain)?;
+            println!(
+                "Rebuilt the projection of {done} entries in {:.1} s.",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::User(cmd) => user(cmd).await,

@@ -16,6 +16,7 @@ mod m20261129_000011_corrections;
 mod m20261129_000012_review_moves;
 mod m20261129_000013_kept_forms;
 mod m20261129_000014_find;
+mod m20261129_000016_timeline;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_review_moves::Migration),
             Box::new(m20261129_000013_kept_forms::Migration),
             Box::new(m20261129_000014_find::Migration),
+            Box::new(m20261129_000016_timeline::Migration),
         ]
     }
 }

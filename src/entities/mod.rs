@@ -12,6 +12,8 @@ pub mod login_failure;
 pub mod person;
 pub mod person_due;
 pub mod person_revision;
+pub mod person_timeline;
+pub mod projection_state;
 pub mod rating_event;
 pub mod referral;
 pub mod return_content;

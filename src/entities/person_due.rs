@@ -8,6 +8,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub person_id: String,
+    /// `active` or `closed` today (a withdrawn entry has no row).
+    pub status: String,
     /// The current rating (`red`…), none before the first assessment.
     pub rating: Option<String>,
     /// Red 0, blue 1, amber 2, green 3, unrated 9: the register's order.
@@ -19,6 +21,12 @@ pub struct Model {
     pub earliest_due: Option<TimeDate>,
     /// The day this answer is for.
     pub computed_for: TimeDate,
+    /// The entry's details the register searches, filters and sorts by, as they are now.
+    pub search_key: String,
+    pub sort_name: String,
+    pub local_authority: String,
+    pub setting: String,
+    pub date_of_birth: TimeDate,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -30,7 +30,9 @@ use std::collections::HashMap;
 use time::Date;
 
 mod find;
+mod past;
 pub mod projection;
+mod timeline;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------
@@ -394,6 +396,8 @@ enum Whose<'a> {
     All,
     One(&'a str),
     These(&'a [String]),
+    /// Ids from the first to the last (a batch of the returns' read, in id order).
+    Between(&'a str, &'a str),
 }
 
 impl Whose<'_> {
@@ -404,6 +408,7 @@ impl Whose<'_> {
             Whose::All => all,
             Whose::One(id) => all.add(column.eq(id)),
             Whose::These(ids) => all.add(column.is_in(ids.iter().map(String::as_str))),
+            Whose::Between(first, last) => all.add(column.between(first, last)),
         }
     }
 }
@@ -883,7 +888,8 @@ pub async fn due(
     let (model, records) = readable_with_records(app, reader, id).await?;
     // A past day reads each stay's security level as it stood then.
     let stay_revisions = load_stay_revisions(&app.db, reader.scope, Some(id)).await?;
-    let history = social_worker_history(&load_revisions(&app.db, reader.scope, Some(id)).await?);
+    let history =
+        social_worker_history(&load_revisions(&app.db, reader.scope, Whose::One(id)).await?);
     let rows = super::due::Rows {
         stay_revisions: Some(&stay_revisions),
         social_worker_history: history.get(id).map(Vec::as_slice).unwrap_or(&[]),
@@ -979,20 +985,11 @@ impl Revision {
 async fn load_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: Option<&str>,
+    whose: Whose<'_>,
 ) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
-    let mut select = scope.select::<person_revision::Entity>();
-    if let Some(id) = person_id {
-        select = select.filter(person_revision::Column::PersonId.eq(id));
-    }
-    revisions_of(db, select).await
-}
-
-/// The revisions a query finds, by person, oldest first.
-async fn revisions_of(
-    db: &impl ConnectionTrait,
-    select: sea_orm::Select<person_revision::Entity>,
-) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
+    let select = scope
+        .select::<person_revision::Entity>()
+        .filter(whose.on(person_revision::Column::PersonId));
     let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
     for r in select.all(db).await? {
         let data: Revision = serde_json::from_str(&r.data)
@@ -1087,10 +1084,8 @@ impl EarlierDetails {
         first: &str,
         last: &str,
     ) -> Result<Self, AppError> {
-        let select = Scope::Register
-            .select::<person_revision::Entity>()
-            .filter(person_revision::Column::PersonId.between(first, last));
-        let revisions = revisions_of(db, select).await?;
+        let revisions =
+            load_revisions(db, Scope::Register, Whose::Between(first, last)).await?;
         let social_worker_history = social_worker_history(&revisions);
         Ok(EarlierDetails {
             revisions,
@@ -1128,7 +1123,7 @@ impl Snapshot {
             true,
         )
         .await?;
-        let revisions = load_revisions(&app.db, Scope::Register, None).await?;
+        let revisions = load_revisions(&app.db, Scope::Register, Whose::All).await?;
         let social_worker_history = social_worker_history(&revisions);
         let stay_revisions = load_stay_revisions(&app.db, Scope::Register, None).await?;
         Ok(Snapshot {

@@ -12,7 +12,8 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, person, person_due,
-    person_revision, rating_event, referral, review, review_addendum, risk_assessment, visit,
+    person_revision, person_timeline, rating_event, referral, review, review_addendum,
+    risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -108,7 +109,8 @@ linked!(
     action,
     person_revision,
     review_addendum,
-    person_due
+    person_due,
+    person_timeline
 );
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
@@ -156,6 +158,7 @@ mod tests {
         "referral",
         "person_revision",
         "person_due",
+        "person_timeline",
         "audit_entry",
         "review_addendum",
     ];

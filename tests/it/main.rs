@@ -16,6 +16,7 @@ mod kept;
 mod openapi;
 mod pages;
 mod panels;
+mod past_register;
 mod referral_pages;
 mod referrals;
 mod register;

@@ -1,5 +1,6 @@
-//! The register's projection for today (`person_due`) and the search key (`people.search_key`):
-//! what the register filters and sorts by in SQL, kept equal to the deadline engine's answer.
+//! The register's projection for today (`person_due`), the search key (`people.search_key`) and
+//! each entry's timeline (`person_timeline`, for past days): what the register filters and sorts
+//! by in SQL, kept equal to the deadline engine's answer.
 //!
 //! One place refreshes both: [`refresh`], which every audited write calls for the people its
 //! audit entries name, inside the same transaction (`services::audit::AuditedTx::commit`). Dues
@@ -13,15 +14,15 @@ use crate::domain::deadlines;
 use crate::domain::person::Status;
 use crate::domain::ratings::derived_rating;
 use crate::domain::search;
-use crate::entities::{person, person_due};
+use crate::entities::{person, person_due, projection_state};
 use crate::error::AppError;
 use crate::policy::Schedule;
 use crate::services::admissions::in_hospital_on;
 use crate::services::scope::Scope;
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, StreamTrait,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, StreamTrait, TransactionTrait,
 };
 use time::Date;
 
@@ -34,6 +35,7 @@ fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
     let rating = derived_rating(rows.ratings, stays, today).map(|(r, _)| r);
     person_due::Model {
         person_id: p.id.clone(),
+        status: super::status_on(p, today).as_str().to_string(),
         rating: rating.map(|r| r.as_str().to_string()),
         rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
         in_hospital_since: rows
@@ -45,6 +47,11 @@ fn row(p: &person::Model, records: &Records, today: Date) -> person_due::Model {
         next_review_due: deadlines::next_review_due(&owed),
         earliest_due: owed.iter().map(|i| i.due).min(),
         computed_for: today,
+        search_key: search::key(&p.given_name, &p.family_name, &p.nhs_number),
+        sort_name: search::sort_name(&p.given_name, &p.family_name),
+        local_authority: p.local_authority.clone(),
+        setting: p.setting.clone(),
+        date_of_birth: p.date_of_birth,
     }
 }
 
@@ -72,6 +79,8 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
             .filter(person_due::Column::PersonId.is_in(gone.iter().map(|p| p.id.as_str())))
             .exec(db)
             .await?;
+        let gone: Vec<String> = gone.into_iter().map(|p| p.id).collect();
+        super::timeline::write(db, &gone, Vec::new()).await?;
     }
     if live.is_empty() {
         return Ok(());
@@ -88,6 +97,12 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
             write_keys(db, &p.id, key, order).await?;
         }
     }
+    let revisions = super::load_revisions(db, Scope::Register, Whose::These(&live_ids)).await?;
+    let stretches = live
+        .iter()
+        .flat_map(|p| super::timeline::stretches(p, &records, &revisions))
+        .collect();
+    super::timeline::write(db, &live_ids, stretches).await?;
     let rows: Vec<person_due::ActiveModel> = live
         .iter()
         .map(|p| row(p, &records, today).into())
@@ -96,6 +111,12 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .on_conflict(
             OnConflict::column(person_due::Column::PersonId)
                 .update_columns([
+                    person_due::Column::Status,
+                    person_due::Column::SearchKey,
+                    person_due::Column::SortName,
+                    person_due::Column::LocalAuthority,
+                    person_due::Column::Setting,
+                    person_due::Column::DateOfBirth,
                     person_due::Column::Rating,
                     person_due::Column::RatingRank,
                     person_due::Column::InHospitalSince,
@@ -168,6 +189,7 @@ pub async fn refresh_stale(
     while done < max {
         let ids = stale(db, today, batch.min(max - done)).await?;
         if ids.is_empty() {
+            mark_fresh(db, today).await?;
             break;
         }
         let tx = db.begin().await?;
@@ -176,6 +198,119 @@ pub async fn refresh_stale(
         done += ids.len() as u64;
     }
     Ok(done)
+}
+
+const REGISTER: &str = "register";
+
+/// Notes that no entry's projection was computed for a day before `today`. Writes refresh the
+/// rows they touch for their day, so this stays true until the day changes.
+async fn mark_fresh(db: &impl ConnectionTrait, today: Date) -> Result<(), AppError> {
+    projection_state::Entity::insert(projection_state::ActiveModel {
+        name: Set(REGISTER.to_string()),
+        fresh_for: Set(today),
+    })
+    .on_conflict(
+        OnConflict::column(projection_state::Column::Name)
+            .update_column(projection_state::Column::FreshFor)
+            .to_owned(),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Before a list reads the projection: nothing to do once the catch-up has found it fresh for
+/// today (one row read); otherwise refreshes at most `max` stale entries.
+pub async fn catch_up_before_reading(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    today: Date,
+    max: u64,
+) -> Result<(), AppError> {
+    let state = projection_state::Entity::find_by_id(REGISTER.to_string())
+        .one(db)
+        .await?;
+    if state.is_some_and(|s| s.fresh_for >= today) {
+        return Ok(());
+    }
+    refresh_stale(db, schedule, today, 500, max).await?;
+    Ok(())
+}
+
+/// Recomputes every entry's projection rows, timeline and search keys from the facts, in
+/// batches of 500 (each its own transaction), withdrawn entries losing theirs. Returns how many
+/// entries it went through. Idempotent; safe beside a running server.
+pub async fn rebuild_all(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    today: Date,
+) -> Result<u64, AppError> {
+    let mut done = 0;
+    let mut after = String::new();
+    loop {
+        let ids: Vec<String> = Scope::Retained
+            .select::<person::Entity>()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::Id.gt(after.as_str()))
+            .order_by_asc(person::Column::Id)
+            .limit(500)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = ids.last() else {
+            mark_fresh(db, today).await?;
+            return Ok(done);
+        };
+        after = last.clone();
+        let tx = db.begin().await?;
+        refresh(&tx, schedule, &ids, today).await?;
+        tx.commit().await?;
+        done += ids.len() as u64;
+    }
+}
+
+/// Checks the timeline of every entry against the facts (`timeline::check`) on every day from
+/// `from` to `to`: the lines name who is wrong, none when all is well. For tests and for
+/// `tcr reindex --check`.
+pub async fn verify(
+    db: &sea_orm::DatabaseConnection,
+    schedule: &Schedule,
+    days: (Date, Date),
+) -> Result<Vec<String>, AppError> {
+    use crate::entities::person_timeline;
+    let mut wrong = Vec::new();
+    let mut after = String::new();
+    loop {
+        let people = Scope::Retained
+            .select::<person::Entity>()
+            .filter(person::Column::Id.gt(after.as_str()))
+            .order_by_asc(person::Column::Id)
+            .limit(500)
+            .all(db)
+            .await?;
+        let Some(last) = people.last() else {
+            return Ok(wrong);
+        };
+        after = last.id.clone();
+        let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+        let records = load_records(db, Scope::Retained, Whose::These(&ids), schedule, true).await?;
+        let revisions = super::load_revisions(db, Scope::Retained, Whose::These(&ids)).await?;
+        let stored = Scope::Retained
+            .select::<person_timeline::Entity>()
+            .filter(person_timeline::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .order_by_asc(person_timeline::Column::FromDay)
+            .all(db)
+            .await?;
+        for p in &people {
+            let mine: Vec<_> = stored
+                .iter()
+                .filter(|s| s.person_id == p.id)
+                .cloned()
+                .collect();
+            wrong.extend(super::timeline::check(p, &records, &revisions, &mine, days));
+        }
+    }
 }
 
 /// Fills the search key and sort name of entries that have none (written before migration 000014, or by a
