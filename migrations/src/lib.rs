@@ -17,6 +17,7 @@ mod m20261129_000012_review_moves;
 mod m20261129_000013_kept_forms;
 mod m20261129_000014_find;
 mod m20261129_000016_timeline;
+mod m20261129_000017_people_status;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000013_kept_forms::Migration),
             Box::new(m20261129_000014_find::Migration),
             Box::new(m20261129_000016_timeline::Migration),
+            Box::new(m20261129_000017_people_status::Migration),
         ]
     }
 }

@@ -222,7 +222,10 @@ async fn create_person_due(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
             "ix_person_due_in_hospital",
             vec![D::Status, D::InHospitalSince],
         ),
-        ("ix_person_due_status_earliest", vec![D::Status, D::EarliestDue]),
+        (
+            "ix_person_due_status_earliest",
+            vec![D::Status, D::EarliestDue],
+        ),
         ("ix_person_due_day", vec![D::ComputedFor]),
     ];
     for (name, cols) in indexes {

@@ -1084,8 +1084,7 @@ impl EarlierDetails {
         first: &str,
         last: &str,
     ) -> Result<Self, AppError> {
-        let revisions =
-            load_revisions(db, Scope::Register, Whose::Between(first, last)).await?;
+        let revisions = load_revisions(db, Scope::Register, Whose::Between(first, last)).await?;
         let social_worker_history = social_worker_history(&revisions);
         Ok(EarlierDetails {
             revisions,

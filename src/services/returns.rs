@@ -133,6 +133,15 @@ pub async fn compute(app: &App, period: Period) -> Result<(Figures, Changes), Ap
     compute_in_batches(app, period, load::BATCH).await
 }
 
+/// A batch being read, given up if the return stops (an error) before it is wanted.
+struct Reading(rocket::tokio::task::JoinHandle<Result<Option<load::Batch>, AppError>>);
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// `compute`, reading `batch` people at a time (tests use small batches, to cross batches).
 #[doc(hidden)]
 pub async fn compute_in_batches(
@@ -149,20 +158,31 @@ pub async fn compute_in_batches(
             holidays: &schedule.bank_holidays,
         },
     );
+    // The next batch is read while this one is counted.
+    let read = |after: Option<String>| {
+        Reading(rocket::tokio::spawn(load::Batch::after(
+            app.db.clone(),
+            after,
+            batch,
+        )))
+    };
     let mut reading = std::time::Duration::ZERO;
-    let mut after: Option<String> = None;
     let mut people = 0;
+    let mut next = read(None);
     loop {
         let t = std::time::Instant::now();
-        let Some(batch) = load::Batch::after(&app.db, after.as_deref(), batch).await? else {
+        let Some(batch) = (&mut next.0)
+            .await
+            .map_err(|e| AppError::Internal(format!("reading the register: {e}")))??
+        else {
             break;
         };
         reading += t.elapsed();
+        next = read(batch.last_id().map(str::to_string));
         for person in batch.people() {
             tally.person(&person)?;
             people += 1;
         }
-        after = batch.last_id().map(str::to_string);
     }
     let t = std::time::Instant::now();
     let referrals = load::referrals(&app.db).await?;
@@ -171,7 +191,7 @@ pub async fn compute_in_batches(
     let out = tally.finish();
     tracing::debug!(
         people,
-        load_ms = reading.as_millis() as u64,
+        waited_ms = reading.as_millis() as u64,
         figures_ms = (started.elapsed() - reading).as_millis() as u64,
         "return figures"
     );
