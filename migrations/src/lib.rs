@@ -18,6 +18,7 @@ mod m20261129_000013_kept_forms;
 mod m20261129_000014_find;
 mod m20261129_000015_due_items;
 mod m20261129_000016_timeline;
+mod m20261129_000017_people_status;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000014_find::Migration),
             Box::new(m20261129_000015_due_items::Migration),
             Box::new(m20261129_000016_timeline::Migration),
+            Box::new(m20261129_000017_people_status::Migration),
         ]
     }
 }

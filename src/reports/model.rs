@@ -76,7 +76,7 @@ pub struct Table {
 // Building the report from a return's figures
 
 use crate::domain::person::{LegalStatus, SecurityLevel};
-use crate::services::returns::{Changes, Figures, Imprint};
+use crate::services::returns::{Changes, Figures, Imprint, MonthlyRow, WeeklyRow};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
@@ -312,8 +312,119 @@ pub fn against(
         .collect()
 }
 
+const WEEKLY_COLUMNS: [(&str, u16); 12] = [
+    ("NHS number", 11),
+    ("Name", 16),
+    ("Admitted", 9),
+    ("Hospital", 16),
+    ("Security", 9),
+    ("Legal status", 12),
+    ("Days", 5),
+    ("Last review", 9),
+    ("Next review due", 9),
+    ("Last visit", 9),
+    ("Next visit due", 9),
+    ("Planned discharge", 9),
+];
+
+const MONTHLY_COLUMNS: [(&str, u16); 11] = [
+    ("NHS number", 11),
+    ("Name", 17),
+    ("Age band", 7),
+    ("Rating", 6),
+    ("Change", 9),
+    ("Setting", 14),
+    ("Last review", 9),
+    ("Next review due", 9),
+    ("Open actions", 6),
+    ("Overdue", 6),
+    ("Keyworker", 14),
+];
+
+/// A weekly row's cells, as the table shows them.
+fn weekly_cells(r: &WeeklyRow) -> Vec<String> {
+    vec![
+        r.nhs_number.clone(),
+        r.name.clone(),
+        short_date(&Some(r.admitted_on.clone())),
+        r.hospital.clone(),
+        SecurityLevel::parse(&r.security_level)
+            .map(|s| s.label().to_string())
+            .unwrap_or_else(|| r.security_level.clone()),
+        LegalStatus::parse(&r.legal_status)
+            .map(|s| s.label().to_string())
+            .unwrap_or_else(|| r.legal_status.clone()),
+        r.length_of_stay_days.to_string(),
+        short_date(&r.last_review),
+        short_date(&r.next_review_due),
+        short_date(&r.last_visit),
+        short_date(&r.next_visit_due),
+        short_date(&r.planned_discharge_on),
+    ]
+}
+
+/// A monthly row's cells, as the table shows them.
+fn monthly_cells(r: &MonthlyRow) -> Vec<String> {
+    let change = match r.change.as_str() {
+        "new" => "New".to_string(),
+        "same" => "Same".to_string(),
+        "changed" => format!(
+            "From {}",
+            crate::services::returns::rating_word(r.previous_rating)
+        ),
+        _ => format!(
+            "{} from {}",
+            if r.change == "up" { "Up" } else { "Down" },
+            crate::services::returns::rating_word(r.previous_rating)
+        ),
+    };
+    vec![
+        r.nhs_number.clone(),
+        r.name.clone(),
+        r.age_band.replace('_', " "),
+        capitalised(crate::services::returns::rating_word(r.rating)),
+        change,
+        r.setting.clone(),
+        short_date(&r.last_review),
+        short_date(&r.next_review_due),
+        r.actions_open.to_string(),
+        r.actions_overdue.to_string(),
+        r.keyworker.clone().unwrap_or_default(),
+    ]
+}
+
+/// The table's rows, as cells.
+enum Rows {
+    Weekly(Vec<Vec<String>>),
+    Monthly(Vec<Vec<String>>),
+}
+
 /// The report of a return: its figures and changes worded for the PDF.
 pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
+    let rows = if f.kind == "weekly" {
+        Rows::Weekly(f.weekly_rows.iter().map(weekly_cells).collect())
+    } else {
+        Rows::Monthly(f.monthly_rows.iter().map(monthly_cells).collect())
+    };
+    report(f, changes, imprint, rows)
+}
+
+/// As `build`, taking the figures: each row is dropped as soon as its cells are made, so a
+/// large return's rows are not held twice while its PDF is written.
+pub fn build_from(mut f: Figures, changes: &Changes, imprint: &Imprint) -> Report {
+    let weekly = std::mem::take(&mut f.weekly_rows);
+    let monthly = std::mem::take(&mut f.monthly_rows);
+    let rows = if f.kind == "weekly" {
+        drop(monthly);
+        Rows::Weekly(weekly.into_iter().map(|r| weekly_cells(&r)).collect())
+    } else {
+        drop(weekly);
+        Rows::Monthly(monthly.into_iter().map(|r| monthly_cells(&r)).collect())
+    };
+    report(&f, changes, imprint, rows)
+}
+
+fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Report {
     let last = f.as_at.get(..10).and_then(parse_day);
     let weekly = f.kind == "weekly";
     let within = if weekly {
@@ -355,97 +466,17 @@ pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
         section(&format!("Discharged {within}"), &changes.discharges),
     ];
 
-    let table = if weekly {
-        Table {
-            heading: format!("People in hospital ({})", f.weekly_rows.len()),
-            columns: columns(&[
-                ("NHS number", 11),
-                ("Name", 16),
-                ("Admitted", 9),
-                ("Hospital", 16),
-                ("Security", 9),
-                ("Legal status", 12),
-                ("Days", 5),
-                ("Last review", 9),
-                ("Next review due", 9),
-                ("Last visit", 9),
-                ("Next visit due", 9),
-                ("Planned discharge", 9),
-            ]),
-            rows: f
-                .weekly_rows
-                .iter()
-                .map(|r| {
-                    vec![
-                        r.nhs_number.clone(),
-                        r.name.clone(),
-                        short_date(&Some(r.admitted_on.clone())),
-                        r.hospital.clone(),
-                        SecurityLevel::parse(&r.security_level)
-                            .map(|s| s.label().to_string())
-                            .unwrap_or_else(|| r.security_level.clone()),
-                        LegalStatus::parse(&r.legal_status)
-                            .map(|s| s.label().to_string())
-                            .unwrap_or_else(|| r.legal_status.clone()),
-                        r.length_of_stay_days.to_string(),
-                        short_date(&r.last_review),
-                        short_date(&r.next_review_due),
-                        short_date(&r.last_visit),
-                        short_date(&r.next_visit_due),
-                        short_date(&r.planned_discharge_on),
-                    ]
-                })
-                .collect(),
-        }
-    } else {
-        Table {
-            heading: format!("People on the register ({})", f.monthly_rows.len()),
-            columns: columns(&[
-                ("NHS number", 11),
-                ("Name", 17),
-                ("Age band", 7),
-                ("Rating", 6),
-                ("Change", 9),
-                ("Setting", 14),
-                ("Last review", 9),
-                ("Next review due", 9),
-                ("Open actions", 6),
-                ("Overdue", 6),
-                ("Keyworker", 14),
-            ]),
-            rows: f
-                .monthly_rows
-                .iter()
-                .map(|r| {
-                    let change = match r.change.as_str() {
-                        "new" => "New".to_string(),
-                        "same" => "Same".to_string(),
-                        "changed" => format!(
-                            "From {}",
-                            crate::services::returns::rating_word(r.previous_rating)
-                        ),
-                        _ => format!(
-                            "{} from {}",
-                            if r.change == "up" { "Up" } else { "Down" },
-                            crate::services::returns::rating_word(r.previous_rating)
-                        ),
-                    };
-                    vec![
-                        r.nhs_number.clone(),
-                        r.name.clone(),
-                        r.age_band.replace('_', " "),
-                        capitalised(crate::services::returns::rating_word(r.rating)),
-                        change,
-                        r.setting.clone(),
-                        short_date(&r.last_review),
-                        short_date(&r.next_review_due),
-                        r.actions_open.to_string(),
-                        r.actions_overdue.to_string(),
-                        r.keyworker.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect(),
-        }
+    let table = match rows {
+        Rows::Weekly(rows) => Table {
+            heading: format!("People in hospital ({})", rows.len()),
+            columns: columns(&WEEKLY_COLUMNS),
+            rows,
+        },
+        Rows::Monthly(rows) => Table {
+            heading: format!("People on the register ({})", rows.len()),
+            columns: columns(&MONTHLY_COLUMNS),
+            rows,
+        },
     };
 
     Report {
@@ -641,6 +672,35 @@ pub(crate) mod tests {
         assert_eq!(
             report.chart.iter().map(|b| b.value).collect::<Vec<_>>(),
             [1, 1, 0, 1]
+        );
+    }
+
+    #[test]
+    fn taking_the_figures_builds_the_same_report() {
+        let (f, c, i) = monthly_sample();
+        assert_eq!(build_from(f.clone(), &c, &i), build(&f, &c, &i));
+        let (mut w, c, i) = monthly_sample();
+        w.kind = "weekly".into();
+        w.weekly_rows = vec![WeeklyRow {
+            nhs_number: "999 000 0026".into(),
+            name: "Siân Łukasz".into(),
+            admitted_on: "2026-08-01".into(),
+            hospital: "Cavell Centre, Ward 3".into(),
+            security_level: "medium".into(),
+            legal_status: "section_3".into(),
+            length_of_stay_days: 113,
+            last_review: None,
+            next_review_due: Some("2026-11-29".into()),
+            last_visit: Some("2026-10-30".into()),
+            next_visit_due: None,
+            planned_discharge_on: None,
+        }];
+        let report = build_from(w.clone(), &c, &i);
+        assert_eq!(report, build(&w, &c, &i));
+        assert_eq!(
+            report.table.rows.len(),
+            1,
+            "the weekly rows, not the monthly"
         );
     }
 

@@ -68,28 +68,75 @@ fn dated<T: Copy>(start: Date, until: &[(Date, T)], now: T) -> Vec<(Date, T)> {
     out
 }
 
+/// The day a review stopped counting, if it was cancelled: its cancellation day (a cancelled
+/// review always has one; should one lack it, it never counts, from the day it was booked).
+pub(crate) fn cancelled_on(
+    status: &str,
+    cancelled_on: Option<Date>,
+    booked_on: Date,
+) -> Option<Date> {
+    (status == ReviewStatus::Cancelled.as_str()).then(|| cancelled_on.unwrap_or(booked_on))
+}
+
+/// The day an action was done or dropped, if it was. Every closed action carries its day
+/// (writes require it, migration 000009 filled it in); the moment of the last edit stands in
+/// only should one not.
+pub(crate) fn action_closed_on(
+    status: &str,
+    completed_on: Option<Date>,
+    updated_at: time::OffsetDateTime,
+) -> Option<Date> {
+    match ActionStatus::parse(status) {
+        Some(ActionStatus::Done | ActionStatus::Dropped) => {
+            Some(completed_on.unwrap_or(uk_date(updated_at)))
+        }
+        _ => None,
+    }
+}
+
+/// A stay's security level from its admission, then from each day a change took effect:
+/// `earlier` holds the stay's earlier levels with the day each gave way, in order.
+pub(crate) fn stay_security<'a>(
+    admitted_on: Date,
+    earlier: impl Iterator<Item = (Date, &'a str)>,
+    now: &str,
+) -> Vec<(Date, Security)> {
+    let earlier: Vec<(Date, Security)> = earlier.map(|(on, level)| (on, security(level))).collect();
+    dated(admitted_on, &earlier, security(now))
+}
+
+/// Whether a social worker was named, from each day: the entry's earlier values as recorded
+/// (oldest first), then its value now. Each from the day given for it (none given before
+/// migration 000010: from registration); the engine takes the latest on or before a day, and of
+/// two from the same day the later recorded.
+pub(crate) fn social_worker_facts(
+    history: &[(Option<Date>, bool)],
+    from: Option<Date>,
+    named: bool,
+    registered_on: Date,
+) -> Vec<(Date, bool)> {
+    history
+        .iter()
+        .chain(std::iter::once(&(from, named)))
+        .map(|(from, named)| (from.unwrap_or(registered_on), *named))
+        .collect()
+}
+
 /// The person's dated facts, from their rows.
 pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
     let reviews = rows
         .reviews
         .iter()
         .filter_map(|r| {
-            let kind = ReviewKind::parse(&r.kind)?;
-            let cancelled = r.status == ReviewStatus::Cancelled.as_str();
             Some(ReviewFacts {
                 id: r.id.clone(),
-                kind,
+                kind: ReviewKind::parse(&r.kind)?,
                 booked_on: r.scheduled_on,
                 scheduled_for: r.scheduled_for,
                 due_by: r.due_by,
                 held_on: r.held_on,
                 report_sent_on: r.report_sent_on,
-                // A cancelled review always has its day; should one lack it, it never counts.
-                cancelled_on: if cancelled {
-                    Some(r.cancelled_on.unwrap_or(r.scheduled_on))
-                } else {
-                    None
-                },
+                cancelled_on: cancelled_on(&r.status, r.cancelled_on, r.scheduled_on),
             })
         })
         .collect();
@@ -100,34 +147,26 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
             id: a.id.clone(),
             review_id: a.review_id.clone(),
             due_on: a.due_on,
-            closed_on: match ActionStatus::parse(&a.status) {
-                // Every closed action carries its day (writes require it, migration 000009
-                // filled it in); the moment of the last edit stands in only should one not.
-                Some(ActionStatus::Done | ActionStatus::Dropped) => {
-                    Some(a.completed_on.unwrap_or(uk_date(a.updated_at)))
-                }
-                _ => None,
-            },
+            closed_on: action_closed_on(&a.status, a.completed_on, a.updated_at),
         })
         .collect();
     let stays = rows
         .stays
         .iter()
         .map(|s| {
-            let earlier: Vec<(Date, Security)> = rows
-                .stay_revisions
-                .and_then(|all| all.get(&s.id))
-                .map(|list| {
-                    list.iter()
-                        .map(|r| (r.effective_on, security(&r.security_level)))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let earlier = rows.stay_revisions.and_then(|all| all.get(&s.id));
             StayFacts {
                 id: s.id.clone(),
                 admitted_on: s.admitted_on,
                 discharged_on: s.discharged_on,
-                security: dated(s.admitted_on, &earlier, security(&s.security_level)),
+                security: stay_security(
+                    s.admitted_on,
+                    earlier
+                        .into_iter()
+                        .flatten()
+                        .map(|r| (r.effective_on, r.security_level.as_str())),
+                    &s.security_level,
+                ),
                 visits: rows
                     .visits
                     .iter()
@@ -141,17 +180,12 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         born: Some(p.date_of_birth),
         registered_on: Some(p.registered_on),
         closed_on: p.closed_on,
-        // Each value from the day given for it; the latest on or before a day counts, and of
-        // two from the same day the later recorded.
-        social_worker: rows
-            .social_worker_history
-            .iter()
-            .chain(std::iter::once(&(
-                p.social_worker_from,
-                p.social_worker.is_some(),
-            )))
-            .map(|(from, named)| (from.unwrap_or(p.registered_on), *named))
-            .collect(),
+        social_worker: social_worker_facts(
+            rows.social_worker_history,
+            p.social_worker_from,
+            p.social_worker.is_some(),
+            p.registered_on,
+        ),
         ratings: rows.ratings.to_vec(),
         stays,
         reviews,

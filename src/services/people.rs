@@ -397,6 +397,8 @@ enum Whose<'a> {
     All,
     One(&'a str),
     These(&'a [String]),
+    /// Ids from the first to the last (a batch of the returns' read, in id order).
+    Between(&'a str, &'a str),
 }
 
 impl Whose<'_> {
@@ -407,6 +409,7 @@ impl Whose<'_> {
             Whose::All => all,
             Whose::One(id) => all.add(column.eq(id)),
             Whose::These(ids) => all.add(column.is_in(ids.iter().map(String::as_str))),
+            Whose::Between(first, last) => all.add(column.between(first, last)),
         }
     }
 }
@@ -1066,6 +1069,41 @@ fn details_as_at<'a>(
             Cow::Owned(then)
         }
         None => Cow::Borrowed(p),
+    }
+}
+
+/// The earlier details of a batch of register entries (ids from `first` to `last`, withdrawn
+/// ones left out), for the returns, which read the register a batch at a time.
+pub(crate) struct EarlierDetails {
+    revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
+}
+
+impl EarlierDetails {
+    pub(crate) async fn between(
+        db: &impl ConnectionTrait,
+        first: &str,
+        last: &str,
+    ) -> Result<Self, AppError> {
+        let revisions = load_revisions(db, Scope::Register, Whose::Between(first, last)).await?;
+        let social_worker_history = social_worker_history(&revisions);
+        Ok(EarlierDetails {
+            revisions,
+            social_worker_history,
+        })
+    }
+
+    /// The person's details as they stood at the end of `day` (as `Snapshot::as_at`).
+    pub(crate) fn as_at<'a>(&self, p: &'a person::Model, day: Date) -> Cow<'a, person::Model> {
+        details_as_at(p, &self.revisions, day)
+    }
+
+    /// Whether a social worker was named until each edit, oldest first.
+    pub(crate) fn social_worker_history(&self, id: &str) -> &[(Option<Date>, bool)] {
+        self.social_worker_history
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 

@@ -4,20 +4,21 @@
 //! its period. Storing, PDF and CSV build on this (issue 5).
 
 use super::audit::{self, Event};
-use super::scope::Scope;
-use super::{Actor, App, input, people};
-use crate::domain::age::AgeBand;
-use crate::domain::deadlines::{self, Owed};
-use crate::domain::referral::{self as referral_rules};
+use super::{Actor, App, input};
+use crate::domain::deadlines;
 use crate::domain::returns::{Period, ReturnKind};
-use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
-use crate::entities::{admission, person, referral, return_content, stored_return};
+use crate::entities::{person, return_content, stored_return};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use time::{Date, OffsetDateTime};
+
+mod load;
+#[doc(hidden)]
+pub mod reference;
+mod tally;
 
 /// One person's row of the monthly return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -114,13 +115,6 @@ pub fn rating_word(r: Option<Rating>) -> &'static str {
     r.map(Rating::as_str).unwrap_or("unrated")
 }
 
-/// The stay that covers the end of `day`, if any.
-fn stay_at(stays: &[admission::Model], day: Date) -> Option<&admission::Model> {
-    stays
-        .iter()
-        .find(|s| super::admissions::in_hospital_on(s, day))
-}
-
 fn full_name(p: &person::Model) -> String {
     format!("{} {}", p.given_name, p.family_name)
 }
@@ -131,369 +125,77 @@ fn formatted_nhs(p: &person::Model) -> String {
         .unwrap_or_else(|_| p.nhs_number.clone())
 }
 
-/// The figures and the changes of a return for `period`, from the history as it stands.
+/// The figures and the changes of a return for `period`, from the history as it stands: the
+/// register read a batch of people at a time (`load`), each person's facts put to the deadline
+/// engine and counted (`tally`), then dropped, so the memory needed grows with the rows of the
+/// return, not with the history behind them.
 pub async fn compute(app: &App, period: Period) -> Result<(Figures, Changes), AppError> {
-    let started = std::time::Instant::now();
-    let snapshot = people::Snapshot::load(app).await?;
-    let referrals: Vec<referral::Model> = Scope::Register
-        .select::<referral::Entity>()
-        .all(&app.db)
-        .await?;
-    let loaded = started.elapsed();
-    let out = compute_from(app, &snapshot, &referrals, period);
-    tracing::debug!(
-        load_ms = loaded.as_millis() as u64,
-        figures_ms = (started.elapsed() - loaded).as_millis() as u64,
-        "return figures"
-    );
-    out
+    compute_in_batches(app, period, load::BATCH).await
 }
 
-fn compute_from(
+/// A batch being read, given up if the return stops (an error) before it is wanted.
+struct Reading(rocket::tokio::task::JoinHandle<Result<Option<load::Batch>, AppError>>);
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// `compute`, reading `batch` people at a time (tests use small batches, to cross batches).
+#[doc(hidden)]
+pub async fn compute_in_batches(
     app: &App,
-    snapshot: &people::Snapshot,
-    referrals: &[referral::Model],
     period: Period,
+    batch: u64,
 ) -> Result<(Figures, Changes), AppError> {
-    let day = period.last;
-    let before_day = period.previous().last;
-    let people = snapshot.people_at(day);
-    let people_before = snapshot.people_at(before_day);
-    let live: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
-    // Referrals of withdrawn people are left out; referrals not yet tied to anyone stay in.
-    let referrals: Vec<&referral::Model> = referrals
-        .iter()
-        .filter(|r| r.person_id.as_deref().is_none_or(|p| live.contains(p)))
-        .collect();
-
-    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-    let mut bump = |key: &str, n: u64| *counts.entry(key.to_string()).or_default() += n;
-    let mut by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-    for rating in ["red", "amber", "green", "blue", "unrated"] {
-        let bands = by_rating_and_band.entry(rating.into()).or_default();
-        for band in [AgeBand::Child, AgeBand::YoungAdult, AgeBand::Adult] {
-            bands.insert(band.as_str().into(), 0);
-        }
-    }
-    for key in [
-        "on_register",
-        "red",
-        "amber",
-        "green",
-        "blue",
-        "added",
-        "left",
-        "admissions",
-        "discharges",
-        "reviews_held",
-        "reviews_overdue",
-        "actions_open",
-        "actions_overdue",
-    ] {
-        bump(key, 0);
-    }
-    for kind in ReviewKind::ALL {
-        bump(&format!("reviews_held_{}", kind.as_str()), 0);
-    }
-
-    let mut changes = Changes {
-        previous_period: period.previous().label(),
-        previous_as_at: format!("{before_day} 23:59:59"),
-        before: BTreeMap::new(),
-        joined: Vec::new(),
-        left: Vec::new(),
-        rating_changes: Vec::new(),
-        admissions: Vec::new(),
-        discharges: Vec::new(),
-    };
-    let weekly = period.kind == ReturnKind::Weekly;
-    // The return's population at either end: the register, or those in hospital.
-    let in_population = |p: &person::Model, at: Date| {
-        people::Snapshot::active_on(p, at)
-            && (!weekly || stay_at(snapshot.admissions(&p.id), at).is_some())
-    };
-    for (p, p_before) in people.iter().zip(&people_before) {
-        if period.contains(p.registered_on) {
-            bump("added", 1);
-        }
-        if p.closed_on.is_some_and(|d| period.contains(d)) {
-            bump("left", 1);
-        }
-        for s in snapshot.admissions(&p.id) {
-            if period.contains(s.admitted_on) {
-                bump("admissions", 1);
-                changes.admissions.push(Change {
-                    nhs_number: formatted_nhs(p),
-                    name: full_name(p),
-                    detail: s.hospital.clone(),
-                    on: Some(s.admitted_on.to_string()),
-                });
-            }
-            if let Some(d) = s.discharged_on.filter(|d| period.contains(*d)) {
-                bump("discharges", 1);
-                changes.discharges.push(Change {
-                    nhs_number: formatted_nhs(p),
-                    name: full_name(p),
-                    detail: s.hospital.clone(),
-                    on: Some(d.to_string()),
-                });
-            }
-        }
-        let (was, is) = (in_population(p_before, before_day), in_population(p, day));
-        let before_rating = snapshot.rating_on(&p.id, before_day);
-        if people::Snapshot::active_on(p_before, before_day) {
-            *changes.before.entry("on_register".into()).or_default() += 1;
-            *changes
-                .before
-                .entry(rating_word(before_rating).into())
-                .or_default() += 1;
-        }
-        if weekly && was {
-            *changes.before.entry("in_hospital".into()).or_default() += 1;
-        }
-        let now_rating = snapshot.rating_on(&p.id, day);
-        match (was, is) {
-            (false, true) => changes.joined.push(Change {
-                nhs_number: formatted_nhs(p),
-                name: full_name(p),
-                detail: if weekly {
-                    "Admitted".into()
-                } else {
-                    format!("Registered, {}", rating_word(now_rating))
-                },
-                on: if weekly {
-                    stay_at(snapshot.admissions(&p.id), day).map(|s| s.admitted_on.to_string())
-                } else {
-                    Some(p.registered_on.to_string())
-                },
-            }),
-            (true, false) => changes.left.push(Change {
-                nhs_number: formatted_nhs(p),
-                name: full_name(p),
-                detail: match (&p.closed_on, &p.closed_reason) {
-                    (Some(d), Some(reason)) if period.contains(*d) => {
-                        format!("Closed: {reason}")
-                    }
-                    _ if weekly => "Discharged".into(),
-                    _ => "Left the register".into(),
-                },
-                on: p
-                    .closed_on
-                    .filter(|d| period.contains(*d))
-                    .map(|d| d.to_string()),
-            }),
-            (true, true) if before_rating != now_rating => changes.rating_changes.push(Change {
-                nhs_number: formatted_nhs(p),
-                name: full_name(p),
-                detail: format!(
-                    "{} to {}",
-                    rating_word(before_rating),
-                    rating_word(now_rating)
-                ),
-                on: None,
-            }),
-            _ => {}
-        }
-    }
-    for key in ["on_register", "red", "amber", "green", "blue"] {
-        changes.before.entry(key.into()).or_default();
-    }
-    if weekly {
-        changes.before.entry("in_hospital".into()).or_default();
-    }
-    for list in [
-        &mut changes.joined,
-        &mut changes.left,
-        &mut changes.rating_changes,
-        &mut changes.admissions,
-        &mut changes.discharges,
-    ] {
-        list.sort_by(|a, b| (&a.on, &a.name, &a.nhs_number).cmp(&(&b.on, &b.name, &b.nhs_number)));
-    }
-
-    // Reviews held in the period; what is owed at its end, by the deadline engine: every
-    // review owed and past due (booked or not, by kind), and open and overdue actions.
-    for key in [
-        "reviews_overdue",
-        "reviews_overdue_unscheduled",
-        "actions_open",
-        "actions_overdue",
-    ] {
-        bump(key, 0);
-    }
-    let mut owed_at_end: HashMap<&str, Vec<deadlines::Item>> = HashMap::new();
-    for p in &people {
-        for r in snapshot.reviews(&p.id) {
-            if r.held_on.is_some_and(|h| period.contains(h)) {
-                bump("reviews_held", 1);
-                bump(&format!("reviews_held_{}", r.kind), 1);
-            }
-        }
-        let owed = snapshot.owed(p, day);
-        for item in &owed {
-            match &item.owed {
-                Owed::ScheduledReview { kind, .. } | Owed::UnscheduledReview { kind, .. }
-                    if item.overdue =>
-                {
-                    bump("reviews_overdue", 1);
-                    bump(&format!("reviews_overdue_{}", kind.as_str()), 1);
-                    if matches!(item.owed, Owed::UnscheduledReview { .. }) {
-                        bump("reviews_overdue_unscheduled", 1);
-                    }
-                }
-                Owed::Action { .. } => {
-                    bump("actions_open", 1);
-                    if item.overdue {
-                        bump("actions_overdue", 1);
-                    }
-                }
-                _ => {}
-            }
-        }
-        owed_at_end.insert(p.id.as_str(), owed);
-    }
-    let decision_days = app.policies.schedule.referral_decision_days;
-    let awaiting_at =
-        |r: &referral::Model| r.received_on <= day && r.decided_on.is_none_or(|d| d > day);
-    let decided_in = |r: &referral::Model, status: &str| {
-        r.status == status && r.decided_on.is_some_and(|d| period.contains(d))
-    };
-    for key in [
-        "referrals_received",
-        "referrals_accepted",
-        "referrals_declined",
-        "referrals_awaiting",
-        "referrals_overdue",
-    ] {
-        bump(key, 0);
-    }
-    for r in &referrals {
-        if period.contains(r.received_on) {
-            bump("referrals_received", 1);
-        }
-        if decided_in(r, "accepted") {
-            bump("referrals_accepted", 1);
-        }
-        if decided_in(r, "declined") {
-            bump("referrals_declined", 1);
-        }
-        if awaiting_at(r) {
-            bump("referrals_awaiting", 1);
-            if day > referral_rules::decision_due(r.received_on, decision_days) {
-                bump("referrals_overdue", 1);
-            }
-        }
-    }
-
-    let mut monthly_rows = Vec::new();
-    let mut weekly_rows = Vec::new();
-    let mut in_hospital = 0;
-    // One person at a time: each view is dropped once its row is built.
-    for p in people
-        .iter()
-        .filter(|p| people::Snapshot::active_on(p, day))
-    {
-        let v = snapshot.view(p, day)?;
-        bump("on_register", 1);
-        let key = rating_word(v.rating);
-        bump(key, 1);
-        *by_rating_and_band
-            .entry(key.into())
-            .or_default()
-            .entry(v.age_band.as_str().into())
-            .or_default() += 1;
-        let reviews = snapshot.reviews(&p.id);
-        let last_review = reviews
-            .iter()
-            .filter_map(|r| r.held_on)
-            .filter(|h| *h <= day)
-            .max();
-        let owed = owed_at_end
-            .get(p.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let next_review = deadlines::next_review_due(owed);
-        let open: Vec<&deadlines::Item> = owed
-            .iter()
-            .filter(|i| matches!(i.owed, Owed::Action { .. }))
-            .collect();
-        let was_on = people::Snapshot::active_on(&snapshot.as_at(p, before_day), before_day);
-        let prev = was_on.then(|| snapshot.rating_on(&p.id, before_day));
-        let change = match prev {
-            None => "new",
-            Some(before) if severity(v.rating) > severity(before) => "up",
-            Some(before) if severity(v.rating) < severity(before) => "down",
-            // Red to blue on admission, blue to red on discharge: as serious, but changed.
-            Some(before) if before != v.rating => "changed",
-            Some(_) => "same",
-        };
-        monthly_rows.push(MonthlyRow {
-            nhs_number: v.nhs_number.clone(),
-            name: format!("{} {}", v.given_name, v.family_name),
-            age_band: v.age_band.as_str().into(),
-            rating: v.rating,
-            previous_rating: prev.flatten(),
-            change: change.into(),
-            setting: v.setting.label().into(),
-            last_review: last_review.map(|d| d.to_string()),
-            next_review_due: next_review.map(|d| d.to_string()),
-            actions_open: open.len() as u64,
-            actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
-            keyworker: v.keyworker.clone(),
-        });
-        if let Some(stay) = stay_at(snapshot.admissions(&p.id), day) {
-            let stay = snapshot.stay_as_at(stay, day);
-            in_hospital += 1;
-            let last_visit = snapshot
-                .visits(&p.id)
-                .iter()
-                .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
-                .map(|x| x.visited_on)
-                .max();
-            weekly_rows.push(WeeklyRow {
-                nhs_number: v.nhs_number.clone(),
-                name: format!("{} {}", v.given_name, v.family_name),
-                admitted_on: stay.admitted_on.to_string(),
-                hospital: stay.hospital.clone(),
-                security_level: stay.security_level.clone(),
-                legal_status: stay.legal_status.clone(),
-                length_of_stay_days: (day - stay.admitted_on).whole_days(),
-                last_review: last_review.map(|d| d.to_string()),
-                next_review_due: next_review.map(|d| d.to_string()),
-                last_visit: last_visit.map(|d| d.to_string()),
-                next_visit_due: owed
-                    .iter()
-                    .find(|i| matches!(i.owed, Owed::Visit { .. }))
-                    .map(|i| i.due.to_string()),
-                planned_discharge_on: stay.planned_discharge_on.map(|d| d.to_string()),
-            });
-        }
-    }
-    let rank = |r: Option<Rating>| r.map(Rating::rank).unwrap_or(9);
-    monthly_rows.sort_by(|a, b| {
-        (rank(a.rating), &a.name, &a.nhs_number).cmp(&(rank(b.rating), &b.name, &b.nhs_number))
-    });
-    weekly_rows.sort_by(|a, b| {
-        (&a.admitted_on, &a.name, &a.nhs_number).cmp(&(&b.admitted_on, &b.name, &b.nhs_number))
-    });
-    if weekly {
-        counts.insert("in_hospital".into(), in_hospital);
-        monthly_rows.clear();
-    } else {
-        weekly_rows.clear();
-    }
-    Ok((
-        Figures {
-            kind: period.kind.as_str().into(),
-            period: period.label(),
-            as_at: format!("{day} 23:59:59"),
-            counts,
-            by_rating_and_band,
-            monthly_rows,
-            weekly_rows,
+    let started = std::time::Instant::now();
+    let schedule = &app.policies.schedule;
+    let mut tally = tally::Tally::new(
+        period,
+        deadlines::Rules {
+            deadlines: &schedule.deadlines,
+            holidays: &schedule.bank_holidays,
         },
-        changes,
-    ))
+    );
+    // The next batch is read while this one is counted.
+    let read = |after: Option<String>| {
+        Reading(rocket::tokio::spawn(load::Batch::after(
+            app.db.clone(),
+            after,
+            batch,
+        )))
+    };
+    let mut reading = std::time::Duration::ZERO;
+    let mut people = 0;
+    let mut next = read(None);
+    loop {
+        let t = std::time::Instant::now();
+        let Some(batch) = (&mut next.0)
+            .await
+            .map_err(|e| AppError::Internal(format!("reading the register: {e}")))??
+        else {
+            break;
+        };
+        reading += t.elapsed();
+        next = read(batch.last_id().map(str::to_string));
+        for person in batch.people() {
+            tally.person(&person)?;
+            people += 1;
+        }
+    }
+    let t = std::time::Instant::now();
+    let referrals = load::referrals(&app.db).await?;
+    reading += t.elapsed();
+    tally.referrals(&referrals, schedule.referral_decision_days);
+    let out = tally.finish();
+    tracing::debug!(
+        people,
+        waited_ms = reading.as_millis() as u64,
+        figures_ms = (started.elapsed() - reading).as_millis() as u64,
+        "return figures"
+    );
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,6 +285,31 @@ pub fn as_at_instant(day: Date) -> OffsetDateTime {
     crate::clock::uk_instant(day, time::macros::time!(23:59:59))
 }
 
+/// SHA-256 (hex) of a value's JSON, hashed as it is written: the same digest as of
+/// `to_json(v)`, without a return's rows (tens of megabytes) held as text.
+fn json_sha256<T: Serialize>(v: &T) -> Result<String, AppError> {
+    use sha2::Digest;
+    struct Hashing(sha2::Sha256);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.update(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(sha2::Sha256::new());
+    serde_json::to_writer(&mut hashing, v)
+        .map_err(|e| AppError::Internal(format!("return JSON: {e}")))?;
+    Ok(hashing
+        .0
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
@@ -670,57 +397,35 @@ pub async fn generate(
     let (figures, changes) = compute(app, period).await?;
     let computed = started.elapsed();
     let organisation = app.settings.organisation.clone();
-    let content_sha256 = sha256_hex(to_json(&(&organisation, &figures, &changes))?.as_bytes());
-    let earlier = stored_return::Entity::find()
-        .filter(stored_return::Column::Kind.eq(period.kind.as_str()))
-        .filter(stored_return::Column::Period.eq(period.label()))
-        .filter(stored_return::Column::ContentSha256.eq(content_sha256.as_str()))
-        .order_by_asc(stored_return::Column::GeneratedAt)
-        .one(&app.db)
-        .await?;
-    let now = app.clock.now();
-    let imprint = match &earlier {
-        Some(e) => Imprint {
-            organisation: organisation.clone(),
-            printed_by: e.printed_by.clone(),
-            printed_at: e.printed_at,
-        },
-        None => Imprint {
-            organisation: organisation.clone(),
-            printed_by: match actor.user_id {
-                Some(_) => format!("{display_name} ({})", actor.role),
-                None => display_name.to_string(),
-            },
-            printed_at: now,
-        },
-    };
-    let report = crate::reports::model::build(&figures, &changes, &imprint);
-    let pdf = rocket::tokio::task::spawn_blocking(move || crate::reports::pdf::render(&report))
-        .await
-        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
-    let rendered = started.elapsed();
-    let sha256 = sha256_hex(&pdf);
+    let content_sha256 = json_sha256(&(&organisation, &figures, &changes))?;
+    let (imprint, now) = imprint(app, actor, display_name, period, &content_sha256).await?;
+    // The rows as stored; then the same rows made into the PDF's table, each dropped as it goes.
     let rows = if period.kind == ReturnKind::Weekly {
         to_json(&figures.weekly_rows)?
     } else {
         to_json(&figures.monthly_rows)?
     };
     let row_count = (figures.weekly_rows.len() + figures.monthly_rows.len()) as i64;
-    let id = uuid::Uuid::new_v4().to_string();
+    let stored_figures = to_json(&StoredFigures {
+        counts: figures.counts.clone(),
+        by_rating_and_band: figures.by_rating_and_band.clone(),
+    })?;
+    let report = crate::reports::model::build_from(figures, &changes, &imprint);
+    let pdf = rocket::tokio::task::spawn_blocking(move || crate::reports::pdf::render(&report))
+        .await
+        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
+        .map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
+    let rendered = started.elapsed();
     let model = stored_return::Model {
-        id: id.clone(),
+        id: uuid::Uuid::new_v4().to_string(),
         kind: period.kind.as_str().into(),
         period: period.label(),
         as_at: period.last,
         organisation,
-        figures: to_json(&StoredFigures {
-            counts: figures.counts.clone(),
-            by_rating_and_band: figures.by_rating_and_band.clone(),
-        })?,
+        figures: stored_figures,
         changes_summary: to_json(&ChangesView::of(&changes))?,
         row_count,
-        sha256,
+        sha256: sha256_hex(&pdf),
         content_sha256,
         printed_by: imprint.printed_by,
         printed_at: imprint.printed_at,
@@ -729,32 +434,13 @@ pub async fn generate(
         generated_role: actor.role.clone(),
         generated_at: now,
     };
-    let mut tx = audit::begin(app).await?;
-    stored_return::ActiveModel::from(model.clone())
-        .insert(tx.conn())
-        .await?;
-    let return_pdf_len = pdf.len();
-    return_content::ActiveModel::from(return_content::Model {
-        return_id: id.clone(),
-        rows,
-        changes: to_json(&changes)?,
-        pdf,
-    })
-    .insert(tx.conn())
-    .await?;
-    tx.record(
-        actor,
-        Event::new("return.generated", "return", Some(id.clone())).detail(serde_json::json!({
-            "kind": model.kind, "period": model.period, "sha256": model.sha256,
-        })),
-    )
-    .await?;
-    tx.commit().await?;
+    let pdf_bytes = pdf.len();
+    store(app, actor, &model, rows, &changes, pdf).await?;
     tracing::info!(
         kind = %model.kind,
         period = %model.period,
         rows = model.row_count,
-        pdf_bytes = return_pdf_len,
+        pdf_bytes,
         figures_ms = computed.as_millis() as u64,
         pdf_ms = (rendered - computed).as_millis() as u64,
         store_ms = (started.elapsed() - rendered).as_millis() as u64,
@@ -765,6 +451,78 @@ pub async fn generate(
     full.people = Some(changes);
     view.changes = full;
     Ok(view)
+}
+
+/// Whose "generated by" line a new return carries: that of the earliest return of the same
+/// period with exactly the same content, if there is one (so the PDF comes out
+/// byte-identical), else the user's, now; and the time now.
+async fn imprint(
+    app: &App,
+    actor: &Actor,
+    display_name: &str,
+    period: Period,
+    content_sha256: &str,
+) -> Result<(Imprint, OffsetDateTime), AppError> {
+    let earlier = stored_return::Entity::find()
+        .filter(stored_return::Column::Kind.eq(period.kind.as_str()))
+        .filter(stored_return::Column::Period.eq(period.label()))
+        .filter(stored_return::Column::ContentSha256.eq(content_sha256))
+        .order_by_asc(stored_return::Column::GeneratedAt)
+        .one(&app.db)
+        .await?;
+    let now = app.clock.now();
+    let organisation = app.settings.organisation.clone();
+    let imprint = match earlier {
+        Some(e) => Imprint {
+            organisation,
+            printed_by: e.printed_by,
+            printed_at: e.printed_at,
+        },
+        None => Imprint {
+            organisation,
+            printed_by: match actor.user_id {
+                Some(_) => format!("{display_name} ({})", actor.role),
+                None => display_name.to_string(),
+            },
+            printed_at: now,
+        },
+    };
+    Ok((imprint, now))
+}
+
+/// Stores a generated return with its contents and the audit entry, in one transaction. The
+/// rows and the PDF (tens of megabytes for a large register) are written, not read back.
+async fn store(
+    app: &App,
+    actor: &Actor,
+    model: &stored_return::Model,
+    rows: String,
+    changes: &Changes,
+    pdf: Vec<u8>,
+) -> Result<(), AppError> {
+    let mut tx = audit::begin(app).await?;
+    stored_return::Entity::insert(stored_return::ActiveModel::from(model.clone()))
+        .exec_without_returning(tx.conn())
+        .await?;
+    return_content::Entity::insert(return_content::ActiveModel::from(return_content::Model {
+        return_id: model.id.clone(),
+        rows,
+        changes: to_json(changes)?,
+        pdf,
+    }))
+    .exec_without_returning(tx.conn())
+    .await?;
+    tx.record(
+        actor,
+        Event::new("return.generated", "return", Some(model.id.clone())).detail(
+            serde_json::json!({
+                "kind": model.kind, "period": model.period, "sha256": model.sha256,
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn view_of(app: &App, m: &stored_return::Model) -> Result<ReturnView, AppError> {
@@ -848,8 +606,17 @@ async fn find(app: &App, id: &str) -> Result<stored_return::Model, AppError> {
         .ok_or_else(|| AppError::NotFound("No return has that id.".into()))
 }
 
-async fn contents(app: &App, id: &str) -> Result<return_content::Model, AppError> {
+/// One column of a return's contents (its rows, its changes or its PDF), alone: each is large.
+async fn content<T: sea_orm::TryGetable>(
+    app: &App,
+    id: &str,
+    column: return_content::Column,
+) -> Result<T, AppError> {
+    use sea_orm::QuerySelect;
     return_content::Entity::find_by_id(id.to_string())
+        .select_only()
+        .column(column)
+        .into_tuple::<T>()
         .one(&app.db)
         .await?
         .ok_or_else(|| AppError::Internal(format!("return {id} has no contents")))
@@ -865,8 +632,8 @@ pub async fn get(
     let m = find(app, id).await?;
     let mut view = view_of(app, &m).await?;
     if identifiable {
-        let c = contents(app, id).await?;
-        view.changes.people = Some(from_json(&c.changes)?);
+        let changes: String = content(app, id, return_content::Column::Changes).await?;
+        view.changes.people = Some(from_json(&changes)?);
     }
     audit::record_alone(
         app,
@@ -891,8 +658,8 @@ fn file_stem(m: &stored_return::Model) -> String {
 /// The stored PDF, exactly as generated (its SHA-256 checked before it leaves). Audited.
 pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
     let m = find(app, id).await?;
-    let c = contents(app, id).await?;
-    if sha256_hex(&c.pdf) != m.sha256 {
+    let pdf: Vec<u8> = content(app, id, return_content::Column::Pdf).await?;
+    if sha256_hex(&pdf) != m.sha256 {
         return Err(AppError::Internal(format!(
             "return {id}: stored PDF does not match its SHA-256"
         )));
@@ -905,14 +672,14 @@ pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     .await?;
     Ok(Download {
         file_name: format!("{}.pdf", file_stem(&m)),
-        bytes: c.pdf,
+        bytes: pdf,
     })
 }
 
 /// The per-person rows as CSV, from the frozen rows. Audited.
 pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
     let m = find(app, id).await?;
-    let c = contents(app, id).await?;
+    let rows: String = content(app, id, return_content::Column::Rows).await?;
     let mut figures = Figures {
         kind: m.kind.clone(),
         period: m.period.clone(),
@@ -923,9 +690,9 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
         weekly_rows: Vec::new(),
     };
     if m.kind == ReturnKind::Weekly.as_str() {
-        figures.weekly_rows = from_json(&c.rows)?;
+        figures.weekly_rows = from_json(&rows)?;
     } else {
-        figures.monthly_rows = from_json(&c.rows)?;
+        figures.monthly_rows = from_json(&rows)?;
     }
     audit::record_alone(
         app,

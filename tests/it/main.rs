@@ -24,6 +24,7 @@ mod referrals;
 mod register;
 mod register_pages;
 mod returns;
+mod returns_oracle;
 mod review_moves;
 mod review_pages;
 mod reviews;

@@ -1,0 +1,531 @@
+//! The returns' read of the register: a batch of people at a time, in id order, and of each
+//! batch's rows (fetched by the batch's range of ids) only the columns the figures read —
+//! dates, statuses, ids, and the few words a row of the return shows. Each person's rows are
+//! turned into the deadline engine's facts (with the same rules as `services::due`), and the
+//! batch is dropped before the next is read, so a return's memory does not grow with the
+//! history behind it. Every query goes through `Scope::Register`: withdrawn people stay out.
+
+use super::super::due;
+use super::super::people::EarlierDetails;
+use super::super::scope::Scope;
+use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
+use crate::domain::person::Status;
+use crate::domain::ratings::{RatingEvent, Stay};
+use crate::domain::review::ReviewKind;
+use crate::domain::risk::Rating;
+use crate::entities::{
+    action, admission, admission_revision, person, rating_event, referral, review, visit,
+};
+use crate::error::AppError;
+use rocket::futures::TryFutureExt;
+use rocket::tokio::try_join;
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DerivePartialModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use time::{Date, OffsetDateTime};
+
+/// People read at a time. A batch's rows take some 30 MB; each batch's queries read pages all
+/// over each table (people's rows lie where they were written, not by id), so fewer, larger
+/// batches read less (on SQLite, 5,000 at a time read each table some 17 times at 100,000).
+pub(super) const BATCH: u64 = 20_000;
+
+/// What the return reads of a register entry.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "person::Entity")]
+struct EntryRow {
+    id: String,
+    nhs_number: String,
+    given_name: String,
+    family_name: String,
+    date_of_birth: Date,
+    social_worker: Option<String>,
+    social_worker_from: Option<Date>,
+    keyworker: Option<String>,
+    setting: String,
+    status: String,
+    registered_on: Date,
+    closed_on: Option<Date>,
+    closed_reason: Option<String>,
+}
+
+impl EntryRow {
+    /// The entry as a model, so that its earlier details apply as everywhere else
+    /// (`people::EarlierDetails`). Only the columns read above are filled: a return reads
+    /// nothing else (no postcode, sex, search keys or timestamps).
+    fn into_model(self) -> person::Model {
+        person::Model {
+            id: self.id,
+            nhs_number: self.nhs_number,
+            given_name: self.given_name,
+            family_name: self.family_name,
+            date_of_birth: self.date_of_birth,
+            sex: String::new(),
+            postcode: String::new(),
+            local_authority: String::new(),
+            learning_disability: false,
+            autism: false,
+            ehcp: false,
+            social_worker: self.social_worker,
+            social_worker_from: self.social_worker_from,
+            keyworker: self.keyworker,
+            setting: self.setting,
+            status: self.status,
+            registered_on: self.registered_on,
+            closed_on: self.closed_on,
+            closed_reason: self.closed_reason,
+            withdrawn_on: None,
+            withdrawn_reason: None,
+            withdrawn_at: None,
+            search_key: None,
+            sort_name: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            updated_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+}
+
+/// What the engine and the return read of a review.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "review::Entity")]
+pub(super) struct ReviewRow {
+    pub id: String,
+    pub person_id: String,
+    pub kind: String,
+    pub status: String,
+    pub scheduled_on: Date,
+    pub scheduled_for: Date,
+    pub due_by: Option<Date>,
+    pub held_on: Option<Date>,
+    pub report_sent_on: Option<Date>,
+    pub cancelled_on: Option<Date>,
+}
+
+/// What the engine reads of an action.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "action::Entity")]
+struct ActionRow {
+    id: String,
+    person_id: String,
+    review_id: String,
+    due_on: Date,
+    status: String,
+    completed_on: Option<Date>,
+    updated_at: OffsetDateTime,
+}
+
+/// What the engine and the weekly return read of a stay.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "admission::Entity")]
+pub(super) struct StayRow {
+    pub id: String,
+    pub person_id: String,
+    pub admitted_on: Date,
+    pub discharged_on: Option<Date>,
+    pub hospital: String,
+    pub security_level: String,
+    pub legal_status: String,
+    pub planned_discharge_on: Option<Date>,
+}
+
+/// A stay's values until a change took effect.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "admission_revision::Entity")]
+struct StayRevisionRow {
+    admission_id: String,
+    effective_on: Date,
+    valid_until: OffsetDateTime,
+    security_level: String,
+    legal_status: String,
+    planned_discharge_on: Option<Date>,
+}
+
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "visit::Entity")]
+pub(super) struct VisitRow {
+    pub person_id: String,
+    pub admission_id: String,
+    pub visited_on: Date,
+}
+
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "rating_event::Entity")]
+struct RatingRow {
+    seq: i64,
+    person_id: String,
+    rating: String,
+    effective_on: Date,
+}
+
+/// What the return counts of a referral.
+#[derive(Debug, DerivePartialModel)]
+#[sea_orm(entity = "referral::Entity")]
+pub(super) struct ReferralRow {
+    pub received_on: Date,
+    pub status: String,
+    pub decided_on: Option<Date>,
+}
+
+/// One person's rows.
+#[derive(Debug, Default)]
+struct Rows {
+    reviews: Vec<ReviewRow>,
+    actions: Vec<ActionRow>,
+    stays: Vec<StayRow>,
+    visits: Vec<VisitRow>,
+    ratings: Vec<RatingEvent>,
+}
+
+/// A batch of people with their rows.
+pub(super) struct Batch {
+    people: Vec<person::Model>,
+    rows: Vec<Rows>,
+    earlier: EarlierDetails,
+    /// Per stay, its values before each change, in the order the changes took effect.
+    stay_revisions: HashMap<String, Vec<StayRevisionRow>>,
+}
+
+/// The rows of a person-linked table for the people with ids from `first` to `last`.
+macro_rules! rows_of {
+    ($db:expr, $entity:ident, $row:ty, $first:expr, $last:expr) => {
+        Scope::Register
+            .select::<$entity::Entity>()
+            .filter($entity::Column::PersonId.between($first, $last))
+            .into_partial_model::<$row>()
+            .all($db)
+            .map_err(AppError::from)
+    };
+}
+
+impl Batch {
+    /// The next `limit` people on the register (not withdrawn, whatever their status) after
+    /// the id `after`, with their rows; none once everyone has been read. The tables are read
+    /// at the same time, each on a connection of the pool.
+    pub(super) async fn after(
+        db: DatabaseConnection,
+        after: Option<String>,
+        limit: u64,
+    ) -> Result<Option<Batch>, AppError> {
+        let db = &db;
+        let mut lap = Lap::default();
+        let mut select = Scope::Register
+            .select::<person::Entity>()
+            .order_by_asc(person::Column::Id)
+            .limit(limit.max(1));
+        if let Some(id) = &after {
+            select = select.filter(person::Column::Id.gt(id.as_str()));
+        }
+        let people: Vec<person::Model> = select
+            .into_partial_model::<EntryRow>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(EntryRow::into_model)
+            .collect();
+        lap.mark("people");
+        let (Some(first), Some(last)) = (people.first(), people.last()) else {
+            return Ok(None);
+        };
+        let (first, last) = (first.id.as_str(), last.id.as_str());
+        let (reviews, actions, stays, visits, ratings, stay_revisions, earlier) = try_join!(
+            rows_of!(db, review, ReviewRow, first, last),
+            rows_of!(db, action, ActionRow, first, last),
+            rows_of!(db, admission, StayRow, first, last),
+            rows_of!(db, visit, VisitRow, first, last),
+            rows_of!(db, rating_event, RatingRow, first, last),
+            stay_revisions(db, first, last),
+            EarlierDetails::between(db, first, last),
+        )?;
+        lap.mark("rows");
+        let index: HashMap<&str, usize> = people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i))
+            .collect();
+        let mut rows: Vec<Rows> = people.iter().map(|_| Rows::default()).collect();
+        for r in reviews {
+            if let Some(p) = slot(&index, &mut rows, &r.person_id) {
+                p.reviews.push(r);
+            }
+        }
+        for a in actions {
+            if let Some(p) = slot(&index, &mut rows, &a.person_id) {
+                p.actions.push(a);
+            }
+        }
+        for s in stays {
+            if let Some(p) = slot(&index, &mut rows, &s.person_id) {
+                p.stays.push(s);
+            }
+        }
+        for v in visits {
+            if let Some(p) = slot(&index, &mut rows, &v.person_id) {
+                p.visits.push(v);
+            }
+        }
+        for e in ratings {
+            let rating = Rating::parse(&e.rating)
+                .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
+            if let Some(p) = slot(&index, &mut rows, &e.person_id) {
+                p.ratings.push(RatingEvent {
+                    rating,
+                    effective_on: e.effective_on,
+                    seq: e.seq,
+                });
+            }
+        }
+        drop(index);
+        lap.mark("grouped");
+        tracing::debug!(people = people.len(), ms = ?lap.0, "return batch read");
+        Ok(Some(Batch {
+            people,
+            rows,
+            earlier,
+            stay_revisions,
+        }))
+    }
+
+    /// The last id read, to start the next batch after.
+    pub(super) fn last_id(&self) -> Option<&str> {
+        self.people.last().map(|p| p.id.as_str())
+    }
+
+    /// Each person of the batch, in id order.
+    pub(super) fn people(&self) -> impl Iterator<Item = Person<'_>> {
+        self.people
+            .iter()
+            .zip(&self.rows)
+            .map(|(now, rows)| Person {
+                now,
+                rows,
+                batch: self,
+            })
+    }
+}
+
+/// Milliseconds spent on each part of a batch's read (`TCR_LOG=tcr=debug` shows them).
+#[derive(Debug)]
+struct Lap(Vec<(&'static str, u128)>, std::time::Instant);
+
+impl Default for Lap {
+    fn default() -> Self {
+        Lap(Vec::new(), std::time::Instant::now())
+    }
+}
+
+impl Lap {
+    fn mark(&mut self, what: &'static str) {
+        self.0.push((what, self.1.elapsed().as_millis()));
+        self.1 = std::time::Instant::now();
+    }
+}
+
+/// A person's rows by their id. A row of someone outside the batch (it cannot happen: the id
+/// range holds the batch and withdrawn people only) is left out rather than given to anyone.
+fn slot<'r>(index: &HashMap<&str, usize>, rows: &'r mut [Rows], id: &str) -> Option<&'r mut Rows> {
+    index.get(id).and_then(|&i| rows.get_mut(i))
+}
+
+/// Each stay's earlier values, for the stays of the people with ids from `first` to `last`.
+async fn stay_revisions(
+    db: &impl ConnectionTrait,
+    first: &str,
+    last: &str,
+) -> Result<HashMap<String, Vec<StayRevisionRow>>, AppError> {
+    let stays = Query::select()
+        .column(admission::Column::Id)
+        .from(admission::Entity)
+        .and_where(admission::Column::PersonId.between(first, last))
+        .to_owned();
+    let list = Scope::Register
+        .select::<admission_revision::Entity>()
+        .filter(admission_revision::Column::AdmissionId.in_subquery(stays))
+        .into_partial_model::<StayRevisionRow>()
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Vec<StayRevisionRow>> = HashMap::new();
+    for r in list {
+        out.entry(r.admission_id.clone()).or_default().push(r);
+    }
+    // In the order the changes took effect (refused out of order), then as recorded.
+    for list in out.values_mut() {
+        list.sort_by_key(|r| (r.effective_on, r.valid_until));
+    }
+    Ok(out)
+}
+
+/// The referrals a return counts: those not yet tied to anyone, and those of people on the
+/// register (withdrawn people's are left out).
+pub(super) async fn referrals(db: &impl ConnectionTrait) -> Result<Vec<ReferralRow>, AppError> {
+    let people = Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(person::Column::Status.ne(Status::Withdrawn.as_str()))
+        .to_owned();
+    Ok(Scope::Register
+        .select::<referral::Entity>()
+        .filter(
+            Condition::any()
+                .add(referral::Column::PersonId.is_null())
+                .add(referral::Column::PersonId.in_subquery(people)),
+        )
+        .into_partial_model::<ReferralRow>()
+        .all(db)
+        .await?)
+}
+
+/// One person of a batch, with their rows.
+pub(super) struct Person<'a> {
+    /// The entry as it is now.
+    pub now: &'a person::Model,
+    rows: &'a Rows,
+    batch: &'a Batch,
+}
+
+impl<'a> Person<'a> {
+    /// The entry's details as they stood at the end of `day` (UK time).
+    pub(super) fn as_at(&self, day: Date) -> Cow<'a, person::Model> {
+        self.batch.earlier.as_at(self.now, day)
+    }
+
+    pub(super) fn reviews(&self) -> &'a [ReviewRow] {
+        &self.rows.reviews
+    }
+
+    pub(super) fn stays(&self) -> &'a [StayRow] {
+        &self.rows.stays
+    }
+
+    pub(super) fn visits(&self) -> &'a [VisitRow] {
+        &self.rows.visits
+    }
+
+    /// The stay that covers the end of `day`, if any.
+    pub(super) fn stay_at(&self, day: Date) -> Option<&'a StayRow> {
+        self.rows.stays.iter().find(|s| {
+            Stay {
+                admitted_on: s.admitted_on,
+                discharged_on: s.discharged_on,
+            }
+            .covers(day)
+        })
+    }
+
+    /// The rating at the end of `day`: blue in hospital, else the latest rating event.
+    pub(super) fn rating_on(&self, day: Date) -> Option<Rating> {
+        let stays: Vec<Stay> = self
+            .rows
+            .stays
+            .iter()
+            .map(|s| Stay {
+                admitted_on: s.admitted_on,
+                discharged_on: s.discharged_on,
+            })
+            .collect();
+        crate::domain::ratings::derived_rating(&self.rows.ratings, &stays, day).map(|(r, _)| r)
+    }
+
+    /// A stay's security level, legal status and planned discharge as they stood at the end of
+    /// `day`: the values before the first change taking effect after `day`, or as they are now.
+    pub(super) fn stay_as_at(&self, stay: &'a StayRow, day: Date) -> StayAsAt<'a> {
+        match self
+            .batch
+            .stay_revisions
+            .get(&stay.id)
+            .and_then(|list| list.iter().find(|r| r.effective_on > day))
+        {
+            Some(r) => StayAsAt {
+                security_level: &r.security_level,
+                legal_status: &r.legal_status,
+                planned_discharge_on: r.planned_discharge_on,
+            },
+            None => StayAsAt {
+                security_level: &stay.security_level,
+                legal_status: &stay.legal_status,
+                planned_discharge_on: stay.planned_discharge_on,
+            },
+        }
+    }
+
+    /// The person's dated facts for the deadline engine, with their details as in `details`
+    /// (the entry as it stood on the day asked about), as `services::due::facts` makes them.
+    pub(super) fn facts(&self, details: &person::Model) -> Facts {
+        let rows = self.rows;
+        let reviews = rows
+            .reviews
+            .iter()
+            .filter_map(|r| {
+                Some(ReviewFacts {
+                    id: r.id.clone(),
+                    kind: ReviewKind::parse(&r.kind)?,
+                    booked_on: r.scheduled_on,
+                    scheduled_for: r.scheduled_for,
+                    due_by: r.due_by,
+                    held_on: r.held_on,
+                    report_sent_on: r.report_sent_on,
+                    cancelled_on: due::cancelled_on(&r.status, r.cancelled_on, r.scheduled_on),
+                })
+            })
+            .collect();
+        let actions = rows
+            .actions
+            .iter()
+            .map(|a| ActionFacts {
+                id: a.id.clone(),
+                review_id: a.review_id.clone(),
+                due_on: a.due_on,
+                closed_on: due::action_closed_on(&a.status, a.completed_on, a.updated_at),
+            })
+            .collect();
+        let stays = rows
+            .stays
+            .iter()
+            .map(|s| StayFacts {
+                id: s.id.clone(),
+                admitted_on: s.admitted_on,
+                discharged_on: s.discharged_on,
+                security: due::stay_security(
+                    s.admitted_on,
+                    self.batch
+                        .stay_revisions
+                        .get(&s.id)
+                        .into_iter()
+                        .flatten()
+                        .map(|r| (r.effective_on, r.security_level.as_str())),
+                    &s.security_level,
+                ),
+                visits: rows
+                    .visits
+                    .iter()
+                    .filter(|v| v.admission_id == s.id)
+                    .map(|v| v.visited_on)
+                    .collect(),
+            })
+            .collect();
+        Facts {
+            born: Some(details.date_of_birth),
+            registered_on: Some(details.registered_on),
+            closed_on: details.closed_on,
+            social_worker: due::social_worker_facts(
+                self.batch.earlier.social_worker_history(&details.id),
+                details.social_worker_from,
+                details.social_worker.is_some(),
+                details.registered_on,
+            ),
+            ratings: rows.ratings.clone(),
+            stays,
+            reviews,
+            actions,
+        }
+    }
+}
+
+/// A stay's values as they stood on a day.
+pub(super) struct StayAsAt<'a> {
+    pub security_level: &'a str,
+    pub legal_status: &'a str,
+    pub planned_discharge_on: Option<Date>,
+}

@@ -1,0 +1,424 @@
+//! A return's figures, counted one person at a time as the batches come in (`load`): the
+//! counts, the rating × age band table, the changes against the previous period and the rows.
+//! What is owed and overdue is the deadline engine's answer from each person's facts.
+
+use super::load::{Person, ReferralRow};
+use super::{
+    Change, Changes, Figures, MonthlyRow, WeeklyRow, formatted_nhs, full_name, rating_word,
+    severity,
+};
+use crate::domain::age::{AgeBand, age_on};
+use crate::domain::deadlines::{self, Owed};
+use crate::domain::nhs_number::NhsNumber;
+use crate::domain::person::{Setting, Status, on_register_on};
+use crate::domain::referral as referral_rules;
+use crate::domain::returns::{Period, ReturnKind};
+use crate::domain::review::ReviewKind;
+use crate::domain::risk::Rating;
+use crate::entities::person;
+use crate::error::AppError;
+use std::collections::BTreeMap;
+use time::Date;
+
+/// Whether the person stood on the register at the end of `day` (withdrawn people are never
+/// read; the check stays, as in `people::Snapshot::active_on`).
+fn active_on(p: &person::Model, day: Date) -> bool {
+    p.status != Status::Withdrawn.as_str() && on_register_on(p.registered_on, p.closed_on, day)
+}
+
+pub(super) struct Tally<'r> {
+    period: Period,
+    before_day: Date,
+    weekly: bool,
+    rules: deadlines::Rules<'r>,
+    counts: BTreeMap<String, u64>,
+    by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
+    changes: Changes,
+    monthly_rows: Vec<MonthlyRow>,
+    weekly_rows: Vec<WeeklyRow>,
+    in_hospital: u64,
+}
+
+impl<'r> Tally<'r> {
+    pub(super) fn new(period: Period, rules: deadlines::Rules<'r>) -> Self {
+        let before_day = period.previous().last;
+        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+        let mut by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for rating in ["red", "amber", "green", "blue", "unrated"] {
+            let bands = by_rating_and_band.entry(rating.into()).or_default();
+            for band in [AgeBand::Child, AgeBand::YoungAdult, AgeBand::Adult] {
+                bands.insert(band.as_str().into(), 0);
+            }
+        }
+        let mut keys: Vec<String> = [
+            "on_register",
+            "red",
+            "amber",
+            "green",
+            "blue",
+            "added",
+            "left",
+            "admissions",
+            "discharges",
+            "reviews_held",
+            "reviews_overdue",
+            "reviews_overdue_unscheduled",
+            "actions_open",
+            "actions_overdue",
+            "referrals_received",
+            "referrals_accepted",
+            "referrals_declined",
+            "referrals_awaiting",
+            "referrals_overdue",
+        ]
+        .map(String::from)
+        .to_vec();
+        keys.extend(
+            ReviewKind::ALL
+                .iter()
+                .map(|k| format!("reviews_held_{}", k.as_str())),
+        );
+        for key in keys {
+            counts.insert(key, 0);
+        }
+        Tally {
+            period,
+            before_day,
+            weekly: period.kind == ReturnKind::Weekly,
+            rules,
+            counts,
+            by_rating_and_band,
+            changes: Changes {
+                previous_period: period.previous().label(),
+                previous_as_at: format!("{before_day} 23:59:59"),
+                before: BTreeMap::new(),
+                joined: Vec::new(),
+                left: Vec::new(),
+                rating_changes: Vec::new(),
+                admissions: Vec::new(),
+                discharges: Vec::new(),
+            },
+            monthly_rows: Vec::new(),
+            weekly_rows: Vec::new(),
+            in_hospital: 0,
+        }
+    }
+
+    fn bump(&mut self, key: &str, n: u64) {
+        match self.counts.get_mut(key) {
+            Some(count) => *count += n,
+            None => {
+                self.counts.insert(key.to_string(), n);
+            }
+        }
+    }
+
+    fn before(&mut self, key: &str) {
+        *self.changes.before.entry(key.into()).or_default() += 1;
+    }
+
+    /// The return's population at the end of `at`: the register, or those in hospital.
+    fn in_population(&self, person: &Person<'_>, details: &person::Model, at: Date) -> bool {
+        active_on(details, at) && (!self.weekly || person.stay_at(at).is_some())
+    }
+
+    /// Counts one person (anyone not withdrawn, whatever their status).
+    pub(super) fn person(&mut self, person: &Person<'_>) -> Result<(), AppError> {
+        let (day, before_day) = (self.period.last, self.before_day);
+        let p = person.as_at(day);
+        let p_before = person.as_at(before_day);
+        self.changes_of(person, &p, &p_before);
+        for r in person.reviews() {
+            if r.held_on.is_some_and(|h| self.period.contains(h)) {
+                self.bump("reviews_held", 1);
+                self.bump(&format!("reviews_held_{}", r.kind), 1);
+            }
+        }
+        let owed = deadlines::owed(&person.facts(&p), day, &self.rules);
+        self.owed(&owed);
+        if active_on(&p, day) {
+            let was_on = active_on(&p_before, before_day);
+            self.row(person, &p, was_on, &owed)?;
+        }
+        Ok(())
+    }
+
+    /// Joined, left, rating changed, admitted and discharged; the headline counts before.
+    fn changes_of(&mut self, person: &Person<'_>, p: &person::Model, p_before: &person::Model) {
+        let (period, day, before_day, weekly) =
+            (self.period, self.period.last, self.before_day, self.weekly);
+        if period.contains(p.registered_on) {
+            self.bump("added", 1);
+        }
+        if p.closed_on.is_some_and(|d| period.contains(d)) {
+            self.bump("left", 1);
+        }
+        for s in person.stays() {
+            if period.contains(s.admitted_on) {
+                self.bump("admissions", 1);
+                self.changes.admissions.push(Change {
+                    nhs_number: formatted_nhs(p),
+                    name: full_name(p),
+                    detail: s.hospital.clone(),
+                    on: Some(s.admitted_on.to_string()),
+                });
+            }
+            if let Some(d) = s.discharged_on.filter(|d| period.contains(*d)) {
+                self.bump("discharges", 1);
+                self.changes.discharges.push(Change {
+                    nhs_number: formatted_nhs(p),
+                    name: full_name(p),
+                    detail: s.hospital.clone(),
+                    on: Some(d.to_string()),
+                });
+            }
+        }
+        let was = self.in_population(person, p_before, before_day);
+        let is = self.in_population(person, p, day);
+        let before_rating = person.rating_on(before_day);
+        if active_on(p_before, before_day) {
+            self.before("on_register");
+            self.before(rating_word(before_rating));
+        }
+        if weekly && was {
+            self.before("in_hospital");
+        }
+        let now_rating = person.rating_on(day);
+        let change = match (was, is) {
+            (false, true) => Change {
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                detail: if weekly {
+                    "Admitted".into()
+                } else {
+                    format!("Registered, {}", rating_word(now_rating))
+                },
+                on: if weekly {
+                    person.stay_at(day).map(|s| s.admitted_on.to_string())
+                } else {
+                    Some(p.registered_on.to_string())
+                },
+            },
+            (true, false) => Change {
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                detail: match (&p.closed_on, &p.closed_reason) {
+                    (Some(d), Some(reason)) if period.contains(*d) => {
+                        format!("Closed: {reason}")
+                    }
+                    _ if weekly => "Discharged".into(),
+                    _ => "Left the register".into(),
+                },
+                on: p
+                    .closed_on
+                    .filter(|d| period.contains(*d))
+                    .map(|d| d.to_string()),
+            },
+            (true, true) if before_rating != now_rating => Change {
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                detail: format!(
+                    "{} to {}",
+                    rating_word(before_rating),
+                    rating_word(now_rating)
+                ),
+                on: None,
+            },
+            _ => return,
+        };
+        match (was, is) {
+            (false, true) => self.changes.joined.push(change),
+            (true, false) => self.changes.left.push(change),
+            _ => self.changes.rating_changes.push(change),
+        }
+    }
+
+    /// Every review owed and past due (booked or not, by kind), and open and overdue actions,
+    /// at the period's end.
+    fn owed(&mut self, owed: &[deadlines::Item]) {
+        for item in owed {
+            match &item.owed {
+                Owed::ScheduledReview { kind, .. } | Owed::UnscheduledReview { kind, .. }
+                    if item.overdue =>
+                {
+                    self.bump("reviews_overdue", 1);
+                    self.bump(&format!("reviews_overdue_{}", kind.as_str()), 1);
+                    if matches!(item.owed, Owed::UnscheduledReview { .. }) {
+                        self.bump("reviews_overdue_unscheduled", 1);
+                    }
+                }
+                Owed::Action { .. } => {
+                    self.bump("actions_open", 1);
+                    if item.overdue {
+                        self.bump("actions_overdue", 1);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The person's row (on the register at the period's end), and their stay's in the weekly
+    /// return if they were in hospital then.
+    fn row(
+        &mut self,
+        person: &Person<'_>,
+        p: &person::Model,
+        was_on: bool,
+        owed: &[deadlines::Item],
+    ) -> Result<(), AppError> {
+        let day = self.period.last;
+        let corrupt =
+            |what: &str| AppError::Internal(format!("person {} has an unknown {what}", p.id));
+        let nhs_number = NhsNumber::parse(&p.nhs_number)
+            .map_err(|_| corrupt("NHS number"))?
+            .to_string();
+        let setting = Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?;
+        let rating = person.rating_on(day);
+        let age_band = AgeBand::of(age_on(p.date_of_birth, day).unwrap_or(0));
+        self.bump("on_register", 1);
+        let key = rating_word(rating);
+        self.bump(key, 1);
+        *self
+            .by_rating_and_band
+            .entry(key.into())
+            .or_default()
+            .entry(age_band.as_str().into())
+            .or_default() += 1;
+        let last_review = person
+            .reviews()
+            .iter()
+            .filter_map(|r| r.held_on)
+            .filter(|h| *h <= day)
+            .max();
+        let next_review = deadlines::next_review_due(owed);
+        let open: Vec<&deadlines::Item> = owed
+            .iter()
+            .filter(|i| matches!(i.owed, Owed::Action { .. }))
+            .collect();
+        let prev = was_on.then(|| person.rating_on(self.before_day));
+        let change = match prev {
+            None => "new",
+            Some(before) if severity(rating) > severity(before) => "up",
+            Some(before) if severity(rating) < severity(before) => "down",
+            // Red to blue on admission, blue to red on discharge: as serious, but changed.
+            Some(before) if before != rating => "changed",
+            Some(_) => "same",
+        };
+        let name = full_name(p);
+        if self.weekly {
+            if let Some(stay) = person.stay_at(day) {
+                let then = person.stay_as_at(stay, day);
+                self.in_hospital += 1;
+                let last_visit = person
+                    .visits()
+                    .iter()
+                    .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
+                    .map(|x| x.visited_on)
+                    .max();
+                self.weekly_rows.push(WeeklyRow {
+                    nhs_number,
+                    name,
+                    admitted_on: stay.admitted_on.to_string(),
+                    hospital: stay.hospital.clone(),
+                    security_level: then.security_level.to_string(),
+                    legal_status: then.legal_status.to_string(),
+                    length_of_stay_days: (day - stay.admitted_on).whole_days(),
+                    last_review: last_review.map(|d| d.to_string()),
+                    next_review_due: next_review.map(|d| d.to_string()),
+                    last_visit: last_visit.map(|d| d.to_string()),
+                    next_visit_due: owed
+                        .iter()
+                        .find(|i| matches!(i.owed, Owed::Visit { .. }))
+                        .map(|i| i.due.to_string()),
+                    planned_discharge_on: then.planned_discharge_on.map(|d| d.to_string()),
+                });
+            }
+        } else {
+            self.monthly_rows.push(MonthlyRow {
+                nhs_number,
+                name,
+                age_band: age_band.as_str().into(),
+                rating,
+                previous_rating: prev.flatten(),
+                change: change.into(),
+                setting: setting.label().into(),
+                last_review: last_review.map(|d| d.to_string()),
+                next_review_due: next_review.map(|d| d.to_string()),
+                actions_open: open.len() as u64,
+                actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
+                keyworker: p.keyworker.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Referrals received and decided in the period, and those awaiting a decision at its end
+    /// (past the decision date or not).
+    pub(super) fn referrals(&mut self, referrals: &[ReferralRow], decision_days: u32) {
+        let (period, day) = (self.period, self.period.last);
+        let decided_in = |r: &ReferralRow, status: &str| {
+            r.status == status && r.decided_on.is_some_and(|d| period.contains(d))
+        };
+        for r in referrals {
+            if period.contains(r.received_on) {
+                self.bump("referrals_received", 1);
+            }
+            if decided_in(r, "accepted") {
+                self.bump("referrals_accepted", 1);
+            }
+            if decided_in(r, "declined") {
+                self.bump("referrals_declined", 1);
+            }
+            if r.received_on <= day && r.decided_on.is_none_or(|d| d > day) {
+                self.bump("referrals_awaiting", 1);
+                if day > referral_rules::decision_due(r.received_on, decision_days) {
+                    self.bump("referrals_overdue", 1);
+                }
+            }
+        }
+    }
+
+    /// The figures and the changes, rows and lists in their order.
+    pub(super) fn finish(mut self) -> (Figures, Changes) {
+        for key in ["on_register", "red", "amber", "green", "blue"] {
+            self.changes.before.entry(key.into()).or_default();
+        }
+        if self.weekly {
+            self.changes.before.entry("in_hospital".into()).or_default();
+            self.counts.insert("in_hospital".into(), self.in_hospital);
+        }
+        let changes = &mut self.changes;
+        for list in [
+            &mut changes.joined,
+            &mut changes.left,
+            &mut changes.rating_changes,
+            &mut changes.admissions,
+            &mut changes.discharges,
+        ] {
+            list.sort_by(|a, b| {
+                (&a.on, &a.name, &a.nhs_number).cmp(&(&b.on, &b.name, &b.nhs_number))
+            });
+        }
+        let rank = |r: Option<Rating>| r.map(Rating::rank).unwrap_or(9);
+        self.monthly_rows.sort_by(|a, b| {
+            (rank(a.rating), &a.name, &a.nhs_number).cmp(&(rank(b.rating), &b.name, &b.nhs_number))
+        });
+        self.weekly_rows.sort_by(|a, b| {
+            (&a.admitted_on, &a.name, &a.nhs_number).cmp(&(&b.admitted_on, &b.name, &b.nhs_number))
+        });
+        let day = self.period.last;
+        (
+            Figures {
+                kind: self.period.kind.as_str().into(),
+                period: self.period.label(),
+                as_at: format!("{day} 23:59:59"),
+                counts: self.counts,
+                by_rating_and_band: self.by_rating_and_band,
+                monthly_rows: self.monthly_rows,
+                weekly_rows: self.weekly_rows,
+            },
+            self.changes,
+        )
+    }
+}
