@@ -17,7 +17,6 @@ pub struct Migration;
 enum People {
     Table,
     Id,
-    Status,
 }
 
 #[derive(DeriveIden)]
@@ -139,17 +138,6 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // Every read of a person-linked table leaves out the withdrawn entries by a subquery
-        // on people's status (`services::scope`): indexed, it reads those few.
-        manager
-            .create_index(
-                Index::create()
-                    .name("ix_people_status")
-                    .table(People::Table)
-                    .col(People::Status)
-                    .to_owned(),
-            )
-            .await?;
         // Today's projection gains the entry's status and the details the register filters and
         // sorts by, so that today's list reads this one table through its indexes and stops
         // after a page. Being derived, it is dropped and made anew (empty): the service's
@@ -162,14 +150,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name("ix_people_status")
-                    .table(People::Table)
-                    .to_owned(),
-            )
-            .await?;
         // Back to migration 000015's shape (empty; the catch-up refills it).
         manager
             .drop_table(Table::drop().table(PersonDue::Table).to_owned())
