@@ -3,9 +3,40 @@
 
 use crate::config::{DatabaseKind, Settings};
 use migration::{Migrator, MigratorTrait};
+use rocket::tokio::sync::{Mutex, OwnedMutexGuard};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use std::sync::Arc;
 use std::time::Duration;
+
+/// Writers on SQLite queue here, in this process, before they begin.
+///
+/// SQLite has one writer at a time. A second `BEGIN IMMEDIATE` does not wait in line: it is
+/// refused and retried by SQLite's busy handler, which sleeps 1, 2, 5, 10… up to 100 ms between
+/// tries. Every read of the register writes its audit entry, so eight readers at once spent most
+/// of their time asleep there. Queued on an async mutex instead, each waits only for the writes
+/// ahead of it. PostgreSQL needs none: its writers wait on the audit chain's row lock, across
+/// every instance.
+#[derive(Clone, Default)]
+pub struct WriteGate(Option<Arc<Mutex<()>>>);
+
+impl WriteGate {
+    pub fn for_kind(kind: DatabaseKind) -> Self {
+        match kind {
+            DatabaseKind::Sqlite => WriteGate(Some(Arc::new(Mutex::new(())))),
+            _ => WriteGate(None),
+        }
+    }
+
+    /// Waits for this process's writes ahead, on SQLite; held until the write commits or is
+    /// dropped.
+    pub async fn enter(&self) -> Option<OwnedMutexGuard<()>> {
+        match &self.0 {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        }
+    }
+}
 
 pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(settings.database_url.clone());
@@ -43,4 +74,25 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// True when the database answers.
 pub async fn ping(db: &DatabaseConnection) -> bool {
     db.ping().await.is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[rocket::async_test]
+    async fn sqlite_writers_take_turns_and_postgres_ones_do_not_queue_here() {
+        let gate = WriteGate::for_kind(DatabaseKind::Sqlite);
+        let first = gate.enter().await;
+        assert!(first.is_some());
+        let waiting = rocket::tokio::time::timeout(Duration::from_millis(50), gate.enter()).await;
+        assert!(waiting.is_err(), "a second writer went ahead of the first");
+        drop(first);
+        let second = rocket::tokio::time::timeout(Duration::from_millis(50), gate.enter()).await;
+        assert!(second.is_ok_and(|turn| turn.is_some()));
+
+        let pg = WriteGate::for_kind(DatabaseKind::Postgres);
+        let (a, b) = (pg.enter().await, pg.enter().await);
+        assert!(a.is_none() && b.is_none());
+    }
 }

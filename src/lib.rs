@@ -66,6 +66,7 @@ pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> Result<App, S
         .await
         .map_err(|e| StartError::Other(format!("filling search keys: {e:?}")))?;
     Ok(App {
+        writes: db::WriteGate::for_kind(settings.database_kind()),
         db,
         policies: Arc::new(policies),
         clock,

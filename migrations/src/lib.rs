@@ -19,6 +19,7 @@ mod m20261129_000014_find;
 mod m20261129_000015_due_items;
 mod m20261129_000016_timeline;
 mod m20261129_000017_people_status;
+mod m20261129_000018_timeline_search;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000015_due_items::Migration),
             Box::new(m20261129_000016_timeline::Migration),
             Box::new(m20261129_000017_people_status::Migration),
+            Box::new(m20261129_000018_timeline_search::Migration),
         ]
     }
 }

@@ -111,6 +111,24 @@ const POSTGRES_WRITERS: usize = 2;
 /// SQLite page cache for the seeding connection, in KiB (the default is 2 MiB).
 const SQLITE_CACHE_KIB: i64 = -262_144;
 
+/// Brings a seeded register's projection up to date for `today` (what `tcr refresh-due` does),
+/// so that what is measured next reads the projection rather than filling it.
+pub async fn project(
+    app: &crate::services::App,
+    today: Date,
+) -> Result<(), crate::error::AppError> {
+    crate::services::people::projection::refresh_stale(
+        &app.db,
+        &app.policies.schedule,
+        today,
+        1000,
+        u64::MAX,
+    )
+    .await?;
+    crate::services::people::projection::fill_search_keys(&app.db).await?;
+    Ok(())
+}
+
 /// Seeds `people` synthetic people with their histories, dated back from `today` (registrations
 /// over the last three years, rating events over the last two; upcoming reviews and the due
 /// dates of open actions may fall after `today`). The same `seed` and `today` give the same rows.

@@ -407,18 +407,9 @@ impl Register {
             .map_err(|e| fail("seeding", &e))?;
         let seed_s = t.elapsed().as_secs_f64();
         let t = Instant::now();
-        let projection = crate::services::people::projection::refresh_stale(
-            &app.db,
-            &app.policies.schedule,
-            today,
-            1000,
-            u64::MAX,
-        )
-        .await;
-        projection.map_err(|e| fail("refreshing the projection", &e.public_message()))?;
-        crate::services::people::projection::fill_search_keys(&app.db)
+        super::project(&app, today)
             .await
-            .map_err(|e| fail("filling search keys", &e.public_message()))?;
+            .map_err(|e| fail("refreshing the projection", &e.public_message()))?;
         let reindex_s = t.elapsed().as_secs_f64();
         let username = format!("load.{}", crate::auth::token::random_hex(4));
         let password = crate::auth::token::random_hex(16);

@@ -66,6 +66,9 @@ pub struct AuditedTx {
     /// The people the entries name, whose projection (`person_due`) and search key the commit
     /// refreshes; `None` for a transaction that only records a read.
     touched: Option<Touched>,
+    /// This process's turn to write (SQLite); declared last, so it is let go after the
+    /// transaction.
+    _turn: Option<rocket::tokio::sync::OwnedMutexGuard<()>>,
 }
 
 struct Touched {
@@ -77,6 +80,7 @@ struct Touched {
 /// Starts an audited transaction, taking the chain head's lock first so that appends from any
 /// number of instances line up one after another.
 pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
+    let turn = app.writes.enter().await;
     let tx = app
         .db
         .begin_with_options(TransactionOptions {
@@ -98,6 +102,7 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
             today: app.clock.today(),
             people: Vec::new(),
         }),
+        _turn: turn,
     })
 }
 

@@ -37,6 +37,8 @@ pub struct App {
     pub policies: Arc<Policies>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<Settings>,
+    /// One writer at a time on SQLite (`db::WriteGate`).
+    pub writes: crate::db::WriteGate,
 }
 
 /// Who is acting, as the audit trail records them.

@@ -33,7 +33,6 @@ mod find;
 mod past;
 pub mod projection;
 mod timeline;
-pub(crate) use find::status_is;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------

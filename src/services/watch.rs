@@ -9,7 +9,6 @@ mod rows;
 use super::App;
 use super::audit::{self, Event};
 use super::people::projection;
-use super::people::status_is;
 use super::review_list::UPCOMING_DAYS;
 use super::scope::Scope;
 use super::sessions::SignedIn;
@@ -121,14 +120,24 @@ impl Counts {
 }
 
 /// People on the register today, with their projection row.
-fn on_register(today: Date) -> Select<person::Entity> {
+fn on_register() -> Select<person::Entity> {
     Scope::Register
         .select::<person::Entity>()
         .join(
             JoinType::InnerJoin,
             person_due::Relation::Person.def().rev(),
         )
-        .filter(status_is(Status::Active, today))
+        .filter(person_due::Column::Status.eq(Status::Active.as_str()))
+}
+
+/// The people on the register today, as their projection says (`person_due.status`, the
+/// register's own rule, brought up to date for today before the dashboard reads).
+fn active_today() -> SelectStatement {
+    Query::select()
+        .column(person_due::Column::PersonId)
+        .from(person_due::Entity)
+        .and_where(person_due::Column::Status.eq(Status::Active.as_str()))
+        .to_owned()
 }
 
 /// Items of these kinds past their due date, of people on the register today.
@@ -136,7 +145,7 @@ fn overdue_items(today: Date, kinds: &[&str]) -> Select<person_due_item::Entity>
     Scope::Register
         .select::<person_due_item::Entity>()
         .join(JoinType::InnerJoin, person_due_item::Relation::Person.def())
-        .filter(status_is(Status::Active, today))
+        .filter(person_due_item::Column::PersonId.in_subquery(active_today()))
         .filter(person_due_item::Column::Kind.is_in(kinds.iter().copied()))
         .filter(person_due_item::Column::Due.lt(today))
 }
@@ -150,7 +159,7 @@ fn upcoming_reviews(today: Date) -> Select<review::Entity> {
     Scope::Register
         .select::<review::Entity>()
         .join(JoinType::InnerJoin, to_person)
-        .filter(status_is(Status::Active, today))
+        .filter(review::Column::PersonId.in_subquery(active_today()))
         .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
         .filter(review::Column::ScheduledFor.between(today, today + Duration::days(UPCOMING_DAYS)))
 }
@@ -165,8 +174,8 @@ fn booked() -> SelectStatement {
 }
 
 /// Red and amber people on the register with no review booked.
-fn unscheduled_people(today: Date) -> Select<person::Entity> {
-    on_register(today)
+fn unscheduled_people() -> Select<person::Entity> {
+    on_register()
         .filter(person_due::Column::Rating.is_in([Rating::Red.as_str(), Rating::Amber.as_str()]))
         .filter(person::Column::Id.not_in_subquery(booked()))
 }
@@ -185,7 +194,7 @@ pub async fn counts(app: &App, today: Date) -> Result<Counts, AppError> {
             .collect(),
         ..Counts::default()
     };
-    let by_rating: Vec<(Option<String>, i64, i64)> = on_register(today)
+    let by_rating: Vec<(Option<String>, i64, i64)> = on_register()
         .select_only()
         .column(person_due::Column::Rating)
         .column_as(Expr::col((person::Entity, person::Column::Id)).count(), "n")
@@ -232,7 +241,7 @@ pub async fn counts(app: &App, today: Date) -> Result<Counts, AppError> {
         }
     }
     c.upcoming = upcoming_reviews(today).count(db).await?;
-    c.unscheduled = unscheduled_people(today).count(db).await?;
+    c.unscheduled = unscheduled_people().count(db).await?;
     Ok(c)
 }
 /// One part's rows from `offset`, at most `limit` of them, with its total.

@@ -13,9 +13,7 @@ use crate::error::AppError;
 use crate::services::audit::{self, Event};
 use crate::services::{Actor, App};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, Condition, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use time::Date;
 
 /// What the register can be sorted by.
@@ -386,26 +384,6 @@ async fn withdrawn_page(
         .all(&app.db)
         .await?;
     Ok((rows(app, reader, &ids, today).await?, total))
-}
-
-/// An entry's status today in SQL: `domain::person::on_register_on` for active, withdrawal
-/// final whenever read.
-pub(crate) fn status_is(status: Status, today: Date) -> Condition {
-    let withdrawn = person::Column::Status.eq(Status::Withdrawn.as_str());
-    match status {
-        Status::Withdrawn => Condition::all().add(withdrawn),
-        Status::Closed => Condition::all()
-            .add(withdrawn.not())
-            .add(person::Column::ClosedOn.lte(today)),
-        Status::Active => Condition::all()
-            .add(withdrawn.not())
-            .add(person::Column::RegisteredOn.lte(today))
-            .add(
-                Condition::any()
-                    .add(person::Column::ClosedOn.is_null())
-                    .add(person::Column::ClosedOn.gt(today)),
-            ),
-    }
 }
 
 /// The register's orders over today's projection: each able to stop after a page where an

@@ -14,24 +14,91 @@ use crate::domain::ratings::{RatingEvent, Stay};
 use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
 use crate::entities::{
-    action, admission, admission_revision, person, rating_event, referral, review, visit,
+    action, admission, admission_revision, audit_head, person, rating_event, referral, review,
+    visit,
 };
 use crate::error::AppError;
 use rocket::futures::TryFutureExt;
 use rocket::tokio::try_join;
 use sea_orm::sea_query::Query;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DerivePartialModel, QueryFilter,
-    QueryOrder, QuerySelect,
+    AccessMode, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    DbBackend, DerivePartialModel, EntityTrait, IsolationLevel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionOptions, TransactionTrait,
 };
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 use time::{Date, OffsetDateTime};
 
-/// People read at a time. A batch's rows take some 30 MB; each batch's queries read pages all
-/// over each table (people's rows lie where they were written, not by id), so fewer, larger
-/// batches read less (on SQLite, 5,000 at a time read each table some 17 times at 100,000).
-pub(super) const BATCH: u64 = 20_000;
+/// People read at a time. A batch's rows take some 15 MB, and two are held at once (one counted,
+/// the next read). Each batch's queries read pages all over each table (people's rows lie where
+/// they were written, not by id), so much smaller batches read more: at 100,000 people on
+/// SQLite, 10,000 at a time took 5.1 s to read and the return peaked at 250 MB; 20,000 at a time,
+/// 5.1 s and 669 MB (before the memory given back between phases).
+pub(super) const BATCH: u64 = 10_000;
+
+/// The return's view of the database: a few read-only transactions (repeatable read on
+/// PostgreSQL; on SQLite every read transaction is a snapshot), each on its own connection so
+/// that a batch's tables are read at the same time, and all seeing the same moment. Every change
+/// to the facts a return reads appends to the audit chain in its own transaction, so the chain
+/// head's sequence number names a state of the database: the transactions are opened, each
+/// reads the head (a transaction's view starts at its first read), and they are opened again if
+/// a change landed between them.
+pub(super) struct Snapshot(Vec<DatabaseTransaction>);
+
+/// Connections a return reads on at once (of the pool's 8 on SQLite, 16 on PostgreSQL).
+const READERS: usize = 4;
+
+impl Snapshot {
+    pub(super) async fn open(db: &DatabaseConnection) -> Result<Snapshot, AppError> {
+        let options = || match db.get_database_backend() {
+            DbBackend::Postgres => TransactionOptions {
+                isolation_level: Some(IsolationLevel::RepeatableRead),
+                access_mode: Some(AccessMode::ReadOnly),
+                ..Default::default()
+            },
+            _ => TransactionOptions::default(),
+        };
+        for _ in 0..10 {
+            let mut txs = Vec::with_capacity(READERS);
+            for _ in 0..READERS {
+                txs.push(db.begin_with_options(options()).await?);
+            }
+            let mut heads = Vec::with_capacity(READERS);
+            for tx in &txs {
+                heads.push(
+                    audit_head::Entity::find_by_id(1)
+                        .one(tx)
+                        .await?
+                        .map(|h| h.seq),
+                );
+            }
+            if heads.windows(2).all(|w| w[0] == w[1]) {
+                return Ok(Snapshot(txs));
+            }
+            for tx in txs {
+                tx.rollback().await?;
+            }
+        }
+        Err(AppError::Internal(
+            "the register changed while a return began reading it, ten times over".into(),
+        ))
+    }
+
+    /// The `i`th reader (any `i`).
+    fn on(&self, i: usize) -> &DatabaseTransaction {
+        &self.0[i % self.0.len()]
+    }
+
+    /// Ends the read (nothing was written).
+    pub(super) async fn close(self) -> Result<(), AppError> {
+        for tx in self.0 {
+            tx.rollback().await?;
+        }
+        Ok(())
+    }
+}
 
 /// What the return reads of a register entry.
 #[derive(Debug, DerivePartialModel)]
@@ -202,14 +269,14 @@ macro_rules! rows_of {
 
 impl Batch {
     /// The next `limit` people on the register (not withdrawn, whatever their status) after
-    /// the id `after`, with their rows; none once everyone has been read. The tables are read
-    /// at the same time, each on a connection of the pool.
+    /// the id `after`, with their rows; none once everyone has been read, all in the return's
+    /// one snapshot.
     pub(super) async fn after(
-        db: DatabaseConnection,
+        snapshot: Arc<Snapshot>,
         after: Option<String>,
         limit: u64,
     ) -> Result<Option<Batch>, AppError> {
-        let db = &db;
+        let db = snapshot.on(0);
         let mut lap = Lap::default();
         let mut select = Scope::Register
             .select::<person::Entity>()
@@ -231,13 +298,13 @@ impl Batch {
         };
         let (first, last) = (first.id.as_str(), last.id.as_str());
         let (reviews, actions, stays, visits, ratings, stay_revisions, earlier) = try_join!(
-            rows_of!(db, review, ReviewRow, first, last),
-            rows_of!(db, action, ActionRow, first, last),
-            rows_of!(db, admission, StayRow, first, last),
-            rows_of!(db, visit, VisitRow, first, last),
-            rows_of!(db, rating_event, RatingRow, first, last),
-            stay_revisions(db, first, last),
-            EarlierDetails::between(db, first, last),
+            rows_of!(snapshot.on(0), review, ReviewRow, first, last),
+            rows_of!(snapshot.on(1), action, ActionRow, first, last),
+            rows_of!(snapshot.on(2), admission, StayRow, first, last),
+            rows_of!(snapshot.on(3), visit, VisitRow, first, last),
+            rows_of!(snapshot.on(1), rating_event, RatingRow, first, last),
+            stay_revisions(snapshot.on(2), first, last),
+            EarlierDetails::between(snapshot.on(3), first, last),
         )?;
         lap.mark("rows");
         let index: HashMap<&str, usize> = people
@@ -359,7 +426,8 @@ async fn stay_revisions(
 
 /// The referrals a return counts: those not yet tied to anyone, and those of people on the
 /// register (withdrawn people's are left out).
-pub(super) async fn referrals(db: &impl ConnectionTrait) -> Result<Vec<ReferralRow>, AppError> {
+pub(super) async fn referrals(snapshot: &Snapshot) -> Result<Vec<ReferralRow>, AppError> {
+    let db = snapshot.on(0);
     let people = Query::select()
         .column(person::Column::Id)
         .from(person::Entity)

@@ -278,7 +278,7 @@ pub(super) async fn inpatients(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Inpatient>, AppError> {
-    let ids: Vec<String> = on_register(today)
+    let ids: Vec<String> = on_register()
         .select_only()
         .column(person::Column::Id)
         .filter(person_due::Column::InHospitalSince.is_not_null())
@@ -442,7 +442,7 @@ pub(super) async fn unscheduled(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Unscheduled>, AppError> {
-    let page: Vec<(String, Option<Date>)> = unscheduled_people(today)
+    let page: Vec<(String, Option<Date>)> = unscheduled_people()
         .select_only()
         .column(person::Column::Id)
         .column(person_due::Column::RatingSince)
