@@ -41,6 +41,10 @@ pub struct Settings {
     /// request's Host header, which a client can forge: unset, the feed carries no link.
     #[serde(default)]
     pub public_url: Option<String>,
+    /// Statements slower than this many milliseconds are logged (as `warn`, with their SQL
+    /// text and time; bound values, which may be personal data, are never logged). Unset, none.
+    #[serde(default)]
+    pub slow_query_ms: Option<u64>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -54,6 +58,7 @@ impl std::fmt::Debug for Settings {
             .field("demo", &self.demo)
             .field("client_ip_header", &self.client_ip_header)
             .field("public_url", &self.public_url)
+            .field("slow_query_ms", &self.slow_query_ms)
             .finish()
     }
 }
@@ -78,6 +83,7 @@ impl Default for Settings {
             demo: false,
             client_ip_header: None,
             public_url: None,
+            slow_query_ms: None,
         }
     }
 }

@@ -44,6 +44,15 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
         .sqlx_logging(false)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10));
+    if let Some(ms) = settings.slow_query_ms {
+        options
+            .sqlx_logging(true)
+            .sqlx_logging_level(log::LevelFilter::Trace)
+            .sqlx_slow_statements_logging_settings(
+                log::LevelFilter::Warn,
+                Duration::from_millis(ms),
+            );
+    }
     match settings.database_kind() {
         DatabaseKind::Sqlite => {
             options.max_connections(8).map_sqlx_sqlite_opts(|o| {

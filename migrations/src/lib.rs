@@ -20,6 +20,7 @@ mod m20261129_000015_due_items;
 mod m20261129_000016_timeline;
 mod m20261129_000017_people_status;
 mod m20261129_000018_timeline_search;
+mod m20261129_000019_lists_covering;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000016_timeline::Migration),
             Box::new(m20261129_000017_people_status::Migration),
             Box::new(m20261129_000018_timeline_search::Migration),
+            Box::new(m20261129_000019_lists_covering::Migration),
         ]
     }
 }

@@ -182,9 +182,10 @@ pub async fn owners(app: &App, who: &SignedIn, q: Option<&str>) -> Result<Vec<Ow
     let rows: Vec<(String, i64)> = select
         .select_only()
         .column(action::Column::Who)
-        .column_as(Expr::col((action::Entity, action::Column::Id)).count(), "n")
+        // COUNT(*), not COUNT(id): the owners' index (who, person_id) then answers alone.
+        .column_as(Expr::cust("COUNT(*)"), "n")
         .group_by(action::Column::Who)
-        .order_by_desc(Expr::col((action::Entity, action::Column::Id)).count())
+        .order_by_desc(Expr::cust("COUNT(*)"))
         .order_by_asc(action::Column::Who)
         .limit(50)
         .into_tuple()
