@@ -183,6 +183,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             )
             .await
             .map_err(explain)?;
+            crate::db::after_bulk_change(&app.db)
+                .await
+                .map_err(|e| StartError::Other(format!("analysing the tables: {e}")))?;
             println!(
                 "Rebuilt the projection of {done} entries in {:.1} s.",
                 started.elapsed().as_secs_f64()

@@ -13,9 +13,9 @@ use std::time::Duration;
 ///
 /// SQLite has one writer at a time. A second `BEGIN IMMEDIATE` does not wait in line: it is
 /// refused and retried by SQLite's busy handler, which sleeps 1, 2, 5, 10… up to 100 ms between
-/// tries. Every read of the register writes its audit entry, so eight readers at once spent most
-/// of their time asleep there. Queued on an async mutex instead, each waits only for the writes
-/// ahead of it. PostgreSQL needs none: its writers wait on the audit chain's row lock, across
+/// tries. Every read of the register writes its audit entry, so readers at once could sleep for
+/// tens of milliseconds behind writes that take a fraction of one. Queued on an async mutex
+/// instead, each waits only for the writes ahead of it. PostgreSQL needs none: its writers wait on the audit chain's row lock, across
 /// every instance.
 #[derive(Clone, Default)]
 pub struct WriteGate(Option<Arc<Mutex<()>>>);
@@ -78,6 +78,31 @@ pub async fn connect(settings: &Settings) -> Result<DatabaseConnection, DbErr> {
 /// Applies every pending migration; an error stops the start.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
+}
+
+/// After a bulk change (a seeded register, `tcr reindex`): on PostgreSQL, vacuums and analyses
+/// every table of the schema in use, so that the planner knows the tables' sizes and the
+/// visibility map lets counts read their indexes alone. Autovacuum does the same in time where
+/// it is on (the default); a bulk load should not wait for it. SQLite plans well without
+/// statistics, and gets none.
+pub async fn after_bulk_change(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let tables = db
+        .query_all_raw(Statement::from_string(
+            DbBackend::Postgres,
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()",
+        ))
+        .await?;
+    for row in tables {
+        let name: String = row.try_get("", "tablename")?;
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        db.execute_unprepared(&format!("VACUUM (ANALYZE) {quoted}"))
+            .await?;
+    }
+    Ok(())
 }
 
 /// True when the database answers.

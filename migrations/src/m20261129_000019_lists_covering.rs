@@ -5,7 +5,8 @@
 //!   lacked the day in hospital and the next review, so every key cost a table lookup); the
 //!   dashboard's counts by rating (and who, for its red and amber people with no review
 //!   booked); its inpatients, longest in first; and, for the rows that join it, each
-//!   person's status and sort name without reading the row.
+//!   person's status and sort name without reading the row; the local authorities the
+//!   register page offers as a filter.
 //! - `person_due_items`: overdue counts by kind, and the overdue reviews, with the person or
 //!   review each names.
 //! - `reviews`: a status's reviews in the list's order, with their people (the door's check);
@@ -39,6 +40,12 @@ const INDEXES: &[(&str, &str, &[&str], Option<&str>)] = &[
         "person_due",
         "ix_person_due_counts",
         &["status", "rating", "in_hospital_since", "person_id"],
+        None,
+    ),
+    (
+        "person_due",
+        "ix_person_due_local_authority",
+        &["local_authority", "status"],
         None,
     ),
     (

@@ -126,6 +126,7 @@ pub async fn project(
     )
     .await?;
     crate::services::people::projection::fill_search_keys(&app.db).await?;
+    crate::db::after_bulk_change(&app.db).await?;
     Ok(())
 }
 
