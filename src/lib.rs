@@ -67,6 +67,7 @@ pub async fn prepare(settings: Settings, clock: Arc<dyn Clock>) -> Result<App, S
         .map_err(|e| StartError::Other(format!("filling search keys: {e:?}")))?;
     Ok(App {
         writes: db::WriteGate::for_kind(settings.database_kind()),
+        counts: services::counted::Counted::default(),
         db,
         policies: Arc::new(policies),
         clock,

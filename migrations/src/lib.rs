@@ -21,6 +21,7 @@ mod m20261129_000016_timeline;
 mod m20261129_000017_people_status;
 mod m20261129_000018_timeline_search;
 mod m20261129_000019_lists_covering;
+mod m20261129_000020_register_version;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000017_people_status::Migration),
             Box::new(m20261129_000018_timeline_search::Migration),
             Box::new(m20261129_000019_lists_covering::Migration),
+            Box::new(m20261129_000020_register_version::Migration),
         ]
     }
 }

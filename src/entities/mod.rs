@@ -17,6 +17,7 @@ pub mod person_timeline;
 pub mod projection_state;
 pub mod rating_event;
 pub mod referral;
+pub mod register_version;
 pub mod return_content;
 pub mod review;
 pub mod review_addendum;

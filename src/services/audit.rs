@@ -175,6 +175,8 @@ impl AuditedTx {
         if let Some(t) = &self.touched {
             super::people::projection::refresh(&self.tx, &t.policies.schedule, &t.people, t.today)
                 .await?;
+            // Any write may change what a kept count counted (`counted`), whoever it names.
+            super::counted::moved(&self.tx).await?;
         }
         self.tx.commit().await?;
         Ok(())

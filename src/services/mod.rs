@@ -4,6 +4,7 @@
 pub mod admissions;
 pub mod audit;
 pub mod corrections;
+pub mod counted;
 pub mod dashboard;
 pub mod diary;
 pub mod due;
@@ -39,6 +40,8 @@ pub struct App {
     pub settings: Arc<Settings>,
     /// One writer at a time on SQLite (`db::WriteGate`).
     pub writes: crate::db::WriteGate,
+    /// The counts this server has made over the projection (`counted`).
+    pub counts: counted::Counted,
 }
 
 /// Who is acting, as the audit trail records them.

@@ -33,6 +33,7 @@ mod find;
 mod past;
 pub mod projection;
 mod timeline;
+mod today;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------
@@ -520,21 +521,61 @@ fn fmt_date(d: Date) -> String {
 }
 
 fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, AppError> {
-    let c = records
+    let consent = records
         .consents
         .get(&p.id)
         .ok_or_else(|| AppError::Internal(format!("person {} has no consent record", p.id)))?;
+    let events = records.events.get(&p.id).map_or(&[][..], Vec::as_slice);
+    let stays = records.stays.get(&p.id).map_or(&[][..], Vec::as_slice);
+    let rows = records.rows(&p.id);
+    let owed = super::due::owed(p, &rows, &records.schedule, day);
+    let derived = Derived {
+        rating: derived_rating(events, stays, day),
+        in_hospital: stays.iter().any(|s| s.covers(day)),
+        next_review_due: crate::domain::deadlines::next_review_due(&owed),
+        overdue: overdue_words(&rows, &owed),
+    };
+    view_with(p, consent, derived, day)
+}
+
+/// What is overdue among these items, in words, soonest first.
+fn overdue_words(
+    rows: &super::due::Rows<'_>,
+    items: &[crate::domain::deadlines::Item],
+) -> Vec<String> {
+    super::due::words(rows, items)
+        .into_iter()
+        .filter(|d| d.overdue)
+        .map(|d| d.what)
+        .collect()
+}
+
+/// What the register works out for a person on a day, beside their entry: from the deadline
+/// engine over their records ([`view`]), or read back from today's projection, which stores
+/// the same engine's answer (`find`'s rows).
+struct Derived {
+    rating: Option<(Rating, Date)>,
+    in_hospital: bool,
+    next_review_due: Option<Date>,
+    overdue: Vec<String>,
+}
+
+/// A person as shown: their entry and consent as stored, and what was derived for `day`.
+fn view_with(
+    p: &person::Model,
+    c: &consent_entity::Model,
+    derived: Derived,
+    day: Date,
+) -> Result<PersonView, AppError> {
     let corrupt = |what: &str| AppError::Internal(format!("person {} has an unknown {what}", p.id));
     let nhs = NhsNumber::parse(&p.nhs_number).map_err(|_| corrupt("NHS number"))?;
     let age = age_on(p.date_of_birth, day).unwrap_or(0);
-    let no_events = Vec::new();
-    let no_stays = Vec::new();
-    let events = records.events.get(&p.id).unwrap_or(&no_events);
-    let stays = records.stays.get(&p.id).unwrap_or(&no_stays);
-    let rating = derived_rating(events, stays, day);
-    let rows = records.rows(&p.id);
-    let owed = super::due::owed(p, &rows, &records.schedule, day);
-    let due = super::due::words(&rows, &owed);
+    let Derived {
+        rating,
+        in_hospital,
+        next_review_due,
+        overdue,
+    } = derived;
     Ok(PersonView {
         id: p.id.clone(),
         nhs_number: nhs.to_string(),
@@ -561,13 +602,9 @@ fn view(p: &person::Model, records: &Records, day: Date) -> Result<PersonView, A
         review_type: review_type(age, p.ehcp),
         rating: rating.map(|(r, _)| r),
         rating_since: rating.map(|(_, d)| fmt_date(d)),
-        in_hospital: stays.iter().any(|s| s.covers(day)),
-        next_review_due: crate::domain::deadlines::next_review_due(&owed).map(fmt_date),
-        overdue: due
-            .iter()
-            .filter(|d| d.overdue)
-            .map(|d| d.what.clone())
-            .collect(),
+        in_hospital,
+        next_review_due: next_review_due.map(fmt_date),
+        overdue,
         consent: ConsentView {
             basis: ConsentBasis::parse(&c.basis).ok_or_else(|| corrupt("consent basis"))?,
             recorded_on: fmt_date(c.recorded_on),
@@ -842,8 +879,12 @@ pub async fn get(
     reader: &Reader,
     id: &str,
 ) -> Result<PersonView, AppError> {
-    let (model, records) = readable_with_records(app, reader, id).await?;
-    let result = view(&model, &records, app.clock.today())?;
+    find_readable(&app.db, reader, id).await?;
+    let ids = [id.to_string()];
+    let result = today::rows(app, reader, &ids, app.clock.today())
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("Person"))?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(result)
 }

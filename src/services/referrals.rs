@@ -438,7 +438,7 @@ pub async fn list(
     q: &ReferralQuery,
 ) -> Result<(Vec<ReferralView>, u64), AppError> {
     use sea_orm::sea_query::{Expr, ExprTrait};
-    use sea_orm::{PaginatorTrait, QueryOrder, QuerySelect};
+    use sea_orm::{QueryOrder, QuerySelect};
     let today = app.clock.today();
     let days = app.policies.schedule.referral_decision_days;
     let awaiting = || referral::Column::Status.eq(ReferralStatus::AwaitingDecision.as_str());
@@ -470,7 +470,7 @@ pub async fn list(
         .order_by_desc(referral::Column::DecidedOn)
         .order_by_asc(referral::Column::CreatedAt)
         .order_by_asc(referral::Column::Id);
-    let total = select.clone().count(&app.db).await?;
+    let total = crate::services::counted::rows(app, select.clone()).await?;
     let rows = select
         .offset(q.page.saturating_sub(1) * q.per_page)
         .limit(q.per_page)

@@ -14,9 +14,7 @@ use crate::domain::review::ReviewStatus;
 use crate::entities::{person_due_item, review};
 use crate::error::AppError;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{
-    ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, QueryOrder, QuerySelect, Select};
 use serde::Serialize;
 use time::{Date, Duration};
 
@@ -106,7 +104,7 @@ pub async fn list(
     let select = in_order(select);
     let (rows, total) = match window {
         Some((page, per_page)) => {
-            let total = select.clone().count(&app.db).await?;
+            let total = super::counted::rows(app, select.clone()).await?;
             let rows = select
                 .offset(page.saturating_sub(1) * per_page)
                 .limit(per_page)
@@ -251,7 +249,7 @@ impl Agenda {
                 continue;
             }
             let select = in_order(readable(&reader).filter(section.only(today, deadlines)));
-            let total = select.clone().count(&app.db).await?;
+            let total = super::counted::rows(app, select.clone()).await?;
             let rows = select
                 .offset(page.saturating_sub(1) * per_page)
                 .limit(per_page)

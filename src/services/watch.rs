@@ -183,8 +183,16 @@ fn count(n: i64) -> u64 {
     u64::try_from(n).unwrap_or(0)
 }
 
-/// Every count of the watch, by aggregate queries.
+/// Every count of the watch, by aggregate queries made once for each version of the register
+/// (`counted`).
 pub async fn counts(app: &App, today: Date) -> Result<Counts, AppError> {
+    let at = super::counted::Counted::at(&app.db, today).await?;
+    app.counts
+        .get(at, "the watch's counts", || counted(app, today))
+        .await
+}
+
+async fn counted(app: &App, today: Date) -> Result<Counts, AppError> {
     let db = &app.db;
     let mut c = Counts {
         ratings: ["red", "amber", "green", "blue", "unrated"]

@@ -11,8 +11,7 @@ use crate::entities::{action, person, review};
 use crate::error::AppError;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -114,7 +113,7 @@ pub async fn list_actions(
         .order_by_asc(lower(person::Column::GivenName))
         .order_by_asc(action::Column::PersonId)
         .order_by_asc(action::Column::Id);
-    let total = select.clone().count(&app.db).await?;
+    let total = crate::services::counted::rows(app, select.clone()).await?;
     let rows = select
         .offset(q.page.saturating_sub(1) * q.per_page)
         .limit(q.per_page)

@@ -123,6 +123,13 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
 
     let schedule = &t.app.policies.schedule;
     let mut overdue = [0u64; 3];
+    let mut rows = Vec::new();
+    for status in ["active", "closed"] {
+        let path = format!("/api/v1/people?per_page=100&status={status}");
+        let (s, list) = t.get(&path, Some(c)).await;
+        assert_eq!(s, Status::Ok, "{list}");
+        rows.extend(list["items"].as_array().unwrap().iter().cloned());
+    }
     let (mut in_hospital, mut ratings) = (0u64, BTreeMap::<String, u64>::new());
     for p in everyone(t).await {
         let (row, items) = stored(t, &p.id).await;
@@ -177,6 +184,18 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
         assert_eq!(kept, said, "{when}: {}'s items", p.given_name);
         // The person's view: rating, since when, in hospital, next review due.
         let (_, v) = t.get(&format!("/api/v1/people/{}", p.id), Some(c)).await;
+        // Read back from the projection (the person and the register's rows), it is the view
+        // the engine works out from their records, field by field: overdue words included.
+        let from_records = tcr::services::people::view_by_id(&t.db, &p.id, day, schedule)
+            .await
+            .unwrap();
+        let from_records = serde_json::to_value(from_records).unwrap();
+        assert_eq!(v, from_records, "{when}: {}", p.given_name);
+        let listed = rows
+            .iter()
+            .find(|r| r["id"] == p.id.as_str())
+            .unwrap_or_else(|| panic!("{when}: {} listed", p.given_name));
+        assert_eq!(listed, &from_records, "{when}: {}'s row", p.given_name);
         assert_eq!(row.rating.as_deref(), v["rating"].as_str(), "{when}: {v}");
         assert_eq!(
             row.rating_since.map(|d| d.to_string()).as_deref(),
@@ -523,4 +542,69 @@ async fn rebuild_all_deletes_and_recomputes_every_row() {
         "rebuilt from the facts as the writes kept it"
     );
     agree(&t, &c, "rebuilt").await;
+}
+
+/// Two servers over one database, each keeping its own counts (`services::counted`): a count one
+/// has kept is never shown after a write made through the other, nor after the day turns.
+#[rocket::async_test]
+async fn kept_counts_follow_every_servers_writes_and_the_day() {
+    use rocket::http::{ContentType, Header};
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let s = today(&t);
+    let adult = s - days(365 * 30);
+    let first = add(&t, &c, 10, "Ruby", adult).await;
+    rate(&t, &c, &first, s, RED).await;
+    let total = |path: &'static str| {
+        let t = &t;
+        let c = c.clone();
+        async move {
+            let (status, body) = t.get(path, Some(&c)).await;
+            assert_eq!(status, Status::Ok, "{body}");
+            body["total"].as_u64().unwrap()
+        }
+    };
+    let reds = "/api/v1/people?rating=red";
+    let late = "/api/v1/people?overdue=true";
+    assert_eq!(total(reds).await, 1);
+    assert_eq!(total(reds).await, 1, "the kept count, read again");
+    assert_eq!(total(late).await, 0);
+
+    // The second server: the same database, its own memory.
+    let mut other = t.app.clone();
+    other.counts = tcr::services::counted::Counted::default();
+    let figment = tcr::config::figment().merge(("secret_key", "a".repeat(64)));
+    let rocket = tcr::build(figment, other).await.expect("build");
+    let second = rocket::local::asynchronous::Client::tracked(rocket)
+        .await
+        .expect("client");
+    let consent = own(s - days(200));
+    let mut body = person(&nhs(20), adult, consent);
+    body["given_name"] = json!("Rhys");
+    let res = second
+        .post("/api/v1/people")
+        .header(Header::new("Authorization", format!("Bearer {c}")))
+        .header(ContentType::JSON)
+        .body(body.to_string())
+        .dispatch()
+        .await;
+    let (status, made) = TestApp::json(res).await;
+    assert_eq!(status, Status::Created, "{made}");
+    let id = made["id"].as_str().unwrap();
+    let body = json!({"assessed_on": ymd(s), "answers": answers(RED)});
+    let res = second
+        .post(format!("/api/v1/people/{id}/risk-assessments"))
+        .header(Header::new("Authorization", format!("Bearer {c}")))
+        .header(ContentType::JSON)
+        .body(body.to_string())
+        .dispatch()
+        .await;
+    assert!(res.status().class().is_success(), "{:?}", res.status());
+    assert_eq!(total(reds).await, 2, "the first server counts again");
+
+    // No write, a later day: both reviews after a red rating are overdue.
+    t.clock.advance(days(90));
+    let c2 = t.token_for_role("commissioner").await;
+    let (_, now_late) = t.get(late, Some(&c2)).await;
+    assert_eq!(now_late["total"], 2, "{now_late}");
 }

@@ -3,7 +3,7 @@
 //! register's size. A past day (`as_of`) is answered from the dated facts as they stood then
 //! (`past`: the timeline), so answers about a past day never move when later facts arrive.
 
-use super::{PersonView, Reader, Whose, load_records, view};
+use super::{PersonView, Reader};
 use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::Rating;
@@ -13,7 +13,9 @@ use crate::error::AppError;
 use crate::services::audit::{self, Event};
 use crate::services::{Actor, App};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ColumnTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+};
 use time::Date;
 
 /// What the register can be sorted by.
@@ -174,14 +176,14 @@ async fn today_page(
         select = select.filter(person_due::Column::EarliestDue.lt(today));
     }
     let (ids, total) = one_page(
-        &app.db,
+        app,
         select,
         |s| sorted(s, q.sort),
         Some(person_due::Column::NextReviewDue),
         q,
     )
     .await?;
-    Ok((rows(app, reader, &ids, today).await?, total))
+    Ok((super::today::rows(app, reader, &ids, today).await?, total))
 }
 
 /// The ids of one page of a filtered list, and how many match in all. Usually two indexed
@@ -191,7 +193,7 @@ async fn today_page(
 /// sliced. Ordering them in SQL would read the table row by row in the order's index, ten times
 /// slower on a large register.
 pub(super) async fn one_page<E>(
-    db: &sea_orm::DatabaseConnection,
+    app: &App,
     select: Select<E>,
     sorted: impl Fn(Select<E>) -> Select<E>,
     next_review_due: Option<E::Column>,
@@ -200,6 +202,7 @@ pub(super) async fn one_page<E>(
 where
     E: sea_orm::EntityTrait,
 {
+    let db = &app.db;
     let skip = usize::try_from(q.page.saturating_sub(1) * q.per_page).unwrap_or(usize::MAX);
     let take = usize::try_from(q.per_page).unwrap_or(usize::MAX);
     let col = |name: &str| Expr::col(sea_orm::sea_query::Alias::new(name));
@@ -241,12 +244,20 @@ where
             .collect();
         return Ok((ids, total));
     }
-    let total: Option<i64> = select
+    // Counted once for each version of the projection (`counted`): the statement, with its
+    // values, names the count.
+    let at = crate::services::counted::Counted::at(db, app.clock.today()).await?;
+    let count = select
         .clone()
         .select_only()
-        .column_as(Expr::cust("COUNT(*)"), "n")
-        .into_tuple()
-        .one(db)
+        .column_as(Expr::cust("COUNT(*)"), "n");
+    let what = count.build(db.get_database_backend()).to_string();
+    let total = app
+        .counts
+        .get(at, &what, || async {
+            let n: Option<i64> = count.into_tuple().one(db).await?;
+            Ok(n.map_or(0, |n| u64::try_from(n).unwrap_or(0)))
+        })
         .await?;
     let ids = sorted(select)
         .select_only()
@@ -256,7 +267,7 @@ where
         .into_tuple()
         .all(db)
         .await?;
-    Ok((ids, total.map_or(0, |n| u64::try_from(n).unwrap_or(0))))
+    Ok((ids, total))
 }
 
 /// A key as read: id, sort name, rating rank, in hospital since, next review due.
@@ -303,36 +314,6 @@ pub(super) fn order(a: &Key, b: &Key, sort: Sort) -> std::cmp::Ordering {
                 .then_with(by_name)
         }
     }
-}
-
-/// These people's rows today, in this order.
-async fn rows(
-    app: &App,
-    reader: &Reader,
-    ids: &[String],
-    today: Date,
-) -> Result<Vec<PersonView>, AppError> {
-    let people = reader
-        .scope
-        .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
-        .all(&app.db)
-        .await?;
-    let records = load_records(
-        &app.db,
-        reader.scope,
-        Whose::These(ids),
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        if let Some(p) = people.iter().find(|p| &p.id == id) {
-            out.push(view(p, &records, today)?);
-        }
-    }
-    Ok(out)
 }
 
 /// Withdrawn entries (records administrators only; they have no projection): few, filtered
@@ -383,7 +364,7 @@ async fn withdrawn_page(
         .into_tuple()
         .all(&app.db)
         .await?;
-    Ok((rows(app, reader, &ids, today).await?, total))
+    Ok((super::today::rows(app, reader, &ids, today).await?, total))
 }
 
 /// The register's orders over today's projection: each able to stop after a page where an

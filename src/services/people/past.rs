@@ -75,8 +75,7 @@ pub(super) async fn page(
             .await?;
         return by_engine(app, reader, q, day, ids).await;
     }
-    let (ids, total) =
-        super::find::one_page(&app.db, select, |s| sorted(s, q.sort), None, q).await?;
+    let (ids, total) = super::find::one_page(app, select, |s| sorted(s, q.sort), None, q).await?;
     Ok((views(app, reader.scope, &ids, day).await?, total))
 }
 

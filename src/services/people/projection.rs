@@ -210,6 +210,8 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     if ids.is_empty() {
         return Ok(());
     }
+    // Counts kept over the projection are not reused past this change.
+    crate::services::counted::moved(db).await?;
     let people = Scope::Retained
         .select::<person::Entity>()
         .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
@@ -446,6 +448,7 @@ pub async fn rebuild_all(
         .filter(crate::entities::person_timeline::Column::PersonId.not_in_subquery(live()))
         .exec(db)
         .await?;
+    crate::services::counted::moved(db).await?;
     let mut done = 0;
     let mut after = String::new();
     loop {

@@ -1,0 +1,188 @@
+//! Today's register rows read back from the projection: the deadline engine's answer stored for
+//! today (`person_due`, `person_due_items`), so a page of the register reads its fifty people's
+//! entries, consents and stored answers, never their histories. A person whose stored answer is
+//! not for today (the catch-up has not reached them yet) is worked out from their records, as
+//! the person page does.
+
+use super::{Derived, PersonView, Reader, Whose, load_records, overdue_words, view, view_with};
+use crate::domain::deadlines::Item;
+use crate::domain::risk::Rating;
+use crate::entities::{
+    action, consent as consent_entity, person, person_due, person_due_item, review,
+};
+use crate::error::AppError;
+use crate::services::App;
+use crate::services::due::Rows;
+use crate::services::people::projection::owed_of;
+use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+use time::Date;
+
+/// These people's rows today, in this order (ids the reader may not read are left out).
+pub(super) async fn rows(
+    app: &App,
+    reader: &Reader,
+    ids: &[String],
+    today: Date,
+) -> Result<Vec<PersonView>, AppError> {
+    let scope = reader.scope;
+    let db = &app.db;
+    let these = || ids.iter().map(String::as_str);
+    let people = scope
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(these()))
+        .all(db)
+        .await?;
+    let consents: HashMap<String, consent_entity::Model> = scope
+        .select::<consent_entity::Entity>()
+        .filter(consent_entity::Column::PersonId.is_in(these()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.person_id.clone(), c))
+        .collect();
+    let mut derived = stored(app, reader, ids, today).await?;
+    // Anyone the projection has not yet answered for today: from their records.
+    let behind: Vec<String> = ids
+        .iter()
+        .filter(|id| !derived.contains_key(*id))
+        .cloned()
+        .collect();
+    let records = if behind.is_empty() {
+        None
+    } else {
+        let r = load_records(
+            db,
+            scope,
+            Whose::These(&behind),
+            &app.policies.schedule,
+            false,
+        );
+        Some(r.await?)
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(p) = people.iter().find(|p| &p.id == id) else {
+            continue;
+        };
+        match (derived.remove(id), &records) {
+            (Some(d), _) => {
+                let consent = consents.get(id).ok_or_else(|| {
+                    AppError::Internal(format!("person {id} has no consent record"))
+                })?;
+                out.push(view_with(p, consent, d, today)?);
+            }
+            (None, Some(records)) => out.push(view(p, records, today)?),
+            (None, None) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// What the projection stores for these people today, for those whose rows are for today.
+async fn stored(
+    app: &App,
+    reader: &Reader,
+    ids: &[String],
+    today: Date,
+) -> Result<HashMap<String, Derived>, AppError> {
+    let scope = reader.scope;
+    let db = &app.db;
+    let these = || ids.iter().map(String::as_str);
+    let dues = scope
+        .select::<person_due::Entity>()
+        .filter(person_due::Column::PersonId.is_in(these()))
+        .filter(person_due::Column::ComputedFor.eq(today))
+        .all(db)
+        .await?;
+    // The overdue ones only (`deadlines::is_overdue`, checked again on each item below).
+    let late: Vec<(String, Item)> = scope
+        .select::<person_due_item::Entity>()
+        .filter(person_due_item::Column::PersonId.is_in(these()))
+        .filter(person_due_item::Column::Due.lt(today))
+        .order_by_asc(person_due_item::Column::PersonId)
+        .order_by_asc(person_due_item::Column::Seq)
+        .all(db)
+        .await?
+        .iter()
+        .filter_map(|row| Some((row.person_id.clone(), owed_of(row, today)?)))
+        .filter(|(_, item)| item.overdue)
+        .collect();
+    // The booked reviews and actions their words name.
+    let named = |f: fn(&Item) -> Option<&str>| -> Vec<String> {
+        late.iter()
+            .filter_map(|(_, i)| f(i).map(str::to_string))
+            .collect()
+    };
+    let review_ids = named(|i| match &i.owed {
+        crate::domain::deadlines::Owed::ScheduledReview { review_id, .. } => Some(review_id),
+        _ => None,
+    });
+    let action_ids = named(|i| match &i.owed {
+        crate::domain::deadlines::Owed::Action { action_id, .. } => Some(action_id),
+        _ => None,
+    });
+    let reviews = if review_ids.is_empty() {
+        Vec::new()
+    } else {
+        scope
+            .select::<review::Entity>()
+            .filter(review::Column::Id.is_in(review_ids))
+            .all(db)
+            .await?
+    };
+    let actions = if action_ids.is_empty() {
+        Vec::new()
+    } else {
+        scope
+            .select::<action::Entity>()
+            .filter(action::Column::Id.is_in(action_ids))
+            .all(db)
+            .await?
+    };
+    let mut out = HashMap::with_capacity(dues.len());
+    for due in dues {
+        let items: Vec<Item> = late
+            .iter()
+            .filter(|(id, _)| *id == due.person_id)
+            .map(|(_, i)| i.clone())
+            .collect();
+        let theirs_r: Vec<review::Model> = reviews
+            .iter()
+            .filter(|r| r.person_id == due.person_id)
+            .cloned()
+            .collect();
+        let theirs_a: Vec<action::Model> = actions
+            .iter()
+            .filter(|a| a.person_id == due.person_id)
+            .cloned()
+            .collect();
+        let rows = Rows {
+            reviews: &theirs_r,
+            actions: &theirs_a,
+            ..Rows::default()
+        };
+        let rating = match due.rating.as_deref() {
+            None => None,
+            Some(word) => Rating::parse(word)
+                .zip(due.rating_since)
+                .map(Some)
+                .ok_or_else(|| {
+                    AppError::Internal(format!(
+                        "person {} has an unknown stored rating",
+                        due.person_id
+                    ))
+                })?,
+        };
+        out.insert(
+            due.person_id.clone(),
+            Derived {
+                rating,
+                in_hospital: due.in_hospital_since.is_some(),
+                next_review_due: due.next_review_due,
+                overdue: overdue_words(&rows, &items),
+            },
+        );
+    }
+    Ok(out)
+}
