@@ -22,6 +22,7 @@ mod m20261129_000017_people_status;
 mod m20261129_000018_timeline_search;
 mod m20261129_000019_lists_covering;
 mod m20261129_000020_register_version;
+mod m20261129_000021_review_order;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000018_timeline_search::Migration),
             Box::new(m20261129_000019_lists_covering::Migration),
             Box::new(m20261129_000020_register_version::Migration),
+            Box::new(m20261129_000021_review_order::Migration),
         ]
     }
 }

@@ -28,6 +28,10 @@ pub struct Model {
     /// The day the review whose report is owed was held.
     pub held_on: Option<TimeDate>,
     pub due: TimeDate,
+    /// For a booked review or a report owed: the review's day and when it was booked, the
+    /// order the review lists show them in.
+    pub review_on: Option<TimeDate>,
+    pub review_booked_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -437,7 +437,7 @@ pub async fn list(
     reader: &Reader,
     q: &ReferralQuery,
 ) -> Result<(Vec<ReferralView>, u64), AppError> {
-    use sea_orm::sea_query::{Expr, ExprTrait};
+    use sea_orm::sea_query::ExprTrait;
     use sea_orm::{QueryOrder, QuerySelect};
     let today = app.clock.today();
     let days = app.policies.schedule.referral_decision_days;
@@ -456,26 +456,32 @@ pub async fn list(
             .add(referral::Column::ReceivedOn.lt(rules::overdue_if_received_before(today, days)));
         select = select.filter(if o { late } else { late.not() });
     }
-    // The decision is due a fixed number of days after receipt: by due date is by receipt.
-    let decided: Expr = Expr::case(awaiting(), 0).finally(1).into();
-    let awaiting_received: Expr = Expr::case(
-        awaiting(),
-        Expr::col((referral::Entity, referral::Column::ReceivedOn)),
-    )
-    .finally(Expr::null())
-    .into();
-    let select = select
-        .order_by_asc(decided)
-        .order_by_asc(awaiting_received)
+    // Awaiting a decision first, by receipt (the decision is due a fixed number of days after
+    // it: by due date is by receipt); then the decided, latest first. Each part is read in its
+    // index's order and the page is cut across the two, so a page never sorts every referral.
+    let waiting = select
+        .clone()
+        .filter(awaiting())
+        .order_by_asc(referral::Column::ReceivedOn)
+        .order_by_asc(referral::Column::CreatedAt)
+        .order_by_asc(referral::Column::Id);
+    let decided = select
+        .filter(awaiting().not())
         .order_by_desc(referral::Column::DecidedOn)
         .order_by_asc(referral::Column::CreatedAt)
         .order_by_asc(referral::Column::Id);
-    let total = crate::services::counted::rows(app, select.clone()).await?;
-    let rows = select
-        .offset(q.page.saturating_sub(1) * q.per_page)
-        .limit(q.per_page)
-        .all(&app.db)
-        .await?;
+    let first = crate::services::counted::rows(app, waiting.clone()).await?;
+    let total = first + crate::services::counted::rows(app, decided.clone()).await?;
+    let skip = q.page.saturating_sub(1) * q.per_page;
+    let mut rows = Vec::new();
+    if skip < first {
+        rows = waiting.offset(skip).limit(q.per_page).all(&app.db).await?;
+    }
+    let wanted = q.per_page - rows.len() as u64;
+    if wanted > 0 && skip + q.per_page > first {
+        let from = skip.saturating_sub(first);
+        rows.extend(decided.offset(from).limit(wanted).all(&app.db).await?);
+    }
     let items = rows
         .iter()
         .map(|r| view(r, days, today, Vec::new()))

@@ -42,6 +42,45 @@ fn overdue_ids(today: Date, owed: &[&str]) -> SelectStatement {
         .to_owned()
 }
 
+/// One page of the overdue reviews of the whole register, in the list's order, and how many
+/// there are: read from the projection's items, which carry each review's day and booking
+/// (`person_due_items.review_on`, `review_booked_at`), so the index gives the page and stops.
+/// The same reviews, in the same order, as `in_order` over `overdue_ids`.
+async fn overdue_page(
+    app: &App,
+    reader: &ReviewReader,
+    today: Date,
+    owed: &[&str],
+    (page, per_page): (u64, u64),
+) -> Result<(Vec<review::Model>, u64), AppError> {
+    use person_due_item::Column as I;
+    let items = reader
+        .scope
+        .select::<person_due_item::Entity>()
+        .filter(I::ReviewOn.is_not_null())
+        .filter(I::Owed.is_in(owed.iter().copied()))
+        .filter(I::Due.lt(today));
+    let total = super::counted::rows(app, items.clone()).await?;
+    let ids: Vec<Option<String>> = items
+        .order_by_asc(I::ReviewOn)
+        .order_by_asc(I::ReviewBookedAt)
+        .order_by_asc(I::ReviewId)
+        .select_only()
+        .column(I::ReviewId)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let ids: Vec<String> = ids.into_iter().flatten().collect();
+    let mut rows = readable(reader)
+        .filter(review::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .all(&app.db)
+        .await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok((rows, total))
+}
+
 /// The reviews the reader may read (`ReviewReader::may_read`, in SQL).
 fn readable(reader: &ReviewReader) -> Select<review::Entity> {
     let select = reader.scope.select::<review::Entity>();
@@ -102,7 +141,11 @@ pub async fn list(
         });
     }
     let select = in_order(select);
+    let whole_register = reader.all && q.status.is_none() && q.person_id.is_none();
     let (rows, total) = match window {
+        Some(window) if whole_register && q.overdue == Some(true) => {
+            overdue_page(app, &reader, today, &["scheduled_review", "report"], window).await?
+        }
         Some((page, per_page)) => {
             let total = super::counted::rows(app, select.clone()).await?;
             let rows = select
@@ -248,13 +291,19 @@ impl Agenda {
             if section == Section::Overdue && !deadlines {
                 continue;
             }
-            let select = in_order(readable(&reader).filter(section.only(today, deadlines)));
-            let total = super::counted::rows(app, select.clone()).await?;
-            let rows = select
-                .offset(page.saturating_sub(1) * per_page)
-                .limit(per_page)
-                .all(&app.db)
-                .await?;
+            let (rows, total) = if section == Section::Overdue && reader.all {
+                // A booked review is owed only while booked: its item says it is overdue.
+                overdue_page(app, &reader, today, &["scheduled_review"], (page, per_page)).await?
+            } else {
+                let select = in_order(readable(&reader).filter(section.only(today, deadlines)));
+                let total = super::counted::rows(app, select.clone()).await?;
+                let rows = select
+                    .offset(page.saturating_sub(1) * per_page)
+                    .limit(per_page)
+                    .all(&app.db)
+                    .await?;
+                (rows, total)
+            };
             agenda.sections.push(SectionPage {
                 section,
                 items: views(app, &reader, &rows).await?,

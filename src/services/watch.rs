@@ -163,11 +163,17 @@ fn upcoming_reviews(today: Date) -> Select<review::Entity> {
         .filter(review::Column::ScheduledFor.between(today, today + Duration::days(UPCOMING_DAYS)))
 }
 
-/// People with a review booked.
+/// A review booked for the projection row's person: looked up person by person over
+/// `reviews (person_id, status)`, so a list in the projection's order stops after its page
+/// (`NOT IN` a list of every booked review's person read all of them first).
 fn booked() -> SelectStatement {
     Query::select()
-        .column(review::Column::PersonId)
+        .expr(Expr::val(1))
         .from(review::Entity)
+        .and_where(
+            Expr::col((review::Entity, review::Column::PersonId))
+                .equals((person_due::Entity, person_due::Column::PersonId)),
+        )
         .and_where(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
         .to_owned()
 }
@@ -176,7 +182,7 @@ fn booked() -> SelectStatement {
 fn unscheduled_people() -> Select<person_due::Entity> {
     on_register()
         .filter(person_due::Column::Rating.is_in([Rating::Red.as_str(), Rating::Amber.as_str()]))
-        .filter(person_due::Column::PersonId.not_in_subquery(booked()))
+        .filter(Expr::exists(booked()).not())
 }
 
 fn count(n: i64) -> u64 {

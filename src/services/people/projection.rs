@@ -64,7 +64,19 @@ fn row(
     let items = owed
         .iter()
         .zip(0..)
-        .map(|(i, seq)| item_row(&p.id, seq, i))
+        .map(|(i, seq)| {
+            let mut row = item_row(&p.id, seq, i);
+            if matches!(i.owed, Owed::ScheduledReview { .. } | Owed::Report { .. })
+                && let Some(r) = rows
+                    .reviews
+                    .iter()
+                    .find(|r| row.review_id.as_deref() == Some(r.id.as_str()))
+            {
+                row.review_on = Some(r.scheduled_for);
+                row.review_booked_at = Some(r.created_at);
+            }
+            row
+        })
         .collect();
     (summary, items)
 }
@@ -100,6 +112,8 @@ fn item_row(person_id: &str, seq: i32, item: &Item) -> person_due_item::Model {
         stay_id: None,
         held_on: None,
         due: item.due,
+        review_on: None,
+        review_booked_at: None,
     };
     let tag = match &item.owed {
         Owed::ScheduledReview { review_id, kind } => {

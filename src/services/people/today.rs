@@ -89,12 +89,16 @@ async fn stored(
     let scope = reader.scope;
     let db = &app.db;
     let these = || ids.iter().map(String::as_str);
-    let dues = scope
+    // Those computed for today only; checked here, not in SQL, where the day's index (every
+    // row alike) would tempt the planner away from the primary key.
+    let dues: Vec<person_due::Model> = scope
         .select::<person_due::Entity>()
         .filter(person_due::Column::PersonId.is_in(these()))
-        .filter(person_due::Column::ComputedFor.eq(today))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|d| d.computed_for == today)
+        .collect();
     // The overdue ones only (`deadlines::is_overdue`, checked again on each item below).
     let late: Vec<(String, Item)> = scope
         .select::<person_due_item::Entity>()
