@@ -9,6 +9,7 @@
 //!   and amber people with no review booked, longest rated first.
 //! - `reviews (person_id, status)`, replacing `(person_id)`: whether a person has a review
 //!   booked, looked up person by person.
+//! - `visits (admission_id, visited_on)`: a stay's visits, latest first (the person page).
 //! - `referrals`: those awaiting a decision by receipt, and the decided latest first, each read
 //!   in order for a page.
 
@@ -42,7 +43,7 @@ const ORDERS: &[(&str, &str, &str)] = &[
         "person_due_items",
         "ix_person_due_items_review_order",
         "CREATE INDEX ix_person_due_items_review_order ON person_due_items \
-         (review_on, review_booked_at, review_id, owed, due) WHERE review_on IS NOT NULL",
+         (review_on, review_booked_at, review_id, due, held_on, person_id) WHERE review_on IS NOT NULL",
     ),
     (
         "referrals",
@@ -68,6 +69,12 @@ const INDEXES: &[(&str, &str, &[&str], Option<&str>)] = &[
             "sort_name",
             "person_id",
         ],
+        None,
+    ),
+    (
+        "visits",
+        "ix_visits_admission",
+        &["admission_id", "visited_on"],
         None,
     ),
     (

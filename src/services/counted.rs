@@ -1,5 +1,6 @@
-//! Counts over the register, kept by this server between requests while the register stands
-//! still. Every audited write and every change to the projection moves the register's version on
+//! Counts over the register (and the few other answers that read all of it: the owners named
+//! on actions, the local authorities), kept by this server between requests while the register
+//! stands still. Every audited write and every change to the projection moves the register's version on
 //! (`register_version`, in that transaction: [`moved`]); a count is reused only when it was made
 //! at the version the database holds now and for the same day, so checking one row replaces
 //! counting tens of thousands. Servers sharing one database each keep their own counts and each

@@ -11,7 +11,8 @@ use crate::entities::{action, person, review};
 use crate::error::AppError;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, Select,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -178,7 +179,7 @@ pub async fn owners(app: &App, who: &SignedIn, q: Option<&str>) -> Result<Vec<Ow
             .like(sea_orm::sea_query::LikeExpr::new(pattern).escape('\\')),
         );
     }
-    let rows: Vec<(String, i64)> = select
+    let select = select
         .select_only()
         .column(action::Column::Who)
         // COUNT(*), not COUNT(id): the owners' index (who, person_id) then answers alone.
@@ -186,9 +187,15 @@ pub async fn owners(app: &App, who: &SignedIn, q: Option<&str>) -> Result<Vec<Ow
         .group_by(action::Column::Who)
         .order_by_desc(Expr::cust("COUNT(*)"))
         .order_by_asc(action::Column::Who)
-        .limit(50)
-        .into_tuple()
-        .all(&app.db)
+        .limit(50);
+    // Counted once for each version of the register (`counted`): every action is read.
+    let at = super::counted::Counted::at(&app.db, app.clock.today()).await?;
+    let what = format!("owners: {}", select.build(app.db.get_database_backend()));
+    let rows: Vec<(String, i64)> = app
+        .counts
+        .get(at, &what, || async {
+            Ok(select.into_tuple().all(&app.db).await?)
+        })
         .await?;
     Ok(rows
         .into_iter()

@@ -412,15 +412,21 @@ pub async fn local_authorities(app: &App) -> Result<Vec<String>, AppError> {
     // From the projection, which holds every entry not withdrawn with its local authority
     // (refreshed in the transaction of every edit), over its narrow index: the `people` rows
     // are wide, and reading them all cost the register page some 100 ms at 100,000 people.
-    let names = crate::services::scope::Scope::Register
-        .select::<person_due::Entity>()
-        .select_only()
-        .column(person_due::Column::LocalAuthority)
-        .group_by(person_due::Column::LocalAuthority)
-        .order_by_asc(person_due::Column::LocalAuthority)
-        .limit(200)
-        .into_tuple::<String>()
-        .all(&app.db)
-        .await?;
-    Ok(names)
+    // Read once for each version of the register (`counted`): every entry is read.
+    let at = crate::services::counted::Counted::at(&app.db, app.clock.today()).await?;
+    app.counts
+        .get(at, "the register's local authorities", || async {
+            let names = crate::services::scope::Scope::Register
+                .select::<person_due::Entity>()
+                .select_only()
+                .column(person_due::Column::LocalAuthority)
+                .group_by(person_due::Column::LocalAuthority)
+                .order_by_asc(person_due::Column::LocalAuthority)
+                .limit(200)
+                .into_tuple::<String>()
+                .all(&app.db)
+                .await?;
+            Ok(names)
+        })
+        .await
 }
