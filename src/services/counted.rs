@@ -60,12 +60,12 @@ where
         .await
 }
 
-/// A count (or a set of counts) as kept.
-type Kept = Arc<dyn std::any::Any + Send + Sync>;
+/// A count (or a set of counts) as kept, with the version and day it was made for.
+type Kept = (i64, Date, Arc<dyn std::any::Any + Send + Sync>);
 
-/// This server's counts, by what was counted, with the version and day each was made for.
+/// This server's counts, by what was counted.
 #[derive(Clone, Default)]
-pub struct Counted(Arc<Mutex<HashMap<String, (i64, Date, Kept)>>>);
+pub struct Counted(Arc<Mutex<HashMap<String, Kept>>>);
 
 /// The version a request reads its counts at: read once, used for each of its counts.
 #[derive(Clone, Copy, Debug)]

@@ -259,6 +259,71 @@ pub fn word(
     }
 }
 
+/// The rows that stored items' words name (a booked review's day; an action's WHO and WHAT),
+/// read by id for those items alone: for the answers the projection stores, put into words
+/// without anyone's history.
+#[derive(Debug, Default)]
+pub struct Named {
+    reviews: HashMap<String, review::Model>,
+    actions: HashMap<String, action::Model>,
+}
+
+impl Named {
+    pub async fn read<'a>(
+        db: &impl sea_orm::ConnectionTrait,
+        scope: crate::services::scope::Scope,
+        items: impl Iterator<Item = &'a Item>,
+    ) -> Result<Self, crate::error::AppError> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let mut review_ids = Vec::new();
+        let mut action_ids = Vec::new();
+        for i in items {
+            match &i.owed {
+                Owed::ScheduledReview { review_id, .. } => review_ids.push(review_id.clone()),
+                Owed::Action { action_id, .. } => action_ids.push(action_id.clone()),
+                _ => {}
+            }
+        }
+        let mut named = Named::default();
+        if !review_ids.is_empty() {
+            let rows = scope.select::<review::Entity>();
+            for r in rows
+                .filter(review::Column::Id.is_in(review_ids))
+                .all(db)
+                .await?
+            {
+                named.reviews.insert(r.id.clone(), r);
+            }
+        }
+        if !action_ids.is_empty() {
+            let rows = scope.select::<action::Entity>();
+            for a in rows
+                .filter(action::Column::Id.is_in(action_ids))
+                .all(db)
+                .await?
+            {
+                named.actions.insert(a.id.clone(), a);
+            }
+        }
+        Ok(named)
+    }
+
+    /// One item in words.
+    pub fn word(&self, item: &Item) -> DueItem {
+        let (review, action) = match &item.owed {
+            Owed::ScheduledReview { review_id, .. } => (self.reviews.get(review_id), None),
+            Owed::Action { action_id, .. } => (None, self.actions.get(action_id)),
+            _ => (None, None),
+        };
+        word(item, review, action)
+    }
+}
+
+/// Soonest due first; of two due the same day, by their words.
+pub fn in_order(items: &mut [DueItem]) {
+    items.sort_by(|a, b| a.due_by.cmp(&b.due_by).then_with(|| a.what.cmp(&b.what)));
+}
+
 /// The engine's answer in words, soonest due first.
 pub fn words(rows: &Rows<'_>, items: &[Item]) -> Vec<DueItem> {
     let mut out: Vec<DueItem> = items
@@ -277,7 +342,7 @@ pub fn words(rows: &Rows<'_>, items: &[Item]) -> Vec<DueItem> {
             word(i, review, action)
         })
         .collect();
-    out.sort_by(|a, b| a.due_by.cmp(&b.due_by).then_with(|| a.what.cmp(&b.what)));
+    in_order(&mut out);
     out
 }
 

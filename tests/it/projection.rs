@@ -242,6 +242,33 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
         let label = format!("{}{} {n}", k[..1].to_uppercase(), &k[1..]);
         assert!(home.contains(&label), "{when}: {label} in the chart");
     }
+    // The watch's overdue parts, each kind read on its own and merged: every item, the longest
+    // overdue first, and the first rows the head of the whole list.
+    let counts = tcr::services::watch::counts(&t.app, day).await.unwrap();
+    let whole = tcr::services::watch::first_rows(&t.app, day, &counts, 1_000)
+        .await
+        .unwrap();
+    let head = tcr::services::watch::first_rows(&t.app, day, &counts, 2)
+        .await
+        .unwrap();
+    for (all, first, n) in [
+        (&whole.overdue_reviews, &head.overdue_reviews, overdue[0]),
+        (&whole.overdue_visits, &head.overdue_visits, overdue[1]),
+    ] {
+        let (all, first) = (all.as_ref().unwrap(), first.as_ref().unwrap());
+        assert_eq!(all.rows.len() as u64, n, "{when}");
+        let days: Vec<&str> = all.rows.iter().map(|r| r.due.due_by.as_str()).collect();
+        assert!(days.is_sorted(), "{when}: {days:?}");
+        let as_json =
+            |rows: &[tcr::services::watch::OverdueItem]| serde_json::to_value(rows).unwrap();
+        let n_first = first.rows.len();
+        assert_eq!(n_first, all.rows.len().min(2), "{when}");
+        assert_eq!(
+            as_json(&first.rows),
+            as_json(&all.rows[..n_first]),
+            "{when}"
+        );
+    }
     let (_, part) = t.page("/today/overdue-reviews").await;
     assert!(
         part.contains(&format!("Overdue reviews and reports ({})", overdue[0])),

@@ -4,15 +4,13 @@
 //! not for today (the catch-up has not reached them yet) is worked out from their records, as
 //! the person page does.
 
-use super::{Derived, PersonView, Reader, Whose, load_records, overdue_words, view, view_with};
+use super::{Derived, PersonView, Reader, Whose, load_records, view, view_with};
 use crate::domain::deadlines::Item;
 use crate::domain::risk::Rating;
-use crate::entities::{
-    action, consent as consent_entity, person, person_due, person_due_item, review,
-};
+use crate::entities::{consent as consent_entity, person, person_due, person_due_item};
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::due::Rows;
+use crate::services::due::{DueItem, Named, in_order};
 use crate::services::people::projection::owed_of;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -113,59 +111,15 @@ async fn stored(
         .filter(|(_, item)| item.overdue)
         .collect();
     // The booked reviews and actions their words name.
-    let named = |f: fn(&Item) -> Option<&str>| -> Vec<String> {
-        late.iter()
-            .filter_map(|(_, i)| f(i).map(str::to_string))
-            .collect()
-    };
-    let review_ids = named(|i| match &i.owed {
-        crate::domain::deadlines::Owed::ScheduledReview { review_id, .. } => Some(review_id),
-        _ => None,
-    });
-    let action_ids = named(|i| match &i.owed {
-        crate::domain::deadlines::Owed::Action { action_id, .. } => Some(action_id),
-        _ => None,
-    });
-    let reviews = if review_ids.is_empty() {
-        Vec::new()
-    } else {
-        scope
-            .select::<review::Entity>()
-            .filter(review::Column::Id.is_in(review_ids))
-            .all(db)
-            .await?
-    };
-    let actions = if action_ids.is_empty() {
-        Vec::new()
-    } else {
-        scope
-            .select::<action::Entity>()
-            .filter(action::Column::Id.is_in(action_ids))
-            .all(db)
-            .await?
-    };
+    let named = Named::read(db, scope, late.iter().map(|(_, i)| i)).await?;
     let mut out = HashMap::with_capacity(dues.len());
     for due in dues {
-        let items: Vec<Item> = late
+        let mut words: Vec<DueItem> = late
             .iter()
             .filter(|(id, _)| *id == due.person_id)
-            .map(|(_, i)| i.clone())
+            .map(|(_, i)| named.word(i))
             .collect();
-        let theirs_r: Vec<review::Model> = reviews
-            .iter()
-            .filter(|r| r.person_id == due.person_id)
-            .cloned()
-            .collect();
-        let theirs_a: Vec<action::Model> = actions
-            .iter()
-            .filter(|a| a.person_id == due.person_id)
-            .cloned()
-            .collect();
-        let rows = Rows {
-            reviews: &theirs_r,
-            actions: &theirs_a,
-            ..Rows::default()
-        };
+        in_order(&mut words);
         let rating = match due.rating.as_deref() {
             None => None,
             Some(word) => Rating::parse(word)
@@ -184,7 +138,7 @@ async fn stored(
                 rating,
                 in_hospital: due.in_hospital_since.is_some(),
                 next_review_due: due.next_review_due,
-                overdue: overdue_words(&rows, &items),
+                overdue: words.into_iter().map(|w| w.what).collect(),
             },
         );
     }

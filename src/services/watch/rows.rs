@@ -3,7 +3,6 @@
 //! read by id for that page alone.
 
 use super::{Part, on_register, overdue_items, unscheduled_people, upcoming_reviews};
-use crate::domain::deadlines::Owed;
 use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
 use crate::entities::{action, admission, person, person_due, person_due_item, review};
@@ -155,55 +154,19 @@ async fn dues(
     rows: &[&person_due_item::Model],
 ) -> Result<Vec<Option<Due>>, AppError> {
     let items: Vec<_> = rows.iter().map(|r| owed_of(r, today)).collect();
-    let mut review_ids = Vec::new();
-    let mut action_ids = Vec::new();
-    for i in items.iter().flatten() {
-        match &i.owed {
-            Owed::ScheduledReview { review_id, .. } => review_ids.push(review_id.as_str()),
-            Owed::Action { action_id, .. } => action_ids.push(action_id.as_str()),
-            _ => {}
-        }
-    }
-    let reviews: HashMap<String, review::Model> = if review_ids.is_empty() {
-        HashMap::new()
-    } else {
-        Scope::Register
-            .select::<review::Entity>()
-            .filter(review::Column::Id.is_in(review_ids))
-            .all(&app.db)
-            .await?
-            .into_iter()
-            .map(|r| (r.id.clone(), r))
-            .collect()
-    };
-    let actions: HashMap<String, action::Model> = if action_ids.is_empty() {
-        HashMap::new()
-    } else {
-        Scope::Register
-            .select::<action::Entity>()
-            .filter(action::Column::Id.is_in(action_ids))
-            .all(&app.db)
-            .await?
-            .into_iter()
-            .map(|a| (a.id.clone(), a))
-            .collect()
-    };
+    let named = due::Named::read(&app.db, Scope::Register, items.iter().flatten()).await?;
     Ok(items
         .into_iter()
         .map(|item| {
             let item = item?;
-            let (review, action) = match &item.owed {
-                Owed::ScheduledReview { review_id, .. } => (reviews.get(review_id), None),
-                Owed::Action { action_id, .. } => (None, actions.get(action_id)),
-                _ => (None, None),
-            };
+            let word = named.word(&item);
             Some(Due {
-                what: due::what(&item.owed, review, action),
-                due_by: item.due.to_string(),
-                overdue: item.overdue,
+                what: word.what,
+                due_by: word.due_by,
+                overdue: word.overdue,
                 days_overdue: Ord::max((today - item.due).whole_days(), 0),
-                kind: item.owed.kind_word().to_string(),
-                review_id: due::review_of(&item.owed).map(String::from),
+                kind: word.kind,
+                review_id: word.review_id,
             })
         })
         .collect())
