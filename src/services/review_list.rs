@@ -87,6 +87,21 @@ async fn overdue_page(
     Ok((rows, total))
 }
 
+/// One page of a list of reviews, and how many it holds (counted once a register version).
+async fn one_page(
+    app: &App,
+    select: Select<review::Entity>,
+    (page, per_page): (u64, u64),
+) -> Result<(Vec<review::Model>, u64), AppError> {
+    let total = super::counted::rows(app, select.clone()).await?;
+    let rows = select
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(&app.db)
+        .await?;
+    Ok((rows, total))
+}
+
 /// The reviews the reader may read (`ReviewReader::may_read`, in SQL).
 fn readable(reader: &ReviewReader) -> Select<review::Entity> {
     let select = reader.scope.select::<review::Entity>();
@@ -152,15 +167,7 @@ pub async fn list(
         Some(window) if whole_register && q.overdue == Some(true) => {
             overdue_page(app, &reader, today, true, window).await?
         }
-        Some((page, per_page)) => {
-            let total = super::counted::rows(app, select.clone()).await?;
-            let rows = select
-                .offset(page.saturating_sub(1) * per_page)
-                .limit(per_page)
-                .all(&app.db)
-                .await?;
-            (rows, total)
-        }
+        Some(window) => one_page(app, select, window).await?,
         None => {
             let rows = select.all(&app.db).await?;
             let total = rows.len() as u64;
@@ -302,13 +309,7 @@ impl Agenda {
                 overdue_page(app, &reader, today, false, (page, per_page)).await?
             } else {
                 let select = in_order(readable(&reader).filter(section.only(today, deadlines)));
-                let total = super::counted::rows(app, select.clone()).await?;
-                let rows = select
-                    .offset(page.saturating_sub(1) * per_page)
-                    .limit(per_page)
-                    .all(&app.db)
-                    .await?;
-                (rows, total)
+                one_page(app, select, (page, per_page)).await?
             };
             agenda.sections.push(SectionPage {
                 section,
