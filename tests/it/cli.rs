@@ -2,7 +2,7 @@
 
 use std::process::Command;
 
-pub fn tcr(db: &std::path::Path) -> Command {
+pub fn tcr(db: &TempDb) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_tcr"));
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_clear()
@@ -15,8 +15,27 @@ pub fn tcr(db: &std::path::Path) -> Command {
     cmd
 }
 
-pub fn temp_db() -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("tcr-cli-{}.db", uuid::Uuid::new_v4().simple()))
+/// A SQLite file for one test, removed with its `-wal` and `-shm` when the test ends (passed or
+/// failed): the commands run as child processes, which have exited by then.
+pub struct TempDb(std::path::PathBuf);
+
+impl std::ops::Deref for TempDb {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.0.display()));
+        }
+    }
+}
+
+pub fn temp_db() -> TempDb {
+    TempDb(std::env::temp_dir().join(format!("tcr-cli-{}.db", uuid::Uuid::new_v4().simple())))
 }
 
 #[test]
@@ -63,9 +82,6 @@ fn user_add_and_list() {
 
     let out = tcr(&db).args(["audit", "verify"]).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains("intact"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
 }
 
 #[test]

@@ -721,5 +721,4 @@ fn the_refresh_due_command_catches_up() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "Refreshed 0 register entries for today."
     );
-    let _ = std::fs::remove_file(&db);
 }

@@ -296,9 +296,6 @@ fn tcr_user_add_refuses_a_common_password() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("TCR_ADMIN_PASSWORD"));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
 }
 
 #[rocket::async_test]
