@@ -23,6 +23,7 @@ mod m20261129_000018_timeline_search;
 mod m20261129_000019_lists_covering;
 mod m20261129_000020_register_version;
 mod m20261129_000021_review_order;
+mod m20261130_000022_search_words;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000019_lists_covering::Migration),
             Box::new(m20261129_000020_register_version::Migration),
             Box::new(m20261129_000021_review_order::Migration),
+            Box::new(m20261130_000022_search_words::Migration),
         ]
     }
 }

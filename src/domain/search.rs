@@ -1,6 +1,10 @@
 //! Finding people by what a user types: one fold for the stored search key and for the typed
 //! words, so that case, accents and punctuation never decide whether someone is found
 //! ("sean" finds Seán, "lefevre" finds Lefèvre, "Dunmore, Alfie" finds Alfie Dunmore).
+//!
+//! Each typed word must be the **start of a word** of the entry's names or of its NHS number
+//! ("lee" finds Lee and Leeson, not Ashlee; "943 476" finds 943 476 5919): [`matches`]. That is
+//! what an index can seek (`person_due_words`), so a search costs the matches, not the register.
 
 /// Lower-case, Latin accents folded to plain letters (é→e, ñ→n, ø→o, ß→ss, æ→ae, ł→l…),
 /// apostrophes dropped (O'Brien → obrien), every other non-alphanumeric character a space,
@@ -44,8 +48,8 @@ pub fn sort_name(given_name: &str, family_name: &str) -> String {
     format!("{}\t{}", fold(family_name), fold(given_name))
 }
 
-/// The words of a typed search, folded as the key is; each must appear somewhere in the key,
-/// in any order. An NHS number typed with spaces or dashes is one word of digits. Only letters
+/// The words of a typed search, folded as the key is; each must start a word of the key, in
+/// any order. An NHS number typed with spaces or dashes is one word of digits. Only letters
 /// and digits survive the fold, so a word never holds a `LIKE` wildcard.
 pub fn tokens(query: &str) -> Vec<String> {
     if let Some(digits) = super::nhs_number::search_digits(query) {
@@ -105,9 +109,34 @@ fn ascii(c: char) -> &'static str {
     &ALL[at..at + 1]
 }
 
-/// Whether a stored key matches every word of a search (the rule the SQL `LIKE`s apply).
-pub fn matches(key: &str, words: &[String]) -> bool {
-    words.iter().all(|w| key.contains(w.as_str()))
+/// The words of a stored key, each once: what the index of words holds for an entry.
+pub fn words(key: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether a stored key matches every word of a search: each typed word starts one of the
+/// key's words (the rule the SQL applies, as a range of the word index or as [`like_patterns`]).
+pub fn matches(key: &str, typed: &[String]) -> bool {
+    typed
+        .iter()
+        .all(|t| key.split(' ').any(|w| w.starts_with(t.as_str())))
+}
+
+/// The end of the range of words starting with `typed`, for a seek on a byte-ordered index:
+/// every word starting with it lies in `typed ..< prefix_end(typed)` (a folded word holds only
+/// letters and digits, never the last code point).
+pub fn prefix_end(typed: &str) -> String {
+    format!("{typed}{}", char::MAX)
+}
+
+/// The two `LIKE` patterns that say the same as [`matches`] for one typed word over a whole
+/// key (where no word index exists: a past day's register, the withdrawn list): the key starts
+/// with it, or a word after a space does. A folded word holds no `LIKE` wildcard.
+pub fn like_patterns(typed: &str) -> [String; 2] {
+    [format!("{typed}%"), format!("% {typed}%")]
 }
 
 #[cfg(test)]
@@ -152,24 +181,53 @@ mod tests {
     }
 
     #[test]
-    fn words_match_in_any_order_and_any_part() {
-        let k = key("Alfie", "Dunmore", "9434765919");
+    fn typed_words_start_words_of_the_entry_in_any_order() {
+        let k = key("Alfie", "Dunmore-Lee", "9434765919");
         for q in [
             "Dunmore, Alfie",
             "alfie dun",
             "DUN alf",
+            "lee",
             "943 476 5919",
             "943-476-5919",
-            "4765",
-            "more",
+            "943 476",
+            "9434",
         ] {
             assert!(matches(&k, &tokens(q)), "{q} should match");
         }
-        for q in ["alfie smith", "943 476 5918", "dunmoore"] {
+        // Inside a word is not the start of one: "more" is in Dunmore, "4765" in the number.
+        for q in [
+            "alfie smith",
+            "943 476 5918",
+            "dunmoore",
+            "more",
+            "4765",
+            "lfie",
+        ] {
             assert!(!matches(&k, &tokens(q)), "{q} should not match");
         }
         assert!(matches(&key("Seán", "Ó Briain", "1"), &tokens("sean o b")));
         assert!(matches(&key("Marie", "Lefèvre", "1"), &tokens("lefevre")));
+        assert!(matches(&key("Ciara", "O'Brien", "1"), &tokens("obri")));
+    }
+
+    #[test]
+    fn the_index_and_the_patterns_say_what_matches_says() {
+        let k = key("Lee", "Leeson", "9434765919");
+        assert_eq!(words(&k), ["9434765919", "lee", "leeson"]);
+        assert_eq!(words(&key("Ann", "Ann", "1")), ["1", "ann"]);
+        for typed in ["lee", "leeso", "943", "ann", "ees", "zz"] {
+            let end = prefix_end(typed);
+            let by_index = words(&k)
+                .iter()
+                .any(|w| *w >= typed && w.as_bytes() < end.as_bytes());
+            let [starts, after_space] = like_patterns(typed);
+            let by_like = k.starts_with(starts.trim_end_matches('%'))
+                || k.contains(after_space.trim_matches('%'));
+            let typed = vec![typed.to_string()];
+            assert_eq!(by_index, matches(&k, &typed), "{typed:?}");
+            assert_eq!(by_like, matches(&k, &typed), "{typed:?}");
+        }
     }
 
     #[test]

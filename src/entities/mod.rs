@@ -12,6 +12,7 @@ pub mod login_failure;
 pub mod person;
 pub mod person_due;
 pub mod person_due_item;
+pub mod person_due_word;
 pub mod person_revision;
 pub mod person_timeline;
 pub mod projection_state;

@@ -275,7 +275,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/people",
         READ_PEOPLE,
-        "The register. `q` finds any part of a name or NHS number in any order, ignoring case and accents; filters: rating, status, local_authority (exact), setting, age_band, overdue; sort: rating (default), name, next_review_due or days_in_hospital, `-` before it for descending; as_of: the register as it stood at the end of that day",
+        "The register. `q` finds people by the start of any word of their names or of their NHS number, the words in any order, ignoring case and accents; filters: rating, status, local_authority (exact), setting, age_band, overdue; sort: rating (default), name, next_review_due or days_in_hospital, `-` before it for descending; as_of: the register as it stood at the end of that day",
     )
     .query(&[
         ("rating", schema::<Rating>),

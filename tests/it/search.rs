@@ -6,7 +6,7 @@
 use crate::register::{answers, nhs, own, parental, person, today, ymd};
 use crate::support::*;
 use rocket::http::Status;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use time::{Date, Duration};
 
@@ -96,7 +96,7 @@ async fn register(t: &TestApp, c: &str) -> Vec<(String, String)> {
 }
 
 #[rocket::async_test]
-async fn search_ignores_case_accents_and_order_and_finds_any_part() {
+async fn search_ignores_case_accents_and_order_and_finds_words_by_their_start() {
     let t = TestApp::new().await;
     let c = t.token_for_role("commissioner").await;
     let ids = register(&t, &c).await;
@@ -114,11 +114,16 @@ async fn search_ignores_case_accents_and_order_and_finds_any_part() {
         ("oneill", vec!["O'Neill"]),
         ("o'neill", vec!["O'Neill"]),
         ("alfie smith", vec![]),
+        // Each typed word starts a word of the names: "dun" and "luk" do, "unmore" does not.
+        ("dun", vec!["Dunmore"]),
+        ("luk zof", vec!["Kowalczyk-Łukasiewicz"]),
+        ("unmore", vec![]),
+        ("siewicz", vec![]),
         // Wildcards typed are letters to find, not patterns that match everyone.
         ("%", vec![]),
         ("_", vec![]),
-        ("dun%e", vec!["Dunmore"]),
-        ("dun_more", vec!["Dunmore"]),
+        ("dun%", vec!["Dunmore"]),
+        ("alf_dun", vec!["Dunmore"]),
     ] {
         let got = found(&t, &c, &q(query)).await;
         if query.chars().all(|ch| !ch.is_alphanumeric()) {
@@ -128,15 +133,16 @@ async fn search_ignores_case_accents_and_order_and_finds_any_part() {
             assert_eq!(got, want, "{query}");
         }
     }
-    // An NHS number with spaces, without, or a part of it.
+    // An NHS number with spaces, without, or its start; not its middle or end.
     let nhs_spaced = &ids[2].1;
     for query in [
         nhs_spaced.clone(),
         nhs_spaced.replace(' ', ""),
-        nhs_spaced[4..].to_string(),
+        nhs_spaced[..nhs_spaced.len() - 1].to_string(),
     ] {
         assert_eq!(found(&t, &c, &q(&query)).await, vec!["Lefèvre"], "{query}");
     }
+    assert!(found(&t, &c, &q(&nhs_spaced[4..])).await.is_empty());
     // The page finds the same, and keeps what was typed.
     let (user, password) = t.user_with_role("commissioner").await;
     t.page_login(&user, &password).await;
@@ -332,6 +338,33 @@ async fn filters_and_sorts_in_sql_with_age_band_boundaries() {
     );
 }
 
+/// Migration 000022 fills the word index from the search keys already stored.
+#[rocket::async_test]
+async fn the_word_index_is_filled_for_entries_already_on_file() {
+    use migration::MigratorTrait;
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    register(&t, &c).await;
+    let names: Vec<String> = migration::Migrator::migrations()
+        .iter()
+        .map(|m| migration::MigrationName::name(m.as_ref()).to_string())
+        .collect();
+    let from = names
+        .iter()
+        .position(|n| n.contains("000022_search_words"))
+        .expect("migration 000022");
+    migration::Migrator::down(&t.db, Some((names.len() - from) as u32))
+        .await
+        .unwrap();
+    migration::Migrator::up(&t.db, None).await.unwrap();
+    assert_eq!(
+        found(&t, &c, "q=luk+zof").await,
+        vec!["Kowalczyk-Łukasiewicz"]
+    );
+    assert_eq!(found(&t, &c, "q=marie").await, vec!["Lefèvre"]);
+    assert!(found(&t, &c, "q=arie").await.is_empty());
+}
+
 /// A person's projection row as the database holds it.
 async fn projection(t: &TestApp, id: &str) -> Option<tcr::entities::person_due::Model> {
     tcr::entities::person_due::Entity::find_by_id(id.to_string())
@@ -366,6 +399,21 @@ async fn agrees(t: &TestApp, c: &str, id: &str, after: &str) {
         row.in_hospital_since.is_some(),
         p["in_hospital"] == true,
         "{after}"
+    );
+    // The word index holds the key's words, and only those.
+    let mut words: Vec<String> = tcr::entities::person_due_word::Entity::find()
+        .filter(tcr::entities::person_due_word::Column::PersonId.eq(id))
+        .all(&t.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|w| w.word)
+        .collect();
+    words.sort();
+    assert_eq!(
+        words,
+        tcr::domain::search::words(&row.search_key),
+        "{after}: words"
     );
 }
 

@@ -8,7 +8,7 @@ use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::Rating;
 use crate::domain::search;
-use crate::entities::{person, person_due};
+use crate::entities::{person, person_due, person_due_word};
 use crate::error::AppError;
 use crate::services::audit::{self, Event};
 use crate::services::{Actor, App};
@@ -154,7 +154,7 @@ async fn today_page(
         select = select.filter(person_due::Column::RatingRank.eq(i32::from(r.rank())));
     }
     for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
-        select = select.filter(person_due::Column::SearchKey.like(format!("%{word}%")));
+        select = select.filter(starts_a_word(&word));
     }
     if let Some(la) = &q.local_authority {
         select = select.filter(person_due::Column::LocalAuthority.eq(la.as_str()));
@@ -186,12 +186,33 @@ async fn today_page(
     Ok((super::today::rows(app, reader, &ids, today).await?, total))
 }
 
+/// Today's register: entries with a word starting with the typed one, sought in the word index
+/// (`search::matches`; the words lie in `word ..< prefix_end(word)`).
+fn starts_a_word(typed: &str) -> sea_orm::sea_query::SimpleExpr {
+    person_due::Column::PersonId.in_subquery(
+        sea_orm::sea_query::Query::select()
+            .column(person_due_word::Column::PersonId)
+            .from(person_due_word::Entity)
+            .and_where(person_due_word::Column::Word.gte(typed))
+            .and_where(person_due_word::Column::Word.lt(search::prefix_end(typed)))
+            .to_owned(),
+    )
+}
+
+/// Where there is no word index (a past day, the withdrawn): the same rule over the whole key.
+pub(super) fn key_matches(key: impl ColumnTrait, typed: &str) -> sea_orm::Condition {
+    let [starts, after_space] = search::like_patterns(typed);
+    sea_orm::Condition::any()
+        .add(key.like(starts))
+        .add(key.like(after_space))
+}
+
 /// The ids of one page of a filtered list, and how many match in all. Usually two indexed
 /// queries: a `COUNT` over an index, and the page in order, which stops after it. A search
-/// (`LIKE '%word%'`, which no index can seek) reads every key once from a narrow index instead,
-/// with what each match sorts by; the matches are ordered here (`order`, the same order) and
-/// sliced. Ordering them in SQL would read the table row by row in the order's index, ten times
-/// slower on a large register.
+/// reads what each match sorts by (today's matches sought in the word index; a past day's by
+/// reading every key of the day from a narrow index, which `LIKE` cannot seek); the matches are
+/// ordered here (`order`, the same order) and sliced. Ordering them in SQL would read the table
+/// row by row in the order's index, ten times slower on a large register.
 pub(super) async fn one_page<E>(
     app: &App,
     select: Select<E>,
@@ -332,7 +353,7 @@ async fn withdrawn_page(
         .select::<person::Entity>()
         .filter(person::Column::Status.eq(Status::Withdrawn.as_str()));
     for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
-        select = select.filter(person::Column::SearchKey.like(format!("%{word}%")));
+        select = select.filter(key_matches(person::Column::SearchKey, &word));
     }
     if let Some(la) = &q.local_authority {
         select = select.filter(person::Column::LocalAuthority.eq(la.as_str()));

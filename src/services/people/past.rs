@@ -90,7 +90,10 @@ fn filtered(
         select = select.filter(person_timeline::Column::RatingRank.eq(i32::from(r.rank())));
     }
     for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
-        select = select.filter(person_timeline::Column::SearchKey.like(format!("%{word}%")));
+        select = select.filter(super::find::key_matches(
+            person_timeline::Column::SearchKey,
+            &word,
+        ));
     }
     if let Some(la) = &q.local_authority {
         select = select.filter(person_timeline::Column::LocalAuthority.eq(la.as_str()));

@@ -1,7 +1,7 @@
 //! The register's projection for today (`person_due`, and the things owed item by item in
-//! `person_due_items`) and the search key (`people.search_key`): what the register, the review
-//! lists and the dashboard filter, count and sort by in SQL, kept equal to the deadline engine's
-//! answer. "Overdue" is then `due < today` in a query; no rule is worked out in SQL. Each
+//! `person_due_items`), the search key (`people.search_key`) and the words a search seeks
+//! (`person_due_words`): what the register, the review lists and the dashboard filter, count and
+//! sort by in SQL, kept equal to the deadline engine's answer. "Overdue" is then `due < today` in a query; no rule is worked out in SQL. Each
 //! entry's timeline (`person_timeline`, the register as at past days) is written with them.
 //!
 //! One place refreshes them all: [`refresh`], which every audited write calls for the people its
@@ -16,7 +16,7 @@ use crate::domain::deadlines::{self, Owed};
 use crate::domain::person::Status;
 use crate::domain::ratings::derived_rating;
 use crate::domain::search;
-use crate::entities::{person, person_due, person_due_item, projection_state};
+use crate::entities::{person, person_due, person_due_item, person_due_word, projection_state};
 use crate::error::AppError;
 use crate::policy::Schedule;
 use crate::services::admissions::in_hospital_on;
@@ -158,10 +158,23 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .flat_map(|p| super::timeline::stretches(p, &records, &revisions))
         .collect();
     super::timeline::write(db, &live_ids, stretches).await?;
+    let stored_keys: std::collections::HashMap<String, String> = person_due::Entity::find()
+        .select_only()
+        .columns([person_due::Column::PersonId, person_due::Column::SearchKey])
+        .filter(person_due::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let mut rows: Vec<person_due::ActiveModel> = Vec::with_capacity(live.len());
     let mut items: Vec<person_due_item::ActiveModel> = Vec::new();
+    let mut rewords: Vec<(String, String)> = Vec::new();
     for p in &live {
         let (summary, owed) = row(p, &records, today);
+        if stored_keys.get(&p.id) != Some(&summary.search_key) {
+            rewords.push((p.id.clone(), summary.search_key.clone()));
+        }
         rows.push(summary.into());
         items.extend(owed.into_iter().map(Into::into));
     }
@@ -187,6 +200,7 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         )
         .exec_without_returning(db)
         .await?;
+    write_words(db, &rewords).await?;
     person_due_item::Entity::delete_many()
         .filter(person_due_item::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
         .exec(db)
@@ -196,6 +210,36 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     while items.peek().is_some() {
         let chunk: Vec<_> = items.by_ref().take(1_000).collect();
         person_due_item::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The word index of entries whose search key is new or changed (`search::words`): their
+/// old words go, their new ones are written.
+async fn write_words(db: &impl ConnectionTrait, keys: &[(String, String)]) -> Result<(), AppError> {
+    if keys.is_empty() {
+        return Ok(());
+    }
+    person_due_word::Entity::delete_many()
+        .filter(person_due_word::Column::PersonId.is_in(keys.iter().map(|(id, _)| id.as_str())))
+        .exec(db)
+        .await?;
+    let mut words: Vec<person_due_word::ActiveModel> = Vec::new();
+    for (id, key) in keys {
+        for w in search::words(key) {
+            words.push(person_due_word::ActiveModel {
+                word: Set(w.to_string()),
+                person_id: Set(id.clone()),
+            });
+        }
+    }
+    // In chunks well inside either backend's limit on bound parameters (2 a row).
+    let mut words = words.into_iter().peekable();
+    while words.peek().is_some() {
+        let chunk: Vec<_> = words.by_ref().take(1_000).collect();
+        person_due_word::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
     }
