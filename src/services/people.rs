@@ -29,11 +29,13 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use time::Date;
 
+mod dossier;
 mod find;
 mod past;
 pub mod projection;
 mod timeline;
 mod today;
+pub use dossier::{Dossier, PersonPage, dossier, due, page, worked_out_due};
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 // ---------------------------------------------------------------------------------------------
@@ -854,24 +856,6 @@ fn duplicate_nhs_number() -> AppError {
     AppError::Conflict("Someone with that NHS number is already on the register.".into())
 }
 
-/// A person the reader may see, with everything on file about them.
-async fn readable_with_records(
-    app: &App,
-    reader: &Reader,
-    id: &str,
-) -> Result<(person::Model, Records), AppError> {
-    let model = find_readable(&app.db, reader, id).await?;
-    let records = load_records(
-        &app.db,
-        reader.scope,
-        Whose::One(id),
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
-    Ok((model, records))
-}
-
 /// One person, as the reader may see them; the read is audited.
 pub async fn get(
     app: &App,
@@ -887,58 +871,6 @@ pub async fn get(
         .ok_or_else(|| AppError::not_found("Person"))?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(result)
-}
-
-/// Everything the person page shows, read with one audit entry.
-pub struct Dossier {
-    pub person: PersonView,
-    pub history: Vec<super::risk::RatingHistoryItem>,
-    pub admissions: Vec<super::admissions::AdmissionView>,
-    /// The stored entry as an input (for the edit form).
-    pub input: NewPerson,
-}
-
-pub async fn dossier(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    id: &str,
-) -> Result<Dossier, AppError> {
-    let (model, records) = readable_with_records(app, reader, id).await?;
-    let person = view(&model, &records, app.clock.today())?;
-    let history = super::risk::history_rows(&app.db, reader.scope, id).await?;
-    let admissions = super::admissions::rows_for(&app.db, reader.scope, id).await?;
-    audit::record_alone(app, actor, Event::person("person.read", id)).await?;
-    Ok(Dossier {
-        person,
-        history,
-        admissions,
-        input: as_input(&model),
-    })
-}
-
-/// Every deadline that applies to the person at the end of `day`, from the facts dated on or
-/// before it; the read is audited.
-pub async fn due(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    id: &str,
-    day: Date,
-) -> Result<Vec<super::due::DueItem>, AppError> {
-    let (model, records) = readable_with_records(app, reader, id).await?;
-    // A past day reads each stay's security level as it stood then.
-    let stay_revisions = load_stay_revisions(&app.db, reader.scope, Some(id)).await?;
-    let history =
-        social_worker_history(&load_revisions(&app.db, reader.scope, Whose::One(id)).await?);
-    let rows = super::due::Rows {
-        stay_revisions: Some(&stay_revisions),
-        social_worker_history: history.get(id).map(Vec::as_slice).unwrap_or(&[]),
-        ..records.rows(id)
-    };
-    let items = super::due::items(&model, &rows, &app.policies.schedule, day);
-    audit::record_alone(app, actor, Event::person("person.due.read", id)).await?;
-    Ok(items)
 }
 
 /// The whole register with its records, loaded once (a handful of queries, whatever its size)

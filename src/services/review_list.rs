@@ -143,6 +143,27 @@ pub async fn list(
     q: &ReviewQuery,
     window: Option<(u64, u64)>,
 ) -> Result<(Vec<ReviewView>, u64), AppError> {
+    let (items, total) = read(app, who, q, window).await?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("review.list", "review", None).detail(serde_json::json!({
+            "status": q.status.map(ReviewStatus::as_str), "overdue": q.overdue,
+            "by_person": q.person_id.is_some(), "shown": items.len(), "total": total,
+        })),
+    )
+    .await?;
+    Ok((items, total))
+}
+
+/// The reviews a list shows, and how many match, without an audit entry: for [`list`], and for
+/// a page that records its own (the person page).
+pub(crate) async fn read(
+    app: &App,
+    who: &SignedIn,
+    q: &ReviewQuery,
+    window: Option<(u64, u64)>,
+) -> Result<(Vec<ReviewView>, u64), AppError> {
     let today = app.clock.today();
     let reader = ReviewReader::of(app, who);
     let mut select = readable(&reader);
@@ -175,15 +196,6 @@ pub async fn list(
         }
     };
     let items = views(app, &reader, &rows).await?;
-    audit::record_alone(
-        app,
-        &who.actor(),
-        Event::new("review.list", "review", None).detail(serde_json::json!({
-            "status": q.status.map(ReviewStatus::as_str), "overdue": q.overdue,
-            "by_person": q.person_id.is_some(), "shown": items.len(), "total": total,
-        })),
-    )
-    .await?;
     Ok((items, total))
 }
 

@@ -1,8 +1,9 @@
 //! The projection (`person_due` and its items) against the deadline engine: a register with
 //! varied histories built through the API over forty days, then, for every person, the stored
-//! rows against the engine's answer worked out from scratch (the due list, the person's view,
-//! and the engine run afresh on their facts); the review list's overdue filter and the
-//! dashboard's counts against the same answers; and `rebuild_all`.
+//! rows against the engine's answer worked out from scratch (the due list, read back from the
+//! projection, against the engine's in words; the person's view; and the engine run afresh on
+//! their facts); the review list's overdue filter and the dashboard's counts against the same
+//! answers; and `rebuild_all`.
 
 use crate::register::{answers, nhs, own, parental, person, today, ymd};
 use crate::reviews::{RED, findings, panel};
@@ -182,6 +183,23 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
         said.sort();
         kept.sort();
         assert_eq!(kept, said, "{when}: {}'s items", p.given_name);
+        // Read back from the projection, the due list is the engine's, worked out afresh from
+        // the records, word for word.
+        let worked = tcr::services::people::worked_out_due(
+            &t.db,
+            tcr::services::scope::Scope::Register,
+            &p,
+            schedule,
+            day,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            due["items"],
+            serde_json::to_value(&worked).unwrap(),
+            "{when}: {}'s due list",
+            p.given_name
+        );
         // The person's view: rating, since when, in hospital, next review due.
         let (_, v) = t.get(&format!("/api/v1/people/{}", p.id), Some(c)).await;
         // Read back from the projection (the person and the register's rows), it is the view

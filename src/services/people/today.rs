@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::services::App;
 use crate::services::due::{DueItem, Named, in_order};
 use crate::services::people::projection::owed_of;
+use crate::services::scope::Scope;
 use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use time::Date;
@@ -75,6 +76,44 @@ pub(super) async fn rows(
         }
     }
     Ok(out)
+}
+
+/// What a person owes today, read back from the projection, in words; `None` when their
+/// stored answer is not for today (or holds a row this version cannot read), for the engine to
+/// work out instead.
+pub(super) async fn due(
+    app: &App,
+    scope: Scope,
+    id: &str,
+    today: Date,
+) -> Result<Option<Vec<DueItem>>, AppError> {
+    let db = &app.db;
+    let fresh = scope
+        .select::<person_due::Entity>()
+        .filter(person_due::Column::PersonId.eq(id))
+        .one(db)
+        .await?
+        .is_some_and(|d| d.computed_for == today);
+    if !fresh {
+        return Ok(None);
+    }
+    let rows = scope
+        .select::<person_due_item::Entity>()
+        .filter(person_due_item::Column::PersonId.eq(id))
+        .order_by_asc(person_due_item::Column::Seq)
+        .all(db)
+        .await?;
+    let Some(items) = rows
+        .iter()
+        .map(|row| owed_of(row, today))
+        .collect::<Option<Vec<Item>>>()
+    else {
+        return Ok(None);
+    };
+    let named = Named::read(db, scope, items.iter()).await?;
+    let mut words: Vec<DueItem> = items.iter().map(|i| named.word(i)).collect();
+    in_order(&mut words);
+    Ok(Some(words))
 }
 
 /// What the projection stores for these people today, for those whose rows are for today.

@@ -399,38 +399,14 @@ pub async fn update_person(
 
 #[get("/people/<id>")]
 pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
-    let d = people::dossier(
-        view.app,
-        &caller.actor(),
-        &Reader::of(view.app, &caller),
-        &id.0,
-    )
-    .await?;
     let reader = Reader::of(view.app, &caller);
-    let due = if d.person.status == Status::Active {
-        people::due(
-            view.app,
-            &caller.actor(),
-            &reader,
-            &id.0,
-            view.app.clock.today(),
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
-    let reviews_of =
-        if view.can(Permission::ReviewsRead) || view.can(Permission::ReviewsReadAssigned) {
-            let q = crate::services::reviews::ReviewQuery {
-                person_id: Some(id.0.clone()),
-                ..Default::default()
-            };
-            crate::services::reviews::list(view.app, &caller, &q, None)
-                .await?
-                .0
-        } else {
-            Vec::new()
-        };
+    let with_reviews =
+        view.can(Permission::ReviewsRead) || view.can(Permission::ReviewsReadAssigned);
+    let people::PersonPage {
+        dossier: d,
+        due,
+        reviews: reviews_of,
+    } = people::page(view.app, &caller, &reader, &id.0, with_reviews).await?;
     let open = d
         .admissions
         .iter()
