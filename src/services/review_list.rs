@@ -91,14 +91,36 @@ async fn overdue_page(
 async fn one_page(
     app: &App,
     select: Select<review::Entity>,
+    window: (u64, u64),
+) -> Result<(Vec<review::Model>, u64), AppError> {
+    parted_page(app, vec![select], window).await
+}
+
+/// One page of a list made of parts that follow one another (each in order, none overlapping),
+/// and how many they hold in all: each part counted (kept per register version), and only the
+/// parts the page falls in read, each stopping after what the page needs of it.
+async fn parted_page(
+    app: &App,
+    parts: Vec<Select<review::Entity>>,
     (page, per_page): (u64, u64),
 ) -> Result<(Vec<review::Model>, u64), AppError> {
-    let total = super::counted::rows(app, select.clone()).await?;
-    let rows = select
-        .offset(page.saturating_sub(1) * per_page)
-        .limit(per_page)
-        .all(&app.db)
-        .await?;
+    let mut skip = page.saturating_sub(1) * per_page;
+    let mut rows = Vec::new();
+    let mut total = 0;
+    for part in parts {
+        let holds = super::counted::rows(app, part.clone()).await?;
+        total += holds;
+        let wanted = per_page.saturating_sub(rows.len() as u64);
+        if skip >= holds {
+            skip -= holds;
+            continue;
+        }
+        if wanted > 0 {
+            let take = std::cmp::min(wanted, holds - skip);
+            rows.extend(part.offset(skip).limit(take).all(&app.db).await?);
+        }
+        skip = 0;
+    }
     Ok((rows, total))
 }
 
@@ -236,35 +258,47 @@ impl Section {
         Self::ALL.into_iter().find(|x| x.as_str() == s)
     }
 
-    /// The section's reviews, in SQL. A review overdue for the ICB but still to come is in
-    /// the upcoming ones as well: the date says when the panel meets.
-    fn only(self, today: Date, deadlines: bool) -> Condition {
+    /// The section's reviews, in SQL, as parts that follow one another in the list's order. A
+    /// review overdue for the ICB but still to come is in the upcoming ones as well: the date
+    /// says when the panel meets. For those who answer for deadlines the upcoming ones are two
+    /// parts: booked on a day already past and not overdue (their outcome awaited), then from
+    /// today on; each part is then read in index order and stops after the page, instead of
+    /// every past booking being checked against every overdue item for each page.
+    fn parts(self, today: Date, deadlines: bool) -> Vec<Condition> {
         let soon = today + Duration::days(UPCOMING_DAYS);
-        let scheduled = review::Column::Status.eq(ReviewStatus::Scheduled.as_str());
+        let scheduled = || review::Column::Status.eq(ReviewStatus::Scheduled.as_str());
         let late = || overdue_ids(today, &["scheduled_review"]);
         match self {
-            Section::Overdue => Condition::all()
-                .add(scheduled)
-                .add(review::Column::Id.in_subquery(late())),
-            Section::Upcoming => {
-                let mut c = Condition::all()
-                    .add(scheduled)
-                    .add(review::Column::ScheduledFor.lte(soon));
-                if deadlines {
-                    c = c.add(
-                        Condition::any()
-                            .add(review::Column::ScheduledFor.gte(today))
-                            .add(review::Column::Id.not_in_subquery(late())),
-                    );
-                }
-                c
-            }
-            Section::Later => Condition::all()
-                .add(scheduled)
-                .add(review::Column::ScheduledFor.gt(soon)),
-            Section::Unreported => Condition::all()
-                .add(review::Column::Status.eq(ReviewStatus::Held.as_str()))
-                .add(review::Column::ReportSentOn.is_null()),
+            Section::Overdue => vec![
+                Condition::all()
+                    .add(scheduled())
+                    .add(review::Column::Id.in_subquery(late())),
+            ],
+            Section::Upcoming if deadlines => vec![
+                Condition::all()
+                    .add(scheduled())
+                    .add(review::Column::ScheduledFor.lt(today))
+                    .add(review::Column::Id.not_in_subquery(late())),
+                Condition::all()
+                    .add(scheduled())
+                    .add(review::Column::ScheduledFor.gte(today))
+                    .add(review::Column::ScheduledFor.lte(soon)),
+            ],
+            Section::Upcoming => vec![
+                Condition::all()
+                    .add(scheduled())
+                    .add(review::Column::ScheduledFor.lte(soon)),
+            ],
+            Section::Later => vec![
+                Condition::all()
+                    .add(scheduled())
+                    .add(review::Column::ScheduledFor.gt(soon)),
+            ],
+            Section::Unreported => vec![
+                Condition::all()
+                    .add(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+                    .add(review::Column::ReportSentOn.is_null()),
+            ],
         }
     }
 }
@@ -320,8 +354,12 @@ impl Agenda {
                 // A booked review is owed only while booked: its item says it is overdue.
                 overdue_page(app, &reader, today, false, (page, per_page)).await?
             } else {
-                let select = in_order(readable(&reader).filter(section.only(today, deadlines)));
-                one_page(app, select, (page, per_page)).await?
+                let parts = section
+                    .parts(today, deadlines)
+                    .into_iter()
+                    .map(|c| in_order(readable(&reader).filter(c)))
+                    .collect();
+                parted_page(app, parts, (page, per_page)).await?
             };
             agenda.sections.push(SectionPage {
                 section,

@@ -297,3 +297,121 @@ async fn the_reviews_page_pages_each_section_with_its_count() {
         Status::UnprocessableEntity
     );
 }
+
+/// The ids of the reviews a page section links to, in order.
+fn linked_reviews(html: &str) -> Vec<String> {
+    let html = html.replace("&#x2F;", "/");
+    html.split("href=\"/reviews/")
+        .skip(1)
+        .map(|rest| rest.chars().take(36).collect::<String>())
+        .filter(|id| id.len() == 36 && id.chars().all(|ch| ch.is_ascii_hexdigit() || ch == '-'))
+        .collect()
+}
+
+#[rocket::async_test]
+async fn upcoming_reviews_page_across_past_bookings_awaiting_an_outcome_and_the_days_ahead() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let panel = crate::reviews::panel(&t).await;
+    let mut chairs = Vec::new();
+    for _ in 0..3 {
+        chairs.push(crate::reviews::member(&t, "panel_chair").await.0);
+    }
+    let born = today(&t) - Duration::days(365 * 30);
+    // Days 1 to 3: a post-admission review each (due four weeks after the admission), and on
+    // days 1 and 2 a community review (due the day it is booked for); then 24 community
+    // reviews over days 5 to 12, three chairs a day (a panel member sits once a day).
+    for n in 0..29u32 {
+        let (s, p) = t
+            .post_json(
+                "/api/v1/people",
+                Some(&c),
+                &person(&nhs(700 + 10 * n), born, crate::register::own(today(&t))),
+            )
+            .await;
+        assert_eq!(s, Status::Created, "{p}");
+        let id = p["id"].as_str().unwrap().to_string();
+        let (day, body) = if n < 3 {
+            let (s, a) = t
+                .post_json(
+                    &format!("/api/v1/people/{id}/admissions"),
+                    Some(&c),
+                    &json!({"admitted_on": ymd(today(&t)), "hospital": "Cavell Centre",
+                            "security_level": "low", "legal_status": "section_3"}),
+                )
+                .await;
+            assert_eq!(s, Status::Created, "{a}");
+            (
+                i64::from(n) + 1,
+                json!({"kind": "post_admission", "chair_id": panel.chair.0,
+                       "expert_by_experience_id": panel.expert.0,
+                       "clinical_expert_id": panel.clinician.0}),
+            )
+        } else if n < 5 {
+            (
+                i64::from(n) - 2,
+                json!({"kind": "laep", "chair_id": chairs[0]}),
+            )
+        } else {
+            let k = n - 5;
+            (
+                5 + i64::from(k / 3),
+                json!({"kind": "laep", "chair_id": chairs[(k % 3) as usize]}),
+            )
+        };
+        let mut body = body;
+        body["scheduled_for"] = json!(ymd(today(&t) + Duration::days(day)));
+        let (s, r) = t
+            .post_json(&format!("/api/v1/people/{id}/reviews"), Some(&c), &body)
+            .await;
+        assert_eq!(s, Status::Created, "{r}");
+    }
+    // Four days on, the first days' are past: the post-admission ones await their outcome (not
+    // overdue), the community ones are overdue.
+    t.clock.advance(Duration::days(4));
+    let c = t.token_for_role("commissioner").await;
+    let day = today(&t);
+    let soon = day + Duration::days(14);
+    // What the section should hold, from the API's own fields, in the list's order.
+    let (_, all) = t
+        .get("/api/v1/reviews?status=scheduled&per_page=100", Some(&c))
+        .await;
+    let expected: Vec<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            let on = r["scheduled_for"].as_str().unwrap();
+            on <= ymd(soon).as_str() && (on >= ymd(day).as_str() || r["overdue"] == false)
+        })
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    let awaiting = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["scheduled_for"].as_str().unwrap() < ymd(day).as_str())
+        .filter(|r| r["overdue"] == false)
+        .count();
+    assert_eq!((expected.len(), awaiting), (27, 3), "{all}");
+    let (u, pw) = t.user_with_role("commissioner").await;
+    t.page_login(&u, &pw).await;
+    let (status, first) = t.page("/reviews").await;
+    assert_eq!(status, Status::Ok);
+    assert!(first.contains("Overdue (2)"), "{first}");
+    assert!(first.contains("In the next 14 days (27)"), "{first}");
+    let upcoming = &first[first.find("In the next 14 days (27)").unwrap()..];
+    let upcoming = &upcoming[..upcoming.find("Held, report not yet sent").unwrap()];
+    let (status, second) = t.page("/reviews?section=upcoming&page=2").await;
+    assert_eq!(status, Status::Ok);
+    let mut shown = linked_reviews(upcoming);
+    shown.dedup();
+    let mut rest = linked_reviews(&second);
+    rest.dedup();
+    assert_eq!(shown.len(), 25, "{upcoming}");
+    shown.extend(rest);
+    assert_eq!(
+        shown, expected,
+        "the past bookings awaiting an outcome first, then by day"
+    );
+}

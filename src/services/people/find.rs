@@ -181,6 +181,7 @@ async fn today_page(
         |s| sorted(s, q.sort),
         Some(person_due::Column::NextReviewDue),
         q,
+        Searched::InIndex,
     )
     .await?;
     Ok((super::today::rows(app, reader, &ids, today).await?, total))
@@ -207,18 +208,30 @@ pub(super) fn key_matches(key: impl ColumnTrait, typed: &str) -> sea_orm::Condit
         .add(key.like(after_space))
 }
 
+/// How a list's search finds its matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Searched {
+    /// Sought in the word index (today's register): counted and paged in SQL like any filter.
+    InIndex,
+    /// Key by key with `LIKE` (a past day's register), which no index can seek.
+    KeyByKey,
+}
+
 /// The ids of one page of a filtered list, and how many match in all. Usually two indexed
-/// queries: a `COUNT` over an index, and the page in order, which stops after it. A search
-/// reads what each match sorts by (today's matches sought in the word index; a past day's by
-/// reading every key of the day from a narrow index, which `LIKE` cannot seek); the matches are
-/// ordered here (`order`, the same order) and sliced. Ordering them in SQL would read the table
-/// row by row in the order's index, ten times slower on a large register.
+/// queries: a `COUNT` (kept per register version), and the page in order, which stops after it.
+/// A search sought in the word index is the same two queries: the planner starts from the
+/// matches (with statistics, `db::after_bulk_change`), counts them and sorts them in the
+/// database, and only a page of rows comes back. A search key by key reads what each match
+/// sorts by from a narrow index instead; the matches are ordered here (`order`, the same order)
+/// and sliced. Ordering them in SQL would read the table row by row in the order's index, ten
+/// times slower on a large register.
 pub(super) async fn one_page<E>(
     app: &App,
     select: Select<E>,
     sorted: impl Fn(Select<E>) -> Select<E>,
     next_review_due: Option<E::Column>,
     q: &ListQuery,
+    searched: Searched,
 ) -> Result<(Vec<String>, u64), AppError>
 where
     E: sea_orm::EntityTrait,
@@ -227,8 +240,9 @@ where
     let skip = usize::try_from(q.page.saturating_sub(1) * q.per_page).unwrap_or(usize::MAX);
     let take = usize::try_from(q.per_page).unwrap_or(usize::MAX);
     let col = |name: &str| Expr::col(sea_orm::sea_query::Alias::new(name));
-    let searching =
-        q.q.as_deref()
+    let searching = searched == Searched::KeyByKey
+        && q.q
+            .as_deref()
             .is_some_and(|s| !search::tokens(s).is_empty());
     if searching {
         let due = match next_review_due {

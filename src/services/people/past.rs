@@ -75,7 +75,15 @@ pub(super) async fn page(
             .await?;
         return by_engine(app, reader, q, day, ids).await;
     }
-    let (ids, total) = super::find::one_page(app, select, |s| sorted(s, q.sort), None, q).await?;
+    let (ids, total) = super::find::one_page(
+        app,
+        select,
+        |s| sorted(s, q.sort),
+        None,
+        q,
+        super::find::Searched::KeyByKey,
+    )
+    .await?;
     Ok((views(app, reader.scope, &ids, day).await?, total))
 }
 

@@ -509,8 +509,8 @@ pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, A
     }
 }
 
-/// The server's catch-up of stale rows: from lift-off, then every quarter of an hour, in
-/// batches. Several instances may run it at once: refreshing a row twice gives the same row.
+/// The server's catch-up of stale rows, and of the database's statistics: from lift-off, then
+/// every quarter of an hour, in batches. Several instances may run it at once: refreshing a row twice gives the same row.
 pub struct CatchUp;
 
 #[rocket::async_trait]
@@ -537,6 +537,12 @@ impl rocket::fairing::Fairing for CatchUp {
                         e.public_message()
                     );
                 }
+                // The planner's statistics, as the register grows (SQLite; one writer at a time).
+                let turn = app.writes.enter().await;
+                if let Err(e) = crate::db::keep_statistics(&app.db).await {
+                    tracing::warn!("keeping the database's statistics failed: {e}");
+                }
+                drop(turn);
                 rocket::tokio::time::sleep(std::time::Duration::from_secs(15 * 60)).await;
             }
         });
