@@ -175,6 +175,7 @@ mod tests {
         "person_due",
         "person_timeline",
         "person_due_item",
+        "person_due_word",
         "audit_entry",
         "review_addendum",
     ];

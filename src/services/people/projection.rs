@@ -158,7 +158,8 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .flat_map(|p| super::timeline::stretches(p, &records, &revisions))
         .collect();
     super::timeline::write(db, &live_ids, stretches).await?;
-    let stored_keys: std::collections::HashMap<String, String> = person_due::Entity::find()
+    let stored_keys: std::collections::HashMap<String, String> = Scope::Register
+        .select::<person_due::Entity>()
         .select_only()
         .columns([person_due::Column::PersonId, person_due::Column::SearchKey])
         .filter(person_due::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
