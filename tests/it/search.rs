@@ -345,17 +345,7 @@ async fn the_word_index_is_filled_for_entries_already_on_file() {
     let t = TestApp::new().await;
     let c = t.token_for_role("commissioner").await;
     register(&t, &c).await;
-    let names: Vec<String> = migration::Migrator::migrations()
-        .iter()
-        .map(|m| migration::MigrationName::name(m.as_ref()).to_string())
-        .collect();
-    let from = names
-        .iter()
-        .position(|n| n.contains("000022_search_words"))
-        .expect("migration 000022");
-    migration::Migrator::down(&t.db, Some((names.len() - from) as u32))
-        .await
-        .unwrap();
+    migrate_down_to_before(&t.db, "000022_search_words").await;
     migration::Migrator::up(&t.db, None).await.unwrap();
     assert_eq!(
         found(&t, &c, "q=luk+zof").await,

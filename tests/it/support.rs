@@ -314,6 +314,23 @@ impl TestApp {
     }
 }
 
+/// Rolls the schema back to before the migration whose name holds `name`: that one and every one
+/// after it, so that later migrations do not break the test that asks.
+pub async fn migrate_down_to_before(db: &sea_orm::DatabaseConnection, name: &str) {
+    use migration::MigratorTrait;
+    let names: Vec<String> = migration::Migrator::migrations()
+        .iter()
+        .map(|m| migration::MigrationName::name(m.as_ref()).to_string())
+        .collect();
+    let from = names
+        .iter()
+        .position(|n| n.contains(name))
+        .unwrap_or_else(|| panic!("no migration {name}"));
+    migration::Migrator::down(db, Some((names.len() - from) as u32))
+        .await
+        .unwrap();
+}
+
 pub fn extract_csrf(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker)? + marker.len();

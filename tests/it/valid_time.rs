@@ -633,18 +633,7 @@ async fn the_migration_fills_in_the_days_for_rows_already_on_file() {
 
     // Back to the schema before valid time, with the rows written at known moments: late in a
     // UK evening, so the UK day differs from the UTC one in summer.
-    // (000009 and every migration after it, so later migrations do not break this test.)
-    let names: Vec<String> = migration::Migrator::migrations()
-        .iter()
-        .map(|m| migration::MigrationName::name(m.as_ref()).to_string())
-        .collect();
-    let from = names
-        .iter()
-        .position(|n| n.contains("000009_valid_time"))
-        .expect("migration 000009");
-    migration::Migrator::down(&t.db, Some((names.len() - from) as u32))
-        .await
-        .unwrap();
+    migrate_down_to_before(&t.db, "000009_valid_time").await;
     let late = |n: i64| day(n).with_hms(23, 30, 0).unwrap().assume_utc();
     set_instant(&t, "reviews", "created_at", &cancelled_id, late(12)).await;
     set_instant(&t, "reviews", "created_at", &follow_up, late(2)).await;

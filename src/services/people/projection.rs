@@ -206,11 +206,19 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .filter(person_due_item::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
         .exec(db)
         .await?;
-    // In chunks well inside either backend's limit on bound parameters (11 a row).
-    let mut items = items.into_iter().peekable();
-    while items.peek().is_some() {
-        let chunk: Vec<_> = items.by_ref().take(1_000).collect();
-        person_due_item::Entity::insert_many(chunk)
+    insert_in_chunks(db, items).await
+}
+
+/// Inserts rows 1,000 at a time: well inside either backend's limit on bound parameters (the
+/// widest row here binds 13).
+async fn insert_in_chunks<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> Result<(), AppError>
+where
+    A: sea_orm::ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(1_000).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
     }
@@ -236,15 +244,7 @@ async fn write_words(db: &impl ConnectionTrait, keys: &[(String, String)]) -> Re
             });
         }
     }
-    // In chunks well inside either backend's limit on bound parameters (2 a row).
-    let mut words = words.into_iter().peekable();
-    while words.peek().is_some() {
-        let chunk: Vec<_> = words.by_ref().take(1_000).collect();
-        person_due_word::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+    insert_in_chunks(db, words).await
 }
 
 async fn write_keys(
