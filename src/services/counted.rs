@@ -18,7 +18,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use time::Date;
 
-/// How many counts a server keeps (each a few dozen bytes); past it, it starts afresh.
+/// How many counts a server keeps (each under a hundred bytes: a count is filed under the
+/// SHA-256 of what names it, so neither a long query nor the words of a search are held);
+/// past it, it starts afresh.
 const KEPT: usize = 1_024;
 
 /// Moves the projection's version on, inside the caller's transaction: every count made
@@ -60,12 +62,18 @@ where
         .await
 }
 
+/// What a count is filed under: the SHA-256 of what names it.
+fn filed(what: &str) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(what.as_bytes()).into()
+}
+
 /// A count (or a set of counts) as kept, with the version and day it was made for.
 type Kept = (i64, Date, Arc<dyn std::any::Any + Send + Sync>);
 
 /// This server's counts, by what was counted.
 #[derive(Clone, Default)]
-pub struct Counted(Arc<Mutex<HashMap<String, Kept>>>);
+pub struct Counted(Arc<Mutex<HashMap<[u8; 32], Kept>>>);
 
 /// The version a request reads its counts at: read once, used for each of its counts.
 #[derive(Clone, Copy, Debug)]
@@ -102,7 +110,7 @@ impl Counted {
         if kept.len() >= KEPT {
             kept.clear();
         }
-        kept.insert(what.to_string(), (at.version, at.day, Arc::new(n.clone())));
+        kept.insert(filed(what), (at.version, at.day, Arc::new(n.clone())));
         Ok(n)
     }
 
@@ -111,7 +119,7 @@ impl Counted {
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match kept.get(what) {
+        match kept.get(&filed(what)) {
             Some((v, d, n)) if *v == at.version && *d == at.day => n.downcast_ref::<T>().cloned(),
             _ => None,
         }

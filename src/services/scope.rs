@@ -12,8 +12,8 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, person, person_due,
-    person_due_item, person_revision, person_timeline, rating_event, referral, review,
-    review_addendum, risk_assessment, visit,
+    person_due_item, person_due_word, person_revision, person_timeline, rating_event, referral,
+    review, review_addendum, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -127,6 +127,15 @@ macro_rules! projected {
     )*};
 }
 projected!(person_due, person_timeline);
+
+/// The words a search seeks are rows of a projection row (`ON DELETE CASCADE`, migration
+/// 000022): a withdrawal, which deletes the entry's projection row, deletes its words with it,
+/// so no word of a withdrawn entry is ever there to read. Nothing to add here.
+impl PersonLinked for person_due_word::Entity {
+    fn not_withdrawn() -> Condition {
+        Condition::all()
+    }
+}
 
 /// Tables whose rows may be about no one (a referral not yet accepted, a sign-in).
 macro_rules! maybe_linked {
