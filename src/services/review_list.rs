@@ -346,6 +346,7 @@ impl Agenda {
             sections: Vec::new(),
             deadlines,
         };
+        let mut read = Vec::with_capacity(wanted.len());
         for (section, page) in wanted {
             if section == Section::Overdue && !deadlines {
                 continue;
@@ -361,9 +362,23 @@ impl Agenda {
                     .collect();
                 parted_page(app, parts, (page, per_page)).await?
             };
+            read.push((section, rows, total, page));
+        }
+        // The people every section's reviews name, looked up once for the whole page.
+        let mut people: Vec<String> = read
+            .iter()
+            .flat_map(|(_, rows, _, _)| rows.iter().map(|r| r.person_id.clone()))
+            .collect();
+        people.sort();
+        people.dedup();
+        let lk = lookups(&app.db, reader.scope, &people).await?;
+        for (section, rows, total, page) in read {
             agenda.sections.push(SectionPage {
                 section,
-                items: views(app, &reader, &rows).await?,
+                items: rows
+                    .iter()
+                    .map(|r| view_with(r, &lk, app))
+                    .collect::<Result<_, _>>()?,
                 total,
                 page,
                 per_page,
