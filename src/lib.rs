@@ -27,6 +27,7 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+pub mod memory;
 pub mod policy;
 pub mod reports;
 pub mod services;
