@@ -218,7 +218,7 @@ where
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(1_000).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
+        A::Entity::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
     }
