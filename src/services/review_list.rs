@@ -150,11 +150,20 @@ async fn views(
     reader: &ReviewReader,
     rows: &[review::Model],
 ) -> Result<Vec<ReviewView>, AppError> {
-    let mut people: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let lk = looked_up(app, reader, rows.iter()).await?;
+    rows.iter().map(|r| view_with(r, &lk, app)).collect()
+}
+
+/// What the views of these reviews are built from, each person looked up once.
+async fn looked_up<'a>(
+    app: &App,
+    reader: &ReviewReader,
+    rows: impl Iterator<Item = &'a review::Model>,
+) -> Result<super::reviews::Lookups, AppError> {
+    let mut people: Vec<String> = rows.map(|r| r.person_id.clone()).collect();
     people.sort();
     people.dedup();
-    let lk = lookups(&app.db, reader.scope, &people).await?;
-    rows.iter().map(|r| view_with(r, &lk, app)).collect()
+    lookups(&app.db, reader.scope, &people).await
 }
 
 /// The reviews the user may read, soonest first, filtered as asked: one page (`(page,
@@ -365,13 +374,7 @@ impl Agenda {
             read.push((section, rows, total, page));
         }
         // The people every section's reviews name, looked up once for the whole page.
-        let mut people: Vec<String> = read
-            .iter()
-            .flat_map(|(_, rows, _, _)| rows.iter().map(|r| r.person_id.clone()))
-            .collect();
-        people.sort();
-        people.dedup();
-        let lk = lookups(&app.db, reader.scope, &people).await?;
+        let lk = looked_up(app, &reader, read.iter().flat_map(|(_, rows, _, _)| rows)).await?;
         for (section, rows, total, page) in read {
             agenda.sections.push(SectionPage {
                 section,

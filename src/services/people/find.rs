@@ -223,8 +223,7 @@ async fn matching(
             .select::<person_due_word::Entity>()
             .select_only()
             .column(person_due_word::Column::PersonId)
-            .filter(person_due_word::Column::Word.gte(word.as_str()))
-            .filter(person_due_word::Column::Word.lt(search::prefix_end(word)))
+            .filter(words_starting(word))
             .limit(LISTED as u64 * 2 + 1)
             .into_tuple()
             .all(&app.db)
@@ -242,15 +241,21 @@ async fn matching(
     Ok(found.map(|ids| ids.into_iter().collect()))
 }
 
-/// Today's register: entries with a word starting with the typed one, sought in the word index
-/// (`search::matches`; the words lie in `word ..< prefix_end(word)`).
+/// The words starting with the typed one: a range of the word index (`search::matches`; they
+/// lie in `typed ..< prefix_end(typed)`).
+fn words_starting(typed: &str) -> sea_orm::Condition {
+    sea_orm::Condition::all()
+        .add(person_due_word::Column::Word.gte(typed))
+        .add(person_due_word::Column::Word.lt(search::prefix_end(typed)))
+}
+
+/// Today's register: entries with a word starting with the typed one, sought in the word index.
 fn starts_a_word(typed: &str) -> sea_orm::sea_query::SimpleExpr {
     person_due::Column::PersonId.in_subquery(
         sea_orm::sea_query::Query::select()
             .column(person_due_word::Column::PersonId)
             .from(person_due_word::Entity)
-            .and_where(person_due_word::Column::Word.gte(typed))
-            .and_where(person_due_word::Column::Word.lt(search::prefix_end(typed)))
+            .cond_where(words_starting(typed))
             .to_owned(),
     )
 }

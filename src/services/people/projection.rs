@@ -1,8 +1,9 @@
 //! The register's projection for today (`person_due`, and the things owed item by item in
 //! `person_due_items`), the search key (`people.search_key`) and the words a search seeks
 //! (`person_due_words`): what the register, the review lists and the dashboard filter, count and
-//! sort by in SQL, kept equal to the deadline engine's answer. "Overdue" is then `due < today` in a query; no rule is worked out in SQL. Each
-//! entry's timeline (`person_timeline`, the register as at past days) is written with them.
+//! sort by in SQL, kept equal to the deadline engine's answer. "Overdue" is then `due < today` in
+//! a query; no rule is worked out in SQL. Each entry's timeline (`person_timeline`, the register
+//! as at past days) is written with them.
 //!
 //! One place refreshes them all: [`refresh`], which every audited write calls for the people its
 //! audit entries name, inside the same transaction (`services::audit::AuditedTx::commit`). Dues
@@ -511,7 +512,8 @@ pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, A
 }
 
 /// The server's catch-up of stale rows, and of the database's statistics: from lift-off, then
-/// every quarter of an hour, in batches. Several instances may run it at once: refreshing a row twice gives the same row.
+/// every quarter of an hour, in batches. Several instances may run it at once: refreshing a row
+/// twice gives the same row.
 pub struct CatchUp;
 
 #[rocket::async_trait]

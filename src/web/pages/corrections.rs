@@ -2,11 +2,11 @@
 //! review's outcome, and adding an addendum once its report was sent. Each calls the same
 //! service as its API route; a refusal re-renders the form with what was typed.
 
-use super::register::{
-    Answer, ShortForm, ShortSpec, field, legal_select, refusal, security_select, short_context,
-    short_result, with,
-};
+use super::register::{Answer, refusal, with};
 use super::reviews::{filled_rows, review_context};
+use super::short_forms::{
+    ShortForm, ShortSpec, field, legal_select, security_select, short_context, short_result,
+};
 use super::{Html, Page, form_errors, some};
 use crate::auth::Caller;
 use crate::auth::csrf::{CsrfForm, Protected};

@@ -16,6 +16,7 @@ pub mod returns;
 pub mod review_moves;
 pub mod reviews;
 pub mod session;
+pub mod short_forms;
 pub mod today;
 
 use crate::auth::csrf::CsrfToken;
@@ -61,18 +62,18 @@ pub fn routes() -> Vec<Route> {
         register::update_person,
         register::assess_page,
         register::assess_submit,
-        register::admit_page,
-        register::admit_submit,
-        register::discharge_page,
-        register::discharge_submit,
-        register::change_stay_page,
-        register::change_stay_submit,
-        register::visit_page,
-        register::visit_submit,
-        register::close_page,
-        register::close_submit,
-        register::withdraw_page,
-        register::withdraw_submit,
+        short_forms::admit_page,
+        short_forms::admit_submit,
+        short_forms::discharge_page,
+        short_forms::discharge_submit,
+        short_forms::change_stay_page,
+        short_forms::change_stay_submit,
+        short_forms::visit_page,
+        short_forms::visit_submit,
+        short_forms::close_page,
+        short_forms::close_submit,
+        short_forms::withdraw_page,
+        short_forms::withdraw_submit,
         corrections::correct_stay_page,
         corrections::correct_stay_submit,
         corrections::void_page,

@@ -1,0 +1,492 @@
+//! The short forms of a person's page: admit, discharge, change a stay, visit, close and
+//! withdraw — one page each, built from a [`ShortSpec`], each calling the same service as its API
+//! route. The corrections pages build theirs the same way.
+
+use super::register::{Answer, choices, refusal, with};
+use super::{Html, Page, form_errors, some};
+use crate::auth::Caller;
+use crate::auth::csrf::{CsrfForm, Protected};
+use crate::domain::person::{LegalStatus, SecurityLevel, Status};
+use crate::error::AppError;
+use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
+use crate::services::people::{self, EndKind, Ending, Reader};
+use crate::web::UuidParam;
+use rocket::form::FromForm;
+use rocket::http::Status as Http;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+#[derive(FromForm)]
+pub struct ShortForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    pub(super) fields: HashMap<String, String>,
+}
+
+impl Protected for ShortForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+impl ShortForm {
+    pub(super) fn get(&self, name: &str) -> Option<String> {
+        self.fields.get(name).and_then(|v| some(v))
+    }
+}
+
+/// One field of a short form.
+pub(super) fn field(name: &str, label: &str, kind: &str, hint: &str) -> Value {
+    json!({"name": name, "label": label, "kind": kind, "hint": hint})
+}
+
+/// An optional date: it starts empty (only a date the user must give starts at today), so
+/// nothing is saved that the user did not enter.
+fn optional_date(name: &str, label: &str, hint: &str) -> Value {
+    json!({"name": name, "label": label, "kind": "date", "hint": hint, "empty": true})
+}
+
+/// The stay's security level, as a choice.
+pub(super) fn security_select(label: &str) -> Value {
+    select(
+        "security_level",
+        label,
+        choices(
+            SecurityLevel::ALL,
+            SecurityLevel::as_str,
+            SecurityLevel::label,
+        ),
+    )
+}
+
+/// The stay's legal status, as a choice.
+pub(super) fn legal_select(label: &str) -> Value {
+    select(
+        "legal_status",
+        label,
+        choices(LegalStatus::ALL, LegalStatus::as_str, LegalStatus::label),
+    )
+}
+
+pub(super) fn select(name: &str, label: &str, options: Value) -> Value {
+    json!({"name": name, "label": label, "kind": "select", "options": options})
+}
+
+pub(super) struct ShortSpec {
+    pub(super) title: String,
+    pub(super) intro: String,
+    pub(super) button: &'static str,
+    pub(super) action: String,
+    pub(super) fields: Value,
+    pub(super) back: String,
+    pub(super) warning: bool,
+}
+
+pub(super) fn short_context(spec: &ShortSpec, values: Value) -> Value {
+    json!({
+        "title": spec.title, "intro": spec.intro, "button": spec.button, "action": spec.action,
+        "fields": spec.fields, "values": values, "back": spec.back, "warning": spec.warning,
+    })
+}
+
+async fn short_page(view: &Page<'_>, spec: &ShortSpec) -> Result<Html, AppError> {
+    let today = view.app.clock.today().to_string();
+    view.render(
+        "people/action.html",
+        short_context(spec, json!({"today": today})),
+    )
+}
+
+pub(super) async fn short_result<T>(
+    view: &Page<'_>,
+    spec: &ShortSpec,
+    form: &ShortForm,
+    result: Result<T, AppError>,
+    done: String,
+    back_to: String,
+) -> Result<Answer, AppError> {
+    match result {
+        Ok(_) => Ok(Answer::Done(Flash::success(Redirect::to(back_to), done))),
+        Err(e) => {
+            let first = spec
+                .fields
+                .get(0)
+                .and_then(|f| f["name"].as_str())
+                .unwrap_or("")
+                .to_string();
+            let (fields, _) = refusal(e, &first)?;
+            let order: Vec<String> = spec
+                .fields
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f["name"].as_str().map(String::from))
+                .collect();
+            let order: Vec<&str> = order.iter().map(String::as_str).collect();
+            let ctx = with(
+                short_context(spec, json!(form.fields)),
+                form_errors(&fields, &order),
+            );
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "people/action.html",
+                ctx,
+            )?))
+        }
+    }
+}
+
+async fn person_name(
+    view: &Page<'_>,
+    caller: &Caller,
+    id: &str,
+) -> Result<(String, bool), AppError> {
+    let p = people::find_readable(&view.app.db, &Reader::of(view.app, caller), id).await?;
+    Ok((
+        format!("{} {}", p.given_name, p.family_name),
+        p.status == Status::Active.as_str(),
+    ))
+}
+
+fn admit_spec(id: &str, name: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Record an admission: {name}"),
+        intro: "Their rating becomes blue until the discharge is recorded.".into(),
+        button: "Record admission",
+        action: format!("/people/{id}/admit"),
+        fields: json!([
+            field("admitted_on", "Date admitted", "date", ""),
+            field("hospital", "Hospital", "text", "For example, Cavell Centre"),
+            security_select("Security level"),
+            legal_select("Legal status"),
+            optional_date(
+                "planned_discharge_on",
+                "Planned discharge date (optional)",
+                ""
+            ),
+        ]),
+        back: format!("/people/{id}"),
+        warning: false,
+    }
+}
+
+#[get("/people/<id>/admit")]
+pub async fn admit_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    short_page(&view, &admit_spec(&id.0, &name)).await
+}
+
+#[post("/people/<id>/admit", data = "<form>")]
+pub async fn admit_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    let input = NewAdmission {
+        admitted_on: f.get("admitted_on"),
+        hospital: f.get("hospital"),
+        security_level: f.get("security_level"),
+        legal_status: f.get("legal_status"),
+        planned_discharge_on: f.get("planned_discharge_on"),
+    };
+    let result = admissions::admit(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        input,
+    )
+    .await;
+    short_result(
+        &view,
+        &admit_spec(&id.0, &name),
+        &f,
+        result,
+        format!("Admission recorded: {name} is now rated blue."),
+        format!("/people/{}", id.0),
+    )
+    .await
+}
+
+fn discharge_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Record the discharge from {hospital}"),
+        intro: "Their rating becomes red, and stays red for at least 14 days.".into(),
+        button: "Record discharge",
+        action: format!("/admissions/{admission_id}/discharge"),
+        fields: json!([
+            field("discharged_on", "Date discharged", "date", ""),
+            field(
+                "destination",
+                "Discharged to",
+                "text",
+                "For example, family home or supported living"
+            ),
+        ]),
+        back: format!("/people/{person_id}"),
+        warning: false,
+    }
+}
+
+#[get("/admissions/<id>/discharge")]
+pub async fn discharge_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    short_page(&view, &discharge_spec(&id.0, &a.person_id, &a.hospital)).await
+}
+
+#[post("/admissions/<id>/discharge", data = "<form>")]
+pub async fn discharge_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let reader = Reader::of(view.app, &caller);
+    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let input = Discharge {
+        discharged_on: f.get("discharged_on"),
+        destination: f.get("destination"),
+    };
+    let result = admissions::discharge(view.app, &caller.actor(), &reader, &id.0, input).await;
+    short_result(
+        &view,
+        &discharge_spec(&id.0, &a.person_id, &a.hospital),
+        &f,
+        result,
+        "Discharge recorded: the rating is now red.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
+}
+
+fn change_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Change the stay at {hospital}"),
+        intro: "A step up or down in security, a new legal status or a new planned discharge date, \
+            from the day it took effect. Leave unchanged what did not change; days before it keep the \
+            earlier values."
+            .into(),
+        button: "Record the change",
+        action: format!("/admissions/{admission_id}/change"),
+        fields: json!([
+            security_select("Security level (leave blank if unchanged)"),
+            legal_select("Legal status (leave blank if unchanged)"),
+            optional_date(
+                "planned_discharge_on",
+                "Planned discharge date (leave blank if unchanged)",
+                ""
+            ),
+            field(
+                "effective_on",
+                "From",
+                "date",
+                "The day the change took effect: today, or an earlier day when recording it late"
+            ),
+        ]),
+        back: format!("/people/{person_id}"),
+        warning: false,
+    }
+}
+
+#[get("/admissions/<id>/change")]
+pub async fn change_stay_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    short_page(&view, &change_spec(&id.0, &a.person_id, &a.hospital)).await
+}
+
+#[post("/admissions/<id>/change", data = "<form>")]
+pub async fn change_stay_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let reader = Reader::of(view.app, &caller);
+    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let input = AdmissionChange {
+        security_level: f.get("security_level"),
+        legal_status: f.get("legal_status"),
+        planned_discharge_on: f.get("planned_discharge_on"),
+        effective_on: f.get("effective_on"),
+    };
+    let result = admissions::update(view.app, &caller.actor(), &reader, &id.0, input).await;
+    short_result(
+        &view,
+        &change_spec(&id.0, &a.person_id, &a.hospital),
+        &f,
+        result,
+        "The change to the stay is recorded.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
+}
+
+fn visit_spec(id: &str, name: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Record an oversight visit: {name}"),
+        intro: "A commissioner's visit to someone in hospital.".into(),
+        button: "Record visit",
+        action: format!("/people/{id}/visit"),
+        fields: json!([
+            field("visited_on", "Date of the visit", "date", ""),
+            field("visitor", "Who visited", "text", "")
+        ]),
+        back: format!("/people/{id}"),
+        warning: false,
+    }
+}
+
+#[get("/people/<id>/visit")]
+pub async fn visit_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    short_page(&view, &visit_spec(&id.0, &name)).await
+}
+
+#[post("/people/<id>/visit", data = "<form>")]
+pub async fn visit_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    let input = NewVisit {
+        visited_on: f.get("visited_on"),
+        visitor: f.get("visitor"),
+    };
+    let result = admissions::record_visit(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        input,
+    )
+    .await;
+    short_result(
+        &view,
+        &visit_spec(&id.0, &name),
+        &f,
+        result,
+        "Visit recorded.".into(),
+        format!("/people/{}", id.0),
+    )
+    .await
+}
+
+fn end_spec(id: &str, name: &str, kind: EndKind) -> ShortSpec {
+    match kind {
+        EndKind::Close => ShortSpec {
+            title: format!("Close the register entry: {name}"),
+            intro: "Close the entry when the person no longer needs to be on the register. It stays readable and counts as leaving in that month's return.".into(),
+            button: "Close entry",
+            action: format!("/people/{id}/close"),
+            fields: json!([field("closed_on", "Date the entry closes", "date", ""), field("reason", "Reason", "textarea", "")]),
+            back: format!("/people/{id}"),
+            warning: true,
+        },
+        EndKind::Withdraw => ShortSpec {
+            title: format!("Record that consent was withdrawn: {name}"),
+            intro: "The person leaves the register and every list, review pack and return from now on. The record is kept for the retention period and only records administrators can see it. This cannot be undone here.".into(),
+            button: "Record withdrawal of consent",
+            action: format!("/people/{id}/withdraw"),
+            fields: json!([field("withdrawn_on", "Date consent was withdrawn", "date", ""), field("reason", "Reason, and how it was withdrawn", "textarea", "")]),
+            back: format!("/people/{id}"),
+            warning: true,
+        },
+    }
+}
+
+async fn end_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    kind: EndKind,
+) -> Result<Html, AppError> {
+    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    short_page(&view, &end_spec(&id.0, &name, kind)).await
+}
+
+async fn end_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    f: ShortForm,
+    kind: EndKind,
+) -> Result<Answer, AppError> {
+    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    let input = Ending {
+        closed_on: f.get("closed_on"),
+        withdrawn_on: f.get("withdrawn_on"),
+        reason: f.get("reason"),
+    };
+    let result = people::end(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        kind,
+        input,
+    )
+    .await;
+    let (done, back) = match kind {
+        EndKind::Close => (
+            format!("{name}'s entry is closed."),
+            format!("/people/{}", id.0),
+        ),
+        EndKind::Withdraw => (
+            format!("Consent withdrawal recorded: {name} has left the register."),
+            "/people".to_string(),
+        ),
+    };
+    short_result(&view, &end_spec(&id.0, &name, kind), &f, result, done, back).await
+}
+
+#[get("/people/<id>/close")]
+pub async fn close_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+    end_page(view, caller, id, EndKind::Close).await
+}
+
+#[post("/people/<id>/close", data = "<form>")]
+pub async fn close_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    end_submit(view, caller, id, form.0, EndKind::Close).await
+}
+
+#[get("/people/<id>/withdraw")]
+pub async fn withdraw_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    end_page(view, caller, id, EndKind::Withdraw).await
+}
+
+#[post("/people/<id>/withdraw", data = "<form>")]
+pub async fn withdraw_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ShortForm>,
+) -> Result<Answer, AppError> {
+    end_submit(view, caller, id, form.0, EndKind::Withdraw).await
+}
