@@ -27,6 +27,8 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+#[cfg(test)]
+mod layers;
 pub mod memory;
 pub mod policy;
 pub mod reports;
