@@ -58,7 +58,7 @@ impl Period {
                 Ok(Period { kind, first, last })
             }
             ReturnKind::Weekly => {
-                let day = crate::services::input::parse_date(text)
+                let day = crate::domain::input::parse_date(text)
                     .ok_or("Give the week's Sunday as YYYY-MM-DD")?;
                 if day.weekday() != Weekday::Sunday {
                     return Err("A weekly return is as at a Sunday: give a Sunday's date");

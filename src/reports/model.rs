@@ -96,7 +96,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn parse_day(s: &str) -> Option<Date> {
-    crate::services::input::parse_date(s)
+    crate::domain::input::parse_date(s)
 }
 
 /// "31 October 2026".

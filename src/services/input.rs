@@ -2,15 +2,10 @@
 //! collected by field so a form can show them all at once. Never echoes a value back.
 
 use crate::domain::dates::DateKind;
+pub use crate::domain::input::parse_date;
 use crate::domain::text::{Lines, control_problem};
 use crate::error::{AppError, FieldErrors};
 use time::Date;
-
-/// `YYYY-MM-DD`, strictly.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &format).ok()
-}
 
 #[derive(Default)]
 pub struct Check {
