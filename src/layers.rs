@@ -497,8 +497,6 @@ mod tests {
         ("auth/guard.rs", "services"),
         ("auth/guard.rs", "web"),
         ("error.rs", "web"),
-        ("reports/csv.rs", "services"),
-        ("reports/model.rs", "services"),
         ("services/people.rs", "web"),
         ("web/api/audit.rs", "entities"),
     ];
