@@ -497,7 +497,6 @@ mod tests {
         ("auth/guard.rs", "services"),
         ("auth/guard.rs", "web"),
         ("error.rs", "web"),
-        ("services/people.rs", "web"),
         ("web/api/audit.rs", "entities"),
     ];
 

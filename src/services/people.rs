@@ -3,7 +3,7 @@
 //! Every read and write is audited with the person's id.
 
 use super::audit::{self, Event};
-use super::input::Check;
+use super::input::{Check, describe_json};
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
@@ -1267,8 +1267,8 @@ pub async fn update(
     for (k, v) in &changes {
         merged[k] = v.clone();
     }
-    let input: NewPerson = serde_json::from_value(merged)
-        .map_err(|e| AppError::BadRequest(crate::web::api::body::describe(&e)))?;
+    let input: NewPerson =
+        serde_json::from_value(merged).map_err(|e| AppError::BadRequest(describe_json(&e)))?;
     let mut c = Check::default();
     let details = check_details(&mut c, &input, today);
     let registered_on = c.dated(
