@@ -496,7 +496,6 @@ mod tests {
         ("auth/csrf.rs", "web"),
         ("auth/guard.rs", "services"),
         ("auth/guard.rs", "web"),
-        ("error.rs", "web"),
         ("web/api/audit.rs", "entities"),
     ];
 

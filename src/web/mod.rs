@@ -7,6 +7,7 @@ pub mod catchers;
 pub mod date_input;
 pub mod display;
 pub mod edges;
+pub mod errors;
 pub mod headers;
 pub mod log;
 pub mod pages;
