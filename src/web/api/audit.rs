@@ -2,11 +2,11 @@
 //! its chain. Reading the trail is itself recorded.
 
 use super::types::{AuditItem, ListOf, Paging};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::audit::{self, Event, TrailQuery, Verification};
 use crate::services::scope::Scope;
+use crate::web::Caller;
 use rocket::serde::json::Json;
 use rocket::{State, get};
 use time::format_description::well_known::Rfc3339;

@@ -3,12 +3,12 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::users::{
     self, NewUser, PanelKindChange, PasswordReset, PasswordResetDone, UserView,
 };
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;

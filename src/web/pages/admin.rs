@@ -3,15 +3,15 @@
 
 use super::session::CsrfOnly;
 use super::{Html, Page, form_errors};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::users::{self, NewUser, PasswordReset};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::audit::{read_trail, trail_query};
 use crate::web::api::types::Paging;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};

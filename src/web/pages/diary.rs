@@ -1,9 +1,9 @@
 //! The home page of a chair or panel member: their diary of reviews by date.
 
 use super::{Html, Page};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::{diary, users};
+use crate::web::Caller;
 use serde_json::json;
 
 pub async fn page(page: &Page<'_>, caller: &Caller) -> Result<Html, AppError> {

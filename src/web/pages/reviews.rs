@@ -4,8 +4,6 @@
 
 use super::register::{Answer, refusal, with};
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind};
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -13,7 +11,9 @@ use crate::services::people::{self, Reader};
 use crate::services::reviews::{
     self, ActionUpdate, NewAction, NewReview, Outcome, ReportSent, Section,
 };
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};

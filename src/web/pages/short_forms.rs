@@ -4,13 +4,13 @@
 
 use super::register::{Answer, choices, refusal, with};
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::error::AppError;
 use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
 use crate::services::people::{self, EndKind, Ending, Reader};
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
