@@ -489,9 +489,6 @@ mod tests {
         assert_eq!(layer_of(&module("prepare")).map(|l| l.name), Some("top"));
     }
 
-    /// Known offences still being moved: (file under `src/`, layer it imports).
-    const NOT_YET: &[(&str, &str)] = &[("web/api/audit.rs", "entities")];
-
     /// Every path into the crate, in every file under `src/`, goes to the file's own layer or
     /// to one it may use.
     #[test]
@@ -535,11 +532,6 @@ mod tests {
             }
         }
         offences.dedup();
-        offences.retain(|o| {
-            !NOT_YET.iter().any(|(file, used)| {
-                o.starts_with(&format!("src/{file}:")) && o.contains(&format!(" imports {used} "))
-            })
-        });
         assert!(
             offences.is_empty(),
             "imports that point up (see the table in src/layers.rs):\n{}",
