@@ -47,8 +47,7 @@ pub async fn get(
     _caller: Caller,
     id: UuidParam,
 ) -> Result<Json<UserView>, AppError> {
-    let model = users::get(&app.db, &id.0).await?;
-    Ok(Json(UserView::from_model(&model)?))
+    Ok(Json(users::view(&app.db, &id.0).await?))
 }
 
 #[post("/api/v1/users/<id>/deactivate")]

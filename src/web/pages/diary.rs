@@ -8,14 +8,14 @@ use serde_json::json;
 
 pub async fn page(page: &Page<'_>, caller: &Caller) -> Result<Html, AppError> {
     let diary = diary::for_user(page.app, caller).await?;
-    let me = users::get(&page.app.db, &caller.user.id).await?;
+    let secret = users::calendar_secret(&page.app.db, &caller.user.id).await?;
     page.render(
         "diary.html",
         json!({
             "title": "Your reviews",
             "diary": diary,
             "today": page.app.clock.today().to_string(),
-            "calendar": format!("/calendar/{}.ics", me.calendar_secret),
+            "calendar": format!("/calendar/{secret}.ics"),
         }),
     )
 }

@@ -392,8 +392,8 @@ pub async fn home(page: Page<'_>, caller: crate::web::Caller) -> Result<Html, Ap
     let dashboard = crate::services::dashboard::for_user(page.app, &caller).await?;
     let reviewer = page.can(Permission::ReviewsRead) || page.can(Permission::ReviewsReadAssigned);
     let calendar = if reviewer {
-        let me = crate::services::users::get(&page.app.db, &caller.user.id).await?;
-        Some(format!("/calendar/{}.ics", me.calendar_secret))
+        let secret = crate::services::users::calendar_secret(&page.app.db, &caller.user.id).await?;
+        Some(format!("/calendar/{secret}.ics"))
     } else {
         None
     };
