@@ -676,6 +676,27 @@ impl Reader {
     }
 }
 
+/// A readable person's name, "Given Family", and whether their entry is active: what the
+/// pages' headings need of them.
+#[derive(Debug, Clone)]
+pub struct NameOf {
+    pub full_name: String,
+    pub active: bool,
+}
+
+/// `find_readable`, as the name the pages show.
+pub async fn name_of(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    id: &str,
+) -> Result<NameOf, AppError> {
+    let p = find_readable(db, reader, id).await?;
+    Ok(NameOf {
+        full_name: format!("{} {}", p.given_name, p.family_name),
+        active: p.status == Status::Active.as_str(),
+    })
+}
+
 /// Loads a person the reader may see; anyone else is "not found" (existence is not revealed).
 pub async fn find_readable(
     db: &impl ConnectionTrait,

@@ -140,11 +140,11 @@ async fn schedule_context(
         view.app.clock.today(),
     )
     .await?;
-    let person = people::find_readable(&view.app.db, &reader, person_id).await?;
+    let person = people::name_of(&view.app.db, &reader, person_id).await?;
     Ok(with(
         super::review_moves::pickers(view.app).await?,
         json!({
-            "title": format!("Schedule a review: {} {}", person.given_name, person.family_name),
+            "title": format!("Schedule a review: {}", person.full_name),
             "person_id": person_id, "due": due, "kinds": kinds(), "form": form,
         }),
     ))
