@@ -1,10 +1,11 @@
 //! One error type for the whole service. Handlers and services return `AppError`; it becomes the
-//! JSON error of API.md under `/api` and an HTML error page elsewhere. Internal failures are
-//! logged with an incident number and shown to the user only as that number.
+//! JSON error of API.md under `/api` and an HTML error page elsewhere (`web::errors` answers it,
+//! so this module knows nothing of the web). Internal failures are logged with an incident
+//! number and shown to the user only as that number.
 
-use rocket::http::{ContentType, Header, Status};
+use rocket::http::{ContentType, Status};
 use rocket::request::Request;
-use rocket::response::{self, Responder, Response};
+use rocket::response::{self, Response};
 use sea_orm::DbErr;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -198,26 +199,6 @@ pub fn json_response<'r>(status: Status, body: &impl Serialize) -> response::Res
         .header(ContentType::JSON)
         .sized_body(text.len(), Cursor::new(text))
         .ok()
-}
-
-impl<'r> Responder<'r, 'static> for AppError {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        if let AppError::Internal(detail) = &self {
-            let incident = uuid::Uuid::new_v4().simple().to_string();
-            tracing::error!(incident = %&incident[..8], route = %crate::web::log::route_label(req), "{detail}");
-        }
-        let status = self.status();
-        let mut response = if is_api(req) {
-            let body = ErrorBody::new(self.code(), self.public_message(), self.fields().cloned());
-            json_response(status, &body)?
-        } else {
-            crate::web::pages::error_page(req, status, &self.public_message())?
-        };
-        if let AppError::RateLimited { retry_after } = self {
-            response.set_header(Header::new("Retry-After", retry_after.to_string()));
-        }
-        Ok(response)
-    }
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 //! - [`entities`]: sea-orm entities only; [`db`] connects and migrates.
 //! - [`services`]: use cases; each owns its transaction and writes its audit entry in it
 //!   (people, risk, admissions, referrals, reviews, due, returns, users, sessions, audit).
-//! - [`auth`]: passwords, tokens, the `Caller` guard, CSRF.
-//! - [`web`]: the route table, JSON handlers (`web::api`), HTML pages (`web::pages`), catchers
-//!   and fairings.
+//! - [`auth`]: passwords and tokens.
+//! - [`web`]: the route table, JSON handlers (`web::api`), HTML pages (`web::pages`), the
+//!   request guards (the `Caller`, CSRF, the client's address), catchers and fairings.
 //! - [`reports`]: returns rendered as CSV (and, next, PDF).
 //! - [`cli`]: `tcr serve | demo | migrate | user …`.
 //! - [`bench`]: `tcr bench`'s synthetic register, and `--load`'s server, clients and driver.
@@ -27,6 +27,8 @@ pub mod demo;
 pub mod domain;
 pub mod entities;
 pub mod error;
+#[cfg(test)]
+mod layers;
 pub mod memory;
 pub mod policy;
 pub mod reports;

@@ -1,11 +1,7 @@
-//! Who is asking and may they: password hashing, random tokens, the request guards that turn a
-//! cookie or bearer token into a `Caller` authorised for the matched route, CSRF, and the
-//! client's address for sign-in limits.
+//! Passwords and secrets, below the services that use them: password hashing and checking
+//! (`password`) and random tokens, their digests and constant-time comparison (`token`). The
+//! request guards that turn a cookie or bearer token into a `Caller`, CSRF and the client's
+//! address are the web's (`web::guard`, `web::csrf`, `web::client`).
 
-pub mod client;
-pub mod csrf;
-pub mod guard;
 pub mod password;
 pub mod token;
-
-pub use guard::{Caller, Via};

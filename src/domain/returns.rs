@@ -1,6 +1,9 @@
 //! Return periods: a calendar month (as at 23:59:59 on its last day) or a week ending on a
 //! Sunday (as at 23:59:59 that Sunday), and the period before each, for "change since last".
 
+use super::risk::Rating;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use time::{Date, Duration, Month, Weekday};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +61,7 @@ impl Period {
                 Ok(Period { kind, first, last })
             }
             ReturnKind::Weekly => {
-                let day = crate::services::input::parse_date(text)
+                let day = crate::domain::input::parse_date(text)
                     .ok_or("Give the week's Sunday as YYYY-MM-DD")?;
                 if day.weekday() != Weekday::Sunday {
                     return Err("A weekly return is as at a Sunday: give a Sunday's date");
@@ -133,6 +136,95 @@ impl Period {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What a return holds: its figures, per-person rows and the changes since the previous one
+// (worked out by `services::returns`, worded by `reports`)
+
+/// One person's row of the monthly return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MonthlyRow {
+    pub nhs_number: String,
+    pub name: String,
+    pub age_band: String,
+    pub rating: Option<Rating>,
+    pub previous_rating: Option<Rating>,
+    /// `new`, `up` (worse), `down` (better), `changed` (red and blue, either way) or `same`,
+    /// against the end of the previous period.
+    pub change: String,
+    pub setting: String,
+    pub last_review: Option<String>,
+    pub next_review_due: Option<String>,
+    pub actions_open: u64,
+    pub actions_overdue: u64,
+    pub keyworker: Option<String>,
+}
+
+/// One inpatient's row of the weekly return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct WeeklyRow {
+    pub nhs_number: String,
+    pub name: String,
+    pub admitted_on: String,
+    pub hospital: String,
+    pub security_level: String,
+    pub legal_status: String,
+    pub length_of_stay_days: i64,
+    pub last_review: Option<String>,
+    pub next_review_due: Option<String>,
+    pub last_visit: Option<String>,
+    pub next_visit_due: Option<String>,
+    pub planned_discharge_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Figures {
+    pub kind: String,
+    pub period: String,
+    /// The as-at day (23:59:59, UK time).
+    pub as_at: String,
+    pub counts: BTreeMap<String, u64>,
+    /// Rating → age band → people.
+    pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
+    pub monthly_rows: Vec<MonthlyRow>,
+    pub weekly_rows: Vec<WeeklyRow>,
+}
+
+/// One person in the changes since the previous return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Change {
+    pub nhs_number: String,
+    pub name: String,
+    /// What changed, in words: "Amber to red", "Closed: moved out of area", "Ward 3, Elm House".
+    pub detail: String,
+    /// The day it happened, where one is known.
+    pub on: Option<String>,
+}
+
+/// What changed since the previous return of the same kind: the period before this one, as
+/// at its own last day, worked out from the same dated history (so it never depends on which
+/// earlier returns happen to have been generated).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Changes {
+    pub previous_period: String,
+    pub previous_as_at: String,
+    /// Headline counts at the previous as-at day (`on_register` or `in_hospital`, and ratings).
+    pub before: BTreeMap<String, u64>,
+    /// Now in the return's population (the register, or in hospital) and not before.
+    pub joined: Vec<Change>,
+    /// In it before and not now.
+    pub left: Vec<Change>,
+    /// In both, with a different rating.
+    pub rating_changes: Vec<Change>,
+    /// Admissions and discharges during the period.
+    pub admissions: Vec<Change>,
+    pub discharges: Vec<Change>,
+}
+
+/// A rating's word, or `unrated` before the first assessment (the keys of the counts).
+pub fn rating_word(r: Option<Rating>) -> &'static str {
+    r.map(Rating::as_str).unwrap_or("unrated")
 }
 
 #[cfg(test)]

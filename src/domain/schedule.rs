@@ -187,7 +187,7 @@ mod tests {
         let holidays = file
             .bank_holidays
             .iter()
-            .map(|s| crate::services::input::parse_date(s).unwrap())
+            .map(|s| crate::domain::input::parse_date(s).unwrap())
             .collect();
         (file.deadlines, holidays)
     }

@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub username_key: String,
-    /// The client address (see `auth::client`); empty for rows from before it was recorded.
+    /// The client address (see `web::client`); empty for rows from before it was recorded.
     pub address: String,
     pub at: TimeDateTimeWithTimeZone,
 }

@@ -72,7 +72,7 @@ impl Policies {
         let file: ScheduleFile = parse_toml(&schedule_path)?;
         let mut bank_holidays = BTreeSet::new();
         for day in &file.bank_holidays {
-            let parsed = crate::services::input::parse_date(day).ok_or_else(|| {
+            let parsed = crate::domain::input::parse_date(day).ok_or_else(|| {
                 invalid(
                     &schedule_path,
                     format!("bank holiday `{day}` is not a YYYY-MM-DD date"),

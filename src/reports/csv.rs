@@ -3,7 +3,7 @@
 //! would read as a formula (starting `=`, `+`, `-`, `@`, tab or carriage return) is prefixed
 //! with an apostrophe so it stays text.
 
-use crate::services::returns::Figures;
+use crate::domain::returns::Figures;
 
 fn cell(value: &str) -> String {
     let safe = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -109,7 +109,7 @@ pub fn render(f: &Figures) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::returns::MonthlyRow;
+    use crate::domain::returns::MonthlyRow;
 
     #[test]
     fn quoting_and_formula_safety() {

@@ -4,6 +4,7 @@
 //! together — or neither.
 
 use super::scope::Scope;
+use super::sessions::SignedIn;
 use super::{Actor, App};
 use crate::entities::{audit_entry, audit_head};
 use crate::error::AppError;
@@ -357,6 +358,78 @@ pub async fn trail(
         .all(db)
         .await?;
     Ok((items, total))
+}
+
+/// One entry of the trail as its readers see it (the API's list, the admin page).
+#[derive(Debug, Clone)]
+pub struct TrailEntry {
+    pub seq: i64,
+    pub at: OffsetDateTime,
+    pub username: String,
+    pub role: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<String>,
+    pub person_id: Option<String>,
+}
+
+impl TrailEntry {
+    fn of(m: &audit_entry::Model) -> Self {
+        TrailEntry {
+            seq: m.seq,
+            at: m.at,
+            username: m.username.clone(),
+            role: m.role.clone(),
+            action: m.action.clone(),
+            entity: m.entity.clone(),
+            entity_id: m.entity_id.clone(),
+            person_id: m.person_id.clone(),
+        }
+    }
+}
+
+/// The rows of a page of the trail, once their reading is recorded (and by what filter).
+async fn read_trail_rows(
+    app: &App,
+    reader: &SignedIn,
+    q: &TrailQuery,
+) -> Result<(Vec<audit_entry::Model>, u64), AppError> {
+    let (rows, total) = trail(&app.db, Scope::of(app, reader), q).await?;
+    let event = Event::new("audit.read", "audit", None).detail(serde_json::json!({
+        "person_id": q.person_id, "by_nhs_number": q.nhs_number.is_some(), "user": q.username, "page": q.page,
+    }));
+    record_alone(
+        app,
+        &reader.actor(),
+        Event {
+            person_id: q.person_id.clone(),
+            ..event
+        },
+    )
+    .await?;
+    Ok((rows, total))
+}
+
+/// Reads a page of the trail and records that it was read (and by what filter).
+pub async fn read_trail(
+    app: &App,
+    reader: &SignedIn,
+    q: &TrailQuery,
+) -> Result<(Vec<TrailEntry>, u64), AppError> {
+    let (rows, total) = read_trail_rows(app, reader, q).await?;
+    Ok((rows.iter().map(TrailEntry::of).collect(), total))
+}
+
+/// `read_trail`, each entry with its sentence for people (`sentences`).
+pub async fn read_trail_in_words(
+    app: &App,
+    reader: &SignedIn,
+    q: &TrailQuery,
+) -> Result<(Vec<(TrailEntry, String)>, u64), AppError> {
+    let (rows, total) = read_trail_rows(app, reader, q).await?;
+    let words = sentences(&app.db, Scope::of(app, reader), &rows).await?;
+    let entries = rows.iter().map(TrailEntry::of).zip(words).collect();
+    Ok((entries, total))
 }
 
 /// Entries as sentences for people ("Cara Commissioner recorded a risk assessment for

@@ -2,14 +2,33 @@
 //! collected by field so a form can show them all at once. Never echoes a value back.
 
 use crate::domain::dates::DateKind;
+pub use crate::domain::input::parse_date;
 use crate::domain::text::{Lines, control_problem};
 use crate::error::{AppError, FieldErrors};
 use time::Date;
 
-/// `YYYY-MM-DD`, strictly.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(s.trim(), &format).ok()
+/// Describes a serde_json error without the offending value (a body the API could not read,
+/// or an edit that no longer makes a whole entry).
+pub fn describe_json(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let text = e.to_string();
+    let at = format!("(line {}, column {})", e.line(), e.column());
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            format!("The request body is not valid JSON {at}.")
+        }
+        Category::Data => {
+            if let Some(rest) = text.strip_prefix("missing field `") {
+                let field = rest.split('`').next().unwrap_or_default();
+                format!("The field `{field}` is required.")
+            } else if let Some(rest) = text.strip_prefix("unknown field `") {
+                let field = rest.split('`').next().unwrap_or_default();
+                format!("The field `{field}` is not recognised.")
+            } else {
+                format!("A field has the wrong type {at}.")
+            }
+        }
+    }
 }
 
 #[derive(Default)]

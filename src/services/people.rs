@@ -3,7 +3,7 @@
 //! Every read and write is audited with the person's id.
 
 use super::audit::{self, Event};
-use super::input::Check;
+use super::input::{Check, describe_json};
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
@@ -676,6 +676,27 @@ impl Reader {
     }
 }
 
+/// A readable person's name, "Given Family", and whether their entry is active: what the
+/// pages' headings need of them.
+#[derive(Debug, Clone)]
+pub struct NameOf {
+    pub full_name: String,
+    pub active: bool,
+}
+
+/// `find_readable`, as the name the pages show.
+pub async fn name_of(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    id: &str,
+) -> Result<NameOf, AppError> {
+    let p = find_readable(db, reader, id).await?;
+    Ok(NameOf {
+        full_name: format!("{} {}", p.given_name, p.family_name),
+        active: p.status == Status::Active.as_str(),
+    })
+}
+
 /// Loads a person the reader may see; anyone else is "not found" (existence is not revealed).
 pub async fn find_readable(
     db: &impl ConnectionTrait,
@@ -1267,8 +1288,8 @@ pub async fn update(
     for (k, v) in &changes {
         merged[k] = v.clone();
     }
-    let input: NewPerson = serde_json::from_value(merged)
-        .map_err(|e| AppError::BadRequest(crate::web::api::body::describe(&e)))?;
+    let input: NewPerson =
+        serde_json::from_value(merged).map_err(|e| AppError::BadRequest(describe_json(&e)))?;
     let mut c = Check::default();
     let details = check_details(&mut c, &input, today);
     let registered_on = c.dated(

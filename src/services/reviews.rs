@@ -1374,6 +1374,18 @@ pub struct CalendarEntry {
     pub created_at: time::OffsetDateTime,
 }
 
+/// The calendar feed behind a calendar link's secret: the reviews its (active) user sits on, or
+/// `None` when the secret is no one's. Audited.
+pub async fn calendar_by_secret(
+    app: &App,
+    secret: &str,
+) -> Result<Option<Vec<CalendarEntry>>, AppError> {
+    let Some(user) = super::users::by_calendar_secret(&app.db, secret).await? else {
+        return Ok(None);
+    };
+    Ok(Some(calendar_for(app, &user).await?))
+}
+
 /// The scheduled reviews a user sits on, for their calendar feed. Audited.
 pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarEntry>, AppError> {
     let people: HashMap<String, crate::entities::person::Model> = Scope::Register

@@ -358,6 +358,16 @@ pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<user::Model, App
         .ok_or_else(|| AppError::not_found("User"))
 }
 
+/// A user as the API and pages show them.
+pub async fn view(db: &impl ConnectionTrait, id: &str) -> Result<UserView, AppError> {
+    UserView::from_model(&get(db, id).await?)
+}
+
+/// The secret in a user's calendar link (`/calendar/<secret>.ics`).
+pub async fn calendar_secret(db: &impl ConnectionTrait, id: &str) -> Result<String, AppError> {
+    Ok(get(db, id).await?.calendar_secret)
+}
+
 /// Deactivates (and ends every session of) or reactivates a user. Users are never deleted.
 pub async fn set_active(
     app: &App,

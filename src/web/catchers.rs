@@ -3,9 +3,9 @@
 //! error of API.md under `/api`, an HTML page elsewhere, and for a page that needs signing in,
 //! a redirect to the sign-in page.
 
-use crate::auth::guard::{GuardRefusal, PasswordChangeDue};
 use crate::error::{ErrorBody, FieldErrors, json_response};
 use crate::web::api::body::BodyRefusal;
+use crate::web::guard::{GuardRefusal, PasswordChangeDue};
 use rocket::http::{Header, Status};
 use rocket::response::{self, Redirect, Responder};
 use rocket::{Catcher, Request, catch, catchers};

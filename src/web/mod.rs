@@ -1,17 +1,25 @@
 //! The HTTP faces of the service: the JSON API (`api`) and the HTML pages (`pages`), over the
 //! same services. `routes` lists every route with the permission it needs; nothing is mounted
-//! any other way.
+//! any other way. The request guards are here too: `guard` turns a cookie or bearer token into
+//! a `Caller` authorised for the matched route, `csrf` protects forms, `client` is the client's
+//! address for sign-in limits.
 
 pub mod api;
 pub mod catchers;
+pub mod client;
+pub mod csrf;
 pub mod date_input;
 pub mod display;
 pub mod edges;
+pub mod errors;
+pub mod guard;
 pub mod headers;
 pub mod log;
 pub mod pages;
 pub mod routes;
 pub mod templates;
+
+pub use guard::{Caller, Via};
 
 /// An id segment of a URL. A segment that is not a UUID can match no record, so it is kept as
 /// an empty id and the lookup answers 404, exactly as for an unknown id.

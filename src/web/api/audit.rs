@@ -2,11 +2,10 @@
 //! its chain. Reading the trail is itself recorded.
 
 use super::types::{AuditItem, ListOf, Paging};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
-use crate::services::audit::{self, Event, TrailQuery, Verification};
-use crate::services::scope::Scope;
+use crate::services::audit::{self, TrailEntry, TrailQuery, Verification};
+use crate::web::Caller;
 use rocket::serde::json::Json;
 use rocket::{State, get};
 use time::format_description::well_known::Rfc3339;
@@ -65,7 +64,7 @@ pub fn trail_query(
     })
 }
 
-pub fn item(m: &crate::entities::audit_entry::Model) -> AuditItem {
+pub fn item(m: &TrailEntry) -> AuditItem {
     AuditItem {
         seq: m.seq,
         at: m.at.format(&Rfc3339).unwrap_or_default(),
@@ -76,28 +75,6 @@ pub fn item(m: &crate::entities::audit_entry::Model) -> AuditItem {
         entity_id: m.entity_id.clone(),
         person_id: m.person_id.clone(),
     }
-}
-
-/// Reads a page of the trail and records that it was read (and by what filter).
-pub async fn read_trail(
-    app: &App,
-    caller: &Caller,
-    q: &TrailQuery,
-) -> Result<(Vec<crate::entities::audit_entry::Model>, u64), AppError> {
-    let (rows, total) = audit::trail(&app.db, Scope::of(app, caller), q).await?;
-    let event = Event::new("audit.read", "audit", None).detail(serde_json::json!({
-        "person_id": q.person_id, "by_nhs_number": q.nhs_number.is_some(), "user": q.username, "page": q.page,
-    }));
-    audit::record_alone(
-        app,
-        &caller.actor(),
-        Event {
-            person_id: q.person_id.clone(),
-            ..event
-        },
-    )
-    .await?;
-    Ok((rows, total))
 }
 
 #[get("/api/v1/audit?<person_id>&<nhs_number>&<user>&<from>&<to>&<page>&<per_page>")]
@@ -115,7 +92,7 @@ pub async fn trail(
 ) -> Result<Json<ListOf<AuditItem>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
     let q = trail_query(person_id, nhs_number, user, from, to, paging)?;
-    let (rows, total) = read_trail(app, &caller, &q).await?;
+    let (rows, total) = audit::read_trail(app, &caller, &q).await?;
     Ok(Json(paging.wrap(rows.iter().map(item).collect(), total)))
 }
 

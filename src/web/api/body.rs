@@ -7,6 +7,7 @@
 
 use crate::domain::text::{Lines, control_problem};
 use crate::error::FieldErrors;
+use crate::services::input::describe_json as describe;
 use crate::web::catchers::Refusal;
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::http::Status;
@@ -70,29 +71,6 @@ pub fn control_fields(value: &serde_json::Value) -> FieldErrors {
     let mut out = FieldErrors::new();
     walk(value, "", &mut out);
     out
-}
-
-/// Describes a serde_json error without the offending value.
-pub fn describe(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let text = e.to_string();
-    let at = format!("(line {}, column {})", e.line(), e.column());
-    match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            format!("The request body is not valid JSON {at}.")
-        }
-        Category::Data => {
-            if let Some(rest) = text.strip_prefix("missing field `") {
-                let field = rest.split('`').next().unwrap_or_default();
-                format!("The field `{field}` is required.")
-            } else if let Some(rest) = text.strip_prefix("unknown field `") {
-                let field = rest.split('`').next().unwrap_or_default();
-                format!("The field `{field}` is not recognised.")
-            } else {
-                format!("A field has the wrong type {at}.")
-            }
-        }
-    }
 }
 
 #[rocket::async_trait]

@@ -4,7 +4,6 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::admissions::AdmissionView;
@@ -12,6 +11,7 @@ use crate::services::corrections::{self, AdmissionPatch, AssessmentRecord, Void}
 use crate::services::people::Reader;
 use crate::services::review_amend::{self, AddendumView, NewAddendum, OutcomeAmendment};
 use crate::services::reviews::ReviewView;
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;

@@ -3,7 +3,6 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::{Rating, RiskTool};
@@ -16,6 +15,7 @@ use crate::services::people::{
 };
 use crate::services::risk::{self, AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::{App, input};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::Status as Http;
 use rocket::serde::json::Json;

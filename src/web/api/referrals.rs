@@ -2,7 +2,6 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::services::people::Reader;
@@ -10,6 +9,7 @@ use crate::services::referrals::{
     self, Decision, NewReferral, OutcomeSent, ReferralQuery, ReferralView,
 };
 use crate::services::{App, input};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;

@@ -2,12 +2,12 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::domain::returns::ReturnKind;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::returns::{self, Download, NewReturn, ReturnView};
 use crate::services::{App, input};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::{ContentType, Header, Status};
 use rocket::response::{self, Responder};

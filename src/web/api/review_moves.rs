@@ -1,11 +1,11 @@
 //! `PATCH /api/v1/reviews/{id}`: reschedule a review or change its panel, with a reason.
 
 use super::body::ApiJson;
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::review_moves::{self, ReviewChange};
 use crate::services::reviews::ReviewView;
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::serde::json::Json;
 use rocket::{State, patch};

@@ -2,7 +2,6 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::error::AppError;
 use crate::services::due::DueItem;
@@ -12,6 +11,7 @@ use crate::services::reviews::{
 };
 use crate::services::worklists::{self, ActionItem, ActionQuery, Owner};
 use crate::services::{App, input};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;

@@ -2,11 +2,11 @@
 
 use super::body::ApiJson;
 use super::types::{LoginRequest, LoginResponse, SessionUser};
-use crate::auth::Caller;
-use crate::auth::client::ClientAddress;
 use crate::error::AppError;
 use crate::services::users::{self, PasswordChange, UserView};
 use crate::services::{App, sessions};
+use crate::web::Caller;
+use crate::web::client::ClientAddress;
 use rocket::serde::json::Json;
 use rocket::{State, get, post};
 

@@ -3,12 +3,12 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::users::{
     self, NewUser, PanelKindChange, PasswordReset, PasswordResetDone, UserView,
 };
+use crate::web::Caller;
 use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -47,8 +47,7 @@ pub async fn get(
     _caller: Caller,
     id: UuidParam,
 ) -> Result<Json<UserView>, AppError> {
-    let model = users::get(&app.db, &id.0).await?;
-    Ok(Json(UserView::from_model(&model)?))
+    Ok(Json(users::view(&app.db, &id.0).await?))
 }
 
 #[post("/api/v1/users/<id>/deactivate")]

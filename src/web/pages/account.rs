@@ -3,11 +3,11 @@
 
 use super::admin::FormAnswer;
 use super::{Html, Page, form_errors};
-use crate::auth::Caller;
-use crate::auth::client::ClientAddress;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::error::{AppError, FieldErrors};
 use crate::services::users::{self, PasswordChange};
+use crate::web::Caller;
+use crate::web::client::ClientAddress;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};

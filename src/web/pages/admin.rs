@@ -3,15 +3,15 @@
 
 use super::session::CsrfOnly;
 use super::{Html, Page, form_errors};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::users::{self, NewUser, PasswordReset};
+use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::api::audit::{read_trail, trail_query};
+use crate::web::api::audit::trail_query;
 use crate::web::api::types::Paging;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
@@ -290,16 +290,10 @@ pub async fn audit_page(
         }
         Err(other) => return Err(other),
     };
-    let (rows, total) = read_trail(view.app, &caller, &query).await?;
-    let words = crate::services::audit::sentences(
-        &view.app.db,
-        crate::services::scope::Scope::of(view.app, &caller),
-        &rows,
-    )
-    .await?;
+    let (rows, total) =
+        crate::services::audit::read_trail_in_words(view.app, &caller, &query).await?;
     let entries: Vec<Value> = rows
         .iter()
-        .zip(words)
         .map(|(r, sentence)| {
             json!({
                 "seq": r.seq, "sentence": sentence, "action": r.action,

@@ -4,8 +4,8 @@
 //! from `TCR_PUBLIC_URL` when it is set.
 
 use crate::error::AppError;
+use crate::services::App;
 use crate::services::reviews::{self, CalendarEntry};
-use crate::services::{App, users};
 use rocket::http::ContentType;
 use rocket::{State, get};
 
@@ -165,10 +165,9 @@ pub fn ics(entries: &[CalendarEntry], base_url: Option<&str>) -> String {
 #[get("/calendar/<secret>")]
 pub async fn feed(app: &State<App>, secret: &str) -> Result<(ContentType, String), AppError> {
     let secret = secret.strip_suffix(".ics").unwrap_or(secret);
-    let user = users::by_calendar_secret(&app.db, secret)
+    let entries = reviews::calendar_by_secret(app, secret)
         .await?
         .ok_or_else(|| AppError::not_found("Calendar"))?;
-    let entries = reviews::calendar_for(app, &user).await?;
     Ok((
         ContentType::new("text", "calendar"),
         ics(&entries, app.settings.public_base()),

@@ -8,8 +8,6 @@ use super::short_forms::{
     ShortForm, ShortSpec, field, legal_select, security_select, short_context, short_result,
 };
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::services::admissions;
@@ -17,7 +15,9 @@ use crate::services::corrections::{self, AdmissionCorrection, Void};
 use crate::services::people::Reader;
 use crate::services::review_amend::{self, AmendedAction, NewAddendum, OutcomeAmendment};
 use crate::services::reviews::NewAction;
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};

@@ -12,14 +12,14 @@
 
 use super::session::{CsrfOnly, safe_next};
 use super::{Html, Page};
-use crate::auth::Caller;
-use crate::auth::csrf::{CSRF_FIELD, cookie_name, same_origin, secure};
-use crate::auth::guard::{FormOfLapsedSession, GuardRefusal, MaybeSignedIn, lapsed_session};
 use crate::auth::token::constant_time_eq;
 use crate::error::AppError;
 use crate::services::kept::{self, SealKey, Use};
 use crate::services::sessions::{self, Lapsed};
 use crate::services::{Actor, App};
+use crate::web::Caller;
+use crate::web::csrf::{CSRF_FIELD, cookie_name, same_origin, secure};
+use crate::web::guard::{FormOfLapsedSession, GuardRefusal, MaybeSignedIn, lapsed_session};
 use crate::web::routes::ENDPOINTS;
 use crate::web::{UuidParam, query_value};
 use rocket::data::{Data, ToByteUnit};
@@ -66,7 +66,7 @@ pub fn form_page(req: &Request<'_>) -> Option<String> {
 }
 
 /// The form's fields as it was sent, in order, decoded.
-pub use crate::auth::csrf::decode_fields as fields;
+pub use crate::web::csrf::decode_fields as fields;
 
 /// Why a body cannot be kept, as the status the request then ends with.
 enum NotKept {
@@ -257,7 +257,7 @@ pub async fn send_kept(
     caller: Caller,
     key: &State<SealKey>,
     id: UuidParam,
-    form: crate::auth::csrf::CsrfForm<CsrfOnly>,
+    form: crate::web::csrf::CsrfForm<CsrfOnly>,
 ) -> Result<Redirect, AppError> {
     let _ = form;
     let kept = kept::take(page.app, key, &caller, &id.0, Use::Send).await?;
@@ -270,7 +270,7 @@ pub async fn discard_kept(
     caller: Caller,
     key: &State<SealKey>,
     id: UuidParam,
-    form: crate::auth::csrf::CsrfForm<CsrfOnly>,
+    form: crate::web::csrf::CsrfForm<CsrfOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let _ = form;
     let kept = kept::take(page.app, key, &caller, &id.0, Use::Discard).await?;
@@ -285,7 +285,7 @@ pub async fn discard_kept(
 pub async fn keep_alive(
     page: Page<'_>,
     caller: Caller,
-    form: crate::auth::csrf::CsrfForm<CsrfOnly>,
+    form: crate::web::csrf::CsrfForm<CsrfOnly>,
 ) -> Result<Status, AppError> {
     let _ = form;
     sessions::keep_alive(page.app, &caller).await?;

@@ -19,12 +19,12 @@ pub mod session;
 pub mod short_forms;
 pub mod today;
 
-use crate::auth::csrf::CsrfToken;
-use crate::auth::guard::MaybeSignedIn;
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
 use crate::services::App;
 use crate::services::sessions::SignedIn;
+use crate::web::csrf::CsrfToken;
+use crate::web::guard::MaybeSignedIn;
 use crate::web::templates::Templates;
 use rocket::http::{ContentType, Header, Status};
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
@@ -380,7 +380,7 @@ pub fn rating_chart(counts: &std::collections::BTreeMap<String, u64>) -> Value {
 
 /// The dashboard: what the signed-in user's role has to deal with today.
 #[get("/")]
-pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, AppError> {
+pub async fn home(page: Page<'_>, caller: crate::web::Caller) -> Result<Html, AppError> {
     // A chair's and a panel member's home page is their diary.
     if matches!(
         caller.role(),
@@ -392,8 +392,8 @@ pub async fn home(page: Page<'_>, caller: crate::auth::Caller) -> Result<Html, A
     let dashboard = crate::services::dashboard::for_user(page.app, &caller).await?;
     let reviewer = page.can(Permission::ReviewsRead) || page.can(Permission::ReviewsReadAssigned);
     let calendar = if reviewer {
-        let me = crate::services::users::get(&page.app.db, &caller.user.id).await?;
-        Some(format!("/calendar/{}.ics", me.calendar_secret))
+        let secret = crate::services::users::calendar_secret(&page.app.db, &caller.user.id).await?;
+        Some(format!("/calendar/{secret}.ics"))
     } else {
         None
     };

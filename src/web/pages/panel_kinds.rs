@@ -2,11 +2,11 @@
 //! experience or a clinical expert (existing panel members have none until it is set).
 
 use super::Page;
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::error::AppError;
 use crate::services::users::{self, PanelKindChange};
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::post;
 use rocket::response::{Flash, Redirect};

@@ -4,14 +4,14 @@
 
 use super::register::{Answer, PersonForm, person_form_context, refusal};
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::people::{ConsentInput, NewPerson, Reader};
 use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};

@@ -4,8 +4,6 @@
 //! same service as its API route.
 
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Sex, Status};
 use crate::domain::risk::Rating;
@@ -14,9 +12,11 @@ use crate::policy::Permission;
 use crate::services::people::Sort;
 use crate::services::people::{self, ConsentInput, NewPerson, Reader};
 use crate::services::risk::{self, NewAssessment};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::people::ListParams;
 use crate::web::api::types::Paging;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};

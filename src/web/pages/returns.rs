@@ -3,15 +3,15 @@
 
 use super::register::Answer;
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
 use crate::reports::model;
 use crate::services::returns::{self, NewReturn, ReturnView};
+use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::returns::{FileDownload, csv_type, pdf_type};
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};

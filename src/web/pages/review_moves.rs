@@ -4,8 +4,6 @@
 
 use super::register::{Answer, refusal, with};
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::dates::long_date;
 use crate::domain::panel::PanelKind;
 use crate::domain::role::Role;
@@ -13,7 +11,9 @@ use crate::error::{AppError, FieldErrors};
 use crate::services::review_moves::{self, ReviewChange};
 use crate::services::reviews::{self, Cancel, ReviewView};
 use crate::services::{App, users};
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};

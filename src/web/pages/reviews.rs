@@ -4,8 +4,6 @@
 
 use super::register::{Answer, refusal, with};
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
 use crate::domain::review::{LINES_OF_ENQUIRY, ReviewKind};
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -13,7 +11,9 @@ use crate::services::people::{self, Reader};
 use crate::services::reviews::{
     self, ActionUpdate, NewAction, NewReview, Outcome, ReportSent, Section,
 };
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
@@ -140,11 +140,11 @@ async fn schedule_context(
         view.app.clock.today(),
     )
     .await?;
-    let person = people::find_readable(&view.app.db, &reader, person_id).await?;
+    let person = people::name_of(&view.app.db, &reader, person_id).await?;
     Ok(with(
         super::review_moves::pickers(view.app).await?,
         json!({
-            "title": format!("Schedule a review: {} {}", person.given_name, person.family_name),
+            "title": format!("Schedule a review: {}", person.full_name),
             "person_id": person_id, "due": due, "kinds": kinds(), "form": form,
         }),
     ))

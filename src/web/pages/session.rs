@@ -1,12 +1,12 @@
 //! The sign-in page, signing in and signing out in the browser.
 
 use super::{Html, Page};
-use crate::auth::Caller;
-use crate::auth::client::ClientAddress;
-use crate::auth::csrf::{self, CsrfForm, Protected};
-use crate::auth::guard::{LapsedSession, session_cookie_name};
 use crate::error::AppError;
 use crate::services::sessions::{self, Kind, Lapsed};
+use crate::web::Caller;
+use crate::web::client::ClientAddress;
+use crate::web::csrf::{self, CsrfForm, Protected};
+use crate::web::guard::{LapsedSession, session_cookie_name};
 use rocket::form::FromForm;
 use rocket::http::{Cookie, CookieJar};
 use rocket::response::{Flash, Redirect};

@@ -4,13 +4,13 @@
 
 use super::register::{Answer, choices, refusal, with};
 use super::{Html, Page, form_errors, some};
-use crate::auth::Caller;
-use crate::auth::csrf::{CsrfForm, Protected};
-use crate::domain::person::{LegalStatus, SecurityLevel, Status};
+use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::error::AppError;
 use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
 use crate::services::people::{self, EndKind, Ending, Reader};
+use crate::web::Caller;
 use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
@@ -143,11 +143,8 @@ async fn person_name(
     caller: &Caller,
     id: &str,
 ) -> Result<(String, bool), AppError> {
-    let p = people::find_readable(&view.app.db, &Reader::of(view.app, caller), id).await?;
-    Ok((
-        format!("{} {}", p.given_name, p.family_name),
-        p.status == Status::Active.as_str(),
-    ))
+    let p = people::name_of(&view.app.db, &Reader::of(view.app, caller), id).await?;
+    Ok((p.full_name, p.active))
 }
 
 fn admit_spec(id: &str, name: &str) -> ShortSpec {

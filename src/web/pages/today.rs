@@ -2,10 +2,10 @@
 //! unscheduled), a page at a time: where each part's "See all" leads.
 
 use super::{Html, Page};
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::watch::{self, Part};
+use crate::web::Caller;
 use crate::web::api::types::Paging;
 use rocket::get;
 use serde_json::json;

@@ -4,7 +4,7 @@
 //! shows it came from another site. The API is not exposed to CSRF: it takes bearer tokens,
 //! never cookies.
 
-use super::token::{constant_time_eq, random_hex};
+use crate::auth::token::{constant_time_eq, random_hex};
 use rocket::data::Limits;
 use rocket::data::{self, Data, FromData};
 use rocket::form::{Form, FromForm, ValueField};
@@ -108,7 +108,7 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
         let refuse = |message: &str| {
-            req.local_cache(|| crate::auth::guard::GuardRefusal(Some(message.to_string())));
+            req.local_cache(|| crate::web::guard::GuardRefusal(Some(message.to_string())));
             data::Outcome::Error((Status::Forbidden, ()))
         };
         if !same_origin(req) {

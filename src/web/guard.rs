@@ -63,7 +63,7 @@ async fn authenticated<'r>(req: &'r Request<'_>) -> &'r Authenticated {
         } else {
             (
                 req.cookies()
-                    .get_private(session_cookie_name(crate::auth::csrf::secure(req)))
+                    .get_private(session_cookie_name(crate::web::csrf::secure(req)))
                     .map(|c| c.value().to_string()),
                 Kind::Browser,
             )
@@ -92,7 +92,7 @@ pub async fn lapsed_session(req: &Request<'_>) -> Option<sessions::Lapsed> {
         };
         let secret = req
             .cookies()
-            .get_private(session_cookie_name(crate::auth::csrf::secure(req)))
+            .get_private(session_cookie_name(crate::web::csrf::secure(req)))
             .map(|c| c.value().to_string());
         match secret {
             // Database trouble here only means the form is not kept: the usual 401 follows.
