@@ -1,0 +1,181 @@
+//! Adding people through the consent gate, and reading one back (audited).
+
+use super::*;
+
+fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date), AppError> {
+    let mut c = Check::default();
+    let details = check_details(&mut c, input, today);
+    let consent = check_consent_fields(&mut c, &input.consent, today);
+    let registered_on = c.optional_dated(
+        "registered_on",
+        "the registration date",
+        &input.registered_on,
+        DateKind::Event,
+        today,
+    );
+    c.finish()?;
+    let (Some(details), Some(consent)) = (details, consent) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    consent::check(&consent, details.date_of_birth, today).map_err(consent_refused)?;
+    let registered_on = consent::registration_day(&consent, registered_on, today)
+        .map_err(|r| AppError::field(r.field, r.message))?;
+    Ok((details, consent, registered_on))
+}
+
+/// Adds a person through the consent gate: nothing is written unless all of it is valid.
+pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<PersonView, AppError> {
+    let today = app.clock.today();
+    let mut tx = audit::begin(app).await?;
+    let id = register_in(&mut tx, actor, &input, today).await?;
+    let records = load_records(
+        tx.conn(),
+        Scope::Register,
+        Whose::One(&id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
+    let model = Scope::Register
+        .by_id::<person::Entity>(&id)
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::Internal("person vanished".into()))?;
+    let result = view(&model, &records, today)?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The consent gate and the insert, inside the caller's audited transaction (adding a person,
+/// or accepting a referral). Returns the new person's id.
+pub async fn register_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    input: &NewPerson,
+    today: Date,
+) -> Result<String, AppError> {
+    let (details, consent, registered_on) = check_new(input, today)?;
+    let id = insert_person(tx, actor, &details, &consent, registered_on).await?;
+    tx.record(actor, Event::person("person.create", &id))
+        .await?;
+    Ok(id)
+}
+
+/// A person's view by id, for a caller that has already checked access.
+pub async fn view_by_id(
+    db: &(impl ConnectionTrait + StreamTrait),
+    id: &str,
+    today: Date,
+    schedule: &crate::policy::Schedule,
+) -> Result<PersonView, AppError> {
+    let model = Scope::Register
+        .by_id::<person::Entity>(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Person"))?;
+    let records = load_records(db, Scope::Register, Whose::One(id), schedule, false).await?;
+    view(&model, &records, today)
+}
+
+/// Inserts the person and their consent inside the caller's audited transaction (the referral
+/// decision reuses this). Refuses a duplicate NHS number.
+async fn insert_person(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    d: &Details,
+    consent: &Consent,
+    registered_on: Date,
+) -> Result<String, AppError> {
+    // Unique among entries whose consent stands: a withdrawn entry's number may join again.
+    let existing = Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
+        .count(tx.conn())
+        .await?;
+    if existing > 0 {
+        return Err(duplicate_nhs_number());
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = tx.now();
+    let row = person::ActiveModel {
+        id: Set(id.clone()),
+        nhs_number: Set(d.nhs_number.digits().to_string()),
+        given_name: Set(d.given_name.clone()),
+        family_name: Set(d.family_name.clone()),
+        date_of_birth: Set(d.date_of_birth),
+        sex: Set(d.sex.as_str().into()),
+        postcode: Set(d.postcode.clone()),
+        local_authority: Set(d.local_authority.clone()),
+        learning_disability: Set(d.learning_disability),
+        autism: Set(d.autism),
+        ehcp: Set(d.ehcp),
+        social_worker: Set(d.social_worker.clone()),
+        social_worker_from: Set(d
+            .social_worker
+            .as_ref()
+            .map(|_| d.social_worker_from.unwrap_or(registered_on))),
+        keyworker: Set(d.keyworker.clone()),
+        setting: Set(d.setting.as_str().into()),
+        status: Set(Status::Active.as_str().into()),
+        registered_on: Set(registered_on),
+        closed_on: Set(None),
+        closed_reason: Set(None),
+        withdrawn_on: Set(None),
+        withdrawn_reason: Set(None),
+        withdrawn_at: Set(None),
+        search_key: Set(Some(crate::domain::search::key(
+            &d.given_name,
+            &d.family_name,
+            d.nhs_number.digits(),
+        ))),
+        sort_name: Set(Some(crate::domain::search::sort_name(
+            &d.given_name,
+            &d.family_name,
+        ))),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    if let Err(e) = row.insert(tx.conn()).await {
+        return Err(match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_nhs_number(),
+            _ => e.into(),
+        });
+    }
+    consent_entity::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(id.clone()),
+        basis: Set(consent.basis.as_str().into()),
+        recorded_on: Set(consent.recorded_on),
+        given_by: Set(consent.given_by.clone()),
+        relationship: Set(consent.relationship.clone()),
+        gillick_competent: Set(consent.gillick_competent),
+        capacity_assessed_on: Set(consent.capacity_assessed_on),
+        best_interests_decision_on: Set(consent.best_interests_decision_on),
+        recorded_by: Set(actor.username.clone()),
+        recorded_at: Set(now),
+    }
+    .insert(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+pub(super) fn duplicate_nhs_number() -> AppError {
+    AppError::Conflict("Someone with that NHS number is already on the register.".into())
+}
+
+/// One person, as the reader may see them; the read is audited.
+pub async fn get(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+) -> Result<PersonView, AppError> {
+    find_readable(&app.db, reader, id).await?;
+    let ids = [id.to_string()];
+    let result = today::rows(app, reader, &ids, app.clock.today())
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::not_found("Person"))?;
+    audit::record_alone(app, actor, Event::person("person.read", id)).await?;
+    Ok(result)
+}

@@ -1,0 +1,344 @@
+//! The whole register with its records, loaded once and viewed as at any day (for the
+//! returns), and the dated revisions of an entry's details.
+
+use super::*;
+
+/// The whole register with its records, loaded once (a handful of queries, whatever its size)
+/// and then viewed as at any day. For the returns: withdrawn entries are left out whatever the
+/// day; no audit entry here (the return records its own) and no read scope (returns are the
+/// commissioners').
+pub(crate) struct Snapshot {
+    pub(super) people: Vec<person::Model>,
+    pub(super) records: Records,
+    /// Per person, the details before each edit, oldest first.
+    pub(super) revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    /// Per stay, its security level, legal status and planned discharge before each change.
+    pub(super) stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>>,
+    /// Per person, whether a social worker was named until each edit, oldest first.
+    pub(super) social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
+}
+
+/// The editable details of a register entry, as they stood before an edit.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(super) struct Revision {
+    pub(super) nhs_number: String,
+    pub(super) given_name: String,
+    pub(super) family_name: String,
+    pub(super) date_of_birth: Date,
+    pub(super) sex: String,
+    pub(super) postcode: String,
+    pub(super) local_authority: String,
+    pub(super) learning_disability: bool,
+    pub(super) autism: bool,
+    pub(super) ehcp: bool,
+    pub(super) social_worker: Option<String>,
+    /// Absent from revisions written before migration 000010.
+    #[serde(default)]
+    pub(super) social_worker_from: Option<Date>,
+    pub(super) keyworker: Option<String>,
+    pub(super) setting: String,
+    pub(super) registered_on: Date,
+}
+
+impl Revision {
+    pub(super) fn of(p: &person::Model) -> Self {
+        Revision {
+            nhs_number: p.nhs_number.clone(),
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            date_of_birth: p.date_of_birth,
+            sex: p.sex.clone(),
+            postcode: p.postcode.clone(),
+            local_authority: p.local_authority.clone(),
+            learning_disability: p.learning_disability,
+            autism: p.autism,
+            ehcp: p.ehcp,
+            social_worker: p.social_worker.clone(),
+            social_worker_from: p.social_worker_from,
+            keyworker: p.keyworker.clone(),
+            setting: p.setting.clone(),
+            registered_on: p.registered_on,
+        }
+    }
+
+    pub(super) fn to_json(&self) -> Result<String, AppError> {
+        serde_json::to_string(self).map_err(|e| AppError::Internal(format!("revision: {e}")))
+    }
+
+    pub(super) fn apply(&self, p: &mut person::Model) {
+        p.nhs_number.clone_from(&self.nhs_number);
+        p.given_name.clone_from(&self.given_name);
+        p.family_name.clone_from(&self.family_name);
+        p.date_of_birth = self.date_of_birth;
+        p.sex.clone_from(&self.sex);
+        p.postcode.clone_from(&self.postcode);
+        p.local_authority.clone_from(&self.local_authority);
+        p.learning_disability = self.learning_disability;
+        p.autism = self.autism;
+        p.ehcp = self.ehcp;
+        p.social_worker.clone_from(&self.social_worker);
+        p.social_worker_from = self.social_worker_from;
+        p.keyworker.clone_from(&self.keyworker);
+        p.setting.clone_from(&self.setting);
+        p.registered_on = self.registered_on;
+    }
+}
+
+/// Each person's details before each edit, oldest first: one person's, or everyone's.
+pub(super) async fn load_revisions(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    whose: Whose<'_>,
+) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
+    let select = scope
+        .select::<person_revision::Entity>()
+        .filter(whose.on(person_revision::Column::PersonId));
+    let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
+    for r in select.all(db).await? {
+        let data: Revision = serde_json::from_str(&r.data)
+            .map_err(|e| AppError::Internal(format!("revision {}: {e}", r.id)))?;
+        revisions
+            .entry(r.person_id)
+            .or_default()
+            .push((r.valid_until, data));
+    }
+    for list in revisions.values_mut() {
+        list.sort_by_key(|(until, _)| *until);
+    }
+    Ok(revisions)
+}
+
+/// Each person's earlier social workers (whether named, from which day), oldest first.
+pub(super) fn social_worker_history(
+    revisions: &HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+) -> HashMap<String, Vec<(Option<Date>, bool)>> {
+    revisions
+        .iter()
+        .map(|(id, list)| {
+            let named = list
+                .iter()
+                .map(|(_, r)| (r.social_worker_from, r.social_worker.is_some()))
+                .collect();
+            (id.clone(), named)
+        })
+        .collect()
+}
+
+/// Each stay's earlier values (security level, legal status, planned discharge), in the order
+/// the changes took effect: one person's stays, or everyone's.
+pub(super) async fn load_stay_revisions(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    person_id: Option<&str>,
+) -> Result<HashMap<String, Vec<crate::entities::admission_revision::Model>>, AppError> {
+    use crate::entities::admission_revision as revision;
+    let mut select = scope.select::<revision::Entity>();
+    if let Some(id) = person_id {
+        let theirs = sea_orm::sea_query::Query::select()
+            .column(admission::Column::Id)
+            .from(admission::Entity)
+            .and_where(admission::Column::PersonId.eq(id))
+            .to_owned();
+        select = select.filter(revision::Column::AdmissionId.in_subquery(theirs));
+    }
+    let mut out: HashMap<String, Vec<revision::Model>> = HashMap::new();
+    for r in select.all(db).await? {
+        out.entry(r.admission_id.clone()).or_default().push(r);
+    }
+    // In the order the changes took effect (refused out of order), then as recorded.
+    for list in out.values_mut() {
+        list.sort_by_key(|r| (r.effective_on, r.valid_until));
+    }
+    Ok(out)
+}
+
+/// The person's details as they stood at the end of `day` (UK time): the first revision still
+/// in force then, or the entry as it is now. The register's `as_of` view and the returns both
+/// read people this way.
+pub(super) fn details_as_at<'a>(
+    p: &'a person::Model,
+    revisions: &HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    day: Date,
+) -> Cow<'a, person::Model> {
+    let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
+    match revisions
+        .get(&p.id)
+        .and_then(|list| list.iter().find(|(until, _)| *until > end))
+    {
+        Some((_, revision)) => {
+            let mut then = p.clone();
+            revision.apply(&mut then);
+            Cow::Owned(then)
+        }
+        None => Cow::Borrowed(p),
+    }
+}
+
+/// The earlier details of a batch of register entries (ids from `first` to `last`, withdrawn
+/// ones left out), for the returns, which read the register a batch at a time.
+pub(crate) struct EarlierDetails {
+    pub(super) revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    pub(super) social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
+}
+
+impl EarlierDetails {
+    pub(crate) async fn between(
+        db: &impl ConnectionTrait,
+        first: &str,
+        last: &str,
+    ) -> Result<Self, AppError> {
+        let revisions = load_revisions(db, Scope::Register, Whose::Between(first, last)).await?;
+        let social_worker_history = social_worker_history(&revisions);
+        Ok(EarlierDetails {
+            revisions,
+            social_worker_history,
+        })
+    }
+
+    /// The person's details as they stood at the end of `day` (as `Snapshot::as_at`).
+    pub(crate) fn as_at<'a>(&self, p: &'a person::Model, day: Date) -> Cow<'a, person::Model> {
+        details_as_at(p, &self.revisions, day)
+    }
+
+    /// Whether a social worker was named until each edit, oldest first.
+    pub(crate) fn social_worker_history(&self, id: &str) -> &[(Option<Date>, bool)] {
+        self.social_worker_history
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+impl Snapshot {
+    pub(crate) async fn load(app: &App) -> Result<Self, AppError> {
+        let people: Vec<person::Model> = Scope::Register
+            .select::<person::Entity>()
+            .stream(&app.db)
+            .await?
+            .try_collect()
+            .await?;
+        let records = load_records(
+            &app.db,
+            Scope::Register,
+            Whose::All,
+            &app.policies.schedule,
+            true,
+        )
+        .await?;
+        let revisions = load_revisions(&app.db, Scope::Register, Whose::All).await?;
+        let social_worker_history = social_worker_history(&revisions);
+        let stay_revisions = load_stay_revisions(&app.db, Scope::Register, None).await?;
+        Ok(Snapshot {
+            people,
+            records,
+            revisions,
+            stay_revisions,
+            social_worker_history,
+        })
+    }
+
+    /// A stay as it stood at the end of `day`: the security level, legal status and planned
+    /// discharge before the first change taking effect after `day`, or the stay as it is now.
+    /// By the days the changes took effect, not when they were recorded.
+    pub(crate) fn stay_as_at<'a>(
+        &self,
+        stay: &'a admission::Model,
+        day: Date,
+    ) -> Cow<'a, admission::Model> {
+        match self
+            .stay_revisions
+            .get(&stay.id)
+            .and_then(|list| list.iter().find(|r| r.effective_on > day))
+        {
+            Some(r) => {
+                let mut then = stay.clone();
+                then.security_level.clone_from(&r.security_level);
+                then.legal_status.clone_from(&r.legal_status);
+                then.planned_discharge_on = r.planned_discharge_on;
+                Cow::Owned(then)
+            }
+            None => Cow::Borrowed(stay),
+        }
+    }
+
+    /// The person's details as they stood at the end of `day` (UK time): the first revision
+    /// still in force then, or the entry as it is now.
+    pub(crate) fn as_at<'a>(&self, p: &'a person::Model, day: Date) -> Cow<'a, person::Model> {
+        details_as_at(p, &self.revisions, day)
+    }
+
+    /// Whether the person stood on the register at the end of `day`.
+    pub(crate) fn active_on(p: &person::Model, day: Date) -> bool {
+        p.status != Status::Withdrawn.as_str()
+            && crate::domain::person::on_register_on(p.registered_on, p.closed_on, day)
+    }
+
+    /// A person (as at `day`) as they stood at the end of `day`.
+    pub(crate) fn view(&self, p: &person::Model, day: Date) -> Result<PersonView, AppError> {
+        view(p, &self.records, day)
+    }
+
+    /// Everyone not withdrawn, whatever their status, with their details as at `day`.
+    pub(crate) fn people_at(&self, day: Date) -> Vec<Cow<'_, person::Model>> {
+        self.people.iter().map(|p| self.as_at(p, day)).collect()
+    }
+
+    /// A person's rating at the end of `day`.
+    pub(crate) fn rating_on(&self, id: &str, day: Date) -> Option<Rating> {
+        self.rating_since(id, day).map(|(r, _)| r)
+    }
+
+    /// A person's rating at the end of `day` and the day it took that value.
+    pub(crate) fn rating_since(&self, id: &str, day: Date) -> Option<(Rating, Date)> {
+        let events = self
+            .records
+            .events
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let stays = self.records.stays.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        derived_rating(events, stays, day)
+    }
+
+    /// The person's rows, with their stays' and entry's earlier values (for past days).
+    pub(super) fn rows(&self, p: &person::Model) -> crate::services::due::Rows<'_> {
+        crate::services::due::Rows {
+            stay_revisions: Some(&self.stay_revisions),
+            social_worker_history: self
+                .social_worker_history
+                .get(&p.id)
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+            ..self.records.rows(&p.id)
+        }
+    }
+
+    /// Everything owed for the person at the end of `day`, as the engine answers.
+    pub(crate) fn owed(&self, p: &person::Model, day: Date) -> Vec<crate::domain::deadlines::Item> {
+        crate::services::due::owed(p, &self.rows(p), &self.records.schedule, day)
+    }
+
+    pub(crate) fn reviews(&self, id: &str) -> &[crate::entities::review::Model] {
+        self.records
+            .reviews
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub(crate) fn admissions(&self, id: &str) -> &[admission::Model] {
+        self.records
+            .admissions
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    pub(crate) fn visits(&self, id: &str) -> &[crate::entities::visit::Model] {
+        self.records
+            .visits
+            .get(id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}

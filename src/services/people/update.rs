@@ -1,0 +1,198 @@
+//! Editing an entry: which fields a PATCH may carry, their checks against the stored consent,
+//! and the dated revision each change leaves.
+
+use super::*;
+
+/// Which person fields a PATCH may carry.
+pub const PATCHABLE: &[&str] = &[
+    "nhs_number",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "local_authority",
+    "learning_disability",
+    "autism",
+    "ehcp",
+    "setting",
+    "social_worker",
+    "social_worker_from",
+    "keyworker",
+    "registered_on",
+];
+
+/// Changes some fields of an active entry. The same rules apply as on entry: a valid and unique
+/// NHS number, eligibility, and a consent still valid for the (possibly corrected) date of birth.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+    changes: serde_json::Map<String, serde_json::Value>,
+) -> Result<PersonView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    for key in changes.keys() {
+        if key == "consent" {
+            c.fail(
+                "consent",
+                "Consent cannot be changed here: withdraw it, or add the person again",
+            );
+        } else if !PATCHABLE.contains(&key.as_str()) {
+            c.fail(key, "This field cannot be changed");
+        }
+    }
+    c.finish()?;
+    let mut tx = audit::begin(app).await?;
+    let current = find_readable(tx.conn(), reader, id).await?;
+    if current.status != Status::Active.as_str() {
+        return Err(AppError::Conflict(
+            "Only an active register entry can be edited.".into(),
+        ));
+    }
+    // Start from the entry as it is, overlay the changes, and check the whole again.
+    let mut merged =
+        serde_json::to_value(as_input(&current)).map_err(|e| AppError::Internal(e.to_string()))?;
+    for (k, v) in &changes {
+        merged[k] = v.clone();
+    }
+    let input: NewPerson =
+        serde_json::from_value(merged).map_err(|e| AppError::BadRequest(describe_json(&e)))?;
+    let mut c = Check::default();
+    let details = check_details(&mut c, &input, today);
+    let registered_on = c.dated(
+        "registered_on",
+        "the registration date",
+        &input.registered_on,
+        DateKind::Event,
+        today,
+    );
+    c.finish()?;
+    let (Some(d), Some(registered_on)) = (details, registered_on) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let records = load_records(
+        tx.conn(),
+        reader.scope,
+        Whose::One(id),
+        &app.policies.schedule,
+        false,
+    )
+    .await?;
+    let consent = stored_consent(&records, id)?;
+    consent::check(&consent, d.date_of_birth, today).map_err(consent_refused)?;
+    consent::registration_day(&consent, Some(registered_on), today)
+        .map_err(|r| AppError::field(r.field, r.message))?;
+    if d.nhs_number.digits() != current.nhs_number {
+        let taken = Scope::Register
+            .select::<person::Entity>()
+            .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
+            .count(tx.conn())
+            .await?;
+        if taken > 0 {
+            return Err(duplicate_nhs_number());
+        }
+    }
+    // The social worker's day: as given, else today when the social worker changes; given days
+    // stay in order, so the history reads the same whichever day is asked about.
+    let changed = d.social_worker != current.social_worker;
+    let social_worker_from = match d.social_worker_from {
+        Some(day) => {
+            if day < registered_on {
+                return Err(AppError::field(
+                    "social_worker_from",
+                    format!(
+                        "This cannot be before the person joined the register ({registered_on})"
+                    ),
+                ));
+            }
+            if let Some(last) = current.social_worker_from.filter(|last| day < *last) {
+                return Err(AppError::field(
+                    "social_worker_from",
+                    format!(
+                        "This cannot be before the day last given for the social worker ({last})"
+                    ),
+                ));
+            }
+            Some(day)
+        }
+        None if changed => Some(today.max(current.social_worker_from.unwrap_or(today))),
+        None => current.social_worker_from,
+    };
+    // Keep the details as they stood until now, for returns as at an earlier day.
+    person_revision::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(current.id.clone()),
+        valid_until: Set(tx.now()),
+        data: Set(Revision::of(&current).to_json()?),
+    }
+    .insert(tx.conn())
+    .await?;
+    let mut row: person::ActiveModel = current.into();
+    row.nhs_number = Set(d.nhs_number.digits().into());
+    row.given_name = Set(d.given_name);
+    row.family_name = Set(d.family_name);
+    row.date_of_birth = Set(d.date_of_birth);
+    row.sex = Set(d.sex.as_str().into());
+    row.postcode = Set(d.postcode);
+    row.local_authority = Set(d.local_authority);
+    row.learning_disability = Set(d.learning_disability);
+    row.autism = Set(d.autism);
+    row.ehcp = Set(d.ehcp);
+    row.setting = Set(d.setting.as_str().into());
+    row.social_worker_from = Set(social_worker_from);
+    row.social_worker = Set(d.social_worker);
+    row.keyworker = Set(d.keyworker);
+    row.registered_on = Set(registered_on);
+    row.updated_at = Set(tx.now());
+    let updated = row.update(tx.conn()).await?;
+    let fields: Vec<&String> = changes.keys().collect();
+    tx.record(
+        actor,
+        Event::person("person.update", id).detail(serde_json::json!({"fields": fields})),
+    )
+    .await?;
+    let result = view(&updated, &records, today)?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+fn stored_consent(records: &Records, id: &str) -> Result<Consent, AppError> {
+    let c = records
+        .consents
+        .get(id)
+        .ok_or_else(|| AppError::Internal("no consent".into()))?;
+    Ok(Consent {
+        basis: ConsentBasis::parse(&c.basis)
+            .ok_or_else(|| AppError::Internal("bad basis".into()))?,
+        recorded_on: c.recorded_on,
+        given_by: c.given_by.clone(),
+        relationship: c.relationship.clone(),
+        gillick_competent: c.gillick_competent,
+        capacity_assessed_on: c.capacity_assessed_on,
+        best_interests_decision_on: c.best_interests_decision_on,
+    })
+}
+
+/// The stored entry as an input, for PATCH and the edit form.
+pub fn as_input(p: &person::Model) -> NewPerson {
+    NewPerson {
+        nhs_number: Some(p.nhs_number.clone()),
+        given_name: Some(p.given_name.clone()),
+        family_name: Some(p.family_name.clone()),
+        date_of_birth: Some(fmt_date(p.date_of_birth)),
+        sex: Some(p.sex.clone()),
+        postcode: Some(p.postcode.clone()),
+        local_authority: Some(p.local_authority.clone()),
+        learning_disability: Some(p.learning_disability),
+        autism: Some(p.autism),
+        ehcp: Some(p.ehcp),
+        setting: Some(p.setting.clone()),
+        social_worker: p.social_worker.clone(),
+        social_worker_from: None,
+        keyworker: p.keyworker.clone(),
+        registered_on: Some(fmt_date(p.registered_on)),
+        consent: None,
+    }
+}

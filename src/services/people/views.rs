@@ -1,0 +1,343 @@
+//! A person as the register shows them, and the records their view is worked out from.
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ConsentView {
+    pub basis: ConsentBasis,
+    pub recorded_on: String,
+    pub given_by: Option<String>,
+    pub relationship: Option<String>,
+    pub gillick_competent: bool,
+    pub capacity_assessed_on: Option<String>,
+    pub best_interests_decision_on: Option<String>,
+}
+
+/// A person as the API and pages show them. Dates are `YYYY-MM-DD`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PersonView {
+    pub id: String,
+    /// Formatted `943 476 5919`.
+    pub nhs_number: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub date_of_birth: String,
+    pub sex: Sex,
+    pub postcode: String,
+    pub local_authority: String,
+    pub learning_disability: bool,
+    pub autism: bool,
+    pub ehcp: bool,
+    pub setting: Setting,
+    pub social_worker: Option<String>,
+    /// The day the social worker named (or their removal) took effect.
+    pub social_worker_from: Option<String>,
+    pub keyworker: Option<String>,
+    pub registered_on: String,
+    pub status: Status,
+    pub closed_on: Option<String>,
+    pub closed_reason: Option<String>,
+    pub withdrawn_on: Option<String>,
+    pub age: u32,
+    pub age_band: AgeBand,
+    pub review_type: ReviewType,
+    /// Current rating (or as of the list's `as_of` day); null before the first assessment.
+    pub rating: Option<Rating>,
+    pub rating_since: Option<String>,
+    pub in_hospital: bool,
+    /// Set once reviews are scheduled (CETR workflow).
+    pub next_review_due: Option<String>,
+    /// What is overdue for this person, in words.
+    pub overdue: Vec<String>,
+    pub consent: ConsentView,
+}
+
+/// Everything needed to describe people: their rows, consent, rating events and stays.
+pub(super) struct Records {
+    pub(super) consents: HashMap<String, consent_entity::Model>,
+    pub(super) events: HashMap<String, Vec<RatingEvent>>,
+    pub(super) stays: HashMap<String, Vec<Stay>>,
+    pub(super) admissions: HashMap<String, Vec<admission::Model>>,
+    pub(super) reviews: HashMap<String, Vec<crate::entities::review::Model>>,
+    pub(super) actions: HashMap<String, Vec<crate::entities::action::Model>>,
+    pub(super) visits: HashMap<String, Vec<crate::entities::visit::Model>>,
+    pub(super) schedule: crate::policy::Schedule,
+}
+
+impl Records {
+    /// What is on file for one person, for working out what is due.
+    pub(super) fn rows(&self, id: &str) -> crate::services::due::Rows<'_> {
+        fn of<'a, T>(m: &'a HashMap<String, Vec<T>>, id: &str) -> &'a [T] {
+            m.get(id).map(Vec::as_slice).unwrap_or(&[])
+        }
+        crate::services::due::Rows {
+            reviews: of(&self.reviews, id),
+            actions: of(&self.actions, id),
+            stays: of(&self.admissions, id),
+            visits: of(&self.visits, id),
+            ratings: of(&self.events, id),
+            stay_revisions: None,
+            social_worker_history: &[],
+        }
+    }
+}
+
+/// The rows of a query, streamed and grouped by `key`, in the order the query gives them.
+async fn grouped<C, E>(
+    db: &C,
+    query: sea_orm::Select<E>,
+    key: impl Fn(&E::Model) -> String,
+) -> Result<HashMap<String, Vec<E::Model>>, AppError>
+where
+    C: ConnectionTrait + StreamTrait,
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let mut out: HashMap<String, Vec<E::Model>> = HashMap::new();
+    let mut rows = query.stream(db).await?;
+    while let Some(row) = rows.try_next().await? {
+        out.entry(key(&row)).or_default().push(row);
+    }
+    Ok(out)
+}
+
+/// Whose records to load.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Whose<'a> {
+    All,
+    One(&'a str),
+    These(&'a [String]),
+    /// Ids from the first to the last (a batch of the returns' read, in id order).
+    Between(&'a str, &'a str),
+}
+
+impl Whose<'_> {
+    /// The rows of these people, by a table's person column.
+    pub(super) fn on(self, column: impl ColumnTrait) -> sea_orm::Condition {
+        let all = sea_orm::Condition::all();
+        match self {
+            Whose::All => all,
+            Whose::One(id) => all.add(column.eq(id)),
+            Whose::These(ids) => all.add(column.is_in(ids.iter().map(String::as_str))),
+            Whose::Between(first, last) => all.add(column.between(first, last)),
+        }
+    }
+}
+
+/// Everything on file for one person, or for everyone. `lean` leaves out the free text of
+/// reviews and actions (findings, recommendations, WHO/WHAT/HOW, notes), for views that only
+/// need dates and statuses.
+pub(super) async fn load_records<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    scope: Scope,
+    whose: Whose<'_>,
+    schedule: &crate::policy::Schedule,
+    lean: bool,
+) -> Result<Records, AppError> {
+    let mut consents = scope.select::<consent_entity::Entity>();
+    let mut events = scope.select::<rating_event::Entity>();
+    let mut stays = scope.select::<admission::Entity>();
+    let mut reviews = scope.select::<crate::entities::review::Entity>();
+    let mut actions = scope.select::<crate::entities::action::Entity>();
+    if lean {
+        // Free text no deadline or return reads: left out, so a large register loads quickly.
+        use crate::entities::{action as a, review as r};
+        use sea_orm::sea_query::Expr;
+        use sea_orm::{Iterable, QuerySelect};
+        reviews = reviews
+            .select_only()
+            .columns(r::Column::iter().filter(|c| {
+                !matches!(
+                    c,
+                    r::Column::Findings | r::Column::Recommendations | r::Column::CancelledReason
+                )
+            }))
+            .expr_as(Expr::cust("NULL"), "findings")
+            .expr_as(Expr::cust("NULL"), "recommendations")
+            .expr_as(Expr::cust("NULL"), "cancelled_reason");
+        actions = actions
+            .select_only()
+            .columns(a::Column::iter().filter(|c| {
+                !matches!(
+                    c,
+                    a::Column::Who | a::Column::What | a::Column::How | a::Column::Note
+                )
+            }))
+            .expr_as(Expr::cust("''"), "who")
+            .expr_as(Expr::cust("''"), "what")
+            .expr_as(Expr::cust("''"), "how")
+            .expr_as(Expr::cust("NULL"), "note");
+    }
+    let mut visits = scope.select::<crate::entities::visit::Entity>();
+    if !matches!(whose, Whose::All) {
+        consents = consents.filter(whose.on(consent_entity::Column::PersonId));
+        events = events.filter(whose.on(rating_event::Column::PersonId));
+        stays = stays.filter(whose.on(admission::Column::PersonId));
+        reviews = reviews.filter(whose.on(crate::entities::review::Column::PersonId));
+        actions = actions.filter(whose.on(crate::entities::action::Column::PersonId));
+        visits = visits.filter(whose.on(crate::entities::visit::Column::PersonId));
+    }
+    // Streamed row by row and grouped by person: the whole register's history never sits in
+    // memory twice (as rows and as models), which matters for the returns of a large register.
+    let reviews = grouped(db, reviews, |r| r.person_id.clone()).await?;
+    let actions = grouped(db, actions, |a| a.person_id.clone()).await?;
+    let visits = grouped(db, visits, |v| v.person_id.clone()).await?;
+    let consents = grouped(db, consents, |c| c.person_id.clone()).await?;
+    let events = grouped(db, events, |e| e.person_id.clone()).await?;
+    let admissions = grouped(db, stays, |a| a.person_id.clone()).await?;
+    let mut records = Records {
+        consents: consents
+            .into_iter()
+            .filter_map(|(id, mut list)| list.pop().map(|c| (id, c)))
+            .collect(),
+        events: HashMap::with_capacity(events.len()),
+        stays: admissions
+            .iter()
+            .map(|(id, list)| {
+                let stays = list
+                    .iter()
+                    .map(|a| Stay {
+                        admitted_on: a.admitted_on,
+                        discharged_on: a.discharged_on,
+                    })
+                    .collect();
+                (id.clone(), stays)
+            })
+            .collect(),
+        admissions,
+        reviews,
+        actions,
+        visits,
+        schedule: schedule.clone(),
+    };
+    for (id, list) in events {
+        let mut out = Vec::with_capacity(list.len());
+        for e in list {
+            let rating = Rating::parse(&e.rating)
+                .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
+            out.push(RatingEvent {
+                rating,
+                effective_on: e.effective_on,
+                seq: e.seq,
+            });
+        }
+        records.events.insert(id, out);
+    }
+    Ok(records)
+}
+
+pub(super) fn fmt_date(d: Date) -> String {
+    d.to_string()
+}
+
+pub(super) fn view(
+    p: &person::Model,
+    records: &Records,
+    day: Date,
+) -> Result<PersonView, AppError> {
+    let consent = records
+        .consents
+        .get(&p.id)
+        .ok_or_else(|| AppError::Internal(format!("person {} has no consent record", p.id)))?;
+    let events = records.events.get(&p.id).map_or(&[][..], Vec::as_slice);
+    let stays = records.stays.get(&p.id).map_or(&[][..], Vec::as_slice);
+    let rows = records.rows(&p.id);
+    let owed = crate::services::due::owed(p, &rows, &records.schedule, day);
+    let derived = Derived {
+        rating: derived_rating(events, stays, day),
+        in_hospital: stays.iter().any(|s| s.covers(day)),
+        next_review_due: crate::domain::deadlines::next_review_due(&owed),
+        overdue: overdue_words(&rows, &owed),
+    };
+    view_with(p, consent, derived, day)
+}
+
+/// What is overdue among these items, in words, soonest first.
+fn overdue_words(
+    rows: &crate::services::due::Rows<'_>,
+    items: &[crate::domain::deadlines::Item],
+) -> Vec<String> {
+    crate::services::due::words(rows, items)
+        .into_iter()
+        .filter(|d| d.overdue)
+        .map(|d| d.what)
+        .collect()
+}
+
+/// What the register works out for a person on a day, beside their entry: from the deadline
+/// engine over their records ([`view`]), or read back from today's projection, which stores
+/// the same engine's answer (`find`'s rows).
+pub(super) struct Derived {
+    pub(super) rating: Option<(Rating, Date)>,
+    pub(super) in_hospital: bool,
+    pub(super) next_review_due: Option<Date>,
+    pub(super) overdue: Vec<String>,
+}
+
+/// A person as shown: their entry and consent as stored, and what was derived for `day`.
+pub(super) fn view_with(
+    p: &person::Model,
+    c: &consent_entity::Model,
+    derived: Derived,
+    day: Date,
+) -> Result<PersonView, AppError> {
+    let corrupt = |what: &str| AppError::Internal(format!("person {} has an unknown {what}", p.id));
+    let nhs = NhsNumber::parse(&p.nhs_number).map_err(|_| corrupt("NHS number"))?;
+    let age = age_on(p.date_of_birth, day).unwrap_or(0);
+    let Derived {
+        rating,
+        in_hospital,
+        next_review_due,
+        overdue,
+    } = derived;
+    Ok(PersonView {
+        id: p.id.clone(),
+        nhs_number: nhs.to_string(),
+        given_name: p.given_name.clone(),
+        family_name: p.family_name.clone(),
+        date_of_birth: fmt_date(p.date_of_birth),
+        sex: Sex::parse(&p.sex).ok_or_else(|| corrupt("sex"))?,
+        postcode: p.postcode.clone(),
+        local_authority: p.local_authority.clone(),
+        learning_disability: p.learning_disability,
+        autism: p.autism,
+        ehcp: p.ehcp,
+        setting: Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?,
+        social_worker: p.social_worker.clone(),
+        social_worker_from: p.social_worker_from.map(fmt_date),
+        keyworker: p.keyworker.clone(),
+        registered_on: fmt_date(p.registered_on),
+        status: status_on(p, day),
+        closed_on: p.closed_on.map(fmt_date),
+        closed_reason: p.closed_reason.clone(),
+        withdrawn_on: p.withdrawn_on.map(fmt_date),
+        age,
+        age_band: AgeBand::of(age),
+        review_type: review_type(age, p.ehcp),
+        rating: rating.map(|(r, _)| r),
+        rating_since: rating.map(|(_, d)| fmt_date(d)),
+        in_hospital,
+        next_review_due: next_review_due.map(fmt_date),
+        overdue,
+        consent: ConsentView {
+            basis: ConsentBasis::parse(&c.basis).ok_or_else(|| corrupt("consent basis"))?,
+            recorded_on: fmt_date(c.recorded_on),
+            given_by: c.given_by.clone(),
+            relationship: c.relationship.clone(),
+            gillick_competent: c.gillick_competent,
+            capacity_assessed_on: c.capacity_assessed_on.map(fmt_date),
+            best_interests_decision_on: c.best_interests_decision_on.map(fmt_date),
+        },
+    })
+}
+
+/// The entry's status at the end of `day` (withdrawal is final whenever it is read).
+pub(super) fn status_on(p: &person::Model, day: Date) -> Status {
+    if p.status == Status::Withdrawn.as_str() {
+        Status::Withdrawn
+    } else if p.closed_on.is_some_and(|c| c <= day) {
+        Status::Closed
+    } else {
+        Status::Active
+    }
+}
