@@ -1,0 +1,343 @@
+//! Holding a review (findings and actions, which schedule the next review in the same
+//! transaction) and recording its report as sent.
+
+use super::*;
+
+/// May this user record outcomes and reports for this review?
+pub(in crate::services) fn may_record(app: &App, who: &SignedIn, r: &review::Model) -> bool {
+    let has = |p| app.policies.access.allows(who.role(), p);
+    has(Permission::ReviewsRecord)
+        || (has(Permission::ReviewsRecordChaired)
+            && r.chair_id.as_deref() == Some(who.user.id.as_str()))
+}
+
+/// An outcome as given, checked: the date held, a finding for each key line of enquiry,
+/// the recommendations, and each action's WHO, WHAT, WHEN (not before the review) and HOW.
+pub(in crate::services) struct CheckedOutcome {
+    pub held_on: Date,
+    pub findings: BTreeMap<String, String>,
+    pub recommendations: String,
+    pub actions: Vec<(String, String, Date, String)>,
+}
+
+/// Checks an outcome's fields, when it is recorded and when it is amended.
+pub(in crate::services) fn check_outcome(
+    input: &Outcome,
+    today: Date,
+) -> Result<CheckedOutcome, AppError> {
+    let mut c = Check::default();
+    let held_on = c.past_date(
+        "held_on",
+        "the date the review was held",
+        &input.held_on,
+        today,
+    );
+    let given = input.findings.clone().unwrap_or_default();
+    let mut findings = BTreeMap::new();
+    for (key, question) in LINES_OF_ENQUIRY {
+        let text = c.paragraph(
+            &format!("findings.{key}"),
+            &format!("the finding for \"{question}\""),
+            &given.get(key).cloned(),
+            10_000,
+        );
+        findings.insert(key.to_string(), text);
+    }
+    for key in given
+        .keys()
+        .filter(|k| !LINES_OF_ENQUIRY.iter().any(|(l, _)| l == k))
+    {
+        c.fail(
+            &format!("findings.{key}"),
+            "This is not one of the key lines of enquiry",
+        );
+    }
+    let recommendations = c.paragraph(
+        "recommendations",
+        "the recommendations",
+        &input.recommendations,
+        20_000,
+    );
+    let mut actions = Vec::new();
+    let given_actions = input.actions.clone().unwrap_or_default();
+    if given_actions.len() > MAX_ACTIONS {
+        c.fail(
+            "actions",
+            format!(
+                "An action plan can hold at most {MAX_ACTIONS} actions (this one has {})",
+                given_actions.len()
+            ),
+        );
+    }
+    for (i, a) in given_actions.iter().take(MAX_ACTIONS).enumerate() {
+        let who_ = c.paragraph(&format!("actions[{i}].who"), "WHO will do it", &a.who, 200);
+        let what = c.paragraph(
+            &format!("actions[{i}].what"),
+            "WHAT will be done",
+            &a.what,
+            5_000,
+        );
+        let when = c.dated(
+            &format!("actions[{i}].when"),
+            "WHEN it is due",
+            &a.when,
+            DateKind::Planned,
+            today,
+        );
+        let how = c.paragraph(
+            &format!("actions[{i}].how"),
+            "HOW it will be done",
+            &a.how,
+            5_000,
+        );
+        if let (Some(w), Some(h)) = (when, held_on)
+            && w < h
+        {
+            c.fail(
+                &format!("actions[{i}].when"),
+                "An action cannot be due before the review",
+            );
+        }
+        actions.push((who_, what, when, how));
+    }
+    c.finish()?;
+    let Some(held_on) = held_on else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    Ok(CheckedOutcome {
+        held_on,
+        findings,
+        recommendations,
+        actions: actions
+            .into_iter()
+            .map(|(who, what, when, how)| (who, what, when.unwrap_or(held_on), how))
+            .collect(),
+    })
+}
+
+pub async fn hold(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: Outcome,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let actor = who.actor();
+    let CheckedOutcome {
+        held_on,
+        findings,
+        recommendations,
+        actions,
+    } = check_outcome(&input, today)?;
+
+    let mut tx = audit::begin(app).await?;
+    let reader = ReviewReader::of(app, who);
+    let current = find(tx.conn(), &reader, id).await?;
+    if !may_record(app, who, &current) {
+        return Err(AppError::Forbidden);
+    }
+    if current.status != ReviewStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict(
+            "Only a scheduled review can be held.".into(),
+        ));
+    }
+    let kind =
+        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
+    let panel = Panel {
+        chair: current.chair_id.clone(),
+        expert_by_experience: current.expert_by_experience_id.clone(),
+        clinical_expert: current.clinical_expert_id.clone(),
+    };
+    if let Some((field, message)) = rules::panel_problem(kind, &panel) {
+        return Err(AppError::field(
+            field,
+            format!("A review cannot be held without its panel: {message}"),
+        ));
+    }
+    let person = reader
+        .scope
+        .by_id::<crate::entities::person::Entity>(&current.person_id)
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("Person"))?;
+    if person.status != Status::Active.as_str() {
+        return Err(AppError::ConsentRequired {
+            message: "No review is held without valid consent: this person is no longer on the active register".into(),
+            field: "held_on".into(),
+        });
+    }
+    if held_on < current.scheduled_on {
+        return Err(AppError::field(
+            "held_on",
+            format!(
+                "A review cannot be held before the day it was booked ({})",
+                crate::domain::dates::long_date(current.scheduled_on)
+            ),
+        ));
+    }
+    if held_on != current.scheduled_for
+        && let Some((_, message)) = clash(tx.conn(), &panel, held_on, Some(id)).await?
+    {
+        return Err(AppError::Conflict(message));
+    }
+    let mut row: review::ActiveModel = current.clone().into();
+    row.status = Set(ReviewStatus::Held.as_str().into());
+    row.held_on = Set(Some(held_on));
+    row.findings = Set(Some(
+        serde_json::to_string(&findings).map_err(|e| AppError::Internal(e.to_string()))?,
+    ));
+    row.recommendations = Set(Some(recommendations));
+    let held = row.update(tx.conn()).await?;
+    for (who_, what, when, how) in actions {
+        action::ActiveModel {
+            id: Set(uuid::Uuid::new_v4().to_string()),
+            review_id: Set(held.id.clone()),
+            person_id: Set(held.person_id.clone()),
+            who: Set(who_),
+            what: Set(what),
+            due_on: Set(when),
+            how: Set(how),
+            status: Set(ActionStatus::Open.as_str().into()),
+            completed_on: Set(None),
+            note: Set(None),
+            created_at: Set(tx.now()),
+            updated_at: Set(tx.now()),
+        }
+        .insert(tx.conn())
+        .await?;
+    }
+    // The next review, with the same panel where they are free that day. It is booked on the
+    // last working day on or before its due date (the due date stays as the rules compute it).
+    let (next_kind, next_due, next_day) =
+        next_after(app, tx.conn(), &person, held_on, today).await?;
+    let next_panel = if clash(tx.conn(), &panel, next_day, None).await?.is_some() {
+        Panel::default()
+    } else {
+        panel.clone()
+    };
+    // Booked by the hold, on the day it was held.
+    let next = insert_review(
+        &tx,
+        &actor,
+        &person,
+        Booking {
+            kind: next_kind,
+            day: next_day,
+            booked_on: held_on,
+            due: Some(next_due),
+            starts_at: None,
+            place: None,
+        },
+        &next_panel,
+        Some(held.id.clone()),
+    )
+    .await?;
+    tx.record(
+        &actor,
+        Event::person("review.hold", &held.person_id)
+            .detail(serde_json::json!({"review_id": held.id, "next_review_id": next.id})),
+    )
+    .await?;
+    let mut result = view(tx.conn(), reader.scope, &held, app).await?;
+    result.next_review = Some(Box::new(view(tx.conn(), reader.scope, &next, app).await?));
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The review a hold books: an inpatient review while in hospital on the day it was held,
+/// else a follow-up of the action plan; its due date as the rules compute it, and the day it
+/// is booked for: the last working day on or before the due date (`schedule::booking_day`).
+pub(in crate::services) async fn next_after(
+    app: &App,
+    db: &impl ConnectionTrait,
+    person: &crate::entities::person::Model,
+    held_on: Date,
+    today: Date,
+) -> Result<(ReviewKind, Date, Date), AppError> {
+    let stay = Scope::Register
+        .select::<admission::Entity>()
+        .filter(admission::Column::PersonId.eq(person.id.clone()))
+        .filter(admission::Column::AdmittedOn.lte(held_on))
+        .all(db)
+        .await?
+        .into_iter()
+        .find(|a| crate::services::admissions::in_hospital_on(a, held_on));
+    let deadlines = &app.policies.schedule.deadlines;
+    let (next_kind, next_due) = match &stay {
+        Some(s) => {
+            let child = age_on(person.date_of_birth, today).is_some_and(|a| a < 18);
+            (
+                ReviewKind::Inpatient,
+                schedule::next_inpatient_review_due(
+                    held_on,
+                    child,
+                    security(&s.security_level),
+                    deadlines,
+                ),
+            )
+        }
+        None => (
+            ReviewKind::FollowUp,
+            schedule::follow_up_due(held_on, deadlines),
+        ),
+    };
+    let day = schedule::booking_day(next_due, held_on, &app.policies.schedule.bank_holidays);
+    Ok((next_kind, next_due, day))
+}
+
+pub async fn report_sent(
+    app: &App,
+    who: &SignedIn,
+    id: &str,
+    input: ReportSent,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let sent_on = c.past_date(
+        "sent_on",
+        "the date the report was sent",
+        &input.sent_on,
+        today,
+    );
+    c.finish()?;
+    let Some(sent_on) = sent_on else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    let mut tx = audit::begin(app).await?;
+    let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;
+    if !may_record(app, who, &current) {
+        return Err(AppError::Forbidden);
+    }
+    let Some(held_on) = current
+        .held_on
+        .filter(|_| current.status == ReviewStatus::Held.as_str())
+    else {
+        return Err(AppError::Conflict(
+            "The report follows a held review: this one has not been held.".into(),
+        ));
+    };
+    if current.report_sent_on.is_some() {
+        return Err(AppError::Conflict(
+            "The report has already been recorded as sent.".into(),
+        ));
+    }
+    if sent_on < held_on {
+        return Err(AppError::field(
+            "sent_on",
+            format!("The report cannot be sent before the review ({held_on})"),
+        ));
+    }
+    let person_id = current.person_id.clone();
+    let mut row: review::ActiveModel = current.into();
+    row.report_sent_on = Set(Some(sent_on));
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        &who.actor(),
+        Event::person("review.report_sent", &person_id)
+            .detail(serde_json::json!({"review_id": id})),
+    )
+    .await?;
+    let result = view(tx.conn(), Scope::of(app, who), &updated, app).await?;
+    tx.commit().await?;
+    Ok(result)
+}

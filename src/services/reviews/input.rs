@@ -1,0 +1,89 @@
+//! What scheduling, holding, cancelling a review and updating an action send.
+
+use super::*;
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewReview {
+    /// `community`, `laep`, `post_admission`, `inpatient` or `follow_up`.
+    #[schemars(with = "ReviewKind")]
+    pub kind: Option<String>,
+    #[schemars(with = "crate::services::schema::Day")]
+    pub scheduled_for: Option<String>,
+    /// The day it was booked (default today, or the review's date when that is earlier): not
+    /// before the person joined the register (nor, for a review of a stay, before the
+    /// admission), not after the review's date, not in the future.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub scheduled_on: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Id>")]
+    pub chair_id: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Id>")]
+    pub expert_by_experience_id: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Id>")]
+    pub clinical_expert_id: Option<String>,
+    /// When it starts, `HH:MM` (24-hour clock, UK local time).
+    #[schemars(with = "Option<crate::services::schema::StartTime>")]
+    pub starts_at: Option<String>,
+    /// Where it is held: a place, or a joining link for a video call.
+    #[schemars(with = "Option<crate::services::schema::Text<500>>")]
+    pub place: Option<String>,
+    /// Pages set this to ask before booking a weekend or bank holiday (the API takes the date
+    /// as given).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub ask_day_off: bool,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct NewAction {
+    #[schemars(with = "crate::services::schema::Text<200>")]
+    pub who: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<5_000>")]
+    pub what: Option<String>,
+    /// The day it is due (`YYYY-MM-DD`), not before the review.
+    #[schemars(with = "crate::services::schema::Day")]
+    pub when: Option<String>,
+    #[schemars(with = "crate::services::schema::Text<5_000>")]
+    pub how: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct Outcome {
+    #[schemars(with = "crate::services::schema::Day")]
+    pub held_on: Option<String>,
+    /// One finding for each key line of enquiry: `safe`, `current_care`, `daily_life`,
+    /// `physical_health`, `future_plan`, `need_for_hospital`.
+    #[schemars(with = "crate::services::schema::Findings")]
+    pub findings: Option<BTreeMap<String, String>>,
+    #[schemars(with = "crate::services::schema::Text<20_000>")]
+    pub recommendations: Option<String>,
+    #[schemars(with = "Option<Vec<NewAction>>")]
+    pub actions: Option<Vec<NewAction>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct ReportSent {
+    #[schemars(with = "crate::services::schema::Day")]
+    pub sent_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct Cancel {
+    #[schemars(with = "crate::services::schema::Text<2_000>")]
+    pub reason: Option<String>,
+    /// The day it was cancelled (default today): not before it was booked, not in the future.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub cancelled_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct ActionUpdate {
+    /// `open`, `done` (with `completed_on`) or `dropped` (with a `note` giving the reason).
+    #[schemars(with = "ActionStatus")]
+    pub status: Option<String>,
+    /// The day it was done (required for `done`) or dropped (default today): not before the
+    /// review that agreed it, not in the future.
+    #[schemars(with = "Option<crate::services::schema::Day>")]
+    pub completed_on: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<5_000>>")]
+    pub note: Option<String>,
+}

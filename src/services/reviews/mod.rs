@@ -1,0 +1,55 @@
+//! Reviews and their action plans: scheduling with a panel (no one on two reviews in a day),
+//! the due date each kind carries, holding with findings and actions (which schedules the next
+//! review in the same transaction), the report, cancelling, and updating actions.
+
+use super::audit::{self, Event};
+use super::input::Check;
+use super::people::{self, Reader};
+use super::scope::Scope;
+use super::sessions::SignedIn;
+use super::{Actor, App};
+use crate::domain::age::{age_on, review_type};
+use crate::domain::dates::DateKind;
+use crate::domain::deadlines::Owed;
+use crate::domain::panel::{PLACE_MAX, PanelKind, parse_start_time, seat_problem};
+use crate::domain::person::{SecurityLevel, Status};
+use crate::domain::review::{
+    self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
+};
+use crate::domain::role::Role;
+use crate::domain::schedule::{self, Security};
+use crate::entities::{action, admission, review, user};
+use crate::error::AppError;
+use crate::policy::Permission;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use time::Date;
+
+mod actions;
+mod booking;
+mod cancel;
+mod hold;
+mod input;
+mod read;
+mod readers;
+mod views;
+pub use actions::update_action;
+use booking::{Booking, insert_review, security};
+pub use booking::{MAX_ACTIONS, schedule};
+pub(crate) use booking::{Seats, check_panel, check_starts_at, clash, review_type_on};
+pub use cancel::{cancel, cancel_all_for};
+pub(super) use hold::{CheckedOutcome, check_outcome, may_record, next_after};
+pub use hold::{hold, report_sent};
+pub use input::{ActionUpdate, Cancel, NewAction, NewReview, Outcome, ReportSent};
+pub use read::{CalendarEntry, calendar_by_secret, calendar_for, get, with_previous};
+pub(crate) use readers::find;
+use readers::sits_on;
+pub use readers::{ReviewReader, assigned_people};
+use views::names;
+pub use views::{ActionView, PanelMember, ReviewView};
+pub(crate) use views::{Lookups, action_view, lookups, view, view_with};
+
+pub use super::review_list::{Agenda, ReviewQuery, Section, UPCOMING_DAYS, list};

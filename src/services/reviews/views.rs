@@ -1,0 +1,257 @@
+//! A review and its action plan as pages and the API show them, with the names and people
+//! they point to looked up once for a whole list.
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct PanelMember {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ActionView {
+    pub id: String,
+    pub review_id: String,
+    pub person_id: String,
+    pub who: String,
+    pub what: String,
+    pub when: String,
+    pub how: String,
+    pub status: ActionStatus,
+    /// The day it was done or dropped.
+    pub completed_on: Option<String>,
+    pub note: Option<String>,
+    pub overdue: bool,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ReviewView {
+    pub id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub kind: ReviewKind,
+    /// `cetr` or `ctr`, from the person's age (and EHCP) on the review day.
+    pub review_type: String,
+    pub status: ReviewStatus,
+    pub scheduled_for: String,
+    /// When it starts, `HH:MM` UK local time, if given.
+    pub starts_at: Option<String>,
+    /// Where it is held: a place, or a joining link.
+    pub place: Option<String>,
+    /// The day it was booked.
+    pub scheduled_on: String,
+    pub due_by: Option<String>,
+    /// Scheduled and past its due date (or its date, when it has none).
+    pub overdue: bool,
+    pub chair: Option<PanelMember>,
+    pub expert_by_experience: Option<PanelMember>,
+    pub clinical_expert: Option<PanelMember>,
+    pub held_on: Option<String>,
+    pub findings: Option<BTreeMap<String, String>>,
+    pub recommendations: Option<String>,
+    pub report_due_by: Option<String>,
+    pub report_sent_on: Option<String>,
+    pub report_overdue: bool,
+    pub cancelled_reason: Option<String>,
+    /// The day it was cancelled.
+    pub cancelled_on: Option<String>,
+    pub previous_review_id: Option<String>,
+    pub actions: Vec<ActionView>,
+    /// After an outcome is recorded: the review it scheduled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_review: Option<Box<ReviewView>>,
+}
+
+pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, AppError> {
+    let status = ActionStatus::parse(&a.status)
+        .ok_or_else(|| AppError::Internal("unknown action status".into()))?;
+    Ok(ActionView {
+        id: a.id.clone(),
+        review_id: a.review_id.clone(),
+        person_id: a.person_id.clone(),
+        who: a.who.clone(),
+        what: a.what.clone(),
+        when: a.due_on.to_string(),
+        how: a.how.clone(),
+        status,
+        completed_on: a.completed_on.map(|d| d.to_string()),
+        note: a.note.clone(),
+        overdue: rules::action_overdue(status, a.due_on, today),
+    })
+}
+
+pub(super) async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, String>, AppError> {
+    Ok(user::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// What review views are built from, loaded once for a whole list (or one person's reviews)
+/// instead of once per review.
+pub(crate) struct Lookups {
+    pub(super) users: HashMap<String, String>,
+    pub(super) people: HashMap<String, crate::entities::person::Model>,
+    pub(super) actions: HashMap<String, Vec<action::Model>>,
+    pub(super) open_stays: HashMap<String, admission::Model>,
+    pub(super) reviews_by_person: HashMap<String, Vec<review::Model>>,
+}
+
+/// What the views of these people's reviews are built from.
+pub(crate) async fn lookups(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    people: &[String],
+) -> Result<Lookups, AppError> {
+    let ids = || people.iter().map(String::as_str);
+    let of = scope
+        .select::<crate::entities::person::Entity>()
+        .filter(crate::entities::person::Column::Id.is_in(ids()));
+    let actions = scope
+        .select::<action::Entity>()
+        .filter(action::Column::PersonId.is_in(ids()))
+        .order_by_asc(action::Column::DueOn);
+    let stays = scope
+        .select::<admission::Entity>()
+        .filter(admission::Column::DischargedOn.is_null())
+        .filter(admission::Column::PersonId.is_in(ids()));
+    let reviews = scope
+        .select::<review::Entity>()
+        .filter(review::Column::PersonId.is_in(ids()));
+    let mut lk = Lookups {
+        users: names(db).await?,
+        people: of
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.clone(), p))
+            .collect(),
+        actions: HashMap::new(),
+        open_stays: stays
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.person_id.clone(), s))
+            .collect(),
+        reviews_by_person: HashMap::new(),
+    };
+    for a in actions.all(db).await? {
+        lk.actions.entry(a.review_id.clone()).or_default().push(a);
+    }
+    for r in reviews.all(db).await? {
+        lk.reviews_by_person
+            .entry(r.person_id.clone())
+            .or_default()
+            .push(r);
+    }
+    Ok(lk)
+}
+
+/// One review's view, loading only what it needs.
+pub(crate) async fn view(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    r: &review::Model,
+    app: &App,
+) -> Result<ReviewView, AppError> {
+    let lk = lookups(db, scope, std::slice::from_ref(&r.person_id)).await?;
+    view_with(r, &lk, app)
+}
+
+pub(crate) fn view_with(
+    r: &review::Model,
+    lk: &Lookups,
+    app: &App,
+) -> Result<ReviewView, AppError> {
+    let today = app.clock.today();
+    let member = |id: &Option<String>| {
+        id.as_ref().map(|id| PanelMember {
+            id: id.clone(),
+            name: lk.users.get(id).cloned().unwrap_or_default(),
+        })
+    };
+    let status = ReviewStatus::parse(&r.status)
+        .ok_or_else(|| AppError::Internal("unknown review status".into()))?;
+    let kind = ReviewKind::parse(&r.kind)
+        .ok_or_else(|| AppError::Internal("unknown review kind".into()))?;
+    let actions = lk
+        .actions
+        .get(&r.id)
+        .into_iter()
+        .flatten()
+        .map(|a| action_view(a, today))
+        .collect::<Result<Vec<_>, _>>()?;
+    let person = lk.people.get(&r.person_id);
+    // Due dates and overdue flags are the deadline engine's: an inpatient review's due date
+    // follows the stay's security level and the person's age today, so it is worked out on
+    // every read. A closed entry owes nothing.
+    let owed = match person {
+        Some(p) => {
+            let rows = crate::services::due::Rows {
+                reviews: lk
+                    .reviews_by_person
+                    .get(&r.person_id)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+                stays: lk
+                    .open_stays
+                    .get(&r.person_id)
+                    .map(std::slice::from_ref)
+                    .unwrap_or(&[]),
+                ..Default::default()
+            };
+            crate::services::due::owed(p, &rows, &app.policies.schedule, today)
+        }
+        None => Vec::new(),
+    };
+    let booked = owed
+        .iter()
+        .find(|i| matches!(&i.owed, Owed::ScheduledReview { review_id, .. } if *review_id == r.id));
+    let report = owed
+        .iter()
+        .find(|i| matches!(&i.owed, Owed::Report { review_id, .. } if *review_id == r.id));
+    let due = booked.map(|i| i.due).or(r.due_by);
+    let report_due = report.map(|i| i.due).or_else(|| {
+        r.held_on
+            .map(|h| schedule::report_due(h, &app.policies.schedule.deadlines))
+    });
+    let findings = match &r.findings {
+        Some(json) => Some(
+            serde_json::from_str(json).map_err(|_| AppError::Internal("bad findings".into()))?,
+        ),
+        None => None,
+    };
+    Ok(ReviewView {
+        id: r.id.clone(),
+        person_id: r.person_id.clone(),
+        person_name: person
+            .map(|p| format!("{} {}", p.given_name, p.family_name))
+            .unwrap_or_default(),
+        kind,
+        review_type: r.review_type.clone(),
+        status,
+        scheduled_for: r.scheduled_for.to_string(),
+        starts_at: r.starts_at.clone(),
+        place: r.place.clone(),
+        scheduled_on: r.scheduled_on.to_string(),
+        due_by: due.map(|d| d.to_string()),
+        overdue: booked.is_some_and(|i| i.overdue),
+        chair: member(&r.chair_id),
+        expert_by_experience: member(&r.expert_by_experience_id),
+        clinical_expert: member(&r.clinical_expert_id),
+        held_on: r.held_on.map(|d| d.to_string()),
+        findings,
+        recommendations: r.recommendations.clone(),
+        report_due_by: report_due.map(|d| d.to_string()),
+        report_sent_on: r.report_sent_on.map(|d| d.to_string()),
+        report_overdue: report.is_some_and(|i| i.overdue),
+        cancelled_reason: r.cancelled_reason.clone(),
+        cancelled_on: r.cancelled_on.map(|d| d.to_string()),
+        previous_review_id: r.previous_review_id.clone(),
+        actions,
+        next_review: None,
+    })
+}
