@@ -195,11 +195,23 @@ async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
         Status::NotFound
     );
 
+    // A chair of other reviews reads the action but is not offered its update forms.
+    let (other, other_pw) = t.user_with_role("panel_chair").await;
+    t.page_login(&other, &other_pw).await;
+    let (_, theirs) = t.page("/actions").await;
+    assert!(
+        theirs.contains("Reduced timetable")
+            && theirs.contains("Kept by the review's chair")
+            && !theirs.contains("Reason for dropping"),
+        "{theirs}"
+    );
+
     // The actions page (commissioner) marks the action done.
     let (u, pw) = t.user_with_role("commissioner").await;
     t.page_login(&u, &pw).await;
     let (_, actions) = t.page("/actions").await;
     assert!(actions.contains("School") && actions.contains("Reduced timetable"));
+    assert!(actions.contains("Reason for dropping"), "{actions}");
     let (_, api) = t.get("/api/v1/actions", Some(&c)).await;
     let action_id = api["items"][0]["id"].as_str().unwrap().to_string();
     let csrf = t.csrf_signed_in().await;

@@ -224,12 +224,20 @@ async fn red_rating_to_review_to_follow_up_to_actions_done() {
         Status::UnprocessableEntity,
         "dropping needs a reason: {b}"
     );
-    let (s, a) = t
+    // Among chairs, only the review's own keeps its plan: another chair reads the review but
+    // may not change its actions.
+    let other_chair = member(&t, "panel_chair").await;
+    let done = json!({"status": "done", "completed_on": ymd(today(&t))});
+    let (s, _) = t
         .patch_json(
             &format!("/api/v1/actions/{gp_action}"),
-            Some(&c),
-            &json!({"status": "done", "completed_on": ymd(today(&t))}),
+            Some(&other_chair.1),
+            &done,
         )
+        .await;
+    assert_eq!(s, Status::Forbidden, "a chair of other reviews");
+    let (s, a) = t
+        .patch_json(&format!("/api/v1/actions/{gp_action}"), Some(&c), &done)
         .await;
     assert_eq!(
         (s, a["status"].as_str(), a["overdue"].as_bool()),

@@ -57,6 +57,11 @@ pub async fn update_action(
             AppError::NotFound(_) => AppError::not_found("Action"),
             other => other,
         })?;
+    // A chair keeps the action plans of the reviews they chair (SPEC: roles); reading every
+    // review does not make every plan theirs.
+    if !may_record(app, who, &review) {
+        return Err(AppError::Forbidden);
+    }
     if status == ActionStatus::Open && current.status == ActionStatus::Open.as_str() {
         return Err(AppError::Conflict("This action is already open.".into()));
     }

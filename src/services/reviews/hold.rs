@@ -2,13 +2,48 @@
 //! transaction) and recording its report as sent.
 
 use super::*;
+use sea_orm::QuerySelect;
 
 /// May this user record outcomes and reports for this review?
 pub(in crate::services) fn may_record(app: &App, who: &SignedIn, r: &review::Model) -> bool {
+    may_record_chaired_by(app, who, r.chair_id.as_deref())
+}
+
+/// May this user record outcomes and reports, and keep the action plan, of a review chaired by
+/// `chair_id`? Those who record any review's may; a chair, only their own reviews'.
+pub fn may_record_chaired_by(app: &App, who: &SignedIn, chair_id: Option<&str>) -> bool {
     let has = |p| app.policies.access.allows(who.role(), p);
     has(Permission::ReviewsRecord)
-        || (has(Permission::ReviewsRecordChaired)
-            && r.chair_id.as_deref() == Some(who.user.id.as_str()))
+        || (has(Permission::ReviewsRecordChaired) && chair_id == Some(who.user.id.as_str()))
+}
+
+/// Of these reviews, those whose action plans this user may keep ([`may_record_chaired_by`]
+/// and `actions.update`), read in one query.
+pub async fn plans_kept_by(
+    app: &App,
+    who: &SignedIn,
+    review_ids: &[&str],
+) -> Result<std::collections::HashSet<String>, AppError> {
+    let has = |p| app.policies.access.allows(who.role(), p);
+    if !has(Permission::ActionsUpdate) || review_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    if has(Permission::ReviewsRecord) {
+        return Ok(review_ids.iter().map(|id| id.to_string()).collect());
+    }
+    if !has(Permission::ReviewsRecordChaired) {
+        return Ok(Default::default());
+    }
+    let chaired: Vec<String> = Scope::of(app, who)
+        .select::<review::Entity>()
+        .select_only()
+        .column(review::Column::Id)
+        .filter(review::Column::Id.is_in(review_ids.iter().copied()))
+        .filter(review::Column::ChairId.eq(who.user.id.as_str()))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(chaired.into_iter().collect())
 }
 
 /// An outcome as given, checked: the date held, a finding for each key line of enquiry,

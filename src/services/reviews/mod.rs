@@ -42,7 +42,7 @@ pub use booking::{MAX_ACTIONS, schedule};
 pub(crate) use booking::{Seats, check_panel, check_starts_at, clash, review_type_on};
 pub use cancel::{cancel, cancel_all_for};
 pub(super) use hold::{CheckedOutcome, check_outcome, may_record, next_after};
-pub use hold::{hold, report_sent};
+pub use hold::{hold, may_record_chaired_by, plans_kept_by, report_sent};
 pub use input::{ActionUpdate, Cancel, NewAction, NewReview, Outcome, ReportSent};
 pub use read::{CalendarEntry, calendar_by_secret, calendar_for, get, with_previous};
 pub(crate) use readers::find;

@@ -274,12 +274,11 @@ pub(super) async fn review_context(
         Ok(_) | Err(AppError::NotFound(_)) => None,
         Err(e) => return Err(e),
     };
-    let may_record = view.can(Permission::ReviewsRecord)
-        || (view.can(Permission::ReviewsRecordChaired)
-            && review
-                .chair
-                .as_ref()
-                .is_some_and(|c| c.id == caller.user.id));
+    let may_record = crate::services::reviews::may_record_chaired_by(
+        view.app,
+        caller,
+        review.chair.as_ref().map(|c| c.id.as_str()),
+    );
     let addenda = crate::services::review_amend::addenda_of(
         &view.app.db,
         crate::services::scope::Scope::of(view.app, caller),
@@ -305,7 +304,7 @@ pub(super) async fn review_context(
         "today": view.app.clock.today().to_string(),
         "may_record": may_record,
         "may_schedule": view.can(Permission::ReviewsSchedule),
-        "may_update_actions": view.can(Permission::ActionsUpdate),
+        "may_update_actions": may_record && view.can(Permission::ActionsUpdate),
     }))
 }
 
@@ -535,11 +534,14 @@ async fn actions_context(
         Err(other) => return Err(other),
     };
     let (items, total) = crate::services::worklists::list_actions(view.app, caller, &query).await?;
+    // The rows whose plan this user keeps: a chair's own reviews', or every one.
+    let reviews: Vec<&str> = items.iter().map(|a| a.action.review_id.as_str()).collect();
+    let kept = crate::services::reviews::plans_kept_by(view.app, caller, &reviews).await?;
     let link = crate::web::link_with("/actions", [("who", who), ("overdue", overdue)]);
     Ok(Ok(super::register::with(
         base,
         json!({
-            "actions": items,
+            "actions": items, "kept": kept,
             "pagination": super::admin::pagination(&link, query.page, query.per_page, total),
             "errors": [], "field_errors": {},
         }),
