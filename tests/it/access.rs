@@ -78,12 +78,11 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/api/v1/people/<id>/visits",               ".C...."),
     (Patch, "/api/v1/admissions/<id>",                  ".C...."),
     (Post,  "/api/v1/risk-assessments/<id>/void",       ".C...."),
-    // Referrals. NOTE: SPEC.md gives the panel chair "read the register", and referrals are
-    // people not (yet) on it, who have not consented; access.toml grants the chair
-    // `referrals.read` all the same. This row encodes the current grant.
+    // Referrals: the commissioner's alone. SPEC.md gives the panel chair "read the register",
+    // and a referral is someone not (yet) on it, who has not consented.
     (Post,  "/api/v1/referrals",                        ".C...."),
-    (Get,   "/api/v1/referrals",                        ".CH..."),
-    (Get,   "/api/v1/referrals/<id>",                   ".CH..."),
+    (Get,   "/api/v1/referrals",                        ".C...."),
+    (Get,   "/api/v1/referrals/<id>",                   ".C...."),
     (Post,  "/api/v1/referrals/<id>/decision",          ".C...."),
     (Post,  "/api/v1/referrals/<id>/outcome-sent",      ".C...."),
     // Returns: the analyst reads the figures, never the identifiable PDF and CSV.
@@ -157,8 +156,8 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/people/<id>/close",                       ".C...."),
     (Get,   "/people/<id>/withdraw",                    ".C...."),
     (Post,  "/people/<id>/withdraw",                    ".C...."),
-    // Referrals' pages (NOTE: the chair's reading of referrals, as in the API above).
-    (Get,   "/referrals",                               ".CH..."),
+    // Referrals' pages: the commissioner's, as in the API above.
+    (Get,   "/referrals",                               ".C...."),
     // Returns' pages.
     (Get,   "/returns",                                 ".C..A."),
     (Post,  "/returns",                                 ".C...."),
@@ -167,7 +166,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/returns/<id>/csv",                        ".C...."),
     (Get,   "/referrals/new",                           ".C...."),
     (Post,  "/referrals",                               ".C...."),
-    (Get,   "/referrals/<id>",                          ".CH..."),
+    (Get,   "/referrals/<id>",                          ".C...."),
     (Get,   "/referrals/<id>/accept",                   ".C...."),
     (Post,  "/referrals/<id>/accept",                   ".C...."),
     (Post,  "/referrals/<id>/decline",                  ".C...."),

@@ -321,8 +321,8 @@ async fn bad_referrals_and_who_may_see_them() {
         t.get(&format!("/api/v1/referrals/{id}"), Some(&chair))
             .await
             .0,
-        Status::Ok,
-        "chairs may read"
+        Status::Forbidden,
+        "a chair reads the register, and someone referred is not on it"
     );
     assert_eq!(
         t.post_json(
