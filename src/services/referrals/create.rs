@@ -1,0 +1,164 @@
+//! Recording a referral to the single point of access.
+
+use super::*;
+
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    input: NewReferral,
+) -> Result<ReferralView, AppError> {
+    let today = app.clock.today();
+    let mut c = Check::default();
+    let received_on = c.past_date(
+        "received_on",
+        "the date the referral was received",
+        &input.received_on,
+        today,
+    );
+    let referrer_name = c.text(
+        "referrer_name",
+        "the referrer's name",
+        &input.referrer_name,
+        200,
+    );
+    let referrer_role = c.text(
+        "referrer_role",
+        "the referrer's role or agency",
+        &input.referrer_role,
+        200,
+    );
+    let referrer_contact = c.text(
+        "referrer_contact",
+        "how to contact the referrer",
+        &input.referrer_contact,
+        200,
+    );
+    let given_name = c.text(
+        "given_name",
+        "the person's given name",
+        &input.given_name,
+        100,
+    );
+    let family_name = c.text(
+        "family_name",
+        "the person's family name",
+        &input.family_name,
+        100,
+    );
+    let date_of_birth = c.dated(
+        "date_of_birth",
+        "the person's date of birth",
+        &input.date_of_birth,
+        DateKind::Birth,
+        today,
+    );
+    let nhs_number = match input
+        .nhs_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(raw) => NhsNumber::parse(raw)
+            .map_err(|e| c.fail("nhs_number", e.message()))
+            .ok(),
+    };
+    let reason = c.paragraph(
+        "reason",
+        "the reason for the referral",
+        &input.reason,
+        10_000,
+    );
+    let mdt_held_on = c.optional_dated(
+        "mdt_held_on",
+        "the date of the MDT meeting",
+        &input.mdt_held_on,
+        DateKind::Event,
+        today,
+    );
+    if let (Some(mdt), Some(received)) = (mdt_held_on, received_on)
+        && mdt > received
+    {
+        c.fail(
+            "mdt_held_on",
+            "The MDT meeting should be on or before the date the referral was received",
+        );
+    }
+    let mut answers = None;
+    if let Some(raw) = &input.answers {
+        let mut parsed = BTreeMap::new();
+        for (id, v) in raw {
+            match v.as_bool() {
+                Some(b) => {
+                    parsed.insert(id.clone(), b);
+                }
+                None => c.fail(&format!("answers.{id}"), "Answer yes (true) or no (false)"),
+            }
+        }
+        answers = Some(parsed);
+    }
+    c.finish()?;
+    let (Some(received_on), Some(date_of_birth)) = (received_on, date_of_birth) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    if date_of_birth > received_on {
+        return Err(AppError::field(
+            "date_of_birth",
+            "The date of birth is after the referral was received",
+        ));
+    }
+    let tool = &app.policies.risk_tool;
+    let scored = match &answers {
+        Some(a) => Some(score(
+            tool,
+            a,
+            age_on(date_of_birth, received_on).unwrap_or(0),
+        )?),
+        None => None,
+    };
+    let mut tx = audit::begin(app).await?;
+    let row = referral::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        received_on: Set(received_on),
+        referrer_name: Set(referrer_name),
+        referrer_role: Set(referrer_role),
+        referrer_contact: Set(referrer_contact),
+        given_name: Set(given_name),
+        family_name: Set(family_name),
+        date_of_birth: Set(date_of_birth),
+        nhs_number: Set(nhs_number.map(|n| n.digits().to_string())),
+        reason: Set(reason),
+        mdt_held_on: Set(mdt_held_on),
+        answers: Set(answers
+            .as_ref()
+            .map(|a| serde_json::to_string(a).unwrap_or_default())),
+        score: Set(scored.as_ref().map(|s| s.score as i32)),
+        suggested_rating: Set(scored.as_ref().map(|s| s.suggested.as_str().to_string())),
+        tool_version: Set(scored.as_ref().map(|_| tool.version.clone())),
+        status: Set(ReferralStatus::AwaitingDecision.as_str().into()),
+        decided_on: Set(None),
+        decision_reason: Set(None),
+        decided_by: Set(None),
+        person_id: Set(None),
+        outcome_sent_on: Set(None),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(tx.now()),
+    }
+    .insert(tx.conn())
+    .await?;
+    tx.record(
+        actor,
+        Event::new("referral.create", "referral", Some(row.id.clone())),
+    )
+    .await?;
+    let duplicates = duplicates_of(tx.conn(), reader, &row).await?;
+    let result = view(
+        &row,
+        app.policies.schedule.referral_decision_days,
+        today,
+        duplicates,
+    )?;
+    tx.commit().await?;
+    Ok(result)
+}
