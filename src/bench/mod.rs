@@ -23,8 +23,10 @@
 //! Everything is deterministic for a given `seed` and `today`: ids are UUID-v4-shaped strings
 //! drawn from a per-person `SplitMix64` stream.
 //!
-//! `tcr bench --load` serves such a register and drives it with concurrent clients: [`serve`]
-//! runs it, [`load`] drives the routes and sums up, [`http`] is its small HTTP/1.1 client.
+//! `tcr bench` measures the returns and the dashboard on such a register, each in a child
+//! process ([`returns`]). `tcr bench --load` serves such a register and drives it with
+//! concurrent clients: [`serve`] runs it, [`load`] drives the routes and sums up, [`http`] is its
+//! small HTTP/1.1 client. Both set up their databases and paths with `setup`.
 //!
 //! The seeding's parts: `seed` writes the rows ([`seed_synthetic`], then [`project`]),
 //! `generate` draws each person's rows, `rng` is the randomness and the NHS numbers, `tool` the
@@ -32,11 +34,13 @@
 
 pub mod http;
 pub mod load;
+pub mod returns;
 pub mod serve;
 
 mod generate;
 mod rng;
 mod seed;
+mod setup;
 mod tool;
 mod words;
 
