@@ -1,7 +1,8 @@
 //! The synthetic register's vocabularies: names (the demo's and more), and the reasons, findings,
 //! actions and referrers its rows are drawn from.
 
-use crate::demo;
+// Names, places and reasons are shared with the demo register.
+use crate::demo::words as demo;
 use std::sync::LazyLock;
 
 /// The demo's names and more (more of them accented), so that a large register repeats fewer.

@@ -4,10 +4,8 @@
 use super::{BY, Course, Gen, OpenStay};
 use crate::bench::rng::days;
 use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_str};
-use crate::demo::{
-    AMBER, DESTINATIONS, GREEN, HOSPITALS, Hospital, Level, OVERRIDE_DOWN, OVERRIDE_UP, RED,
-    VISITORS,
-};
+use crate::demo::words::{DESTINATIONS, HOSPITALS, Hospital, OVERRIDE_DOWN, OVERRIDE_UP, VISITORS};
+use crate::demo::{AMBER, GREEN, Level, RED};
 use crate::domain::age::age_on;
 use crate::entities::{admission, rating_event, risk_assessment, visit};
 use sea_orm::ActiveValue::{NotSet, Set};

@@ -4,7 +4,7 @@
 use super::{BY, Course, Gen, HISTORY_DAYS, HORIZON_DAYS};
 use crate::bench::rng::{NhsNumbers, Rng, days};
 use crate::bench::words::{CLOSED_REASONS, FAMILY, FEMALE, MALE, UNISEX, WITHDRAWN_REASONS};
-use crate::demo::{
+use crate::demo::words::{
     CAMBS_CB, CAMBS_PE, FATHERS, INWARD_LETTERS, KEYWORKERS, MOTHERS, PBORO_PE, SOCIAL_WORKERS,
 };
 use crate::domain::age::age_on;
