@@ -1,65 +1,18 @@
-//! The synthetic register's randomness: a `SplitMix64` stream per person ([`Rng`]), and NHS
-//! numbers from the `999` test range that never repeat ([`NhsNumbers`]).
+//! The synthetic register's randomness: a `SplitMix64` stream per person ([`Rng`], the demo's
+//! generator with the draws only the benchmark needs), and NHS numbers from the `999` test
+//! range that never repeat ([`NhsNumbers`]).
 
+pub(super) use crate::demo::rng::Rng;
+use crate::demo::rng::mix;
 use crate::domain::nhs_number::check_digit;
 use sea_orm::DbErr;
 use std::collections::HashSet;
 use time::{Date, Duration, OffsetDateTime, PrimitiveDateTime, Time};
 
-/// `SplitMix64`.
-pub(super) struct Rng(u64);
-
-pub(super) fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 impl Rng {
     /// An independent stream for item `i` of the run `seed`.
     pub(super) fn for_item(seed: u64, i: u64) -> Self {
         Rng(mix(seed ^ mix(i.wrapping_add(0x5EED_0000_7C52_0DE3))))
-    }
-
-    pub(super) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        mix(self.0)
-    }
-
-    /// From `lo` to `hi`, both included (`lo` when `hi <= lo`).
-    pub(super) fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    /// True `percent` times in a hundred.
-    pub(super) fn pct(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    pub(super) fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    pub(super) fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
-        let total: u64 = items.iter().map(|(_, w)| w).sum();
-        let mut n = self.next() % total.max(1);
-        for (item, w) in items {
-            if n < *w {
-                return *item;
-            }
-            n -= w;
-        }
-        items[items.len() - 1].0
-    }
-
-    pub(super) fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
     }
 
     /// A day from `from` to `to`, both included (`from` when `to` is earlier).

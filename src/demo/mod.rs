@@ -14,6 +14,7 @@ mod history;
 mod plan;
 mod referrals;
 mod reviews;
+pub(crate) mod rng;
 pub(crate) mod words;
 
 pub(crate) use plan::{AMBER, GREEN, Level, RED};

@@ -2,6 +2,7 @@
 //! each demo person is ([`Context::person`]) and their consent; their history is drawn in
 //! `history`.
 
+use super::rng::Rng;
 use super::words::{
     CAMBS_CB, CAMBS_PE, FAMILY, FATHERS, FEMALE, INWARD_LETTERS, KEYWORKERS, MALE, MOTHERS,
     PBORO_PE, SOCIAL_WORKERS, UNISEX,
@@ -61,56 +62,6 @@ pub(crate) type Level = i64;
 pub(crate) const GREEN: Level = 0;
 pub(crate) const AMBER: Level = 1;
 pub(crate) const RED: Level = 2;
-
-/// `SplitMix64`: tiny, fast and good enough to make varied but repeatable demo data.
-pub(super) struct Rng(u64);
-
-impl Rng {
-    pub(super) fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A whole number from `lo` to `hi`, both included (`lo` when `hi < lo`).
-    pub(super) fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        if hi <= lo {
-            return lo;
-        }
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    /// True `percent` times in a hundred.
-    pub(super) fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    pub(super) fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    /// One of `items`, each as likely as its weight.
-    pub(super) fn weighted<T: Copy>(&mut self, items: &[(T, u64)]) -> T {
-        let total: u64 = items.iter().map(|(_, w)| w).sum();
-        let mut n = self.next() % total;
-        for (item, w) in items {
-            if n < *w {
-                return *item;
-            }
-            n -= w;
-        }
-        items[items.len() - 1].0
-    }
-
-    pub(super) fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
-    }
-}
 
 /// Cycles through a list of names so that each is used before any repeats.
 struct Cycle {

@@ -81,7 +81,7 @@ impl Gen<'_> {
         let last_day = (admitted - days(1)).max(window);
         let mut dates: Vec<Date> = (0..count).map(|_| self.rng.day(window, last_day)).collect();
         dates.sort();
-        let last = if self.rng.pct(85) { RED } else { AMBER };
+        let last = if self.rng.chance(85) { RED } else { AMBER };
         let mut level = (last - self.rng.range(0, count - 1)).max(GREEN);
         let n = dates.len();
         for (i, d) in dates.into_iter().enumerate() {
@@ -96,11 +96,11 @@ impl Gen<'_> {
         let g = &mut self.rng;
         let age = age_on(born, on).unwrap_or(0);
         let (yes, score, suggested) = answers(g, level, age);
-        let (rating, reason) = if may_override && g.pct(10) {
+        let (rating, reason) = if may_override && g.chance(10) {
             let up = match suggested {
                 GREEN => true,
                 RED => false,
-                _ => g.pct(50),
+                _ => g.chance(50),
             };
             if up {
                 (suggested + 1, Some(g.pick(OVERRIDE_UP)))
@@ -175,7 +175,7 @@ impl Gen<'_> {
         let choices: Vec<&Hospital> = HOSPITALS.iter().filter(|h| h.children == child).collect();
         let hospital = loop {
             let h = g.pick(&choices);
-            if h.name != "Rampton Hospital" || g.pct(20) {
+            if h.name != "Rampton Hospital" || g.chance(20) {
                 break h;
             }
         };
@@ -185,7 +185,7 @@ impl Gen<'_> {
             "low" => g.weighted(&[("section_3", 75), ("section_2", 25)]),
             _ => g.weighted(&[("informal", 25), ("section_2", 40), ("section_3", 35)]),
         };
-        let planned = g.pct(60).then(|| admitted + days(g.range(28, 180)));
+        let planned = g.chance(60).then(|| admitted + days(g.range(28, 180)));
         let destination = discharged.map(|_| g.pick(DESTINATIONS));
         let id = g.uuid();
         let recorded_at = g.at(admitted);
@@ -234,7 +234,7 @@ impl Gen<'_> {
         let mut day = admitted + days(self.rng.range(14, 56));
         let mut visits = 0;
         while day <= last_day && visits < 6 {
-            if self.rng.pct(75) {
+            if self.rng.chance(75) {
                 let recorded_at = self.rng.at(day);
                 self.rows.visits.push(visit::Model {
                     id: self.rng.uuid(),

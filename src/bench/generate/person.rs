@@ -59,7 +59,7 @@ impl Gen<'_> {
         // The rating history: 1–6 events in [window, end].
         let window = who.registered_on.max(today - days(HISTORY_DAYS));
         let course = self.course(who.status, window, who.end);
-        if course == Course::InHospital && self.rng.pct(50) {
+        if course == Course::InHospital && self.rng.chance(50) {
             about.setting = "hospital";
         }
         let ehcp = about.ehcp;
@@ -140,7 +140,7 @@ impl Gen<'_> {
         let g = &mut self.rng;
         let age = age_on(born, self.today).unwrap_or(0);
         let child = age < 18;
-        let local_authority = if g.pct(55) {
+        let local_authority = if g.chance(55) {
             "Cambridgeshire"
         } else {
             "Peterborough"
@@ -164,11 +164,11 @@ impl Gen<'_> {
                 ("other", 10),
             ])
         };
-        let ehcp = age < 26 && g.pct(if child { 70 } else { 45 });
+        let ehcp = age < 26 && g.chance(if child { 70 } else { 45 });
         let social_worker = g
-            .pct(if child { 80 } else { 55 })
+            .chance(if child { 80 } else { 55 })
             .then(|| g.pick(SOCIAL_WORKERS).to_string());
-        let keyworker = g.pct(55).then(|| g.pick(KEYWORKERS).to_string());
+        let keyworker = g.chance(55).then(|| g.pick(KEYWORKERS).to_string());
         Circumstances {
             local_authority,
             postcode,
@@ -271,7 +271,7 @@ pub(super) fn birth_date(g: &mut Rng, today: Date, band: (i64, i64)) -> Date {
 fn postcode(g: &mut Rng, local_authority: &str) -> String {
     let outward = if local_authority == "Peterborough" {
         format!("PE{}", g.pick(PBORO_PE))
-    } else if g.pct(75) {
+    } else if g.chance(75) {
         format!("CB{}", g.pick(CAMBS_CB))
     } else {
         format!("PE{}", g.pick(CAMBS_PE))
@@ -307,7 +307,7 @@ fn consent_row(
         recorded_at: g.at(on),
     };
     if age < 16 {
-        if age >= 12 && g.pct(20) {
+        if age >= 12 && g.chance(20) {
             c.gillick_competent = true;
         } else if setting == "foster_care" || setting == "residential_care" {
             c.basis = "parental".into();
@@ -327,7 +327,7 @@ fn consent_row(
             c.given_by = Some(format!("{} {family}", g.pick(parents)));
             c.relationship = Some(relationship.into());
         }
-    } else if g.pct(35) {
+    } else if g.chance(35) {
         // Lacks capacity: assessed, then a best-interests meeting, neither after the consent
         // and neither before the 16th birthday.
         let sixteenth = Date::from_calendar_date(born.year() + 16, born.month(), born.day())

@@ -33,7 +33,7 @@ impl Gen<'_> {
             let g = &mut self.rng;
             let received = (registered_on - days(g.range(5, 40))).max(oldest);
             let sent = registered_on + days(g.range(0, 7));
-            let nhs = g.pct(80).then(|| nhs_number.to_string());
+            let nhs = g.chance(80).then(|| nhs_number.to_string());
             let row = self.referral(
                 given,
                 family,
@@ -51,17 +51,17 @@ impl Gen<'_> {
             let family = g.pick(&FAMILY);
             let band = g.weighted(&[((8, 17), 55), ((18, 25), 30), ((26, 45), 15)]);
             let born = birth_date(g, today, band);
-            let nhs = if g.pct(50) {
+            let nhs = if g.chance(50) {
                 Some(numbers.take()?)
             } else {
                 None
             };
             let g = &mut self.rng;
-            let row = if g.pct(60) {
+            let row = if g.chance(60) {
                 let received = today - days(g.range(30, HORIZON_DAYS));
                 let decided = (received + days(g.range(3, 40))).min(today);
                 let sent = decided + days(g.range(0, 10));
-                let sent = (sent <= today && g.pct(80)).then_some(sent);
+                let sent = (sent <= today && g.chance(80)).then_some(sent);
                 self.referral(
                     given,
                     family,
@@ -103,9 +103,9 @@ impl Gen<'_> {
         let oldest = self.today - days(HORIZON_DAYS);
         let (referrer_name, referrer_role) = g.pick(REFERRERS);
         let mdt_held_on = g
-            .pct(80)
+            .chance(80)
             .then(|| (received_on - days(g.range(0, 30))).max(oldest));
-        let scored = g.pct(70).then(|| {
+        let scored = g.chance(70).then(|| {
             let level = g.weighted(&[(GREEN, 20), (AMBER, 40), (RED, 40)]);
             let age = age_on(born, received_on).unwrap_or(0);
             answers(g, level, age)
@@ -113,7 +113,7 @@ impl Gen<'_> {
         let decision_reason = match status {
             "declined" => Some(g.pick(DECLINE_REASONS).to_string()),
             "accepted" => g
-                .pct(50)
+                .chance(50)
                 .then(|| "Meets the criteria: at risk of admission without extra support".into()),
             _ => None,
         };

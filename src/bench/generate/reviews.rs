@@ -130,7 +130,7 @@ impl Gen<'_> {
             day -= days(self.rng.range(85, 120));
         }
         held.reverse();
-        let first_kind = if self.rng.pct(12) {
+        let first_kind = if self.rng.chance(12) {
             "laep"
         } else {
             "community"
@@ -259,7 +259,7 @@ impl Gen<'_> {
             Some(_) => ("held", None),
             None if status == "withdrawn" => ("cancelled", Some("Consent withdrawn")),
             None if status == "closed" => ("cancelled", Some(CANCELLED_CLOSED)),
-            None if g.pct(3) => ("cancelled", Some(g.pick(CANCELLED_REASONS))),
+            None if g.chance(3) => ("cancelled", Some(g.pick(CANCELLED_REASONS))),
             None => ("scheduled", None),
         }
     }
@@ -280,7 +280,7 @@ impl Gen<'_> {
                 (
                     serde_json::to_string(&findings).ok(),
                     Some(g.pick(RECOMMENDATIONS).to_string()),
-                    (sent <= self.today && g.pct(85)).then_some(sent),
+                    (sent <= self.today && g.chance(85)).then_some(sent),
                 )
             }
             None => (None, None, None),
