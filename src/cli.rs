@@ -1,5 +1,7 @@
 //! The command line: `tcr serve`, `tcr demo`, `tcr migrate`, `tcr user add|list`,
 //! `tcr audit verify`, `tcr return monthly|weekly`. Each command reads the same settings as the service.
+//! `tcr bench` is parsed here and measured in [`crate::bench`] (`bench::returns`, and
+//! `bench::serve` for `--load`).
 
 use crate::config::{self, Settings};
 use crate::services::{Actor, users};

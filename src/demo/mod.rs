@@ -8,7 +8,7 @@
 //!
 //! [`seed`] plays the plan through the services; `plan` draws who each person is and `history`
 //! their assessments and stays; `reviews` and `referrals` add those; `words` holds the names and
-//! places (which the benchmark's register shares).
+//! places and `rng` the fixed-seed generator (both shared with the benchmark's register).
 
 mod history;
 mod plan;

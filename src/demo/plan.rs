@@ -1,5 +1,5 @@
 //! The plan: pure, so the same seed always gives the same register (relative to today). Who
-//! each demo person is ([`Context::person`]) and their consent; their history is drawn in
+//! each demo person is (`Context::person`) and their consent; their history is drawn in
 //! `history`.
 
 use super::rng::Rng;
