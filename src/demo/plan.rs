@@ -4,8 +4,8 @@
 
 use super::rng::Rng;
 use super::words::{
-    CAMBS_CB, CAMBS_PE, FAMILY, FATHERS, FEMALE, INWARD_LETTERS, KEYWORKERS, MALE, MOTHERS,
-    PBORO_PE, SOCIAL_WORKERS, UNISEX,
+    ADULT_SETTINGS, CAMBS_CB, CAMBS_PE, CHILD_SETTINGS, FAMILY, FATHERS, FEMALE, INWARD_LETTERS,
+    KEYWORKERS, MALE, MOTHERS, PBORO_PE, SOCIAL_WORKERS, UNISEX,
 };
 use super::{DISCHARGED, IN_HOSPITAL, PEOPLE, SEED, VISITED};
 use crate::domain::age::age_on;
@@ -258,22 +258,11 @@ impl Context<'_> {
 
     /// Where a child or an adult lives.
     fn setting(&mut self, child: bool) -> &'static str {
-        if child {
-            self.rng.weighted(&[
-                ("family_home", 45),
-                ("residential_school", 20),
-                ("foster_care", 12),
-                ("residential_care", 12),
-                ("other", 5),
-            ])
+        self.rng.weighted(if child {
+            CHILD_SETTINGS
         } else {
-            self.rng.weighted(&[
-                ("supported_living", 35),
-                ("residential_care", 25),
-                ("family_home", 30),
-                ("other", 10),
-            ])
-        }
+            ADULT_SETTINGS
+        })
     }
 
     /// A consent valid for the person's age on `on`.

@@ -66,6 +66,21 @@ pub(crate) const MOTHERS: &[&str] = &[
     "Nadia",
 ];
 pub(crate) const FATHERS: &[&str] = &["Mark", "David", "Piotr", "Imran", "Gareth", "Stephen"];
+/// Where children live, with the weight of each.
+pub(crate) const CHILD_SETTINGS: &[(&str, u64)] = &[
+    ("family_home", 45),
+    ("residential_school", 20),
+    ("foster_care", 12),
+    ("residential_care", 12),
+    ("other", 5),
+];
+/// Where adults live, with the weight of each.
+pub(crate) const ADULT_SETTINGS: &[(&str, u64)] = &[
+    ("supported_living", 35),
+    ("residential_care", 25),
+    ("family_home", 30),
+    ("other", 10),
+];
 pub(crate) const SOCIAL_WORKERS: &[&str] = &[
     "Helen Makepeace",
     "Tom Birtwistle",

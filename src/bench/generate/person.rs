@@ -5,7 +5,8 @@ use super::{BY, Course, Gen, HISTORY_DAYS, HORIZON_DAYS};
 use crate::bench::rng::{NhsNumbers, Rng, days};
 use crate::bench::words::{CLOSED_REASONS, FAMILY, FEMALE, MALE, UNISEX, WITHDRAWN_REASONS};
 use crate::demo::words::{
-    CAMBS_CB, CAMBS_PE, FATHERS, INWARD_LETTERS, KEYWORKERS, MOTHERS, PBORO_PE, SOCIAL_WORKERS,
+    ADULT_SETTINGS, CAMBS_CB, CAMBS_PE, CHILD_SETTINGS, FATHERS, INWARD_LETTERS, KEYWORKERS,
+    MOTHERS, PBORO_PE, SOCIAL_WORKERS,
 };
 use crate::domain::age::age_on;
 use crate::entities::{consent, person};
@@ -148,22 +149,11 @@ impl Gen<'_> {
         let postcode = postcode(g, local_authority);
         let (learning_disability, autism) =
             g.weighted(&[((true, false), 30), ((false, true), 35), ((true, true), 35)]);
-        let setting = if child {
-            g.weighted(&[
-                ("family_home", 45),
-                ("residential_school", 20),
-                ("foster_care", 12),
-                ("residential_care", 12),
-                ("other", 5),
-            ])
+        let setting = g.weighted(if child {
+            CHILD_SETTINGS
         } else {
-            g.weighted(&[
-                ("supported_living", 35),
-                ("residential_care", 25),
-                ("family_home", 30),
-                ("other", 10),
-            ])
-        };
+            ADULT_SETTINGS
+        });
         let ehcp = age < 26 && g.chance(if child { 70 } else { 45 });
         let social_worker = g
             .chance(if child { 80 } else { 55 })
