@@ -1,5 +1,7 @@
 //! The command line: `tcr serve`, `tcr demo`, `tcr migrate`, `tcr user add|list`,
 //! `tcr audit verify`, `tcr return monthly|weekly`. Each command reads the same settings as the service.
+//! `tcr bench` is parsed here and measured in [`crate::bench`] (`bench::returns`, and
+//! `bench::serve` for `--load`).
 
 use crate::config::{self, Settings};
 use crate::services::{Actor, users};
@@ -151,47 +153,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
     match cli.command {
         Command::Serve => serve(config::figment()).await,
         Command::Demo => demo().await,
-        Command::Migrate => {
-            let settings = Settings::from_figment(&config::figment())?;
-            prepare(settings, Arc::new(clock::SystemClock)).await?;
-            println!("Database is up to date.");
-            Ok(())
-        }
-        Command::RefreshDue => {
-            let settings = Settings::from_figment(&config::figment())?;
-            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
-            let done = crate::services::people::projection::refresh_stale(
-                &app.db,
-                &app.policies.schedule,
-                app.clock.today(),
-                500,
-                u64::MAX,
-            )
-            .await
-            .map_err(explain)?;
-            println!("Refreshed {done} register entries for today.");
-            Ok(())
-        }
-        Command::Reindex => {
-            let settings = Settings::from_figment(&config::figment())?;
-            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
-            let started = std::time::Instant::now();
-            let done = crate::services::people::projection::rebuild_all(
-                &app.db,
-                &app.policies.schedule,
-                app.clock.today(),
-            )
-            .await
-            .map_err(explain)?;
-            crate::db::after_bulk_change(&app.db)
-                .await
-                .map_err(|e| StartError::Other(format!("analysing the tables: {e}")))?;
-            println!(
-                "Rebuilt the projection of {done} entries in {:.1} s.",
-                started.elapsed().as_secs_f64()
-            );
-            Ok(())
-        }
+        Command::Migrate => migrate().await,
+        Command::RefreshDue => refresh_due().await,
+        Command::Reindex => reindex().await,
         Command::User(cmd) => user(cmd).await,
         Command::Return {
             kind,
@@ -206,7 +170,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             keep,
             load,
             ..
-        } if load.load => bench_load(&load, &people, &backends, &postgres_url, keep).await,
+        } if load.load => {
+            crate::bench::serve::run(&load, &people, &backends, &postgres_url, keep).await
+        }
         Command::Bench {
             people,
             backends,
@@ -214,55 +180,79 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             postgres_url,
             keep,
             ..
-        } => bench(people, backends, runs, postgres_url, keep).await,
+        } => crate::bench::returns::run(people, backends, runs, postgres_url, keep).await,
         Command::BenchChild {
             what,
             runs,
             period,
             pdf,
             out,
-        } => {
-            let best = match what.as_str() {
-                "return" | "weekly" => {
-                    let kind = if what == "weekly" {
-                        "weekly"
-                    } else {
-                        "monthly"
-                    };
-                    let t = std::time::Instant::now();
-                    generate_return(kind.into(), period, pdf, None).await?;
-                    t.elapsed().as_secs_f64()
-                }
-                "dashboard" => {
-                    let settings = Settings::from_figment(&config::figment())?;
-                    let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
-                    time_dashboard(&app, runs)
-                        .await
-                        .map_err(|e| StartError::Other(format!("the dashboard: {e:?}")))?
-                }
-                other => return Err(StartError::Other(format!("nothing to measure: {other}"))),
-            };
-            let peak = own_peak_mb().unwrap_or(0.0);
-            std::fs::write(&out, format!("{best} {peak}"))
-                .map_err(|e| StartError::Other(format!("writing {}: {e}", out.display())))
-        }
-        Command::Audit(AuditCommand::Verify) => {
-            let settings = Settings::from_figment(&config::figment())?;
-            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
-            let result = crate::services::audit::verify_chain(&app.db)
-                .await
-                .map_err(|e| StartError::Other(format!("{e:?}")))?;
-            if result.ok {
-                println!("Audit trail intact: {} entries checked.", result.entries);
-                Ok(())
-            } else {
-                Err(StartError::Other(format!(
-                    "Audit trail BROKEN at entry {}: {}",
-                    result.broken_at.unwrap_or_default(),
-                    result.problem.unwrap_or_default()
-                )))
-            }
-        }
+        } => crate::bench::returns::child(&what, runs, period, pdf, &out).await,
+        Command::Audit(AuditCommand::Verify) => audit_verify().await,
+    }
+}
+
+/// The service as every command but `serve` and `demo` uses it: settings read, database migrated.
+async fn app() -> Result<crate::services::App, StartError> {
+    let settings = Settings::from_figment(&config::figment())?;
+    prepare(settings, Arc::new(clock::SystemClock)).await
+}
+
+async fn migrate() -> Result<(), StartError> {
+    app().await?;
+    println!("Database is up to date.");
+    Ok(())
+}
+
+async fn refresh_due() -> Result<(), StartError> {
+    let app = app().await?;
+    let done = crate::services::people::projection::refresh_stale(
+        &app.db,
+        &app.policies.schedule,
+        app.clock.today(),
+        500,
+        u64::MAX,
+    )
+    .await
+    .map_err(explain)?;
+    println!("Refreshed {done} register entries for today.");
+    Ok(())
+}
+
+async fn reindex() -> Result<(), StartError> {
+    let app = app().await?;
+    let started = std::time::Instant::now();
+    let done = crate::services::people::projection::rebuild_all(
+        &app.db,
+        &app.policies.schedule,
+        app.clock.today(),
+    )
+    .await
+    .map_err(explain)?;
+    crate::db::after_bulk_change(&app.db)
+        .await
+        .map_err(|e| StartError::Other(format!("analysing the tables: {e}")))?;
+    println!(
+        "Rebuilt the projection of {done} entries in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn audit_verify() -> Result<(), StartError> {
+    let app = app().await?;
+    let result = crate::services::audit::verify_chain(&app.db)
+        .await
+        .map_err(|e| StartError::Other(format!("{e:?}")))?;
+    if result.ok {
+        println!("Audit trail intact: {} entries checked.", result.entries);
+        Ok(())
+    } else {
+        Err(StartError::Other(format!(
+            "Audit trail BROKEN at entry {}: {}",
+            result.broken_at.unwrap_or_default(),
+            result.problem.unwrap_or_default()
+        )))
     }
 }
 
@@ -284,7 +274,9 @@ fn explain(e: crate::error::AppError) -> StartError {
     }
 }
 
-async fn generate_return(
+/// `tcr return`: generates a return (stored, frozen and audited) and saves its PDF, and its rows
+/// as CSV when asked.
+pub(crate) async fn generate_return(
     kind: String,
     period: String,
     out: std::path::PathBuf,
@@ -292,8 +284,7 @@ async fn generate_return(
 ) -> Result<(), StartError> {
     use crate::services::returns;
     let started = std::time::Instant::now();
-    let settings = Settings::from_figment(&config::figment())?;
-    let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+    let app = app().await?;
     let actor = Actor::cli();
     let request = returns::NewReturn {
         kind: Some(kind),
@@ -338,308 +329,6 @@ async fn generate_return(
         view.id
     );
     Ok(())
-}
-
-/// One measured run of a child process: wall time, peak resident memory, exit status.
-struct Measured {
-    seconds: f64,
-    peak_mb: f64,
-    ok: bool,
-}
-
-/// This process's own peak resident memory (VmHWM) in MB. Unlike `ru_maxrss`, which a child
-/// inherits from the parent's address space at exec, it counts only what this program used.
-fn own_peak_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-/// Runs a `tcr bench-child` and reads back what it measured of itself: (its best in-process
-/// time, its peak memory), with its wall time.
-fn measure_child(
-    cmd: &mut std::process::Command,
-    out: &std::path::Path,
-) -> Result<(Measured, f64), StartError> {
-    let mut m = measure(cmd)?;
-    let said = std::fs::read_to_string(out).unwrap_or_default();
-    let mut parts = said.split_whitespace().map(|p| p.parse::<f64>().ok());
-    match (m.ok, parts.next().flatten(), parts.next().flatten()) {
-        (true, Some(best), Some(peak)) => {
-            if peak > 0.0 {
-                m.peak_mb = peak;
-            }
-            Ok((m, best))
-        }
-        _ => {
-            let args: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy()).collect();
-            Err(StartError::Other(format!(
-                "the measured child `tcr {}` failed",
-                args.join(" ")
-            )))
-        }
-    }
-}
-
-/// Runs the command and measures it with `wait4`: its wall time, whether it succeeded, and its
-/// `ru_maxrss` (which counts the parent's address space too; `measure_child` replaces it).
-fn measure(cmd: &mut std::process::Command) -> Result<Measured, StartError> {
-    let started = std::time::Instant::now();
-    let child = cmd
-        .spawn()
-        .map_err(|e| StartError::Other(format!("cannot start the child process: {e}")))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: an all-zero rusage is a valid value to be filled in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet reaped; the pointers are to live locals.
-    let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    if reaped != pid {
-        return Err(StartError::Other("lost the child process".into()));
-    }
-    Ok(Measured {
-        seconds: started.elapsed().as_secs_f64(),
-        // Linux reports ru_maxrss in KiB.
-        peak_mb: usage.ru_maxrss as f64 / 1024.0,
-        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-    })
-}
-
-async fn bench(
-    sizes: Vec<usize>,
-    backends: Vec<String>,
-    runs: usize,
-    postgres_url: String,
-    keep: bool,
-) -> Result<(), StartError> {
-    use sea_orm::ConnectionTrait;
-    let fail = |what: &str, e: &dyn std::fmt::Display| StartError::Other(format!("{what}: {e}"));
-    let exe = std::env::current_exe().map_err(|e| fail("finding tcr", &e))?;
-    let base = Settings::from_figment(&config::figment())?;
-    let policies = std::fs::canonicalize(&base.policies_dir)
-        .map_err(|e| fail("finding the policies folder", &e))?;
-    let today = clock::Clock::today(&clock::SystemClock);
-    let month = crate::domain::returns::Period::latest_ended(
-        crate::domain::returns::ReturnKind::Monthly,
-        today,
-    )
-    .label();
-    let week = crate::domain::returns::Period::latest_ended(
-        crate::domain::returns::ReturnKind::Weekly,
-        today,
-    )
-    .label();
-    let work = std::env::temp_dir().join(format!("tcr-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| fail("creating a work folder", &e))?;
-    println!(
-        "Monthly return for {month} and weekly return for the week ending {week}, end to end (a `tcr return` process: connect, query, figures, PDF, store), {runs} run(s) each."
-    );
-    println!(
-        "| backend | people | rows | seed (s) | projection (s) | return: best (s) | median (s) | peak memory (MB) | PDF (MB) | weekly: best (s) | its peak memory (MB) | dashboard: best (s) | its peak memory (MB) |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for backend in &backends {
-        for &n in &sizes {
-            let (url, schema) = match backend.as_str() {
-                "sqlite" => (
-                    format!(
-                        "sqlite://{}?mode=rwc",
-                        work.join(format!("bench-{n}.db")).display()
-                    ),
-                    None,
-                ),
-                "postgres" => (
-                    postgres_url.clone(),
-                    Some(format!("tcr_bench_{}_{n}", std::process::id())),
-                ),
-                other => {
-                    return Err(StartError::Other(format!(
-                        "unknown backend {other}: use sqlite or postgres"
-                    )));
-                }
-            };
-            if let Some(schema) = &schema {
-                let admin = sea_orm::Database::connect(&url)
-                    .await
-                    .map_err(StartError::Connect)?;
-                admin
-                    .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
-                    .await
-                    .map_err(|e| fail("creating the bench schema", &e))?;
-            }
-            let mut figment = config::figment().merge(("database_url", url.clone()));
-            if let Some(schema) = &schema {
-                figment = figment.merge(("database_schema", schema.clone()));
-            }
-            let settings = Settings::from_figment(&figment)?;
-            let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
-            let seeding = std::time::Instant::now();
-            crate::bench::seed_synthetic(&app.db, n, today, 2026)
-                .await
-                .map_err(|e| fail("seeding", &e))?;
-            let seed_s = seeding.elapsed().as_secs_f64();
-            let projecting = std::time::Instant::now();
-            crate::bench::project(&app, today)
-                .await
-                .map_err(|e| fail("refreshing the projection", &e.public_message()))?;
-            let project_s = projecting.elapsed().as_secs_f64();
-            let pdf = work.join(format!("return-{backend}-{n}.pdf"));
-            // Each measurement is a child process on this database, so that neither the seeding
-            // nor another measurement counts in its peak memory.
-            let child = |args: &[&str]| {
-                let mut cmd = std::process::Command::new(&exe);
-                cmd.args(args)
-                    .env("TCR_DATABASE_URL", &url)
-                    .env("TCR_POLICIES_DIR", &policies)
-                    .env("TCR_LOG", "warn,tcr=info")
-                    .stdout(std::process::Stdio::null());
-                if let Some(schema) = &schema {
-                    cmd.env("TCR_DATABASE_SCHEMA", schema);
-                }
-                cmd
-            };
-            let pdf_arg = pdf.display().to_string();
-            let said = work.join(format!("measured-{backend}-{n}.txt"));
-            let said_arg = said.display().to_string();
-            let mut results = Vec::new();
-            for _ in 0..runs.max(1) {
-                let mut cmd = child(&[
-                    "bench-child",
-                    "return",
-                    "--period",
-                    &month,
-                    "--pdf",
-                    &pdf_arg,
-                    "--out",
-                    &said_arg,
-                ]);
-                let (m, _) = measure_child(&mut cmd, &said)?;
-                results.push(m);
-            }
-            let rows = crate::services::returns::list(&app, None)
-                .await
-                .map_err(|e| fail("reading the return", &format!("{e:?}")))?
-                .first()
-                .map(|r| r.row_count)
-                .unwrap_or(0);
-            let mut times: Vec<f64> = results.iter().map(|m| m.seconds).collect();
-            times.sort_by(f64::total_cmp);
-            let peak = results.iter().map(|m| m.peak_mb).fold(0.0, f64::max);
-            let pdf_mb = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
-            // The weekly return, as many runs (its PDF beside the monthly one's).
-            let weekly_pdf = work.join(format!("weekly-{backend}-{n}.pdf"));
-            let weekly_pdf_arg = weekly_pdf.display().to_string();
-            let (mut weekly_best, mut weekly_mb) = (f64::MAX, 0.0f64);
-            for _ in 0..runs.max(1) {
-                let (m, _) = measure_child(
-                    &mut child(&[
-                        "bench-child",
-                        "weekly",
-                        "--period",
-                        &week,
-                        "--pdf",
-                        &weekly_pdf_arg,
-                        "--out",
-                        &said_arg,
-                    ]),
-                    &said,
-                )?;
-                weekly_best = weekly_best.min(m.seconds);
-                weekly_mb = weekly_mb.max(m.peak_mb);
-            }
-            let runs_arg = runs.max(1).to_string();
-            let (dash, dashboard) = measure_child(
-                &mut child(&[
-                    "bench-child",
-                    "dashboard",
-                    "--runs",
-                    &runs_arg,
-                    "--out",
-                    &said_arg,
-                ]),
-                &said,
-            )?;
-            let dash_mb = dash.peak_mb;
-            println!(
-                "| {backend} | {n} | {rows} | {seed_s:.1} | {project_s:.1} | {:.2} | {:.2} | {peak:.0} | {pdf_mb:.1} | {weekly_best:.2} | {weekly_mb:.0} | {dashboard:.2} | {dash_mb:.0} |",
-                times[0],
-                times[times.len() / 2],
-            );
-            app.db.clone().close().await.ok();
-            if keep {
-                println!(
-                    "  kept: TCR_DATABASE_URL='{url}'{}",
-                    schema
-                        .as_deref()
-                        .map(|s| format!(" TCR_DATABASE_SCHEMA={s}"))
-                        .unwrap_or_default()
-                );
-                continue;
-            }
-            if let Some(schema) = &schema {
-                let admin = sea_orm::Database::connect(&url)
-                    .await
-                    .map_err(StartError::Connect)?;
-                admin
-                    .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-                    .await
-                    .map_err(|e| fail("dropping the bench schema", &e))?;
-            }
-        }
-    }
-    if !keep {
-        std::fs::remove_dir_all(&work).ok();
-    }
-    Ok(())
-}
-
-/// `tcr bench --load`: each seeded register served by `tcr serve` and driven by concurrent
-/// clients (`crate::bench::serve`).
-async fn bench_load(
-    load: &crate::bench::serve::LoadArgs,
-    people: &[usize],
-    backends: &[String],
-    postgres_url: &str,
-    keep: bool,
-) -> Result<(), StartError> {
-    crate::bench::serve::run(load, people, backends, postgres_url, keep).await
-}
-
-/// The commissioner's dashboard over the seeded register, in this process: the best of `runs`.
-async fn time_dashboard(
-    app: &crate::services::App,
-    runs: usize,
-) -> Result<f64, crate::error::AppError> {
-    let password = crate::auth::token::random_hex(16);
-    let username = format!("bench.{}", &crate::auth::token::random_hex(4));
-    crate::services::users::create(
-        app,
-        &Actor::cli(),
-        crate::services::users::NewUser {
-            username: username.clone(),
-            display_name: "Bench Commissioner".into(),
-            role: "commissioner".into(),
-            password: password.clone(),
-            panel_kind: None,
-        },
-    )
-    .await?;
-    let (_, who) = crate::services::sessions::login(
-        app,
-        &username,
-        &password,
-        crate::services::sessions::Kind::Browser,
-        "bench",
-    )
-    .await?;
-    let mut best = f64::MAX;
-    for _ in 0..runs.max(1) {
-        let t = std::time::Instant::now();
-        crate::services::dashboard::for_user(app, &who).await?;
-        best = best.min(t.elapsed().as_secs_f64());
-    }
-    Ok(best)
 }
 
 async fn serve(figment: Figment) -> Result<(), StartError> {
@@ -736,8 +425,7 @@ async fn demo() -> Result<(), StartError> {
 }
 
 async fn user(cmd: UserCommand) -> Result<(), StartError> {
-    let settings = Settings::from_figment(&config::figment())?;
-    let app = prepare(settings, Arc::new(clock::SystemClock)).await?;
+    let app = app().await?;
     match cmd {
         UserCommand::Add {
             name,

@@ -5,9 +5,9 @@
 //! server's peak memory, `VmHWM`, so far), then a summary; progress goes to stderr.
 
 use super::load::{self, Client, Sample, Stats};
-use crate::config::{self, Settings};
+use super::setup::{BenchDb, Paths, fail, seeded};
 use crate::services::Actor;
-use crate::{StartError, clock, prepare};
+use crate::{StartError, clock};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -53,10 +53,6 @@ const SAMPLE: usize = 200;
 /// How long the server may take to answer `/health`.
 const START_TIMEOUT: Duration = Duration::from_secs(120);
 
-fn fail(what: &str, e: &dyn std::fmt::Display) -> StartError {
-    StartError::Other(format!("{what}: {e}"))
-}
-
 /// One backend and size, measured.
 struct Measured {
     backend: String,
@@ -81,12 +77,11 @@ pub async fn run(
     postgres_url: &str,
     keep: bool,
 ) -> Result<(), StartError> {
-    let exe = std::env::current_exe().map_err(|e| fail("finding tcr", &e))?;
-    let base = Settings::from_figment(&config::figment())?;
-    let policies = std::fs::canonicalize(&base.policies_dir)
-        .map_err(|e| fail("finding the policies folder", &e))?;
-    let work = std::env::temp_dir().join(format!("tcr-load-{}", std::process::id()));
-    std::fs::create_dir_all(&work).map_err(|e| fail("creating a work folder", &e))?;
+    let Paths {
+        exe,
+        policies,
+        work,
+    } = Paths::find("tcr-load")?;
     println!(
         "Under load: each route driven by N clients at once (one keep-alive connection and one \
          sign-in each), up to {} requests or {} s per route and phase; times from sending the \
@@ -98,7 +93,7 @@ pub async fn run(
     let mut all = Vec::new();
     for backend in backends {
         for &n in sizes {
-            let db = BenchDb::create(backend, n, &work, postgres_url).await?;
+            let db = BenchDb::create(backend, "load", n, &work, postgres_url).await?;
             let measured = measure(args, &db, backend, n, &exe, &policies, &work).await;
             if keep {
                 eprintln!("  kept: {}", db.describe());
@@ -310,85 +305,6 @@ fn print_summary(all: &[Measured]) {
     }
 }
 
-/// A fresh SQLite file or a throwaway PostgreSQL schema.
-struct BenchDb {
-    url: String,
-    schema: Option<String>,
-}
-
-impl BenchDb {
-    async fn create(
-        backend: &str,
-        n: usize,
-        work: &Path,
-        postgres_url: &str,
-    ) -> Result<BenchDb, StartError> {
-        use sea_orm::ConnectionTrait;
-        match backend {
-            "sqlite" => Ok(BenchDb {
-                url: format!(
-                    "sqlite://{}?mode=rwc",
-                    work.join(format!("load-{n}.db")).display()
-                ),
-                schema: None,
-            }),
-            "postgres" => {
-                let schema = format!("tcr_load_{}_{n}", std::process::id());
-                let admin = sea_orm::Database::connect(postgres_url)
-                    .await
-                    .map_err(StartError::Connect)?;
-                admin
-                    .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
-                    .await
-                    .map_err(|e| fail("creating the bench schema", &e))?;
-                admin.close().await.ok();
-                Ok(BenchDb {
-                    url: postgres_url.to_string(),
-                    schema: Some(schema),
-                })
-            }
-            other => Err(StartError::Other(format!(
-                "unknown backend {other}: use sqlite or postgres"
-            ))),
-        }
-    }
-
-    fn settings(&self) -> Result<Settings, StartError> {
-        let mut figment = config::figment().merge(("database_url", self.url.clone()));
-        if let Some(schema) = &self.schema {
-            figment = figment.merge(("database_schema", schema.clone()));
-        }
-        Ok(Settings::from_figment(&figment)?)
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "TCR_DATABASE_URL='{}'{}",
-            self.url,
-            self.schema
-                .as_deref()
-                .map(|s| format!(" TCR_DATABASE_SCHEMA={s}"))
-                .unwrap_or_default()
-        )
-    }
-
-    async fn drop(&self) -> Result<(), StartError> {
-        use sea_orm::ConnectionTrait;
-        let Some(schema) = &self.schema else {
-            return Ok(());
-        };
-        let admin = sea_orm::Database::connect(&self.url)
-            .await
-            .map_err(StartError::Connect)?;
-        admin
-            .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-            .await
-            .map_err(|e| fail("dropping the bench schema", &e))?;
-        admin.close().await.ok();
-        Ok(())
-    }
-}
-
 /// A seeded register, its projection filled, with a commissioner to sign in as.
 struct Register {
     seed_s: f64,
@@ -400,17 +316,7 @@ struct Register {
 
 impl Register {
     async fn prepare(db: &BenchDb, n: usize, today: time::Date) -> Result<Register, StartError> {
-        let app = prepare(db.settings()?, Arc::new(clock::SystemClock)).await?;
-        let t = Instant::now();
-        super::seed_synthetic(&app.db, n, today, 2026)
-            .await
-            .map_err(|e| fail("seeding", &e))?;
-        let seed_s = t.elapsed().as_secs_f64();
-        let t = Instant::now();
-        super::project(&app, today)
-            .await
-            .map_err(|e| fail("refreshing the projection", &e.public_message()))?;
-        let reindex_s = t.elapsed().as_secs_f64();
+        let (app, seed_s, reindex_s) = seeded(db, n, today).await?;
         let username = format!("load.{}", crate::auth::token::random_hex(4));
         let password = crate::auth::token::random_hex(16);
         commissioner(&app, &username, &password).await?;
