@@ -1,5 +1,5 @@
 //! The service's sense of "now", injectable so tests can move time (idle timeouts, throttling
-//! windows, and later the deadlines of the register) without sleeping.
+//! windows, the register's deadlines and the day the projection is for) without sleeping.
 
 use std::sync::Mutex;
 use time::{Date, Duration, Month, OffsetDateTime};

@@ -1,21 +1,28 @@
 //! tcr — the Transforming Care register and CETR service.
 //!
-//! Map of the crate (data walks one way: request → handler → service → domain rule and
-//! entities → database, and back):
+//! Map of the crate. Data walks one way: request → handler → service → domain rule and
+//! entities → database, and back. Imports point down only (`layers` checks it; the table is
+//! there and in `docs/architecture.md`):
 //!
-//! - [`config`]: typed settings from Rocket's figment (`Rocket.toml` + `TCR_*`), checked at start.
-//! - [`policy`]: `policies/*.toml` loaded into typed structs (who may do what, and later the risk
-//!   tool and the schedule).
-//! - [`domain`]: pure rules, no Rocket and no database.
-//! - [`entities`]: sea-orm entities only; [`db`] connects and migrates.
+//! - [`domain`]: pure rules, no Rocket and no database (consent, risk, ratings, the deadline
+//!   engine, returns' figures). Imports nothing of the crate.
+//! - [`entities`]: sea-orm entities only; [`db`] connects, migrates and keeps statistics.
+//! - [`config`], [`clock`], [`memory`], [`error`]: settings, "now", handing memory back, the one
+//!   error enum (how the web answers it is `web::errors`).
+//! - [`policy`]: `policies/*.toml` loaded into typed structs at start (access, risk tool,
+//!   schedule).
+//! - [`reports`]: a return's report model, drawn as PDF (printpdf) and written as CSV; knows the
+//!   domain and its own model, never the services.
+//! - [`auth`]: passwords (argon2) and tokens.
 //! - [`services`]: use cases; each owns its transaction and writes its audit entry in it
-//!   (people, risk, admissions, referrals, reviews, due, returns, users, sessions, audit).
-//! - [`auth`]: passwords and tokens.
+//!   (people, risk, admissions, referrals, reviews, due, returns, users, sessions, audit), and
+//!   every read of person-linked rows passes `services::scope`.
 //! - [`web`]: the route table, JSON handlers (`web::api`), HTML pages (`web::pages`), the
 //!   request guards (the `Caller`, CSRF, the client's address), catchers and fairings.
-//! - [`reports`]: returns rendered as CSV (and, next, PDF).
-//! - [`cli`]: `tcr serve | demo | migrate | user …`.
-//! - [`bench`]: `tcr bench`'s synthetic register, and `--load`'s server, clients and driver.
+//! - [`cli`]: `tcr serve | demo | migrate | user | return | reindex | bench …`.
+//! - [`demo`]: the demo register, seeded through the services.
+//! - [`bench`]: `tcr bench`'s synthetic register, the returns' measurements, and `--load`'s
+//!   server, clients and driver.
 
 pub mod auth;
 pub mod bench;
