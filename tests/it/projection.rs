@@ -123,6 +123,17 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
     assert_eq!(status, Status::Ok);
 
     let schedule = &t.app.policies.schedule;
+    // The commissioner as the services see them, for the person page's one read.
+    let (_, me) = t.get("/api/v1/me", Some(c)).await;
+    let me = tcr::services::sessions::SignedIn {
+        session_id: "projection-test".into(),
+        user: tcr::services::users::view(&t.db, me["id"].as_str().unwrap())
+            .await
+            .unwrap(),
+        started_at: time::OffsetDateTime::now_utc(),
+        active_at: time::OffsetDateTime::now_utc(),
+    };
+    let reader = tcr::services::people::Reader::of(&t.app, &me);
     let mut overdue = [0u64; 3];
     let mut rows = Vec::new();
     for status in ["active", "closed"] {
@@ -209,6 +220,23 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
             .unwrap();
         let from_records = serde_json::to_value(from_records).unwrap();
         assert_eq!(v, from_records, "{when}: {}", p.given_name);
+        // The person page reads the row and the due list from one read of the projection:
+        // the same view, and (while on the register) the same list.
+        let page = tcr::services::people::page(&t.app, &me, &reader, &p.id, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&page.dossier.person).unwrap(),
+            from_records,
+            "{when}: {}'s page",
+            p.given_name
+        );
+        let page_due = serde_json::to_value(&page.due).unwrap();
+        if p.status == "active" {
+            assert_eq!(page_due, due["items"], "{when}: {}'s page", p.given_name);
+        } else {
+            assert_eq!(page_due, serde_json::json!([]));
+        }
         let listed = rows
             .iter()
             .find(|r| r["id"] == p.id.as_str())

@@ -33,20 +33,33 @@ pub async fn dossier(
     reader: &Reader,
     id: &str,
 ) -> Result<Dossier, AppError> {
-    let (dossier, _) = read(app, reader, id).await?;
+    let (dossier, _, _) = read(app, reader, id, false).await?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
     Ok(dossier)
 }
 
 /// The person, their rating history and stays, and the entry as an input, without an audit
-/// entry. The person's view is today's register row (read back from the projection).
-async fn read(app: &App, reader: &Reader, id: &str) -> Result<(Dossier, person::Model), AppError> {
+/// entry. The person's view is today's register row (read back from the projection); with
+/// `owed`, also what they owe today as the projection stores it (`None` when it has not
+/// answered for today yet), from the same read.
+async fn read(
+    app: &App,
+    reader: &Reader,
+    id: &str,
+    owed: bool,
+) -> Result<(Dossier, person::Model, Option<Vec<DueItem>>), AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let ids = [id.to_string()];
-    let person = today::rows(app, reader, &ids, app.clock.today())
-        .await?
-        .pop()
-        .ok_or_else(|| AppError::not_found("Person"))?;
+    let today = app.clock.today();
+    let (person, due) = if owed {
+        today::row_and_due(app, reader, &model, today).await?
+    } else {
+        let ids = [id.to_string()];
+        let row = today::rows_of(app, reader, std::slice::from_ref(&model), &ids, today)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::not_found("Person"))?;
+        (row, None)
+    };
     let history = risk::history_rows(&app.db, reader.scope, id).await?;
     let admissions = admissions::rows_for(&app.db, reader.scope, id).await?;
     let dossier = Dossier {
@@ -55,7 +68,7 @@ async fn read(app: &App, reader: &Reader, id: &str) -> Result<(Dossier, person::
         admissions,
         input: as_input(&model),
     };
-    Ok((dossier, model))
+    Ok((dossier, model, due))
 }
 
 /// The person page: the dossier, what they owe today (while active) and their reviews (for a
@@ -73,11 +86,14 @@ pub async fn page(
     id: &str,
     with_reviews: bool,
 ) -> Result<PersonPage, AppError> {
-    let (dossier, model) = read(app, reader, id).await?;
-    let due = if dossier.person.status == Status::Active {
-        owed_by(app, reader, &model, app.clock.today()).await?
-    } else {
-        Vec::new()
+    let (dossier, model, stored) = read(app, reader, id, true).await?;
+    let due = match (dossier.person.status, stored) {
+        (Status::Active, Some(owed)) => owed,
+        (Status::Active, None) => {
+            let schedule = &app.policies.schedule;
+            worked_out_due(&app.db, reader.scope, &model, schedule, app.clock.today()).await?
+        }
+        _ => Vec::new(),
     };
     let reviews = if with_reviews {
         let q = ReviewQuery {

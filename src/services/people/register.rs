@@ -170,9 +170,9 @@ pub async fn get(
     reader: &Reader,
     id: &str,
 ) -> Result<PersonView, AppError> {
-    find_readable(&app.db, reader, id).await?;
+    let model = find_readable(&app.db, reader, id).await?;
     let ids = [id.to_string()];
-    let result = today::rows(app, reader, &ids, app.clock.today())
+    let result = today::rows_of(app, reader, &[model], &ids, app.clock.today())
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found("Person"))?;

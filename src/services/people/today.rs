@@ -24,14 +24,26 @@ pub(super) async fn rows(
     ids: &[String],
     today: Date,
 ) -> Result<Vec<PersonView>, AppError> {
+    let people = reader
+        .scope
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .all(&app.db)
+        .await?;
+    rows_of(app, reader, &people, ids, today).await
+}
+
+/// These people's rows today, their entries already read, in the order of `ids`.
+pub(super) async fn rows_of(
+    app: &App,
+    reader: &Reader,
+    people: &[person::Model],
+    ids: &[String],
+    today: Date,
+) -> Result<Vec<PersonView>, AppError> {
     let scope = reader.scope;
     let db = &app.db;
     let these = || ids.iter().map(String::as_str);
-    let people = scope
-        .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(these()))
-        .all(db)
-        .await?;
     let consents: HashMap<String, consent_entity::Model> = scope
         .select::<consent_entity::Entity>()
         .filter(consent_entity::Column::PersonId.is_in(these()))
@@ -97,23 +109,101 @@ pub(super) async fn due(
     if !fresh {
         return Ok(None);
     }
+    let Some(items) = stored_items(app, scope, id, today).await? else {
+        return Ok(None);
+    };
+    Ok(Some(worded(app, scope, &items).await?))
+}
+
+/// Everything a person owes as stored in the projection, in its order; `None` when a row
+/// cannot be read by this version (for the engine to work out instead).
+async fn stored_items(
+    app: &App,
+    scope: Scope,
+    id: &str,
+    today: Date,
+) -> Result<Option<Vec<Item>>, AppError> {
     let rows = scope
         .select::<person_due_item::Entity>()
         .filter(person_due_item::Column::PersonId.eq(id))
         .order_by_asc(person_due_item::Column::Seq)
-        .all(db)
+        .all(&app.db)
         .await?;
-    let Some(items) = rows
-        .iter()
-        .map(|row| owed_of(row, today))
-        .collect::<Option<Vec<Item>>>()
-    else {
-        return Ok(None);
-    };
-    let named = Named::read(db, scope, items.iter()).await?;
+    Ok(rows.iter().map(|row| owed_of(row, today)).collect())
+}
+
+/// The items in words, soonest first, with the booked reviews and actions they name read once.
+async fn worded(app: &App, scope: Scope, items: &[Item]) -> Result<Vec<DueItem>, AppError> {
+    let named = Named::read(&app.db, scope, items.iter()).await?;
     let mut words: Vec<DueItem> = items.iter().map(|i| named.word(i)).collect();
     in_order(&mut words);
-    Ok(Some(words))
+    Ok(words)
+}
+
+/// One person's row today and what they owe, from one read of their projection (the person
+/// page): the row's overdue words are the overdue ones of the same list. When their stored
+/// answer is not for today, the row is worked out from their records and the list is `None`.
+pub(super) async fn row_and_due(
+    app: &App,
+    reader: &Reader,
+    p: &person::Model,
+    today: Date,
+) -> Result<(PersonView, Option<Vec<DueItem>>), AppError> {
+    let scope = reader.scope;
+    let due = scope
+        .select::<person_due::Entity>()
+        .filter(person_due::Column::PersonId.eq(p.id.as_str()))
+        .one(&app.db)
+        .await?
+        .filter(|d| d.computed_for == today);
+    let items = match &due {
+        Some(_) => stored_items(app, scope, &p.id, today).await?,
+        None => None,
+    };
+    let (Some(due), Some(items)) = (due, items) else {
+        let ids = [p.id.clone()];
+        let view = rows_of(app, reader, std::slice::from_ref(p), &ids, today)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::not_found("Person"))?;
+        return Ok((view, None));
+    };
+    let consent = scope
+        .select::<consent_entity::Entity>()
+        .filter(consent_entity::Column::PersonId.eq(p.id.as_str()))
+        .one(&app.db)
+        .await?
+        .ok_or_else(|| AppError::Internal(format!("person {} has no consent record", p.id)))?;
+    let owed = worded(app, scope, &items).await?;
+    let overdue = owed
+        .iter()
+        .filter(|w| w.overdue)
+        .map(|w| w.what.clone())
+        .collect();
+    let view = view_with(p, &consent, derived(&due, overdue)?, today)?;
+    Ok((view, Some(owed)))
+}
+
+/// The projection's answer for one person as the view needs it.
+fn derived(due: &person_due::Model, overdue: Vec<String>) -> Result<Derived, AppError> {
+    let rating = match due.rating.as_deref() {
+        None => None,
+        Some(word) => Rating::parse(word)
+            .zip(due.rating_since)
+            .map(Some)
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "person {} has an unknown stored rating",
+                    due.person_id
+                ))
+            })?,
+    };
+    Ok(Derived {
+        rating,
+        in_hospital: due.in_hospital_since.is_some(),
+        next_review_due: due.next_review_due,
+        overdue,
+    })
 }
 
 /// What the projection stores for these people today, for those whose rows are for today.
@@ -159,27 +249,8 @@ async fn stored(
             .map(|(_, i)| named.word(i))
             .collect();
         in_order(&mut words);
-        let rating = match due.rating.as_deref() {
-            None => None,
-            Some(word) => Rating::parse(word)
-                .zip(due.rating_since)
-                .map(Some)
-                .ok_or_else(|| {
-                    AppError::Internal(format!(
-                        "person {} has an unknown stored rating",
-                        due.person_id
-                    ))
-                })?,
-        };
-        out.insert(
-            due.person_id.clone(),
-            Derived {
-                rating,
-                in_hospital: due.in_hospital_since.is_some(),
-                next_review_due: due.next_review_due,
-                overdue: words.into_iter().map(|w| w.what).collect(),
-            },
-        );
+        let overdue = words.into_iter().map(|w| w.what).collect();
+        out.insert(due.person_id.clone(), derived(&due, overdue)?);
     }
     Ok(out)
 }
