@@ -16,15 +16,15 @@ pub fn age_on(born: Date, on: Date) -> Option<u32> {
     u32::try_from(years).ok()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-pub enum AgeBand {
-    #[serde(rename = "0-17")]
-    Child,
-    #[serde(rename = "18-25")]
-    YoungAdult,
-    #[serde(rename = "26+")]
-    Adult,
-}
+super::vocabulary::vocabulary!(
+    /// The age bands of the returns, by their names as the returns write them; labels in words
+    /// for people.
+    AgeBand {
+        Child = "0-17" / "0 to 17",
+        YoungAdult = "18-25" / "18 to 25",
+        Adult = "26+" / "26 and over",
+    }
+);
 
 impl AgeBand {
     pub fn of(age: u32) -> Self {
@@ -32,30 +32,6 @@ impl AgeBand {
             0..=17 => AgeBand::Child,
             18..=25 => AgeBand::YoungAdult,
             _ => AgeBand::Adult,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AgeBand::Child => "0-17",
-            AgeBand::YoungAdult => "18-25",
-            AgeBand::Adult => "26+",
-        }
-    }
-
-    pub const ALL: &'static [AgeBand] = &[AgeBand::Child, AgeBand::YoungAdult, AgeBand::Adult];
-
-    /// The band from its name as the returns write it (`0-17`, `18-25`, `26+`).
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|b| b.as_str() == s)
-    }
-
-    /// In words for people: "0 to 17", "18 to 25", "26 and over".
-    pub fn label(self) -> &'static str {
-        match self {
-            AgeBand::Child => "0 to 17",
-            AgeBand::YoungAdult => "18 to 25",
-            AgeBand::Adult => "26 and over",
         }
     }
 

@@ -7,44 +7,13 @@
 //! | 16 or over | `self`, or `best_interests` (capacity assessment and best-interests meeting, both dated, neither after the consent) |
 
 use super::age::age_on;
-use serde::{Deserialize, Serialize};
 use time::Date;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ConsentBasis {
-    Parental,
-    #[serde(rename = "self")]
-    SelfConsent,
-    BestInterests,
-}
-
-impl ConsentBasis {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "parental" => Some(ConsentBasis::Parental),
-            "self" => Some(ConsentBasis::SelfConsent),
-            "best_interests" => Some(ConsentBasis::BestInterests),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ConsentBasis::Parental => "parental",
-            ConsentBasis::SelfConsent => "self",
-            ConsentBasis::BestInterests => "best_interests",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ConsentBasis::Parental => "Parental consent",
-            ConsentBasis::SelfConsent => "The person's own consent",
-            ConsentBasis::BestInterests => "Best-interests decision",
-        }
-    }
-}
+super::vocabulary::vocabulary!(ConsentBasis {
+    Parental = "parental" / "Parental consent",
+    SelfConsent = "self" / "The person's own consent",
+    BestInterests = "best_interests" / "Best-interests decision",
+});
 
 /// A consent record as entered.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,3 +20,4 @@ pub mod role;
 pub mod schedule;
 pub mod search;
 pub mod text;
+pub mod vocabulary;

@@ -3,43 +3,18 @@
 //! joining link; and the words for a day that is not a working day.
 
 use super::schedule::is_working_day;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use time::{Date, Weekday};
 
-/// What a panel member is: the admin sets it, and it decides which seat they may take.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PanelKind {
-    ExpertByExperience,
-    ClinicalExpert,
-}
+super::vocabulary::vocabulary!(
+    /// What a panel member is: the admin sets it, and it decides which seat they may take.
+    PanelKind {
+    ExpertByExperience = "expert_by_experience" / "Expert by experience",
+    ClinicalExpert = "clinical_expert" / "Clinical expert",
+    }
+);
 
 impl PanelKind {
-    pub const ALL: [PanelKind; 2] = [PanelKind::ExpertByExperience, PanelKind::ClinicalExpert];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "expert_by_experience" => Some(PanelKind::ExpertByExperience),
-            "clinical_expert" => Some(PanelKind::ClinicalExpert),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PanelKind::ExpertByExperience => "expert_by_experience",
-            PanelKind::ClinicalExpert => "clinical_expert",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            PanelKind::ExpertByExperience => "Expert by experience",
-            PanelKind::ClinicalExpert => "Clinical expert",
-        }
-    }
-
     /// The seat a member of this kind takes (the field that names it).
     pub fn seat(self) -> &'static str {
         match self {
@@ -50,7 +25,7 @@ impl PanelKind {
 
     /// The kind a member seat takes; the chair's seat takes none.
     pub fn for_seat(field: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.seat() == field)
+        Self::ALL.iter().copied().find(|k| k.seat() == field)
     }
 }
 

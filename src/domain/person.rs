@@ -1,36 +1,8 @@
 //! The register entry's vocabularies and its eligibility rule.
 
-use serde::{Deserialize, Serialize};
 use time::Date;
 
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-        pub enum $name { $(#[serde(rename = $text)] $variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-            /// "a, b or c", for messages.
-            pub fn choices() -> String {
-                let all: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
-                match all.split_last() {
-                    Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-                    _ => all.join(""),
-                }
-            }
-        }
-    };
-}
+use super::vocabulary::vocabulary;
 
 vocabulary!(Sex {
     Female = "female" / "Female",

@@ -1,35 +1,13 @@
 //! Referrals to the single point of access: when a decision is due, when it is overdue, and
 //! what the referral's own risk tool answers suggest.
 
-use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReferralStatus {
-    AwaitingDecision,
-    Accepted,
-    Declined,
-}
-
-impl ReferralStatus {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "awaiting_decision" => Some(ReferralStatus::AwaitingDecision),
-            "accepted" => Some(ReferralStatus::Accepted),
-            "declined" => Some(ReferralStatus::Declined),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReferralStatus::AwaitingDecision => "awaiting_decision",
-            ReferralStatus::Accepted => "accepted",
-            ReferralStatus::Declined => "declined",
-        }
-    }
-}
+super::vocabulary::vocabulary!(ReferralStatus {
+    AwaitingDecision = "awaiting_decision",
+    Accepted = "accepted",
+    Declined = "declined",
+});
 
 /// The decision is due this many days after receipt (`referral_decision_days`).
 pub fn decision_due(received_on: Date, days: u32) -> Date {

@@ -6,28 +6,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::{Date, Duration, Month, Weekday};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReturnKind {
-    Monthly,
-    Weekly,
-}
-
-impl ReturnKind {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "monthly" => Some(ReturnKind::Monthly),
-            "weekly" => Some(ReturnKind::Weekly),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReturnKind::Monthly => "monthly",
-            ReturnKind::Weekly => "weekly",
-        }
-    }
-}
+super::vocabulary::vocabulary!(ReturnKind {
+    Monthly = "monthly",
+    Weekly = "weekly",
+});
 
 /// A return's period: its first and last day (the as-at day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,53 +1,31 @@
 //! Reviews (CETR/CTR): their kinds, the panel rule, the key lines of enquiry, and the action
 //! plan's WHO / WHAT / WHEN / HOW.
 
-use serde::{Deserialize, Serialize};
 use time::Date;
 
-macro_rules! words {
-    ($(#[$m:meta])* $name:ident { $($v:ident = $t:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-        pub enum $name { $(#[serde(rename = $t)] $v),+ }
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-            pub fn parse(s: &str) -> Option<Self> { match s { $($t => Some($name::$v),)+ _ => None } }
-            pub fn as_str(self) -> &'static str { match self { $($name::$v => $t),+ } }
-        }
-    };
-}
+use super::vocabulary::vocabulary;
 
-words!(ReviewKind {
-    Community = "community",
-    Laep = "laep",
-    PostAdmission = "post_admission",
-    Inpatient = "inpatient",
-    FollowUp = "follow_up",
+vocabulary!(ReviewKind {
+    Community = "community" / "Community review",
+    Laep = "laep" / "Local Area Emergency Protocol (LAEP)",
+    PostAdmission = "post_admission" / "Post-admission review",
+    Inpatient = "inpatient" / "Inpatient review",
+    FollowUp = "follow_up" / "Follow-up review",
 });
 
-words!(ReviewStatus {
+vocabulary!(ReviewStatus {
     Scheduled = "scheduled",
     Held = "held",
     Cancelled = "cancelled",
 });
 
-words!(ActionStatus {
+vocabulary!(ActionStatus {
     Open = "open",
     Done = "done",
     Dropped = "dropped",
 });
 
 impl ReviewKind {
-    pub fn label(self) -> &'static str {
-        match self {
-            ReviewKind::Community => "Community review",
-            ReviewKind::Laep => "Local Area Emergency Protocol (LAEP)",
-            ReviewKind::PostAdmission => "Post-admission review",
-            ReviewKind::Inpatient => "Inpatient review",
-            ReviewKind::FollowUp => "Follow-up review",
-        }
-    }
-
     /// A LAEP, called when urgency rules out a community review, needs only its chair.
     pub fn needs_full_panel(self) -> bool {
         self != ReviewKind::Laep

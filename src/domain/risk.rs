@@ -5,41 +5,18 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Rating {
-    Red,
-    Amber,
-    Green,
-    /// In a mental health hospital. Derived from admissions, never chosen.
-    Blue,
-}
+super::vocabulary::vocabulary!(
+    /// A risk rating. `ALL` is the register's order: red, blue, amber, green.
+    Rating {
+        Red = "red" / "Red",
+        /// In a mental health hospital. Derived from admissions, never chosen.
+        Blue = "blue" / "Blue (in hospital)",
+        Amber = "amber" / "Amber",
+        Green = "green" / "Green",
+    }
+);
 
 impl Rating {
-    pub const ALL: [Rating; 4] = [Rating::Red, Rating::Blue, Rating::Amber, Rating::Green];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Rating::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rating::Red => "red",
-            Rating::Amber => "amber",
-            Rating::Green => "green",
-            Rating::Blue => "blue",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Rating::Red => "Red",
-            Rating::Amber => "Amber",
-            Rating::Green => "Green",
-            Rating::Blue => "Blue (in hospital)",
-        }
-    }
-
     /// Order on the register and in returns: red, blue, amber, green.
     pub fn rank(self) -> u8 {
         match self {

@@ -137,7 +137,7 @@ impl AccessPolicy {
             }
             grants.insert(role, set);
         }
-        if let Some(missing) = Role::ALL.into_iter().find(|r| !grants.contains_key(r)) {
+        if let Some(missing) = Role::ALL.iter().find(|r| !grants.contains_key(r)) {
             return Err(format!(
                 "role `{missing}` is missing (list it, even with no permissions)"
             ));

@@ -137,7 +137,7 @@ async fn admin_watch(app: &App, who: &SignedIn) -> Result<AdminWatch, AppError> 
     };
     if can(Permission::UsersRead) {
         let users = user::Entity::find().all(&app.db).await?;
-        for role in Role::ALL {
+        for &role in Role::ALL {
             let n = users
                 .iter()
                 .filter(|u| u.active && u.role == role.as_str())

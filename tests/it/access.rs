@@ -252,7 +252,7 @@ fn rows() -> Vec<Row> {
 
 #[test]
 fn the_table_has_a_column_for_every_role() {
-    for role in Role::ALL {
+    for &role in Role::ALL {
         assert!(
             COLUMNS.iter().any(|&(_, r)| r == role),
             "{role} has no column in the table of tests/it/access.rs"
@@ -390,7 +390,7 @@ async fn api_role_matrix_matches_the_table() {
             ));
         }
     }
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let token = t.token_for_role(role.as_str()).await;
         for row in &api {
             let status = t
@@ -449,7 +449,7 @@ async fn page_role_matrix_matches_the_table() {
             ));
         }
     }
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let (username, password) = if role == Role::Admin {
             ("admin".to_string(), ADMIN_PASSWORD.to_string())
         } else {
