@@ -10,10 +10,15 @@ use super::{Actor, App};
 use crate::domain::dates::DateKind;
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
-use crate::entities::{admission, admission_revision, rating_event, visit};
+use crate::entities::{admission, admission_revision, rating_event};
 use crate::error::AppError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
+use time::Date;
+
+mod visits;
+pub(super) use visits::visits_of;
+pub use visits::{NewVisit, VisitView, record_visit};
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewAdmission {
@@ -53,22 +58,6 @@ pub struct AdmissionChange {
     /// latest recorded change, not in the future. Earlier days keep the earlier values.
     #[schemars(with = "Option<crate::services::schema::Day>")]
     pub effective_on: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
-pub struct NewVisit {
-    #[schemars(with = "crate::services::schema::Day")]
-    pub visited_on: Option<String>,
-    #[schemars(with = "crate::services::schema::Text<200>")]
-    pub visitor: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
-pub struct VisitView {
-    pub id: String,
-    pub admission_id: String,
-    pub visited_on: String,
-    pub visitor: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -148,6 +137,8 @@ async fn open_admission(
         .await?)
 }
 
+/// Admits someone on the active register to hospital, in one transaction with its audit entry:
+/// they are rated blue from the day of admission.
 pub async fn admit(
     app: &App,
     actor: &Actor,
@@ -155,7 +146,63 @@ pub async fn admit(
     person_id: &str,
     input: NewAdmission,
 ) -> Result<AdmissionView, AppError> {
-    let today = app.clock.today();
+    let CheckedAdmission {
+        admitted_on,
+        hospital,
+        security,
+        legal,
+        planned,
+    } = check_admission(&input, app.clock.today())?;
+    let mut tx = audit::begin(app).await?;
+    check_may_admit(tx.conn(), reader, person_id, admitted_on).await?;
+    let row = admission::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(person_id.into()),
+        admitted_on: Set(admitted_on),
+        hospital: Set(hospital),
+        security_level: Set(security.as_str().into()),
+        legal_status: Set(legal.as_str().into()),
+        planned_discharge_on: Set(planned),
+        discharged_on: Set(None),
+        destination: Set(None),
+        recorded_by: Set(actor.username.clone()),
+        recorded_at: Set(tx.now()),
+    }
+    .insert(tx.conn())
+    .await?;
+    add_rating_event(
+        &tx,
+        actor,
+        person_id,
+        Rating::Blue,
+        admitted_on,
+        "admission",
+        &row.id,
+        Some(format!("Admitted to {}", row.hospital)),
+    )
+    .await?;
+    tx.record(
+        actor,
+        Event::person("admission.create", person_id)
+            .detail(serde_json::json!({"admission_id": row.id})),
+    )
+    .await?;
+    tx.commit().await?;
+    admission_view(&row, Vec::new())
+}
+
+/// A new admission's fields once checked.
+struct CheckedAdmission {
+    admitted_on: Date,
+    hospital: String,
+    security: SecurityLevel,
+    legal: LegalStatus,
+    planned: Option<Date>,
+}
+
+/// Checks a new admission's fields before anything is read, so that all the field errors come
+/// back together.
+fn check_admission(input: &NewAdmission, today: Date) -> Result<CheckedAdmission, AppError> {
     let mut c = Check::default();
     let admitted_on = c.past_date(
         "admitted_on",
@@ -197,14 +244,31 @@ pub async fn admit(
     let (Some(admitted_on), Some(security), Some(legal)) = (admitted_on, security, legal) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
-    let mut tx = audit::begin(app).await?;
-    let person = find_readable(tx.conn(), reader, person_id).await?;
+    Ok(CheckedAdmission {
+        admitted_on,
+        hospital,
+        security,
+        legal,
+        planned,
+    })
+}
+
+/// Whether this person may be admitted on `admitted_on`, in this order (the first problem
+/// wins): on the active register, not already in hospital, no risk assessment after that day
+/// (someone in hospital is rated blue), and not within an earlier stay.
+async fn check_may_admit(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    person_id: &str,
+    admitted_on: Date,
+) -> Result<(), AppError> {
+    let person = find_readable(db, reader, person_id).await?;
     if person.status != Status::Active.as_str() {
         return Err(AppError::Conflict(
             "Only people on the active register can be admitted here.".into(),
         ));
     }
-    if open_admission(tx.conn(), person_id).await?.is_some() {
+    if open_admission(db, person_id).await?.is_some() {
         return Err(AppError::Conflict(
             "This person is already in hospital: record the discharge first.".into(),
         ));
@@ -214,7 +278,7 @@ pub async fn admit(
         .filter(rating_event::Column::PersonId.eq(person_id))
         .filter(rating_event::Column::Source.eq("assessment"))
         .filter(rating_event::Column::EffectiveOn.gt(admitted_on))
-        .one(tx.conn())
+        .one(db)
         .await?;
     if let Some(a) = later_assessment {
         return Err(AppError::Conflict(format!(
@@ -226,7 +290,7 @@ pub async fn admit(
         .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person_id))
         .order_by_desc(admission::Column::DischargedOn)
-        .one(tx.conn())
+        .one(db)
         .await?
         .and_then(|a| a.discharged_on);
     if last_discharge.is_some_and(|d| admitted_on < d) {
@@ -234,40 +298,7 @@ pub async fn admit(
             "That date falls within an earlier stay in hospital.".into(),
         ));
     }
-    let row = admission::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        person_id: Set(person_id.into()),
-        admitted_on: Set(admitted_on),
-        hospital: Set(hospital),
-        security_level: Set(security.as_str().into()),
-        legal_status: Set(legal.as_str().into()),
-        planned_discharge_on: Set(planned),
-        discharged_on: Set(None),
-        destination: Set(None),
-        recorded_by: Set(actor.username.clone()),
-        recorded_at: Set(tx.now()),
-    }
-    .insert(tx.conn())
-    .await?;
-    add_rating_event(
-        &tx,
-        actor,
-        person_id,
-        Rating::Blue,
-        admitted_on,
-        "admission",
-        &row.id,
-        Some(format!("Admitted to {}", row.hospital)),
-    )
-    .await?;
-    tx.record(
-        actor,
-        Event::person("admission.create", person_id)
-            .detail(serde_json::json!({"admission_id": row.id})),
-    )
-    .await?;
-    tx.commit().await?;
-    admission_view(&row, Vec::new())
+    Ok(())
 }
 
 pub async fn discharge(
@@ -341,88 +372,6 @@ pub async fn discharge(
     admission_view(&updated, visits)
 }
 
-pub(super) async fn visits_of(
-    db: &impl ConnectionTrait,
-    scope: Scope,
-    admission_id: &str,
-) -> Result<Vec<VisitView>, AppError> {
-    Ok(scope
-        .select::<visit::Entity>()
-        .filter(visit::Column::AdmissionId.eq(admission_id))
-        .order_by_desc(visit::Column::VisitedOn)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|v| VisitView {
-            id: v.id,
-            admission_id: v.admission_id,
-            visited_on: v.visited_on.to_string(),
-            visitor: v.visitor,
-        })
-        .collect())
-}
-
-pub async fn record_visit(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    person_id: &str,
-    input: NewVisit,
-) -> Result<VisitView, AppError> {
-    let today = app.clock.today();
-    let mut c = Check::default();
-    let visited_on = c.past_date(
-        "visited_on",
-        "the date of the visit",
-        &input.visited_on,
-        today,
-    );
-    let visitor = c.text("visitor", "who visited", &input.visitor, 200);
-    c.finish()?;
-    let Some(visited_on) = visited_on else {
-        return Err(AppError::Internal("checked input incomplete".into()));
-    };
-    let mut tx = audit::begin(app).await?;
-    find_readable(tx.conn(), reader, person_id).await?;
-    let Some(stay) = open_admission(tx.conn(), person_id).await? else {
-        return Err(AppError::Conflict(
-            "Oversight visits are for people in hospital: this person is not.".into(),
-        ));
-    };
-    if visited_on < stay.admitted_on {
-        return Err(AppError::field(
-            "visited_on",
-            format!(
-                "The visit cannot be before the admission ({})",
-                crate::domain::dates::long_date(stay.admitted_on)
-            ),
-        ));
-    }
-    let row = visit::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        person_id: Set(person_id.into()),
-        admission_id: Set(stay.id.clone()),
-        visited_on: Set(visited_on),
-        visitor: Set(visitor),
-        recorded_by: Set(actor.username.clone()),
-        recorded_at: Set(tx.now()),
-    }
-    .insert(tx.conn())
-    .await?;
-    tx.record(
-        actor,
-        Event::person("visit.create", person_id).detail(serde_json::json!({"visit_id": row.id})),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(VisitView {
-        id: row.id,
-        admission_id: row.admission_id,
-        visited_on: row.visited_on.to_string(),
-        visitor: row.visitor,
-    })
-}
-
 /// A person's admissions, newest first, with their visits; the read is audited.
 pub async fn list_for(
     app: &App,
@@ -473,7 +422,69 @@ pub async fn update(
     admission_id: &str,
     input: AdmissionChange,
 ) -> Result<AdmissionView, AppError> {
-    let today = app.clock.today();
+    let CheckedChange {
+        security,
+        legal,
+        planned,
+        effective_on,
+    } = check_change(&input, app.clock.today())?;
+    let mut tx = audit::begin(app).await?;
+    let stay = find_stay(tx.conn(), reader, admission_id).await?;
+    check_changeable(tx.conn(), &stay, planned, effective_on).await?;
+    let person_id = stay.person_id.clone();
+    // Keep the values as they stood until the change took effect, for returns as at an
+    // earlier week.
+    admission_revision::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        admission_id: Set(stay.id.clone()),
+        valid_until: Set(tx.now()),
+        effective_on: Set(effective_on),
+        security_level: Set(stay.security_level.clone()),
+        legal_status: Set(stay.legal_status.clone()),
+        planned_discharge_on: Set(stay.planned_discharge_on),
+    }
+    .insert(tx.conn())
+    .await?;
+    let mut row: admission::ActiveModel = stay.into();
+    let mut changed = Vec::new();
+    if let Some(Some(s)) = security {
+        row.security_level = Set(s.as_str().into());
+        changed.push("security_level");
+    }
+    if let Some(Some(l)) = legal {
+        row.legal_status = Set(l.as_str().into());
+        changed.push("legal_status");
+    }
+    if let Some(p) = planned {
+        row.planned_discharge_on = Set(Some(p));
+        changed.push("planned_discharge_on");
+    }
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        actor,
+        Event::person("admission.update", &person_id).detail(serde_json::json!({
+            "admission_id": admission_id,
+            "fields": changed,
+            "effective_on": effective_on.to_string(),
+        })),
+    )
+    .await?;
+    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
+    tx.commit().await?;
+    admission_view(&updated, visits)
+}
+
+/// A dated change's fields once checked; `None` is a field not given (it stays as it is).
+struct CheckedChange {
+    security: Option<Option<SecurityLevel>>,
+    legal: Option<Option<LegalStatus>>,
+    planned: Option<Date>,
+    effective_on: Date,
+}
+
+/// Checks a dated change's fields before the stay is read, so that all the field errors come
+/// back together; the change takes effect today unless another day is given.
+fn check_change(input: &AdmissionChange, today: Date) -> Result<CheckedChange, AppError> {
     let mut c = Check::default();
     let security = input.security_level.as_ref().map(|_| {
         c.choice(
@@ -520,8 +531,23 @@ pub async fn update(
         );
     }
     c.finish()?;
-    let mut tx = audit::begin(app).await?;
-    let stay = find_stay(tx.conn(), reader, admission_id).await?;
+    Ok(CheckedChange {
+        security,
+        legal,
+        planned,
+        effective_on,
+    })
+}
+
+/// Whether the stay may take this change, in this order (the first problem wins): still open,
+/// the planned discharge and the day it took effect not before the admission, and that day
+/// not before the stay's latest recorded change.
+async fn check_changeable(
+    db: &impl ConnectionTrait,
+    stay: &admission::Model,
+    planned: Option<Date>,
+    effective_on: Date,
+) -> Result<(), AppError> {
     if stay.discharged_on.is_some() {
         return Err(AppError::Conflict(
             "This admission has ended: it can no longer be changed.".into(),
@@ -548,7 +574,7 @@ pub async fn update(
         .select::<admission_revision::Entity>()
         .filter(admission_revision::Column::AdmissionId.eq(stay.id.clone()))
         .order_by_desc(admission_revision::Column::EffectiveOn)
-        .one(tx.conn())
+        .one(db)
         .await?
         .map(|r| r.effective_on);
     if let Some(latest) = latest.filter(|l| effective_on < *l) {
@@ -559,45 +585,5 @@ pub async fn update(
             ),
         ));
     }
-    let person_id = stay.person_id.clone();
-    // Keep the values as they stood until the change took effect, for returns as at an
-    // earlier week.
-    admission_revision::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        admission_id: Set(stay.id.clone()),
-        valid_until: Set(tx.now()),
-        effective_on: Set(effective_on),
-        security_level: Set(stay.security_level.clone()),
-        legal_status: Set(stay.legal_status.clone()),
-        planned_discharge_on: Set(stay.planned_discharge_on),
-    }
-    .insert(tx.conn())
-    .await?;
-    let mut row: admission::ActiveModel = stay.into();
-    let mut changed = Vec::new();
-    if let Some(Some(s)) = security {
-        row.security_level = Set(s.as_str().into());
-        changed.push("security_level");
-    }
-    if let Some(Some(l)) = legal {
-        row.legal_status = Set(l.as_str().into());
-        changed.push("legal_status");
-    }
-    if let Some(p) = planned {
-        row.planned_discharge_on = Set(Some(p));
-        changed.push("planned_discharge_on");
-    }
-    let updated = row.update(tx.conn()).await?;
-    tx.record(
-        actor,
-        Event::person("admission.update", &person_id).detail(serde_json::json!({
-            "admission_id": admission_id,
-            "fields": changed,
-            "effective_on": effective_on.to_string(),
-        })),
-    )
-    .await?;
-    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
-    tx.commit().await?;
-    admission_view(&updated, visits)
+    Ok(())
 }

@@ -119,7 +119,79 @@ pub async fn correct_admission(
     admission_id: &str,
     input: AdmissionCorrection,
 ) -> Result<AdmissionView, AppError> {
-    let today = app.clock.today();
+    let checked = check_correction(&input, app.clock.today())?;
+
+    let mut tx = audit::begin(app).await?;
+    let stay = find_stay(tx.conn(), reader, admission_id).await?;
+    let person = find_readable(tx.conn(), reader, &stay.person_id).await?;
+    if person.status != Status::Active.as_str() {
+        return Err(AppError::Conflict(
+            "Only the stays of people on the active register can be corrected.".into(),
+        ));
+    }
+    let start = checked.admitted_on.unwrap_or(stay.admitted_on);
+    if start != stay.admitted_on {
+        check_new_start(tx.conn(), &stay, &person, start).await?;
+    }
+    let Corrected {
+        hospital,
+        security,
+        legal,
+        fields,
+    } = corrected(
+        &stay,
+        start,
+        checked.hospital,
+        checked.security,
+        checked.legal,
+    )?;
+    let person_id = stay.person_id.clone();
+    let mut row: admission::ActiveModel = stay.into();
+    row.admitted_on = Set(start);
+    row.hospital = Set(hospital.clone());
+    row.security_level = Set(security);
+    row.legal_status = Set(legal);
+    let updated = row.update(tx.conn()).await?;
+    // The stay's blue rating starts when the stay does.
+    rating_event::Entity::update_many()
+        .col_expr(rating_event::Column::EffectiveOn, Expr::value(start))
+        .col_expr(
+            rating_event::Column::Reason,
+            Expr::value(format!("Admitted to {hospital}")),
+        )
+        .filter(rating_event::Column::Source.eq("admission"))
+        .filter(rating_event::Column::SourceId.eq(admission_id))
+        .exec(tx.conn())
+        .await?;
+    tx.record(
+        actor,
+        Event::person("admission.correct", &person_id).detail(serde_json::json!({
+            "admission_id": admission_id,
+            "fields": fields,
+            "reason": checked.reason,
+        })),
+    )
+    .await?;
+    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
+    tx.commit().await?;
+    admission_view(&updated, visits)
+}
+
+/// A stay correction's fields once checked; `None` is a field not given (it stays as it is).
+struct CheckedCorrection {
+    admitted_on: Option<Date>,
+    hospital: Option<String>,
+    security: Option<SecurityLevel>,
+    legal: Option<LegalStatus>,
+    reason: String,
+}
+
+/// Checks a stay correction's fields before the stay is read: each given field, the reason
+/// (always required), and that at least one field is given when all else is well.
+fn check_correction(
+    input: &AdmissionCorrection,
+    today: Date,
+) -> Result<CheckedCorrection, AppError> {
     let mut c = Check::default();
     let admitted_on = given(&input.admitted_on)
         .then(|| {
@@ -176,19 +248,32 @@ pub async fn correct_admission(
         );
     }
     c.finish()?;
+    Ok(CheckedCorrection {
+        admitted_on,
+        hospital,
+        security,
+        legal,
+        reason,
+    })
+}
 
-    let mut tx = audit::begin(app).await?;
-    let stay = find_stay(tx.conn(), reader, admission_id).await?;
-    let person = find_readable(tx.conn(), reader, &stay.person_id).await?;
-    if person.status != Status::Active.as_str() {
-        return Err(AppError::Conflict(
-            "Only the stays of people on the active register can be corrected.".into(),
-        ));
-    }
-    let start = admitted_on.unwrap_or(stay.admitted_on);
-    if start != stay.admitted_on {
-        check_new_start(tx.conn(), &stay, &person, start).await?;
-    }
+/// The stay's fields as corrected, and what changed (for the audit entry).
+struct Corrected {
+    hospital: String,
+    security: String,
+    legal: String,
+    fields: BTreeMap<String, serde_json::Value>,
+}
+
+/// Works out the stay's fields after the correction, each one not given staying as it is;
+/// refuses a correction that would change nothing.
+fn corrected(
+    stay: &admission::Model,
+    start: Date,
+    hospital: Option<String>,
+    security: Option<SecurityLevel>,
+    legal: Option<LegalStatus>,
+) -> Result<Corrected, AppError> {
     let mut fields = BTreeMap::new();
     let mut note = |name: &str, from: String, to: String| {
         if from != to {
@@ -219,36 +304,12 @@ pub async fn correct_admission(
             "Nothing would change: the stay is already recorded that way",
         ));
     }
-    let person_id = stay.person_id.clone();
-    let mut row: admission::ActiveModel = stay.into();
-    row.admitted_on = Set(start);
-    row.hospital = Set(hospital.clone());
-    row.security_level = Set(security);
-    row.legal_status = Set(legal);
-    let updated = row.update(tx.conn()).await?;
-    // The stay's blue rating starts when the stay does.
-    rating_event::Entity::update_many()
-        .col_expr(rating_event::Column::EffectiveOn, Expr::value(start))
-        .col_expr(
-            rating_event::Column::Reason,
-            Expr::value(format!("Admitted to {hospital}")),
-        )
-        .filter(rating_event::Column::Source.eq("admission"))
-        .filter(rating_event::Column::SourceId.eq(admission_id))
-        .exec(tx.conn())
-        .await?;
-    tx.record(
-        actor,
-        Event::person("admission.correct", &person_id).detail(serde_json::json!({
-            "admission_id": admission_id,
-            "fields": fields,
-            "reason": reason,
-        })),
-    )
-    .await?;
-    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
-    tx.commit().await?;
-    admission_view(&updated, visits)
+    Ok(Corrected {
+        hospital,
+        security,
+        legal,
+        fields,
+    })
 }
 
 /// The recording rules, for a stay whose start moves to `start`: not before the person joined

@@ -11,7 +11,9 @@ use crate::domain::panel::seat_label;
 use crate::domain::review::{ReviewKind, ReviewStatus};
 use crate::entities::{person, review, risk_assessment};
 use crate::error::AppError;
-use sea_orm::{ColumnTrait, Condition, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use time::Date;
@@ -81,67 +83,14 @@ fn initials(p: &person::Model) -> String {
 pub async fn for_user(app: &App, who: &SignedIn) -> Result<Diary, AppError> {
     let today = app.clock.today();
     let me = who.user.id.as_str();
-    let scheduled = || {
-        Scope::Register
-            .select::<review::Entity>()
-            .filter(mine(me))
-            .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
-    };
-    let upcoming = scheduled().filter(review::Column::ScheduledFor.gte(today));
-    let upcoming_total = upcoming.clone().count(&app.db).await?;
-    let upcoming = upcoming
-        .order_by_asc(review::Column::ScheduledFor)
-        .order_by_asc(review::Column::StartsAt)
-        .limit(DIARY_LIMIT)
-        .all(&app.db)
-        .await?;
-    let past = scheduled()
-        .filter(review::Column::ScheduledFor.lt(today))
-        .order_by_desc(review::Column::ScheduledFor)
-        .limit(DIARY_LIMIT)
-        .all(&app.db)
-        .await?;
-    let held = Scope::Register
-        .select::<review::Entity>()
-        .filter(mine(me))
-        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
-        .filter(review::Column::ReportSentOn.is_null())
-        .order_by_asc(review::Column::HeldOn)
-        .limit(DIARY_LIMIT)
-        .all(&app.db)
-        .await?;
-
-    let ids: Vec<String> = upcoming
-        .iter()
-        .chain(&past)
-        .chain(&held)
-        .map(|r| r.person_id.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let people: HashMap<String, person::Model> = Scope::Register
-        .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(ids.clone()))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id.clone(), p))
-        .collect();
-    // The first risk assessment on file for each person.
-    let first_assessed: HashMap<String, Date> = Scope::Register
-        .select::<risk_assessment::Entity>()
-        .select_only()
-        .column(risk_assessment::Column::PersonId)
-        .column_as(risk_assessment::Column::AssessedOn.min(), "first")
-        .filter(risk_assessment::Column::PersonId.is_in(ids))
-        // A voided assessment was entered in error: it readies no pack.
-        .filter(risk_assessment::Column::VoidedAt.is_null())
-        .group_by(risk_assessment::Column::PersonId)
-        .into_tuple::<(String, Date)>()
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
+    let Mine {
+        upcoming,
+        upcoming_total,
+        past,
+        held,
+    } = my_reviews(&app.db, me, today).await?;
+    let (people, first_assessed) =
+        people_and_packs(&app.db, upcoming.iter().chain(&past).chain(&held)).await?;
 
     let entry = |r: &review::Model, day: Date| -> Option<DiaryEntry> {
         let p = people.get(&r.person_id)?;
@@ -184,4 +133,90 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Diary, AppError> {
     )
     .await?;
     Ok(diary)
+}
+
+/// The reviews a reviewer sits on, each part bounded by [`DIARY_LIMIT`].
+struct Mine {
+    upcoming: Vec<review::Model>,
+    /// How many are upcoming in all, however many are shown.
+    upcoming_total: u64,
+    past: Vec<review::Model>,
+    held: Vec<review::Model>,
+}
+
+/// Reads the three parts of a reviewer's diary, by seat (indexed): scheduled for today or
+/// later, scheduled on a day now past, and held with the report not yet sent.
+async fn my_reviews(db: &impl ConnectionTrait, me: &str, today: Date) -> Result<Mine, AppError> {
+    let scheduled = || {
+        Scope::Register
+            .select::<review::Entity>()
+            .filter(mine(me))
+            .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+    };
+    let upcoming = scheduled().filter(review::Column::ScheduledFor.gte(today));
+    let upcoming_total = upcoming.clone().count(db).await?;
+    let upcoming = upcoming
+        .order_by_asc(review::Column::ScheduledFor)
+        .order_by_asc(review::Column::StartsAt)
+        .limit(DIARY_LIMIT)
+        .all(db)
+        .await?;
+    let past = scheduled()
+        .filter(review::Column::ScheduledFor.lt(today))
+        .order_by_desc(review::Column::ScheduledFor)
+        .limit(DIARY_LIMIT)
+        .all(db)
+        .await?;
+    let held = Scope::Register
+        .select::<review::Entity>()
+        .filter(mine(me))
+        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+        .filter(review::Column::ReportSentOn.is_null())
+        .order_by_asc(review::Column::HeldOn)
+        .limit(DIARY_LIMIT)
+        .all(db)
+        .await?;
+    Ok(Mine {
+        upcoming,
+        upcoming_total,
+        past,
+        held,
+    })
+}
+
+/// The people these reviews are for (withdrawn people are gone), and the day of each one's
+/// first risk assessment on file, which says whether a review's pack is ready.
+async fn people_and_packs(
+    db: &impl ConnectionTrait,
+    reviews: impl Iterator<Item = &review::Model>,
+) -> Result<(HashMap<String, person::Model>, HashMap<String, Date>), AppError> {
+    let ids: Vec<String> = reviews
+        .map(|r| r.person_id.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let people: HashMap<String, person::Model> = Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    // The first risk assessment on file for each person.
+    let first_assessed: HashMap<String, Date> = Scope::Register
+        .select::<risk_assessment::Entity>()
+        .select_only()
+        .column(risk_assessment::Column::PersonId)
+        .column_as(risk_assessment::Column::AssessedOn.min(), "first")
+        .filter(risk_assessment::Column::PersonId.is_in(ids))
+        // A voided assessment was entered in error: it readies no pack.
+        .filter(risk_assessment::Column::VoidedAt.is_null())
+        .group_by(risk_assessment::Column::PersonId)
+        .into_tuple::<(String, Date)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    Ok((people, first_assessed))
 }

@@ -58,27 +58,7 @@ pub async fn amend(
     input: OutcomeAmendment,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
-    let given = input.actions.clone().unwrap_or_default();
-    let outcome = Outcome {
-        held_on: input.held_on.clone(),
-        findings: input.findings.clone(),
-        recommendations: input.recommendations.clone(),
-        actions: Some(given.iter().map(|a| a.action.clone()).collect()),
-    };
-    let checked = check_outcome(&outcome, today);
-    let mut c = Check::default();
-    let reason = c.optional_paragraph("reason", "the reason", &input.reason, 2000);
-    for (i, a) in given.iter().enumerate() {
-        c.line(
-            &format!("actions[{i}].id"),
-            "the action's id",
-            a.id.as_deref(),
-        );
-    }
-    let checked = match (checked, c.finish()) {
-        (Ok(o), Ok(())) => o,
-        (Err(e), _) | (_, Err(e)) => return Err(e),
-    };
+    let (given, reason, checked) = check_amendment(&input, today)?;
     let CheckedOutcome {
         held_on,
         findings,
@@ -89,141 +69,16 @@ pub async fn amend(
     let mut tx = audit::begin(app).await?;
     let reader = ReviewReader::of(app, who);
     let current = find(tx.conn(), &reader, id).await?;
-    if !may_record(app, who, &current) {
-        return Err(AppError::Forbidden);
-    }
-    let Some(was_held_on) = current
-        .held_on
-        .filter(|_| current.status == ReviewStatus::Held.as_str())
-    else {
-        return Err(AppError::Conflict(
-            "Only the outcome of a held review can be amended.".into(),
-        ));
-    };
-    if current.report_sent_on.is_some() {
-        return Err(AppError::Conflict(
-            "The report has been sent, so the outcome stands as sent: add an addendum instead."
-                .into(),
-        ));
-    }
-    if held_on < current.scheduled_on {
-        return Err(AppError::field(
-            "held_on",
-            format!(
-                "A review cannot be held before the day it was booked ({})",
-                crate::domain::dates::long_date(current.scheduled_on)
-            ),
-        ));
-    }
-    let panel = Panel {
-        chair: current.chair_id.clone(),
-        expert_by_experience: current.expert_by_experience_id.clone(),
-        clinical_expert: current.clinical_expert_id.clone(),
-    };
-    if held_on != was_held_on
-        && held_on != current.scheduled_for
-        && let Some((_, message)) = clash(tx.conn(), &panel, held_on, Some(id)).await?
-    {
-        return Err(AppError::Conflict(message));
-    }
+    let was_held_on = check_amendable(app, who, tx.conn(), id, &current, held_on).await?;
 
     // The plan: match each given action to one on file, by id or by WHO and WHAT.
-    let existing = Scope::Register
-        .select::<action::Entity>()
-        .filter(action::Column::ReviewId.eq(id))
-        .order_by_asc(action::Column::CreatedAt)
-        .order_by_asc(action::Column::Id)
-        .all(tx.conn())
-        .await?;
-    let mut matched: Vec<Option<usize>> = Vec::new();
-    let mut taken = vec![false; existing.len()];
-    for (i, (a, (who_, what, _, _))) in given.iter().zip(&actions).enumerate() {
-        let wanted = a.id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-        let found = match wanted {
-            Some(wanted) => {
-                let at = existing.iter().position(|e| e.id == wanted);
-                match at {
-                    Some(at) if !taken[at] => Some(at),
-                    _ => {
-                        return Err(AppError::field(
-                            &format!("actions[{i}].id"),
-                            "This is not an action of this review's plan (or it is given twice)",
-                        ));
-                    }
-                }
-            }
-            None => existing
-                .iter()
-                .enumerate()
-                .position(|(at, e)| !taken[at] && e.who == *who_ && e.what == *what),
-        };
-        if let Some(at) = found {
-            taken[at] = true;
-        }
-        matched.push(found);
-    }
-    for e in &existing {
-        if let Some(closed) = e.completed_on.filter(|d| *d < held_on) {
-            return Err(AppError::field(
-                "held_on",
-                format!(
-                    "An action of this plan was closed on {closed}, before that date: the review was held before its actions were done"
-                ),
-            ));
-        }
-    }
+    let existing = plan_on_file(tx.conn(), id).await?;
+    let (matched, taken) = match_actions(&given, &actions, &existing)?;
+    check_not_closed_before(&existing, held_on)?;
     let now = tx.now();
-    let mut kept = Vec::new();
-    let mut added = Vec::new();
-    for ((who_, what, when, how), at) in actions.into_iter().zip(matched) {
-        match at {
-            Some(at) => {
-                let mut row: action::ActiveModel = existing[at].clone().into();
-                row.who = Set(who_);
-                row.what = Set(what);
-                row.due_on = Set(when);
-                row.how = Set(how);
-                row.updated_at = Set(now);
-                kept.push(row.update(tx.conn()).await?.id);
-            }
-            None => {
-                let row = action::ActiveModel {
-                    id: Set(uuid::Uuid::new_v4().to_string()),
-                    review_id: Set(id.to_string()),
-                    person_id: Set(current.person_id.clone()),
-                    who: Set(who_),
-                    what: Set(what),
-                    due_on: Set(when),
-                    how: Set(how),
-                    status: Set(ActionStatus::Open.as_str().into()),
-                    completed_on: Set(None),
-                    note: Set(None),
-                    created_at: Set(now),
-                    updated_at: Set(now),
-                }
-                .insert(tx.conn())
-                .await?;
-                added.push(row.id);
-            }
-        }
-    }
-    let mut dropped = Vec::new();
-    let note = match &reason {
-        Some(r) => format!("Removed from the plan when the outcome was amended: {r}"),
-        None => "Removed from the plan when the outcome was amended".to_string(),
-    };
-    for (e, _) in existing
-        .iter()
-        .zip(&taken)
-        .filter(|(e, t)| !**t && e.status == ActionStatus::Open.as_str())
-    {
-        let mut row: action::ActiveModel = e.clone().into();
-        row.status = Set(ActionStatus::Dropped.as_str().into());
-        row.completed_on = Set(Some(today));
-        row.note = Set(Some(note.clone()));
-        row.updated_at = Set(now);
-        dropped.push(row.update(tx.conn()).await?.id);
-    }
+    let (kept, added) =
+        write_actions(tx.conn(), id, &current, &existing, actions, matched, now).await?;
+    let dropped = drop_left_out(tx.conn(), &existing, &taken, &reason, today, now).await?;
 
     let person_id = current.person_id.clone();
     let mut row: review::ActiveModel = current.clone().into();
@@ -261,6 +116,233 @@ pub async fn amend(
     let result = view(tx.conn(), reader.scope, &amended, app).await?;
     tx.commit().await?;
     Ok(result)
+}
+
+/// One action of a checked plan: who, what, by when and how.
+type PlannedAction = (String, String, Date, String);
+
+/// Checks the amendment's fields before anything is read: the outcome as when it is recorded,
+/// plus the reason and each action's id. Both sets of checks run, and the outcome's errors win,
+/// as they did when this was written inline.
+fn check_amendment(
+    input: &OutcomeAmendment,
+    today: Date,
+) -> Result<(Vec<AmendedAction>, Option<String>, CheckedOutcome), AppError> {
+    let given = input.actions.clone().unwrap_or_default();
+    let outcome = Outcome {
+        held_on: input.held_on.clone(),
+        findings: input.findings.clone(),
+        recommendations: input.recommendations.clone(),
+        actions: Some(given.iter().map(|a| a.action.clone()).collect()),
+    };
+    let checked = check_outcome(&outcome, today);
+    let mut c = Check::default();
+    let reason = c.optional_paragraph("reason", "the reason", &input.reason, 2000);
+    for (i, a) in given.iter().enumerate() {
+        c.line(
+            &format!("actions[{i}].id"),
+            "the action's id",
+            a.id.as_deref(),
+        );
+    }
+    match (checked, c.finish()) {
+        (Ok(o), Ok(())) => Ok((given, reason, o)),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
+/// Whether this user may amend this review's outcome to be held on `held_on`: it must be held,
+/// its report not yet sent, the new day not before it was booked, and its panel free that day.
+/// Returns the day it was held until now.
+async fn check_amendable(
+    app: &App,
+    who: &SignedIn,
+    db: &impl ConnectionTrait,
+    id: &str,
+    current: &review::Model,
+    held_on: Date,
+) -> Result<Date, AppError> {
+    if !may_record(app, who, current) {
+        return Err(AppError::Forbidden);
+    }
+    let Some(was_held_on) = current
+        .held_on
+        .filter(|_| current.status == ReviewStatus::Held.as_str())
+    else {
+        return Err(AppError::Conflict(
+            "Only the outcome of a held review can be amended.".into(),
+        ));
+    };
+    if current.report_sent_on.is_some() {
+        return Err(AppError::Conflict(
+            "The report has been sent, so the outcome stands as sent: add an addendum instead."
+                .into(),
+        ));
+    }
+    if held_on < current.scheduled_on {
+        return Err(AppError::field(
+            "held_on",
+            format!(
+                "A review cannot be held before the day it was booked ({})",
+                crate::domain::dates::long_date(current.scheduled_on)
+            ),
+        ));
+    }
+    let panel = Panel {
+        chair: current.chair_id.clone(),
+        expert_by_experience: current.expert_by_experience_id.clone(),
+        clinical_expert: current.clinical_expert_id.clone(),
+    };
+    if held_on != was_held_on
+        && held_on != current.scheduled_for
+        && let Some((_, message)) = clash(db, &panel, held_on, Some(id)).await?
+    {
+        return Err(AppError::Conflict(message));
+    }
+    Ok(was_held_on)
+}
+
+/// The review's action plan as it is on file, oldest first (the order matching relies on).
+async fn plan_on_file(db: &impl ConnectionTrait, id: &str) -> Result<Vec<action::Model>, AppError> {
+    Ok(Scope::Register
+        .select::<action::Entity>()
+        .filter(action::Column::ReviewId.eq(id))
+        .order_by_asc(action::Column::CreatedAt)
+        .order_by_asc(action::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Matches each given action to one on file: by its id when given (which must be an action of
+/// this plan, not already matched), else by the first unmatched one with the same WHO and
+/// WHAT. Returns, for each given action, the index of its match, and which ones on file were
+/// matched.
+fn match_actions(
+    given: &[AmendedAction],
+    actions: &[PlannedAction],
+    existing: &[action::Model],
+) -> Result<(Vec<Option<usize>>, Vec<bool>), AppError> {
+    let mut matched: Vec<Option<usize>> = Vec::new();
+    let mut taken = vec![false; existing.len()];
+    for (i, (a, (who_, what, _, _))) in given.iter().zip(actions).enumerate() {
+        let wanted = a.id.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let found = match wanted {
+            Some(wanted) => {
+                let at = existing.iter().position(|e| e.id == wanted);
+                match at {
+                    Some(at) if !taken[at] => Some(at),
+                    _ => {
+                        return Err(AppError::field(
+                            &format!("actions[{i}].id"),
+                            "This is not an action of this review's plan (or it is given twice)",
+                        ));
+                    }
+                }
+            }
+            None => existing
+                .iter()
+                .enumerate()
+                .position(|(at, e)| !taken[at] && e.who == *who_ && e.what == *what),
+        };
+        if let Some(at) = found {
+            taken[at] = true;
+        }
+        matched.push(found);
+    }
+    Ok((matched, taken))
+}
+
+/// A review cannot be held after one of its actions was closed: its plan came out of it.
+fn check_not_closed_before(existing: &[action::Model], held_on: Date) -> Result<(), AppError> {
+    for e in existing {
+        if let Some(closed) = e.completed_on.filter(|d| *d < held_on) {
+            return Err(AppError::field(
+                "held_on",
+                format!(
+                    "An action of this plan was closed on {closed}, before that date: the review was held before its actions were done"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Writes the given actions in order: a matched one is updated in place (keeping its status),
+/// an unmatched one is added as open. Returns the ids kept and the ids added.
+async fn write_actions(
+    db: &impl ConnectionTrait,
+    id: &str,
+    current: &review::Model,
+    existing: &[action::Model],
+    actions: Vec<PlannedAction>,
+    matched: Vec<Option<usize>>,
+    now: time::OffsetDateTime,
+) -> Result<(Vec<String>, Vec<String>), AppError> {
+    let mut kept = Vec::new();
+    let mut added = Vec::new();
+    for ((who_, what, when, how), at) in actions.into_iter().zip(matched) {
+        match at {
+            Some(at) => {
+                let mut row: action::ActiveModel = existing[at].clone().into();
+                row.who = Set(who_);
+                row.what = Set(what);
+                row.due_on = Set(when);
+                row.how = Set(how);
+                row.updated_at = Set(now);
+                kept.push(row.update(db).await?.id);
+            }
+            None => {
+                let row = action::ActiveModel {
+                    id: Set(uuid::Uuid::new_v4().to_string()),
+                    review_id: Set(id.to_string()),
+                    person_id: Set(current.person_id.clone()),
+                    who: Set(who_),
+                    what: Set(what),
+                    due_on: Set(when),
+                    how: Set(how),
+                    status: Set(ActionStatus::Open.as_str().into()),
+                    completed_on: Set(None),
+                    note: Set(None),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                }
+                .insert(db)
+                .await?;
+                added.push(row.id);
+            }
+        }
+    }
+    Ok((kept, added))
+}
+
+/// Drops the open actions on file that the amended plan left out, today, with a note saying
+/// why; done or dropped ones stay as they are. Returns the ids dropped.
+async fn drop_left_out(
+    db: &impl ConnectionTrait,
+    existing: &[action::Model],
+    taken: &[bool],
+    reason: &Option<String>,
+    today: Date,
+    now: time::OffsetDateTime,
+) -> Result<Vec<String>, AppError> {
+    let mut dropped = Vec::new();
+    let note = match reason {
+        Some(r) => format!("Removed from the plan when the outcome was amended: {r}"),
+        None => "Removed from the plan when the outcome was amended".to_string(),
+    };
+    for (e, _) in existing
+        .iter()
+        .zip(taken)
+        .filter(|(e, t)| !**t && e.status == ActionStatus::Open.as_str())
+    {
+        let mut row: action::ActiveModel = e.clone().into();
+        row.status = Set(ActionStatus::Dropped.as_str().into());
+        row.completed_on = Set(Some(today));
+        row.note = Set(Some(note.clone()));
+        row.updated_at = Set(now);
+        dropped.push(row.update(db).await?.id);
+    }
+    Ok(dropped)
 }
 
 /// Moves the review a hold booked when the day it was held is corrected, by the same rule as

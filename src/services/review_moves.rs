@@ -16,7 +16,7 @@ use crate::domain::panel::PLACE_MAX;
 use crate::domain::review::{self as rules, Panel, ReviewKind, ReviewStatus};
 use crate::entities::{person, review};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::{Deserialize, Deserializer};
 use time::Date;
 
@@ -83,6 +83,86 @@ pub async fn change(
     id: &str,
     input: ReviewChange,
 ) -> Result<ReviewView, AppError> {
+    let checked = check_change(app, &input).await?;
+
+    let mut tx = audit::begin(app).await?;
+    let reader = ReviewReader::of(app, who);
+    let current = reviews::find(tx.conn(), &reader, id).await?;
+    if current.status != ReviewStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict(
+            "Only a scheduled review can be moved or have its panel changed: this one has been held or cancelled.".into(),
+        ));
+    }
+    let kind =
+        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
+    let panel = panel_after(&current, &checked);
+    let day: Date = checked.day.unwrap_or(current.scheduled_for);
+    let starts_at = checked
+        .starts_at
+        .unwrap_or_else(|| current.starts_at.clone());
+    let place = checked.place.unwrap_or_else(|| current.place.clone());
+
+    let changes = changes_of(&current, day, &starts_at, &place, &panel);
+    check_move(
+        app,
+        tx.conn(),
+        id,
+        &current,
+        &Move {
+            kind,
+            panel: &panel,
+            day,
+            changes: &changes,
+            ask_day_off: input.ask_day_off,
+        },
+    )
+    .await?;
+    let person = reader
+        .scope
+        .by_id::<person::Entity>(&current.person_id)
+        .one(tx.conn())
+        .await?
+        .ok_or_else(|| AppError::not_found("Review"))?;
+    let person_id = current.person_id.clone();
+    let mut row: review::ActiveModel = current.into();
+    row.scheduled_for = Set(day);
+    row.review_type = Set(review_type_on(&person, day));
+    row.starts_at = Set(starts_at);
+    row.place = Set(place);
+    row.chair_id = Set(panel.chair.clone());
+    row.expert_by_experience_id = Set(panel.expert_by_experience.clone());
+    row.clinical_expert_id = Set(panel.clinical_expert.clone());
+    let updated = row.update(tx.conn()).await?;
+    tx.record(
+        &who.actor(),
+        Event::person("review.change", &person_id).detail(serde_json::json!({
+            "review_id": id,
+            "reason": checked.reason,
+            "changes": changes,
+        })),
+    )
+    .await?;
+    let result = reviews::view(tx.conn(), reader.scope, &updated, app).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A change's fields once checked. `None` is a field left out (it stays as it is); for start
+/// time and place, `Some(None)` clears it.
+struct CheckedChange {
+    reason: String,
+    day: Option<Date>,
+    starts_at: Option<Option<String>>,
+    place: Option<Option<String>>,
+    /// The panel seats sent, by field name (a seat sent as `null` is emptied).
+    seats_sent: Vec<&'static str>,
+    /// The members chosen for the seats sent.
+    chosen: Panel,
+}
+
+/// Checks every field of a change before the review is read, so that all the field errors
+/// come back together.
+async fn check_change(app: &App, input: &ReviewChange) -> Result<CheckedChange, AppError> {
     let today = app.clock.today();
     let mut c = Check::default();
     let reason = c.paragraph("reason", "the reason for the change", &input.reason, 2_000);
@@ -114,26 +194,27 @@ pub async fn change(
     .collect();
     let chosen = check_panel(&mut c, &app.db, &seats as &Seats<'_>).await?;
     c.finish()?;
+    Ok(CheckedChange {
+        reason,
+        day,
+        starts_at,
+        place,
+        seats_sent: seats.iter().map(|(f, _)| *f).collect(),
+        chosen,
+    })
+}
 
-    let mut tx = audit::begin(app).await?;
-    let reader = ReviewReader::of(app, who);
-    let current = reviews::find(tx.conn(), &reader, id).await?;
-    if current.status != ReviewStatus::Scheduled.as_str() {
-        return Err(AppError::Conflict(
-            "Only a scheduled review can be moved or have its panel changed: this one has been held or cancelled.".into(),
-        ));
-    }
-    let kind =
-        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
-    // The panel after the change: each seat sent replaces the one on file.
+/// The panel after the change: each seat sent replaces the one on file.
+fn panel_after(current: &review::Model, checked: &CheckedChange) -> Panel {
     let seat = |field: &str, now: &Option<String>, new: &Option<String>| {
-        if seats.iter().any(|(f, _)| *f == field) {
+        if checked.seats_sent.contains(&field) {
             new.clone()
         } else {
             now.clone()
         }
     };
-    let panel = Panel {
+    let chosen = &checked.chosen;
+    Panel {
         chair: seat("chair_id", &current.chair_id, &chosen.chair),
         expert_by_experience: seat(
             "expert_by_experience_id",
@@ -145,11 +226,18 @@ pub async fn change(
             &current.clinical_expert_id,
             &chosen.clinical_expert,
         ),
-    };
-    let day: Date = day.unwrap_or(current.scheduled_for);
-    let starts_at = starts_at.unwrap_or_else(|| current.starts_at.clone());
-    let place = place.unwrap_or_else(|| current.place.clone());
+    }
+}
 
+/// What the change changes, field by field, before and after (for the audit entry, and to
+/// tell a change that changes nothing).
+fn changes_of(
+    current: &review::Model,
+    day: Date,
+    starts_at: &Option<String>,
+    place: &Option<String>,
+    panel: &Panel,
+) -> serde_json::Map<String, serde_json::Value> {
     let mut changes = serde_json::Map::new();
     diff(
         &mut changes,
@@ -182,22 +270,44 @@ pub async fn change(
         current.clinical_expert_id.clone(),
         panel.clinical_expert.clone(),
     );
-    if changes.is_empty() {
+    changes
+}
+
+/// The review as it would be after the change, for [`check_move`].
+struct Move<'a> {
+    kind: ReviewKind,
+    panel: &'a Panel,
+    day: Date,
+    changes: &'a serde_json::Map<String, serde_json::Value>,
+    ask_day_off: bool,
+}
+
+/// Whether the change may be made, in this order (the first problem wins): it changes
+/// something, the panel suits the kind of review, a page has asked about a day off, the new
+/// day is not before the day it was booked, and the panel is free on the day.
+async fn check_move(
+    app: &App,
+    db: &impl ConnectionTrait,
+    id: &str,
+    current: &review::Model,
+    m: &Move<'_>,
+) -> Result<(), AppError> {
+    if m.changes.is_empty() {
         return Err(AppError::field(
             "scheduled_for",
             "Nothing was changed: give a new date, start time, place or panel member",
         ));
     }
-    if let Some((field, message)) = rules::panel_problem(kind, &panel) {
+    if let Some((field, message)) = rules::panel_problem(m.kind, m.panel) {
         return Err(AppError::field(field, message));
     }
-    if input.ask_day_off
-        && day != current.scheduled_for
-        && let Some(message) = day_off_problem(app, day)
+    if m.ask_day_off
+        && m.day != current.scheduled_for
+        && let Some(message) = day_off_problem(app, m.day)
     {
         return Err(AppError::field("confirm_day_off", message));
     }
-    if day < current.scheduled_on {
+    if m.day < current.scheduled_on {
         return Err(AppError::field(
             "scheduled_for",
             format!(
@@ -206,45 +316,18 @@ pub async fn change(
             ),
         ));
     }
-    let moved_or_reseated = changes
+    let moved_or_reseated = m
+        .changes
         .keys()
         .any(|k| k == "scheduled_for" || k.ends_with("_id"));
-    if moved_or_reseated
-        && let Some((field, message)) = clash(tx.conn(), &panel, day, Some(id)).await?
+    if moved_or_reseated && let Some((field, message)) = clash(db, m.panel, m.day, Some(id)).await?
     {
         return Err(AppError::ConflictOn {
             message,
             field: field.into(),
         });
     }
-    let person = reader
-        .scope
-        .by_id::<person::Entity>(&current.person_id)
-        .one(tx.conn())
-        .await?
-        .ok_or_else(|| AppError::not_found("Review"))?;
-    let person_id = current.person_id.clone();
-    let mut row: review::ActiveModel = current.into();
-    row.scheduled_for = Set(day);
-    row.review_type = Set(review_type_on(&person, day));
-    row.starts_at = Set(starts_at);
-    row.place = Set(place);
-    row.chair_id = Set(panel.chair.clone());
-    row.expert_by_experience_id = Set(panel.expert_by_experience.clone());
-    row.clinical_expert_id = Set(panel.clinical_expert.clone());
-    let updated = row.update(tx.conn()).await?;
-    tx.record(
-        &who.actor(),
-        Event::person("review.change", &person_id).detail(serde_json::json!({
-            "review_id": id,
-            "reason": reason,
-            "changes": changes,
-        })),
-    )
-    .await?;
-    let result = reviews::view(tx.conn(), reader.scope, &updated, app).await?;
-    tx.commit().await?;
-    Ok(result)
+    Ok(())
 }
 
 /// Whether a day is a weekend or bank holiday, in words (`a Saturday`): the pages ask before

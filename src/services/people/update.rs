@@ -32,18 +32,7 @@ pub async fn update(
     changes: serde_json::Map<String, serde_json::Value>,
 ) -> Result<PersonView, AppError> {
     let today = app.clock.today();
-    let mut c = Check::default();
-    for key in changes.keys() {
-        if key == "consent" {
-            c.fail(
-                "consent",
-                "Consent cannot be changed here: withdraw it, or add the person again",
-            );
-        } else if !PATCHABLE.contains(&key.as_str()) {
-            c.fail(key, "This field cannot be changed");
-        }
-    }
-    c.finish()?;
+    check_patchable(&changes)?;
     let mut tx = audit::begin(app).await?;
     let current = find_readable(tx.conn(), reader, id).await?;
     if current.status != Status::Active.as_str() {
@@ -51,27 +40,7 @@ pub async fn update(
             "Only an active register entry can be edited.".into(),
         ));
     }
-    // Start from the entry as it is, overlay the changes, and check the whole again.
-    let mut merged =
-        serde_json::to_value(as_input(&current)).map_err(|e| AppError::Internal(e.to_string()))?;
-    for (k, v) in &changes {
-        merged[k] = v.clone();
-    }
-    let input: NewPerson =
-        serde_json::from_value(merged).map_err(|e| AppError::BadRequest(describe_json(&e)))?;
-    let mut c = Check::default();
-    let details = check_details(&mut c, &input, today);
-    let registered_on = c.dated(
-        "registered_on",
-        "the registration date",
-        &input.registered_on,
-        DateKind::Event,
-        today,
-    );
-    c.finish()?;
-    let (Some(d), Some(registered_on)) = (details, registered_on) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
-    };
+    let (d, registered_on) = merged_details(&current, &changes, today)?;
     let records = load_records(
         tx.conn(),
         reader.scope,
@@ -94,32 +63,7 @@ pub async fn update(
             return Err(duplicate_nhs_number());
         }
     }
-    // The social worker's day: as given, else today when the social worker changes; given days
-    // stay in order, so the history reads the same whichever day is asked about.
-    let changed = d.social_worker != current.social_worker;
-    let social_worker_from = match d.social_worker_from {
-        Some(day) => {
-            if day < registered_on {
-                return Err(AppError::field(
-                    "social_worker_from",
-                    format!(
-                        "This cannot be before the person joined the register ({registered_on})"
-                    ),
-                ));
-            }
-            if let Some(last) = current.social_worker_from.filter(|last| day < *last) {
-                return Err(AppError::field(
-                    "social_worker_from",
-                    format!(
-                        "This cannot be before the day last given for the social worker ({last})"
-                    ),
-                ));
-            }
-            Some(day)
-        }
-        None if changed => Some(today.max(current.social_worker_from.unwrap_or(today))),
-        None => current.social_worker_from,
-    };
+    let social_worker_from = social_worker_from(&current, &d, registered_on, today)?;
     // Keep the details as they stood until now, for returns as at an earlier day.
     person_revision::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
@@ -156,6 +100,87 @@ pub async fn update(
     let result = view(&updated, &records, today)?;
     tx.commit().await?;
     Ok(result)
+}
+
+/// Refuses, before anything is read, a PATCH carrying a field it may not change (consent has
+/// its own ways); every such field is named.
+fn check_patchable(changes: &serde_json::Map<String, serde_json::Value>) -> Result<(), AppError> {
+    let mut c = Check::default();
+    for key in changes.keys() {
+        if key == "consent" {
+            c.fail(
+                "consent",
+                "Consent cannot be changed here: withdraw it, or add the person again",
+            );
+        } else if !PATCHABLE.contains(&key.as_str()) {
+            c.fail(key, "This field cannot be changed");
+        }
+    }
+    c.finish()
+}
+
+/// The entry's details after the change, checked as a whole as on entry: start from the entry
+/// as it is, overlay the changes, and check it all again. Returns them and the registration day.
+fn merged_details(
+    current: &person::Model,
+    changes: &serde_json::Map<String, serde_json::Value>,
+    today: Date,
+) -> Result<(super::input::Details, Date), AppError> {
+    let mut merged =
+        serde_json::to_value(as_input(current)).map_err(|e| AppError::Internal(e.to_string()))?;
+    for (k, v) in changes {
+        merged[k] = v.clone();
+    }
+    let input: NewPerson =
+        serde_json::from_value(merged).map_err(|e| AppError::BadRequest(describe_json(&e)))?;
+    let mut c = Check::default();
+    let details = check_details(&mut c, &input, today);
+    let registered_on = c.dated(
+        "registered_on",
+        "the registration date",
+        &input.registered_on,
+        DateKind::Event,
+        today,
+    );
+    c.finish()?;
+    let (Some(d), Some(registered_on)) = (details, registered_on) else {
+        return Err(AppError::Internal("checked input incomplete".into()));
+    };
+    Ok((d, registered_on))
+}
+
+/// The social worker's day: as given, else today when the social worker changes; given days
+/// stay in order, so the history reads the same whichever day is asked about.
+fn social_worker_from(
+    current: &person::Model,
+    d: &super::input::Details,
+    registered_on: Date,
+    today: Date,
+) -> Result<Option<Date>, AppError> {
+    let changed = d.social_worker != current.social_worker;
+    Ok(match d.social_worker_from {
+        Some(day) => {
+            if day < registered_on {
+                return Err(AppError::field(
+                    "social_worker_from",
+                    format!(
+                        "This cannot be before the person joined the register ({registered_on})"
+                    ),
+                ));
+            }
+            if let Some(last) = current.social_worker_from.filter(|last| day < *last) {
+                return Err(AppError::field(
+                    "social_worker_from",
+                    format!(
+                        "This cannot be before the day last given for the social worker ({last})"
+                    ),
+                ));
+            }
+            Some(day)
+        }
+        None if changed => Some(today.max(current.social_worker_from.unwrap_or(today))),
+        None => current.social_worker_from,
+    })
 }
 
 fn stored_consent(records: &Records, id: &str) -> Result<Consent, AppError> {

@@ -13,6 +13,64 @@ pub async fn decide(
     input: Decision,
 ) -> Result<ReferralView, AppError> {
     let today = app.clock.today();
+    let (decided_on, outcome, reason) = check_decision(&input, today)?;
+    let mut tx = audit::begin(app).await?;
+    let current = find(tx.conn(), reader.scope, id).await?;
+    if current.status != ReferralStatus::AwaitingDecision.as_str() {
+        return Err(AppError::Conflict(
+            "This referral has already been decided.".into(),
+        ));
+    }
+    if decided_on < current.received_on {
+        return Err(AppError::field(
+            "decided_on",
+            format!(
+                "The decision cannot be before the referral was received ({})",
+                crate::domain::dates::long_date(current.received_on)
+            ),
+        ));
+    }
+    let mut person_id = None;
+    if let (ReferralStatus::Accepted, Some(person)) = (outcome, &input.person) {
+        let new_id = people::register_in(&mut tx, actor, person, today).await?;
+        if let Some(json) = &current.answers {
+            first_assessment(app, &tx, actor, &current, json, &new_id, decided_on).await?;
+        }
+        person_id = Some(new_id);
+    }
+    let mut row: referral::ActiveModel = current.into();
+    row.status = Set(outcome.as_str().into());
+    row.decided_on = Set(Some(decided_on));
+    row.decision_reason = Set(reason);
+    row.decided_by = Set(Some(actor.username.clone()));
+    row.person_id = Set(person_id.clone());
+    let updated = row.update(tx.conn()).await?;
+    let action = if outcome == ReferralStatus::Accepted {
+        "referral.accept"
+    } else {
+        "referral.decline"
+    };
+    let mut event = Event::new(action, "referral", Some(id.to_string()));
+    event.person_id = person_id;
+    tx.record(actor, event).await?;
+    let duplicates = duplicates_of(tx.conn(), reader, &updated).await?;
+    let result = view(
+        &updated,
+        app.policies.schedule.referral_decision_days,
+        today,
+        duplicates,
+    )?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// Checks a decision's fields before the referral is read, so that all the field errors come
+/// back together: a decline needs its reason, an acceptance the person's details. Returns the
+/// day decided, the outcome and the reason.
+fn check_decision(
+    input: &Decision,
+    today: Date,
+) -> Result<(Date, ReferralStatus, Option<String>), AppError> {
     let mut c = Check::default();
     let decided_on = c.past_date(
         "decided_on",
@@ -48,80 +106,47 @@ pub async fn decide(
     let (Some(decided_on), Some(outcome)) = (decided_on, outcome) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
-    let mut tx = audit::begin(app).await?;
-    let current = find(tx.conn(), reader.scope, id).await?;
-    if current.status != ReferralStatus::AwaitingDecision.as_str() {
-        return Err(AppError::Conflict(
-            "This referral has already been decided.".into(),
-        ));
-    }
-    if decided_on < current.received_on {
-        return Err(AppError::field(
-            "decided_on",
-            format!(
-                "The decision cannot be before the referral was received ({})",
-                crate::domain::dates::long_date(current.received_on)
-            ),
-        ));
-    }
-    let mut person_id = None;
-    if let (ReferralStatus::Accepted, Some(person)) = (outcome, &input.person) {
-        let new_id = people::register_in(&mut tx, actor, person, today).await?;
-        if let Some(json) = &current.answers {
-            let answers: BTreeMap<String, bool> =
-                serde_json::from_str(json).map_err(|_| corrupt("answers"))?;
-            let added =
-                people::view_by_id(tx.conn(), &new_id, decided_on, &app.policies.schedule).await?;
-            let born =
-                crate::services::input::parse_date(&added.date_of_birth).unwrap_or(decided_on);
-            let scored = score(
-                &app.policies.risk_tool,
-                &answers,
-                age_on(born, decided_on).unwrap_or(0),
-            )?;
-            let note = Some(format!(
-                "From the referral received {}",
-                crate::domain::dates::long_date(current.received_on)
-            ));
-            record_assessment(
-                &tx,
-                actor,
-                &new_id,
-                decided_on,
-                &answers,
-                &scored,
-                scored.suggested,
-                note,
-                &app.policies.risk_tool.version,
-            )
-            .await?;
-        }
-        person_id = Some(new_id);
-    }
-    let mut row: referral::ActiveModel = current.into();
-    row.status = Set(outcome.as_str().into());
-    row.decided_on = Set(Some(decided_on));
-    row.decision_reason = Set(reason);
-    row.decided_by = Set(Some(actor.username.clone()));
-    row.person_id = Set(person_id.clone());
-    let updated = row.update(tx.conn()).await?;
-    let action = if outcome == ReferralStatus::Accepted {
-        "referral.accept"
-    } else {
-        "referral.decline"
-    };
-    let mut event = Event::new(action, "referral", Some(id.to_string()));
-    event.person_id = person_id;
-    tx.record(actor, event).await?;
-    let duplicates = duplicates_of(tx.conn(), reader, &updated).await?;
-    let result = view(
-        &updated,
-        app.policies.schedule.referral_decision_days,
-        today,
-        duplicates,
+    Ok((decided_on, outcome, reason))
+}
+
+/// Records the referral's risk tool answers (`json`) as the first assessment of the person
+/// its acceptance just added, on the day it was decided, scored with the tool in force for
+/// their age that day.
+async fn first_assessment(
+    app: &App,
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    current: &referral::Model,
+    json: &str,
+    new_id: &str,
+    decided_on: Date,
+) -> Result<(), AppError> {
+    let answers: BTreeMap<String, bool> =
+        serde_json::from_str(json).map_err(|_| corrupt("answers"))?;
+    let added = people::view_by_id(tx.conn(), new_id, decided_on, &app.policies.schedule).await?;
+    let born = crate::services::input::parse_date(&added.date_of_birth).unwrap_or(decided_on);
+    let scored = score(
+        &app.policies.risk_tool,
+        &answers,
+        age_on(born, decided_on).unwrap_or(0),
     )?;
-    tx.commit().await?;
-    Ok(result)
+    let note = Some(format!(
+        "From the referral received {}",
+        crate::domain::dates::long_date(current.received_on)
+    ));
+    record_assessment(
+        tx,
+        actor,
+        new_id,
+        decided_on,
+        &answers,
+        &scored,
+        scored.suggested,
+        note,
+        &app.policies.risk_tool.version,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Records the day the referrer and the family were told the outcome.

@@ -211,6 +211,8 @@ pub(super) fn security(level: &str) -> Security {
     }
 }
 
+/// Books a review for someone on the active register, with its due date and panel, in one
+/// transaction with its audit entry.
 pub async fn schedule(
     app: &App,
     actor: &Actor,
@@ -219,6 +221,73 @@ pub async fn schedule(
     input: NewReview,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
+    let CheckedReview {
+        kind,
+        day,
+        booked_on,
+        starts_at,
+        place,
+        panel,
+    } = check_review(app, &input, today).await?;
+    // Booked today unless told otherwise; a review entered for a day already past was booked
+    // by that day at the latest.
+    let booked_on = booked_on.unwrap_or(today.min(day));
+    let mut tx = audit::begin(app).await?;
+    let person = check_bookable(tx.conn(), reader, person_id, kind, booked_on).await?;
+    if let Some((field, message)) = clash(tx.conn(), &panel, day, None).await? {
+        return Err(AppError::ConflictOn {
+            message,
+            field: field.into(),
+        });
+    }
+    let due = due_by(app, tx.conn(), &person, kind, today).await?;
+    let row = insert_review(
+        &tx,
+        actor,
+        &person,
+        Booking {
+            kind,
+            day,
+            booked_on,
+            due,
+            starts_at,
+            place,
+        },
+        &panel,
+        None,
+    )
+    .await?;
+    tx.record(
+        actor,
+        Event::person("review.schedule", person_id).detail(serde_json::json!({
+            "review_id": row.id,
+            "kind": kind.as_str(),
+            "scheduled_on": booked_on.to_string(),
+        })),
+    )
+    .await?;
+    let result = view(tx.conn(), reader.scope, &row, app).await?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// A new review's fields once checked; `booked_on` is `None` when not given.
+struct CheckedReview {
+    kind: ReviewKind,
+    day: Date,
+    booked_on: Option<Date>,
+    starts_at: Option<String>,
+    place: Option<String>,
+    panel: Panel,
+}
+
+/// Checks a new review's fields before the person is read, so that all the field errors come
+/// back together; the panel rule for its kind is checked only once each seat is valid.
+async fn check_review(
+    app: &App,
+    input: &NewReview,
+    today: Date,
+) -> Result<CheckedReview, AppError> {
     let mut c = Check::default();
     let kind = c.choice(
         "kind",
@@ -280,11 +349,28 @@ pub async fn schedule(
     let (Some(kind), Some(day)) = (kind, day) else {
         return Err(AppError::Internal("checked input incomplete".into()));
     };
-    // Booked today unless told otherwise; a review entered for a day already past was booked
-    // by that day at the latest.
-    let booked_on = booked_on.unwrap_or(today.min(day));
-    let mut tx = audit::begin(app).await?;
-    let person = people::find_readable(tx.conn(), reader, person_id).await?;
+    Ok(CheckedReview {
+        kind,
+        day,
+        booked_on,
+        starts_at,
+        place,
+        panel,
+    })
+}
+
+/// Whether a review of this kind, booked on `booked_on`, may be booked for this person, in
+/// this order (the first problem wins): on the active register, booked no earlier than they
+/// joined it, and for a review of a stay, in hospital since no later than it was booked.
+/// Returns the person.
+async fn check_bookable(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    person_id: &str,
+    kind: ReviewKind,
+    booked_on: Date,
+) -> Result<crate::entities::person::Model, AppError> {
+    let person = people::find_readable(db, reader, person_id).await?;
     if person.status != Status::Active.as_str() {
         return Err(AppError::Conflict(
             "Reviews are held only for people on the active register.".into(),
@@ -304,7 +390,7 @@ pub async fn schedule(
             .select::<admission::Entity>()
             .filter(admission::Column::PersonId.eq(person_id))
             .filter(admission::Column::DischargedOn.is_null())
-            .one(tx.conn())
+            .one(db)
             .await?
         else {
             return Err(AppError::Conflict(
@@ -321,41 +407,7 @@ pub async fn schedule(
             ));
         }
     }
-    if let Some((field, message)) = clash(tx.conn(), &panel, day, None).await? {
-        return Err(AppError::ConflictOn {
-            message,
-            field: field.into(),
-        });
-    }
-    let due = due_by(app, tx.conn(), &person, kind, today).await?;
-    let row = insert_review(
-        &tx,
-        actor,
-        &person,
-        Booking {
-            kind,
-            day,
-            booked_on,
-            due,
-            starts_at,
-            place,
-        },
-        &panel,
-        None,
-    )
-    .await?;
-    tx.record(
-        actor,
-        Event::person("review.schedule", person_id).detail(serde_json::json!({
-            "review_id": row.id,
-            "kind": kind.as_str(),
-            "scheduled_on": booked_on.to_string(),
-        })),
-    )
-    .await?;
-    let result = view(tx.conn(), reader.scope, &row, app).await?;
-    tx.commit().await?;
-    Ok(result)
+    Ok(person)
 }
 
 /// A review to book: its kind, its date, the day it was booked and its due date, if any; its

@@ -150,6 +150,8 @@ pub(in crate::services) fn check_outcome(
     })
 }
 
+/// Records a scheduled review as held, with its findings and action plan, and books the next
+/// review, in one transaction with its audit entry.
 pub async fn hold(
     app: &App,
     who: &SignedIn,
@@ -168,53 +170,8 @@ pub async fn hold(
     let mut tx = audit::begin(app).await?;
     let reader = ReviewReader::of(app, who);
     let current = find(tx.conn(), &reader, id).await?;
-    if !may_record(app, who, &current) {
-        return Err(AppError::Forbidden);
-    }
-    if current.status != ReviewStatus::Scheduled.as_str() {
-        return Err(AppError::Conflict(
-            "Only a scheduled review can be held.".into(),
-        ));
-    }
-    let kind =
-        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
-    let panel = Panel {
-        chair: current.chair_id.clone(),
-        expert_by_experience: current.expert_by_experience_id.clone(),
-        clinical_expert: current.clinical_expert_id.clone(),
-    };
-    if let Some((field, message)) = rules::panel_problem(kind, &panel) {
-        return Err(AppError::field(
-            field,
-            format!("A review cannot be held without its panel: {message}"),
-        ));
-    }
-    let person = reader
-        .scope
-        .by_id::<crate::entities::person::Entity>(&current.person_id)
-        .one(tx.conn())
-        .await?
-        .ok_or_else(|| AppError::not_found("Person"))?;
-    if person.status != Status::Active.as_str() {
-        return Err(AppError::ConsentRequired {
-            message: "No review is held without valid consent: this person is no longer on the active register".into(),
-            field: "held_on".into(),
-        });
-    }
-    if held_on < current.scheduled_on {
-        return Err(AppError::field(
-            "held_on",
-            format!(
-                "A review cannot be held before the day it was booked ({})",
-                crate::domain::dates::long_date(current.scheduled_on)
-            ),
-        ));
-    }
-    if held_on != current.scheduled_for
-        && let Some((_, message)) = clash(tx.conn(), &panel, held_on, Some(id)).await?
-    {
-        return Err(AppError::Conflict(message));
-    }
+    let (panel, person) =
+        check_holdable(app, who, tx.conn(), &reader, id, &current, held_on).await?;
     let mut row: review::ActiveModel = current.clone().into();
     row.status = Set(ReviewStatus::Held.as_str().into());
     row.held_on = Set(Some(held_on));
@@ -241,28 +198,14 @@ pub async fn hold(
         .insert(tx.conn())
         .await?;
     }
-    // The next review, with the same panel where they are free that day. It is booked on the
-    // last working day on or before its due date (the due date stays as the rules compute it).
-    let (next_kind, next_due, next_day) =
-        next_after(app, tx.conn(), &person, held_on, today).await?;
-    let next_panel = if clash(tx.conn(), &panel, next_day, None).await?.is_some() {
-        Panel::default()
-    } else {
-        panel.clone()
-    };
-    // Booked by the hold, on the day it was held.
+    // The next review, booked by the hold on the day it was held.
+    let (booking, next_panel) =
+        next_booking(app, tx.conn(), &person, &panel, held_on, today).await?;
     let next = insert_review(
         &tx,
         &actor,
         &person,
-        Booking {
-            kind: next_kind,
-            day: next_day,
-            booked_on: held_on,
-            due: Some(next_due),
-            starts_at: None,
-            place: None,
-        },
+        booking,
         &next_panel,
         Some(held.id.clone()),
     )
@@ -277,6 +220,99 @@ pub async fn hold(
     result.next_review = Some(Box::new(view(tx.conn(), reader.scope, &next, app).await?));
     tx.commit().await?;
     Ok(result)
+}
+
+/// Whether this user may hold this review on `held_on`, in this order (the first problem
+/// wins): they may record it, it is scheduled, its panel is complete, the person is still on
+/// the active register (consent), the day is not before it was booked, and the panel is free
+/// that day. Returns its panel and the person, which booking the next review needs.
+async fn check_holdable(
+    app: &App,
+    who: &SignedIn,
+    db: &impl ConnectionTrait,
+    reader: &ReviewReader,
+    id: &str,
+    current: &review::Model,
+    held_on: Date,
+) -> Result<(Panel, crate::entities::person::Model), AppError> {
+    if !may_record(app, who, current) {
+        return Err(AppError::Forbidden);
+    }
+    if current.status != ReviewStatus::Scheduled.as_str() {
+        return Err(AppError::Conflict(
+            "Only a scheduled review can be held.".into(),
+        ));
+    }
+    let kind =
+        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
+    let panel = Panel {
+        chair: current.chair_id.clone(),
+        expert_by_experience: current.expert_by_experience_id.clone(),
+        clinical_expert: current.clinical_expert_id.clone(),
+    };
+    if let Some((field, message)) = rules::panel_problem(kind, &panel) {
+        return Err(AppError::field(
+            field,
+            format!("A review cannot be held without its panel: {message}"),
+        ));
+    }
+    let person = reader
+        .scope
+        .by_id::<crate::entities::person::Entity>(&current.person_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Person"))?;
+    if person.status != Status::Active.as_str() {
+        return Err(AppError::ConsentRequired {
+            message: "No review is held without valid consent: this person is no longer on the active register".into(),
+            field: "held_on".into(),
+        });
+    }
+    if held_on < current.scheduled_on {
+        return Err(AppError::field(
+            "held_on",
+            format!(
+                "A review cannot be held before the day it was booked ({})",
+                crate::domain::dates::long_date(current.scheduled_on)
+            ),
+        ));
+    }
+    if held_on != current.scheduled_for
+        && let Some((_, message)) = clash(db, &panel, held_on, Some(id)).await?
+    {
+        return Err(AppError::Conflict(message));
+    }
+    Ok((panel, person))
+}
+
+/// The booking of the review that follows one held on `held_on`, by the hold, on the day it
+/// was held, with the same panel where they are free that day. It is booked on the last
+/// working day on or before its due date (the due date stays as the rules compute it).
+async fn next_booking(
+    app: &App,
+    db: &impl ConnectionTrait,
+    person: &crate::entities::person::Model,
+    panel: &Panel,
+    held_on: Date,
+    today: Date,
+) -> Result<(Booking, Panel), AppError> {
+    let (next_kind, next_due, next_day) = next_after(app, db, person, held_on, today).await?;
+    let next_panel = if clash(db, panel, next_day, None).await?.is_some() {
+        Panel::default()
+    } else {
+        panel.clone()
+    };
+    Ok((
+        Booking {
+            kind: next_kind,
+            day: next_day,
+            booked_on: held_on,
+            due: Some(next_due),
+            starts_at: None,
+            place: None,
+        },
+        next_panel,
+    ))
 }
 
 /// The review a hold books: an inpatient review while in hospital on the day it was held,
