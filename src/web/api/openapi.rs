@@ -8,6 +8,7 @@ use crate::web::routes::{self, Access, Endpoint};
 use rocket::serde::json::Json;
 use rocket::{Route, get};
 use schemars::generate::SchemaSettings;
+use schemars::{Schema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 #[get("/api/v1/openapi.json")]
@@ -112,108 +113,37 @@ fn describe_status(code: u16) -> &'static str {
     }
 }
 
+/// The two schema generators: bodies are described as the service reads them, responses as it
+/// writes them (an `Option` it always writes is then a required, nullable field).
+struct Generators {
+    input: SchemaGenerator,
+    output: SchemaGenerator,
+    error_schema: Schema,
+}
+
 pub fn document(mounted: &[Route]) -> Value {
-    // Bodies are described as the service reads them, responses as it writes them (an
-    // `Option` it always writes is then a required, nullable field).
-    let mut generator = SchemaSettings::openapi3().into_generator();
     let mut output = SchemaSettings::openapi3().for_serialize().into_generator();
     let error_schema = output.subschema_for::<ErrorBody>();
+    let mut generators = Generators {
+        input: SchemaSettings::openapi3().into_generator(),
+        output,
+        error_schema,
+    };
     let mut paths = Map::new();
-    let mut api_routes: Vec<&Route> = mounted
-        .iter()
-        .filter(|r| {
-            let p = r.uri.path().to_string();
-            p.starts_with("/api/") || p == "/health"
-        })
-        .collect();
-    api_routes.sort_by_key(|r| (r.uri.path().to_string(), r.method.as_str()));
-    for route in api_routes {
+    for route in api_routes(mounted) {
         // A route missing from the table is refused to everyone (and fails the route-table
         // test): it is not part of the API.
         let Some(endpoint) = routes::for_route(route) else {
             continue;
         };
-        let (path, path_params) = openapi_path(route.uri.path());
-        let mut parameters: Vec<Value> = path_params
-            .iter()
-            .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
-            .collect();
-        let mut query_params = query_names(route);
-        if takes_a_form(route) {
-            for (name, _) in endpoint.query {
-                if !query_params.iter().any(|n| n == name) {
-                    query_params.push(name.to_string());
-                }
-            }
-        }
-        for name in &query_params {
-            // A parameter the route table does not type is described as text (and fails the
-            // test that every query parameter is typed).
-            let schema = match endpoint.query.iter().find(|(n, _)| n == name) {
-                Some((_, f)) => serde_json::to_value(f(&mut generator)).unwrap_or(json!({})),
-                None => json!({"type": "string"}),
-            };
-            parameters
-                .push(json!({"name": name, "in": "query", "required": false, "schema": schema}));
-        }
-        let mut op = Map::new();
-        let access = endpoint.access;
-        op.insert("summary".into(), json!(endpoint.summary));
-        op.insert(
-            "operationId".into(),
-            json!(format!(
-                "{}{}",
-                route.method.as_str().to_lowercase(),
-                path.replace(['/', '{', '}', '.', '-'], "_")
-            )),
-        );
-        let security = if access == Access::Public {
-            json!([])
-        } else {
-            json!([{"bearer": []}])
-        };
-        op.insert("description".into(), json!(access.describe()));
-        op.insert("security".into(), security);
-        if !parameters.is_empty() {
-            op.insert("parameters".into(), Value::Array(parameters));
-        }
-        if let Some(body) = endpoint.body {
-            let schema = body(&mut generator);
-            op.insert(
-                "requestBody".into(),
-                json!({"required": true, "content": {"application/json": {"schema": schema}}}),
-            );
-        }
-        let mut responses = Map::new();
-        let status = endpoint.status;
-        let ok = match (endpoint.response, endpoint.file) {
-            (_, Some(media_type)) => {
-                json!({"description": "Success", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}})
-            }
-            (Some(f), None) => {
-                json!({"description": "Success", "content": {"application/json": {"schema": f(&mut output)}}})
-            }
-            (None, None) => json!({"description": "Success"}),
-        };
-        let success_schema = ok.get("content").cloned();
-        responses.insert(status.to_string(), ok);
-        for code in error_statuses(endpoint, !path_params.is_empty(), !query_params.is_empty()) {
-            let response = if code == 503 {
-                // Health: the same body, saying what is down.
-                json!({"description": describe_status(code), "content": success_schema.clone()})
-            } else {
-                json!({"description": describe_status(code), "content": {"application/json": {"schema": error_schema.clone()}}})
-            };
-            responses.insert(code.to_string(), response);
-        }
-        op.insert("responses".into(), Value::Object(responses));
+        let (path, op) = operation(route, endpoint, &mut generators);
         let entry = paths.entry(path).or_insert_with(|| json!({}));
         if let Some(obj) = entry.as_object_mut() {
             obj.insert(route.method.as_str().to_lowercase(), Value::Object(op));
         }
     }
-    let mut schemas = generator.take_definitions(true);
-    schemas.extend(output.take_definitions(true));
+    let mut schemas = generators.input.take_definitions(true);
+    schemas.extend(generators.output.take_definitions(true));
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -227,4 +157,127 @@ pub fn document(mounted: &[Route]) -> Value {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}
         }
     })
+}
+
+/// The API's mounted routes (`/api/…` and `/health`), by path and then method.
+fn api_routes(mounted: &[Route]) -> Vec<&Route> {
+    let mut api_routes: Vec<&Route> = mounted
+        .iter()
+        .filter(|r| {
+            let p = r.uri.path().to_string();
+            p.starts_with("/api/") || p == "/health"
+        })
+        .collect();
+    api_routes.sort_by_key(|r| (r.uri.path().to_string(), r.method.as_str()));
+    api_routes
+}
+
+/// One route's operation object, with the OpenAPI path it sits under.
+fn operation(
+    route: &Route,
+    endpoint: &Endpoint,
+    generators: &mut Generators,
+) -> (String, Map<String, Value>) {
+    let (path, path_params) = openapi_path(route.uri.path());
+    let (parameters, query_params) =
+        parameters(route, endpoint, &path_params, &mut generators.input);
+    let mut op = Map::new();
+    let access = endpoint.access;
+    op.insert("summary".into(), json!(endpoint.summary));
+    op.insert(
+        "operationId".into(),
+        json!(format!(
+            "{}{}",
+            route.method.as_str().to_lowercase(),
+            path.replace(['/', '{', '}', '.', '-'], "_")
+        )),
+    );
+    let security = if access == Access::Public {
+        json!([])
+    } else {
+        json!([{"bearer": []}])
+    };
+    op.insert("description".into(), json!(access.describe()));
+    op.insert("security".into(), security);
+    if !parameters.is_empty() {
+        op.insert("parameters".into(), Value::Array(parameters));
+    }
+    if let Some(body) = endpoint.body {
+        let schema = body(&mut generators.input);
+        op.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": {"application/json": {"schema": schema}}}),
+        );
+    }
+    let responses = responses(
+        endpoint,
+        !path_params.is_empty(),
+        !query_params.is_empty(),
+        generators,
+    );
+    op.insert("responses".into(), Value::Object(responses));
+    (path, op)
+}
+
+/// A route's path and query parameters, and the names of the query ones.
+fn parameters(
+    route: &Route,
+    endpoint: &Endpoint,
+    path_params: &[String],
+    generator: &mut SchemaGenerator,
+) -> (Vec<Value>, Vec<String>) {
+    let mut parameters: Vec<Value> = path_params
+        .iter()
+        .map(|name| json!({"name": name, "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}))
+        .collect();
+    let mut query_params = query_names(route);
+    if takes_a_form(route) {
+        for (name, _) in endpoint.query {
+            if !query_params.iter().any(|n| n == name) {
+                query_params.push(name.to_string());
+            }
+        }
+    }
+    for name in &query_params {
+        // A parameter the route table does not type is described as text (and fails the
+        // test that every query parameter is typed).
+        let schema = match endpoint.query.iter().find(|(n, _)| n == name) {
+            Some((_, f)) => serde_json::to_value(f(generator)).unwrap_or(json!({})),
+            None => json!({"type": "string"}),
+        };
+        parameters.push(json!({"name": name, "in": "query", "required": false, "schema": schema}));
+    }
+    (parameters, query_params)
+}
+
+/// A route's responses: its success, then each error status it can answer.
+fn responses(
+    endpoint: &Endpoint,
+    path_id: bool,
+    query: bool,
+    generators: &mut Generators,
+) -> Map<String, Value> {
+    let mut responses = Map::new();
+    let status = endpoint.status;
+    let ok = match (endpoint.response, endpoint.file) {
+        (_, Some(media_type)) => {
+            json!({"description": "Success", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}})
+        }
+        (Some(f), None) => {
+            json!({"description": "Success", "content": {"application/json": {"schema": f(&mut generators.output)}}})
+        }
+        (None, None) => json!({"description": "Success"}),
+    };
+    let success_schema = ok.get("content").cloned();
+    responses.insert(status.to_string(), ok);
+    for code in error_statuses(endpoint, path_id, query) {
+        let response = if code == 503 {
+            // Health: the same body, saying what is down.
+            json!({"description": describe_status(code), "content": success_schema.clone()})
+        } else {
+            json!({"description": describe_status(code), "content": {"application/json": {"schema": generators.error_schema.clone()}}})
+        };
+        responses.insert(code.to_string(), response);
+    }
+    responses
 }

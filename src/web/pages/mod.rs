@@ -36,7 +36,16 @@ use std::io::Cursor;
 pub fn routes() -> Vec<Route> {
     let mut routes = kept::routes();
     routes.push(kept::keep_typed_route());
-    routes.extend(rocket::routes![
+    routes.extend(account_routes());
+    routes.extend(register_routes());
+    routes.extend(referral_and_review_routes());
+    routes.extend(return_and_feed_routes());
+    routes
+}
+
+/// Home, assets, signing in, one's account, and administration.
+fn account_routes() -> Vec<Route> {
+    rocket::routes![
         home,
         assets::stylesheet,
         assets::script,
@@ -54,6 +63,12 @@ pub fn routes() -> Vec<Route> {
         account::change_password,
         admin::audit_page,
         admin::audit_verify_page,
+    ]
+}
+
+/// The register: people, their assessments, short forms, and corrections.
+fn register_routes() -> Vec<Route> {
+    rocket::routes![
         register::register_page,
         register::new_person_page,
         register::create_person,
@@ -81,6 +96,12 @@ pub fn routes() -> Vec<Route> {
         corrections::amend_page,
         corrections::amend_submit,
         corrections::addendum_submit,
+    ]
+}
+
+/// Referrals, reviews and their actions.
+fn referral_and_review_routes() -> Vec<Route> {
+    rocket::routes![
         referrals::referrals_page,
         referrals::new_referral_page,
         referrals::create_referral,
@@ -89,10 +110,10 @@ pub fn routes() -> Vec<Route> {
         referrals::accept_submit,
         referrals::decline_submit,
         referrals::outcome_sent_submit,
-        reviews::reviews_page,
+        reviews::list::reviews_page,
         today::part_page,
-        reviews::schedule_page,
-        reviews::schedule_submit,
+        reviews::schedule::schedule_page,
+        reviews::schedule::schedule_submit,
         reviews::review_page,
         reviews::outcome_submit,
         reviews::report_sent_submit,
@@ -100,8 +121,14 @@ pub fn routes() -> Vec<Route> {
         review_moves::cancel_submit,
         review_moves::change_page,
         review_moves::change_submit,
-        reviews::actions_page,
-        reviews::action_submit,
+        reviews::actions::actions_page,
+        reviews::actions::action_submit,
+    ]
+}
+
+/// Returns, the calendar feed, and kept forms.
+fn return_and_feed_routes() -> Vec<Route> {
+    rocket::routes![
         returns::returns_page,
         returns::generate_submit,
         returns::return_page,
@@ -112,8 +139,7 @@ pub fn routes() -> Vec<Route> {
         kept::send_kept,
         kept::discard_kept,
         kept::keep_alive,
-    ]);
-    routes
+    ]
 }
 
 /// The navigation, shown to a role only where it holds the permission.

@@ -1,0 +1,191 @@
+//! Scheduling a review from a person's page: the form, and what it says when refused.
+
+use crate::domain::review::ReviewKind;
+use crate::error::AppError;
+use crate::services::people::{self, Reader};
+use crate::services::reviews::{self, NewReview, ReviewView};
+use crate::web::Caller;
+use crate::web::UuidParam;
+use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::pages::register::{Answer, refusal, with};
+use crate::web::pages::{Html, Page, form_errors, some};
+use rocket::form::FromForm;
+use rocket::http::Status as Http;
+use rocket::response::{Flash, Redirect};
+use rocket::{get, post};
+use serde_json::{Value, json};
+
+fn kinds() -> Value {
+    ReviewKind::ALL
+        .iter()
+        .map(|k| json!({"value": k.as_str(), "label": k.label()}))
+        .collect()
+}
+
+#[derive(FromForm)]
+pub struct ScheduleForm {
+    #[field(default = String::new())]
+    csrf_token: String,
+    #[field(default = String::new())]
+    kind: String,
+    #[field(default = String::new())]
+    scheduled_for: String,
+    #[field(default = String::new())]
+    scheduled_on: String,
+    #[field(default = String::new())]
+    chair_id: String,
+    #[field(default = String::new())]
+    expert_by_experience_id: String,
+    #[field(default = String::new())]
+    clinical_expert_id: String,
+    #[field(default = String::new())]
+    starts_at: String,
+    #[field(default = String::new())]
+    place: String,
+    #[field(default = String::new())]
+    confirm_day_off: String,
+}
+
+impl Protected for ScheduleForm {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+async fn schedule_context(
+    view: &Page<'_>,
+    caller: &Caller,
+    person_id: &str,
+    form: Value,
+) -> Result<Value, AppError> {
+    let reader = Reader::of(view.app, caller);
+    let due = people::due(
+        view.app,
+        &caller.actor(),
+        &reader,
+        person_id,
+        view.app.clock.today(),
+    )
+    .await?;
+    let person = people::name_of(&view.app.db, &reader, person_id).await?;
+    Ok(with(
+        crate::web::pages::review_moves::pickers(view.app).await?,
+        json!({
+            "title": format!("Schedule a review: {}", person.full_name),
+            "person_id": person_id, "due": due, "kinds": kinds(), "form": form,
+        }),
+    ))
+}
+
+#[get("/people/<id>/reviews/new")]
+pub async fn schedule_page(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<Html, AppError> {
+    let ctx = schedule_context(
+        &view,
+        &caller,
+        &id.0,
+        json!({"kind": "", "scheduled_for": "", "scheduled_on": view.app.clock.today().to_string(),
+            "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": "",
+            "starts_at": "", "place": ""}),
+    )
+    .await?;
+    view.render("reviews/schedule.html", ctx)
+}
+
+/// The schedule form's fields, in the order its errors are listed.
+const SCHEDULE_FIELDS: &[&str] = &[
+    "kind",
+    "scheduled_for",
+    "confirm_day_off",
+    "scheduled_on",
+    "starts_at",
+    "place",
+    "chair_id",
+    "expert_by_experience_id",
+    "clinical_expert_id",
+];
+
+/// What the flash says once a review is scheduled: when, and by when it is due.
+fn scheduled_message(r: &ReviewView) -> String {
+    let on = |d: &str| {
+        crate::services::input::parse_date(d)
+            .map_or_else(|| d.to_string(), crate::domain::dates::long_date)
+    };
+    let at = r
+        .starts_at
+        .as_ref()
+        .map(|t| format!(" at {t}"))
+        .unwrap_or_default();
+    match &r.due_by {
+        Some(due) => format!(
+            "Review scheduled for {}{at}; it is due by {}.",
+            on(&r.scheduled_for),
+            on(due)
+        ),
+        None => format!("Review scheduled for {}{at}.", on(&r.scheduled_for)),
+    }
+}
+
+#[post("/people/<id>/reviews", data = "<form>")]
+pub async fn schedule_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+    form: CsrfForm<ScheduleForm>,
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let input = NewReview {
+        kind: some(&f.kind),
+        scheduled_for: some(&f.scheduled_for),
+        scheduled_on: some(&f.scheduled_on),
+        chair_id: some(&f.chair_id),
+        expert_by_experience_id: some(&f.expert_by_experience_id),
+        clinical_expert_id: some(&f.clinical_expert_id),
+        starts_at: some(&f.starts_at),
+        place: some(&f.place),
+        ask_day_off: crate::web::pages::review_moves::ask_day_off(
+            &f.scheduled_for,
+            &f.confirm_day_off,
+        ),
+    };
+    let result = reviews::schedule(
+        view.app,
+        &caller.actor(),
+        &Reader::of(view.app, &caller),
+        &id.0,
+        input,
+    )
+    .await;
+    match result {
+        Ok(r) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/reviews/{}", r.id)),
+            scheduled_message(&r),
+        ))),
+        Err(e) => {
+            let (fields, _) = refusal(e, "expert_by_experience_id")?;
+            let question = crate::web::pages::review_moves::day_off_question(
+                view.app,
+                &fields,
+                &f.scheduled_for,
+            );
+            let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "scheduled_on": f.scheduled_on, "chair_id": f.chair_id,
+                "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id,
+                "starts_at": f.starts_at, "place": f.place});
+            let ctx = with(
+                schedule_context(&view, &caller, &id.0, echo).await?,
+                with(
+                    form_errors(&fields, SCHEDULE_FIELDS),
+                    json!({"day_off": question}),
+                ),
+            );
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/schedule.html",
+                ctx,
+            )?))
+        }
+    }
+}
