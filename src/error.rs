@@ -8,7 +8,9 @@ use rocket::request::Request;
 use rocket::response::{self, Response};
 use sea_orm::DbErr;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::io::Cursor;
 
 /// Field name → reasons, as in API.md's `fields`.
@@ -47,12 +49,62 @@ pub enum AppError {
     ConsentRequired { message: String, field: String },
     #[error("Too many failed attempts. Try again in {} minute(s).", retry_after.div_ceil(60))]
     RateLimited { retry_after: u64 },
-    /// Anything the client could not have caused. The detail goes to the log only.
+    /// Anything the client could not have caused. What failed, and why, goes to the log only.
     #[error("internal error")]
-    Internal(String),
+    Internal(Failure),
+}
+
+/// What went wrong inside, for the log only: what was being done, and the error that stopped it,
+/// kept whole so that its own causes are logged too.
+#[derive(Debug)]
+pub struct Failure {
+    what: Cow<'static, str>,
+    cause: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+impl fmt::Display for Failure {
+    /// "what: cause: its cause…", each link of the chain once.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.what)?;
+        let mut next: Option<&(dyn std::error::Error + 'static)> = match &self.cause {
+            Some(cause) => Some(cause.as_ref()),
+            None => None,
+        };
+        let mut last = String::new();
+        while let Some(e) = next {
+            let said = e.to_string();
+            // Many errors repeat their source's words in their own; say them once.
+            if !last.contains(&said) {
+                write!(f, ": {said}")?;
+            }
+            last = said;
+            next = e.source();
+        }
+        Ok(())
+    }
 }
 
 impl AppError {
+    /// An internal failure described in words, with no error behind it (a broken invariant).
+    pub fn internal(what: impl Into<Cow<'static, str>>) -> Self {
+        AppError::Internal(Failure {
+            what: what.into(),
+            cause: None,
+        })
+    }
+
+    /// An internal failure while doing `what`, caused by `cause`, which is kept (and logged with
+    /// its own causes).
+    pub fn failed(
+        what: impl Into<Cow<'static, str>>,
+        cause: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        AppError::Internal(Failure {
+            what: what.into(),
+            cause: Some(Box::new(cause)),
+        })
+    }
+
     pub fn not_found(what: &str) -> Self {
         AppError::NotFound(format!("{what} not found."))
     }
@@ -156,7 +208,7 @@ impl From<validator::ValidationErrors> for AppError {
 
 impl From<DbErr> for AppError {
     fn from(e: DbErr) -> Self {
-        AppError::Internal(format!("database: {e}"))
+        AppError::failed("database", e)
     }
 }
 
@@ -205,6 +257,49 @@ pub fn json_response<'r>(status: Status, body: &impl Serialize) -> response::Res
 mod tests {
     use super::*;
 
+    /// An error with a cause of its own, whose words repeat the cause's (as many do).
+    #[derive(Debug)]
+    struct Outer(std::io::Error);
+
+    impl fmt::Display for Outer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "cannot write: {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+
+    #[test]
+    fn an_internal_failure_keeps_its_cause_for_the_log_and_tells_the_client_nothing() {
+        let cause = Outer(std::io::Error::other("disk full"));
+        let e = AppError::failed("storing the return", cause);
+        let AppError::Internal(failure) = &e else {
+            panic!("{e:?}")
+        };
+        // The whole chain, each link once.
+        assert_eq!(
+            failure.to_string(),
+            "storing the return: cannot write: disk full"
+        );
+        assert!(!e.public_message().contains("disk"));
+        assert_eq!(e.to_string(), "internal error");
+        let plain = AppError::internal(format!("person {} has no consent record", 7));
+        let AppError::Internal(failure) = &plain else {
+            panic!()
+        };
+        assert_eq!(failure.to_string(), "person 7 has no consent record");
+        let from_db: AppError = DbErr::Custom("no such table".into()).into();
+        let AppError::Internal(failure) = &from_db else {
+            panic!()
+        };
+        assert!(failure.to_string().starts_with("database: "), "{failure}");
+        assert!(failure.to_string().contains("no such table"), "{failure}");
+    }
+
     #[test]
     fn statuses_and_codes_follow_the_api_contract() {
         let cases = [
@@ -239,11 +334,7 @@ mod tests {
                 429,
                 "rate_limited",
             ),
-            (
-                AppError::Internal("secret detail".into()),
-                500,
-                "internal_error",
-            ),
+            (AppError::internal("secret detail"), 500, "internal_error"),
         ];
         for (err, status, code) in cases {
             assert_eq!(err.status().code, status);

@@ -78,15 +78,15 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
     let reader = Reader::of(app, &signed_in);
     for (n, p) in plans.iter().enumerate() {
         create(app, &actor, &reader, p).await.map_err(|(what, e)| {
-            AppError::Internal(format!("demo person {} ({what}): {e:?}", n + 1))
+            AppError::internal(format!("demo person {} ({what}): {e:?}", n + 1))
         })?;
     }
     seed_referrals(app, &actor, &reader)
         .await
-        .map_err(|e| AppError::Internal(format!("demo referrals: {e:?}")))?;
+        .map_err(|e| AppError::internal(format!("demo referrals: {e:?}")))?;
     seed_reviews(app, &actor, &reader, &signed_in)
         .await
-        .map_err(|e| AppError::Internal(format!("demo reviews: {e:?}")))?;
+        .map_err(|e| AppError::internal(format!("demo reviews: {e:?}")))?;
     // Last month's return, so the Returns page has one to open and download.
     crate::services::returns::generate(
         app,
@@ -104,7 +104,7 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
         },
     )
     .await
-    .map_err(|e| AppError::Internal(format!("demo return: {e:?}")))?;
+    .map_err(|e| AppError::internal(format!("demo return: {e:?}")))?;
     Ok(plans.len())
 }
 
@@ -173,7 +173,7 @@ async fn create(
             Step::Discharge { on, destination } => {
                 let id = admission_id.take().ok_or((
                     "discharge",
-                    AppError::Internal("discharge planned without an admission".into()),
+                    AppError::internal("discharge planned without an admission"),
                 ))?;
                 let input = Discharge {
                     discharged_on: Some(on.to_string()),

@@ -84,9 +84,9 @@ pub(super) fn admission_view(
         admitted_on: a.admitted_on.to_string(),
         hospital: a.hospital.clone(),
         security_level: SecurityLevel::parse(&a.security_level)
-            .ok_or_else(|| AppError::Internal("bad security level".into()))?,
+            .ok_or_else(|| AppError::internal("bad security level"))?,
         legal_status: LegalStatus::parse(&a.legal_status)
-            .ok_or_else(|| AppError::Internal("bad legal status".into()))?,
+            .ok_or_else(|| AppError::internal("bad legal status"))?,
         planned_discharge_on: a.planned_discharge_on.map(|d| d.to_string()),
         discharged_on: a.discharged_on.map(|d| d.to_string()),
         destination: a.destination.clone(),
@@ -242,7 +242,7 @@ fn check_admission(input: &NewAdmission, today: Date) -> Result<CheckedAdmission
     }
     c.finish()?;
     let (Some(admitted_on), Some(security), Some(legal)) = (admitted_on, security, legal) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     Ok(CheckedAdmission {
         admitted_on,
@@ -324,7 +324,7 @@ pub async fn discharge(
     );
     c.finish()?;
     let Some(discharged_on) = discharged_on else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let mut tx = audit::begin(app).await?;
     let stay = find_stay(tx.conn(), reader, admission_id).await?;

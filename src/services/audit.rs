@@ -122,7 +122,7 @@ impl AuditedTx {
         let head = audit_head::Entity::find_by_id(1)
             .one(&self.tx)
             .await?
-            .ok_or_else(|| AppError::Internal("audit head row missing".into()))?;
+            .ok_or_else(|| AppError::internal("audit head row missing"))?;
         let mut entry = audit_entry::Model {
             seq: head.seq + 1,
             at: self.now,
@@ -167,8 +167,8 @@ impl AuditedTx {
     pub async fn commit(self) -> Result<(), AppError> {
         if !self.recorded {
             self.tx.rollback().await?;
-            return Err(AppError::Internal(
-                "audited transaction committed without an audit entry".into(),
+            return Err(AppError::internal(
+                "audited transaction committed without an audit entry",
             ));
         }
         // Every write about a person refreshes what the register filters and sorts by, in the

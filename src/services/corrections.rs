@@ -427,8 +427,7 @@ pub struct AssessmentRecord {
 }
 
 fn record_view(a: &risk_assessment::Model) -> Result<AssessmentRecord, AppError> {
-    let rating =
-        |s: &str| Rating::parse(s).ok_or_else(|| AppError::Internal("unknown rating".into()));
+    let rating = |s: &str| Rating::parse(s).ok_or_else(|| AppError::internal("unknown rating"));
     Ok(AssessmentRecord {
         id: a.id.clone(),
         person_id: a.person_id.clone(),

@@ -41,7 +41,7 @@ pub async fn moved(db: &impl ConnectionTrait) -> Result<(), AppError> {
 pub async fn version(db: &impl ConnectionTrait) -> Result<i64, AppError> {
     let row = register_version::Entity::find_by_id(1).one(db).await?;
     row.map(|r| r.version)
-        .ok_or_else(|| AppError::Internal("the register's version row is missing".into()))
+        .ok_or_else(|| AppError::internal("the register's version row is missing"))
 }
 
 /// How many rows `select` gives, counted once for each version of the register and day: its
@@ -150,7 +150,7 @@ mod tests {
         };
         assert_eq!(counted.get(tomorrow, "red", made(9)).await.unwrap(), 9);
         // A failed count keeps nothing.
-        let failed = || async { Err::<u64, AppError>(AppError::Internal("x".into())) };
+        let failed = || async { Err::<u64, AppError>(AppError::internal("x")) };
         let next = At { version: 5, day };
         assert!(counted.get(next, "red", failed).await.is_err());
         assert_eq!(counted.get(next, "red", made(10)).await.unwrap(), 10);

@@ -128,7 +128,7 @@ pub async fn keep(
     };
     let id = uuid::Uuid::new_v4().to_string();
     let sealed = seal(key, &id, &user_id, path, body)
-        .ok_or_else(|| AppError::Internal("sealing a kept form failed".into()))?;
+        .ok_or_else(|| AppError::internal("sealing a kept form failed"))?;
     let mut tx = audit::begin(app).await?;
     let now = tx.now();
     purge(tx.conn(), now).await?;

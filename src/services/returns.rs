@@ -98,7 +98,7 @@ pub async fn compute_in_batches(
         let t = std::time::Instant::now();
         let Some(batch) = (&mut next.0)
             .await
-            .map_err(|e| AppError::Internal(format!("reading the register: {e}")))??
+            .map_err(|e| AppError::failed("reading the register", e))??
         else {
             break;
         };

@@ -84,7 +84,7 @@ pub async fn amend(
     let mut row: review::ActiveModel = current.clone().into();
     row.held_on = Set(Some(held_on));
     row.findings = Set(Some(
-        serde_json::to_string(&findings).map_err(|e| AppError::Internal(e.to_string()))?,
+        serde_json::to_string(&findings).map_err(|e| AppError::failed("JSON", e))?,
     ));
     row.recommendations = Set(Some(recommendations));
     let amended = row.update(tx.conn()).await?;

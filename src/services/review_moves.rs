@@ -93,8 +93,7 @@ pub async fn change(
             "Only a scheduled review can be moved or have its panel changed: this one has been held or cancelled.".into(),
         ));
     }
-    let kind =
-        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
+    let kind = ReviewKind::parse(&current.kind).ok_or_else(|| AppError::internal("bad kind"))?;
     let panel = panel_after(&current, &checked);
     let day: Date = checked.day.unwrap_or(current.scheduled_for);
     let starts_at = checked

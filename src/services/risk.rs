@@ -125,7 +125,7 @@ pub async fn preview(
     let answers = read_answers(&mut c, &input.answers);
     c.finish()?;
     let (Some(assessed_on), Some(answers)) = (assessed_on, answers) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let person = find_readable(&app.db, reader, person_id).await?;
     let age = age_on(person.date_of_birth, assessed_on).unwrap_or(0);
@@ -175,7 +175,7 @@ pub async fn assess(
     );
     c.finish()?;
     let (Some(assessed_on), Some(answers)) = (assessed_on, answers) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
 
     let mut tx = audit::begin(app).await?;
@@ -246,8 +246,7 @@ pub async fn record_assessment(
     tool_version: &str,
 ) -> Result<AssessmentView, AppError> {
     let id = uuid::Uuid::new_v4().to_string();
-    let answers_json =
-        serde_json::to_string(answers).map_err(|e| AppError::Internal(e.to_string()))?;
+    let answers_json = serde_json::to_string(answers).map_err(|e| AppError::failed("JSON", e))?;
     risk_assessment::ActiveModel {
         id: Set(id.clone()),
         person_id: Set(person_id.into()),
@@ -356,7 +355,7 @@ pub async fn history_rows(
         .map(|r| {
             Ok(RatingHistoryItem {
                 rating: Rating::parse(&r.rating)
-                    .ok_or_else(|| AppError::Internal("unknown rating".into()))?,
+                    .ok_or_else(|| AppError::internal("unknown rating"))?,
                 effective_on: r.effective_on.to_string(),
                 source: r.source,
                 source_id: r.source_id,

@@ -54,7 +54,7 @@ impl UserView {
             role: m
                 .role
                 .parse()
-                .map_err(|_| AppError::Internal(format!("user {} has an unknown role", m.id)))?,
+                .map_err(|_| AppError::internal(format!("user {} has an unknown role", m.id)))?,
             active: m.active,
             created_at: m.created_at,
             must_change_password: m.must_change_password,
@@ -186,7 +186,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
     let checked = check(input)?;
     let hash = password::hash_async(checked.password)
         .await
-        .map_err(AppError::Internal)?;
+        .map_err(AppError::internal)?;
     let mut tx = audit::begin(app).await?;
     let taken = user::Entity::find()
         .filter(user::Column::Username.eq(checked.username.clone()))

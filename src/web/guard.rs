@@ -151,7 +151,7 @@ impl<'r> FromRequest<'r> for Caller {
             return refuse(req, AppError::Forbidden);
         };
         let who = match &authenticated(req).await.0 {
-            Err(detail) => return refuse(req, AppError::Internal(detail.clone())),
+            Err(detail) => return refuse(req, AppError::internal(detail.clone())),
             Ok(None) => {
                 // A page form sent after the session lapsed goes on to the kept-form route
                 // (`web::pages::kept`), which keeps what was typed before asking to sign in.

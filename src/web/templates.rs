@@ -90,7 +90,7 @@ impl Templates {
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String, AppError> {
         self.tera
             .render(name, context)
-            .map_err(|e| AppError::Internal(format!("template {name}: {e:?}")))
+            .map_err(|e| AppError::failed(format!("template {name}"), e))
     }
 }
 

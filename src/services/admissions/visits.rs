@@ -70,7 +70,7 @@ pub async fn record_visit(
     let visitor = c.text("visitor", "who visited", &input.visitor, 200);
     c.finish()?;
     let Some(visited_on) = visited_on else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let mut tx = audit::begin(app).await?;
     find_readable(tx.conn(), reader, person_id).await?;

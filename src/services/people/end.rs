@@ -43,7 +43,7 @@ pub async fn end(
     let reason = c.paragraph("reason", "the reason", &input.reason, 2000);
     c.finish()?;
     let Some(day) = day else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let mut tx = audit::begin(app).await?;
     let current = find_readable(tx.conn(), reader, id).await?;

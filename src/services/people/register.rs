@@ -15,7 +15,7 @@ fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date),
     );
     c.finish()?;
     let (Some(details), Some(consent)) = (details, consent) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     consent::check(&consent, details.date_of_birth, today).map_err(consent_refused)?;
     let registered_on = consent::registration_day(&consent, registered_on, today)
@@ -40,7 +40,7 @@ pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<Pers
         .by_id::<person::Entity>(&id)
         .one(tx.conn())
         .await?
-        .ok_or_else(|| AppError::Internal("person vanished".into()))?;
+        .ok_or_else(|| AppError::internal("person vanished"))?;
     let result = view(&model, &records, today)?;
     tx.commit().await?;
     Ok(result)

@@ -62,7 +62,7 @@ impl Revision {
     }
 
     pub(super) fn to_json(&self) -> Result<String, AppError> {
-        serde_json::to_string(self).map_err(|e| AppError::Internal(format!("revision: {e}")))
+        serde_json::to_string(self).map_err(|e| AppError::failed("revision", e))
     }
 
     pub(super) fn apply(&self, p: &mut person::Model) {
@@ -96,7 +96,7 @@ pub(super) async fn load_revisions(
     let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
     for r in select.all(db).await? {
         let data: Revision = serde_json::from_str(&r.data)
-            .map_err(|e| AppError::Internal(format!("revision {}: {e}", r.id)))?;
+            .map_err(|e| AppError::failed(format!("revision {}", r.id), e))?;
         revisions
             .entry(r.person_id)
             .or_default()

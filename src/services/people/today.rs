@@ -79,7 +79,7 @@ pub(super) async fn rows_of(
         match (derived.remove(id), &records) {
             (Some(d), _) => {
                 let consent = consents.get(id).ok_or_else(|| {
-                    AppError::Internal(format!("person {id} has no consent record"))
+                    AppError::internal(format!("person {id} has no consent record"))
                 })?;
                 out.push(view_with(p, consent, d, today)?);
             }
@@ -173,7 +173,7 @@ pub(super) async fn row_and_due(
         .filter(consent_entity::Column::PersonId.eq(p.id.as_str()))
         .one(&app.db)
         .await?
-        .ok_or_else(|| AppError::Internal(format!("person {} has no consent record", p.id)))?;
+        .ok_or_else(|| AppError::internal(format!("person {} has no consent record", p.id)))?;
     let owed = worded(app, scope, &items).await?;
     let overdue = owed
         .iter()
@@ -192,7 +192,7 @@ fn derived(due: &person_due::Model, overdue: Vec<String>) -> Result<Derived, App
             .zip(due.rating_since)
             .map(Some)
             .ok_or_else(|| {
-                AppError::Internal(format!(
+                AppError::internal(format!(
                     "person {} has an unknown stored rating",
                     due.person_id
                 ))

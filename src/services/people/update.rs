@@ -127,7 +127,7 @@ fn merged_details(
     today: Date,
 ) -> Result<(super::input::Details, Date), AppError> {
     let mut merged =
-        serde_json::to_value(as_input(current)).map_err(|e| AppError::Internal(e.to_string()))?;
+        serde_json::to_value(as_input(current)).map_err(|e| AppError::failed("JSON", e))?;
     for (k, v) in changes {
         merged[k] = v.clone();
     }
@@ -144,7 +144,7 @@ fn merged_details(
     );
     c.finish()?;
     let (Some(d), Some(registered_on)) = (details, registered_on) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     Ok((d, registered_on))
 }
@@ -187,10 +187,9 @@ fn stored_consent(records: &Records, id: &str) -> Result<Consent, AppError> {
     let c = records
         .consents
         .get(id)
-        .ok_or_else(|| AppError::Internal("no consent".into()))?;
+        .ok_or_else(|| AppError::internal("no consent"))?;
     Ok(Consent {
-        basis: ConsentBasis::parse(&c.basis)
-            .ok_or_else(|| AppError::Internal("bad basis".into()))?,
+        basis: ConsentBasis::parse(&c.basis).ok_or_else(|| AppError::internal("bad basis"))?,
         recorded_on: c.recorded_on,
         given_by: c.given_by.clone(),
         relationship: c.relationship.clone(),

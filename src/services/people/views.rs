@@ -214,7 +214,7 @@ pub(super) async fn load_records<C: ConnectionTrait + StreamTrait>(
         let mut out = Vec::with_capacity(list.len());
         for e in list {
             let rating = Rating::parse(&e.rating)
-                .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
+                .ok_or_else(|| AppError::internal("unknown rating in history"))?;
             out.push(RatingEvent {
                 rating,
                 effective_on: e.effective_on,
@@ -238,7 +238,7 @@ pub(super) fn view(
     let consent = records
         .consents
         .get(&p.id)
-        .ok_or_else(|| AppError::Internal(format!("person {} has no consent record", p.id)))?;
+        .ok_or_else(|| AppError::internal(format!("person {} has no consent record", p.id)))?;
     let events = records.events.get(&p.id).map_or(&[][..], Vec::as_slice);
     let stays = records.stays.get(&p.id).map_or(&[][..], Vec::as_slice);
     let rows = records.rows(&p.id);
@@ -281,7 +281,7 @@ pub(super) fn view_with(
     derived: Derived,
     day: Date,
 ) -> Result<PersonView, AppError> {
-    let corrupt = |what: &str| AppError::Internal(format!("person {} has an unknown {what}", p.id));
+    let corrupt = |what: &str| AppError::internal(format!("person {} has an unknown {what}", p.id));
     let nhs = NhsNumber::parse(&p.nhs_number).map_err(|_| corrupt("NHS number"))?;
     let age = age_on(p.date_of_birth, day).unwrap_or(0);
     let Derived {

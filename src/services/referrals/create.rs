@@ -138,7 +138,7 @@ fn check_referral(input: &NewReferral, today: Date) -> Result<CheckedReferral, A
     let answers = check_answers(&mut c, input);
     c.finish()?;
     let (Some(received_on), Some(date_of_birth)) = (received_on, date_of_birth) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     if date_of_birth > received_on {
         return Err(AppError::field(

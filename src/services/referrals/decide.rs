@@ -104,7 +104,7 @@ fn check_decision(
     }
     c.finish()?;
     let (Some(decided_on), Some(outcome)) = (decided_on, outcome) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     Ok((decided_on, outcome, reason))
 }
@@ -167,7 +167,7 @@ pub async fn outcome_sent(
     );
     c.finish()?;
     let Some(sent_on) = sent_on else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let mut tx = audit::begin(app).await?;
     let current = find(tx.conn(), reader.scope, id).await?;

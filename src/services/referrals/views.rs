@@ -96,7 +96,7 @@ pub struct ReferralView {
 }
 
 pub(super) fn corrupt(what: &str) -> AppError {
-    AppError::Internal(format!("referral has an unknown {what}"))
+    AppError::internal(format!("referral has an unknown {what}"))
 }
 
 pub(super) fn view(

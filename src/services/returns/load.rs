@@ -81,8 +81,8 @@ impl Snapshot {
                 tx.rollback().await?;
             }
         }
-        Err(AppError::Internal(
-            "the register changed while a return began reading it, ten times over".into(),
+        Err(AppError::internal(
+            "the register changed while a return began reading it, ten times over",
         ))
     }
 
@@ -335,7 +335,7 @@ impl Batch {
         }
         for e in ratings {
             let rating = Rating::parse(&e.rating)
-                .ok_or_else(|| AppError::Internal("unknown rating in history".into()))?;
+                .ok_or_else(|| AppError::internal("unknown rating in history"))?;
             if let Some(p) = slot(&index, &mut rows, &e.person_id) {
                 p.ratings.push(RatingEvent {
                     rating,

@@ -93,8 +93,7 @@ fn json_sha256<T: Serialize>(v: &T) -> Result<String, AppError> {
         }
     }
     let mut hashing = Hashing(sha2::Sha256::new());
-    serde_json::to_writer(&mut hashing, v)
-        .map_err(|e| AppError::Internal(format!("return JSON: {e}")))?;
+    serde_json::to_writer(&mut hashing, v).map_err(|e| AppError::failed("return JSON", e))?;
     Ok(hashing
         .0
         .finalize()
@@ -110,11 +109,11 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, AppError> {
-    serde_json::to_string(v).map_err(|e| AppError::Internal(format!("return JSON: {e}")))
+    serde_json::to_string(v).map_err(|e| AppError::failed("return JSON", e))
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, AppError> {
-    serde_json::from_str(s).map_err(|e| AppError::Internal(format!("stored return JSON: {e}")))
+    serde_json::from_str(s).map_err(|e| AppError::failed("stored return JSON", e))
 }
 
 /// What the user asked for.
@@ -173,7 +172,7 @@ pub fn requested_period(input: &NewReturn, today: Date) -> Result<Period, AppErr
         (None, Some(_)) => None,
     };
     c.finish()?;
-    period.ok_or_else(|| AppError::Internal("period unchecked".into()))
+    period.ok_or_else(|| AppError::internal("period unchecked"))
 }
 
 /// Works out a return, renders its PDF and stores it, frozen, with one audit entry. If a return
@@ -207,8 +206,8 @@ pub async fn generate(
     let report = crate::reports::model::build_from(figures, &changes, &imprint);
     let pdf = rocket::tokio::task::spawn_blocking(move || crate::reports::pdf::render(&report))
         .await
-        .map_err(|e| AppError::Internal(format!("PDF task: {e}")))?
-        .map_err(|e| AppError::Internal(format!("PDF: {e}")))?;
+        .map_err(|e| AppError::failed("PDF task", e))?
+        .map_err(|e| AppError::internal(format!("PDF: {e}")))?;
     let rendered = started.elapsed();
     crate::memory::give_back_freed();
     let model = stored_return::Model {
@@ -414,7 +413,7 @@ async fn content<T: sea_orm::TryGetable>(
         .into_tuple::<T>()
         .one(&app.db)
         .await?
-        .ok_or_else(|| AppError::Internal(format!("return {id} has no contents")))
+        .ok_or_else(|| AppError::internal(format!("return {id} has no contents")))
 }
 
 /// One return. Those who may download it also see who is in its changes (audited).
@@ -455,7 +454,7 @@ pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     let m = find(app, id).await?;
     let pdf: Vec<u8> = content(app, id, return_content::Column::Pdf).await?;
     if sha256_hex(&pdf) != m.sha256 {
-        return Err(AppError::Internal(format!(
+        return Err(AppError::internal(format!(
             "return {id}: stored PDF does not match its SHA-256"
         )));
     }

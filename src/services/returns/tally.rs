@@ -269,7 +269,7 @@ impl<'r> Tally<'r> {
     ) -> Result<(), AppError> {
         let day = self.period.last;
         let corrupt =
-            |what: &str| AppError::Internal(format!("person {} has an unknown {what}", p.id));
+            |what: &str| AppError::internal(format!("person {} has an unknown {what}", p.id));
         let nhs_number = NhsNumber::parse(&p.nhs_number)
             .map_err(|_| corrupt("NHS number"))?
             .to_string();

@@ -40,7 +40,7 @@ pub async fn update_action(
     }
     c.finish()?;
     let Some(status) = status else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let mut tx = audit::begin(app).await?;
     let reader = ReviewReader::of(app, who);

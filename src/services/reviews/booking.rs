@@ -347,7 +347,7 @@ async fn check_review(
     }
     c.finish()?;
     let (Some(kind), Some(day)) = (kind, day) else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     Ok(CheckedReview {
         kind,

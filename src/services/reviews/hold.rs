@@ -137,7 +137,7 @@ pub(in crate::services) fn check_outcome(
     }
     c.finish()?;
     let Some(held_on) = held_on else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     Ok(CheckedOutcome {
         held_on,
@@ -176,7 +176,7 @@ pub async fn hold(
     row.status = Set(ReviewStatus::Held.as_str().into());
     row.held_on = Set(Some(held_on));
     row.findings = Set(Some(
-        serde_json::to_string(&findings).map_err(|e| AppError::Internal(e.to_string()))?,
+        serde_json::to_string(&findings).map_err(|e| AppError::failed("JSON", e))?,
     ));
     row.recommendations = Set(Some(recommendations));
     let held = row.update(tx.conn()).await?;
@@ -243,8 +243,7 @@ async fn check_holdable(
             "Only a scheduled review can be held.".into(),
         ));
     }
-    let kind =
-        ReviewKind::parse(&current.kind).ok_or_else(|| AppError::Internal("bad kind".into()))?;
+    let kind = ReviewKind::parse(&current.kind).ok_or_else(|| AppError::internal("bad kind"))?;
     let panel = Panel {
         chair: current.chair_id.clone(),
         expert_by_experience: current.expert_by_experience_id.clone(),
@@ -372,7 +371,7 @@ pub async fn report_sent(
     );
     c.finish()?;
     let Some(sent_on) = sent_on else {
-        return Err(AppError::Internal("checked input incomplete".into()));
+        return Err(AppError::internal("checked input incomplete"));
     };
     let mut tx = audit::begin(app).await?;
     let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;

@@ -65,7 +65,7 @@ pub struct ReviewView {
 
 pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, AppError> {
     let status = ActionStatus::parse(&a.status)
-        .ok_or_else(|| AppError::Internal("unknown action status".into()))?;
+        .ok_or_else(|| AppError::internal("unknown action status"))?;
     Ok(ActionView {
         id: a.id.clone(),
         review_id: a.review_id.clone(),
@@ -174,9 +174,9 @@ pub(crate) fn view_with(
         })
     };
     let status = ReviewStatus::parse(&r.status)
-        .ok_or_else(|| AppError::Internal("unknown review status".into()))?;
-    let kind = ReviewKind::parse(&r.kind)
-        .ok_or_else(|| AppError::Internal("unknown review kind".into()))?;
+        .ok_or_else(|| AppError::internal("unknown review status"))?;
+    let kind =
+        ReviewKind::parse(&r.kind).ok_or_else(|| AppError::internal("unknown review kind"))?;
     let actions = lk
         .actions
         .get(&r.id)
@@ -219,9 +219,9 @@ pub(crate) fn view_with(
             .map(|h| schedule::report_due(h, &app.policies.schedule.deadlines))
     });
     let findings = match &r.findings {
-        Some(json) => Some(
-            serde_json::from_str(json).map_err(|_| AppError::Internal("bad findings".into()))?,
-        ),
+        Some(json) => {
+            Some(serde_json::from_str(json).map_err(|_| AppError::internal("bad findings"))?)
+        }
         None => None,
     };
     Ok(ReviewView {

@@ -90,7 +90,7 @@ pub async fn change_own_password(
     }
     let hash = password::hash_async(input.new_password)
         .await
-        .map_err(AppError::Internal)?;
+        .map_err(AppError::internal)?;
     let mut tx = audit::begin(app).await?;
     let mut model: user::ActiveModel = get(tx.conn(), &who.user.id).await?.into();
     model.password_hash = Set(hash);
@@ -135,7 +135,7 @@ pub async fn reset_password(
     };
     let hash = password::hash_async(one_time.clone())
         .await
-        .map_err(AppError::Internal)?;
+        .map_err(AppError::internal)?;
     let mut tx = audit::begin(app).await?;
     let mut model: user::ActiveModel = get(tx.conn(), id).await?.into();
     model.password_hash = Set(hash);

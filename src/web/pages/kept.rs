@@ -107,7 +107,7 @@ async fn keep_body(
 ) -> Result<String, NotKept> {
     let (Some(app), Some(key)) = (req.rocket().state::<App>(), req.rocket().state::<SealKey>())
     else {
-        return Err(NotKept::Failed(AppError::Internal("state missing".into())));
+        return Err(NotKept::Failed(AppError::internal("state missing")));
     };
     let return_to = form_page(req).unwrap_or_else(|| "/".into());
     kept::keep(app, key, user, path, &return_to, body)

@@ -280,8 +280,8 @@ impl Page<'_> {
         if let (Some(base), Value::Object(more)) = (context.as_object_mut(), extra) {
             base.extend(more);
         }
-        let ctx = tera::Context::from_value(context)
-            .map_err(|e| AppError::Internal(format!("page context: {e}")))?;
+        let ctx =
+            tera::Context::from_value(context).map_err(|e| AppError::failed("page context", e))?;
         Ok(Html {
             status,
             body: self.templates.render(name, &ctx)?,

@@ -118,7 +118,7 @@ pub fn new_referral_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppErr
         received_on: Some(view.app.clock.today().to_string()),
         ..NewReferral::default()
     };
-    let mut form = serde_json::to_value(blank).map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut form = serde_json::to_value(blank).map_err(|e| AppError::failed("JSON", e))?;
     form["answers"] = json!({});
     view.render("referrals/form.html", referral_form_context(&view, form))
 }
@@ -170,8 +170,7 @@ pub async fn create_referral(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "given_name")?;
-            let mut echo =
-                serde_json::to_value(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+            let mut echo = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
             echo["answers"] = json!(f.answers);
             let ctx = super::register::with(
                 referral_form_context(&view, echo),
@@ -254,7 +253,7 @@ pub async fn accept_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         consent: Some(ConsentInput::default()),
         ..NewPerson::default()
     };
-    let form = serde_json::to_value(prefilled).map_err(|e| AppError::Internal(e.to_string()))?;
+    let form = serde_json::to_value(prefilled).map_err(|e| AppError::failed("JSON", e))?;
     view.render(
         "people/form.html",
         accept_context(&id.0, form, &view.app.clock.today().to_string()),
@@ -283,7 +282,7 @@ pub async fn accept_submit(
         ))),
         Err(e) => {
             let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let echo = serde_json::to_value(&person).map_err(|e| AppError::Internal(e.to_string()))?;
+            let echo = serde_json::to_value(&person).map_err(|e| AppError::failed("JSON", e))?;
             let mut order: Vec<&str> = vec!["decided_on"];
             order.extend_from_slice(super::register::PERSON_FIELDS);
             let ctx = super::register::with(

@@ -277,7 +277,7 @@ pub fn new_person_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError
         consent: Some(ConsentInput::default()),
         ..NewPerson::default()
     };
-    let blank = serde_json::to_value(blank).map_err(|e| AppError::Internal(e.to_string()))?;
+    let blank = serde_json::to_value(blank).map_err(|e| AppError::failed("JSON", e))?;
     view.render(
         "people/form.html",
         person_form_context("Add a person to the register", "/people", true, blank),
@@ -301,8 +301,7 @@ pub async fn create_person(
         ))),
         Err(e) => {
             let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let form =
-                serde_json::to_value(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+            let form = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
             let ctx = with(
                 person_form_context("Add a person to the register", "/people", true, form),
                 with(
@@ -332,7 +331,7 @@ pub async fn edit_person_page(
         &id.0,
     )
     .await?;
-    let form = serde_json::to_value(&d.input).map_err(|e| AppError::Internal(e.to_string()))?;
+    let form = serde_json::to_value(&d.input).map_err(|e| AppError::failed("JSON", e))?;
     let title = format!("Edit {} {}", d.person.given_name, d.person.family_name);
     view.render(
         "people/form.html",
@@ -353,7 +352,7 @@ pub async fn update_person(
     let input = form.0.to_input(false);
     let mut changes = match serde_json::to_value(&input) {
         Ok(Value::Object(m)) => m,
-        _ => return Err(AppError::Internal("form did not serialise".into())),
+        _ => return Err(AppError::internal("form did not serialise")),
     };
     changes.remove("consent");
     match people::update(
@@ -371,8 +370,7 @@ pub async fn update_person(
         ))),
         Err(e) => {
             let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let form =
-                serde_json::to_value(&input).map_err(|e| AppError::Internal(e.to_string()))?;
+            let form = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
             let ctx = with(
                 person_form_context(
                     "Edit details",
@@ -542,7 +540,7 @@ pub async fn assess_submit(
                 a.rating.label()
             ),
         ))),
-        Ok(None) => Err(AppError::Internal("no assessment".into())),
+        Ok(None) => Err(AppError::internal("no assessment")),
         Err(e) => {
             let (fields, _) = refusal(e, "assessed_on")?;
             let d = people::dossier(view.app, &caller.actor(), &reader, &id.0).await?;
