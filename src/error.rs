@@ -140,28 +140,18 @@ impl AppError {
         }
     }
 
+    /// API.md's code: the status's own (`code_for`), but for a consent refusal.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest(_) => "bad_request",
-            AppError::Unauthenticated
-            | AppError::BadCredentials
-            | AppError::WrongCurrentPassword => "unauthenticated",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound(_) => "not_found",
-            AppError::Conflict(_) | AppError::ConflictOn { .. } => "conflict",
-            AppError::Validation { .. } => "validation_failed",
             AppError::ConsentRequired { .. } => "consent_required",
-            AppError::RateLimited { .. } => "rate_limited",
-            AppError::Internal(_) => "internal_error",
+            other => code_for(other.status()),
         }
     }
 
     /// The sentence shown to the client: never internals.
     pub fn public_message(&self) -> String {
         match self {
-            AppError::Internal(_) => {
-                "Something went wrong on our side. Nothing was changed; please try again.".into()
-            }
+            AppError::Internal(_) => INTERNAL_MESSAGE.into(),
             other => other.to_string(),
         }
     }
@@ -174,35 +164,27 @@ impl AppError {
     }
 }
 
-/// Turns a domain rule's verdict (`Some(reason)` when broken) into a `validator` result, so the
-/// rules in `domain` stay the single source of every message.
-pub fn rule(problem: Option<&'static str>) -> Result<(), validator::ValidationError> {
-    match problem {
-        Some(message) => {
-            Err(validator::ValidationError::new("invalid").with_message(message.into()))
-        }
-        None => Ok(()),
-    }
-}
+/// What the client is told of any internal failure.
+pub const INTERNAL_MESSAGE: &str =
+    "Something went wrong on our side. Nothing was changed; please try again.";
 
-impl From<validator::ValidationErrors> for AppError {
-    /// Keeps only field names and messages: `validator` would otherwise carry the submitted
-    /// value (a rejected password, say) in its params.
-    fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields = FieldErrors::new();
-        for (field, errs) in errors.field_errors() {
-            let messages = errs
-                .iter()
-                .map(|e| {
-                    e.message
-                        .as_ref()
-                        .map(|m| m.to_string())
-                        .unwrap_or_else(|| format!("{field} is not valid"))
-                })
-                .collect();
-            fields.insert(field.to_string(), messages);
-        }
-        AppError::validation(fields)
+/// API.md's error code for an HTTP status: the one table, for `AppError`s and for the refusals
+/// Rocket makes before any handler runs (`web::catchers`).
+pub fn code_for(status: Status) -> &'static str {
+    match status.code {
+        400 => "bad_request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        413 => "payload_too_large",
+        414 => "uri_too_long",
+        415 => "unsupported_media_type",
+        422 => "validation_failed",
+        429 => "rate_limited",
+        c if c < 500 => "bad_request",
+        _ => "internal_error",
     }
 }
 

@@ -3,6 +3,7 @@
 //! path that sets a password checks it with `domain::accounts::password_problem`.
 
 use super::audit::{self, Event};
+use super::input::Check;
 use super::sessions::{self, SignedIn};
 use super::{Actor, App};
 use crate::auth::{password, token};
@@ -10,7 +11,7 @@ use crate::domain::accounts::{self, normalise_username};
 use crate::domain::panel::PanelKind;
 use crate::domain::role::Role;
 use crate::entities::{login_failure, session, user};
-use crate::error::{AppError, FieldErrors, rule};
+use crate::error::AppError;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -18,7 +19,6 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use validator::{Validate, ValidationError};
 
 mod passwords;
 pub use passwords::{
@@ -65,16 +65,13 @@ impl UserView {
 
 /// What creating a user takes. Fields are strings so that every problem can be reported by
 /// field, rather than as a failure to read the body.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema, Validate)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewUser {
-    #[validate(custom(function = "valid_username"))]
     #[schemars(with = "crate::services::schema::Username")]
     pub username: String,
-    #[validate(custom(function = "valid_display_name"))]
     #[schemars(with = "crate::services::schema::Text<200>")]
     pub display_name: String,
     /// One of `commissioner`, `panel_chair`, `panel_member`, `analyst`, `admin`.
-    #[validate(custom(function = "valid_role"))]
     #[schemars(with = "Role")]
     pub role: String,
     /// At least 12 characters, not a common password, not the username.
@@ -87,20 +84,6 @@ pub struct NewUser {
     pub panel_kind: Option<String>,
 }
 
-fn valid_username(s: &str) -> Result<(), ValidationError> {
-    rule(accounts::username_problem(&normalise_username(s)))
-}
-fn valid_display_name(s: &str) -> Result<(), ValidationError> {
-    rule(accounts::display_name_problem(s))
-}
-fn valid_role(s: &str) -> Result<(), ValidationError> {
-    rule(
-        s.parse::<Role>()
-            .err()
-            .map(|_| "Choose one of commissioner, panel_chair, panel_member, analyst or admin"),
-    )
-}
-
 struct CheckedUser {
     username: String,
     display_name: String,
@@ -111,17 +94,12 @@ struct CheckedUser {
 
 /// The panel kind a user of `role` takes: required for a panel member, refused for the rest.
 fn check_panel_kind(
-    fields: &mut FieldErrors,
+    check: &mut Check,
     role: Option<Role>,
     given: Option<&str>,
 ) -> Option<PanelKind> {
     let given = given.map(str::trim).filter(|s| !s.is_empty());
-    let mut fail = |m: &str| {
-        fields
-            .entry("panel_kind".to_string())
-            .or_default()
-            .push(m.to_string());
-    };
+    let mut fail = |m: &str| check.fail("panel_kind", m);
     match (role, given) {
         (Some(Role::PanelMember), Some(k)) => {
             let kind = PanelKind::parse(k);
@@ -144,37 +122,35 @@ fn check_panel_kind(
     }
 }
 
-/// Adds the password rule's verdict (it needs the username, so it is not a field validator).
-fn check_password(fields: &mut FieldErrors, field: &str, password: &str, username: &str) {
+/// Adds the password rule's verdict for `field`.
+fn check_password(check: &mut Check, field: &str, password: &str, username: &str) {
     if let Some(problem) = accounts::password_problem(password, username) {
-        fields
-            .entry(field.to_string())
-            .or_default()
-            .push(problem.to_string());
+        check.fail(field, problem);
     }
 }
 
 fn check(input: NewUser) -> Result<CheckedUser, AppError> {
-    let mut fields = match input.validate() {
-        Ok(()) => FieldErrors::new(),
-        Err(e) => AppError::from(e).fields().cloned().unwrap_or_default(),
-    };
+    let mut check = Check::default();
     let username = normalise_username(&input.username);
-    check_password(&mut fields, "password", &input.password, &username);
-    let panel_kind = check_panel_kind(
-        &mut fields,
-        input.role.parse::<Role>().ok(),
-        input.panel_kind.as_deref(),
-    );
-    if !fields.is_empty() {
-        return Err(AppError::validation(fields));
+    if let Some(problem) = accounts::username_problem(&username) {
+        check.fail("username", problem);
     }
-    let role = input
-        .role
-        .parse::<Role>()
-        .map_err(|_| AppError::field("role", "Choose a role"))?;
+    if let Some(problem) = accounts::display_name_problem(&input.display_name) {
+        check.fail("display_name", problem);
+    }
+    let role = input.role.parse::<Role>().ok();
+    if role.is_none() {
+        check.fail(
+            "role",
+            "Choose one of commissioner, panel_chair, panel_member, analyst or admin",
+        );
+    }
+    check_password(&mut check, "password", &input.password, &username);
+    let panel_kind = check_panel_kind(&mut check, role, input.panel_kind.as_deref());
+    check.finish()?;
+    let role = role.ok_or_else(|| AppError::field("role", "Choose a role"))?;
     Ok(CheckedUser {
-        username: normalise_username(&input.username),
+        username,
         display_name: input.display_name.trim().to_string(),
         role,
         password: input.password,
@@ -305,15 +281,14 @@ pub async fn set_panel_kind(
     id: &str,
     input: PanelKindChange,
 ) -> Result<UserView, AppError> {
-    let mut fields = FieldErrors::new();
+    let mut check = Check::default();
     let kind = check_panel_kind(
-        &mut fields,
+        &mut check,
         Some(Role::PanelMember),
         input.panel_kind.as_deref(),
     );
-    let Some(kind) = kind.filter(|_| fields.is_empty()) else {
-        return Err(AppError::validation(fields));
-    };
+    check.finish()?;
+    let kind = kind.ok_or_else(|| AppError::field("panel_kind", "Choose a panel kind"))?;
     let mut tx = audit::begin(app).await?;
     let existing = get(tx.conn(), id).await?;
     if existing.role != Role::PanelMember.as_str() {

@@ -59,28 +59,23 @@ pub async fn change_own_password(
     input: PasswordChange,
     address: &str,
 ) -> Result<UserView, AppError> {
-    let mut fields = FieldErrors::new();
+    let mut check = Check::default();
     if input.current_password.is_empty() {
-        fields.insert(
-            "current_password".into(),
-            vec!["Enter your current password".into()],
-        );
+        check.fail("current_password", "Enter your current password");
     }
     check_password(
-        &mut fields,
+        &mut check,
         "new_password",
         &input.new_password,
         &who.user.username,
     );
     if !input.current_password.is_empty() && input.new_password == input.current_password {
-        fields
-            .entry("new_password".into())
-            .or_default()
-            .push("Choose a new password, not your current one".into());
+        check.fail(
+            "new_password",
+            "Choose a new password, not your current one",
+        );
     }
-    if !fields.is_empty() {
-        return Err(AppError::validation(fields));
-    }
+    check.finish()?;
     let key = sessions::failure_key(&who.user.username);
     sessions::check_limits(app, &key, address).await?;
     let account = get(&app.db, &who.user.id).await?;
@@ -124,11 +119,9 @@ pub async fn reset_password(
     let generated = input.password.is_none();
     let one_time = match input.password {
         Some(given) => {
-            let mut fields = FieldErrors::new();
-            check_password(&mut fields, "password", &given, &target.username);
-            if !fields.is_empty() {
-                return Err(AppError::validation(fields));
-            }
+            let mut check = Check::default();
+            check_password(&mut check, "password", &given, &target.username);
+            check.finish()?;
             given
         }
         None => generate_password(&target.username),
