@@ -3,7 +3,7 @@
 //! error of API.md under `/api`, an HTML page elsewhere, and for a page that needs signing in,
 //! a redirect to the sign-in page.
 
-use crate::error::{ErrorBody, FieldErrors, json_response};
+use crate::error::{AppError, ErrorBody, FieldErrors, INTERNAL_MESSAGE, code_for, json_response};
 use crate::web::api::body::BodyRefusal;
 use crate::web::guard::{GuardRefusal, PasswordChangeDue};
 use rocket::http::{Header, Status};
@@ -39,24 +39,6 @@ impl Refusal {
     }
 }
 
-fn code_for(status: Status) -> &'static str {
-    match status.code {
-        400 => "bad_request",
-        401 => "unauthenticated",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        409 => "conflict",
-        413 => "payload_too_large",
-        414 => "uri_too_long",
-        415 => "unsupported_media_type",
-        422 => "validation_failed",
-        429 => "rate_limited",
-        c if c < 500 => "bad_request",
-        _ => "internal_error",
-    }
-}
-
 fn message_for(status: Status, req: &Request<'_>) -> String {
     if let Some(m) = &req.local_cache(|| BodyRefusal(None)).0 {
         return m.clone();
@@ -66,15 +48,15 @@ fn message_for(status: Status, req: &Request<'_>) -> String {
     }
     match status.code {
         400 => "The request could not be read.".into(),
-        401 => "Sign in to continue.".into(),
-        403 => "You do not have permission to do that.".into(),
+        401 => AppError::Unauthenticated.to_string(),
+        403 => AppError::Forbidden.to_string(),
         404 => "There is nothing here.".into(),
         405 => "That method is not allowed here.".into(),
         413 => "The request body is too large.".into(),
         415 => "Send the body as JSON, with `Content-Type: application/json`.".into(),
         422 => "The request could not be read.".into(),
         c if c < 500 => "The request could not be handled.".into(),
-        _ => "Something went wrong on our side. Nothing was changed; please try again.".into(),
+        _ => INTERNAL_MESSAGE.into(),
     }
 }
 
