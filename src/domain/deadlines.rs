@@ -244,179 +244,210 @@ pub fn is_overdue(due: Date, day: Date) -> bool {
     day > due
 }
 
-/// Everything owed for the person at the end of `day`, soonest due first.
+/// Everything owed for the person at the end of `day`, soonest due first (in the order below
+/// when two fall due on one day).
 pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
-    let at = AsAt { day, facts };
-    let mut out = Vec::new();
     let on_register = facts
         .registered_on
         .is_none_or(|r| super::person::on_register_on(r, facts.closed_on, day));
     if !on_register {
-        return out;
+        return Vec::new();
     }
-    let mut push = |owed: Owed, due: Date| {
-        out.push(Item {
+    let at = AsAt { day, facts };
+    let stay = at.open_stay();
+    let scheduled: Vec<&ReviewFacts> = at.scheduled().collect();
+    let mut owing = booked(&at, stay, &scheduled, rules);
+    owing.extend(reports(&at, rules));
+    match stay {
+        Some(s) => owing.extend(of_the_stay(&at, s, &scheduled, rules)),
+        None if scheduled.is_empty() => owing.extend(in_the_community(&at, rules)),
+        None => {}
+    }
+    owing.extend(open_actions(&at));
+    let mut out: Vec<Item> = owing
+        .into_iter()
+        .map(|(owed, due)| Item {
             owed,
             due,
             overdue: is_overdue(due, day),
         })
-    };
-    let stay = at.open_stay();
-    let scheduled: Vec<&ReviewFacts> = at.scheduled().collect();
-
-    // Reviews booked and not yet held. A review of the stay is due by the stay's rule, worked
-    // out afresh (it follows a step-down in security and the 18th birthday).
-    for r in &scheduled {
-        let due = match stay {
-            Some(s) if r.kind == ReviewKind::Inpatient => match at.reviewed_in_stay(s) {
-                Some(last) => at.next_inpatient_due(s, last, rules),
-                None => r.due_by.unwrap_or(r.scheduled_for),
-            },
-            _ => r.due_by.unwrap_or(r.scheduled_for),
-        };
-        push(
-            Owed::ScheduledReview {
-                review_id: r.id.clone(),
-                kind: r.kind,
-            },
-            due,
-        );
-    }
-
-    // Reports of held reviews not yet sent.
-    for (r, held_on) in at.held() {
-        if r.report_sent_on.is_none_or(|s| s > day) {
-            push(
-                Owed::Report {
-                    review_id: r.id.clone(),
-                    kind: r.kind,
-                    held_on,
-                },
-                schedule::report_due(held_on, rules.deadlines),
-            );
-        }
-    }
-
-    if let Some(s) = stay {
-        let stay_review_booked = scheduled.iter().any(|r| of_stay(r.kind));
-        match at.reviewed_in_stay(s) {
-            None if !stay_review_booked => {
-                let prior = at
-                    .held()
-                    .filter(|(r, _)| matches!(r.kind, ReviewKind::Community | ReviewKind::Laep))
-                    .map(|(_, h)| h)
-                    .filter(|h| *h <= s.admitted_on)
-                    .max();
-                let child_then = facts
-                    .born
-                    .and_then(|b| age_on(b, s.admitted_on))
-                    .is_some_and(|a| a < 18);
-                if let Some(due) = schedule::post_admission_review_due(
-                    s.admitted_on,
-                    child_then,
-                    prior,
-                    rules.deadlines,
-                    rules.holidays,
-                ) {
-                    push(
-                        Owed::UnscheduledReview {
-                            kind: ReviewKind::PostAdmission,
-                            why: Why::Admission,
-                        },
-                        due,
-                    );
-                }
-            }
-            Some(last) if !stay_review_booked => push(
-                Owed::UnscheduledReview {
-                    kind: ReviewKind::Inpatient,
-                    why: Why::Inpatient,
-                },
-                at.next_inpatient_due(s, last, rules),
-            ),
-            _ => {}
-        }
-        let last_visit = s
-            .visits
-            .iter()
-            .copied()
-            .filter(|v| *v <= day && *v >= s.admitted_on)
-            .max();
-        push(
-            Owed::Visit {
-                stay_id: s.id.clone(),
-            },
-            schedule::next_visit_due(s.admitted_on, last_visit, at.child(), rules.deadlines),
-        );
-        if at.child() && !at.social_worker_named() {
-            push(
-                Owed::SocialWorker {
-                    stay_id: s.id.clone(),
-                },
-                schedule::social_worker_due(s.admitted_on, rules.deadlines),
-            );
-        }
-    } else if scheduled.is_empty() {
-        // In the community with nothing booked: a red rating needs a review; otherwise the
-        // action plan of the last community review is followed up.
-        let stays: Vec<RatingStay> = facts
-            .stays
-            .iter()
-            .filter(|s| s.admitted_on <= day)
-            .map(|s| RatingStay {
-                admitted_on: s.admitted_on,
-                discharged_on: s.discharged_on.filter(|d| *d <= day),
-            })
-            .collect();
-        let events: Vec<RatingEvent> = facts
-            .ratings
-            .iter()
-            .filter(|e| e.effective_on <= day)
-            .cloned()
-            .collect();
-        let last_held = at.held().max_by_key(|(_, h)| *h);
-        match derived_rating(&events, &stays, day) {
-            Some((Rating::Red, since)) if last_held.is_none_or(|(_, h)| h < since) => push(
-                Owed::UnscheduledReview {
-                    kind: ReviewKind::Community,
-                    why: Why::Red,
-                },
-                schedule::red_review_due(since, rules.deadlines),
-            ),
-            _ => {
-                if let Some((r, h)) = last_held
-                    && matches!(
-                        r.kind,
-                        ReviewKind::Community | ReviewKind::Laep | ReviewKind::FollowUp
-                    )
-                {
-                    push(
-                        Owed::UnscheduledReview {
-                            kind: ReviewKind::FollowUp,
-                            why: Why::FollowUp,
-                        },
-                        schedule::follow_up_due(h, rules.deadlines),
-                    );
-                }
-            }
-        }
-    }
-
-    // Actions agreed by D and still open at D.
-    let agreed: BTreeSet<&str> = at.held().map(|(r, _)| r.id.as_str()).collect();
-    for a in &facts.actions {
-        if agreed.contains(a.review_id.as_str()) && a.closed_on.is_none_or(|c| c > day) {
-            push(
-                Owed::Action {
-                    action_id: a.id.clone(),
-                    review_id: a.review_id.clone(),
-                },
-                a.due_on,
-            );
-        }
-    }
+        .collect();
     out.sort_by_key(|i| i.due);
     out
+}
+
+/// Reviews booked and not yet held. A review of the stay is due by the stay's rule, worked out
+/// afresh (it follows a step-down in security and the 18th birthday).
+fn booked(
+    at: &AsAt<'_>,
+    stay: Option<&StayFacts>,
+    scheduled: &[&ReviewFacts],
+    rules: &Rules<'_>,
+) -> Vec<(Owed, Date)> {
+    scheduled
+        .iter()
+        .map(|r| {
+            let due = match stay {
+                Some(s) if r.kind == ReviewKind::Inpatient => match at.reviewed_in_stay(s) {
+                    Some(last) => at.next_inpatient_due(s, last, rules),
+                    None => r.due_by.unwrap_or(r.scheduled_for),
+                },
+                _ => r.due_by.unwrap_or(r.scheduled_for),
+            };
+            let owed = Owed::ScheduledReview {
+                review_id: r.id.clone(),
+                kind: r.kind,
+            };
+            (owed, due)
+        })
+        .collect()
+}
+
+/// Reports of held reviews not yet sent.
+fn reports(at: &AsAt<'_>, rules: &Rules<'_>) -> Vec<(Owed, Date)> {
+    at.held()
+        .filter(|(r, _)| r.report_sent_on.is_none_or(|s| s > at.day))
+        .map(|(r, held_on)| {
+            let owed = Owed::Report {
+                review_id: r.id.clone(),
+                kind: r.kind,
+                held_on,
+            };
+            (owed, schedule::report_due(held_on, rules.deadlines))
+        })
+        .collect()
+}
+
+/// In hospital: the review the stay needs when none is booked, the next visit, and for a child
+/// a named social worker.
+fn of_the_stay(
+    at: &AsAt<'_>,
+    s: &StayFacts,
+    scheduled: &[&ReviewFacts],
+    rules: &Rules<'_>,
+) -> Vec<(Owed, Date)> {
+    let mut out = Vec::new();
+    if !scheduled.iter().any(|r| of_stay(r.kind)) {
+        out.extend(stay_review(at, s, rules));
+    }
+    let last_visit = s
+        .visits
+        .iter()
+        .copied()
+        .filter(|v| *v <= at.day && *v >= s.admitted_on)
+        .max();
+    out.push((
+        Owed::Visit {
+            stay_id: s.id.clone(),
+        },
+        schedule::next_visit_due(s.admitted_on, last_visit, at.child(), rules.deadlines),
+    ));
+    if at.child() && !at.social_worker_named() {
+        out.push((
+            Owed::SocialWorker {
+                stay_id: s.id.clone(),
+            },
+            schedule::social_worker_due(s.admitted_on, rules.deadlines),
+        ));
+    }
+    out
+}
+
+/// The review a stay owes with none booked: after admission (its deadline from the age then
+/// and any community review just before), then inpatient reviews at the stay's interval.
+fn stay_review(at: &AsAt<'_>, s: &StayFacts, rules: &Rules<'_>) -> Option<(Owed, Date)> {
+    if let Some(last) = at.reviewed_in_stay(s) {
+        let owed = Owed::UnscheduledReview {
+            kind: ReviewKind::Inpatient,
+            why: Why::Inpatient,
+        };
+        return Some((owed, at.next_inpatient_due(s, last, rules)));
+    }
+    let prior = at
+        .held()
+        .filter(|(r, _)| matches!(r.kind, ReviewKind::Community | ReviewKind::Laep))
+        .map(|(_, h)| h)
+        .filter(|h| *h <= s.admitted_on)
+        .max();
+    let child_then = at
+        .facts
+        .born
+        .and_then(|b| age_on(b, s.admitted_on))
+        .is_some_and(|a| a < 18);
+    let due = schedule::post_admission_review_due(
+        s.admitted_on,
+        child_then,
+        prior,
+        rules.deadlines,
+        rules.holidays,
+    )?;
+    let owed = Owed::UnscheduledReview {
+        kind: ReviewKind::PostAdmission,
+        why: Why::Admission,
+    };
+    Some((owed, due))
+}
+
+/// In the community with nothing booked: a red rating needs a review; otherwise the action plan
+/// of the last community review is followed up.
+fn in_the_community(at: &AsAt<'_>, rules: &Rules<'_>) -> Option<(Owed, Date)> {
+    let day = at.day;
+    let stays: Vec<RatingStay> = at
+        .facts
+        .stays
+        .iter()
+        .filter(|s| s.admitted_on <= day)
+        .map(|s| RatingStay {
+            admitted_on: s.admitted_on,
+            discharged_on: s.discharged_on.filter(|d| *d <= day),
+        })
+        .collect();
+    let events: Vec<RatingEvent> = at
+        .facts
+        .ratings
+        .iter()
+        .filter(|e| e.effective_on <= day)
+        .cloned()
+        .collect();
+    let last_held = at.held().max_by_key(|(_, h)| *h);
+    if let Some((Rating::Red, since)) = derived_rating(&events, &stays, day)
+        && last_held.is_none_or(|(_, h)| h < since)
+    {
+        let owed = Owed::UnscheduledReview {
+            kind: ReviewKind::Community,
+            why: Why::Red,
+        };
+        return Some((owed, schedule::red_review_due(since, rules.deadlines)));
+    }
+    let (r, h) = last_held?;
+    matches!(
+        r.kind,
+        ReviewKind::Community | ReviewKind::Laep | ReviewKind::FollowUp
+    )
+    .then(|| {
+        let owed = Owed::UnscheduledReview {
+            kind: ReviewKind::FollowUp,
+            why: Why::FollowUp,
+        };
+        (owed, schedule::follow_up_due(h, rules.deadlines))
+    })
+}
+
+/// Actions agreed by the day and still open at it.
+fn open_actions(at: &AsAt<'_>) -> Vec<(Owed, Date)> {
+    let agreed: BTreeSet<&str> = at.held().map(|(r, _)| r.id.as_str()).collect();
+    at.facts
+        .actions
+        .iter()
+        .filter(|a| agreed.contains(a.review_id.as_str()) && a.closed_on.is_none_or(|c| c > at.day))
+        .map(|a| {
+            let owed = Owed::Action {
+                action_id: a.id.clone(),
+                review_id: a.review_id.clone(),
+            };
+            (owed, a.due_on)
+        })
+        .collect()
 }
 
 /// The earliest review owed or booked, if any: a register row's "next review due".
