@@ -67,7 +67,36 @@ pub(in crate::services) fn check_outcome(
         &input.held_on,
         today,
     );
-    let given = input.findings.clone().unwrap_or_default();
+    let findings = check_findings(&mut c, input.findings.clone().unwrap_or_default());
+    let recommendations = c.paragraph(
+        "recommendations",
+        "the recommendations",
+        &input.recommendations,
+        20_000,
+    );
+    let actions = check_actions(
+        &mut c,
+        input.actions.as_deref().unwrap_or_default(),
+        held_on,
+        today,
+    );
+    c.finish()?;
+    let Some(held_on) = held_on else {
+        return Err(AppError::internal("checked input incomplete"));
+    };
+    Ok(CheckedOutcome {
+        held_on,
+        findings,
+        recommendations,
+        actions: actions
+            .into_iter()
+            .map(|(who, what, when, how)| (who, what, when.unwrap_or(held_on), how))
+            .collect(),
+    })
+}
+
+/// A finding for each key line of enquiry, and none for anything else.
+fn check_findings(c: &mut Check, given: BTreeMap<String, String>) -> BTreeMap<String, String> {
     let mut findings = BTreeMap::new();
     for (key, question) in LINES_OF_ENQUIRY {
         let text = c.paragraph(
@@ -87,67 +116,46 @@ pub(in crate::services) fn check_outcome(
             "This is not one of the key lines of enquiry",
         );
     }
-    let recommendations = c.paragraph(
-        "recommendations",
-        "the recommendations",
-        &input.recommendations,
-        20_000,
-    );
-    let mut actions = Vec::new();
-    let given_actions = input.actions.clone().unwrap_or_default();
-    if given_actions.len() > MAX_ACTIONS {
+    findings
+}
+
+/// Each action's WHO, WHAT, WHEN (not before the review) and HOW, at most `MAX_ACTIONS` of them.
+fn check_actions(
+    c: &mut Check,
+    given: &[NewAction],
+    held_on: Option<Date>,
+    today: Date,
+) -> Vec<(String, String, Option<Date>, String)> {
+    if given.len() > MAX_ACTIONS {
         c.fail(
             "actions",
             format!(
                 "An action plan can hold at most {MAX_ACTIONS} actions (this one has {})",
-                given_actions.len()
+                given.len()
             ),
         );
     }
-    for (i, a) in given_actions.iter().take(MAX_ACTIONS).enumerate() {
-        let who_ = c.paragraph(&format!("actions[{i}].who"), "WHO will do it", &a.who, 200);
-        let what = c.paragraph(
-            &format!("actions[{i}].what"),
-            "WHAT will be done",
-            &a.what,
-            5_000,
-        );
+    let mut actions = Vec::new();
+    for (i, a) in given.iter().take(MAX_ACTIONS).enumerate() {
+        let field = |part: &str| format!("actions[{i}].{part}");
+        let who_ = c.paragraph(&field("who"), "WHO will do it", &a.who, 200);
+        let what = c.paragraph(&field("what"), "WHAT will be done", &a.what, 5_000);
         let when = c.dated(
-            &format!("actions[{i}].when"),
+            &field("when"),
             "WHEN it is due",
             &a.when,
             DateKind::Planned,
             today,
         );
-        let how = c.paragraph(
-            &format!("actions[{i}].how"),
-            "HOW it will be done",
-            &a.how,
-            5_000,
-        );
+        let how = c.paragraph(&field("how"), "HOW it will be done", &a.how, 5_000);
         if let (Some(w), Some(h)) = (when, held_on)
             && w < h
         {
-            c.fail(
-                &format!("actions[{i}].when"),
-                "An action cannot be due before the review",
-            );
+            c.fail(&field("when"), "An action cannot be due before the review");
         }
         actions.push((who_, what, when, how));
     }
-    c.finish()?;
-    let Some(held_on) = held_on else {
-        return Err(AppError::internal("checked input incomplete"));
-    };
-    Ok(CheckedOutcome {
-        held_on,
-        findings,
-        recommendations,
-        actions: actions
-            .into_iter()
-            .map(|(who, what, when, how)| (who, what, when.unwrap_or(held_on), how))
-            .collect(),
-    })
+    actions
 }
 
 /// Records a scheduled review as held, with its findings and action plan, and books the next
