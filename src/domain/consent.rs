@@ -59,8 +59,17 @@ pub fn check(consent: &Consent, born: Date, today: Date) -> Result<(), Refusal> 
             "The consent date is before the date of birth",
         );
     };
-    match (age < 16, consent.basis) {
-        (true, ConsentBasis::Parental) => {
+    if age < 16 {
+        under_16(consent, age)
+    } else {
+        from_16(consent, age)
+    }
+}
+
+/// A child under 16 consents through a parent, or themselves when Gillick competent.
+fn under_16(consent: &Consent, age: u32) -> Result<(), Refusal> {
+    match consent.basis {
+        ConsentBasis::Parental => {
             if !filled(&consent.given_by) {
                 return refuse(
                     "consent.given_by",
@@ -74,7 +83,7 @@ pub fn check(consent: &Consent, born: Date, today: Date) -> Result<(), Refusal> 
                 );
             }
         }
-        (true, ConsentBasis::SelfConsent) => {
+        ConsentBasis::SelfConsent => {
             if !consent.gillick_competent {
                 return refuse(
                     "consent.gillick_competent",
@@ -84,7 +93,7 @@ pub fn check(consent: &Consent, born: Date, today: Date) -> Result<(), Refusal> 
                 );
             }
         }
-        (true, ConsentBasis::BestInterests) => {
+        ConsentBasis::BestInterests => {
             return refuse(
                 "consent.basis",
                 format!(
@@ -92,7 +101,15 @@ pub fn check(consent: &Consent, born: Date, today: Date) -> Result<(), Refusal> 
                 ),
             );
         }
-        (false, ConsentBasis::Parental) => {
+    }
+    Ok(())
+}
+
+/// From 16 a person consents themselves, or lacking capacity a best-interests decision is
+/// recorded after a capacity assessment.
+fn from_16(consent: &Consent, age: u32) -> Result<(), Refusal> {
+    match consent.basis {
+        ConsentBasis::Parental => {
             return refuse(
                 "consent.basis",
                 format!(
@@ -100,8 +117,8 @@ pub fn check(consent: &Consent, born: Date, today: Date) -> Result<(), Refusal> 
                 ),
             );
         }
-        (false, ConsentBasis::SelfConsent) => {}
-        (false, ConsentBasis::BestInterests) => {
+        ConsentBasis::SelfConsent => {}
+        ConsentBasis::BestInterests => {
             let Some(assessed) = consent.capacity_assessed_on else {
                 return refuse(
                     "consent.capacity_assessed_on",

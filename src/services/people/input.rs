@@ -81,13 +81,8 @@ pub(super) struct Details {
     pub(super) keyworker: Option<String>,
 }
 
-pub(super) fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
-    let nhs = match p
-        .nhs_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+fn check_nhs_number(c: &mut Check, given: Option<&str>) -> Option<NhsNumber> {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
         None => {
             c.fail("nhs_number", "Enter the NHS number");
             None
@@ -95,43 +90,46 @@ pub(super) fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option
         Some(raw) => NhsNumber::parse(raw)
             .map_err(|e| c.fail("nhs_number", e.message()))
             .ok(),
-    };
-    let given_name = c.text("given_name", "the given name", &p.given_name, 100);
-    let family_name = c.text("family_name", "the family name", &p.family_name, 100);
-    let date_of_birth = c.dated(
+    }
+}
+
+/// A date of birth: a real past date, and not over 120 years ago.
+fn check_born(c: &mut Check, given: &Option<String>, today: Date) -> Option<Date> {
+    let born = c.dated(
         "date_of_birth",
         "the date of birth",
-        &p.date_of_birth,
+        given,
         DateKind::Birth,
         today,
-    );
-    if let Some(born) = date_of_birth
-        && age_on(born, today).is_some_and(|a| a > 120)
-    {
+    )?;
+    if age_on(born, today).is_some_and(|a| a > 120) {
         c.fail(
             "date_of_birth",
             "Check the date of birth: that is over 120 years ago",
         );
     }
-    let sex = c.choice("sex", "the sex", &p.sex, Sex::parse, Sex::choices());
-    let postcode = match p
-        .postcode
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => {
-            c.fail("postcode", "Enter the postcode");
-            None
-        }
-        Some(raw) => {
-            let pc = normalise_postcode(raw);
-            if pc.is_none() {
-                c.fail("postcode", "Enter a real UK postcode, like PE1 1AA");
-            }
-            pc
-        }
+    Some(born)
+}
+
+fn check_postcode(c: &mut Check, given: Option<&str>) -> Option<String> {
+    let Some(raw) = given.map(str::trim).filter(|s| !s.is_empty()) else {
+        c.fail("postcode", "Enter the postcode");
+        return None;
     };
+    let pc = normalise_postcode(raw);
+    if pc.is_none() {
+        c.fail("postcode", "Enter a real UK postcode, like PE1 1AA");
+    }
+    pc
+}
+
+pub(super) fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option<Details> {
+    let nhs = check_nhs_number(c, p.nhs_number.as_deref());
+    let given_name = c.text("given_name", "the given name", &p.given_name, 100);
+    let family_name = c.text("family_name", "the family name", &p.family_name, 100);
+    let date_of_birth = check_born(c, &p.date_of_birth, today);
+    let sex = c.choice("sex", "the sex", &p.sex, Sex::parse, Sex::choices());
+    let postcode = check_postcode(c, p.postcode.as_deref());
     let local_authority = c.text(
         "local_authority",
         "the local authority",
