@@ -154,99 +154,106 @@ pub fn module_of_file(rel: &str) -> Vec<String> {
 fn code_only(text: &str) -> Vec<char> {
     let src: Vec<char> = text.chars().collect();
     let mut out = src.clone();
-    let blank = |out: &mut Vec<char>, from: usize, to: usize| {
-        for c in out.iter_mut().take(to.min(src.len())).skip(from) {
-            if *c != '\n' {
-                *c = ' ';
-            }
-        }
-    };
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
     let mut i = 0;
     while i < src.len() {
-        let c = src[i];
-        let next = src.get(i + 1).copied();
-        if c == '/' && next == Some('/') {
+        match not_code(&src, i) {
+            Some((from, to, resume)) => {
+                for c in out.iter_mut().take(to.min(src.len())).skip(from) {
+                    if *c != '\n' {
+                        *c = ' ';
+                    }
+                }
+                i = resume;
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// A comment or literal starting at `i`: the span to blank and where code resumes.
+fn not_code(src: &[char], i: usize) -> Option<(usize, usize, usize)> {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let raw_prefix =
+        i == 0 || !ident(src[i - 1]) || (src[i - 1] == 'b' && (i < 2 || !ident(src[i - 2])));
+    match (src[i], src.get(i + 1).copied()) {
+        ('/', Some('/')) => {
             let end = src[i..]
                 .iter()
                 .position(|&c| c == '\n')
                 .map_or(src.len(), |p| i + p);
-            blank(&mut out, i, end);
-            i = end;
-        } else if c == '/' && next == Some('*') {
-            let (mut depth, mut j) = (1, i + 2);
-            while j < src.len() && depth > 0 {
-                if src[j] == '/' && src.get(j + 1) == Some(&'*') {
-                    depth += 1;
-                    j += 2;
-                } else if src[j] == '*' && src.get(j + 1) == Some(&'/') {
-                    depth -= 1;
-                    j += 2;
-                } else {
-                    j += 1;
-                }
-            }
-            blank(&mut out, i, j);
-            i = j;
-        } else if c == 'r'
-            && (i == 0
-                || !ident(src[i - 1])
-                || (src[i - 1] == 'b' && (i < 2 || !ident(src[i - 2]))))
-            && matches!(next, Some('"' | '#'))
-        {
-            // A raw string r"…", r#"…"#, br#"…"# (or a raw identifier r#name, left alone).
-            let hashes = src[i + 1..].iter().take_while(|&&c| c == '#').count();
-            if src.get(i + 1 + hashes) != Some(&'"') {
-                i += 1;
-                continue;
-            }
-            let start = i + 2 + hashes;
-            let mut j = start;
-            loop {
-                if j >= src.len() {
-                    break;
-                }
-                if src[j] == '"'
-                    && src[j + 1..]
-                        .iter()
-                        .take(hashes)
-                        .filter(|&&c| c == '#')
-                        .count()
-                        == hashes
-                {
-                    break;
-                }
-                j += 1;
-            }
-            blank(&mut out, start, j);
-            i = j + 1 + hashes;
-        } else if c == '"' {
+            Some((i, end, end))
+        }
+        ('/', Some('*')) => {
+            let end = block_comment_end(src, i);
+            Some((i, end, end))
+        }
+        ('r', Some('"' | '#')) if raw_prefix => raw_string(src, i),
+        ('"', _) => {
             let mut j = i + 1;
             while j < src.len() && src[j] != '"' {
                 j += if src[j] == '\\' { 2 } else { 1 };
             }
-            blank(&mut out, i + 1, j);
-            i = j + 1;
-        } else if c == '\'' {
-            // A char literal ('x', '\n', '\u{7b}') or a lifetime ('a), which is left alone.
-            if next == Some('\\') {
-                let mut j = i + 3;
-                while j < src.len() && src[j] != '\'' {
-                    j += 1;
-                }
-                blank(&mut out, i + 1, j);
-                i = j + 1;
-            } else if src.get(i + 2) == Some(&'\'') {
-                blank(&mut out, i + 1, i + 2);
-                i += 3;
-            } else {
-                i += 1;
-            }
+            Some((i + 1, j, j + 1))
+        }
+        ('\'', next) => char_literal(src, i, next),
+        _ => None,
+    }
+}
+
+/// Just past the end of the (possibly nested) block comment opening at `i`.
+fn block_comment_end(src: &[char], i: usize) -> usize {
+    let (mut depth, mut j) = (1, i + 2);
+    while j < src.len() && depth > 0 {
+        if src[j] == '/' && src.get(j + 1) == Some(&'*') {
+            depth += 1;
+            j += 2;
+        } else if src[j] == '*' && src.get(j + 1) == Some(&'/') {
+            depth -= 1;
+            j += 2;
         } else {
-            i += 1;
+            j += 1;
         }
     }
-    out
+    j
+}
+
+/// A raw string r"…", r#"…"#, br#"…"# at `i` (`None` for a raw identifier r#name).
+fn raw_string(src: &[char], i: usize) -> Option<(usize, usize, usize)> {
+    let hashes = src[i + 1..].iter().take_while(|&&c| c == '#').count();
+    if src.get(i + 1 + hashes) != Some(&'"') {
+        return None;
+    }
+    let start = i + 2 + hashes;
+    let mut j = start;
+    while j < src.len() {
+        let closes = src[j + 1..]
+            .iter()
+            .take(hashes)
+            .filter(|&&c| c == '#')
+            .count()
+            == hashes;
+        if src[j] == '"' && closes {
+            break;
+        }
+        j += 1;
+    }
+    Some((start, j, j + 1 + hashes))
+}
+
+/// A char literal ('x', '\n', '\u{7b}') at `i`; `None` for a lifetime ('a).
+fn char_literal(src: &[char], i: usize, next: Option<char>) -> Option<(usize, usize, usize)> {
+    if next == Some('\\') {
+        let mut j = i + 3;
+        while j < src.len() && src[j] != '\'' {
+            j += 1;
+        }
+        Some((i + 1, j, j + 1))
+    } else if src.get(i + 2) == Some(&'\'') {
+        Some((i + 1, i + 2, i + 3))
+    } else {
+        None
+    }
 }
 
 /// Tokens of code (identifiers, `::` and single punctuation), each with its line (from 1).
