@@ -3,7 +3,7 @@
 //! read by id for that page alone.
 
 use super::{Part, on_register, overdue_items, unscheduled_people, upcoming_reviews};
-use crate::domain::review::ReviewKind;
+use crate::domain::deadlines::DueKind;
 use crate::domain::risk::Rating;
 use crate::entities::{action, admission, person, person_due, person_due_item, review};
 use crate::error::AppError;
@@ -204,8 +204,8 @@ async fn next_review_and_visit(
     for (id, list) in &items {
         let review = list
             .iter()
-            .find(|i| matches!(i.kind.as_str(), "review" | "red_review"));
-        let visit = list.iter().find(|i| i.kind == "visit");
+            .find(|i| matches!(i.kind, DueKind::Review | DueKind::RedReview));
+        let visit = list.iter().find(|i| i.kind == DueKind::Visit);
         for (item, is_review) in [(review, true), (visit, false)] {
             if let Some(i) = item {
                 picked.push(i);
@@ -409,7 +409,7 @@ pub(super) async fn upcoming(
                 .get(&r.person_id)
                 .cloned()
                 .unwrap_or_else(|| unnamed(&r.person_id)),
-            kind: ReviewKind::parse(&r.kind).map_or_else(|| r.kind.clone(), |k| k.label().into()),
+            kind: r.kind.label().into(),
             scheduled_for: r.scheduled_for.to_string(),
             panel_complete: r.chair_id.is_some()
                 && r.expert_by_experience_id.is_some()
