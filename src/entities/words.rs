@@ -93,3 +93,49 @@ stored_words!(
     SessionKind,
     Status,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::sea_query::{Nullable, ValueType};
+    use sea_orm::{ConnectionTrait, Database, DbBackend, DbErr, Statement, TryGetError, Value};
+
+    #[test]
+    fn a_word_is_stored_as_its_text_and_read_back() {
+        for s in ReviewStatus::ALL {
+            let v = Value::from(*s);
+            assert_eq!(v, Value::String(Some(s.as_str().to_owned())));
+            assert_eq!(<ReviewStatus as ValueType>::try_from(v).unwrap(), *s);
+        }
+        assert_eq!(Value::from(Some(Rating::Red)), Value::from("red"));
+        assert_eq!(Value::from(None::<Rating>), Value::String(None));
+        assert_eq!(<Rating as Nullable>::null(), Value::String(None));
+        assert!(<Rating as ValueType>::try_from(Value::from("purple")).is_err());
+        assert_eq!(<Role as ValueType>::type_name(), "Role");
+    }
+
+    #[rocket::async_test]
+    async fn an_unknown_word_fails_the_read_naming_the_type_not_the_word() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT 'held' AS known, 'secret-word' AS unknown, NULL AS absent",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.try_get::<ReviewStatus>("", "known").unwrap(),
+            ReviewStatus::Held
+        );
+        assert_eq!(row.try_get::<Option<Rating>>("", "absent").unwrap(), None);
+        let Err(DbErr::Type(message)) = row.try_get::<ReviewStatus>("", "unknown") else {
+            panic!("an unknown word must fail as a type error");
+        };
+        assert!(message.contains("ReviewStatus"), "{message}");
+        assert!(!message.contains("secret-word"), "{message}");
+        let got = <ReviewStatus as sea_orm::TryGetable>::try_get(&row, "", "unknown");
+        assert!(matches!(got, Err(TryGetError::DbErr(DbErr::Type(_)))));
+    }
+}

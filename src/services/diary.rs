@@ -151,7 +151,7 @@ async fn my_reviews(db: &impl ConnectionTrait, me: &str, today: Date) -> Result<
         Scope::Register
             .select::<review::Entity>()
             .filter(mine(me))
-            .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+            .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
     };
     let upcoming = scheduled().filter(review::Column::ScheduledFor.gte(today));
     let upcoming_total = upcoming.clone().count(db).await?;
@@ -170,7 +170,7 @@ async fn my_reviews(db: &impl ConnectionTrait, me: &str, today: Date) -> Result<
     let held = Scope::Register
         .select::<review::Entity>()
         .filter(mine(me))
-        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Held))
         .filter(review::Column::ReportSentOn.is_null())
         .order_by_asc(review::Column::HeldOn)
         .limit(DIARY_LIMIT)

@@ -251,10 +251,9 @@ pub async fn active_with_roles(
     db: &impl ConnectionTrait,
     roles: &[Role],
 ) -> Result<Vec<UserView>, AppError> {
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     active_where(
         db,
-        sea_orm::Condition::all().add(user::Column::Role.is_in(names)),
+        sea_orm::Condition::all().add(user::Column::Role.is_in(roles.iter().copied())),
     )
     .await
 }
@@ -265,8 +264,8 @@ pub async fn active_panel_members(
     kind: PanelKind,
 ) -> Result<Vec<UserView>, AppError> {
     let condition = sea_orm::Condition::all()
-        .add(user::Column::Role.eq(Role::PanelMember.as_str()))
-        .add(user::Column::PanelKind.eq(kind.as_str()));
+        .add(user::Column::Role.eq(Role::PanelMember))
+        .add(user::Column::PanelKind.eq(kind));
     active_where(db, condition).await
 }
 

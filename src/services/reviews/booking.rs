@@ -75,7 +75,7 @@ pub(crate) async fn clash(
     // A withdrawn person's reviews are gone: they hold no one's day.
     let same_day = Scope::Register
         .select::<review::Entity>()
-        .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .filter(review::Column::Status.ne(ReviewStatus::Cancelled))
         .filter(
             sea_orm::Condition::any()
                 .add(review::Column::HeldOn.eq(day))
@@ -133,7 +133,7 @@ async fn due_by(
     let held: Vec<review::Model> = Scope::Register
         .select::<review::Entity>()
         .filter(review::Column::PersonId.eq(person.id.clone()))
-        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Held))
         .all(db)
         .await?;
     let last_held = |kinds: &[ReviewKind], before: Option<Date>| {

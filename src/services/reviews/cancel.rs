@@ -68,7 +68,7 @@ pub async fn cancel_all_for(
     let open = Scope::Retained
         .select::<review::Entity>()
         .filter(review::Column::PersonId.eq(person_id))
-        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
         .all(tx.conn())
         .await?;
     let count = open.len() as u64;

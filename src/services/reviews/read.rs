@@ -29,7 +29,7 @@ pub async fn with_previous(
         .scope
         .select::<review::Entity>()
         .filter(review::Column::PreviousReviewId.eq(r.id.clone()))
-        .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .filter(review::Column::Status.ne(ReviewStatus::Cancelled))
         .order_by_asc(review::Column::ScheduledFor)
         .one(&app.db)
         .await?
@@ -100,7 +100,7 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
     let mut out = Vec::new();
     for r in Scope::Register
         .select::<review::Entity>()
-        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
         .order_by_asc(review::Column::ScheduledFor)
         .all(&app.db)
         .await?

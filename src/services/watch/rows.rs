@@ -119,7 +119,7 @@ impl Watch {
 }
 /// The named people, with their current rating.
 async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppError> {
-    let rows: Vec<(String, String, String, Option<String>)> = Scope::Register
+    let rows: Vec<(String, String, String, Option<Rating>)> = Scope::Register
         .select::<person::Entity>()
         .join(JoinType::LeftJoin, person_due::Relation::Person.def().rev())
         .select_only()
@@ -139,7 +139,7 @@ async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppE
             let named = Named {
                 person_id: id.clone(),
                 name: format!("{given} {family}"),
-                rating: rating.as_deref().and_then(Rating::parse),
+                rating,
             };
             (id, named)
         })
@@ -296,7 +296,7 @@ async fn overdue(
     let mut rows: Vec<(String, person_due_item::Model)> = Vec::new();
     for kind in part.kinds() {
         let theirs: Vec<(person_due_item::Model, Option<person_due::Model>)> =
-            overdue_items(today, &[kind])
+            overdue_items(today, &[*kind])
                 .select_also(person_due::Entity)
                 .order_by_asc(person_due_item::Column::Due)
                 .order_by_asc(person_due::Column::SortName)
