@@ -6,9 +6,11 @@ use super::rng::{NhsNumbers, Rng, days};
 use super::seed_synthetic;
 use super::tool::{AMBER_FROM, KEY_RULE_UNDER_AGE, QUESTIONS, RED_FROM, TOOL_VERSION};
 use crate::domain::age::age_on;
-use crate::domain::consent::{self as rules, Consent, ConsentBasis};
+use crate::domain::consent::{self as rules, Consent};
 use crate::domain::nhs_number::NhsNumber;
+use crate::domain::person::Status;
 use crate::domain::returns::{Period, ReturnKind};
+use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::entities::{
     action, admission, consent, person, rating_event, referral, review, risk_assessment, visit,
 };
@@ -195,8 +197,11 @@ async fn seed_and_check(app: &App, n: usize) {
     assert_eq!(stats.consents, n as u64);
     check_counts(db, &stats).await;
     let people = check_people_and_consent(db, today).await;
-    let closed = people.iter().filter(|p| p.status == "closed").count();
-    let withdrawn = people.iter().filter(|p| p.status == "withdrawn").count();
+    let closed = people.iter().filter(|p| p.status == Status::Closed).count();
+    let withdrawn = people
+        .iter()
+        .filter(|p| p.status == Status::Withdrawn)
+        .count();
     assert!(closed > 0, "some closed");
     let events = check_rating_histories(db, &people, today).await;
     check_assessments(app, &people).await;
@@ -268,7 +273,7 @@ async fn check_people_and_consent(db: &DatabaseConnection, today: Date) -> Vec<p
         assert!(n.is_test_range());
         let c = consents.get(&p.id).expect("every person has consent");
         let consent = Consent {
-            basis: ConsentBasis::parse(&c.basis).expect("basis"),
+            basis: c.basis,
             recorded_on: c.recorded_on,
             given_by: c.given_by.clone(),
             relationship: c.relationship.clone(),
@@ -327,7 +332,7 @@ async fn check_assessments(app: &App, people: &[person::Model]) {
         let age = age_on(born[a.person_id.as_str()], a.assessed_on).unwrap();
         let scored = app.policies.risk_tool.score(&answers, age).expect("scores");
         assert_eq!(scored.score as i32, a.score);
-        assert_eq!(scored.suggested.as_str(), a.suggested_rating);
+        assert_eq!(scored.suggested, a.suggested_rating);
         assert_eq!(a.override_reason.is_some(), a.rating != a.suggested_rating);
     }
 }
@@ -358,7 +363,7 @@ async fn check_reviews_and_actions(db: &DatabaseConnection, today: Date) {
     for r in &reviews {
         assert!(r.created_at.date() <= today);
         assert!(r.created_at.date() <= r.held_on.unwrap_or(r.scheduled_for).max(today));
-        if r.status == "held" {
+        if r.status == ReviewStatus::Held {
             let mine = actions.iter().filter(|a| a.review_id == r.id).count();
             assert!((2..=4).contains(&mine));
             assert!(r.held_on.is_some_and(|h| h <= today));
@@ -367,14 +372,14 @@ async fn check_reviews_and_actions(db: &DatabaseConnection, today: Date) {
     assert!(
         reviews
             .iter()
-            .any(|r| r.status == "scheduled" && r.scheduled_for < today)
+            .any(|r| r.status == ReviewStatus::Scheduled && r.scheduled_for < today)
     );
     assert!(
         actions
             .iter()
-            .any(|a| a.status == "open" && a.due_on < today)
+            .any(|a| a.status == ActionStatus::Open && a.due_on < today)
     );
-    assert!(actions.iter().any(|a| a.status == "done"));
+    assert!(actions.iter().any(|a| a.status == ActionStatus::Done));
     for a in &actions {
         assert!(a.completed_on.is_none_or(|d| d <= today));
     }
@@ -385,7 +390,7 @@ async fn check_reviews_and_actions(db: &DatabaseConnection, today: Date) {
 async fn check_views_and_return(app: &App, people: &[person::Model], today: Date) -> usize {
     let db = &app.db;
     let mut active = 0;
-    for p in people.iter().filter(|p| p.status == "active") {
+    for p in people.iter().filter(|p| p.status == Status::Active) {
         let v = crate::services::people::view_by_id(db, &p.id, today, &app.policies.schedule)
             .await
             .unwrap_or_else(|e| panic!("view of {}: {e:?}", p.id));

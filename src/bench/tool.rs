@@ -3,6 +3,7 @@
 
 use super::rng::Rng;
 use crate::demo::{AMBER, GREEN, Level, RED};
+use crate::domain::risk::Rating;
 use std::collections::BTreeMap;
 
 pub(super) const TOOL_VERSION: &str = "2020-tcr-1";
@@ -25,11 +26,11 @@ pub(super) const QUESTIONS: [(&str, u32, bool); 12] = [
     ("substance_misuse", 1, false),
 ];
 
-pub(super) fn rating_str(level: Level) -> &'static str {
+pub(super) fn rating_of(level: Level) -> Rating {
     match level {
-        GREEN => "green",
-        AMBER => "amber",
-        _ => "red",
+        GREEN => Rating::Green,
+        AMBER => Rating::Amber,
+        _ => Rating::Red,
     }
 }
 

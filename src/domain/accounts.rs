@@ -187,6 +187,15 @@ pub mod sessions {
     /// No session lives longer than this, however active.
     pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
 
+    crate::domain::vocabulary::vocabulary!(
+        /// How a session was opened: a page cookie or an API bearer token. A secret of one kind
+        /// is never accepted as the other.
+        SessionKind {
+            Browser = "browser",
+            Api = "api",
+        }
+    );
+
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum SessionState {
         Live,

@@ -1,6 +1,5 @@
 //! Age in whole years on a date, the age bands of the returns, and CETR or CTR.
 
-use serde::Serialize;
 use time::Date;
 
 /// Whole years between `born` and `on`. Someone born on 29 February gains a year on 1 March in
@@ -58,12 +57,13 @@ fn years_before(day: Date, years: i32) -> Date {
         .unwrap_or(Date::MIN)
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewType {
-    Cetr,
-    Ctr,
-}
+super::vocabulary::vocabulary!(
+    /// A CETR (care, education and treatment review) or a CTR (care and treatment review).
+    ReviewType {
+        Cetr = "cetr",
+        Ctr = "ctr",
+    }
+);
 
 /// A CETR for a child, or an 18–25-year-old with an EHCP; otherwise a CTR.
 pub fn review_type(age: u32, ehcp: bool) -> ReviewType {

@@ -94,6 +94,18 @@ pub enum Owed {
     },
 }
 
+super::vocabulary::vocabulary!(
+    /// What is owed, in the API's words: what the lists and counts of things overdue go by.
+    DueKind {
+        Review = "review",
+        RedReview = "red_review",
+        Report = "report",
+        Visit = "visit",
+        SocialWorker = "social_worker",
+        Action = "action",
+    }
+);
+
 /// Why a review is owed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
@@ -116,16 +128,21 @@ impl Owed {
         )
     }
 
+    /// The kind as the API gives it.
+    pub fn kind(&self) -> DueKind {
+        match self {
+            Owed::UnscheduledReview { why: Why::Red, .. } => DueKind::RedReview,
+            Owed::ScheduledReview { .. } | Owed::UnscheduledReview { .. } => DueKind::Review,
+            Owed::Report { .. } => DueKind::Report,
+            Owed::Visit { .. } => DueKind::Visit,
+            Owed::SocialWorker { .. } => DueKind::SocialWorker,
+            Owed::Action { .. } => DueKind::Action,
+        }
+    }
+
     /// The kind's word as the API gives it.
     pub fn kind_word(&self) -> &'static str {
-        match self {
-            Owed::UnscheduledReview { why: Why::Red, .. } => "red_review",
-            Owed::ScheduledReview { .. } | Owed::UnscheduledReview { .. } => "review",
-            Owed::Report { .. } => "report",
-            Owed::Visit { .. } => "visit",
-            Owed::SocialWorker { .. } => "social_worker",
-            Owed::Action { .. } => "action",
-        }
+        self.kind().as_str()
     }
 }
 

@@ -1,5 +1,6 @@
 //! One action of a review's plan: WHO does WHAT, by WHEN, and HOW.
 
+use crate::domain::review::ActionStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -14,7 +15,7 @@ pub struct Model {
     /// WHEN: the day it is due.
     pub due_on: TimeDate,
     pub how: String,
-    pub status: String,
+    pub status: ActionStatus,
     /// The day it was done or dropped.
     pub completed_on: Option<TimeDate>,
     pub note: Option<String>,

@@ -1,5 +1,6 @@
 //! The consent on which a person is on the register.
 
+use crate::domain::consent::ConsentBasis;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub id: String,
     #[sea_orm(unique)]
     pub person_id: String,
-    pub basis: String,
+    pub basis: ConsentBasis,
     pub recorded_on: TimeDate,
     pub given_by: Option<String>,
     pub relationship: Option<String>,

@@ -27,3 +27,4 @@ pub mod session;
 pub mod stored_return;
 pub mod user;
 pub mod visit;
+mod words;

@@ -1,5 +1,6 @@
 //! A person on the register (or who was: closed and withdrawn entries are kept).
 
+use crate::domain::person::Status;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -23,7 +24,7 @@ pub struct Model {
     pub social_worker_from: Option<TimeDate>,
     pub keyworker: Option<String>,
     pub setting: String,
-    pub status: String,
+    pub status: Status,
     pub registered_on: TimeDate,
     pub closed_on: Option<TimeDate>,
     pub closed_reason: Option<String>,

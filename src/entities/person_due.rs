@@ -2,6 +2,8 @@
 //! (`services::people::projection::refresh`) and by the catch-up of stale rows; the
 //! things owed, item by item, are in `person_due_item`.
 
+use crate::domain::person::Status;
+use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,9 +12,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub person_id: String,
     /// `active` or `closed` today (a withdrawn entry has no row).
-    pub status: String,
+    pub status: Status,
     /// The current rating (`red`…), none before the first assessment.
-    pub rating: Option<String>,
+    pub rating: Option<Rating>,
     /// Red 0, blue 1, amber 2, green 3, unrated 9: the register's order.
     pub rating_rank: i32,
     /// The day the current rating took its value.

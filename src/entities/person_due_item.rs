@@ -2,6 +2,7 @@
 //! the person's `person_due` row by `services::people::projection::refresh`. Overdue is
 //! `due < today` in a query; the rule that set `due` stays in the engine.
 
+use crate::domain::deadlines::DueKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -17,7 +18,7 @@ pub struct Model {
     pub owed: String,
     /// The API's word for it: `review`, `red_review`, `report`, `visit`, `social_worker` or
     /// `action`.
-    pub kind: String,
+    pub kind: DueKind,
     /// The kind of review booked, owed, or whose report is owed.
     pub review_kind: Option<String>,
     /// Why a review not yet booked is owed: `admission`, `inpatient`, `red` or `follow_up`.

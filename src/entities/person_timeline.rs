@@ -1,6 +1,8 @@
 //! One stretch of a register entry's history over which its register answers do not change
 //! (`[from_day, until_day)`): what the register as at a past day filters, sorts and pages by.
 
+use crate::domain::person::Status;
+use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,8 +15,8 @@ pub struct Model {
     /// The first day no longer covered; 9999-12-31 for the stretch still running.
     pub until_day: TimeDate,
     /// `active` or `closed` (a withdrawn entry has no timeline).
-    pub status: String,
-    pub rating: Option<String>,
+    pub status: Status,
+    pub rating: Option<Rating>,
     /// Red 0, blue 1, amber 2, green 3, unrated 9: the register's order.
     pub rating_rank: i32,
     pub in_hospital_since: Option<TimeDate>,

@@ -1,5 +1,7 @@
 //! A referral to the single point of access and its decision.
 
+use crate::domain::referral::ReferralStatus;
+use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -20,9 +22,9 @@ pub struct Model {
     /// JSON object of the risk tool answers given with the referral.
     pub answers: Option<String>,
     pub score: Option<i32>,
-    pub suggested_rating: Option<String>,
+    pub suggested_rating: Option<Rating>,
     pub tool_version: Option<String>,
-    pub status: String,
+    pub status: ReferralStatus,
     pub decided_on: Option<TimeDate>,
     pub decision_reason: Option<String>,
     pub decided_by: Option<String>,

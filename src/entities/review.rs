@@ -1,5 +1,8 @@
 //! A CETR or CTR: scheduled with its panel, then held with its outcome (or cancelled).
 
+use crate::domain::age::ReviewType;
+use crate::domain::review::ReviewKind;
+use crate::domain::review::ReviewStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,9 +11,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     pub person_id: String,
-    pub kind: String,
-    pub review_type: String,
-    pub status: String,
+    pub kind: ReviewKind,
+    pub review_type: ReviewType,
+    pub status: ReviewStatus,
     pub scheduled_for: TimeDate,
     /// When it starts, `HH:MM` local time (Europe/London), if given.
     pub starts_at: Option<String>,

@@ -1,5 +1,6 @@
 //! A completed risk tool: answers, score, suggested and confirmed rating, tool version.
 
+use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -12,8 +13,8 @@ pub struct Model {
     /// JSON object: question id → answer.
     pub answers: String,
     pub score: i32,
-    pub suggested_rating: String,
-    pub rating: String,
+    pub suggested_rating: Rating,
+    pub rating: Rating,
     pub override_reason: Option<String>,
     pub tool_version: String,
     pub assessed_by: String,

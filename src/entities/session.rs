@@ -1,5 +1,6 @@
 //! A server-side session: a browser cookie or an API bearer token, stored only as a hash.
 
+use crate::domain::accounts::sessions::SessionKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: String,
     pub user_id: String,
-    pub kind: String,
+    pub kind: SessionKind,
     pub created_at: TimeDateTimeWithTimeZone,
     pub last_seen_at: TimeDateTimeWithTimeZone,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,

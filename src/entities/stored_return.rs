@@ -1,5 +1,6 @@
 //! A generated return, frozen: its figures (no one identifiable) and the SHA-256 of its PDF.
 
+use crate::domain::returns::ReturnKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub kind: String,
+    pub kind: ReturnKind,
     pub period: String,
     pub as_at: TimeDate,
     pub organisation: String,

@@ -1,5 +1,7 @@
 //! A person who signs in to tcr. Never deleted: the audit trail refers to them.
 
+use crate::domain::panel::PanelKind;
+use crate::domain::role::Role;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +12,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    pub role: Role,
     pub password_hash: String,
     pub active: bool,
     #[sea_orm(unique)]
@@ -22,7 +24,7 @@ pub struct Model {
     pub must_change_password: bool,
     /// A panel member's kind: `expert_by_experience` or `clinical_expert` (none for other
     /// roles, and none for a panel member until the admin sets it).
-    pub panel_kind: Option<String>,
+    pub panel_kind: Option<PanelKind>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -263,7 +263,7 @@ async fn check_may_admit(
     admitted_on: Date,
 ) -> Result<(), AppError> {
     let person = find_readable(db, reader, person_id).await?;
-    if person.status != Status::Active.as_str() {
+    if person.status != Status::Active {
         return Err(AppError::Conflict(
             "Only people on the active register can be admitted here.".into(),
         ));

@@ -124,7 +124,7 @@ pub async fn correct_admission(
     let mut tx = audit::begin(app).await?;
     let stay = find_stay(tx.conn(), reader, admission_id).await?;
     let person = find_readable(tx.conn(), reader, &stay.person_id).await?;
-    if person.status != Status::Active.as_str() {
+    if person.status != Status::Active {
         return Err(AppError::Conflict(
             "Only the stays of people on the active register can be corrected.".into(),
         ));
@@ -427,14 +427,13 @@ pub struct AssessmentRecord {
 }
 
 fn record_view(a: &risk_assessment::Model) -> Result<AssessmentRecord, AppError> {
-    let rating = |s: &str| Rating::parse(s).ok_or_else(|| AppError::internal("unknown rating"));
     Ok(AssessmentRecord {
         id: a.id.clone(),
         person_id: a.person_id.clone(),
         assessed_on: a.assessed_on.to_string(),
         score: a.score,
-        suggested_rating: rating(&a.suggested_rating)?,
-        rating: rating(&a.rating)?,
+        suggested_rating: a.suggested_rating,
+        rating: a.rating,
         override_reason: a.override_reason.clone(),
         tool_version: a.tool_version.clone(),
         assessed_by: a.assessed_by.clone(),

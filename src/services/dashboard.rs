@@ -138,10 +138,7 @@ async fn admin_watch(app: &App, who: &SignedIn) -> Result<AdminWatch, AppError> 
     if can(Permission::UsersRead) {
         let users = user::Entity::find().all(&app.db).await?;
         for &role in Role::ALL {
-            let n = users
-                .iter()
-                .filter(|u| u.active && u.role == role.as_str())
-                .count() as u64;
+            let n = users.iter().filter(|u| u.active && u.role == role).count() as u64;
             w.users_by_role.push((role.label().to_string(), n));
         }
         w.users_inactive = users.iter().filter(|u| !u.active).count() as u64;

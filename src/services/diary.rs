@@ -8,7 +8,7 @@ use super::audit::{self, Event};
 use super::scope::Scope;
 use super::sessions::SignedIn;
 use crate::domain::panel::seat_label;
-use crate::domain::review::{ReviewKind, ReviewStatus};
+use crate::domain::review::ReviewStatus;
 use crate::entities::{person, review, risk_assessment};
 use crate::error::AppError;
 use sea_orm::{
@@ -100,8 +100,8 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Diary, AppError> {
             starts_at: r.starts_at.clone(),
             place: r.place.clone(),
             initials: initials(p),
-            review_type: r.review_type.to_uppercase(),
-            kind: ReviewKind::parse(&r.kind).map_or_else(|| r.kind.clone(), |k| k.label().into()),
+            review_type: r.review_type.as_str().to_uppercase(),
+            kind: r.kind.label().into(),
             seat: seat_of(me, r),
             pack_ready: first_assessed
                 .get(&r.person_id)
@@ -151,7 +151,7 @@ async fn my_reviews(db: &impl ConnectionTrait, me: &str, today: Date) -> Result<
         Scope::Register
             .select::<review::Entity>()
             .filter(mine(me))
-            .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+            .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
     };
     let upcoming = scheduled().filter(review::Column::ScheduledFor.gte(today));
     let upcoming_total = upcoming.clone().count(db).await?;
@@ -170,7 +170,7 @@ async fn my_reviews(db: &impl ConnectionTrait, me: &str, today: Date) -> Result<
     let held = Scope::Register
         .select::<review::Entity>()
         .filter(mine(me))
-        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Held))
         .filter(review::Column::ReportSentOn.is_null())
         .order_by_asc(review::Column::HeldOn)
         .limit(DIARY_LIMIT)

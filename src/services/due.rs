@@ -11,7 +11,7 @@ use crate::clock::uk_date;
 use crate::domain::deadlines::{self, ActionFacts, Facts, Item, Owed, ReviewFacts, StayFacts, Why};
 use crate::domain::person::SecurityLevel;
 use crate::domain::ratings::RatingEvent;
-use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
+use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::domain::schedule::Security;
 use crate::entities::{action, admission, admission_revision, person, review, visit};
 use crate::policy::Schedule;
@@ -71,26 +71,26 @@ fn dated<T: Copy>(start: Date, until: &[(Date, T)], now: T) -> Vec<(Date, T)> {
 /// The day a review stopped counting, if it was cancelled: its cancellation day (a cancelled
 /// review always has one; should one lack it, it never counts, from the day it was booked).
 pub(crate) fn cancelled_on(
-    status: &str,
+    status: ReviewStatus,
     cancelled_on: Option<Date>,
     booked_on: Date,
 ) -> Option<Date> {
-    (status == ReviewStatus::Cancelled.as_str()).then(|| cancelled_on.unwrap_or(booked_on))
+    (status == ReviewStatus::Cancelled).then(|| cancelled_on.unwrap_or(booked_on))
 }
 
 /// The day an action was done or dropped, if it was. Every closed action carries its day
 /// (writes require it, migration 000009 filled it in); the moment of the last edit stands in
 /// only should one not.
 pub(crate) fn action_closed_on(
-    status: &str,
+    status: ActionStatus,
     completed_on: Option<Date>,
     updated_at: time::OffsetDateTime,
 ) -> Option<Date> {
-    match ActionStatus::parse(status) {
-        Some(ActionStatus::Done | ActionStatus::Dropped) => {
+    match status {
+        ActionStatus::Done | ActionStatus::Dropped => {
             Some(completed_on.unwrap_or(uk_date(updated_at)))
         }
-        _ => None,
+        ActionStatus::Open => None,
     }
 }
 
@@ -127,17 +127,15 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
     let reviews = rows
         .reviews
         .iter()
-        .filter_map(|r| {
-            Some(ReviewFacts {
-                id: r.id.clone(),
-                kind: ReviewKind::parse(&r.kind)?,
-                booked_on: r.scheduled_on,
-                scheduled_for: r.scheduled_for,
-                due_by: r.due_by,
-                held_on: r.held_on,
-                report_sent_on: r.report_sent_on,
-                cancelled_on: cancelled_on(&r.status, r.cancelled_on, r.scheduled_on),
-            })
+        .map(|r| ReviewFacts {
+            id: r.id.clone(),
+            kind: r.kind,
+            booked_on: r.scheduled_on,
+            scheduled_for: r.scheduled_for,
+            due_by: r.due_by,
+            held_on: r.held_on,
+            report_sent_on: r.report_sent_on,
+            cancelled_on: cancelled_on(r.status, r.cancelled_on, r.scheduled_on),
         })
         .collect();
     let actions = rows
@@ -147,7 +145,7 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
             id: a.id.clone(),
             review_id: a.review_id.clone(),
             due_on: a.due_on,
-            closed_on: action_closed_on(&a.status, a.completed_on, a.updated_at),
+            closed_on: action_closed_on(a.status, a.completed_on, a.updated_at),
         })
         .collect();
     let stays = rows

@@ -167,7 +167,7 @@ async fn check_amendable(
     }
     let Some(was_held_on) = current
         .held_on
-        .filter(|_| current.status == ReviewStatus::Held.as_str())
+        .filter(|_| current.status == ReviewStatus::Held)
     else {
         return Err(AppError::Conflict(
             "Only the outcome of a held review can be amended.".into(),
@@ -300,7 +300,7 @@ async fn write_actions(
                     what: Set(what),
                     due_on: Set(when),
                     how: Set(how),
-                    status: Set(ActionStatus::Open.as_str().into()),
+                    status: Set(ActionStatus::Open),
                     completed_on: Set(None),
                     note: Set(None),
                     created_at: Set(now),
@@ -333,10 +333,10 @@ async fn drop_left_out(
     for (e, _) in existing
         .iter()
         .zip(taken)
-        .filter(|(e, t)| !**t && e.status == ActionStatus::Open.as_str())
+        .filter(|(e, t)| !**t && e.status == ActionStatus::Open)
     {
         let mut row: action::ActiveModel = e.clone().into();
-        row.status = Set(ActionStatus::Dropped.as_str().into());
+        row.status = Set(ActionStatus::Dropped);
         row.completed_on = Set(Some(today));
         row.note = Set(Some(note.clone()));
         row.updated_at = Set(now);
@@ -365,7 +365,7 @@ async fn redate_next(
     let holidays = &app.policies.schedule.bank_holidays;
     // Untouched since the hold booked it: still on the day the hold chose for its due date.
     let Some(next) = next.filter(|n| {
-        n.status == ReviewStatus::Scheduled.as_str()
+        n.status == ReviewStatus::Scheduled
             && n.due_by.is_some_and(|due| {
                 crate::domain::schedule::booking_day(due, was_held_on, holidays) == n.scheduled_for
             })
@@ -388,7 +388,7 @@ async fn redate_next(
     let free = clash(db, &panel, day, Some(&next.id)).await?.is_none();
     let next_id = next.id.clone();
     let mut row: review::ActiveModel = next.into();
-    row.kind = Set(kind.as_str().into());
+    row.kind = Set(kind);
     row.scheduled_for = Set(day);
     row.due_by = Set(Some(due));
     row.scheduled_on = Set(held_on);

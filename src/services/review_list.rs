@@ -202,7 +202,7 @@ pub(crate) async fn read(
         select = select.filter(review::Column::PersonId.eq(p.as_str()));
     }
     if let Some(s) = q.status {
-        select = select.filter(review::Column::Status.eq(s.as_str()));
+        select = select.filter(review::Column::Status.eq(s));
     }
     if let Some(o) = q.overdue {
         projection::catch_up(app).await?;
@@ -275,7 +275,7 @@ impl Section {
     /// every past booking being checked against every overdue item for each page.
     fn parts(self, today: Date, deadlines: bool) -> Vec<Condition> {
         let soon = today + Duration::days(UPCOMING_DAYS);
-        let scheduled = || review::Column::Status.eq(ReviewStatus::Scheduled.as_str());
+        let scheduled = || review::Column::Status.eq(ReviewStatus::Scheduled);
         let late = || overdue_ids(today, &["scheduled_review"]);
         match self {
             Section::Overdue => vec![
@@ -305,7 +305,7 @@ impl Section {
             ],
             Section::Unreported => vec![
                 Condition::all()
-                    .add(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+                    .add(review::Column::Status.eq(ReviewStatus::Held))
                     .add(review::Column::ReportSentOn.is_null()),
             ],
         }

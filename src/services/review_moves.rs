@@ -88,12 +88,12 @@ pub async fn change(
     let mut tx = audit::begin(app).await?;
     let reader = ReviewReader::of(app, who);
     let current = reviews::find(tx.conn(), &reader, id).await?;
-    if current.status != ReviewStatus::Scheduled.as_str() {
+    if current.status != ReviewStatus::Scheduled {
         return Err(AppError::Conflict(
             "Only a scheduled review can be moved or have its panel changed: this one has been held or cancelled.".into(),
         ));
     }
-    let kind = ReviewKind::parse(&current.kind).ok_or_else(|| AppError::internal("bad kind"))?;
+    let kind = current.kind;
     let panel = panel_after(&current, &checked);
     let day: Date = checked.day.unwrap_or(current.scheduled_for);
     let starts_at = checked

@@ -180,7 +180,7 @@ pub async fn assess(
 
     let mut tx = audit::begin(app).await?;
     let person = find_readable(tx.conn(), reader, person_id).await?;
-    if person.status != Status::Active.as_str() {
+    if person.status != Status::Active {
         return Err(AppError::Conflict(
             "Only people on the active register can be assessed.".into(),
         ));
@@ -253,8 +253,8 @@ pub async fn record_assessment(
         assessed_on: Set(assessed_on),
         answers: Set(answers_json),
         score: Set(scored.score as i32),
-        suggested_rating: Set(scored.suggested.as_str().into()),
-        rating: Set(rating.as_str().into()),
+        suggested_rating: Set(scored.suggested),
+        rating: Set(rating),
         override_reason: Set(override_reason.clone()),
         tool_version: Set(tool_version.into()),
         assessed_by: Set(actor.username.clone()),
@@ -311,7 +311,7 @@ pub async fn add_rating_event(
 ) -> Result<(), AppError> {
     rating_event::ActiveModel {
         person_id: Set(person_id.into()),
-        rating: Set(rating.as_str().into()),
+        rating: Set(rating),
         effective_on: Set(on),
         source: Set(source.into()),
         source_id: Set(source_id.into()),
@@ -354,8 +354,7 @@ pub async fn history_rows(
     rows.into_iter()
         .map(|r| {
             Ok(RatingHistoryItem {
-                rating: Rating::parse(&r.rating)
-                    .ok_or_else(|| AppError::internal("unknown rating"))?,
+                rating: r.rating,
                 effective_on: r.effective_on.to_string(),
                 source: r.source,
                 source_id: r.source_id,

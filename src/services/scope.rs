@@ -79,13 +79,13 @@ fn withdrawn_people() -> SelectStatement {
     Query::select()
         .column(person::Column::Id)
         .from(person::Entity)
-        .and_where(person::Column::Status.eq(Status::Withdrawn.as_str()))
+        .and_where(person::Column::Status.eq(Status::Withdrawn))
         .to_owned()
 }
 
 impl PersonLinked for person::Entity {
     fn not_withdrawn() -> Condition {
-        Condition::all().add(person::Column::Status.ne(Status::Withdrawn.as_str()))
+        Condition::all().add(person::Column::Status.ne(Status::Withdrawn))
     }
 }
 
@@ -121,7 +121,7 @@ macro_rules! projected {
     ($($m:ident),*) => {$(
         impl PersonLinked for $m::Entity {
             fn not_withdrawn() -> Condition {
-                Condition::all().add($m::Column::Status.ne(Status::Withdrawn.as_str()))
+                Condition::all().add($m::Column::Status.ne(Status::Withdrawn))
             }
         }
     )*};

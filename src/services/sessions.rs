@@ -19,22 +19,7 @@ use sea_orm::{
 };
 use time::{Duration, OffsetDateTime};
 
-/// How a session was opened: a page cookie or an API bearer token. A secret of one kind is
-/// never accepted as the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Browser,
-    Api,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Browser => "browser",
-            Kind::Api => "api",
-        }
-    }
-}
+pub use crate::domain::accounts::sessions::SessionKind as Kind;
 
 /// A signed-in user.
 #[derive(Debug, Clone)]
@@ -133,7 +118,7 @@ async fn failed_actor(conn: &impl ConnectionTrait, key: &str) -> Result<Actor, A
         Some(u) => Actor {
             user_id: Some(u.id.clone()),
             username: u.username.clone(),
-            role: u.role.clone(),
+            role: u.role.as_str().into(),
         },
         None => Actor {
             user_id: None,
@@ -199,7 +184,7 @@ pub async fn login(
         id: Set(session_id.clone()),
         token_hash: Set(token::sha256_hex(secret.as_bytes())),
         user_id: Set(account.id.clone()),
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind),
         created_at: Set(tx.now()),
         last_seen_at: Set(tx.now()),
         revoked_at: Set(None),
@@ -246,7 +231,7 @@ pub async fn authenticate(
     };
     let now = app.clock.now();
     if row.revoked_at.is_some()
-        || row.kind != kind.as_str()
+        || row.kind != kind
         || session_state(row.created_at, row.last_seen_at, now) != SessionState::Live
     {
         return Ok(None);
@@ -307,8 +292,7 @@ pub async fn lapsed(app: &App, secret: &str) -> Result<Option<Lapsed>, AppError>
         return Ok(None);
     };
     let state = session_state(row.created_at, row.last_seen_at, app.clock.now());
-    if row.revoked_at.is_some() || row.kind != Kind::Browser.as_str() || state == SessionState::Live
-    {
+    if row.revoked_at.is_some() || row.kind != Kind::Browser || state == SessionState::Live {
         return Ok(None);
     }
     let account = user::Entity::find_by_id(row.user_id.clone())
@@ -319,7 +303,7 @@ pub async fn lapsed(app: &App, secret: &str) -> Result<Option<Lapsed>, AppError>
         user: Actor {
             user_id: Some(u.id.clone()),
             username: u.username.clone(),
-            role: u.role.clone(),
+            role: u.role.as_str().into(),
         },
         idle: state == SessionState::Idle,
     }))

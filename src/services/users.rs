@@ -51,14 +51,11 @@ impl UserView {
             id: m.id.clone(),
             username: m.username.clone(),
             display_name: m.display_name.clone(),
-            role: m
-                .role
-                .parse()
-                .map_err(|_| AppError::internal(format!("user {} has an unknown role", m.id)))?,
+            role: m.role,
             active: m.active,
             created_at: m.created_at,
             must_change_password: m.must_change_password,
-            panel_kind: m.panel_kind.as_deref().and_then(PanelKind::parse),
+            panel_kind: m.panel_kind,
         })
     }
 }
@@ -175,14 +172,14 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
         id: Set(uuid::Uuid::new_v4().to_string()),
         username: Set(checked.username),
         display_name: Set(checked.display_name),
-        role: Set(checked.role.as_str().into()),
+        role: Set(checked.role),
         password_hash: Set(hash),
         active: Set(true),
         calendar_secret: Set(token::random_hex(32)),
         created_at: Set(tx.now()),
         deactivated_at: Set(None),
         must_change_password: Set(false),
-        panel_kind: Set(checked.panel_kind.map(|k| k.as_str().to_string())),
+        panel_kind: Set(checked.panel_kind),
     };
     let created = match model.insert(tx.conn()).await {
         Ok(m) => m,
@@ -230,10 +227,9 @@ pub async fn active_with_roles(
     db: &impl ConnectionTrait,
     roles: &[Role],
 ) -> Result<Vec<UserView>, AppError> {
-    let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     active_where(
         db,
-        sea_orm::Condition::all().add(user::Column::Role.is_in(names)),
+        sea_orm::Condition::all().add(user::Column::Role.is_in(roles.iter().copied())),
     )
     .await
 }
@@ -244,8 +240,8 @@ pub async fn active_panel_members(
     kind: PanelKind,
 ) -> Result<Vec<UserView>, AppError> {
     let condition = sea_orm::Condition::all()
-        .add(user::Column::Role.eq(Role::PanelMember.as_str()))
-        .add(user::Column::PanelKind.eq(kind.as_str()));
+        .add(user::Column::Role.eq(Role::PanelMember))
+        .add(user::Column::PanelKind.eq(kind));
     active_where(db, condition).await
 }
 
@@ -291,21 +287,21 @@ pub async fn set_panel_kind(
     let kind = kind.ok_or_else(|| AppError::field("panel_kind", "Choose a panel kind"))?;
     let mut tx = audit::begin(app).await?;
     let existing = get(tx.conn(), id).await?;
-    if existing.role != Role::PanelMember.as_str() {
+    if existing.role != Role::PanelMember {
         return Err(AppError::Conflict(
             "Only panel members have a panel kind.".into(),
         ));
     }
-    if existing.panel_kind.as_deref() == Some(kind.as_str()) {
+    if existing.panel_kind == Some(kind) {
         return Err(AppError::Conflict(format!(
             "{} is already a {} panel member.",
             existing.display_name,
             kind.label().to_lowercase()
         )));
     }
-    let before = existing.panel_kind.clone();
+    let before = existing.panel_kind;
     let mut model: user::ActiveModel = existing.into();
-    model.panel_kind = Set(Some(kind.as_str().into()));
+    model.panel_kind = Set(Some(kind));
     let updated = model.update(tx.conn()).await?;
     tx.record(
         actor,

@@ -12,6 +12,7 @@ use super::people::projection;
 use super::review_list::UPCOMING_DAYS;
 use super::scope::Scope;
 use super::sessions::SignedIn;
+use crate::domain::deadlines::DueKind;
 use crate::domain::person::Status;
 use crate::domain::review::ReviewStatus;
 use crate::domain::risk::Rating;
@@ -83,11 +84,11 @@ impl Part {
     }
 
     /// The kinds of the engine's items an overdue part counts (`DueItem::kind`).
-    pub(super) fn kinds(self) -> &'static [&'static str] {
+    pub(super) fn kinds(self) -> &'static [DueKind] {
         match self {
-            Part::OverdueReviews => &["review", "red_review", "report"],
-            Part::OverdueVisits => &["visit", "social_worker"],
-            Part::OverdueActions => &["action"],
+            Part::OverdueReviews => &[DueKind::Review, DueKind::RedReview, DueKind::Report],
+            Part::OverdueVisits => &[DueKind::Visit, DueKind::SocialWorker],
+            Part::OverdueActions => &[DueKind::Action],
             _ => &[],
         }
     }
@@ -126,7 +127,7 @@ impl Counts {
 fn on_register() -> Select<person_due::Entity> {
     Scope::Register
         .select::<person_due::Entity>()
-        .filter(person_due::Column::Status.eq(Status::Active.as_str()))
+        .filter(person_due::Column::Status.eq(Status::Active))
 }
 
 /// The projection's row of the person a row names, for a join.
@@ -138,14 +139,14 @@ fn their_projection<E: EntityTrait>(person_id: E::Column) -> RelationDef {
 }
 
 /// Items of these kinds past their due date, of people on the register today.
-fn overdue_items(today: Date, kinds: &[&str]) -> Select<person_due_item::Entity> {
+fn overdue_items(today: Date, kinds: &[DueKind]) -> Select<person_due_item::Entity> {
     Scope::Register
         .select::<person_due_item::Entity>()
         .join(
             JoinType::InnerJoin,
             their_projection::<person_due_item::Entity>(person_due_item::Column::PersonId),
         )
-        .filter(person_due::Column::Status.eq(Status::Active.as_str()))
+        .filter(person_due::Column::Status.eq(Status::Active))
         .filter(person_due_item::Column::Kind.is_in(kinds.iter().copied()))
         .filter(person_due_item::Column::Due.lt(today))
 }
@@ -158,8 +159,8 @@ fn upcoming_reviews(today: Date) -> Select<review::Entity> {
             JoinType::InnerJoin,
             their_projection::<review::Entity>(review::Column::PersonId),
         )
-        .filter(person_due::Column::Status.eq(Status::Active.as_str()))
-        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .filter(person_due::Column::Status.eq(Status::Active))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
         .filter(review::Column::ScheduledFor.between(today, today + Duration::days(UPCOMING_DAYS)))
 }
 
@@ -174,14 +175,14 @@ fn booked() -> SelectStatement {
             Expr::col((review::Entity, review::Column::PersonId))
                 .equals((person_due::Entity, person_due::Column::PersonId)),
         )
-        .and_where(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .and_where(review::Column::Status.eq(ReviewStatus::Scheduled))
         .to_owned()
 }
 
 /// Red and amber people on the register with no review booked.
 fn unscheduled_people() -> Select<person_due::Entity> {
     on_register()
-        .filter(person_due::Column::Rating.is_in([Rating::Red.as_str(), Rating::Amber.as_str()]))
+        .filter(person_due::Column::Rating.is_in([Rating::Red, Rating::Amber]))
         .filter(Expr::exists(booked()).not())
 }
 
@@ -207,9 +208,9 @@ async fn counted(app: &App, today: Date) -> Result<Counts, AppError> {
             .collect(),
         ..Counts::default()
     };
-    let by_rating: Vec<(Option<String>, i64, i64)> = Scope::Register
+    let by_rating: Vec<(Option<Rating>, i64, i64)> = Scope::Register
         .select::<person_due::Entity>()
-        .filter(person_due::Column::Status.eq(Status::Active.as_str()))
+        .filter(person_due::Column::Status.eq(Status::Active))
         .select_only()
         .column(person_due::Column::Rating)
         .column_as(Expr::cust("COUNT(*)"), "n")
@@ -222,19 +223,11 @@ async fn counted(app: &App, today: Date) -> Result<Counts, AppError> {
         .all(db)
         .await?;
     for (rating, n, in_hospital) in by_rating {
-        let key = rating.unwrap_or_else(|| "unrated".to_string());
+        let key = rating.map_or("unrated", Rating::as_str).to_string();
         *c.ratings.entry(key).or_default() += count(n);
         c.in_hospital += count(in_hospital);
     }
-    let all_kinds = [
-        "review",
-        "red_review",
-        "report",
-        "visit",
-        "social_worker",
-        "action",
-    ];
-    let by_kind: Vec<(String, i64)> = overdue_items(today, &all_kinds)
+    let by_kind: Vec<(DueKind, i64)> = overdue_items(today, DueKind::ALL)
         .select_only()
         .column(person_due_item::Column::Kind)
         .column_as(Expr::cust("COUNT(*)"), "n")
@@ -243,7 +236,7 @@ async fn counted(app: &App, today: Date) -> Result<Counts, AppError> {
         .all(db)
         .await?;
     for (kind, n) in by_kind {
-        let of = |part: Part| part.kinds().contains(&kind.as_str());
+        let of = |part: Part| part.kinds().contains(&kind);
         if of(Part::OverdueReviews) {
             c.overdue_reviews += count(n);
         } else if of(Part::OverdueVisits) {

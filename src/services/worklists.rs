@@ -50,7 +50,7 @@ pub(crate) fn sits_on(user_id: &str) -> SelectStatement {
                         .add(review::Column::ExpertByExperienceId.eq(user_id))
                         .add(review::Column::ClinicalExpertId.eq(user_id)),
                 )
-                .add(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+                .add(review::Column::Status.ne(ReviewStatus::Cancelled))
                 .add(review::Column::ReportSentOn.is_null()),
         )
         .to_owned()
@@ -72,7 +72,7 @@ fn readable(reader: &ReviewReader) -> Select<action::Entity> {
 fn overdue_now(today: time::Date) -> Condition {
     // `deadlines::is_overdue(due_on, today)`: today is after the due day.
     Condition::all()
-        .add(action::Column::Status.eq(ActionStatus::Open.as_str()))
+        .add(action::Column::Status.eq(ActionStatus::Open))
         .add(action::Column::DueOn.lt(today))
 }
 
@@ -91,7 +91,7 @@ pub async fn list_actions(
         select = select.filter(if o { cond } else { cond.not() });
     }
     if let Some(s) = q.status {
-        select = select.filter(action::Column::Status.eq(s.as_str()));
+        select = select.filter(action::Column::Status.eq(s));
     }
     if let Some(w) = &q.who {
         select = select.filter(

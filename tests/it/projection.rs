@@ -145,7 +145,7 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
     let (mut in_hospital, mut ratings) = (0u64, BTreeMap::<String, u64>::new());
     for p in everyone(t).await {
         let (row, items) = stored(t, &p.id).await;
-        if p.status == "withdrawn" {
+        if p.status.as_str() == "withdrawn" {
             assert!(
                 row.is_none() && items.is_empty(),
                 "{when}: withdrawn means gone"
@@ -189,7 +189,7 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
             .collect();
         let mut kept: Vec<(String, String, bool)> = items
             .iter()
-            .map(|i| (i.kind.clone(), i.due.to_string(), i.due < day))
+            .map(|i| (i.kind.as_str().to_string(), i.due.to_string(), i.due < day))
             .collect();
         said.sort();
         kept.sort();
@@ -232,7 +232,7 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
             p.given_name
         );
         let page_due = serde_json::to_value(&page.due).unwrap();
-        if p.status == "active" {
+        if p.status.as_str() == "active" {
             assert_eq!(page_due, due["items"], "{when}: {}'s page", p.given_name);
         } else {
             assert_eq!(page_due, serde_json::json!([]));
@@ -242,7 +242,11 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
             .find(|r| r["id"] == p.id.as_str())
             .unwrap_or_else(|| panic!("{when}: {} listed", p.given_name));
         assert_eq!(listed, &from_records, "{when}: {}'s row", p.given_name);
-        assert_eq!(row.rating.as_deref(), v["rating"].as_str(), "{when}: {v}");
+        assert_eq!(
+            row.rating.map(|r| r.as_str()),
+            v["rating"].as_str(),
+            "{when}: {v}"
+        );
         assert_eq!(
             row.rating_since.map(|d| d.to_string()).as_deref(),
             v["rating_since"].as_str(),

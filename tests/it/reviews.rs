@@ -385,10 +385,8 @@ async fn panel_rules_and_clashes() {
         .await
         .unwrap();
     assert!(!kept.is_empty());
-    assert!(
-        kept.iter().all(|r| r.status == "cancelled"
-            && r.cancelled_reason.as_deref() == Some("Consent withdrawn"))
-    );
+    assert!(kept.iter().all(|r| r.status.as_str() == "cancelled"
+        && r.cancelled_reason.as_deref() == Some("Consent withdrawn")));
     let (_, list) = t.get("/api/v1/reviews?status=cancelled", Some(&c)).await;
     assert_eq!(list["total"], 0, "{list}");
 }

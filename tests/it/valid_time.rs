@@ -890,7 +890,7 @@ async fn withdrawal_cancels_open_reviews_on_its_day_or_their_booking_day() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(row.status, "cancelled");
+        assert_eq!(row.status.as_str(), "cancelled");
         assert_eq!(row.cancelled_on, Some(want));
     }
 }

@@ -3,10 +3,11 @@
 
 use super::{BY, Course, Gen, OpenStay};
 use crate::bench::rng::days;
-use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_str};
+use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_of};
 use crate::demo::words::{DESTINATIONS, HOSPITALS, Hospital, OVERRIDE_DOWN, OVERRIDE_UP, VISITORS};
 use crate::demo::{AMBER, GREEN, Level, RED};
 use crate::domain::age::age_on;
+use crate::domain::risk::Rating;
 use crate::entities::{admission, rating_event, risk_assessment, visit};
 use sea_orm::ActiveValue::{NotSet, Set};
 use time::Date;
@@ -115,7 +116,7 @@ impl Gen<'_> {
         let why = match reason {
             Some(r) => format!(
                 "Risk assessment, score {score} (suggested {}): {r}",
-                rating_str(suggested)
+                rating_of(suggested).as_str()
             ),
             None => format!("Risk assessment, score {score}"),
         };
@@ -125,8 +126,8 @@ impl Gen<'_> {
             assessed_on: on,
             answers: answers_json(&yes),
             score: score as i32,
-            suggested_rating: rating_str(suggested).into(),
-            rating: rating_str(rating).into(),
+            suggested_rating: rating_of(suggested),
+            rating: rating_of(rating),
             override_reason: reason.map(String::from),
             tool_version: TOOL_VERSION.into(),
             assessed_by: BY.into(),
@@ -135,13 +136,13 @@ impl Gen<'_> {
             voided_by: None,
             void_reason: None,
         });
-        self.event(pid, rating_str(rating), on, "assessment", &id, why);
+        self.event(pid, rating_of(rating), on, "assessment", &id, why);
     }
 
     fn event(
         &mut self,
         pid: &str,
-        rating: &str,
+        rating: Rating,
         on: Date,
         source: &str,
         source_id: &str,
@@ -151,7 +152,7 @@ impl Gen<'_> {
         self.rows.events.push(rating_event::ActiveModel {
             seq: NotSet,
             person_id: Set(pid.into()),
-            rating: Set(rating.into()),
+            rating: Set(rating),
             effective_on: Set(on),
             source: Set(source.into()),
             source_id: Set(source_id.into()),
@@ -204,7 +205,7 @@ impl Gen<'_> {
         });
         self.event(
             pid,
-            "blue",
+            Rating::Blue,
             admitted,
             "admission",
             &id,
@@ -215,7 +216,7 @@ impl Gen<'_> {
         if let (Some(d), Some(dest)) = (discharged, destination) {
             self.event(
                 pid,
-                "red",
+                Rating::Red,
                 d,
                 "discharge",
                 &id,

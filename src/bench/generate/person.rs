@@ -9,6 +9,8 @@ use crate::demo::words::{
     MOTHERS, PBORO_PE, SOCIAL_WORKERS,
 };
 use crate::domain::age::age_on;
+use crate::domain::consent::ConsentBasis;
+use crate::domain::person::Status;
 use crate::entities::{consent, person};
 use sea_orm::DbErr;
 use time::Date;
@@ -23,8 +25,7 @@ struct Identity {
     family: &'static str,
     born: Date,
     registered_on: Date,
-    /// active, closed or withdrawn.
-    status: &'static str,
+    status: Status,
     /// The day they left, or today.
     end: Date,
 }
@@ -120,9 +121,9 @@ impl Gen<'_> {
             .max(today - days(HISTORY_DAYS - 30));
         let last_day = g.day(left_from, today);
         let (status, end) = match fate {
-            0..=9 => ("withdrawn", last_day),
-            10..=39 => ("closed", last_day),
-            _ => ("active", today),
+            0..=9 => (Status::Withdrawn, last_day),
+            10..=39 => (Status::Closed, last_day),
+            _ => (Status::Active, today),
         };
         Ok(Identity {
             id,
@@ -172,10 +173,10 @@ impl Gen<'_> {
     }
 
     /// Whether the person stays in the community, is in hospital today, or has been discharged.
-    fn course(&mut self, status: &str, window: Date, end: Date) -> Course {
+    fn course(&mut self, status: Status, window: Date, end: Date) -> Course {
         let span = (end - window).whole_days();
         let roll = self.rng.range(0, 99);
-        if status == "active" && span >= 20 && roll < 6 {
+        if status == Status::Active && span >= 20 && roll < 6 {
             Course::InHospital
         } else if span >= 60 && roll < 10 {
             Course::Discharged
@@ -190,18 +191,18 @@ impl Gen<'_> {
         let created_at = g.at(who.registered_on);
         let ended_at = g.at(end);
         let (closed_on, closed_reason) = match status {
-            "closed" => (Some(end), Some(g.pick(CLOSED_REASONS).to_string())),
+            Status::Closed => (Some(end), Some(g.pick(CLOSED_REASONS).to_string())),
             _ => (None, None),
         };
         let (withdrawn_on, withdrawn_reason, withdrawn_at) = match status {
-            "withdrawn" => (
+            Status::Withdrawn => (
                 Some(end),
                 Some(g.pick(WITHDRAWN_REASONS).to_string()),
                 Some(ended_at),
             ),
             _ => (None, None, None),
         };
-        let updated_at = if status == "active" {
+        let updated_at = if status == Status::Active {
             created_at
         } else {
             ended_at
@@ -223,7 +224,7 @@ impl Gen<'_> {
             social_worker: about.social_worker,
             keyworker: about.keyworker,
             setting: about.setting.into(),
-            status: status.into(),
+            status,
             registered_on: who.registered_on,
             closed_on,
             closed_reason,
@@ -286,7 +287,7 @@ fn consent_row(
     let mut c = consent::Model {
         id: g.uuid(),
         person_id: pid.into(),
-        basis: "self".into(),
+        basis: ConsentBasis::SelfConsent,
         recorded_on: on,
         given_by: None,
         relationship: None,
@@ -300,14 +301,14 @@ fn consent_row(
         if age >= 12 && g.chance(20) {
             c.gillick_competent = true;
         } else if setting == "foster_care" || setting == "residential_care" {
-            c.basis = "parental".into();
+            c.basis = ConsentBasis::Parental;
             c.given_by = Some(match local_authority {
                 "Peterborough" => "Peterborough City Council".into(),
                 _ => "Cambridgeshire County Council".into(),
             });
             c.relationship = Some("local authority (care order)".into());
         } else {
-            c.basis = "parental".into();
+            c.basis = ConsentBasis::Parental;
             let (parents, relationship) = g.weighted(&[
                 ((MOTHERS, "mother"), 55),
                 ((FATHERS, "father"), 25),
@@ -324,7 +325,7 @@ fn consent_row(
             .unwrap_or(born + days(16 * 365 + 4));
         let assessed = (on - days(g.range(5, 40))).max(sixteenth).min(on);
         let decided = g.day(assessed, on);
-        c.basis = "best_interests".into();
+        c.basis = ConsentBasis::BestInterests;
         c.capacity_assessed_on = Some(assessed);
         c.best_interests_decision_on = Some(decided);
     }

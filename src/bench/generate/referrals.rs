@@ -4,10 +4,11 @@
 use super::person::{birth_date, given_name};
 use super::{BY, Gen, HORIZON_DAYS};
 use crate::bench::rng::{NhsNumbers, days};
-use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_str};
+use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_of};
 use crate::bench::words::{CONTACTS, DECLINE_REASONS, FAMILY, REFERRAL_REASONS, REFERRERS};
 use crate::demo::{AMBER, GREEN, RED};
 use crate::domain::age::age_on;
+use crate::domain::referral::ReferralStatus;
 use crate::entities::referral;
 use sea_orm::DbErr;
 use time::Date;
@@ -40,7 +41,11 @@ impl Gen<'_> {
                 born,
                 nhs,
                 received,
-                ("accepted", Some(registered_on), Some(pid.to_string())),
+                (
+                    ReferralStatus::Accepted,
+                    Some(registered_on),
+                    Some(pid.to_string()),
+                ),
                 (sent <= today).then_some(sent),
             );
             self.rows.referrals.push(row);
@@ -68,7 +73,7 @@ impl Gen<'_> {
                     born,
                     nhs,
                     received,
-                    ("declined", Some(decided), None),
+                    (ReferralStatus::Declined, Some(decided), None),
                     sent,
                 )
             } else {
@@ -79,7 +84,7 @@ impl Gen<'_> {
                     born,
                     nhs,
                     received,
-                    ("awaiting_decision", None, None),
+                    (ReferralStatus::AwaitingDecision, None, None),
                     None,
                 )
             };
@@ -96,7 +101,7 @@ impl Gen<'_> {
         born: Date,
         nhs_number: Option<String>,
         received_on: Date,
-        (status, decided_on, person_id): (&str, Option<Date>, Option<String>),
+        (status, decided_on, person_id): (ReferralStatus, Option<Date>, Option<String>),
         outcome_sent_on: Option<Date>,
     ) -> referral::Model {
         let g = &mut self.rng;
@@ -111,8 +116,8 @@ impl Gen<'_> {
             answers(g, level, age)
         });
         let decision_reason = match status {
-            "declined" => Some(g.pick(DECLINE_REASONS).to_string()),
-            "accepted" => g
+            ReferralStatus::Declined => Some(g.pick(DECLINE_REASONS).to_string()),
+            ReferralStatus::Accepted => g
                 .chance(50)
                 .then(|| "Meets the criteria: at risk of admission without extra support".into()),
             _ => None,
@@ -131,9 +136,9 @@ impl Gen<'_> {
             mdt_held_on,
             answers: scored.as_ref().map(|(yes, _, _)| answers_json(yes)),
             score: scored.as_ref().map(|(_, s, _)| *s as i32),
-            suggested_rating: scored.as_ref().map(|(_, _, l)| rating_str(*l).to_string()),
+            suggested_rating: scored.as_ref().map(|(_, _, l)| rating_of(*l)),
             tool_version: scored.as_ref().map(|_| TOOL_VERSION.to_string()),
-            status: status.into(),
+            status,
             decided_on,
             decision_reason,
             decided_by: decided_on.map(|_| BY.to_string()),

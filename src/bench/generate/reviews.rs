@@ -6,15 +6,16 @@ use crate::bench::rng::days;
 use crate::bench::words::{
     ACTIONS, CANCELLED_CLOSED, CANCELLED_REASONS, DROPPED_NOTES, FINDINGS, RECOMMENDATIONS,
 };
-use crate::domain::age::age_on;
-use crate::domain::review::LINES_OF_ENQUIRY;
+use crate::domain::age::{ReviewType, age_on};
+use crate::domain::person::Status;
+use crate::domain::review::{ActionStatus, LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
 use crate::domain::schedule::add_months;
 use crate::entities::{action, review};
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// A review to write: (kind, scheduled_for, due_by, held_on).
-type Planned = (&'static str, Date, Option<Date>, Option<Date>);
+type Planned = (ReviewKind, Date, Option<Date>, Option<Date>);
 
 /// The person the reviews are for.
 struct Reviewed<'a> {
@@ -22,7 +23,7 @@ struct Reviewed<'a> {
     born: Date,
     ehcp: bool,
     registered_on: Date,
-    status: &'a str,
+    status: Status,
     end: Date,
 }
 
@@ -37,7 +38,7 @@ impl Gen<'_> {
         born: Date,
         ehcp: bool,
         registered_on: Date,
-        status: &str,
+        status: Status,
         end: Date,
         stay: Option<&OpenStay>,
     ) {
@@ -47,7 +48,7 @@ impl Gen<'_> {
         if n == 0 {
             return;
         }
-        let active = status == "active";
+        let active = status == Status::Active;
         let plan = match stay {
             Some(s) => self.inpatient_plan(s, born, n),
             None => self.community_plan(registered_on, active, end, n),
@@ -86,7 +87,7 @@ impl Gen<'_> {
         } else {
             12
         };
-        let mut kind = "post_admission";
+        let mut kind = ReviewKind::PostAdmission;
         let mut when = s.admitted_on + days(self.rng.range(5, if child_then { 12 } else { 26 }));
         let mut due = pa_due;
         for k in 0..n {
@@ -97,7 +98,7 @@ impl Gen<'_> {
             }
             let held = (when + days(self.rng.range(-3, 7))).clamp(s.admitted_on, today);
             plan.push((kind, when, Some(due), Some(held)));
-            kind = "inpatient";
+            kind = ReviewKind::Inpatient;
             when = add_months(held, months);
             due = when;
         }
@@ -131,9 +132,9 @@ impl Gen<'_> {
         }
         held.reverse();
         let first_kind = if self.rng.chance(12) {
-            "laep"
+            ReviewKind::Laep
         } else {
-            "community"
+            ReviewKind::Community
         };
         let mut previous: Option<Date> = None;
         for h in held {
@@ -141,7 +142,7 @@ impl Gen<'_> {
                 None => plan.push((first_kind, h, None, Some(h))),
                 Some(p) => {
                     let due = add_months(p, 3);
-                    plan.push(("follow_up", due, Some(due), Some(h)));
+                    plan.push((ReviewKind::FollowUp, due, Some(due), Some(h)));
                 }
             }
             previous = Some(h);
@@ -149,7 +150,7 @@ impl Gen<'_> {
         match previous {
             Some(p) => {
                 let due = add_months(p, 3);
-                plan.push(("follow_up", due, Some(due), None));
+                plan.push((ReviewKind::FollowUp, due, Some(due), None));
             }
             None => {
                 let day = if active {
@@ -177,9 +178,9 @@ impl Gen<'_> {
         let created_at = self.review_created_at(who, scheduled_for, held_on, previous);
         let age = age_on(who.born, scheduled_for).unwrap_or(0);
         let review_type = if age < 18 || (age <= 25 && who.ehcp) {
-            "cetr"
+            ReviewType::Cetr
         } else {
-            "ctr"
+            ReviewType::Ctr
         };
         let (review_status, cancelled_reason) = self.review_status(held_on, who.status);
         let (findings, recommendations, report_sent_on) = self.review_outcome(held_on);
@@ -199,9 +200,9 @@ impl Gen<'_> {
         review::Model {
             id,
             person_id: who.pid.into(),
-            kind: kind.into(),
-            review_type: review_type.into(),
-            status: review_status.into(),
+            kind,
+            review_type,
+            status: review_status,
             scheduled_for,
             starts_at: None,
             place: None,
@@ -252,15 +253,17 @@ impl Gen<'_> {
     fn review_status(
         &mut self,
         held_on: Option<Date>,
-        status: &str,
-    ) -> (&'static str, Option<&'static str>) {
+        status: Status,
+    ) -> (ReviewStatus, Option<&'static str>) {
         let g = &mut self.rng;
         match held_on {
-            Some(_) => ("held", None),
-            None if status == "withdrawn" => ("cancelled", Some("Consent withdrawn")),
-            None if status == "closed" => ("cancelled", Some(CANCELLED_CLOSED)),
-            None if g.chance(3) => ("cancelled", Some(g.pick(CANCELLED_REASONS))),
-            None => ("scheduled", None),
+            Some(_) => (ReviewStatus::Held, None),
+            None if status == Status::Withdrawn => {
+                (ReviewStatus::Cancelled, Some("Consent withdrawn"))
+            }
+            None if status == Status::Closed => (ReviewStatus::Cancelled, Some(CANCELLED_CLOSED)),
+            None if g.chance(3) => (ReviewStatus::Cancelled, Some(g.pick(CANCELLED_REASONS))),
+            None => (ReviewStatus::Scheduled, None),
         }
     }
 
@@ -306,13 +309,13 @@ impl Gen<'_> {
                     0..=59 => {
                         let late = g.range(-10, 20);
                         let done = g.day(held, (due_on + days(late)).min(latest));
-                        ("done", Some(done), None, g.at(done))
+                        (ActionStatus::Done, Some(done), None, g.at(done))
                     }
-                    60..=89 => ("open", None, None, created_at),
+                    60..=89 => (ActionStatus::Open, None, None, created_at),
                     _ => {
                         let dropped = g.day(held, latest);
                         (
-                            "dropped",
+                            ActionStatus::Dropped,
                             Some(dropped),
                             Some(g.pick(DROPPED_NOTES)),
                             g.at(dropped),
@@ -321,9 +324,9 @@ impl Gen<'_> {
                 }
             } else if roll < 20 {
                 let done = g.day(held, latest);
-                ("done", Some(done), None, g.at(done))
+                (ActionStatus::Done, Some(done), None, g.at(done))
             } else {
-                ("open", None, None, created_at)
+                (ActionStatus::Open, None, None, created_at)
             };
             let (who, what, how) = g.pick(ACTIONS);
             self.rows.actions.push(action::Model {
@@ -334,7 +337,7 @@ impl Gen<'_> {
                 what: what.into(),
                 due_on,
                 how: how.into(),
-                status: status.into(),
+                status,
                 completed_on,
                 note: note.map(String::from),
                 created_at,

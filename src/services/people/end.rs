@@ -47,14 +47,14 @@ pub async fn end(
     };
     let mut tx = audit::begin(app).await?;
     let current = find_readable(tx.conn(), reader, id).await?;
-    let status = current.status.clone();
+    let status = current.status;
     match kind {
-        EndKind::Close if status != Status::Active.as_str() => {
+        EndKind::Close if status != Status::Active => {
             return Err(AppError::Conflict(
                 "Only an active register entry can be closed.".into(),
             ));
         }
-        EndKind::Withdraw if status == Status::Withdrawn.as_str() => {
+        EndKind::Withdraw if status == Status::Withdrawn => {
             return Err(AppError::Conflict(
                 "Consent has already been withdrawn for this person.".into(),
             ));
@@ -73,13 +73,13 @@ pub async fn end(
     let mut row: person::ActiveModel = current.into();
     let action = match kind {
         EndKind::Close => {
-            row.status = Set(Status::Closed.as_str().into());
+            row.status = Set(Status::Closed);
             row.closed_on = Set(Some(day));
             row.closed_reason = Set(Some(reason.clone()));
             "person.close"
         }
         EndKind::Withdraw => {
-            row.status = Set(Status::Withdrawn.as_str().into());
+            row.status = Set(Status::Withdrawn);
             row.withdrawn_on = Set(Some(day));
             row.withdrawn_reason = Set(Some(reason.clone()));
             row.withdrawn_at = Set(Some(tx.now()));

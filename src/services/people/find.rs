@@ -144,7 +144,7 @@ async fn today_page(
     let mut select = reader
         .scope
         .select::<person_due::Entity>()
-        .filter(person_due::Column::Status.eq(status.as_str()));
+        .filter(person_due::Column::Status.eq(status));
     if !reader.all {
         let assigned = reader.assigned(&app.db).await?;
         select = select.filter(person_due::Column::PersonId.is_in(assigned));
@@ -425,7 +425,7 @@ async fn withdrawn_page(
     let mut select = reader
         .scope
         .select::<person::Entity>()
-        .filter(person::Column::Status.eq(Status::Withdrawn.as_str()));
+        .filter(person::Column::Status.eq(Status::Withdrawn));
     for word in q.q.as_deref().map(search::tokens).unwrap_or_default() {
         select = select.filter(key_matches(person::Column::SearchKey, &word));
     }

@@ -49,7 +49,7 @@ pub(super) async fn page(
             .select::<person::Entity>()
             .select_only()
             .column(person::Column::Id)
-            .filter(person::Column::Status.eq(Status::Withdrawn.as_str()))
+            .filter(person::Column::Status.eq(Status::Withdrawn))
             .into_tuple::<String>()
             .all(&app.db)
             .await?;
@@ -60,7 +60,7 @@ pub(super) async fn page(
         .select::<person_timeline::Entity>()
         .filter(person_timeline::Column::FromDay.lte(day))
         .filter(person_timeline::Column::UntilDay.gt(day))
-        .filter(person_timeline::Column::Status.eq(status.as_str()));
+        .filter(person_timeline::Column::Status.eq(status));
     if !reader.all {
         select = select
             .filter(person_timeline::Column::PersonId.is_in(assigned.iter().map(String::as_str)));

@@ -46,8 +46,8 @@ fn row(
     let rating = derived_rating(rows.ratings, stays, today);
     let summary = person_due::Model {
         person_id: p.id.clone(),
-        status: super::status_on(p, today).as_str().to_string(),
-        rating: rating.map(|(r, _)| r.as_str().to_string()),
+        status: super::status_on(p, today),
+        rating: rating.map(|(r, _)| r),
         rating_rank: rating.map_or(9, |(r, _)| i32::from(r.rank())),
         rating_since: rating.map(|(_, since)| since),
         in_hospital_since: rows
@@ -124,7 +124,7 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .await?;
     let (gone, live): (Vec<_>, Vec<_>) = people
         .into_iter()
-        .partition(|p| p.status == Status::Withdrawn.as_str());
+        .partition(|p| p.status == Status::Withdrawn);
     if !gone.is_empty() {
         let gone: Vec<&str> = gone.iter().map(|p| p.id.as_str()).collect();
         person_due_item::Entity::delete_many()

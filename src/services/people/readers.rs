@@ -44,7 +44,7 @@ impl Reader {
         p: &person::Model,
         assigned: &std::collections::HashSet<String>,
     ) -> bool {
-        if p.status == Status::Withdrawn.as_str() {
+        if p.status == Status::Withdrawn {
             return self.scope == Scope::Retained;
         }
         self.all || assigned.contains(&p.id)
@@ -68,7 +68,7 @@ pub async fn name_of(
     let p = find_readable(db, reader, id).await?;
     Ok(NameOf {
         full_name: format!("{} {}", p.given_name, p.family_name),
-        active: p.status == Status::Active.as_str(),
+        active: p.status == Status::Active,
     })
 }
 

@@ -116,7 +116,7 @@ async fn insert_person(
             .map(|_| d.social_worker_from.unwrap_or(registered_on))),
         keyworker: Set(d.keyworker.clone()),
         setting: Set(d.setting.as_str().into()),
-        status: Set(Status::Active.as_str().into()),
+        status: Set(Status::Active),
         registered_on: Set(registered_on),
         closed_on: Set(None),
         closed_reason: Set(None),
@@ -144,7 +144,7 @@ async fn insert_person(
     consent_entity::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         person_id: Set(id.clone()),
-        basis: Set(consent.basis.as_str().into()),
+        basis: Set(consent.basis),
         recorded_on: Set(consent.recorded_on),
         given_by: Set(consent.given_by.clone()),
         relationship: Set(consent.relationship.clone()),

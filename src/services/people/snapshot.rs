@@ -269,7 +269,7 @@ impl Snapshot {
 
     /// Whether the person stood on the register at the end of `day`.
     pub(crate) fn active_on(p: &person::Model, day: Date) -> bool {
-        p.status != Status::Withdrawn.as_str()
+        p.status != Status::Withdrawn
             && crate::domain::person::on_register_on(p.registered_on, p.closed_on, day)
     }
 

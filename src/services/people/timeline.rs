@@ -10,7 +10,9 @@
 //! names, in that write's transaction (`projection::refresh`), and for everyone by `tcr reindex`.
 
 use super::{Records, Revision, details_as_at, status_on};
+use crate::domain::person::Status;
 use crate::domain::ratings::derived_rating;
+use crate::domain::risk::Rating;
 use crate::domain::search;
 use crate::entities::{person, person_timeline};
 use crate::error::AppError;
@@ -25,8 +27,8 @@ pub(crate) const OPEN: Date = time::macros::date!(9999 - 12 - 31);
 /// What the register answers about a person on one day, where they are on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Answer {
-    status: String,
-    rating: Option<String>,
+    status: Status,
+    rating: Option<Rating>,
     rating_rank: i32,
     in_hospital_since: Option<Date>,
     search_key: String,
@@ -50,8 +52,8 @@ fn answer(
     let stays = records.stays.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
     let rating = derived_rating(events, stays, day).map(|(r, _)| r);
     Some(Answer {
-        status: status_on(&then, day).as_str().to_string(),
-        rating: rating.map(|r| r.as_str().to_string()),
+        status: status_on(&then, day),
+        rating,
         rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
         in_hospital_since: records
             .admissions
@@ -106,7 +108,7 @@ pub(super) fn stretches(
     records: &Records,
     revisions: &HashMap<String, Vec<(OffsetDateTime, Revision)>>,
 ) -> Vec<person_timeline::Model> {
-    if p.status == crate::domain::person::Status::Withdrawn.as_str() {
+    if p.status == crate::domain::person::Status::Withdrawn {
         return Vec::new();
     }
     let mut out: Vec<(Date, Answer)> = Vec::new();
@@ -195,8 +197,8 @@ pub(super) fn check(
             .iter()
             .find(|s| s.from_day <= day && day < s.until_day)
             .map(|s| Answer {
-                status: s.status.clone(),
-                rating: s.rating.clone(),
+                status: s.status,
+                rating: s.rating,
                 rating_rank: s.rating_rank,
                 in_hospital_since: s.in_hospital_since,
                 search_key: s.search_key.clone(),
@@ -205,7 +207,7 @@ pub(super) fn check(
                 setting: s.setting.clone(),
                 date_of_birth: s.date_of_birth,
             });
-        let wanted = if p.status == crate::domain::person::Status::Withdrawn.as_str() {
+        let wanted = if p.status == crate::domain::person::Status::Withdrawn {
             None
         } else {
             answer(p, records, revisions, day)

@@ -6,7 +6,6 @@
 
 use super::{Derived, PersonView, Reader, Whose, load_records, view, view_with};
 use crate::domain::deadlines::Item;
-use crate::domain::risk::Rating;
 use crate::entities::{consent as consent_entity, person, person_due, person_due_item};
 use crate::error::AppError;
 use crate::services::App;
@@ -186,17 +185,17 @@ pub(super) async fn row_and_due(
 
 /// The projection's answer for one person as the view needs it.
 fn derived(due: &person_due::Model, overdue: Vec<String>) -> Result<Derived, AppError> {
-    let rating = match due.rating.as_deref() {
+    let rating = match due.rating {
         None => None,
-        Some(word) => Rating::parse(word)
-            .zip(due.rating_since)
-            .map(Some)
-            .ok_or_else(|| {
+        Some(rating) => Some((
+            rating,
+            due.rating_since.ok_or_else(|| {
                 AppError::internal(format!(
-                    "person {} has an unknown stored rating",
+                    "person {} has a stored rating without its day",
                     due.person_id
                 ))
             })?,
+        )),
     };
     Ok(Derived {
         rating,

@@ -35,7 +35,7 @@ pub async fn update(
     check_patchable(&changes)?;
     let mut tx = audit::begin(app).await?;
     let current = find_readable(tx.conn(), reader, id).await?;
-    if current.status != Status::Active.as_str() {
+    if current.status != Status::Active {
         return Err(AppError::Conflict(
             "Only an active register entry can be edited.".into(),
         ));
@@ -189,7 +189,7 @@ fn stored_consent(records: &Records, id: &str) -> Result<Consent, AppError> {
         .get(id)
         .ok_or_else(|| AppError::internal("no consent"))?;
     Ok(Consent {
-        basis: ConsentBasis::parse(&c.basis).ok_or_else(|| AppError::internal("bad basis"))?,
+        basis: c.basis,
         recorded_on: c.recorded_on,
         given_by: c.given_by.clone(),
         relationship: c.relationship.clone(),

@@ -213,10 +213,8 @@ pub(super) async fn load_records<C: ConnectionTrait + StreamTrait>(
     for (id, list) in events {
         let mut out = Vec::with_capacity(list.len());
         for e in list {
-            let rating = Rating::parse(&e.rating)
-                .ok_or_else(|| AppError::internal("unknown rating in history"))?;
             out.push(RatingEvent {
-                rating,
+                rating: e.rating,
                 effective_on: e.effective_on,
                 seq: e.seq,
             });
@@ -320,7 +318,7 @@ pub(super) fn view_with(
         next_review_due: next_review_due.map(fmt_date),
         overdue,
         consent: ConsentView {
-            basis: ConsentBasis::parse(&c.basis).ok_or_else(|| corrupt("consent basis"))?,
+            basis: c.basis,
             recorded_on: fmt_date(c.recorded_on),
             given_by: c.given_by.clone(),
             relationship: c.relationship.clone(),
@@ -333,7 +331,7 @@ pub(super) fn view_with(
 
 /// The entry's status at the end of `day` (withdrawal is final whenever it is read).
 pub(super) fn status_on(p: &person::Model, day: Date) -> Status {
-    if p.status == Status::Withdrawn.as_str() {
+    if p.status == Status::Withdrawn {
         Status::Withdrawn
     } else if p.closed_on.is_some_and(|c| c <= day) {
         Status::Closed

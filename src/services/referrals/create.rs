@@ -39,9 +39,9 @@ pub async fn create(
             .as_ref()
             .map(|a| serde_json::to_string(a).unwrap_or_default())),
         score: Set(scored.as_ref().map(|s| s.score as i32)),
-        suggested_rating: Set(scored.as_ref().map(|s| s.suggested.as_str().to_string())),
+        suggested_rating: Set(scored.as_ref().map(|s| s.suggested)),
         tool_version: Set(scored.as_ref().map(|_| tool.version.clone())),
-        status: Set(ReferralStatus::AwaitingDecision.as_str().into()),
+        status: Set(ReferralStatus::AwaitingDecision),
         decided_on: Set(None),
         decision_reason: Set(None),
         decided_by: Set(None),

@@ -16,7 +16,7 @@ pub async fn decide(
     let (decided_on, outcome, reason) = check_decision(&input, today)?;
     let mut tx = audit::begin(app).await?;
     let current = find(tx.conn(), reader.scope, id).await?;
-    if current.status != ReferralStatus::AwaitingDecision.as_str() {
+    if current.status != ReferralStatus::AwaitingDecision {
         return Err(AppError::Conflict(
             "This referral has already been decided.".into(),
         ));
@@ -39,7 +39,7 @@ pub async fn decide(
         person_id = Some(new_id);
     }
     let mut row: referral::ActiveModel = current.into();
-    row.status = Set(outcome.as_str().into());
+    row.status = Set(outcome);
     row.decided_on = Set(Some(decided_on));
     row.decision_reason = Set(reason);
     row.decided_by = Set(Some(actor.username.clone()));

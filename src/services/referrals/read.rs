@@ -61,10 +61,10 @@ pub async fn list(
     use sea_orm::{QueryOrder, QuerySelect};
     let today = app.clock.today();
     let days = app.policies.schedule.referral_decision_days;
-    let awaiting = || referral::Column::Status.eq(ReferralStatus::AwaitingDecision.as_str());
+    let awaiting = || referral::Column::Status.eq(ReferralStatus::AwaitingDecision);
     let mut select = reader.scope.select::<referral::Entity>();
     if let Some(s) = q.status {
-        select = select.filter(referral::Column::Status.eq(s.as_str()));
+        select = select.filter(referral::Column::Status.eq(s));
     }
     if q.decided {
         select = select.filter(awaiting().not());

@@ -105,7 +105,7 @@ pub(super) fn view(
     today: Date,
     duplicates: Vec<PossibleDuplicate>,
 ) -> Result<ReferralView, AppError> {
-    let status = ReferralStatus::parse(&r.status).ok_or_else(|| corrupt("status"))?;
+    let status = r.status;
     let due = rules::decision_due(r.received_on, days);
     let answers = match &r.answers {
         Some(json) => Some(serde_json::from_str(json).map_err(|_| corrupt("answers"))?),
@@ -133,7 +133,7 @@ pub(super) fn view(
             .map(|n| n.to_string()),
         reason: r.reason.clone(),
         score: r.score.map(|s| s as u32),
-        suggested_rating: r.suggested_rating.as_deref().and_then(Rating::parse),
+        suggested_rating: r.suggested_rating,
         tool_version: r.tool_version.clone(),
         answers,
         decided_on: r.decided_on.map(|d| d.to_string()),

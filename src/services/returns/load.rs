@@ -11,7 +11,8 @@ use super::super::scope::Scope;
 use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
 use crate::domain::person::Status;
 use crate::domain::ratings::{RatingEvent, Stay};
-use crate::domain::review::ReviewKind;
+use crate::domain::referral::ReferralStatus;
+use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
 use crate::domain::risk::Rating;
 use crate::entities::{
     action, admission, admission_revision, audit_head, person, rating_event, referral, review,
@@ -113,7 +114,7 @@ struct EntryRow {
     social_worker_from: Option<Date>,
     keyworker: Option<String>,
     setting: String,
-    status: String,
+    status: Status,
     registered_on: Date,
     closed_on: Option<Date>,
     closed_reason: Option<String>,
@@ -161,8 +162,8 @@ impl EntryRow {
 pub(super) struct ReviewRow {
     pub id: String,
     pub person_id: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: ReviewKind,
+    pub status: ReviewStatus,
     pub scheduled_on: Date,
     pub scheduled_for: Date,
     pub due_by: Option<Date>,
@@ -179,7 +180,7 @@ struct ActionRow {
     person_id: String,
     review_id: String,
     due_on: Date,
-    status: String,
+    status: ActionStatus,
     completed_on: Option<Date>,
     updated_at: OffsetDateTime,
 }
@@ -223,7 +224,7 @@ pub(super) struct VisitRow {
 struct RatingRow {
     seq: i64,
     person_id: String,
-    rating: String,
+    rating: Rating,
     effective_on: Date,
 }
 
@@ -232,7 +233,7 @@ struct RatingRow {
 #[sea_orm(entity = "referral::Entity")]
 pub(super) struct ReferralRow {
     pub received_on: Date,
-    pub status: String,
+    pub status: ReferralStatus,
     pub decided_on: Option<Date>,
 }
 
@@ -334,11 +335,9 @@ impl Batch {
             }
         }
         for e in ratings {
-            let rating = Rating::parse(&e.rating)
-                .ok_or_else(|| AppError::internal("unknown rating in history"))?;
             if let Some(p) = slot(&index, &mut rows, &e.person_id) {
                 p.ratings.push(RatingEvent {
-                    rating,
+                    rating: e.rating,
                     effective_on: e.effective_on,
                     seq: e.seq,
                 });
@@ -525,17 +524,15 @@ impl<'a> Person<'a> {
         let reviews = rows
             .reviews
             .iter()
-            .filter_map(|r| {
-                Some(ReviewFacts {
-                    id: r.id.clone(),
-                    kind: ReviewKind::parse(&r.kind)?,
-                    booked_on: r.scheduled_on,
-                    scheduled_for: r.scheduled_for,
-                    due_by: r.due_by,
-                    held_on: r.held_on,
-                    report_sent_on: r.report_sent_on,
-                    cancelled_on: due::cancelled_on(&r.status, r.cancelled_on, r.scheduled_on),
-                })
+            .map(|r| ReviewFacts {
+                id: r.id.clone(),
+                kind: r.kind,
+                booked_on: r.scheduled_on,
+                scheduled_for: r.scheduled_for,
+                due_by: r.due_by,
+                held_on: r.held_on,
+                report_sent_on: r.report_sent_on,
+                cancelled_on: due::cancelled_on(r.status, r.cancelled_on, r.scheduled_on),
             })
             .collect();
         let actions = rows
@@ -545,7 +542,7 @@ impl<'a> Person<'a> {
                 id: a.id.clone(),
                 review_id: a.review_id.clone(),
                 due_on: a.due_on,
-                closed_on: due::action_closed_on(&a.status, a.completed_on, a.updated_at),
+                closed_on: due::action_closed_on(a.status, a.completed_on, a.updated_at),
             })
             .collect();
         let stays = rows

@@ -9,7 +9,7 @@ use super::{Change, Changes, Figures, MonthlyRow, WeeklyRow};
 use super::{formatted_nhs, full_name, rating_word, severity};
 use crate::domain::age::AgeBand;
 use crate::domain::deadlines::{self, Owed};
-use crate::domain::referral::{self as referral_rules};
+use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
@@ -222,7 +222,7 @@ fn compute_from(
         for r in snapshot.reviews(&p.id) {
             if r.held_on.is_some_and(|h| period.contains(h)) {
                 bump("reviews_held", 1);
-                bump(&format!("reviews_held_{}", r.kind), 1);
+                bump(&format!("reviews_held_{}", r.kind.as_str()), 1);
             }
         }
         let owed = snapshot.owed(p, day);
@@ -251,7 +251,7 @@ fn compute_from(
     let decision_days = app.policies.schedule.referral_decision_days;
     let awaiting_at =
         |r: &referral::Model| r.received_on <= day && r.decided_on.is_none_or(|d| d > day);
-    let decided_in = |r: &referral::Model, status: &str| {
+    let decided_in = |r: &referral::Model, status: ReferralStatus| {
         r.status == status && r.decided_on.is_some_and(|d| period.contains(d))
     };
     for key in [
@@ -267,10 +267,10 @@ fn compute_from(
         if period.contains(r.received_on) {
             bump("referrals_received", 1);
         }
-        if decided_in(r, "accepted") {
+        if decided_in(r, ReferralStatus::Accepted) {
             bump("referrals_accepted", 1);
         }
-        if decided_in(r, "declined") {
+        if decided_in(r, ReferralStatus::Declined) {
             bump("referrals_declined", 1);
         }
         if awaiting_at(r) {

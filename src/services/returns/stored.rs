@@ -212,7 +212,7 @@ pub async fn generate(
     crate::memory::give_back_freed();
     let model = stored_return::Model {
         id: uuid::Uuid::new_v4().to_string(),
-        kind: period.kind.as_str().into(),
+        kind: period.kind,
         period: period.label(),
         as_at: period.last,
         organisation,
@@ -231,7 +231,7 @@ pub async fn generate(
     let pdf_bytes = pdf.len();
     store(app, actor, &model, rows, &changes, pdf).await?;
     tracing::info!(
-        kind = %model.kind,
+        kind = %model.kind.as_str(),
         period = %model.period,
         rows = model.row_count,
         pdf_bytes,
@@ -337,7 +337,7 @@ fn view_from(m: &stored_return::Model, same_as: Option<String>) -> Result<Return
     let figures: StoredFigures = from_json(&m.figures)?;
     Ok(ReturnView {
         id: m.id.clone(),
-        kind: m.kind.clone(),
+        kind: m.kind.as_str().into(),
         period: m.period.clone(),
         as_at: as_at_instant(m.as_at),
         organisation: m.organisation.clone(),
@@ -446,7 +446,7 @@ pub struct Download {
 }
 
 fn file_stem(m: &stored_return::Model) -> String {
-    format!("tcr-{}-return-{}", m.kind, m.period)
+    format!("tcr-{}-return-{}", m.kind.as_str(), m.period)
 }
 
 /// The stored PDF, exactly as generated (its SHA-256 checked before it leaves). Audited.
@@ -475,7 +475,7 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     let m = find(app, id).await?;
     let rows: String = content(app, id, return_content::Column::Rows).await?;
     let mut figures = Figures {
-        kind: m.kind.clone(),
+        kind: m.kind.as_str().into(),
         period: m.period.clone(),
         as_at: format!("{} 23:59:59", m.as_at),
         counts: BTreeMap::new(),
@@ -483,7 +483,7 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
         monthly_rows: Vec::new(),
         weekly_rows: Vec::new(),
     };
-    if m.kind == ReturnKind::Weekly.as_str() {
+    if m.kind == ReturnKind::Weekly {
         figures.weekly_rows = from_json(&rows)?;
     } else {
         figures.monthly_rows = from_json(&rows)?;

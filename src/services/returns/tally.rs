@@ -11,7 +11,7 @@ use crate::domain::age::{AgeBand, age_on};
 use crate::domain::deadlines::{self, Owed};
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::person::{Setting, Status, on_register_on};
-use crate::domain::referral as referral_rules;
+use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
@@ -23,7 +23,7 @@ use time::Date;
 /// Whether the person stood on the register at the end of `day` (withdrawn people are never
 /// read; the check stays, as in `people::Snapshot::active_on`).
 fn active_on(p: &person::Model, day: Date) -> bool {
-    p.status != Status::Withdrawn.as_str() && on_register_on(p.registered_on, p.closed_on, day)
+    p.status != Status::Withdrawn && on_register_on(p.registered_on, p.closed_on, day)
 }
 
 pub(super) struct Tally<'r> {
@@ -131,7 +131,7 @@ impl<'r> Tally<'r> {
         for r in person.reviews() {
             if r.held_on.is_some_and(|h| self.period.contains(h)) {
                 self.bump("reviews_held", 1);
-                self.bump(&format!("reviews_held_{}", r.kind), 1);
+                self.bump(&format!("reviews_held_{}", r.kind.as_str()), 1);
             }
         }
         let owed = deadlines::owed(&person.facts(&p), day, &self.rules);
@@ -357,17 +357,17 @@ impl<'r> Tally<'r> {
     /// (past the decision date or not).
     pub(super) fn referrals(&mut self, referrals: &[ReferralRow], decision_days: u32) {
         let (period, day) = (self.period, self.period.last);
-        let decided_in = |r: &ReferralRow, status: &str| {
+        let decided_in = |r: &ReferralRow, status: ReferralStatus| {
             r.status == status && r.decided_on.is_some_and(|d| period.contains(d))
         };
         for r in referrals {
             if period.contains(r.received_on) {
                 self.bump("referrals_received", 1);
             }
-            if decided_in(r, "accepted") {
+            if decided_in(r, ReferralStatus::Accepted) {
                 self.bump("referrals_accepted", 1);
             }
-            if decided_in(r, "declined") {
+            if decided_in(r, ReferralStatus::Declined) {
                 self.bump("referrals_declined", 1);
             }
             if r.received_on <= day && r.decided_on.is_none_or(|d| d > day) {

@@ -62,7 +62,7 @@ pub async fn update_action(
     if !may_record(app, who, &review) {
         return Err(AppError::Forbidden);
     }
-    if status == ActionStatus::Open && current.status == ActionStatus::Open.as_str() {
+    if status == ActionStatus::Open && current.status == ActionStatus::Open {
         return Err(AppError::Conflict("This action is already open.".into()));
     }
     // The day it was done (given) or dropped (given, or today); an open action has none.
@@ -88,7 +88,7 @@ pub async fn update_action(
     }
     let person_id = current.person_id.clone();
     let mut row: action::ActiveModel = current.into();
-    row.status = Set(status.as_str().into());
+    row.status = Set(status);
     row.completed_on = Set(closed_on);
     row.note = Set(note);
     row.updated_at = Set(tx.now());

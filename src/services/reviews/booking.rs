@@ -45,8 +45,8 @@ pub(crate) async fn check_panel(
             Err(_) => None,
         };
         match found {
-            Some(u) if u.active && u.role.parse::<Role>().is_ok_and(|r| roles.contains(&r)) => {
-                let kind = u.panel_kind.as_deref().and_then(PanelKind::parse);
+            Some(u) if u.active && roles.contains(&u.role) => {
+                let kind = u.panel_kind;
                 if let Some(problem) = seat_problem(field, kind).filter(|_| !twice) {
                     c.fail(field, problem);
                     continue;
@@ -75,7 +75,7 @@ pub(crate) async fn clash(
     // A withdrawn person's reviews are gone: they hold no one's day.
     let same_day = Scope::Register
         .select::<review::Entity>()
-        .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .filter(review::Column::Status.ne(ReviewStatus::Cancelled))
         .filter(
             sea_orm::Condition::any()
                 .add(review::Column::HeldOn.eq(day))
@@ -133,12 +133,12 @@ async fn due_by(
     let held: Vec<review::Model> = Scope::Register
         .select::<review::Entity>()
         .filter(review::Column::PersonId.eq(person.id.clone()))
-        .filter(review::Column::Status.eq(ReviewStatus::Held.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Held))
         .all(db)
         .await?;
     let last_held = |kinds: &[ReviewKind], before: Option<Date>| {
         held.iter()
-            .filter(|r| ReviewKind::parse(&r.kind).is_some_and(|k| kinds.contains(&k)))
+            .filter(|r| kinds.contains(&r.kind))
             .filter_map(|r| r.held_on)
             .filter(|d| before.is_none_or(|b| *d <= b))
             .max()
@@ -371,7 +371,7 @@ async fn check_bookable(
     booked_on: Date,
 ) -> Result<crate::entities::person::Model, AppError> {
     let person = people::find_readable(db, reader, person_id).await?;
-    if person.status != Status::Active.as_str() {
+    if person.status != Status::Active {
         return Err(AppError::Conflict(
             "Reviews are held only for people on the active register.".into(),
         ));
@@ -435,12 +435,9 @@ pub(crate) fn check_starts_at(c: &mut Check, v: &Option<String>) -> Option<Strin
 }
 
 /// `cetr` or `ctr`: from the person's age (and EHCP) on the review day.
-pub(crate) fn review_type_on(person: &crate::entities::person::Model, day: Date) -> String {
+pub(crate) fn review_type_on(person: &crate::entities::person::Model, day: Date) -> ReviewType {
     let age = age_on(person.date_of_birth, day).unwrap_or(0);
-    match review_type(age, person.ehcp) {
-        crate::domain::age::ReviewType::Cetr => "cetr".into(),
-        crate::domain::age::ReviewType::Ctr => "ctr".into(),
-    }
+    review_type(age, person.ehcp)
 }
 
 pub(super) async fn insert_review(
@@ -462,9 +459,9 @@ pub(super) async fn insert_review(
     Ok(review::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         person_id: Set(person.id.clone()),
-        kind: Set(kind.as_str().into()),
+        kind: Set(kind),
         review_type: Set(review_type_on(person, day)),
-        status: Set(ReviewStatus::Scheduled.as_str().into()),
+        status: Set(ReviewStatus::Scheduled),
         scheduled_for: Set(day),
         starts_at: Set(starts_at),
         place: Set(place),

@@ -23,7 +23,7 @@ pub async fn cancel(
     c.finish()?;
     let mut tx = audit::begin(app).await?;
     let current = find(tx.conn(), &ReviewReader::of(app, who), id).await?;
-    if current.status != ReviewStatus::Scheduled.as_str() {
+    if current.status != ReviewStatus::Scheduled {
         return Err(AppError::Conflict(
             "Only a scheduled review can be cancelled.".into(),
         ));
@@ -39,7 +39,7 @@ pub async fn cancel(
     }
     let person_id = current.person_id.clone();
     let mut row: review::ActiveModel = current.into();
-    row.status = Set(ReviewStatus::Cancelled.as_str().into());
+    row.status = Set(ReviewStatus::Cancelled);
     row.cancelled_reason = Set(Some(reason));
     row.cancelled_on = Set(Some(cancelled_on));
     let updated = row.update(tx.conn()).await?;
@@ -68,7 +68,7 @@ pub async fn cancel_all_for(
     let open = Scope::Retained
         .select::<review::Entity>()
         .filter(review::Column::PersonId.eq(person_id))
-        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
         .all(tx.conn())
         .await?;
     let count = open.len() as u64;
@@ -76,7 +76,7 @@ pub async fn cancel_all_for(
         let cancelled_on = day.max(r.scheduled_on);
         let mut row: review::ActiveModel = r.into();
         row.cancelled_on = Set(Some(cancelled_on));
-        row.status = Set(ReviewStatus::Cancelled.as_str().into());
+        row.status = Set(ReviewStatus::Cancelled);
         row.cancelled_reason = Set(Some(reason.to_string()));
         row.update(tx.conn()).await?;
     }

@@ -181,7 +181,7 @@ pub async fn hold(
     let (panel, person) =
         check_holdable(app, who, tx.conn(), &reader, id, &current, held_on).await?;
     let mut row: review::ActiveModel = current.clone().into();
-    row.status = Set(ReviewStatus::Held.as_str().into());
+    row.status = Set(ReviewStatus::Held);
     row.held_on = Set(Some(held_on));
     row.findings = Set(Some(
         serde_json::to_string(&findings).map_err(|e| AppError::failed("JSON", e))?,
@@ -197,7 +197,7 @@ pub async fn hold(
             what: Set(what),
             due_on: Set(when),
             how: Set(how),
-            status: Set(ActionStatus::Open.as_str().into()),
+            status: Set(ActionStatus::Open),
             completed_on: Set(None),
             note: Set(None),
             created_at: Set(tx.now()),
@@ -246,12 +246,12 @@ async fn check_holdable(
     if !may_record(app, who, current) {
         return Err(AppError::Forbidden);
     }
-    if current.status != ReviewStatus::Scheduled.as_str() {
+    if current.status != ReviewStatus::Scheduled {
         return Err(AppError::Conflict(
             "Only a scheduled review can be held.".into(),
         ));
     }
-    let kind = ReviewKind::parse(&current.kind).ok_or_else(|| AppError::internal("bad kind"))?;
+    let kind = current.kind;
     let panel = Panel {
         chair: current.chair_id.clone(),
         expert_by_experience: current.expert_by_experience_id.clone(),
@@ -269,7 +269,7 @@ async fn check_holdable(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    if person.status != Status::Active.as_str() {
+    if person.status != Status::Active {
         return Err(AppError::ConsentRequired {
             message: "No review is held without valid consent: this person is no longer on the active register".into(),
             field: "held_on".into(),
@@ -388,7 +388,7 @@ pub async fn report_sent(
     }
     let Some(held_on) = current
         .held_on
-        .filter(|_| current.status == ReviewStatus::Held.as_str())
+        .filter(|_| current.status == ReviewStatus::Held)
     else {
         return Err(AppError::Conflict(
             "The report follows a held review: this one has not been held.".into(),

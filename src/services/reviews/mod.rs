@@ -8,10 +8,10 @@ use super::people::{self, Reader};
 use super::scope::Scope;
 use super::sessions::SignedIn;
 use super::{Actor, App};
-use crate::domain::age::{age_on, review_type};
+use crate::domain::age::{ReviewType, age_on, review_type};
 use crate::domain::dates::DateKind;
 use crate::domain::deadlines::Owed;
-use crate::domain::panel::{PLACE_MAX, PanelKind, parse_start_time, seat_problem};
+use crate::domain::panel::{PLACE_MAX, parse_start_time, seat_problem};
 use crate::domain::person::{SecurityLevel, Status};
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,

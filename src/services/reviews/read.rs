@@ -29,7 +29,7 @@ pub async fn with_previous(
         .scope
         .select::<review::Entity>()
         .filter(review::Column::PreviousReviewId.eq(r.id.clone()))
-        .filter(review::Column::Status.ne(ReviewStatus::Cancelled.as_str()))
+        .filter(review::Column::Status.ne(ReviewStatus::Cancelled))
         .order_by_asc(review::Column::ScheduledFor)
         .one(&app.db)
         .await?
@@ -100,7 +100,7 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
     let mut out = Vec::new();
     for r in Scope::Register
         .select::<review::Entity>()
-        .filter(review::Column::Status.eq(ReviewStatus::Scheduled.as_str()))
+        .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
         .order_by_asc(review::Column::ScheduledFor)
         .all(&app.db)
         .await?
@@ -116,7 +116,7 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
         };
         let Some(person) = people
             .get(&r.person_id)
-            .filter(|p| p.status == Status::Active.as_str())
+            .filter(|p| p.status == Status::Active)
         else {
             continue;
         };
@@ -128,8 +128,8 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
         };
         out.push(CalendarEntry {
             review_id: r.id.clone(),
-            kind: ReviewKind::parse(&r.kind).unwrap_or(ReviewKind::Community),
-            review_type: r.review_type.to_uppercase(),
+            kind: r.kind,
+            review_type: r.review_type.as_str().to_uppercase(),
             day: r.scheduled_for,
             starts_at: r.starts_at.clone(),
             place: r.place.clone(),
@@ -145,7 +145,7 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
     let actor = Actor {
         user_id: Some(user.id.clone()),
         username: user.username.clone(),
-        role: user.role.clone(),
+        role: user.role.as_str().into(),
     };
     audit::record_alone(
         app,

@@ -43,7 +43,7 @@ pub(super) fn sits_on(user_id: &str, r: &review::Model) -> bool {
 
 /// From scheduling until the report is sent (and not cancelled).
 fn is_live(r: &review::Model) -> bool {
-    r.status != ReviewStatus::Cancelled.as_str() && r.report_sent_on.is_none()
+    r.status != ReviewStatus::Cancelled && r.report_sent_on.is_none()
 }
 
 /// The people a panel member may read: those of the live reviews they sit on.

@@ -64,8 +64,7 @@ pub struct ReviewView {
 }
 
 pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, AppError> {
-    let status = ActionStatus::parse(&a.status)
-        .ok_or_else(|| AppError::internal("unknown action status"))?;
+    let status = a.status;
     Ok(ActionView {
         id: a.id.clone(),
         review_id: a.review_id.clone(),
@@ -173,10 +172,7 @@ pub(crate) fn view_with(
             name: lk.users.get(id).cloned().unwrap_or_default(),
         })
     };
-    let status = ReviewStatus::parse(&r.status)
-        .ok_or_else(|| AppError::internal("unknown review status"))?;
-    let kind =
-        ReviewKind::parse(&r.kind).ok_or_else(|| AppError::internal("unknown review kind"))?;
+    let (status, kind) = (r.status, r.kind);
     let actions = lk
         .actions
         .get(&r.id)
@@ -231,7 +227,7 @@ pub(crate) fn view_with(
             .map(|p| format!("{} {}", p.given_name, p.family_name))
             .unwrap_or_default(),
         kind,
-        review_type: r.review_type.clone(),
+        review_type: r.review_type.as_str().into(),
         status,
         scheduled_for: r.scheduled_for.to_string(),
         starts_at: r.starts_at.clone(),

@@ -3,7 +3,7 @@
 //! read by id for that page alone.
 
 use super::{Part, on_register, overdue_items, unscheduled_people, upcoming_reviews};
-use crate::domain::review::ReviewKind;
+use crate::domain::deadlines::DueKind;
 use crate::domain::risk::Rating;
 use crate::entities::{action, admission, person, person_due, person_due_item, review};
 use crate::error::AppError;
@@ -119,7 +119,7 @@ impl Watch {
 }
 /// The named people, with their current rating.
 async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppError> {
-    let rows: Vec<(String, String, String, Option<String>)> = Scope::Register
+    let rows: Vec<(String, String, String, Option<Rating>)> = Scope::Register
         .select::<person::Entity>()
         .join(JoinType::LeftJoin, person_due::Relation::Person.def().rev())
         .select_only()
@@ -139,7 +139,7 @@ async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppE
             let named = Named {
                 person_id: id.clone(),
                 name: format!("{given} {family}"),
-                rating: rating.as_deref().and_then(Rating::parse),
+                rating,
             };
             (id, named)
         })
@@ -204,8 +204,8 @@ async fn next_review_and_visit(
     for (id, list) in &items {
         let review = list
             .iter()
-            .find(|i| matches!(i.kind.as_str(), "review" | "red_review"));
-        let visit = list.iter().find(|i| i.kind == "visit");
+            .find(|i| matches!(i.kind, DueKind::Review | DueKind::RedReview));
+        let visit = list.iter().find(|i| i.kind == DueKind::Visit);
         for (item, is_review) in [(review, true), (visit, false)] {
             if let Some(i) = item {
                 picked.push(i);
@@ -296,7 +296,7 @@ async fn overdue(
     let mut rows: Vec<(String, person_due_item::Model)> = Vec::new();
     for kind in part.kinds() {
         let theirs: Vec<(person_due_item::Model, Option<person_due::Model>)> =
-            overdue_items(today, &[kind])
+            overdue_items(today, &[*kind])
                 .select_also(person_due::Entity)
                 .order_by_asc(person_due_item::Column::Due)
                 .order_by_asc(person_due::Column::SortName)
@@ -409,7 +409,7 @@ pub(super) async fn upcoming(
                 .get(&r.person_id)
                 .cloned()
                 .unwrap_or_else(|| unnamed(&r.person_id)),
-            kind: ReviewKind::parse(&r.kind).map_or_else(|| r.kind.clone(), |k| k.label().into()),
+            kind: r.kind.label().into(),
             scheduled_for: r.scheduled_for.to_string(),
             panel_complete: r.chair_id.is_some()
                 && r.expert_by_experience_id.is_some()

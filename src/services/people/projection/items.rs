@@ -29,7 +29,7 @@ pub(super) fn item_row(person_id: &str, seq: i32, item: &Item) -> person_due_ite
         person_id: person_id.to_string(),
         seq,
         owed: String::new(),
-        kind: item.owed.kind_word().to_string(),
+        kind: item.owed.kind(),
         review_kind: None,
         why: None,
         review_id: None,
