@@ -7,6 +7,7 @@ pub mod admission_revision;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod consent;
+mod ids;
 pub mod kept_form;
 pub mod login_failure;
 pub mod person;

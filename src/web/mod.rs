@@ -30,13 +30,32 @@ impl<'a> rocket::request::FromParam<'a> for UuidParam {
     type Error = std::convert::Infallible;
 
     fn from_param(param: &'a str) -> Result<Self, Self::Error> {
-        Ok(UuidParam(
-            uuid::Uuid::parse_str(param)
-                .map(|u| u.to_string())
-                .unwrap_or_default(),
-        ))
+        Ok(UuidParam(uuid_segment(param)))
     }
 }
+
+/// The UUID text of an id segment, normalised; empty for a segment that is not a UUID (it can
+/// match no record, so the lookup answers 404, exactly as for an unknown id).
+fn uuid_segment(param: &str) -> String {
+    uuid::Uuid::parse_str(param)
+        .map(|u| u.to_string())
+        .unwrap_or_default()
+}
+
+/// Each typed id is a URL segment the same way as `UuidParam`: any text is accepted.
+macro_rules! id_params {
+    ($($name:ident),+ $(,)?) => {$(
+        impl<'a> rocket::request::FromParam<'a> for crate::domain::ids::$name {
+            type Error = std::convert::Infallible;
+
+            fn from_param(param: &'a str) -> Result<Self, Self::Error> {
+                Ok(Self::from_text(uuid_segment(param)))
+            }
+        }
+    )+};
+}
+
+id_params!(ActionId, PersonId, ReferralId, ReviewId, StayId, UserId);
 
 /// Percent-encodes a value for a URL's query string (links that keep a list's filters, the
 /// sign-in page's `next`). Unreserved characters, `/` and `:` stay as they are.
