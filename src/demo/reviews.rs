@@ -1,6 +1,7 @@
 //! The demo's reviews: held community reviews with their action plans, upcoming community and
 //! inpatient reviews, and one overdue, each with the demo panel.
 
+use crate::domain::ids::ReviewId;
 use crate::domain::risk::Rating;
 use crate::domain::role::Role;
 use crate::error::AppError;
@@ -116,7 +117,12 @@ pub(super) async fn seed_reviews(
 
 /// Records review `id` as held on `held`, with findings and a two-action plan (one due ten days
 /// later, so overdue by now).
-async fn hold_with_plan(app: &App, who: &SignedIn, id: &str, held: Date) -> Result<(), AppError> {
+async fn hold_with_plan(
+    app: &App,
+    who: &SignedIn,
+    id: &ReviewId,
+    held: Date,
+) -> Result<(), AppError> {
     let findings = crate::domain::review::LINES_OF_ENQUIRY
         .iter()
         .map(|(k, _)| {

@@ -9,6 +9,7 @@
 //! changes when later facts arrive. Everything that shows a deadline asks this engine.
 
 use super::age::age_on;
+use super::ids::{ActionId, ReviewId, StayId};
 use super::ratings::{RatingEvent, Stay as RatingStay, derived_rating};
 use super::review::ReviewKind;
 use super::risk::Rating;
@@ -35,7 +36,7 @@ pub struct Facts {
 /// A stay in hospital.
 #[derive(Debug, Clone)]
 pub struct StayFacts {
-    pub id: String,
+    pub id: StayId,
     pub admitted_on: Date,
     pub discharged_on: Option<Date>,
     /// The security level from the admission, then each dated change.
@@ -47,7 +48,7 @@ pub struct StayFacts {
 /// A review, from the day it was booked.
 #[derive(Debug, Clone)]
 pub struct ReviewFacts {
-    pub id: String,
+    pub id: ReviewId,
     pub kind: ReviewKind,
     /// The day it was booked (scheduled).
     pub booked_on: Date,
@@ -62,8 +63,8 @@ pub struct ReviewFacts {
 /// An action of a review's plan.
 #[derive(Debug, Clone)]
 pub struct ActionFacts {
-    pub id: String,
-    pub review_id: String,
+    pub id: ActionId,
+    pub review_id: ReviewId,
     /// WHEN.
     pub due_on: Date,
     /// The day it was done or dropped.
@@ -74,23 +75,26 @@ pub struct ActionFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Owed {
     /// A review booked and not yet held.
-    ScheduledReview { review_id: String, kind: ReviewKind },
+    ScheduledReview {
+        review_id: ReviewId,
+        kind: ReviewKind,
+    },
     /// A review the rules require that nobody has booked yet.
     UnscheduledReview { kind: ReviewKind, why: Why },
     /// The report of a held review.
     Report {
-        review_id: String,
+        review_id: ReviewId,
         kind: ReviewKind,
         held_on: Date,
     },
     /// The commissioner's oversight visit during a stay.
-    Visit { stay_id: String },
+    Visit { stay_id: StayId },
     /// A social worker for a child in hospital (Children Act 1989).
-    SocialWorker { stay_id: String },
+    SocialWorker { stay_id: StayId },
     /// An open action past or before its WHEN.
     Action {
-        action_id: String,
-        review_id: String,
+        action_id: ActionId,
+        review_id: ReviewId,
     },
 }
 
@@ -452,11 +456,11 @@ fn in_the_community(at: &AsAt<'_>, rules: &Rules<'_>) -> Option<(Owed, Date)> {
 
 /// Actions agreed by the day and still open at it.
 fn open_actions(at: &AsAt<'_>) -> Vec<(Owed, Date)> {
-    let agreed: BTreeSet<&str> = at.held().map(|(r, _)| r.id.as_str()).collect();
+    let agreed: BTreeSet<&ReviewId> = at.held().map(|(r, _)| &r.id).collect();
     at.facts
         .actions
         .iter()
-        .filter(|a| agreed.contains(a.review_id.as_str()) && a.closed_on.is_none_or(|c| c > at.day))
+        .filter(|a| agreed.contains(&a.review_id) && a.closed_on.is_none_or(|c| c > at.day))
         .map(|a| {
             let owed = Owed::Action {
                 action_id: a.id.clone(),

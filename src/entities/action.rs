@@ -1,5 +1,6 @@
 //! One action of a review's plan: WHO does WHAT, by WHEN, and HOW.
 
+use crate::domain::ids::{ActionId, ReviewId};
 use crate::domain::review::ActionStatus;
 use sea_orm::entity::prelude::*;
 
@@ -7,8 +8,8 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "actions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
-    pub review_id: String,
+    pub id: ActionId,
+    pub review_id: ReviewId,
     pub person_id: String,
     pub who: String,
     pub what: String,

@@ -1,12 +1,13 @@
 //! A mental health hospital admission.
 
+use crate::domain::ids::StayId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "admissions")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: StayId,
     pub person_id: String,
     pub admitted_on: TimeDate,
     pub hospital: String,

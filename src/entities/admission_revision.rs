@@ -2,6 +2,7 @@
 //! `effective_on` (the day the next values took effect, as the user gave it); `valid_until` is
 //! when the change was recorded.
 
+use crate::domain::ids::StayId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub admission_id: String,
+    pub admission_id: StayId,
     pub valid_until: TimeDateTimeWithTimeZone,
     /// The day the values after these took effect.
     pub effective_on: TimeDate,

@@ -3,6 +3,7 @@
 //! `due < today` in a query; the rule that set `due` stays in the engine.
 
 use crate::domain::deadlines::DueKind;
+use crate::domain::ids::{ActionId, ReviewId, StayId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -23,9 +24,9 @@ pub struct Model {
     pub review_kind: Option<String>,
     /// Why a review not yet booked is owed: `admission`, `inpatient`, `red` or `follow_up`.
     pub why: Option<String>,
-    pub review_id: Option<String>,
-    pub action_id: Option<String>,
-    pub stay_id: Option<String>,
+    pub review_id: Option<ReviewId>,
+    pub action_id: Option<ActionId>,
+    pub stay_id: Option<StayId>,
     /// The day the review whose report is owed was held.
     pub held_on: Option<TimeDate>,
     pub due: TimeDate,

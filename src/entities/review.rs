@@ -1,6 +1,7 @@
 //! A CETR or CTR: scheduled with its panel, then held with its outcome (or cancelled).
 
 use crate::domain::age::ReviewType;
+use crate::domain::ids::ReviewId;
 use crate::domain::review::ReviewKind;
 use crate::domain::review::ReviewStatus;
 use sea_orm::entity::prelude::*;
@@ -9,7 +10,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "reviews")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: ReviewId,
     pub person_id: String,
     pub kind: ReviewKind,
     pub review_type: ReviewType,
@@ -34,7 +35,7 @@ pub struct Model {
     /// The day it was cancelled, as the user gave it.
     pub cancelled_on: Option<TimeDate>,
     /// The held review that scheduled this one.
-    pub previous_review_id: Option<String>,
+    pub previous_review_id: Option<ReviewId>,
     pub created_by: String,
     pub created_at: TimeDateTimeWithTimeZone,
 }

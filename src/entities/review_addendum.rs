@@ -1,6 +1,7 @@
 //! A note added to a held review after its report was sent: the outcome itself no longer
 //! changes, so later corrections are written beside it, dated and signed.
 
+use crate::domain::ids::ReviewId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub review_id: String,
+    pub review_id: ReviewId,
     pub person_id: String,
     pub text: String,
     /// The day it was written (today when recorded).

@@ -8,6 +8,7 @@ use super::risk::add_rating_event;
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::dates::DateKind;
+use crate::domain::ids::StayId;
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event};
@@ -62,7 +63,7 @@ pub struct AdmissionChange {
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AdmissionView {
-    pub id: String,
+    pub id: StayId,
     pub person_id: String,
     pub admitted_on: String,
     pub hospital: String,
@@ -109,7 +110,7 @@ pub fn in_hospital_on(stay: &admission::Model, day: time::Date) -> bool {
 pub(super) async fn find_stay(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    admission_id: &str,
+    admission_id: &StayId,
 ) -> Result<admission::Model, AppError> {
     let not_found = || AppError::not_found("Admission");
     let stay = reader
@@ -156,7 +157,7 @@ pub async fn admit(
     let mut tx = audit::begin(app).await?;
     check_may_admit(tx.conn(), reader, person_id, admitted_on).await?;
     let row = admission::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
+        id: Set(StayId::new()),
         person_id: Set(person_id.into()),
         admitted_on: Set(admitted_on),
         hospital: Set(hospital),
@@ -177,7 +178,7 @@ pub async fn admit(
         Rating::Blue,
         admitted_on,
         "admission",
-        &row.id,
+        row.id.as_str(),
         Some(format!("Admitted to {}", row.hospital)),
     )
     .await?;
@@ -305,7 +306,7 @@ pub async fn discharge(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    admission_id: &str,
+    admission_id: &StayId,
     input: Discharge,
 ) -> Result<AdmissionView, AppError> {
     let today = app.clock.today();
@@ -355,7 +356,7 @@ pub async fn discharge(
         Rating::Red,
         discharged_on,
         "discharge",
-        admission_id,
+        admission_id.as_str(),
         Some(format!(
             "Discharged to {destination}: red for at least {days} days"
         )),
@@ -408,7 +409,7 @@ pub async fn rows_for(
 pub async fn get_for(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    admission_id: &str,
+    admission_id: &StayId,
 ) -> Result<AdmissionView, AppError> {
     let a = find_stay(db, reader, admission_id).await?;
     admission_view(&a, visits_of(db, reader.scope, &a.id).await?)
@@ -419,7 +420,7 @@ pub async fn update(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    admission_id: &str,
+    admission_id: &StayId,
     input: AdmissionChange,
 ) -> Result<AdmissionView, AppError> {
     let CheckedChange {

@@ -11,6 +11,7 @@ use super::input::Check;
 use super::people::{Reader, find_readable};
 use super::scope::Scope;
 use super::{Actor, App};
+use crate::domain::ids::StayId;
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, risk_assessment, visit};
@@ -66,7 +67,7 @@ pub async fn patch_admission(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    admission_id: &str,
+    admission_id: &StayId,
     input: AdmissionPatch,
 ) -> Result<AdmissionView, AppError> {
     if input.correction_reason.is_some() {
@@ -116,7 +117,7 @@ pub async fn correct_admission(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    admission_id: &str,
+    admission_id: &StayId,
     input: AdmissionCorrection,
 ) -> Result<AdmissionView, AppError> {
     let checked = check_correction(&input, app.clock.today())?;

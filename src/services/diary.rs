@@ -7,6 +7,7 @@ use super::App;
 use super::audit::{self, Event};
 use super::scope::Scope;
 use super::sessions::SignedIn;
+use crate::domain::ids::ReviewId;
 use crate::domain::panel::seat_label;
 use crate::domain::review::ReviewStatus;
 use crate::entities::{person, review, risk_assessment};
@@ -23,7 +24,7 @@ pub const DIARY_LIMIT: u64 = 100;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DiaryEntry {
-    pub review_id: String,
+    pub review_id: ReviewId,
     /// The day of the review (`YYYY-MM-DD`), or the day it was held.
     pub day: String,
     pub starts_at: Option<String>,

@@ -9,6 +9,7 @@
 
 use crate::clock::uk_date;
 use crate::domain::deadlines::{self, ActionFacts, Facts, Item, Owed, ReviewFacts, StayFacts, Why};
+use crate::domain::ids::{ActionId, ReviewId, StayId};
 use crate::domain::person::SecurityLevel;
 use crate::domain::ratings::RatingEvent;
 use crate::domain::review::{ActionStatus, ReviewStatus};
@@ -29,7 +30,7 @@ pub struct DueItem {
     /// The review it concerns (a scheduled review, a report, or the review that agreed an
     /// action); none for a review still to be scheduled, a visit or a social worker.
     #[serde(skip)]
-    pub review_id: Option<String>,
+    pub review_id: Option<ReviewId>,
 }
 
 /// One person's rows, as a loader holds them.
@@ -41,7 +42,7 @@ pub struct Rows<'a> {
     pub visits: &'a [visit::Model],
     pub ratings: &'a [RatingEvent],
     /// Each stay's earlier values (security level), in the order they took effect, where loaded.
-    pub stay_revisions: Option<&'a HashMap<String, Vec<admission_revision::Model>>>,
+    pub stay_revisions: Option<&'a HashMap<StayId, Vec<admission_revision::Model>>>,
     /// The entry's earlier social workers, as recorded (oldest first): whether one was named,
     /// and from which day (none given before migration 000010: from registration).
     pub social_worker_history: &'a [(Option<Date>, bool)],
@@ -233,7 +234,7 @@ pub fn what(owed: &Owed, review: Option<&review::Model>, action: Option<&action:
 
 /// The review a thing owed concerns: a booked review, a report, or the review that agreed an
 /// action.
-pub fn review_of(owed: &Owed) -> Option<&str> {
+pub fn review_of(owed: &Owed) -> Option<&ReviewId> {
     match owed {
         Owed::ScheduledReview { review_id, .. }
         | Owed::Report { review_id, .. }
@@ -253,7 +254,7 @@ pub fn word(
         due_by: item.due.to_string(),
         overdue: item.overdue,
         kind: item.owed.kind_word().into(),
-        review_id: review_of(&item.owed).map(String::from),
+        review_id: review_of(&item.owed).cloned(),
     }
 }
 
@@ -262,8 +263,8 @@ pub fn word(
 /// without anyone's history.
 #[derive(Debug, Default)]
 pub struct Named {
-    reviews: HashMap<String, review::Model>,
-    actions: HashMap<String, action::Model>,
+    reviews: HashMap<ReviewId, review::Model>,
+    actions: HashMap<ActionId, action::Model>,
 }
 
 impl Named {

@@ -11,6 +11,7 @@ use super::reviews::{
 };
 use super::scope::Scope;
 use super::sessions::SignedIn;
+use crate::domain::ids::{ActionId, ReviewId};
 use crate::domain::review::{ActionStatus, Panel, ReviewStatus};
 use crate::entities::{action, review, review_addendum};
 use crate::error::AppError;
@@ -54,7 +55,7 @@ pub struct OutcomeAmendment {
 pub async fn amend(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
     input: OutcomeAmendment,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
@@ -158,7 +159,7 @@ async fn check_amendable(
     app: &App,
     who: &SignedIn,
     db: &impl ConnectionTrait,
-    id: &str,
+    id: &ReviewId,
     current: &review::Model,
     held_on: Date,
 ) -> Result<Date, AppError> {
@@ -203,7 +204,10 @@ async fn check_amendable(
 }
 
 /// The review's action plan as it is on file, oldest first (the order matching relies on).
-async fn plan_on_file(db: &impl ConnectionTrait, id: &str) -> Result<Vec<action::Model>, AppError> {
+async fn plan_on_file(
+    db: &impl ConnectionTrait,
+    id: &ReviewId,
+) -> Result<Vec<action::Model>, AppError> {
     Ok(Scope::Register
         .select::<action::Entity>()
         .filter(action::Column::ReviewId.eq(id))
@@ -271,13 +275,13 @@ fn check_not_closed_before(existing: &[action::Model], held_on: Date) -> Result<
 /// an unmatched one is added as open. Returns the ids kept and the ids added.
 async fn write_actions(
     db: &impl ConnectionTrait,
-    id: &str,
+    id: &ReviewId,
     current: &review::Model,
     existing: &[action::Model],
     actions: Vec<PlannedAction>,
     matched: Vec<Option<usize>>,
     now: time::OffsetDateTime,
-) -> Result<(Vec<String>, Vec<String>), AppError> {
+) -> Result<(Vec<ActionId>, Vec<ActionId>), AppError> {
     let mut kept = Vec::new();
     let mut added = Vec::new();
     for ((who_, what, when, how), at) in actions.into_iter().zip(matched) {
@@ -293,8 +297,8 @@ async fn write_actions(
             }
             None => {
                 let row = action::ActiveModel {
-                    id: Set(uuid::Uuid::new_v4().to_string()),
-                    review_id: Set(id.to_string()),
+                    id: Set(ActionId::new()),
+                    review_id: Set(id.clone()),
                     person_id: Set(current.person_id.clone()),
                     who: Set(who_),
                     what: Set(what),
@@ -324,7 +328,7 @@ async fn drop_left_out(
     reason: &Option<String>,
     today: Date,
     now: time::OffsetDateTime,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<ActionId>, AppError> {
     let mut dropped = Vec::new();
     let note = match reason {
         Some(r) => format!("Removed from the plan when the outcome was amended: {r}"),
@@ -356,7 +360,7 @@ async fn redate_next(
     was_held_on: Date,
     held_on: Date,
     today: Date,
-) -> Result<Option<String>, AppError> {
+) -> Result<Option<ReviewId>, AppError> {
     let next = Scope::Register
         .select::<review::Entity>()
         .filter(review::Column::PreviousReviewId.eq(held.id.clone()))
@@ -414,7 +418,7 @@ pub struct NewAddendum {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AddendumView {
     pub id: String,
-    pub review_id: String,
+    pub review_id: ReviewId,
     pub text: String,
     /// The day it was written.
     pub written_on: String,
@@ -436,7 +440,7 @@ fn addendum_view(a: review_addendum::Model) -> AddendumView {
 pub async fn add_addendum(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
     input: NewAddendum,
 ) -> Result<AddendumView, AppError> {
     let mut c = Check::default();
@@ -455,7 +459,7 @@ pub async fn add_addendum(
     }
     let row = review_addendum::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
-        review_id: Set(id.to_string()),
+        review_id: Set(id.clone()),
         person_id: Set(current.person_id.clone()),
         text: Set(text),
         written_on: Set(app.clock.today()),
@@ -475,7 +479,11 @@ pub async fn add_addendum(
 }
 
 /// A review's addenda, oldest first; the reader must be able to read the review.
-pub async fn addenda(app: &App, who: &SignedIn, id: &str) -> Result<Vec<AddendumView>, AppError> {
+pub async fn addenda(
+    app: &App,
+    who: &SignedIn,
+    id: &ReviewId,
+) -> Result<Vec<AddendumView>, AppError> {
     let reader = ReviewReader::of(app, who);
     let r = find(&app.db, &reader, id).await?;
     let out = addenda_of(&app.db, reader.scope, &r.id).await?;
@@ -493,7 +501,7 @@ pub async fn addenda(app: &App, who: &SignedIn, id: &str) -> Result<Vec<Addendum
 pub async fn addenda_of(
     db: &impl ConnectionTrait,
     scope: Scope,
-    review_id: &str,
+    review_id: &ReviewId,
 ) -> Result<Vec<AddendumView>, AppError> {
     Ok(scope
         .select::<review_addendum::Entity>()

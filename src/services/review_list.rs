@@ -10,6 +10,7 @@ use super::audit::{self, Event};
 use super::people::projection;
 use super::reviews::{ReviewReader, ReviewView, lookups, view_with};
 use super::sessions::SignedIn;
+use crate::domain::ids::ReviewId;
 use crate::domain::review::ReviewStatus;
 use crate::entities::{person_due_item, review};
 use crate::error::AppError;
@@ -67,7 +68,7 @@ async fn overdue_page(
         items = items.filter(I::HeldOn.is_null());
     }
     let total = super::counted::rows(app, items.clone()).await?;
-    let ids: Vec<Option<String>> = items
+    let ids: Vec<Option<ReviewId>> = items
         .order_by_asc(I::ReviewOn)
         .order_by_asc(I::ReviewBookedAt)
         .order_by_asc(I::ReviewId)
@@ -78,9 +79,9 @@ async fn overdue_page(
         .into_tuple()
         .all(&app.db)
         .await?;
-    let ids: Vec<String> = ids.into_iter().flatten().collect();
+    let ids: Vec<ReviewId> = ids.into_iter().flatten().collect();
     let mut rows = readable(reader)
-        .filter(review::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .filter(review::Column::Id.is_in(ids.iter()))
         .all(&app.db)
         .await?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));

@@ -12,6 +12,7 @@ use super::reviews::{
 };
 use super::sessions::SignedIn;
 use crate::domain::dates::DateKind;
+use crate::domain::ids::ReviewId;
 use crate::domain::panel::PLACE_MAX;
 use crate::domain::review::{self as rules, Panel, ReviewKind, ReviewStatus};
 use crate::entities::{person, review};
@@ -80,7 +81,7 @@ fn diff(
 pub async fn change(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
     input: ReviewChange,
 ) -> Result<ReviewView, AppError> {
     let checked = check_change(app, &input).await?;
@@ -287,7 +288,7 @@ struct Move<'a> {
 async fn check_move(
     app: &App,
     db: &impl ConnectionTrait,
-    id: &str,
+    id: &ReviewId,
     current: &review::Model,
     m: &Move<'_>,
 ) -> Result<(), AppError> {

@@ -52,12 +52,11 @@ impl Scope {
     }
 
     /// One row by id, or nothing when it is out of reach (as for an id that does not exist).
-    pub fn by_id<E>(self, id: &str) -> Select<E>
+    pub fn by_id<E>(self, id: impl Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>) -> Select<E>
     where
         E: PersonLinked,
-        <E::PrimaryKey as PrimaryKeyTrait>::ValueType: From<String>,
     {
-        self.limit(E::find_by_id(id.to_string()))
+        self.limit(E::find_by_id(id))
     }
 
     fn limit<E: PersonLinked>(self, select: Select<E>) -> Select<E> {

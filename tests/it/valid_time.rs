@@ -885,11 +885,13 @@ async fn withdrawal_cancels_open_reviews_on_its_day_or_their_booking_day() {
         .await;
     assert_eq!(s, Status::Ok, "{b}");
     for (review, want) in [(early, day(5)), (late, day(2))] {
-        let row = tcr::entities::review::Entity::find_by_id(review["id"].as_str().unwrap())
-            .one(&t.db)
-            .await
-            .unwrap()
-            .unwrap();
+        let row = tcr::entities::review::Entity::find_by_id(tcr::domain::ids::ReviewId::from_text(
+            review["id"].as_str().unwrap(),
+        ))
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
         assert_eq!(row.status.as_str(), "cancelled");
         assert_eq!(row.cancelled_on, Some(want));
     }

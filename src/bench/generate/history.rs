@@ -7,6 +7,7 @@ use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_of};
 use crate::demo::words::{DESTINATIONS, HOSPITALS, Hospital, OVERRIDE_DOWN, OVERRIDE_UP, VISITORS};
 use crate::demo::{AMBER, GREEN, Level, RED};
 use crate::domain::age::age_on;
+use crate::domain::ids::StayId;
 use crate::domain::risk::Rating;
 use crate::entities::{admission, rating_event, risk_assessment, visit};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -188,7 +189,7 @@ impl Gen<'_> {
         };
         let planned = g.chance(60).then(|| admitted + days(g.range(28, 180)));
         let destination = discharged.map(|_| g.pick(DESTINATIONS));
-        let id = g.uuid();
+        let id = StayId::from_text(g.uuid());
         let recorded_at = g.at(admitted);
         self.rows.admissions.push(admission::Model {
             id: id.clone(),
@@ -208,7 +209,7 @@ impl Gen<'_> {
             Rating::Blue,
             admitted,
             "admission",
-            &id,
+            id.as_str(),
             format!("Admitted to {}", hospital.name),
         );
         let last_visit_day = discharged.map_or(end, |d| d - days(1));
@@ -219,7 +220,7 @@ impl Gen<'_> {
                 Rating::Red,
                 d,
                 "discharge",
-                &id,
+                id.as_str(),
                 format!("Discharged to {dest}: red for at least 14 days"),
             );
         }
@@ -231,7 +232,7 @@ impl Gen<'_> {
 
     /// Oversight visits every six to nine weeks, now and then missed: up to six, from two to
     /// eight weeks after `admitted` to `last_day`.
-    fn visits(&mut self, pid: &str, admission_id: &str, admitted: Date, last_day: Date) {
+    fn visits(&mut self, pid: &str, admission_id: &StayId, admitted: Date, last_day: Date) {
         let mut day = admitted + days(self.rng.range(14, 56));
         let mut visits = 0;
         while day <= last_day && visits < 6 {
@@ -240,7 +241,7 @@ impl Gen<'_> {
                 self.rows.visits.push(visit::Model {
                     id: self.rng.uuid(),
                     person_id: pid.into(),
-                    admission_id: admission_id.into(),
+                    admission_id: admission_id.clone(),
                     visited_on: day,
                     visitor: self.rng.pick(VISITORS).into(),
                     recorded_by: BY.into(),

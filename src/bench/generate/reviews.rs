@@ -7,6 +7,7 @@ use crate::bench::words::{
     ACTIONS, CANCELLED_CLOSED, CANCELLED_REASONS, DROPPED_NOTES, FINDINGS, RECOMMENDATIONS,
 };
 use crate::domain::age::{ReviewType, age_on};
+use crate::domain::ids::{ActionId, ReviewId};
 use crate::domain::person::Status;
 use crate::domain::review::{ActionStatus, LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
 use crate::domain::schedule::add_months;
@@ -61,7 +62,7 @@ impl Gen<'_> {
             status,
             end,
         };
-        let mut previous: Option<(String, Date)> = None;
+        let mut previous: Option<(ReviewId, Date)> = None;
         for planned in plan {
             let row = self.review_row(&who, planned, previous.as_ref());
             let id = row.id.clone();
@@ -170,11 +171,11 @@ impl Gen<'_> {
         &mut self,
         who: &Reviewed,
         (kind, scheduled_for, due_by, held_on): Planned,
-        previous: Option<&(String, Date)>,
+        previous: Option<&(ReviewId, Date)>,
     ) -> review::Model {
         let today = self.today;
         let end = who.end;
-        let id = self.rng.uuid();
+        let id = ReviewId::from_text(self.rng.uuid());
         let created_at = self.review_created_at(who, scheduled_for, held_on, previous);
         let age = age_on(who.born, scheduled_for).unwrap_or(0);
         let review_type = if age < 18 || (age <= 25 && who.ehcp) {
@@ -228,7 +229,7 @@ impl Gen<'_> {
         who: &Reviewed,
         scheduled_for: Date,
         held_on: Option<Date>,
-        previous: Option<&(String, Date)>,
+        previous: Option<&(ReviewId, Date)>,
     ) -> OffsetDateTime {
         let g = &mut self.rng;
         match previous {
@@ -292,7 +293,7 @@ impl Gen<'_> {
 
     /// Two to four actions agreed at a review held on `held`: done, open (overdue once past
     /// their day) or dropped.
-    fn actions(&mut self, pid: &str, review_id: &str, held: Date, end: Date) {
+    fn actions(&mut self, pid: &str, review_id: &ReviewId, held: Date, end: Date) {
         let today = self.today;
         let g = &mut self.rng;
         let latest = today.min(end).max(held);
@@ -330,8 +331,8 @@ impl Gen<'_> {
             };
             let (who, what, how) = g.pick(ACTIONS);
             self.rows.actions.push(action::Model {
-                id: g.uuid(),
-                review_id: review_id.into(),
+                id: ActionId::from_text(g.uuid()),
+                review_id: review_id.clone(),
                 person_id: pid.into(),
                 who: who.into(),
                 what: what.into(),

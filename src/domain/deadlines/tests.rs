@@ -66,7 +66,7 @@ fn adult() -> Facts {
 
 fn stay(id: &str, admitted: Date, security: Security) -> StayFacts {
     StayFacts {
-        id: id.into(),
+        id: StayId::from_text(id),
         admitted_on: admitted,
         discharged_on: None,
         security: vec![(admitted, security)],
@@ -76,7 +76,7 @@ fn stay(id: &str, admitted: Date, security: Security) -> StayFacts {
 
 fn review(id: &str, kind: ReviewKind, booked: Date, on: Date) -> ReviewFacts {
     ReviewFacts {
-        id: id.into(),
+        id: ReviewId::from_text(id),
         kind,
         booked_on: booked,
         scheduled_for: on,
@@ -309,8 +309,8 @@ fn actions_are_owed_from_the_hold_until_done() {
     r.held_on = Some(date!(2026 - 03 - 10));
     f.reviews.push(r);
     f.actions.push(ActionFacts {
-        id: "a".into(),
-        review_id: "c".into(),
+        id: ActionId::from_text("a"),
+        review_id: ReviewId::from_text("c"),
         due_on: date!(2026 - 04 - 01),
         closed_on: Some(date!(2026 - 04 - 03)),
     });
@@ -447,7 +447,7 @@ fn history(rng: &mut StdRng) -> Facts {
                     .then(|| held + Duration::days(rng.gen_range(0..30)));
                 for k in 0..rng.gen_range(0..3) {
                     f.actions.push(ActionFacts {
-                        id: format!("a{n}-{k}"),
+                        id: ActionId::from_text(format!("a{n}-{k}")),
                         review_id: r.id.clone(),
                         due_on: held + Duration::days(rng.gen_range(0..90)),
                         closed_on: rng

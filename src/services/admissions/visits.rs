@@ -2,6 +2,7 @@
 //! and listed with each stay.
 
 use super::open_admission;
+use crate::domain::ids::StayId;
 use crate::entities::visit;
 use crate::error::AppError;
 use crate::services::audit::{self, Event};
@@ -23,7 +24,7 @@ pub struct NewVisit {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct VisitView {
     pub id: String,
-    pub admission_id: String,
+    pub admission_id: StayId,
     pub visited_on: String,
     pub visitor: String,
 }
@@ -32,7 +33,7 @@ pub struct VisitView {
 pub(in crate::services) async fn visits_of(
     db: &impl ConnectionTrait,
     scope: Scope,
-    admission_id: &str,
+    admission_id: &StayId,
 ) -> Result<Vec<VisitView>, AppError> {
     Ok(scope
         .select::<visit::Entity>()

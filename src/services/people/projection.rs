@@ -74,7 +74,7 @@ fn row(
                 && let Some(r) = rows
                     .reviews
                     .iter()
-                    .find(|r| row.review_id.as_deref() == Some(r.id.as_str()))
+                    .find(|r| row.review_id.as_ref() == Some(&r.id))
             {
                 row.review_on = Some(r.scheduled_for);
                 row.review_booked_at = Some(r.created_at);

@@ -13,7 +13,8 @@ pub(crate) struct Snapshot {
     /// Per person, the details before each edit, oldest first.
     pub(super) revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
     /// Per stay, its security level, legal status and planned discharge before each change.
-    pub(super) stay_revisions: HashMap<String, Vec<crate::entities::admission_revision::Model>>,
+    pub(super) stay_revisions:
+        HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
     /// Per person, whether a social worker was named until each edit, oldest first.
     pub(super) social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
 }
@@ -130,7 +131,10 @@ pub(super) async fn load_stay_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
     person_id: Option<&str>,
-) -> Result<HashMap<String, Vec<crate::entities::admission_revision::Model>>, AppError> {
+) -> Result<
+    HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
+    AppError,
+> {
     use crate::entities::admission_revision as revision;
     let mut select = scope.select::<revision::Entity>();
     if let Some(id) = person_id {
@@ -141,7 +145,7 @@ pub(super) async fn load_stay_revisions(
             .to_owned();
         select = select.filter(revision::Column::AdmissionId.in_subquery(theirs));
     }
-    let mut out: HashMap<String, Vec<revision::Model>> = HashMap::new();
+    let mut out: HashMap<crate::domain::ids::StayId, Vec<revision::Model>> = HashMap::new();
     for r in select.all(db).await? {
         out.entry(r.admission_id.clone()).or_default().push(r);
     }

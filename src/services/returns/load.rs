@@ -9,6 +9,7 @@ use super::super::due;
 use super::super::people::EarlierDetails;
 use super::super::scope::Scope;
 use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
+use crate::domain::ids::{ActionId, ReviewId, StayId};
 use crate::domain::person::Status;
 use crate::domain::ratings::{RatingEvent, Stay};
 use crate::domain::referral::ReferralStatus;
@@ -160,7 +161,7 @@ impl EntryRow {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "review::Entity")]
 pub(super) struct ReviewRow {
-    pub id: String,
+    pub id: ReviewId,
     pub person_id: String,
     pub kind: ReviewKind,
     pub status: ReviewStatus,
@@ -176,9 +177,9 @@ pub(super) struct ReviewRow {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "action::Entity")]
 struct ActionRow {
-    id: String,
+    id: ActionId,
     person_id: String,
-    review_id: String,
+    review_id: ReviewId,
     due_on: Date,
     status: ActionStatus,
     completed_on: Option<Date>,
@@ -189,7 +190,7 @@ struct ActionRow {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "admission::Entity")]
 pub(super) struct StayRow {
-    pub id: String,
+    pub id: StayId,
     pub person_id: String,
     pub admitted_on: Date,
     pub discharged_on: Option<Date>,
@@ -203,7 +204,7 @@ pub(super) struct StayRow {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "admission_revision::Entity")]
 struct StayRevisionRow {
-    admission_id: String,
+    admission_id: StayId,
     effective_on: Date,
     valid_until: OffsetDateTime,
     security_level: String,
@@ -215,7 +216,7 @@ struct StayRevisionRow {
 #[sea_orm(entity = "visit::Entity")]
 pub(super) struct VisitRow {
     pub person_id: String,
-    pub admission_id: String,
+    pub admission_id: StayId,
     pub visited_on: Date,
 }
 
@@ -253,7 +254,7 @@ pub(super) struct Batch {
     rows: Vec<Rows>,
     earlier: EarlierDetails,
     /// Per stay, its values before each change, in the order the changes took effect.
-    stay_revisions: HashMap<String, Vec<StayRevisionRow>>,
+    stay_revisions: HashMap<StayId, Vec<StayRevisionRow>>,
 }
 
 /// The rows of a person-linked table for the people with ids from `first` to `last`.
@@ -400,7 +401,7 @@ async fn stay_revisions(
     db: &impl ConnectionTrait,
     first: &str,
     last: &str,
-) -> Result<HashMap<String, Vec<StayRevisionRow>>, AppError> {
+) -> Result<HashMap<StayId, Vec<StayRevisionRow>>, AppError> {
     let stays = Query::select()
         .column(admission::Column::Id)
         .from(admission::Entity)
@@ -412,7 +413,7 @@ async fn stay_revisions(
         .into_partial_model::<StayRevisionRow>()
         .all(db)
         .await?;
-    let mut out: HashMap<String, Vec<StayRevisionRow>> = HashMap::new();
+    let mut out: HashMap<StayId, Vec<StayRevisionRow>> = HashMap::new();
     for r in list {
         out.entry(r.admission_id.clone()).or_default().push(r);
     }

@@ -5,7 +5,7 @@ use super::*;
 pub async fn update_action(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ActionId,
     input: ActionUpdate,
 ) -> Result<ActionView, AppError> {
     let today = app.clock.today();

@@ -70,7 +70,7 @@ pub(crate) async fn clash(
     db: &impl ConnectionTrait,
     panel: &Panel,
     day: Date,
-    except: Option<&str>,
+    except: Option<&ReviewId>,
 ) -> Result<Option<(&'static str, String)>, AppError> {
     // A withdrawn person's reviews are gone: they hold no one's day.
     let same_day = Scope::Register
@@ -89,7 +89,7 @@ pub(crate) async fn clash(
         .await?;
     let users = names(db).await?;
     for r in same_day {
-        if except == Some(r.id.as_str()) || r.held_on.unwrap_or(r.scheduled_for) != day {
+        if except == Some(&r.id) || r.held_on.unwrap_or(r.scheduled_for) != day {
             continue;
         }
         let seats = [
@@ -446,7 +446,7 @@ pub(super) async fn insert_review(
     person: &crate::entities::person::Model,
     booking: Booking,
     panel: &Panel,
-    previous: Option<String>,
+    previous: Option<ReviewId>,
 ) -> Result<review::Model, AppError> {
     let Booking {
         kind,
@@ -457,7 +457,7 @@ pub(super) async fn insert_review(
         place,
     } = booking;
     Ok(review::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
+        id: Set(ReviewId::new()),
         person_id: Set(person.id.clone()),
         kind: Set(kind),
         review_type: Set(review_type_on(person, day)),

@@ -5,7 +5,7 @@ use super::*;
 pub async fn cancel(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
     input: Cancel,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();

@@ -163,7 +163,7 @@ fn check_actions(
 pub async fn hold(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
     input: Outcome,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
@@ -190,7 +190,7 @@ pub async fn hold(
     let held = row.update(tx.conn()).await?;
     for (who_, what, when, how) in actions {
         action::ActiveModel {
-            id: Set(uuid::Uuid::new_v4().to_string()),
+            id: Set(ActionId::new()),
             review_id: Set(held.id.clone()),
             person_id: Set(held.person_id.clone()),
             who: Set(who_),
@@ -239,7 +239,7 @@ async fn check_holdable(
     who: &SignedIn,
     db: &impl ConnectionTrait,
     reader: &ReviewReader,
-    id: &str,
+    id: &ReviewId,
     current: &review::Model,
     held_on: Date,
 ) -> Result<(Panel, crate::entities::person::Model), AppError> {
@@ -366,7 +366,7 @@ pub(in crate::services) async fn next_after(
 pub async fn report_sent(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
     input: ReportSent,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();

@@ -2,7 +2,7 @@
 
 use super::*;
 
-pub async fn get(app: &App, who: &SignedIn, id: &str) -> Result<ReviewView, AppError> {
+pub async fn get(app: &App, who: &SignedIn, id: &ReviewId) -> Result<ReviewView, AppError> {
     let r = find(&app.db, &ReviewReader::of(app, who), id).await?;
     let result = view(&app.db, Scope::of(app, who), &r, app).await?;
     audit::record_alone(
@@ -20,7 +20,7 @@ pub async fn get(app: &App, who: &SignedIn, id: &str) -> Result<ReviewView, AppE
 pub async fn with_previous(
     app: &App,
     who: &SignedIn,
-    id: &str,
+    id: &ReviewId,
 ) -> Result<(ReviewView, Option<ReviewView>), AppError> {
     let reader = ReviewReader::of(app, who);
     let r = find(&app.db, &reader, id).await?;
@@ -63,7 +63,7 @@ pub async fn with_previous(
 /// A scheduled review on someone's calendar.
 #[derive(Debug, Clone)]
 pub struct CalendarEntry {
-    pub review_id: String,
+    pub review_id: ReviewId,
     pub kind: ReviewKind,
     pub review_type: String,
     pub day: Date,

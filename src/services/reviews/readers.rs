@@ -65,7 +65,7 @@ pub async fn assigned_people(
 pub(crate) async fn find(
     db: &impl ConnectionTrait,
     reader: &ReviewReader,
-    id: &str,
+    id: &ReviewId,
 ) -> Result<review::Model, AppError> {
     reader
         .scope

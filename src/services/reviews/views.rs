@@ -11,8 +11,8 @@ pub struct PanelMember {
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ActionView {
-    pub id: String,
-    pub review_id: String,
+    pub id: ActionId,
+    pub review_id: ReviewId,
     pub person_id: String,
     pub who: String,
     pub what: String,
@@ -27,7 +27,7 @@ pub struct ActionView {
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReviewView {
-    pub id: String,
+    pub id: ReviewId,
     pub person_id: String,
     pub person_name: String,
     pub kind: ReviewKind,
@@ -56,7 +56,7 @@ pub struct ReviewView {
     pub cancelled_reason: Option<String>,
     /// The day it was cancelled.
     pub cancelled_on: Option<String>,
-    pub previous_review_id: Option<String>,
+    pub previous_review_id: Option<ReviewId>,
     pub actions: Vec<ActionView>,
     /// After an outcome is recorded: the review it scheduled.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,7 +94,7 @@ pub(super) async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, S
 pub(crate) struct Lookups {
     pub(super) users: HashMap<String, String>,
     pub(super) people: HashMap<String, crate::entities::person::Model>,
-    pub(super) actions: HashMap<String, Vec<action::Model>>,
+    pub(super) actions: HashMap<ReviewId, Vec<action::Model>>,
     pub(super) open_stays: HashMap<String, admission::Model>,
     pub(super) reviews_by_person: HashMap<String, Vec<review::Model>>,
 }

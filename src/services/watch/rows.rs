@@ -4,6 +4,7 @@
 
 use super::{Part, on_register, overdue_items, unscheduled_people, upcoming_reviews};
 use crate::domain::deadlines::DueKind;
+use crate::domain::ids::{ActionId, ReviewId};
 use crate::domain::risk::Rating;
 use crate::entities::{action, admission, person, person_due, person_due_item, review};
 use crate::error::AppError;
@@ -45,7 +46,7 @@ pub struct Due {
     pub days_overdue: i64,
     /// `review`, `report`, `red_review`, `visit`, `social_worker` or `action`.
     pub kind: String,
-    pub review_id: Option<String>,
+    pub review_id: Option<ReviewId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,8 +58,8 @@ pub struct OverdueItem {
 #[derive(Debug, Clone, Serialize)]
 pub struct OverdueAction {
     pub person: Named,
-    pub action_id: String,
-    pub review_id: String,
+    pub action_id: ActionId,
+    pub review_id: ReviewId,
     pub who: String,
     pub what: String,
     pub due_by: String,
@@ -68,7 +69,7 @@ pub struct OverdueAction {
 #[derive(Debug, Clone, Serialize)]
 pub struct UpcomingReview {
     pub person: Named,
-    pub review_id: String,
+    pub review_id: ReviewId,
     pub kind: String,
     pub scheduled_for: String,
     /// Chair, expert by experience and clinical expert all chosen.
@@ -358,9 +359,9 @@ pub(super) async fn overdue_actions(
     let rows = overdue(app, today, Part::OverdueActions, offset, limit).await?;
     let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
     let names = named(app, &ids).await?;
-    let actions: HashMap<String, action::Model> = Scope::Register
+    let actions: HashMap<ActionId, action::Model> = Scope::Register
         .select::<action::Entity>()
-        .filter(action::Column::Id.is_in(rows.iter().filter_map(|r| r.action_id.as_deref())))
+        .filter(action::Column::Id.is_in(rows.iter().filter_map(|r| r.action_id.as_ref())))
         .all(&app.db)
         .await?
         .into_iter()
@@ -369,7 +370,7 @@ pub(super) async fn overdue_actions(
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let a = actions.get(r.action_id.as_deref()?)?;
+            let a = actions.get(r.action_id.as_ref()?)?;
             Some(OverdueAction {
                 person: names
                     .get(&r.person_id)

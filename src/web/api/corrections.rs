@@ -4,6 +4,7 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
+use crate::domain::ids::{ReviewId, StayId};
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::admissions::AdmissionView;
@@ -21,11 +22,11 @@ use rocket::{State, get, patch, post};
 pub async fn update_admission(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
     body: ApiJson<AdmissionPatch>,
 ) -> Result<Json<AdmissionView>, AppError> {
     let reader = Reader::of(app, &caller);
-    let view = corrections::patch_admission(app, &caller.actor(), &reader, &id.0, body.0).await?;
+    let view = corrections::patch_admission(app, &caller.actor(), &reader, &id, body.0).await?;
     Ok(Json(view))
 }
 
@@ -45,22 +46,20 @@ pub async fn void_assessment(
 pub async fn amend_outcome(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     body: ApiJson<OutcomeAmendment>,
 ) -> Result<Json<ReviewView>, AppError> {
-    Ok(Json(
-        review_amend::amend(app, &caller, &id.0, body.0).await?,
-    ))
+    Ok(Json(review_amend::amend(app, &caller, &id, body.0).await?))
 }
 
 #[post("/api/v1/reviews/<id>/addenda", data = "<body>")]
 pub async fn add_addendum(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     body: ApiJson<NewAddendum>,
 ) -> Result<(Status, Json<AddendumView>), AppError> {
-    let view = review_amend::add_addendum(app, &caller, &id.0, body.0).await?;
+    let view = review_amend::add_addendum(app, &caller, &id, body.0).await?;
     Ok((Status::Created, Json(view)))
 }
 
@@ -68,11 +67,11 @@ pub async fn add_addendum(
 pub async fn addenda(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     page: Option<&str>,
     per_page: Option<&str>,
 ) -> Result<Json<ListOf<AddendumView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
-    let all = review_amend::addenda(app, &caller, &id.0).await?;
+    let all = review_amend::addenda(app, &caller, &id).await?;
     Ok(Json(paging.slice(all)))
 }

@@ -4,6 +4,7 @@
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
 use crate::domain::age::AgeBand;
+use crate::domain::ids::StayId;
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::{Rating, RiskTool};
 use crate::error::AppError;
@@ -298,18 +299,11 @@ pub async fn admissions_of(
 pub async fn discharge(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
     body: ApiJson<Discharge>,
 ) -> Result<Json<AdmissionView>, AppError> {
     Ok(Json(
-        admissions::discharge(
-            app,
-            &caller.actor(),
-            &Reader::of(app, &caller),
-            &id.0,
-            body.0,
-        )
-        .await?,
+        admissions::discharge(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?,
     ))
 }
 

@@ -2,6 +2,7 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
+use crate::domain::ids::{ActionId, ReviewId};
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::error::AppError;
 use crate::services::due::DueItem;
@@ -73,52 +74,50 @@ pub async fn list(
 pub async fn get(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
 ) -> Result<Json<ReviewView>, AppError> {
-    Ok(Json(reviews::get(app, &caller, &id.0).await?))
+    Ok(Json(reviews::get(app, &caller, &id).await?))
 }
 
 #[post("/api/v1/reviews/<id>/outcome", data = "<body>")]
 pub async fn outcome(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     body: ApiJson<Outcome>,
 ) -> Result<Json<ReviewView>, AppError> {
-    Ok(Json(reviews::hold(app, &caller, &id.0, body.0).await?))
+    Ok(Json(reviews::hold(app, &caller, &id, body.0).await?))
 }
 
 #[post("/api/v1/reviews/<id>/report-sent", data = "<body>")]
 pub async fn report_sent(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     body: ApiJson<ReportSent>,
 ) -> Result<Json<ReviewView>, AppError> {
-    Ok(Json(
-        reviews::report_sent(app, &caller, &id.0, body.0).await?,
-    ))
+    Ok(Json(reviews::report_sent(app, &caller, &id, body.0).await?))
 }
 
 #[post("/api/v1/reviews/<id>/cancel", data = "<body>")]
 pub async fn cancel(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     body: ApiJson<Cancel>,
 ) -> Result<Json<ReviewView>, AppError> {
-    Ok(Json(reviews::cancel(app, &caller, &id.0, body.0).await?))
+    Ok(Json(reviews::cancel(app, &caller, &id, body.0).await?))
 }
 
 #[patch("/api/v1/actions/<id>", data = "<body>")]
 pub async fn update_action(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ActionId,
     body: ApiJson<ActionUpdate>,
 ) -> Result<Json<ActionView>, AppError> {
     Ok(Json(
-        reviews::update_action(app, &caller, &id.0, body.0).await?,
+        reviews::update_action(app, &caller, &id, body.0).await?,
     ))
 }
 

@@ -183,7 +183,7 @@ mod tests {
     #[test]
     fn an_event_per_review_with_escaped_folded_lines() {
         let e = CalendarEntry {
-            review_id: "r1".into(),
+            review_id: crate::domain::ids::ReviewId::from_text("r1"),
             kind: ReviewKind::Community,
             review_type: "CETR".into(),
             day: date!(2026 - 12 - 31),
@@ -210,7 +210,7 @@ mod tests {
     #[test]
     fn a_review_with_a_start_time_is_a_timed_event_in_london_time() {
         let e = |starts: &str| CalendarEntry {
-            review_id: "r2".into(),
+            review_id: crate::domain::ids::ReviewId::from_text("r2"),
             kind: ReviewKind::Inpatient,
             review_type: "CTR".into(),
             day: date!(2026 - 07 - 01),

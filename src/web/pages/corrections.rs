@@ -8,6 +8,7 @@ use super::short_forms::{
     ShortForm, ShortSpec, field, legal_select, security_select, short_context, short_result,
 };
 use super::{Html, Page, form_errors, some};
+use crate::domain::ids::{ReviewId, StayId};
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::services::admissions;
@@ -58,10 +59,10 @@ fn correct_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpe
 pub async fn correct_stay_page(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
 ) -> Result<Html, AppError> {
-    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
-    let spec = correct_spec(&id.0, &a.person_id, &a.hospital);
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
+    let spec = correct_spec(id.as_str(), &a.person_id, &a.hospital);
     let values = json!({
         "admitted_on": a.admitted_on, "hospital": a.hospital,
         "security_level": a.security_level.as_str(), "legal_status": a.legal_status.as_str(),
@@ -73,12 +74,12 @@ pub async fn correct_stay_page(
 pub async fn correct_stay_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
     form: CsrfForm<ShortForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let reader = Reader::of(view.app, &caller);
-    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let a = admissions::get_for(&view.app.db, &reader, &id).await?;
     let input = AdmissionCorrection {
         admitted_on: f.get("admitted_on"),
         hospital: f.get("hospital"),
@@ -87,10 +88,10 @@ pub async fn correct_stay_submit(
         reason: f.get("correction_reason"),
     };
     let result =
-        corrections::correct_admission(view.app, &caller.actor(), &reader, &id.0, input).await;
+        corrections::correct_admission(view.app, &caller.actor(), &reader, &id, input).await;
     short_result(
         &view,
-        &correct_spec(&id.0, &a.person_id, &a.hospital),
+        &correct_spec(id.as_str(), &a.person_id, &a.hospital),
         &f,
         result,
         "The stay is corrected.".into(),
@@ -208,8 +209,8 @@ impl Protected for AmendForm {
 }
 
 #[get("/reviews/<id>/amend")]
-pub async fn amend_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
-    let ctx = review_context(&view, &caller, &id.0, json!({}), 0).await?;
+pub async fn amend_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result<Html, AppError> {
+    let ctx = review_context(&view, &caller, &id, json!({}), 0).await?;
     let rv = &ctx["review"];
     // The outcome as recorded; the plan's live actions (dropped ones stay as they are).
     let rows: Vec<AmendRow> = rv["actions"]
@@ -264,7 +265,7 @@ fn render_amend(
 pub async fn amend_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     form: CsrfForm<AmendForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -272,7 +273,7 @@ pub async fn amend_submit(
     let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations,
                       "actions": rows, "reason": f.reason});
     if f.step == "add_row" {
-        let ctx = review_context(&view, &caller, &id.0, json!({}), 0).await?;
+        let ctx = review_context(&view, &caller, &id, json!({}), 0).await?;
         return Ok(Answer::Page(render_amend(
             &view,
             ctx,
@@ -300,7 +301,7 @@ pub async fn amend_submit(
         ),
         reason: some(&f.reason),
     };
-    match review_amend::amend(view.app, &caller, &id.0, input).await {
+    match review_amend::amend(view.app, &caller, &id, input).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", r.id)),
             "The outcome is amended.".to_string(),
@@ -317,7 +318,7 @@ pub async fn amend_submit(
             order.push("reason".into());
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
             let ctx = with(
-                review_context(&view, &caller, &id.0, json!({}), 0).await?,
+                review_context(&view, &caller, &id, json!({}), 0).await?,
                 form_errors(&fields, &order),
             );
             Ok(Answer::Page(render_amend(
@@ -352,16 +353,16 @@ impl Protected for AddendumForm {
 pub async fn addendum_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     form: CsrfForm<AddendumForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let input = NewAddendum {
         text: some(&f.text),
     };
-    match review_amend::add_addendum(view.app, &caller, &id.0, input).await {
+    match review_amend::add_addendum(view.app, &caller, &id, input).await {
         Ok(_) => Ok(Answer::Done(Flash::success(
-            Redirect::to(format!("/reviews/{}", id.0)),
+            Redirect::to(format!("/reviews/{}", id.as_str())),
             "The addendum is added.".to_string(),
         ))),
         Err(e) => {
@@ -370,7 +371,7 @@ pub async fn addendum_submit(
                 review_context(
                     &view,
                     &caller,
-                    &id.0,
+                    &id,
                     json!({"findings": {}, "actions": []}),
                     0,
                 )

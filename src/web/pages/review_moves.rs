@@ -5,6 +5,7 @@
 use super::register::{Answer, refusal, with};
 use super::{Html, Page, form_errors, some};
 use crate::domain::dates::long_date;
+use crate::domain::ids::ReviewId;
 use crate::domain::panel::PanelKind;
 use crate::domain::role::Role;
 use crate::error::{AppError, FieldErrors};
@@ -12,7 +13,6 @@ use crate::services::review_moves::{self, ReviewChange};
 use crate::services::reviews::{self, Cancel, ReviewView};
 use crate::services::{App, users};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
@@ -113,8 +113,8 @@ async fn change_context(
 }
 
 #[get("/reviews/<id>/change")]
-pub async fn change_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
-    let r = reviews::get(view.app, &caller, &id.0).await?;
+pub async fn change_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result<Html, AppError> {
+    let r = reviews::get(view.app, &caller, &id).await?;
     scheduled_only(&r)?;
     let member =
         |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.clone());
@@ -131,7 +131,7 @@ pub async fn change_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
 pub async fn change_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     form: CsrfForm<ChangeForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -148,12 +148,12 @@ pub async fn change_submit(
         reason: some(&f.reason),
         ask_day_off: ask_day_off(&f.scheduled_for, &f.confirm_day_off),
     };
-    let fields = match review_moves::change(view.app, &caller, &id.0, input).await {
+    let fields = match review_moves::change(view.app, &caller, &id, input).await {
         Ok(r) => return Ok(Answer::Done(changed(&r))),
         Err(e) => refusal(e, "scheduled_for")?.0,
     };
     let question = day_off_question(view.app, &fields, &f.scheduled_for);
-    let r = reviews::get(view.app, &caller, &id.0).await?;
+    let r = reviews::get(view.app, &caller, &id).await?;
     let ctx = with(
         change_context(&view, &r, echo).await?,
         with(
@@ -205,8 +205,8 @@ impl Protected for CancelForm {
 }
 
 #[get("/reviews/<id>/cancel")]
-pub async fn cancel_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
-    let r = reviews::get(view.app, &caller, &id.0).await?;
+pub async fn cancel_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result<Html, AppError> {
+    let r = reviews::get(view.app, &caller, &id).await?;
     scheduled_only(&r)?;
     let form = json!({"reason": "", "cancelled_on": view.app.clock.today().to_string()});
     view.render(
@@ -220,7 +220,7 @@ pub async fn cancel_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
 pub async fn cancel_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     form: CsrfForm<CancelForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -228,7 +228,7 @@ pub async fn cancel_submit(
         reason: some(&f.reason),
         cancelled_on: some(&f.cancelled_on),
     };
-    match reviews::cancel(view.app, &caller, &id.0, input).await {
+    match reviews::cancel(view.app, &caller, &id, input).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", r.id)),
             format!(
@@ -241,7 +241,7 @@ pub async fn cancel_submit(
             ),
         ))),
         Err(AppError::Validation { fields, .. }) => {
-            let r = reviews::get(view.app, &caller, &id.0).await?;
+            let r = reviews::get(view.app, &caller, &id).await?;
             let ctx = with(
                 json!({"title": "Cancel this review", "review": r,
                     "form": {"reason": f.reason, "cancelled_on": f.cancelled_on}}),
@@ -254,7 +254,7 @@ pub async fn cancel_submit(
             )?))
         }
         Err(AppError::Conflict(m)) => Ok(Answer::Done(Flash::error(
-            Redirect::to(format!("/reviews/{}", id.0)),
+            Redirect::to(format!("/reviews/{}", id.as_str())),
             m,
         ))),
         Err(other) => Err(other),

@@ -8,13 +8,13 @@ pub mod schedule;
 
 use super::register::{Answer, refusal, with};
 use super::{Html, Page, form_errors, some};
+use crate::domain::ids::ReviewId;
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::people::{self, Reader};
 use crate::services::reviews::{self, NewAction, Outcome, ReportSent};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::{CsrfForm, Protected};
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
@@ -29,7 +29,7 @@ const START_ROWS: usize = 3;
 pub(super) async fn review_context(
     view: &Page<'_>,
     caller: &Caller,
-    id: &str,
+    id: &ReviewId,
     form: Value,
     rows: usize,
 ) -> Result<Value, AppError> {
@@ -78,11 +78,11 @@ pub(super) async fn review_context(
 }
 
 #[get("/reviews/<id>")]
-pub async fn review_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+pub async fn review_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result<Html, AppError> {
     let ctx = review_context(
         &view,
         &caller,
-        &id.0,
+        &id,
         json!({"findings": {}, "actions": []}),
         START_ROWS,
     )
@@ -135,14 +135,14 @@ pub(super) fn filled_rows<T: Clone>(rows: &[T], cells: impl Fn(&T) -> [&String; 
 pub async fn outcome_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     form: CsrfForm<OutcomeForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let rows = filled_rows(&f.actions, |a| [&a.who, &a.what, &a.when, &a.how]);
     let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations, "actions": rows});
     if f.step == "add_row" {
-        let ctx = review_context(&view, &caller, &id.0, echo, rows.len() + 1).await?;
+        let ctx = review_context(&view, &caller, &id, echo, rows.len() + 1).await?;
         return Ok(Answer::Page(view.render("reviews/show.html", ctx)?));
     }
     let input = Outcome {
@@ -160,7 +160,7 @@ pub async fn outcome_submit(
                 .collect(),
         ),
     };
-    match reviews::hold(view.app, &caller, &id.0, input).await {
+    match reviews::hold(view.app, &caller, &id, input).await {
         Ok(r) => {
             let next = r
                 .next_review
@@ -189,7 +189,7 @@ pub async fn outcome_submit(
             order.push("recommendations".into());
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
             let ctx = with(
-                review_context(&view, &caller, &id.0, echo, rows.len().max(START_ROWS)).await?,
+                review_context(&view, &caller, &id, echo, rows.len().max(START_ROWS)).await?,
                 with(
                     form_errors(&fields, &order),
                     json!({"consent_rule": consent}),
@@ -251,18 +251,18 @@ fn flash_result(
 pub async fn report_sent_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReviewId,
     form: CsrfForm<SmallForm>,
 ) -> Result<Flash<Redirect>, AppError> {
     let result = reviews::report_sent(
         view.app,
         &caller,
-        &id.0,
+        &id,
         ReportSent {
             sent_on: some(&form.0.sent_on),
         },
     )
     .await
     .map(|_| "The report is recorded as sent.".to_string());
-    flash_result(format!("/reviews/{}", id.0), result)
+    flash_result(format!("/reviews/{}", id.as_str()), result)
 }

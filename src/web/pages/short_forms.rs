@@ -4,6 +4,7 @@
 
 use super::register::{Answer, choices, refusal, with};
 use super::{Html, Page, form_errors, some};
+use crate::domain::ids::StayId;
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::error::AppError;
 use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
@@ -231,33 +232,33 @@ fn discharge_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortS
 }
 
 #[get("/admissions/<id>/discharge")]
-pub async fn discharge_page(
-    view: Page<'_>,
-    caller: Caller,
-    id: UuidParam,
-) -> Result<Html, AppError> {
-    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
-    short_page(&view, &discharge_spec(&id.0, &a.person_id, &a.hospital)).await
+pub async fn discharge_page(view: Page<'_>, caller: Caller, id: StayId) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
+    short_page(
+        &view,
+        &discharge_spec(id.as_str(), &a.person_id, &a.hospital),
+    )
+    .await
 }
 
 #[post("/admissions/<id>/discharge", data = "<form>")]
 pub async fn discharge_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
     form: CsrfForm<ShortForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let reader = Reader::of(view.app, &caller);
-    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let a = admissions::get_for(&view.app.db, &reader, &id).await?;
     let input = Discharge {
         discharged_on: f.get("discharged_on"),
         destination: f.get("destination"),
     };
-    let result = admissions::discharge(view.app, &caller.actor(), &reader, &id.0, input).await;
+    let result = admissions::discharge(view.app, &caller.actor(), &reader, &id, input).await;
     short_result(
         &view,
-        &discharge_spec(&id.0, &a.person_id, &a.hospital),
+        &discharge_spec(id.as_str(), &a.person_id, &a.hospital),
         &f,
         result,
         "Discharge recorded: the rating is now red.".into(),
@@ -299,32 +300,32 @@ fn change_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec
 pub async fn change_stay_page(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
 ) -> Result<Html, AppError> {
-    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
-    short_page(&view, &change_spec(&id.0, &a.person_id, &a.hospital)).await
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
+    short_page(&view, &change_spec(id.as_str(), &a.person_id, &a.hospital)).await
 }
 
 #[post("/admissions/<id>/change", data = "<form>")]
 pub async fn change_stay_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: StayId,
     form: CsrfForm<ShortForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let reader = Reader::of(view.app, &caller);
-    let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
+    let a = admissions::get_for(&view.app.db, &reader, &id).await?;
     let input = AdmissionChange {
         security_level: f.get("security_level"),
         legal_status: f.get("legal_status"),
         planned_discharge_on: f.get("planned_discharge_on"),
         effective_on: f.get("effective_on"),
     };
-    let result = admissions::update(view.app, &caller.actor(), &reader, &id.0, input).await;
+    let result = admissions::update(view.app, &caller.actor(), &reader, &id, input).await;
     short_result(
         &view,
-        &change_spec(&id.0, &a.person_id, &a.hospital),
+        &change_spec(id.as_str(), &a.person_id, &a.hospital),
         &f,
         result,
         "The change to the stay is recorded.".into(),

@@ -2,11 +2,11 @@
 //! done or dropped in place.
 
 use super::{SmallForm, flash_result};
+use crate::domain::ids::ActionId;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::reviews::{self, ActionUpdate};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
 use crate::web::pages::register::{Answer, refusal, with};
 use crate::web::pages::{Html, Page, form_errors, some};
@@ -82,7 +82,7 @@ pub async fn actions_page(
 pub async fn action_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ActionId,
     form: CsrfForm<SmallForm>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -96,7 +96,7 @@ pub async fn action_submit(
         completed_on: some(&f.completed_on),
         note: some(&f.note),
     };
-    let result = reviews::update_action(view.app, &caller, &id.0, input)
+    let result = reviews::update_action(view.app, &caller, &id, input)
         .await
         .map(|a| format!("Action for {} marked {}.", a.who, a.status.as_str()));
     match result {
@@ -106,15 +106,18 @@ pub async fn action_submit(
             let (fields, _) = refusal(e, "note")?;
             let fields: crate::error::FieldErrors = fields
                 .into_iter()
-                .map(|(k, v)| (format!("{k}-{}", id.0), v))
+                .map(|(k, v)| (format!("{k}-{}", id.as_str()), v))
                 .collect();
-            let order = [format!("completed_on-{}", id.0), format!("note-{}", id.0)];
+            let order = [
+                format!("completed_on-{}", id.as_str()),
+                format!("note-{}", id.as_str()),
+            ];
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
             let listed = match actions_context(&view, &caller, None, None, None).await? {
                 Ok(ctx) | Err(ctx) => ctx,
             };
             let mut ctx = with(listed, form_errors(&fields, &order));
-            ctx["typed"] = json!({"id": id.0, "status": f.status, "completed_on": f.completed_on, "note": f.note});
+            ctx["typed"] = json!({"id": id.as_str(), "status": f.status, "completed_on": f.completed_on, "note": f.note});
             Ok(Answer::Page(view.render_status(
                 Http::UnprocessableEntity,
                 "reviews/actions.html",
