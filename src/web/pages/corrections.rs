@@ -5,7 +5,7 @@
 use super::register::{Answer, refusal, with};
 use super::reviews::{filled_rows, review_context};
 use super::short_forms::{
-    ShortForm, ShortSpec, field, legal_select, security_select, short_context, short_result,
+    ShortSpec, field, legal_select, security_select, short_context, short_fields, short_result,
 };
 use super::{Html, Page, form_errors, some};
 use crate::domain::review::LINES_OF_ENQUIRY;
@@ -18,6 +18,7 @@ use crate::services::reviews::NewAction;
 use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::form::Fields;
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
@@ -74,18 +75,13 @@ pub async fn correct_stay_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let reader = Reader::of(view.app, &caller);
     let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
-    let input = AdmissionCorrection {
-        admitted_on: f.get("admitted_on"),
-        hospital: f.get("hospital"),
-        security_level: f.get("security_level"),
-        legal_status: f.get("legal_status"),
-        reason: f.get("correction_reason"),
-    };
+    // The form names its reason `correction_reason`; the input calls it `reason`.
+    let input: AdmissionCorrection = f.clone().renamed("correction_reason", "reason").input(&[])?;
     let result =
         corrections::correct_admission(view.app, &caller.actor(), &reader, &id.0, input).await;
     short_result(
@@ -147,14 +143,12 @@ pub async fn void_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let reader = Reader::of(view.app, &caller);
     let a = corrections::find_assessment(&view.app.db, &reader, &id.0).await?;
-    let input = Void {
-        reason: f.get("reason"),
-    };
+    let input: Void = f.input(&[])?;
     let result =
         corrections::void_assessment(view.app, &caller.actor(), &reader, &id.0, input).await;
     short_result(
