@@ -2,7 +2,7 @@
 //! form, the referral page with its decision, and accepting through the same consent step as
 //! adding a person.
 
-use super::register::{Answer, PersonForm, person_form_context, refusal};
+use super::register::{Answer, person_again, person_form_context, person_input, refusal};
 use super::{Html, Page, form_errors, some};
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
@@ -12,6 +12,7 @@ use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
 use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::form::Fields;
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
@@ -265,15 +266,15 @@ pub async fn accept_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<PersonForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let person = f.to_input(true);
+    let person = person_input(&f)?;
     let decision = Decision {
-        decided_on: some(&f.decided_on),
         outcome: Some("accepted".into()),
         reason: None,
         person: Some(person.clone()),
+        ..f.input(&[])?
     };
     match referrals::decide(view.app, &caller.actor(), &Reader::of(view.app, &caller), &id.0, decision).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
@@ -281,15 +282,11 @@ pub async fn accept_submit(
             "Referral accepted: the person is on the register. Record when the referrer and family were told.".to_string(),
         ))),
         Err(e) => {
-            let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let echo = serde_json::to_value(&person).map_err(|e| AppError::failed("JSON", e))?;
             let mut order: Vec<&str> = vec!["decided_on"];
             order.extend_from_slice(super::register::PERSON_FIELDS);
-            let ctx = super::register::with(
-                accept_context(&id.0, echo, &f.decided_on),
-                super::register::with(form_errors(&fields, &order), json!({"consent_rule": consent_rule})),
-            );
-            Ok(Answer::Page(view.render_status(Http::UnprocessableEntity, "people/form.html", ctx)?))
+            let decided_on = f.get("decided_on").unwrap_or_default();
+            let context = accept_context(&id.0, Value::Null, decided_on);
+            person_again(&view, context, &f, &person, refusal(e, "nhs_number")?, &order)
         }
     }
 }
