@@ -3,7 +3,7 @@
 //! adding a person.
 
 use super::register::{Answer, person_again, person_form_context, person_input, refusal};
-use super::{Html, Page, form_errors, some};
+use super::{Html, Page, some};
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -14,11 +14,9 @@ use crate::web::UuidParam;
 use crate::web::csrf::{CsrfForm, Protected};
 use crate::web::form::Fields;
 use rocket::form::FromForm;
-use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
-use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use serde_json::{Map, Value, json};
 
 /// Referrals in each section of the referrals page, a page at a time.
 const SECTION_PAGE: u64 = 25;
@@ -62,39 +60,6 @@ pub async fn referrals_page(
     view.render("referrals/list.html", ctx)
 }
 
-#[derive(FromForm)]
-pub struct ReferralForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    received_on: String,
-    #[field(default = String::new())]
-    referrer_name: String,
-    #[field(default = String::new())]
-    referrer_role: String,
-    #[field(default = String::new())]
-    referrer_contact: String,
-    #[field(default = String::new())]
-    given_name: String,
-    #[field(default = String::new())]
-    family_name: String,
-    #[field(default = String::new())]
-    date_of_birth: String,
-    #[field(default = String::new())]
-    nhs_number: String,
-    #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    mdt_held_on: String,
-    answers: HashMap<String, String>,
-}
-
-impl Protected for ReferralForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 const REFERRAL_FIELDS: &[&str] = &[
     "received_on",
     "referrer_name",
@@ -128,32 +93,28 @@ pub fn new_referral_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppErr
 pub async fn create_referral(
     view: Page<'_>,
     caller: Caller,
-    form: CsrfForm<ReferralForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     // The tool is optional: no answer at all means the referrer did not complete it.
-    let given: BTreeMap<String, Value> = f
-        .answers
-        .iter()
+    let mut object = f.object(&[])?;
+    let given: Map<String, Value> = object["answers"]
+        .as_object()
+        .into_iter()
+        .flatten()
         .filter_map(|(k, v)| match v.as_str() {
-            "yes" => Some((k.clone(), json!(true))),
-            "no" => Some((k.clone(), json!(false))),
+            Some("yes") => Some((k.clone(), json!(true))),
+            Some("no") => Some((k.clone(), json!(false))),
             _ => None,
         })
         .collect();
-    let input = NewReferral {
-        received_on: some(&f.received_on),
-        referrer_name: some(&f.referrer_name),
-        referrer_role: some(&f.referrer_role),
-        referrer_contact: some(&f.referrer_contact),
-        given_name: some(&f.given_name),
-        family_name: some(&f.family_name),
-        date_of_birth: some(&f.date_of_birth),
-        nhs_number: some(&f.nhs_number),
-        reason: some(&f.reason),
-        mdt_held_on: some(&f.mdt_held_on),
-        answers: (!given.is_empty()).then_some(given),
+    object["answers"] = if given.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(given)
     };
+    let input: NewReferral =
+        serde_json::from_value(object).map_err(|e| AppError::failed("form", e))?;
     match referrals::create(
         view.app,
         &caller.actor(),
@@ -171,16 +132,16 @@ pub async fn create_referral(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "given_name")?;
-            let mut echo = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
-            echo["answers"] = json!(f.answers);
-            let ctx = super::register::with(
-                referral_form_context(&view, echo),
-                form_errors(&fields, REFERRAL_FIELDS),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            // The answers as typed, none when none was chosen.
+            let mut blank = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
+            blank["answers"] = json!({});
+            let values = f.refill(&blank, &[])?;
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "referrals/form.html",
-                ctx,
+                referral_form_context(&view, Value::Null),
+                ("form", values),
+                (&fields, REFERRAL_FIELDS),
             )?))
         }
     }
