@@ -3,7 +3,7 @@
 //! adding a person.
 
 use super::register::{Answer, person_again, person_form_context, person_input, refusal};
-use super::{Html, Page, some};
+use super::{Html, Page};
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -11,9 +11,8 @@ use crate::services::people::{ConsentInput, NewPerson, Reader};
 use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
 use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
-use rocket::form::FromForm;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Map, Value, json};
@@ -252,24 +251,6 @@ pub async fn accept_submit(
     }
 }
 
-#[derive(FromForm)]
-pub struct DecisionForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    decided_on: String,
-    #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    sent_on: String,
-}
-
-impl Protected for DecisionForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 fn back_with(id: &str, result: Result<String, AppError>) -> Result<Flash<Redirect>, AppError> {
     let back = Redirect::to(format!("/referrals/{id}"));
     match result {
@@ -288,14 +269,12 @@ pub async fn decline_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<DecisionForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let f = form.0;
     let decision = Decision {
-        decided_on: some(&f.decided_on),
         outcome: Some("declined".into()),
-        reason: some(&f.reason),
         person: None,
+        ..form.0.input(&[])?
     };
     let result = referrals::decide(
         view.app,
@@ -314,11 +293,9 @@ pub async fn outcome_sent_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<DecisionForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let input = OutcomeSent {
-        sent_on: some(&form.0.sent_on),
-    };
+    let input: OutcomeSent = form.0.input(&[])?;
     let result = referrals::outcome_sent(
         view.app,
         &caller.actor(),
