@@ -16,6 +16,7 @@ use crate::services::reviews::{self, NewAction, Outcome, ReportSent};
 use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::form::Fields;
 use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
@@ -204,28 +205,6 @@ pub async fn outcome_submit(
     }
 }
 
-#[derive(FromForm)]
-pub struct SmallForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    sent_on: String,
-    #[field(default = String::new())]
-    status: String,
-    #[field(default = String::new())]
-    completed_on: String,
-    #[field(default = String::new())]
-    note: String,
-    #[field(default = String::new())]
-    back: String,
-}
-
-impl Protected for SmallForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 fn flash_result(
     back: String,
     result: Result<String, AppError>,
@@ -252,16 +231,10 @@ pub async fn report_sent_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<SmallForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let result = reviews::report_sent(
-        view.app,
-        &caller,
-        &id.0,
-        ReportSent {
-            sent_on: some(&form.0.sent_on),
-        },
-    )
+    let input: ReportSent = form.0.input(&[])?;
+    let result = reviews::report_sent(view.app, &caller, &id.0, input)
     .await
     .map(|_| "The report is recorded as sent.".to_string());
     flash_result(format!("/reviews/{}", id.0), result)
