@@ -192,7 +192,12 @@ impl Fields {
 
     /// The service's input, built by serde from [`Fields::object`].
     pub fn input<T: DeserializeOwned>(&self, checkboxes: &[&str]) -> Result<T, AppError> {
-        serde_json::from_value(self.object(checkboxes)?).map_err(|e| AppError::failed("form", e))
+        Self::from_object(self.object(checkboxes)?)
+    }
+
+    /// An input from an object built by [`Fields::object`] and then adjusted by the form.
+    pub fn from_object<T: DeserializeOwned>(object: Value) -> Result<T, AppError> {
+        serde_json::from_value(object).map_err(|e| AppError::failed("form", e))
     }
 
     /// Exactly what was typed, nested as [`Fields::object`] nests it (empty values kept).

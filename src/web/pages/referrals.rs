@@ -112,8 +112,7 @@ pub async fn create_referral(
     } else {
         Value::Object(given)
     };
-    let input: NewReferral =
-        serde_json::from_value(object).map_err(|e| AppError::failed("form", e))?;
+    let input: NewReferral = Fields::from_object(object)?;
     match referrals::create(
         view.app,
         &caller.actor(),
