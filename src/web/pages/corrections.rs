@@ -328,31 +328,15 @@ pub async fn amend_submit(
 // ---------------------------------------------------------------------------------------------
 // Addenda
 
-#[derive(FromForm)]
-pub struct AddendumForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    text: String,
-}
-
-impl Protected for AddendumForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 #[post("/reviews/<id>/addenda", data = "<form>")]
 pub async fn addendum_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<AddendumForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let input = NewAddendum {
-        text: some(&f.text),
-    };
+    let input: NewAddendum = f.input(&[])?;
     match review_amend::add_addendum(view.app, &caller, &id.0, input).await {
         Ok(_) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", id.0)),
@@ -360,22 +344,20 @@ pub async fn addendum_submit(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "text")?;
-            let mut ctx = with(
-                review_context(
-                    &view,
-                    &caller,
-                    &id.0,
-                    json!({"findings": {}, "actions": []}),
-                    0,
-                )
-                .await?,
-                form_errors(&fields, &["text"]),
-            );
-            ctx["addendum_text"] = json!(f.text);
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            let context = review_context(
+                &view,
+                &caller,
+                &id.0,
+                json!({"findings": {}, "actions": []}),
+                0,
+            )
+            .await?;
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "reviews/show.html",
-                ctx,
+                context,
+                ("addendum_text", json!(f.get("text").unwrap_or_default())),
+                (&fields, &["text"]),
             )?))
         }
     }
