@@ -1,7 +1,7 @@
 //! The signed-in user's own account: changing their password (from the header's user menu, and
 //! the only page open to a user with a one-time password until they do).
 
-use super::admin::FormAnswer;
+use super::Answer;
 use super::{Html, Page, form_errors};
 use crate::error::{AppError, FieldErrors};
 use crate::services::users::{self, PasswordChange};
@@ -84,12 +84,12 @@ pub async fn change_password(
     caller: Caller,
     address: ClientAddress,
     form: CsrfForm<PasswordForm>,
-) -> Result<FormAnswer, AppError> {
+) -> Result<Answer, AppError> {
     let CsrfForm(form) = form;
     if form.new_password != form.confirm_password {
         let fields = one("confirm_password", "Enter the same new password twice");
         let html = render(&view, &caller, Status::UnprocessableEntity, &fields)?;
-        return Ok(FormAnswer::Again(html));
+        return Ok(Answer::Page(html));
     }
     let input = PasswordChange {
         current_password: form.current_password,
@@ -98,8 +98,8 @@ pub async fn change_password(
     match users::change_own_password(view.app, &caller, input, &address.0).await {
         Ok(_) => {
             let done = "Your password has been changed. You have been signed out everywhere else.";
-            Ok(FormAnswer::Done(Flash::success(Redirect::to("/"), done)))
+            Ok(Answer::Done(Flash::success(Redirect::to("/"), done)))
         }
-        Err(error) => Ok(FormAnswer::Again(refused(&view, &caller, error)?)),
+        Err(error) => Ok(Answer::Page(refused(&view, &caller, error)?)),
     }
 }

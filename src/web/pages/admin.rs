@@ -1,6 +1,7 @@
 //! Administration pages: users (list, create, deactivate, reactivate, reset a password) and the
 //! audit trail.
 
+use super::Answer;
 use super::session::CsrfOnly;
 use super::{Html, Page, form_errors};
 use crate::domain::role::Role;
@@ -109,20 +110,13 @@ impl Protected for NewUserForm {
     }
 }
 
-#[derive(rocket::Responder)]
-// Built once per response and moved straight into it: size does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum FormAnswer {
-    Done(Flash<Redirect>),
-    Again(Html),
-}
 
 #[post("/admin/users", data = "<form>")]
 pub async fn create_user(
     view: Page<'_>,
     caller: Caller,
     form: CsrfForm<NewUserForm>,
-) -> Result<FormAnswer, AppError> {
+) -> Result<Answer, AppError> {
     let CsrfForm(form) = form;
     let input = NewUser {
         username: form.username.clone(),
@@ -147,7 +141,7 @@ pub async fn create_user(
                 user.role.label(),
                 user.username
             );
-            return Ok(FormAnswer::Done(Flash::success(
+            return Ok(Answer::Done(Flash::success(
                 Redirect::to("/admin/users"),
                 message,
             )));
@@ -169,7 +163,7 @@ pub async fn create_user(
         // The password is never sent back.
         obj.insert("form".into(), json!({"username": form.username, "display_name": form.display_name, "role": form.role, "panel_kind": form.panel_kind}));
     }
-    Ok(FormAnswer::Again(view.render_status(
+    Ok(Answer::Page(view.render_status(
         Status::UnprocessableEntity,
         "admin/user_new.html",
         context,
@@ -229,11 +223,11 @@ pub async fn reset_password(
     caller: Caller,
     id: UuidParam,
     form: CsrfForm<CsrfOnly>,
-) -> Result<FormAnswer, AppError> {
+) -> Result<Answer, AppError> {
     let _ = form;
     let input = PasswordReset { password: None };
     match users::reset_password(view.app, &caller.actor(), &id.0, input).await {
-        Ok(done) => Ok(FormAnswer::Again(view.render(
+        Ok(done) => Ok(Answer::Page(view.render(
             "admin/password_reset.html",
             json!({
                 "title": "One-time password",
@@ -244,7 +238,7 @@ pub async fn reset_password(
                 },
             }),
         )?)),
-        Err(AppError::Conflict(message)) => Ok(FormAnswer::Done(Flash::error(
+        Err(AppError::Conflict(message)) => Ok(Answer::Done(Flash::error(
             Redirect::to("/admin/users"),
             message,
         ))),

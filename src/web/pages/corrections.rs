@@ -2,7 +2,8 @@
 //! review's outcome, and adding an addendum once its report was sent. Each calls the same
 //! service as its API route; a refusal re-renders the form with what was typed.
 
-use super::register::{Answer, refusal, with};
+use super::Answer;
+use super::register::{refusal, with};
 use super::reviews::{filled_rows, review_context};
 use super::short_forms::{
     ShortSpec, field, legal_select, security_select, short_context, short_fields, short_result,

@@ -2,7 +2,8 @@
 //! form, the referral page with its decision, and accepting through the same consent step as
 //! adding a person.
 
-use super::register::{Answer, person_again, person_form_context, person_input, refusal};
+use super::Answer;
+use super::register::{person_again, person_form_context, person_input, refusal};
 use super::{Html, Page};
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;

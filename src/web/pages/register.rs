@@ -3,7 +3,7 @@
 //! (admissions, discharges, visits, closing, withdrawal) are in `short_forms`. Each calls the
 //! same service as its API route.
 
-use super::{Html, Page, form_errors, some};
+use super::{Answer, Html, Page, form_errors, some};
 use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Sex, Status};
 use crate::domain::risk::Rating;
@@ -25,13 +25,6 @@ use rocket::{get, post};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(rocket::Responder)]
-// Built once per response and moved straight into it: size does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum Answer {
-    Done(Flash<Redirect>),
-    Page(Html),
-}
 
 pub(super) fn choices<T: Copy>(
     all: &[T],

@@ -1,7 +1,7 @@
 //! The Returns page: generate the monthly or weekly return, see its figures and what changed,
 //! download the PDF and CSV; and the list of earlier returns.
 
-use super::register::Answer;
+use super::Answer;
 use super::{Html, Page, form_errors};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::error::{AppError, FieldErrors};

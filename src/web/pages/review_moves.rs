@@ -2,7 +2,8 @@
 //! page to cancel one (a confirmation with a reason), and the question every booking page asks
 //! before a review goes on a weekend or bank holiday.
 
-use super::register::{Answer, refusal, with};
+use super::Answer;
+use super::register::{refusal, with};
 use super::{Html, Page};
 use crate::domain::dates::long_date;
 use crate::domain::panel::PanelKind;

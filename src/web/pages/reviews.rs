@@ -6,7 +6,8 @@ pub mod actions;
 pub mod list;
 pub mod schedule;
 
-use super::register::{Answer, refusal, with};
+use super::Answer;
+use super::register::{refusal, with};
 use super::{Html, Page, form_errors, some};
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;

@@ -2,7 +2,8 @@
 //! withdraw — one page each, built from a [`ShortSpec`], each calling the same service as its API
 //! route. The corrections pages build theirs the same way.
 
-use super::register::{Answer, choices, refusal};
+use super::Answer;
+use super::register::{choices, refusal};
 use super::{Html, Page};
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::error::AppError;
