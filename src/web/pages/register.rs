@@ -3,7 +3,7 @@
 //! (admissions, discharges, visits, closing, withdrawal) are in `short_forms`. Each calls the
 //! same service as its API route.
 
-use super::{Answer, Html, Page, form_errors, some};
+use super::{Answer, Html, Page, form_errors};
 use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Sex, Status};
 use crate::domain::risk::Rating;
@@ -16,14 +16,13 @@ use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::people::ListParams;
 use crate::web::api::types::Paging;
-use crate::web::csrf::{CsrfForm, Protected};
+use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
-use rocket::form::FromForm;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 
 pub(super) fn choices<T: Copy>(
@@ -357,25 +356,22 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
 // ---------------------------------------------------------------------------------------------
 // Risk assessment: answers, then the suggested rating to confirm or override
 
-#[derive(FromForm)]
-pub struct AssessForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    step: String,
-    #[field(default = String::new())]
-    assessed_on: String,
-    answers: HashMap<String, String>,
-    #[field(default = String::new())]
-    rating: String,
-    #[field(default = String::new())]
-    override_reason: String,
-}
-
-impl Protected for AssessForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
+/// The tool's answers as sent: yes and no are the booleans the service reads; anything else
+/// (an empty answer) is passed on for it to refuse by its question.
+fn assessed_answers(typed: &Value) -> BTreeMap<String, Value> {
+    typed
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            let answer = match v.as_str() {
+                Some("yes") => json!(true),
+                Some("no") => json!(false),
+                _ => v.clone(),
+            };
+            (k.clone(), answer)
+        })
+        .collect()
 }
 
 fn assess_context(view: &Page<'_>, person: &people::PersonView, form: Value) -> Value {
@@ -405,32 +401,17 @@ pub async fn assess_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<AssessForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let reader = Reader::of(view.app, &caller);
-    let answers: BTreeMap<String, Value> = f
-        .answers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                match v.as_str() {
-                    "yes" => json!(true),
-                    "no" => json!(false),
-                    other => json!(other),
-                },
-            )
-        })
-        .collect();
+    let blank = json!({"assessed_on": "", "answers": {}, "rating": "", "override_reason": ""});
+    let echo = f.refill(&blank, &[])?;
     let input = NewAssessment {
-        assessed_on: some(&f.assessed_on),
-        answers: Some(answers),
-        rating: some(&f.rating),
-        override_reason: some(&f.override_reason),
+        answers: Some(assessed_answers(&echo["answers"])),
+        ..f.input(&[])?
     };
-    let echo = json!({"assessed_on": f.assessed_on, "answers": f.answers, "rating": f.rating, "override_reason": f.override_reason});
-    let result = if f.step == "confirm" {
+    let result = if f.get("step") == Some("confirm") {
         risk::assess(view.app, &caller.actor(), &reader, &id.0, input)
             .await
             .map(Some)
@@ -464,17 +445,15 @@ pub async fn assess_submit(
         Err(e) => {
             let (fields, _) = refusal(e, "assessed_on")?;
             let d = people::dossier(view.app, &caller.actor(), &reader, &id.0).await?;
-            let ctx = with(
-                assess_context(&view, &d.person, echo),
-                form_errors(
+            Ok(Answer::Page(Fields::again(
+                &view,
+                "people/assess.html",
+                assess_context(&view, &d.person, Value::Null),
+                ("form", echo),
+                (
                     &fields,
                     &["assessed_on", "answers", "rating", "override_reason"],
                 ),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
-                "people/assess.html",
-                ctx,
             )?))
         }
     }
