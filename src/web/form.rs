@@ -129,6 +129,22 @@ fn overlay(into: &mut Value, over: Value) {
     }
 }
 
+/// `value` as [`Fields::object`] reads text: each string trimmed, and dropped when empty.
+pub fn trimmed(value: Value) -> Value {
+    match value {
+        Value::Object(map) => map
+            .into_iter()
+            .filter_map(|(k, v)| match trimmed(v) {
+                Value::String(s) if s.is_empty() => None,
+                v => Some((k, v)),
+            })
+            .collect(),
+        Value::Array(items) => items.into_iter().map(trimmed).collect(),
+        Value::String(s) => Value::String(s.trim().to_string()),
+        other => other,
+    }
+}
+
 impl Fields {
     /// The fields as given (a test or a kept form's replay).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
