@@ -191,7 +191,17 @@ impl Fields {
 
     /// The input's JSON: trimmed text, empty as absent, names nested, `checkboxes` as bools.
     pub fn object(&self, checkboxes: &[&str]) -> Result<Value, AppError> {
+        self.build(checkboxes, &[])
+    }
+
+    /// As [`Fields::object`], with the `verbatim` fields exactly as typed (a password is never
+    /// trimmed) and empty when not sent.
+    fn build(&self, checkboxes: &[&str], verbatim: &[&str]) -> Result<Value, AppError> {
         let mut object = Map::new();
+        for name in verbatim {
+            let value = self.get(name).unwrap_or_default().to_string();
+            put(&mut object, &path(name), Value::String(value));
+        }
         for (name, value) in &self.0 {
             let text = value.trim();
             if name == CSRF_FIELD || text.is_empty() || checkboxes.contains(&name.as_str()) {
@@ -204,6 +214,11 @@ impl Fields {
             put(&mut object, &path(name), Value::Bool(on));
         }
         Ok(listed(Value::Object(object)))
+    }
+
+    /// The service's input with the `verbatim` fields exactly as typed (see [`Fields::build`]).
+    pub fn input_verbatim<T: DeserializeOwned>(&self, verbatim: &[&str]) -> Result<T, AppError> {
+        Self::from_object(self.build(&[], verbatim)?)
     }
 
     /// The service's input, built by serde from [`Fields::object`].
@@ -295,6 +310,15 @@ mod tests {
                    "consent": {"basis": "self", "gillick_competent": false}})
         );
         assert_eq!(f.csrf_token(), "t");
+    }
+
+    #[test]
+    fn verbatim_fields_keep_their_spaces() {
+        let f = fields(&[("password", " a b "), ("name", " n ")]);
+        assert_eq!(
+            f.build(&[], &["password", "role"]).unwrap(),
+            json!({"password": " a b ", "role": "", "name": "n"})
+        );
     }
 
     #[test]
