@@ -35,7 +35,10 @@ impl<'r> FromForm<'r> for Fields {
     }
 
     fn push_value(ctxt: &mut Self::Context, field: ValueField<'r>) {
-        ctxt.push((field.name.source().as_str().to_string(), field.value.to_string()));
+        ctxt.push((
+            field.name.source().as_str().to_string(),
+            field.value.to_string(),
+        ));
     }
 
     async fn push_data(_: &mut Self::Context, _: DataField<'r, '_>) {
@@ -55,7 +58,9 @@ impl Protected for Fields {
 
 /// A name's path: `a.b`, `a[b]` and `a[b].c` all split into their parts.
 fn path(name: &str) -> Vec<&str> {
-    name.split(['.', '[', ']']).filter(|p| !p.is_empty()).collect()
+    name.split(['.', '[', ']'])
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// A checkbox's value as Rocket reads a `bool` form field.

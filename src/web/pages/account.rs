@@ -75,8 +75,7 @@ pub async fn change_password(
         let html = render(&view, &caller, Status::UnprocessableEntity, &fields)?;
         return Ok(Answer::Page(html));
     }
-    let input: PasswordChange =
-        form.input_verbatim(&["current_password", "new_password"])?;
+    let input: PasswordChange = form.input_verbatim(&["current_password", "new_password"])?;
     match users::change_own_password(view.app, &caller, input, &address.0).await {
         Ok(_) => {
             let done = "Your password has been changed. You have been signed out everywhere else.";

@@ -97,8 +97,7 @@ pub async fn create_user(
     let CsrfForm(form) = form;
     // As typed, as the form always read them (the checks name stray spaces); the panel kind
     // is a choice.
-    let input: NewUser =
-        form.input_verbatim(&["username", "display_name", "role", "password"])?;
+    let input: NewUser = form.input_verbatim(&["username", "display_name", "role", "password"])?;
     let checked = crate::services::input::lines(&[
         ("username", "the username", &input.username),
         ("display_name", "the name", &input.display_name),

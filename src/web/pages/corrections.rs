@@ -79,7 +79,10 @@ pub async fn correct_stay_submit(
     let reader = Reader::of(view.app, &caller);
     let a = admissions::get_for(&view.app.db, &reader, &id.0).await?;
     // The form names its reason `correction_reason`; the input calls it `reason`.
-    let input: AdmissionCorrection = f.clone().renamed("correction_reason", "reason").input(&[])?;
+    let input: AdmissionCorrection = f
+        .clone()
+        .renamed("correction_reason", "reason")
+        .input(&[])?;
     let result =
         corrections::correct_admission(view.app, &caller.actor(), &reader, &id.0, input).await;
     short_result(

@@ -132,7 +132,8 @@ pub async fn create_referral(
         Err(e) => {
             let (fields, _) = refusal(e, "given_name")?;
             // The answers as typed, none when none was chosen.
-            let mut blank = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
+            let mut blank =
+                serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
             blank["answers"] = json!({});
             let values = f.refill(&blank, &[])?;
             Ok(Answer::Page(Fields::again(

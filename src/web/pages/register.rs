@@ -24,7 +24,6 @@ use rocket::{get, post};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-
 pub(super) fn choices<T: Copy>(
     all: &[T],
     value: fn(T) -> &'static str,

@@ -125,7 +125,9 @@ pub(super) fn typed_findings(typed: &Value) -> Result<BTreeMap<String, String>, 
 }
 
 /// Each typed row as the service reads it.
-pub(super) fn row_inputs<T: serde::de::DeserializeOwned>(rows: &[Value]) -> Result<Vec<T>, AppError> {
+pub(super) fn row_inputs<T: serde::de::DeserializeOwned>(
+    rows: &[Value],
+) -> Result<Vec<T>, AppError> {
     rows.iter()
         .map(|row| Fields::from_object(trimmed(row.clone())))
         .collect()
@@ -227,7 +229,7 @@ pub async fn report_sent_submit(
 ) -> Result<Flash<Redirect>, AppError> {
     let input: ReportSent = form.0.input(&[])?;
     let result = reviews::report_sent(view.app, &caller, &id.0, input)
-    .await
-    .map(|_| "The report is recorded as sent.".to_string());
+        .await
+        .map(|_| "The report is recorded as sent.".to_string());
     flash_result(format!("/reviews/{}", id.0), result)
 }

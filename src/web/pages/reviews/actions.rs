@@ -2,15 +2,15 @@
 //! done or dropped in place.
 
 use super::flash_result;
-use crate::web::form::Fields;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::reviews::{self, ActionUpdate};
 use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use crate::web::pages::Answer;
-use crate::web::pages::register::{refusal};
+use crate::web::pages::register::refusal;
 use crate::web::pages::{Html, Page, form_errors};
 use rocket::http::Status as Http;
 use rocket::{get, post};

@@ -130,11 +130,8 @@ pub async fn schedule_submit(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "expert_by_experience_id")?;
-            let question = crate::web::pages::review_moves::day_off_question(
-                view.app,
-                &fields,
-                scheduled_for,
-            );
+            let question =
+                crate::web::pages::review_moves::day_off_question(view.app, &fields, scheduled_for);
             let blank: serde_json::Map<String, Value> = SCHEDULE_FIELDS
                 .iter()
                 .filter(|n| **n != "confirm_day_off")
