@@ -86,7 +86,8 @@ pub struct Imprint {
 // Building the report from a return's figures
 
 use crate::domain::person::{LegalStatus, SecurityLevel};
-use crate::domain::returns::{Changes, Figures, MonthlyRow, WeeklyRow, rating_word};
+use crate::domain::returns::{Changes, Count, Counts, Figures, MonthlyRow, WeeklyRow, rating_word};
+use crate::domain::risk::Rating;
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
@@ -186,56 +187,55 @@ fn section(heading: &str, list: &[crate::domain::returns::Change]) -> Section {
 }
 
 /// The headline figures of a return in reading order, worded: (label, value).
-pub fn summary(counts: &BTreeMap<String, u64>, weekly: bool) -> Vec<(String, u64)> {
-    let count = |key: &str| counts.get(key).copied().unwrap_or(0);
+pub fn summary(counts: &Counts, weekly: bool) -> Vec<(String, u64)> {
     let mut summary: Vec<(String, u64)> = Vec::new();
-    let mut add = |label: &str, key: &str| summary.push((label.to_string(), count(key)));
+    let mut add = |label: &str, name: Count| summary.push((label.to_string(), counts.get(name)));
     if weekly {
-        add("In hospital", "in_hospital");
+        add("In hospital", Count::InHospital);
     }
-    add("On the register", "on_register");
-    add("Red", "red");
-    add("Amber", "amber");
-    add("Green", "green");
-    add("Blue (in hospital)", "blue");
-    if count("unrated") > 0 {
-        add("Not yet rated", "unrated");
+    add("On the register", Count::OnRegister);
+    add("Red", Count::Rated(Some(Rating::Red)));
+    add("Amber", Count::Rated(Some(Rating::Amber)));
+    add("Green", Count::Rated(Some(Rating::Green)));
+    add("Blue (in hospital)", Count::Rated(Some(Rating::Blue)));
+    if counts.get(Count::Rated(None)) > 0 {
+        add("Not yet rated", Count::Rated(None));
     }
     let within = if weekly {
         "in the week"
     } else {
         "in the month"
     };
-    add(&format!("Added {within}"), "added");
-    add(&format!("Left {within}"), "left");
-    add(&format!("Admissions {within}"), "admissions");
-    add(&format!("Discharges {within}"), "discharges");
-    add(&format!("Reviews held {within}"), "reviews_held");
+    add(&format!("Added {within}"), Count::Added);
+    add(&format!("Left {within}"), Count::Left);
+    add(&format!("Admissions {within}"), Count::Admissions);
+    add(&format!("Discharges {within}"), Count::Discharges);
+    add(&format!("Reviews held {within}"), Count::ReviewsHeld);
     for kind in crate::domain::review::ReviewKind::ALL {
         add(
             &format!("  of which {}", kind.label()),
-            &format!("reviews_held_{}", kind.as_str()),
+            Count::ReviewsHeldOf(*kind),
         );
     }
-    add("Reviews overdue", "reviews_overdue");
-    add("Actions open", "actions_open");
-    add("Actions overdue", "actions_overdue");
+    add("Reviews overdue", Count::ReviewsOverdue);
+    add("Actions open", Count::ActionsOpen);
+    add("Actions overdue", Count::ActionsOverdue);
     add(
         &format!("Referrals received {within}"),
-        "referrals_received",
+        Count::ReferralsReceived,
     );
     add(
         &format!("Referrals accepted {within}"),
-        "referrals_accepted",
+        Count::ReferralsAccepted,
     );
     add(
         &format!("Referrals declined {within}"),
-        "referrals_declined",
+        Count::ReferralsDeclined,
     );
-    add("Referrals awaiting a decision", "referrals_awaiting");
+    add("Referrals awaiting a decision", Count::ReferralsAwaiting);
     add(
         "  of which past the 28-day decision date",
-        "referrals_overdue",
+        Count::ReferralsOverdue,
     );
     summary
 }
@@ -301,24 +301,19 @@ pub fn breakdown(by: &BTreeMap<String, BTreeMap<String, u64>>) -> Vec<Vec<String
 }
 
 /// The headline figures then (at the previous return's as-at) and now: (label, then, now).
-pub fn against(
-    counts: &BTreeMap<String, u64>,
-    before: &BTreeMap<String, u64>,
-    weekly: bool,
-) -> Vec<(&'static str, u64, u64)> {
-    let mut rows = vec![("On the register", "on_register")];
+pub fn against(counts: &Counts, before: &Counts, weekly: bool) -> Vec<(&'static str, u64, u64)> {
+    let mut rows = vec![("On the register", Count::OnRegister)];
     if weekly {
-        rows.insert(0, ("In hospital", "in_hospital"));
+        rows.insert(0, ("In hospital", Count::InHospital));
     }
     rows.extend([
-        ("Red", "red"),
-        ("Amber", "amber"),
-        ("Green", "green"),
-        ("Blue", "blue"),
+        ("Red", Count::Rated(Some(Rating::Red))),
+        ("Amber", Count::Rated(Some(Rating::Amber))),
+        ("Green", Count::Rated(Some(Rating::Green))),
+        ("Blue", Count::Rated(Some(Rating::Blue))),
     ]);
-    let n = |m: &BTreeMap<String, u64>, key: &str| m.get(key).copied().unwrap_or(0);
     rows.into_iter()
-        .map(|(label, key)| (label, n(before, key), n(counts, key)))
+        .map(|(label, name)| (label, before.get(name), counts.get(name)))
         .collect()
 }
 
@@ -440,7 +435,7 @@ fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Repo
         "in the month"
     };
     let summary = summary(&f.counts, weekly);
-    let chart = chart(&f.counts);
+    let chart = chart(f.counts.as_map());
 
     let mut headline = Section {
         heading: format!(

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::domain::returns::{Change, MonthlyRow, WeeklyRow};
+use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
 use time::macros::datetime;
 
@@ -17,31 +18,31 @@ fn change(nhs: &str, name: &str, detail: &str, on: Option<&str>) -> Change {
 
 /// A small hand-built monthly return: the report model pinned down below.
 pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
-    let mut counts: BTreeMap<String, u64> = [
-        ("on_register", 3),
-        ("red", 1),
-        ("amber", 1),
-        ("green", 0),
-        ("blue", 1),
-        ("added", 1),
-        ("left", 1),
-        ("admissions", 1),
-        ("discharges", 0),
-        ("reviews_held", 2),
-        ("reviews_overdue", 1),
-        ("actions_open", 4),
-        ("actions_overdue", 1),
-        ("referrals_received", 2),
-        ("referrals_accepted", 1),
-        ("referrals_declined", 0),
-        ("referrals_awaiting", 1),
-        ("referrals_overdue", 0),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    counts.insert("reviews_held_community".into(), 1);
-    counts.insert("reviews_held_inpatient".into(), 1);
+    let mut counts = Counts::default();
+    for (name, n) in [
+        (Count::OnRegister, 3),
+        (Count::Rated(Some(Rating::Red)), 1),
+        (Count::Rated(Some(Rating::Amber)), 1),
+        (Count::Rated(Some(Rating::Green)), 0),
+        (Count::Rated(Some(Rating::Blue)), 1),
+        (Count::Added, 1),
+        (Count::Left, 1),
+        (Count::Admissions, 1),
+        (Count::Discharges, 0),
+        (Count::ReviewsHeld, 2),
+        (Count::ReviewsOverdue, 1),
+        (Count::ActionsOpen, 4),
+        (Count::ActionsOverdue, 1),
+        (Count::ReferralsReceived, 2),
+        (Count::ReferralsAccepted, 1),
+        (Count::ReferralsDeclined, 0),
+        (Count::ReferralsAwaiting, 1),
+        (Count::ReferralsOverdue, 0),
+        (Count::ReviewsHeldOf(ReviewKind::Community), 1),
+        (Count::ReviewsHeldOf(ReviewKind::Inpatient), 1),
+    ] {
+        counts.set(name, n);
+    }
     let row = |nhs: &str, name: &str, rating, previous, change: &str| MonthlyRow {
         nhs_number: nhs.into(),
         name: name.into(),
@@ -90,16 +91,19 @@ pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
     let changes = Changes {
         previous_period: "2026-09".into(),
         previous_as_at: "2026-09-30 23:59:59".into(),
-        before: [
-            ("on_register", 3),
-            ("red", 0),
-            ("amber", 2),
-            ("green", 0),
-            ("blue", 1),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect(),
+        before: {
+            let mut before = Counts::default();
+            before.set(Count::OnRegister, 3);
+            for (rating, n) in [
+                (Rating::Red, 0),
+                (Rating::Amber, 2),
+                (Rating::Green, 0),
+                (Rating::Blue, 1),
+            ] {
+                before.set(Count::Rated(Some(rating)), n);
+            }
+            before
+        },
         joined: vec![change(
             "999 000 0034",
             "Oisín Ó Súilleabháin",
@@ -211,7 +215,7 @@ fn weekly_report_model() {
     f.period = "2026-11-22".into();
     f.as_at = "2026-11-22 23:59:59".into();
     f.monthly_rows.clear();
-    f.counts.insert("in_hospital".into(), 1);
+    f.counts.set(Count::InHospital, 1);
     f.weekly_rows = vec![WeeklyRow {
         nhs_number: "999 000 0026".into(),
         name: "Siân Łukasz".into(),

@@ -2,13 +2,14 @@
 //! generation, read and download audited).
 
 use super::*;
+use crate::domain::returns::Counts;
 
 /// The changes since the previous return, as counts; `people` only for those who may see who.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangesView {
     pub previous_period: String,
     pub previous_as_at: String,
-    pub before: BTreeMap<String, u64>,
+    pub before: Counts,
     pub joined: u64,
     pub left: u64,
     pub rating_changes: u64,
@@ -38,7 +39,7 @@ impl ChangesView {
 /// The stored figures column: counts and the rating × age band table.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredFigures {
-    pub(super) counts: BTreeMap<String, u64>,
+    pub(super) counts: Counts,
     pub(super) by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
@@ -57,7 +58,7 @@ pub struct ReturnView {
     pub organisation: String,
     /// SHA-256 (hex) of the PDF.
     pub sha256: String,
-    pub counts: BTreeMap<String, u64>,
+    pub counts: Counts,
     /// Rating → age band → people.
     pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
     pub changes: ChangesView,
@@ -478,7 +479,7 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
         kind: m.kind.clone(),
         period: m.period.clone(),
         as_at: format!("{} 23:59:59", m.as_at),
-        counts: BTreeMap::new(),
+        counts: Counts::default(),
         by_rating_and_band: BTreeMap::new(),
         monthly_rows: Vec::new(),
         weekly_rows: Vec::new(),
