@@ -137,8 +137,12 @@ pub struct MonthlyRow {
     /// against the end of the previous period.
     pub change: String,
     pub setting: String,
-    pub last_review: Option<String>,
-    pub next_review_due: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub last_review: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_review_due: Option<Date>,
     pub actions_open: u64,
     pub actions_overdue: u64,
     pub keyworker: Option<String>,
@@ -149,16 +153,28 @@ pub struct MonthlyRow {
 pub struct WeeklyRow {
     pub nhs_number: String,
     pub name: String,
-    pub admitted_on: String,
+    #[serde(with = "super::dates::iso")]
+    #[schemars(with = "String")]
+    pub admitted_on: Date,
     pub hospital: String,
     pub security_level: String,
     pub legal_status: String,
     pub length_of_stay_days: i64,
-    pub last_review: Option<String>,
-    pub next_review_due: Option<String>,
-    pub last_visit: Option<String>,
-    pub next_visit_due: Option<String>,
-    pub planned_discharge_on: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub last_review: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_review_due: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub last_visit: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_visit_due: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub planned_discharge_on: Option<Date>,
 }
 
 /// The name of one of a return's counts: the fixed vocabulary of its columns (API.md,
@@ -277,7 +293,9 @@ pub struct Figures {
     pub kind: String,
     pub period: String,
     /// The as-at day (23:59:59, UK time).
-    pub as_at: String,
+    #[serde(with = "super::dates::as_at")]
+    #[schemars(with = "String")]
+    pub as_at: Date,
     pub counts: Counts,
     /// Rating → age band → people.
     pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
@@ -293,7 +311,9 @@ pub struct Change {
     /// What changed, in words: "Amber to red", "Closed: moved out of area", "Ward 3, Elm House".
     pub detail: String,
     /// The day it happened, where one is known.
-    pub on: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub on: Option<Date>,
 }
 
 /// What changed since the previous return of the same kind: the period before this one, as
@@ -302,7 +322,9 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Changes {
     pub previous_period: String,
-    pub previous_as_at: String,
+    #[serde(with = "super::dates::as_at")]
+    #[schemars(with = "String")]
+    pub previous_as_at: Date,
     /// Headline counts at the previous as-at day (`on_register` or `in_hospital`, and ratings).
     pub before: Counts,
     /// Now in the return's population (the register, or in hospital) and not before.

@@ -18,6 +18,9 @@ pub struct Report {
     pub period: String,
     /// "23:59:59 on Saturday 31 October 2026".
     pub as_at: String,
+    /// The as-at day (the document's date, 23:59:59 that day).
+    #[serde(skip)]
+    pub day: Date,
     /// "Cara Commissioner (commissioner), 2 November 2026 at 10:14 UTC".
     pub generated: String,
     /// Headline figures, in reading order: (label, value).
@@ -106,10 +109,6 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn parse_day(s: &str) -> Option<Date> {
-    crate::domain::input::parse_date(s)
-}
-
 /// "31 October 2026".
 pub fn long_date(d: Date) -> String {
     format!(
@@ -120,19 +119,16 @@ pub fn long_date(d: Date) -> String {
     )
 }
 
-/// "31 Oct 2026" (table cells), or the text as it was if it is not a date.
-fn short_date(s: &Option<String>) -> String {
-    match s.as_deref() {
+/// "31 Oct 2026" (table cells), or nothing.
+fn short_date(d: Option<Date>) -> String {
+    match d {
         None => String::new(),
-        Some(text) => match parse_day(text) {
-            Some(d) => format!(
-                "{:02} {} {}",
-                d.day(),
-                &MONTHS[d.month() as usize - 1][..3],
-                d.year()
-            ),
-            None => text.to_string(),
-        },
+        Some(d) => format!(
+            "{:02} {} {}",
+            d.day(),
+            &MONTHS[d.month() as usize - 1][..3],
+            d.year()
+        ),
     }
 }
 
@@ -144,11 +140,11 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-fn period_words(f: &Figures, last: Option<Date>) -> String {
-    match (f.kind.as_str(), last) {
-        ("weekly", Some(d)) => format!("Week ending Sunday {}", long_date(d)),
-        (_, Some(d)) => format!("{} {}", MONTHS[d.month() as usize - 1], d.year()),
-        _ => f.period.clone(),
+fn period_words(f: &Figures) -> String {
+    let d = f.as_at;
+    match f.kind.as_str() {
+        "weekly" => format!("Week ending Sunday {}", long_date(d)),
+        _ => format!("{} {}", MONTHS[d.month() as usize - 1], d.year()),
     }
 }
 
@@ -177,8 +173,7 @@ fn section(heading: &str, list: &[crate::domain::returns::Change]) -> Section {
             .iter()
             .map(|c| {
                 let on =
-                    c.on.as_ref()
-                        .map(|d| format!(", {}", short_date(&Some(d.clone()))))
+                    c.on.map(|d| format!(", {}", short_date(Some(d))))
                         .unwrap_or_default();
                 format!("{} ({}): {}{on}", c.name, c.nhs_number, c.detail)
             })
@@ -351,7 +346,7 @@ fn weekly_cells(r: &WeeklyRow) -> Vec<String> {
     vec![
         r.nhs_number.clone(),
         r.name.clone(),
-        short_date(&Some(r.admitted_on.clone())),
+        short_date(Some(r.admitted_on)),
         r.hospital.clone(),
         SecurityLevel::parse(&r.security_level)
             .map(|s| s.label().to_string())
@@ -360,11 +355,11 @@ fn weekly_cells(r: &WeeklyRow) -> Vec<String> {
             .map(|s| s.label().to_string())
             .unwrap_or_else(|| r.legal_status.clone()),
         r.length_of_stay_days.to_string(),
-        short_date(&r.last_review),
-        short_date(&r.next_review_due),
-        short_date(&r.last_visit),
-        short_date(&r.next_visit_due),
-        short_date(&r.planned_discharge_on),
+        short_date(r.last_review),
+        short_date(r.next_review_due),
+        short_date(r.last_visit),
+        short_date(r.next_visit_due),
+        short_date(r.planned_discharge_on),
     ]
 }
 
@@ -387,8 +382,8 @@ fn monthly_cells(r: &MonthlyRow) -> Vec<String> {
         capitalised(rating_word(r.rating)),
         change,
         r.setting.clone(),
-        short_date(&r.last_review),
-        short_date(&r.next_review_due),
+        short_date(r.last_review),
+        short_date(r.next_review_due),
         r.actions_open.to_string(),
         r.actions_overdue.to_string(),
         r.keyworker.clone().unwrap_or_default(),
@@ -427,7 +422,6 @@ pub fn build_from(mut f: Figures, changes: &Changes, imprint: &Imprint) -> Repor
 }
 
 fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Report {
-    let last = f.as_at.get(..10).and_then(parse_day);
     let weekly = f.kind == "weekly";
     let within = if weekly {
         "in the week"
@@ -441,12 +435,7 @@ fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Repo
         heading: format!(
             "Against the previous return ({}, as at {})",
             changes.previous_period,
-            changes
-                .previous_as_at
-                .get(..10)
-                .and_then(parse_day)
-                .map(long_date)
-                .unwrap_or_else(|| changes.previous_as_at.clone())
+            long_date(changes.previous_as_at)
         ),
         lines: Vec::new(),
     };
@@ -488,10 +477,9 @@ fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Repo
             "Monthly return to NHS England".into()
         },
         organisation: imprint.organisation.clone(),
-        period: period_words(f, last),
-        as_at: last
-            .map(|d| format!("23:59:59 on {}", long_date(d)))
-            .unwrap_or_else(|| f.as_at.clone()),
+        period: period_words(f),
+        as_at: format!("23:59:59 on {}", long_date(f.as_at)),
+        day: f.as_at,
         generated: format!("{}, {}", imprint.printed_by, stamp(imprint.printed_at)),
         summary,
         chart,

@@ -80,7 +80,7 @@ fn compute_from(
         Figures {
             kind: period.kind.as_str().into(),
             period: period.label(),
-            as_at: format!("{day} 23:59:59"),
+            as_at: day,
             counts,
             by_rating_and_band,
             monthly_rows,
@@ -156,7 +156,7 @@ impl Ends<'_> {
     ) -> Changes {
         let mut changes = Changes {
             previous_period: self.period.previous().label(),
-            previous_as_at: format!("{} 23:59:59", self.before_day),
+            previous_as_at: self.before_day,
             before: Counts::default(),
             joined: Vec::new(),
             left: Vec::new(),
@@ -232,7 +232,7 @@ impl Ends<'_> {
                     nhs_number: formatted_nhs(p),
                     name: full_name(p),
                     detail: s.hospital.clone(),
-                    on: Some(s.admitted_on.to_string()),
+                    on: Some(s.admitted_on),
                 });
             }
             if let Some(d) = s.discharged_on.filter(|d| period.contains(*d)) {
@@ -241,7 +241,7 @@ impl Ends<'_> {
                     nhs_number: formatted_nhs(p),
                     name: full_name(p),
                     detail: s.hospital.clone(),
-                    on: Some(d.to_string()),
+                    on: Some(d),
                 });
             }
         }
@@ -259,10 +259,9 @@ impl Ends<'_> {
                 format!("Registered, {}", rating_word(now_rating))
             },
             on: if self.weekly {
-                stay_at(self.snapshot.admissions(&p.id), self.day)
-                    .map(|s| s.admitted_on.to_string())
+                stay_at(self.snapshot.admissions(&p.id), self.day).map(|s| s.admitted_on)
             } else {
-                Some(p.registered_on.to_string())
+                Some(p.registered_on)
             },
         }
     }
@@ -280,10 +279,7 @@ impl Ends<'_> {
                 _ if self.weekly => "Discharged".into(),
                 _ => "Left the register".into(),
             },
-            on: p
-                .closed_on
-                .filter(|d| period.contains(*d))
-                .map(|d| d.to_string()),
+            on: p.closed_on.filter(|d| period.contains(*d)),
         }
     }
 
@@ -451,8 +447,8 @@ impl Ends<'_> {
             previous_rating: prev.flatten(),
             change: change.into(),
             setting: v.setting.label().into(),
-            last_review: last_review.map(|d| d.to_string()),
-            next_review_due: next_review.map(|d| d.to_string()),
+            last_review: last_review,
+            next_review_due: next_review,
             actions_open: open.len() as u64,
             actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
             keyworker: v.keyworker.clone(),
@@ -480,19 +476,19 @@ impl Ends<'_> {
         WeeklyRow {
             nhs_number: v.nhs_number.clone(),
             name: format!("{} {}", v.given_name, v.family_name),
-            admitted_on: stay.admitted_on.to_string(),
+            admitted_on: stay.admitted_on,
             hospital: stay.hospital.clone(),
             security_level: stay.security_level.clone(),
             legal_status: stay.legal_status.clone(),
             length_of_stay_days: (day - stay.admitted_on).whole_days(),
             last_review: monthly.last_review.clone(),
             next_review_due: monthly.next_review_due.clone(),
-            last_visit: last_visit.map(|d| d.to_string()),
+            last_visit: last_visit,
             next_visit_due: owed
                 .iter()
                 .find(|i| matches!(i.owed, Owed::Visit { .. }))
-                .map(|i| i.due.to_string()),
-            planned_discharge_on: stay.planned_discharge_on.map(|d| d.to_string()),
+                .map(|i| i.due),
+            planned_discharge_on: stay.planned_discharge_on,
         }
     }
 }

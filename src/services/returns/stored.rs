@@ -8,7 +8,9 @@ use crate::domain::returns::Counts;
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangesView {
     pub previous_period: String,
-    pub previous_as_at: String,
+    #[serde(with = "crate::domain::dates::as_at")]
+    #[schemars(with = "String")]
+    pub previous_as_at: Date,
     pub before: Counts,
     pub joined: u64,
     pub left: u64,
@@ -24,7 +26,7 @@ impl ChangesView {
     pub(super) fn of(c: &Changes) -> Self {
         ChangesView {
             previous_period: c.previous_period.clone(),
-            previous_as_at: c.previous_as_at.clone(),
+            previous_as_at: c.previous_as_at,
             before: c.before.clone(),
             joined: c.joined.len() as u64,
             left: c.left.len() as u64,
@@ -478,7 +480,7 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     let mut figures = Figures {
         kind: m.kind.clone(),
         period: m.period.clone(),
-        as_at: format!("{} 23:59:59", m.as_at),
+        as_at: m.as_at,
         counts: Counts::default(),
         by_rating_and_band: BTreeMap::new(),
         monthly_rows: Vec::new(),

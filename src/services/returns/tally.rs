@@ -81,7 +81,7 @@ impl<'r> Tally<'r> {
             by_rating_and_band,
             changes: Changes {
                 previous_period: period.previous().label(),
-                previous_as_at: format!("{before_day} 23:59:59"),
+                previous_as_at: before_day,
                 before: Counts::default(),
                 joined: Vec::new(),
                 left: Vec::new(),
@@ -148,7 +148,7 @@ impl<'r> Tally<'r> {
                     nhs_number: formatted_nhs(p),
                     name: full_name(p),
                     detail: s.hospital.clone(),
-                    on: Some(s.admitted_on.to_string()),
+                    on: Some(s.admitted_on),
                 });
             }
             if let Some(d) = s.discharged_on.filter(|d| period.contains(*d)) {
@@ -157,7 +157,7 @@ impl<'r> Tally<'r> {
                     nhs_number: formatted_nhs(p),
                     name: full_name(p),
                     detail: s.hospital.clone(),
-                    on: Some(d.to_string()),
+                    on: Some(d),
                 });
             }
         }
@@ -182,9 +182,9 @@ impl<'r> Tally<'r> {
                     format!("Registered, {}", rating_word(now_rating))
                 },
                 on: if weekly {
-                    person.stay_at(day).map(|s| s.admitted_on.to_string())
+                    person.stay_at(day).map(|s| s.admitted_on)
                 } else {
-                    Some(p.registered_on.to_string())
+                    Some(p.registered_on)
                 },
             },
             (true, false) => Change {
@@ -197,10 +197,7 @@ impl<'r> Tally<'r> {
                     _ if weekly => "Discharged".into(),
                     _ => "Left the register".into(),
                 },
-                on: p
-                    .closed_on
-                    .filter(|d| period.contains(*d))
-                    .map(|d| d.to_string()),
+                on: p.closed_on.filter(|d| period.contains(*d)),
             },
             (true, true) if before_rating != now_rating => Change {
                 nhs_number: formatted_nhs(p),
@@ -307,19 +304,19 @@ impl<'r> Tally<'r> {
                 self.weekly_rows.push(WeeklyRow {
                     nhs_number,
                     name,
-                    admitted_on: stay.admitted_on.to_string(),
+                    admitted_on: stay.admitted_on,
                     hospital: stay.hospital.clone(),
                     security_level: then.security_level.to_string(),
                     legal_status: then.legal_status.to_string(),
                     length_of_stay_days: (day - stay.admitted_on).whole_days(),
-                    last_review: last_review.map(|d| d.to_string()),
-                    next_review_due: next_review.map(|d| d.to_string()),
-                    last_visit: last_visit.map(|d| d.to_string()),
+                    last_review: last_review,
+                    next_review_due: next_review,
+                    last_visit: last_visit,
                     next_visit_due: owed
                         .iter()
                         .find(|i| matches!(i.owed, Owed::Visit { .. }))
-                        .map(|i| i.due.to_string()),
-                    planned_discharge_on: then.planned_discharge_on.map(|d| d.to_string()),
+                        .map(|i| i.due),
+                    planned_discharge_on: then.planned_discharge_on,
                 });
             }
         } else {
@@ -331,8 +328,8 @@ impl<'r> Tally<'r> {
                 previous_rating: prev.flatten(),
                 change: change.into(),
                 setting: setting.label().into(),
-                last_review: last_review.map(|d| d.to_string()),
-                next_review_due: next_review.map(|d| d.to_string()),
+                last_review: last_review,
+                next_review_due: next_review,
                 actions_open: open.len() as u64,
                 actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
                 keyworker: p.keyworker.clone(),
@@ -400,7 +397,7 @@ impl<'r> Tally<'r> {
             Figures {
                 kind: self.period.kind.as_str().into(),
                 period: self.period.label(),
-                as_at: format!("{day} 23:59:59"),
+                as_at: day,
                 counts: self.counts,
                 by_rating_and_band: self.by_rating_and_band,
                 monthly_rows: self.monthly_rows,
