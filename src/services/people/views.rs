@@ -337,7 +337,7 @@ pub(super) fn view_with(
         rating: rating.map(|(r, _)| r),
         rating_since: rating.map(|(_, d)| d),
         in_hospital,
-        next_review_due: next_review_due,
+        next_review_due,
         overdue,
         consent: ConsentView {
             basis: ConsentBasis::parse(&c.basis).ok_or_else(|| corrupt("consent basis"))?,

@@ -447,7 +447,7 @@ impl Ends<'_> {
             previous_rating: prev.flatten(),
             change: change.into(),
             setting: v.setting.label().into(),
-            last_review: last_review,
+            last_review,
             next_review_due: next_review,
             actions_open: open.len() as u64,
             actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
@@ -481,9 +481,9 @@ impl Ends<'_> {
             security_level: stay.security_level.clone(),
             legal_status: stay.legal_status.clone(),
             length_of_stay_days: (day - stay.admitted_on).whole_days(),
-            last_review: monthly.last_review.clone(),
-            next_review_due: monthly.next_review_due.clone(),
-            last_visit: last_visit,
+            last_review: monthly.last_review,
+            next_review_due: monthly.next_review_due,
+            last_visit,
             next_visit_due: owed
                 .iter()
                 .find(|i| matches!(i.owed, Owed::Visit { .. }))

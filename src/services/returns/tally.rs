@@ -309,9 +309,9 @@ impl<'r> Tally<'r> {
                     security_level: then.security_level.to_string(),
                     legal_status: then.legal_status.to_string(),
                     length_of_stay_days: (day - stay.admitted_on).whole_days(),
-                    last_review: last_review,
+                    last_review,
                     next_review_due: next_review,
-                    last_visit: last_visit,
+                    last_visit,
                     next_visit_due: owed
                         .iter()
                         .find(|i| matches!(i.owed, Owed::Visit { .. }))
@@ -328,7 +328,7 @@ impl<'r> Tally<'r> {
                 previous_rating: prev.flatten(),
                 change: change.into(),
                 setting: setting.label().into(),
-                last_review: last_review,
+                last_review,
                 next_review_due: next_review,
                 actions_open: open.len() as u64,
                 actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
