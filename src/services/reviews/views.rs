@@ -16,11 +16,15 @@ pub struct ActionView {
     pub person_id: String,
     pub who: String,
     pub what: String,
-    pub when: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub when: Date,
     pub how: String,
     pub status: ActionStatus,
     /// The day it was done or dropped.
-    pub completed_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub completed_on: Option<Date>,
     pub note: Option<String>,
     pub overdue: bool,
 }
@@ -34,28 +38,42 @@ pub struct ReviewView {
     /// `cetr` or `ctr`, from the person's age (and EHCP) on the review day.
     pub review_type: String,
     pub status: ReviewStatus,
-    pub scheduled_for: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub scheduled_for: Date,
     /// When it starts, `HH:MM` UK local time, if given.
     pub starts_at: Option<String>,
     /// Where it is held: a place, or a joining link.
     pub place: Option<String>,
     /// The day it was booked.
-    pub scheduled_on: String,
-    pub due_by: Option<String>,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub scheduled_on: Date,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub due_by: Option<Date>,
     /// Scheduled and past its due date (or its date, when it has none).
     pub overdue: bool,
     pub chair: Option<PanelMember>,
     pub expert_by_experience: Option<PanelMember>,
     pub clinical_expert: Option<PanelMember>,
-    pub held_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub held_on: Option<Date>,
     pub findings: Option<BTreeMap<String, String>>,
     pub recommendations: Option<String>,
-    pub report_due_by: Option<String>,
-    pub report_sent_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub report_due_by: Option<Date>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub report_sent_on: Option<Date>,
     pub report_overdue: bool,
     pub cancelled_reason: Option<String>,
     /// The day it was cancelled.
-    pub cancelled_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub cancelled_on: Option<Date>,
     pub previous_review_id: Option<String>,
     pub actions: Vec<ActionView>,
     /// After an outcome is recorded: the review it scheduled.
@@ -71,10 +89,10 @@ pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, 
         person_id: a.person_id.clone(),
         who: a.who.clone(),
         what: a.what.clone(),
-        when: a.due_on.to_string(),
+        when: a.due_on,
         how: a.how.clone(),
         status,
-        completed_on: a.completed_on.map(|d| d.to_string()),
+        completed_on: a.completed_on,
         note: a.note.clone(),
         overdue: rules::action_overdue(status, a.due_on, today),
     })
@@ -229,23 +247,23 @@ pub(crate) fn view_with(
         kind,
         review_type: r.review_type.as_str().into(),
         status,
-        scheduled_for: r.scheduled_for.to_string(),
+        scheduled_for: r.scheduled_for,
         starts_at: r.starts_at.clone(),
         place: r.place.clone(),
-        scheduled_on: r.scheduled_on.to_string(),
-        due_by: due.map(|d| d.to_string()),
+        scheduled_on: r.scheduled_on,
+        due_by: due,
         overdue: booked.is_some_and(|i| i.overdue),
         chair: member(&r.chair_id),
         expert_by_experience: member(&r.expert_by_experience_id),
         clinical_expert: member(&r.clinical_expert_id),
-        held_on: r.held_on.map(|d| d.to_string()),
+        held_on: r.held_on,
         findings,
         recommendations: r.recommendations.clone(),
-        report_due_by: report_due.map(|d| d.to_string()),
-        report_sent_on: r.report_sent_on.map(|d| d.to_string()),
+        report_due_by: report_due,
+        report_sent_on: r.report_sent_on,
         report_overdue: report.is_some_and(|i| i.overdue),
         cancelled_reason: r.cancelled_reason.clone(),
-        cancelled_on: r.cancelled_on.map(|d| d.to_string()),
+        cancelled_on: r.cancelled_on,
         previous_review_id: r.previous_review_id.clone(),
         actions,
         next_review: None,

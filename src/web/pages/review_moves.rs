@@ -91,7 +91,7 @@ pub async fn change_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
     let member =
         |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.clone());
     let form = json!({
-        "scheduled_for": r.scheduled_for, "starts_at": r.starts_at, "place": r.place,
+        "scheduled_for": r.scheduled_for.to_string(), "starts_at": r.starts_at, "place": r.place,
         "chair_id": member(&r.chair), "expert_by_experience_id": member(&r.expert_by_experience),
         "clinical_expert_id": member(&r.clinical_expert), "reason": "",
     });
@@ -145,19 +145,18 @@ pub async fn change_submit(
 
 /// The message after a change, warning when the review now falls after its due date.
 fn changed(r: &ReviewView) -> Flash<Redirect> {
-    let day = crate::services::input::parse_date(&r.scheduled_for);
     let mut message = format!(
         "The review is on {}{}.",
-        day.map_or_else(|| r.scheduled_for.clone(), long_date),
+        long_date(r.scheduled_for),
         r.starts_at
             .as_ref()
             .map(|t| format!(" at {t}"))
             .unwrap_or_default()
     );
-    if let Some(due) = day.and_then(|d| review_moves::after_due(r, d)) {
+    if let Some(due) = review_moves::after_due(r, r.scheduled_for) {
         message.push_str(&format!(
             " This is after its due date ({}): it shows as overdue to the commissioner.",
-            crate::services::input::parse_date(&due).map_or(due, long_date)
+            long_date(due)
         ));
     }
     Flash::success(Redirect::to(format!("/reviews/{}", r.id)), message)
@@ -189,11 +188,7 @@ pub async fn cancel_submit(
             Redirect::to(format!("/reviews/{}", r.id)),
             format!(
                 "The review is cancelled (from {}).",
-                r.cancelled_on
-                    .as_deref()
-                    .and_then(crate::services::input::parse_date)
-                    .map(long_date)
-                    .unwrap_or_default()
+                r.cancelled_on.map(long_date).unwrap_or_default()
             ),
         ))),
         Err(AppError::Validation { fields, .. }) => {

@@ -164,7 +164,9 @@ pub async fn outcome_submit(
                     format!(
                         " The {} is scheduled, due by {}.",
                         n.kind.label().to_lowercase(),
-                        crate::web::display::day_in_words(&n.due_by.clone().unwrap_or_default())
+                        n.due_by
+                            .map(crate::domain::dates::long_date)
+                            .unwrap_or_default()
                     )
                 })
                 .unwrap_or_default();

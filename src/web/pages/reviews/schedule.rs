@@ -80,10 +80,7 @@ const SCHEDULE_FIELDS: &[&str] = &[
 
 /// What the flash says once a review is scheduled: when, and by when it is due.
 fn scheduled_message(r: &ReviewView) -> String {
-    let on = |d: &str| {
-        crate::services::input::parse_date(d)
-            .map_or_else(|| d.to_string(), crate::domain::dates::long_date)
-    };
+    let on = crate::domain::dates::long_date;
     let at = r
         .starts_at
         .as_ref()
@@ -92,10 +89,10 @@ fn scheduled_message(r: &ReviewView) -> String {
     match &r.due_by {
         Some(due) => format!(
             "Review scheduled for {}{at}; it is due by {}.",
-            on(&r.scheduled_for),
-            on(due)
+            on(r.scheduled_for),
+            on(*due)
         ),
-        None => format!("Review scheduled for {}{at}.", on(&r.scheduled_for)),
+        None => format!("Review scheduled for {}{at}.", on(r.scheduled_for)),
     }
 }
 
