@@ -280,42 +280,20 @@ impl<'r> Tally<'r> {
             .filter(|i| matches!(i.owed, Owed::Action { .. }))
             .collect();
         let prev = was_on.then(|| person.rating_on(self.before_day));
-        let change = match prev {
-            None => "new",
-            Some(before) if severity(rating) > severity(before) => "up",
-            Some(before) if severity(rating) < severity(before) => "down",
-            // Red to blue on admission, blue to red on discharge: as serious, but changed.
-            Some(before) if before != rating => "changed",
-            Some(_) => "same",
-        };
+        let change = change_word(prev, rating);
         let name = full_name(p);
         if self.weekly {
-            if let Some(stay) = person.stay_at(day) {
-                let then = person.stay_as_at(stay, day);
+            let row = weekly_row(
+                person,
+                day,
+                owed,
+                (nhs_number, name),
+                last_review,
+                next_review,
+            );
+            if let Some(row) = row {
                 self.in_hospital += 1;
-                let last_visit = person
-                    .visits()
-                    .iter()
-                    .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
-                    .map(|x| x.visited_on)
-                    .max();
-                self.weekly_rows.push(WeeklyRow {
-                    nhs_number,
-                    name,
-                    admitted_on: stay.admitted_on,
-                    hospital: stay.hospital.clone(),
-                    security_level: then.security_level.to_string(),
-                    legal_status: then.legal_status.to_string(),
-                    length_of_stay_days: (day - stay.admitted_on).whole_days(),
-                    last_review,
-                    next_review_due: next_review,
-                    last_visit,
-                    next_visit_due: owed
-                        .iter()
-                        .find(|i| matches!(i.owed, Owed::Visit { .. }))
-                        .map(|i| i.due),
-                    planned_discharge_on: then.planned_discharge_on,
-                });
+                self.weekly_rows.push(row);
             }
         } else {
             self.monthly_rows.push(MonthlyRow {
@@ -404,4 +382,53 @@ impl<'r> Tally<'r> {
             self.changes,
         )
     }
+}
+
+/// How the rating moved since the period began: `new` to the register, `up`, `down`,
+/// `changed` (red to blue on admission, blue to red on discharge: as serious, but changed) or
+/// `same`.
+fn change_word(before: Option<Option<Rating>>, now: Option<Rating>) -> &'static str {
+    match before {
+        None => "new",
+        Some(before) if severity(now) > severity(before) => "up",
+        Some(before) if severity(now) < severity(before) => "down",
+        Some(before) if before != now => "changed",
+        Some(_) => "same",
+    }
+}
+
+/// The weekly return's row of someone in hospital at the end of `day`, as the stay stood then.
+fn weekly_row(
+    person: &Person<'_>,
+    day: Date,
+    owed: &[deadlines::Item],
+    (nhs_number, name): (String, String),
+    last_review: Option<Date>,
+    next_review_due: Option<Date>,
+) -> Option<WeeklyRow> {
+    let stay = person.stay_at(day)?;
+    let then = person.stay_as_at(stay, day);
+    let last_visit = person
+        .visits()
+        .iter()
+        .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
+        .map(|x| x.visited_on)
+        .max();
+    Some(WeeklyRow {
+        nhs_number,
+        name,
+        admitted_on: stay.admitted_on,
+        hospital: stay.hospital.clone(),
+        security_level: then.security_level.to_string(),
+        legal_status: then.legal_status.to_string(),
+        length_of_stay_days: (day - stay.admitted_on).whole_days(),
+        last_review,
+        next_review_due,
+        last_visit,
+        next_visit_due: owed
+            .iter()
+            .find(|i| matches!(i.owed, Owed::Visit { .. }))
+            .map(|i| i.due),
+        planned_discharge_on: then.planned_discharge_on,
+    })
 }

@@ -178,6 +178,29 @@ pub(crate) async fn view(
     view_with(r, &lk, app)
 }
 
+/// What the review's person owes today, by the deadline engine: an inpatient review's due date
+/// follows the stay's security level and the person's age today, so it is worked out on every
+/// read. A closed entry owes nothing.
+fn owed_for(r: &review::Model, lk: &Lookups, app: &App, today: Date) -> Vec<crate::domain::deadlines::Item> {
+    let Some(p) = lk.people.get(&r.person_id) else {
+        return Vec::new();
+    };
+    let rows = crate::services::due::Rows {
+        reviews: lk
+            .reviews_by_person
+            .get(&r.person_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+        stays: lk
+            .open_stays
+            .get(&r.person_id)
+            .map(std::slice::from_ref)
+            .unwrap_or(&[]),
+        ..Default::default()
+    };
+    crate::services::due::owed(p, &rows, &app.policies.schedule, today)
+}
+
 pub(crate) fn view_with(
     r: &review::Model,
     lk: &Lookups,
@@ -199,28 +222,7 @@ pub(crate) fn view_with(
         .map(|a| action_view(a, today))
         .collect::<Result<Vec<_>, _>>()?;
     let person = lk.people.get(&r.person_id);
-    // Due dates and overdue flags are the deadline engine's: an inpatient review's due date
-    // follows the stay's security level and the person's age today, so it is worked out on
-    // every read. A closed entry owes nothing.
-    let owed = match person {
-        Some(p) => {
-            let rows = crate::services::due::Rows {
-                reviews: lk
-                    .reviews_by_person
-                    .get(&r.person_id)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                stays: lk
-                    .open_stays
-                    .get(&r.person_id)
-                    .map(std::slice::from_ref)
-                    .unwrap_or(&[]),
-                ..Default::default()
-            };
-            crate::services::due::owed(p, &rows, &app.policies.schedule, today)
-        }
-        None => Vec::new(),
-    };
+    let owed = owed_for(r, lk, app, today);
     let booked = owed
         .iter()
         .find(|i| matches!(&i.owed, Owed::ScheduledReview { review_id, .. } if *review_id == r.id));
