@@ -56,11 +56,19 @@ impl Protected for Fields {
     }
 }
 
-/// A name's path: `a.b`, `a[b]` and `a[b].c` all split into their parts.
-fn path(name: &str) -> Vec<&str> {
-    name.split(['.', '[', ']'])
+/// The deepest name a page form has (`actions[0].who`); a deeper one is no field of ours and is
+/// left out, so a crafted name cannot nest the input without end.
+const MAX_PARTS: usize = 4;
+
+/// A name's path: `a.b`, `a[b]` and `a[b].c` all split into their parts (`None` past
+/// [`MAX_PARTS`]).
+fn path(name: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = name
+        .split(['.', '[', ']'])
         .filter(|p| !p.is_empty())
-        .collect()
+        .take(MAX_PARTS + 1)
+        .collect();
+    (parts.len() <= MAX_PARTS).then_some(parts)
 }
 
 /// A checkbox's value as Rocket reads a `bool` form field.
@@ -69,6 +77,13 @@ fn ticked(name: &str, value: Option<&str>) -> Result<bool, AppError> {
         None | Some("off" | "no" | "false") => Ok(false),
         Some("" | "on" | "yes" | "true") => Ok(true),
         Some(_) => Err(AppError::field(name, "Tick the box or leave it empty")),
+    }
+}
+
+/// Puts `value` under the field `name` in `object` (a name nested too deeply is left out).
+fn put_at(object: &mut Map<String, Value>, name: &str, value: Value) {
+    if let Some(parts) = path(name) {
+        put(object, &parts, value);
     }
 }
 
@@ -205,18 +220,18 @@ impl Fields {
         let mut object = Map::new();
         for name in verbatim {
             let value = self.get(name).unwrap_or_default().to_string();
-            put(&mut object, &path(name), Value::String(value));
+            put_at(&mut object, name, Value::String(value));
         }
         for (name, value) in &self.0 {
             let text = value.trim();
             if name == CSRF_FIELD || text.is_empty() || checkboxes.contains(&name.as_str()) {
                 continue;
             }
-            put(&mut object, &path(name), Value::String(text.to_string()));
+            put_at(&mut object, name, Value::String(text.to_string()));
         }
         for name in checkboxes {
             let on = ticked(name, self.get(name))?;
-            put(&mut object, &path(name), Value::Bool(on));
+            put_at(&mut object, name, Value::Bool(on));
         }
         Ok(listed(Value::Object(object)))
     }
@@ -232,8 +247,22 @@ impl Fields {
     }
 
     /// An input from an object built by [`Fields::object`] and then adjusted by the form.
+    /// Fields that do not make the input (only a hand-made request sends them: a value where a
+    /// group of fields belongs, a group where one value does) are a bad request, named without
+    /// echoing what was sent.
     pub fn from_object<T: DeserializeOwned>(object: Value) -> Result<T, AppError> {
-        serde_json::from_value(object).map_err(|e| AppError::failed("form", e))
+        serde_json::from_value(object).map_err(|e| {
+            let text = e.to_string();
+            let field = text
+                .strip_prefix("missing field `")
+                .and_then(|rest| rest.split('`').next());
+            AppError::BadRequest(match field {
+                Some(name) => format!(
+                    "The form did not send its field `{name}`. Go back to the form and send it again."
+                ),
+                None => "The form could not be read: a field holds the wrong kind of value. Go back to the form and send it again.".into(),
+            })
+        })
     }
 
     /// Exactly what was typed, nested as [`Fields::object`] nests it (empty values kept).
@@ -241,7 +270,7 @@ impl Fields {
         let mut object = Map::new();
         for (name, value) in &self.0 {
             if name != CSRF_FIELD {
-                put(&mut object, &path(name), Value::String(value.clone()));
+                put_at(&mut object, name, Value::String(value.clone()));
             }
         }
         listed(Value::Object(object))
@@ -253,7 +282,7 @@ impl Fields {
         let mut values = serde_json::to_value(blank).map_err(|e| AppError::failed("JSON", e))?;
         let mut typed = self.typed();
         for name in checkboxes {
-            let parts = path(name);
+            let parts = path(name).unwrap_or_default();
             if let Some((last, parents)) = parts.split_last() {
                 let mut at = Some(&mut typed);
                 for p in parents {
@@ -294,6 +323,35 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn fields_that_do_not_make_the_input_are_a_bad_request_not_a_failure() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Input {
+            name: String,
+            consent: Option<BTreeMap<String, String>>,
+        }
+        use std::collections::BTreeMap;
+        let shape = fields(&[("name", "Ann"), ("consent", "secret-value")])
+            .input::<Input>(&[])
+            .unwrap_err();
+        assert_eq!(shape.status(), Status::BadRequest);
+        assert!(!shape.public_message().contains("secret-value"));
+        let missing = fields(&[("consent.basis", "self")])
+            .input::<Input>(&[])
+            .unwrap_err();
+        assert_eq!(missing.status(), Status::BadRequest);
+        assert!(missing.public_message().contains("`name`"));
+    }
+
+    #[test]
+    fn a_name_nested_past_the_deepest_form_is_left_out() {
+        let deep = "a.".repeat(100_000) + "b";
+        let f = fields(&[("actions[0].who", "Sam"), (deep.as_str(), "x")]);
+        assert_eq!(f.object(&[]).unwrap(), json!({"actions": [{"who": "Sam"}]}));
+        assert_eq!(f.typed(), json!({"actions": [{"who": "Sam"}]}));
     }
 
     #[test]

@@ -181,7 +181,12 @@ pub(crate) async fn view(
 /// What the review's person owes today, by the deadline engine: an inpatient review's due date
 /// follows the stay's security level and the person's age today, so it is worked out on every
 /// read. A closed entry owes nothing.
-fn owed_for(r: &review::Model, lk: &Lookups, app: &App, today: Date) -> Vec<crate::domain::deadlines::Item> {
+fn owed_for(
+    r: &review::Model,
+    lk: &Lookups,
+    app: &App,
+    today: Date,
+) -> Vec<crate::domain::deadlines::Item> {
     let Some(p) = lk.people.get(&r.person_id) else {
         return Vec::new();
     };
