@@ -6,6 +6,16 @@ use super::schedule::add_months;
 use time::Date;
 use time::macros::date;
 
+// `iso`: a date as the API, the pages and the stored JSON write it, `2026-03-27`. For
+// `#[serde(with = "iso")]` on a `Date` (with `#[schemars(with = "String")]`), and
+// `iso::option` on an `Option<Date>` (with `#[schemars(with = "Option<String>")]`). (The
+// crate's `time` writes a bare `Date` as a tuple.)
+time::serde::format_description!(pub iso, Date, "[year]-[month]-[day]");
+
+// `as_at`: a return's as-at moment, 23:59:59 on its last day, as the API and the stored JSON
+// write it: `2026-10-31 23:59:59` (the day is what is kept; the time is always the same).
+time::serde::format_description!(pub as_at, Date, "[year]-[month]-[day] 23:59:59");
+
 /// No one on the register was born before this day.
 pub const EARLIEST_BIRTH: Date = date!(1900 - 01 - 01);
 /// Nothing the service records (consent, assessment, admission, visit, referral, review,

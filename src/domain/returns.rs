@@ -1,6 +1,7 @@
 //! Return periods: a calendar month (as at 23:59:59 on its last day) or a week ending on a
 //! Sunday (as at 23:59:59 that Sunday), and the period before each, for "change since last".
 
+use super::review::ReviewKind;
 use super::risk::Rating;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -136,8 +137,12 @@ pub struct MonthlyRow {
     /// against the end of the previous period.
     pub change: String,
     pub setting: String,
-    pub last_review: Option<String>,
-    pub next_review_due: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub last_review: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_review_due: Option<Date>,
     pub actions_open: u64,
     pub actions_overdue: u64,
     pub keyworker: Option<String>,
@@ -148,16 +153,139 @@ pub struct MonthlyRow {
 pub struct WeeklyRow {
     pub nhs_number: String,
     pub name: String,
-    pub admitted_on: String,
+    #[serde(with = "super::dates::iso")]
+    #[schemars(with = "String")]
+    pub admitted_on: Date,
     pub hospital: String,
     pub security_level: String,
     pub legal_status: String,
     pub length_of_stay_days: i64,
-    pub last_review: Option<String>,
-    pub next_review_due: Option<String>,
-    pub last_visit: Option<String>,
-    pub next_visit_due: Option<String>,
-    pub planned_discharge_on: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub last_review: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_review_due: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub last_visit: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_visit_due: Option<Date>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub planned_discharge_on: Option<Date>,
+}
+
+/// The name of one of a return's counts: the fixed vocabulary of its columns (API.md,
+/// "Returns"), written as the keys of its `counts` and of its changes' `before`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    OnRegister,
+    /// In hospital at the as-at day (weekly returns).
+    InHospital,
+    /// On the register with this rating, or `unrated` before the first assessment.
+    Rated(Option<Rating>),
+    Added,
+    Left,
+    Admissions,
+    Discharges,
+    ReviewsHeld,
+    ReviewsHeldOf(ReviewKind),
+    ReviewsOverdue,
+    ReviewsOverdueOf(ReviewKind),
+    ReviewsOverdueUnscheduled,
+    ActionsOpen,
+    ActionsOverdue,
+    ReferralsReceived,
+    ReferralsAccepted,
+    ReferralsDeclined,
+    ReferralsAwaiting,
+    ReferralsOverdue,
+}
+
+impl Count {
+    /// The rated counts every return carries, unrated aside (it shows only when anyone is).
+    pub const RATINGS: [Count; 4] = [
+        Count::Rated(Some(Rating::Red)),
+        Count::Rated(Some(Rating::Amber)),
+        Count::Rated(Some(Rating::Green)),
+        Count::Rated(Some(Rating::Blue)),
+    ];
+
+    /// Its key in the JSON (`on_register`, `red`, `reviews_held_laep`…).
+    pub fn key(self) -> String {
+        let word = match self {
+            Count::Rated(r) => rating_word(r),
+            Count::ReviewsHeldOf(kind) => return format!("reviews_held_{}", kind.as_str()),
+            Count::ReviewsOverdueOf(kind) => return format!("reviews_overdue_{}", kind.as_str()),
+            Count::OnRegister => "on_register",
+            Count::InHospital => "in_hospital",
+            Count::Added => "added",
+            Count::Left => "left",
+            Count::Admissions => "admissions",
+            Count::Discharges => "discharges",
+            Count::ReviewsHeld => "reviews_held",
+            Count::ReviewsOverdue => "reviews_overdue",
+            Count::ReviewsOverdueUnscheduled => "reviews_overdue_unscheduled",
+            Count::ActionsOpen => "actions_open",
+            Count::ActionsOverdue => "actions_overdue",
+            Count::ReferralsReceived => "referrals_received",
+            Count::ReferralsAccepted => "referrals_accepted",
+            Count::ReferralsDeclined => "referrals_declined",
+            Count::ReferralsAwaiting => "referrals_awaiting",
+            Count::ReferralsOverdue => "referrals_overdue",
+        };
+        word.to_string()
+    }
+}
+
+/// A return's counts, by `Count`. Written (and stored) as the JSON object of their keys, in
+/// the keys' order, holding only the counts that were set: stored returns read back as they
+/// were written, whatever counts their day's code set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct Counts(BTreeMap<String, u64>);
+
+impl Counts {
+    /// These counts, each at nought.
+    pub fn zeroed(names: impl IntoIterator<Item = Count>) -> Self {
+        let mut counts = Counts::default();
+        for name in names {
+            counts.0.insert(name.key(), 0);
+        }
+        counts
+    }
+
+    /// The count, nought when it was never set.
+    pub fn get(&self, name: Count) -> u64 {
+        self.0.get(&name.key()).copied().unwrap_or(0)
+    }
+
+    /// Adds `n` to the count (setting it first if it was not).
+    pub fn bump(&mut self, name: Count, n: u64) {
+        *self.0.entry(name.key()).or_default() += n;
+    }
+
+    /// Sets the count to `n`.
+    pub fn set(&mut self, name: Count, n: u64) {
+        self.0.insert(name.key(), n);
+    }
+
+    /// The counts by key, as written.
+    pub fn as_map(&self) -> &BTreeMap<String, u64> {
+        &self.0
+    }
+}
+
+/// A count by its key as written (`counts["on_register"]`), as the JSON reads; panics on a
+/// key it does not hold, like a map's.
+impl std::ops::Index<&str> for Counts {
+    type Output = u64;
+
+    fn index(&self, key: &str) -> &u64 {
+        &self.0[key]
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -165,8 +293,10 @@ pub struct Figures {
     pub kind: String,
     pub period: String,
     /// The as-at day (23:59:59, UK time).
-    pub as_at: String,
-    pub counts: BTreeMap<String, u64>,
+    #[serde(with = "super::dates::as_at")]
+    #[schemars(with = "String")]
+    pub as_at: Date,
+    pub counts: Counts,
     /// Rating → age band → people.
     pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
     pub monthly_rows: Vec<MonthlyRow>,
@@ -181,7 +311,9 @@ pub struct Change {
     /// What changed, in words: "Amber to red", "Closed: moved out of area", "Ward 3, Elm House".
     pub detail: String,
     /// The day it happened, where one is known.
-    pub on: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub on: Option<Date>,
 }
 
 /// What changed since the previous return of the same kind: the period before this one, as
@@ -190,9 +322,11 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Changes {
     pub previous_period: String,
-    pub previous_as_at: String,
+    #[serde(with = "super::dates::as_at")]
+    #[schemars(with = "String")]
+    pub previous_as_at: Date,
     /// Headline counts at the previous as-at day (`on_register` or `in_hospital`, and ratings).
-    pub before: BTreeMap<String, u64>,
+    pub before: Counts,
     /// Now in the return's population (the register, or in hospital) and not before.
     pub joined: Vec<Change>,
     /// In it before and not now.
@@ -213,6 +347,29 @@ pub fn rating_word(r: Option<Rating>) -> &'static str {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn counts_are_written_as_their_keys() {
+        let mut counts = Counts::zeroed([Count::OnRegister, Count::Rated(None)]);
+        counts.bump(Count::ReviewsHeldOf(ReviewKind::FollowUp), 2);
+        counts.bump(Count::Rated(Some(Rating::Red)), 1);
+        counts.set(Count::InHospital, 3);
+        let json = serde_json::to_string(&counts).unwrap();
+        assert_eq!(
+            json,
+            r#"{"in_hospital":3,"on_register":0,"red":1,"reviews_held_follow_up":2,"unrated":0}"#
+        );
+        let read: Counts = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, counts);
+        assert_eq!(read.get(Count::ReviewsHeldOf(ReviewKind::FollowUp)), 2);
+        assert_eq!(read.get(Count::Discharges), 0);
+        // A stored return reads back with whatever keys it was written with.
+        let old: Counts = serde_json::from_str(r#"{"on_register":5,"retired":1}"#).unwrap();
+        assert_eq!(
+            serde_json::to_string(&old).unwrap(),
+            r#"{"on_register":5,"retired":1}"#
+        );
+    }
 
     #[test]
     fn months() {

@@ -28,6 +28,11 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
+/// A day as `2026-10-31`, or nothing.
+fn day_cell(d: Option<time::Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
 /// The rows of the return: one per person on the register (monthly) or in hospital (weekly).
 pub fn render(f: &Figures) -> String {
     let mut out = String::new();
@@ -53,16 +58,16 @@ pub fn render(f: &Figures) -> String {
             out.push_str(&line(&[
                 r.nhs_number.clone(),
                 r.name.clone(),
-                r.admitted_on.clone(),
+                r.admitted_on.to_string(),
                 r.hospital.clone(),
                 r.security_level.clone(),
                 r.legal_status.clone(),
                 r.length_of_stay_days.to_string(),
-                opt(&r.last_review),
-                opt(&r.next_review_due),
-                opt(&r.last_visit),
-                opt(&r.next_visit_due),
-                opt(&r.planned_discharge_on),
+                day_cell(r.last_review),
+                day_cell(r.next_review_due),
+                day_cell(r.last_visit),
+                day_cell(r.next_visit_due),
+                day_cell(r.planned_discharge_on),
             ]));
         }
     } else {
@@ -95,8 +100,8 @@ pub fn render(f: &Figures) -> String {
                 rating(r.previous_rating),
                 r.change.clone(),
                 r.setting.clone(),
-                opt(&r.last_review),
-                opt(&r.next_review_due),
+                day_cell(r.last_review),
+                day_cell(r.next_review_due),
                 r.actions_open.to_string(),
                 r.actions_overdue.to_string(),
                 opt(&r.keyworker),
@@ -130,12 +135,16 @@ mod tests {
         }
     }
 
+    fn day(s: &str) -> time::Date {
+        crate::domain::input::parse_date(s).unwrap()
+    }
+
     #[test]
     fn monthly_rows_with_a_header_and_crlf() {
         let f = Figures {
             kind: "monthly".into(),
             period: "2026-10".into(),
-            as_at: "2026-10-31 23:59:59".into(),
+            as_at: day("2026-10-31"),
             counts: Default::default(),
             by_rating_and_band: Default::default(),
             monthly_rows: vec![MonthlyRow {
@@ -147,7 +156,7 @@ mod tests {
                 change: "new".into(),
                 setting: "Family home".into(),
                 last_review: None,
-                next_review_due: Some("2026-11-14".into()),
+                next_review_due: Some(day("2026-11-14")),
                 actions_open: 2,
                 actions_overdue: 1,
                 keyworker: Some("=cmd".into()),

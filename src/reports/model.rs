@@ -18,6 +18,9 @@ pub struct Report {
     pub period: String,
     /// "23:59:59 on Saturday 31 October 2026".
     pub as_at: String,
+    /// The as-at day (the document's date, 23:59:59 that day).
+    #[serde(skip)]
+    pub day: Date,
     /// "Cara Commissioner (commissioner), 2 November 2026 at 10:14 UTC".
     pub generated: String,
     /// Headline figures, in reading order: (label, value).
@@ -86,7 +89,8 @@ pub struct Imprint {
 // Building the report from a return's figures
 
 use crate::domain::person::{LegalStatus, SecurityLevel};
-use crate::domain::returns::{Changes, Figures, MonthlyRow, WeeklyRow, rating_word};
+use crate::domain::returns::{Changes, Count, Counts, Figures, MonthlyRow, WeeklyRow, rating_word};
+use crate::domain::risk::Rating;
 use std::collections::BTreeMap;
 use time::{Date, OffsetDateTime};
 
@@ -105,10 +109,6 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-fn parse_day(s: &str) -> Option<Date> {
-    crate::domain::input::parse_date(s)
-}
-
 /// "31 October 2026".
 pub fn long_date(d: Date) -> String {
     format!(
@@ -119,19 +119,16 @@ pub fn long_date(d: Date) -> String {
     )
 }
 
-/// "31 Oct 2026" (table cells), or the text as it was if it is not a date.
-fn short_date(s: &Option<String>) -> String {
-    match s.as_deref() {
+/// "31 Oct 2026" (table cells), or nothing.
+fn short_date(d: Option<Date>) -> String {
+    match d {
         None => String::new(),
-        Some(text) => match parse_day(text) {
-            Some(d) => format!(
-                "{:02} {} {}",
-                d.day(),
-                &MONTHS[d.month() as usize - 1][..3],
-                d.year()
-            ),
-            None => text.to_string(),
-        },
+        Some(d) => format!(
+            "{:02} {} {}",
+            d.day(),
+            &MONTHS[d.month() as usize - 1][..3],
+            d.year()
+        ),
     }
 }
 
@@ -143,11 +140,11 @@ fn capitalised(s: &str) -> String {
     }
 }
 
-fn period_words(f: &Figures, last: Option<Date>) -> String {
-    match (f.kind.as_str(), last) {
-        ("weekly", Some(d)) => format!("Week ending Sunday {}", long_date(d)),
-        (_, Some(d)) => format!("{} {}", MONTHS[d.month() as usize - 1], d.year()),
-        _ => f.period.clone(),
+fn period_words(f: &Figures) -> String {
+    let d = f.as_at;
+    match f.kind.as_str() {
+        "weekly" => format!("Week ending Sunday {}", long_date(d)),
+        _ => format!("{} {}", MONTHS[d.month() as usize - 1], d.year()),
     }
 }
 
@@ -176,8 +173,7 @@ fn section(heading: &str, list: &[crate::domain::returns::Change]) -> Section {
             .iter()
             .map(|c| {
                 let on =
-                    c.on.as_ref()
-                        .map(|d| format!(", {}", short_date(&Some(d.clone()))))
+                    c.on.map(|d| format!(", {}", short_date(Some(d))))
                         .unwrap_or_default();
                 format!("{} ({}): {}{on}", c.name, c.nhs_number, c.detail)
             })
@@ -186,56 +182,55 @@ fn section(heading: &str, list: &[crate::domain::returns::Change]) -> Section {
 }
 
 /// The headline figures of a return in reading order, worded: (label, value).
-pub fn summary(counts: &BTreeMap<String, u64>, weekly: bool) -> Vec<(String, u64)> {
-    let count = |key: &str| counts.get(key).copied().unwrap_or(0);
+pub fn summary(counts: &Counts, weekly: bool) -> Vec<(String, u64)> {
     let mut summary: Vec<(String, u64)> = Vec::new();
-    let mut add = |label: &str, key: &str| summary.push((label.to_string(), count(key)));
+    let mut add = |label: &str, name: Count| summary.push((label.to_string(), counts.get(name)));
     if weekly {
-        add("In hospital", "in_hospital");
+        add("In hospital", Count::InHospital);
     }
-    add("On the register", "on_register");
-    add("Red", "red");
-    add("Amber", "amber");
-    add("Green", "green");
-    add("Blue (in hospital)", "blue");
-    if count("unrated") > 0 {
-        add("Not yet rated", "unrated");
+    add("On the register", Count::OnRegister);
+    add("Red", Count::Rated(Some(Rating::Red)));
+    add("Amber", Count::Rated(Some(Rating::Amber)));
+    add("Green", Count::Rated(Some(Rating::Green)));
+    add("Blue (in hospital)", Count::Rated(Some(Rating::Blue)));
+    if counts.get(Count::Rated(None)) > 0 {
+        add("Not yet rated", Count::Rated(None));
     }
     let within = if weekly {
         "in the week"
     } else {
         "in the month"
     };
-    add(&format!("Added {within}"), "added");
-    add(&format!("Left {within}"), "left");
-    add(&format!("Admissions {within}"), "admissions");
-    add(&format!("Discharges {within}"), "discharges");
-    add(&format!("Reviews held {within}"), "reviews_held");
+    add(&format!("Added {within}"), Count::Added);
+    add(&format!("Left {within}"), Count::Left);
+    add(&format!("Admissions {within}"), Count::Admissions);
+    add(&format!("Discharges {within}"), Count::Discharges);
+    add(&format!("Reviews held {within}"), Count::ReviewsHeld);
     for kind in crate::domain::review::ReviewKind::ALL {
         add(
             &format!("  of which {}", kind.label()),
-            &format!("reviews_held_{}", kind.as_str()),
+            Count::ReviewsHeldOf(*kind),
         );
     }
-    add("Reviews overdue", "reviews_overdue");
-    add("Actions open", "actions_open");
-    add("Actions overdue", "actions_overdue");
+    add("Reviews overdue", Count::ReviewsOverdue);
+    add("Actions open", Count::ActionsOpen);
+    add("Actions overdue", Count::ActionsOverdue);
     add(
         &format!("Referrals received {within}"),
-        "referrals_received",
+        Count::ReferralsReceived,
     );
     add(
         &format!("Referrals accepted {within}"),
-        "referrals_accepted",
+        Count::ReferralsAccepted,
     );
     add(
         &format!("Referrals declined {within}"),
-        "referrals_declined",
+        Count::ReferralsDeclined,
     );
-    add("Referrals awaiting a decision", "referrals_awaiting");
+    add("Referrals awaiting a decision", Count::ReferralsAwaiting);
     add(
         "  of which past the 28-day decision date",
-        "referrals_overdue",
+        Count::ReferralsOverdue,
     );
     summary
 }
@@ -301,24 +296,19 @@ pub fn breakdown(by: &BTreeMap<String, BTreeMap<String, u64>>) -> Vec<Vec<String
 }
 
 /// The headline figures then (at the previous return's as-at) and now: (label, then, now).
-pub fn against(
-    counts: &BTreeMap<String, u64>,
-    before: &BTreeMap<String, u64>,
-    weekly: bool,
-) -> Vec<(&'static str, u64, u64)> {
-    let mut rows = vec![("On the register", "on_register")];
+pub fn against(counts: &Counts, before: &Counts, weekly: bool) -> Vec<(&'static str, u64, u64)> {
+    let mut rows = vec![("On the register", Count::OnRegister)];
     if weekly {
-        rows.insert(0, ("In hospital", "in_hospital"));
+        rows.insert(0, ("In hospital", Count::InHospital));
     }
     rows.extend([
-        ("Red", "red"),
-        ("Amber", "amber"),
-        ("Green", "green"),
-        ("Blue", "blue"),
+        ("Red", Count::Rated(Some(Rating::Red))),
+        ("Amber", Count::Rated(Some(Rating::Amber))),
+        ("Green", Count::Rated(Some(Rating::Green))),
+        ("Blue", Count::Rated(Some(Rating::Blue))),
     ]);
-    let n = |m: &BTreeMap<String, u64>, key: &str| m.get(key).copied().unwrap_or(0);
     rows.into_iter()
-        .map(|(label, key)| (label, n(before, key), n(counts, key)))
+        .map(|(label, name)| (label, before.get(name), counts.get(name)))
         .collect()
 }
 
@@ -356,7 +346,7 @@ fn weekly_cells(r: &WeeklyRow) -> Vec<String> {
     vec![
         r.nhs_number.clone(),
         r.name.clone(),
-        short_date(&Some(r.admitted_on.clone())),
+        short_date(Some(r.admitted_on)),
         r.hospital.clone(),
         SecurityLevel::parse(&r.security_level)
             .map(|s| s.label().to_string())
@@ -365,11 +355,11 @@ fn weekly_cells(r: &WeeklyRow) -> Vec<String> {
             .map(|s| s.label().to_string())
             .unwrap_or_else(|| r.legal_status.clone()),
         r.length_of_stay_days.to_string(),
-        short_date(&r.last_review),
-        short_date(&r.next_review_due),
-        short_date(&r.last_visit),
-        short_date(&r.next_visit_due),
-        short_date(&r.planned_discharge_on),
+        short_date(r.last_review),
+        short_date(r.next_review_due),
+        short_date(r.last_visit),
+        short_date(r.next_visit_due),
+        short_date(r.planned_discharge_on),
     ]
 }
 
@@ -392,8 +382,8 @@ fn monthly_cells(r: &MonthlyRow) -> Vec<String> {
         capitalised(rating_word(r.rating)),
         change,
         r.setting.clone(),
-        short_date(&r.last_review),
-        short_date(&r.next_review_due),
+        short_date(r.last_review),
+        short_date(r.next_review_due),
         r.actions_open.to_string(),
         r.actions_overdue.to_string(),
         r.keyworker.clone().unwrap_or_default(),
@@ -432,7 +422,6 @@ pub fn build_from(mut f: Figures, changes: &Changes, imprint: &Imprint) -> Repor
 }
 
 fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Report {
-    let last = f.as_at.get(..10).and_then(parse_day);
     let weekly = f.kind == "weekly";
     let within = if weekly {
         "in the week"
@@ -440,18 +429,13 @@ fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Repo
         "in the month"
     };
     let summary = summary(&f.counts, weekly);
-    let chart = chart(&f.counts);
+    let chart = chart(f.counts.as_map());
 
     let mut headline = Section {
         heading: format!(
             "Against the previous return ({}, as at {})",
             changes.previous_period,
-            changes
-                .previous_as_at
-                .get(..10)
-                .and_then(parse_day)
-                .map(long_date)
-                .unwrap_or_else(|| changes.previous_as_at.clone())
+            long_date(changes.previous_as_at)
         ),
         lines: Vec::new(),
     };
@@ -493,10 +477,9 @@ fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Repo
             "Monthly return to NHS England".into()
         },
         organisation: imprint.organisation.clone(),
-        period: period_words(f, last),
-        as_at: last
-            .map(|d| format!("23:59:59 on {}", long_date(d)))
-            .unwrap_or_else(|| f.as_at.clone()),
+        period: period_words(f),
+        as_at: format!("23:59:59 on {}", long_date(f.as_at)),
+        day: f.as_at,
         generated: format!("{}, {}", imprint.printed_by, stamp(imprint.printed_at)),
         summary,
         chart,

@@ -49,7 +49,7 @@ pub struct AdmissionPatch {
 /// A correction of a stay as recorded; absent fields are unchanged. `security_level` and
 /// `legal_status` correct the values in force now (since the stay's latest dated change, or
 /// since admission when there is none): earlier dated periods stay as they were recorded.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct AdmissionCorrection {
     pub admitted_on: Option<String>,
     pub hospital: Option<String>,

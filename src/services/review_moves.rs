@@ -347,12 +347,8 @@ pub fn day_off_problem(app: &App, day: Date) -> Option<String> {
 }
 
 /// Whether a review on `day` would be after its due date (it then shows as overdue).
-pub fn after_due(r: &ReviewView, day: Date) -> Option<String> {
-    r.due_by
-        .as_deref()
-        .and_then(super::input::parse_date)
-        .filter(|due| day > *due)
-        .map(|due| due.to_string())
+pub fn after_due(r: &ReviewView, day: Date) -> Option<Date> {
+    r.due_by.filter(|due| day > *due)
 }
 
 #[cfg(test)]

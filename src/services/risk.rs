@@ -132,15 +132,19 @@ pub async fn preview(
     score(&app.policies.risk_tool, &answers, age)
 }
 
-pub async fn assess(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    person_id: &str,
-    input: NewAssessment,
-) -> Result<AssessmentView, AppError> {
-    let today = app.clock.today();
-    let tool = &app.policies.risk_tool;
+/// The day assessed, the answers, the rating chosen (if the suggestion is overridden) and the
+/// reason for overriding it.
+struct CheckedAssessment {
+    assessed_on: time::Date,
+    answers: BTreeMap<String, bool>,
+    chosen: Option<Rating>,
+    reason: Option<String>,
+}
+
+fn check_assessment(
+    input: &NewAssessment,
+    today: time::Date,
+) -> Result<CheckedAssessment, AppError> {
     let mut c = Check::default();
     let assessed_on = c.past_date(
         "assessed_on",
@@ -177,6 +181,29 @@ pub async fn assess(
     let (Some(assessed_on), Some(answers)) = (assessed_on, answers) else {
         return Err(AppError::internal("checked input incomplete"));
     };
+    Ok(CheckedAssessment {
+        assessed_on,
+        answers,
+        chosen,
+        reason,
+    })
+}
+
+pub async fn assess(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    person_id: &str,
+    input: NewAssessment,
+) -> Result<AssessmentView, AppError> {
+    let today = app.clock.today();
+    let tool = &app.policies.risk_tool;
+    let CheckedAssessment {
+        assessed_on,
+        answers,
+        chosen,
+        reason,
+    } = check_assessment(&input, today)?;
 
     let mut tx = audit::begin(app).await?;
     let person = find_readable(tx.conn(), reader, person_id).await?;

@@ -12,6 +12,7 @@ pub mod date_input;
 pub mod display;
 pub mod edges;
 pub mod errors;
+pub mod form;
 pub mod guard;
 pub mod headers;
 pub mod log;

@@ -261,7 +261,7 @@ async fn a_step_down_moves_the_next_inpatient_review_from_its_day_on() {
     let week = |d: Date| Period::parse(ReturnKind::Weekly, &ymd(d)).unwrap();
     let row = |f: Figures| {
         let r = &f.weekly_rows[0];
-        (r.security_level.clone(), r.next_review_due.clone())
+        (r.security_level.clone(), r.next_review_due.map(ymd))
     };
     let secure_due = tcr::domain::schedule::add_months(held, 12);
     let open_due = tcr::domain::schedule::add_months(held, 6);

@@ -3,45 +3,50 @@
 
 use super::*;
 use crate::domain::returns::{Change, MonthlyRow, WeeklyRow};
+use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
 use time::macros::datetime;
+
+fn day(s: &str) -> Date {
+    crate::domain::input::parse_date(s).unwrap()
+}
 
 fn change(nhs: &str, name: &str, detail: &str, on: Option<&str>) -> Change {
     Change {
         nhs_number: nhs.into(),
         name: name.into(),
         detail: detail.into(),
-        on: on.map(String::from),
+        on: on.map(day),
     }
 }
 
 /// A small hand-built monthly return: the report model pinned down below.
 pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
-    let mut counts: BTreeMap<String, u64> = [
-        ("on_register", 3),
-        ("red", 1),
-        ("amber", 1),
-        ("green", 0),
-        ("blue", 1),
-        ("added", 1),
-        ("left", 1),
-        ("admissions", 1),
-        ("discharges", 0),
-        ("reviews_held", 2),
-        ("reviews_overdue", 1),
-        ("actions_open", 4),
-        ("actions_overdue", 1),
-        ("referrals_received", 2),
-        ("referrals_accepted", 1),
-        ("referrals_declined", 0),
-        ("referrals_awaiting", 1),
-        ("referrals_overdue", 0),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect();
-    counts.insert("reviews_held_community".into(), 1);
-    counts.insert("reviews_held_inpatient".into(), 1);
+    let mut counts = Counts::default();
+    for (name, n) in [
+        (Count::OnRegister, 3),
+        (Count::Rated(Some(Rating::Red)), 1),
+        (Count::Rated(Some(Rating::Amber)), 1),
+        (Count::Rated(Some(Rating::Green)), 0),
+        (Count::Rated(Some(Rating::Blue)), 1),
+        (Count::Added, 1),
+        (Count::Left, 1),
+        (Count::Admissions, 1),
+        (Count::Discharges, 0),
+        (Count::ReviewsHeld, 2),
+        (Count::ReviewsOverdue, 1),
+        (Count::ActionsOpen, 4),
+        (Count::ActionsOverdue, 1),
+        (Count::ReferralsReceived, 2),
+        (Count::ReferralsAccepted, 1),
+        (Count::ReferralsDeclined, 0),
+        (Count::ReferralsAwaiting, 1),
+        (Count::ReferralsOverdue, 0),
+        (Count::ReviewsHeldOf(ReviewKind::Community), 1),
+        (Count::ReviewsHeldOf(ReviewKind::Inpatient), 1),
+    ] {
+        counts.set(name, n);
+    }
     let row = |nhs: &str, name: &str, rating, previous, change: &str| MonthlyRow {
         nhs_number: nhs.into(),
         name: name.into(),
@@ -50,8 +55,8 @@ pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
         previous_rating: previous,
         change: change.into(),
         setting: "Family home".into(),
-        last_review: Some("2026-10-02".into()),
-        next_review_due: Some("2027-01-04".into()),
+        last_review: Some(day("2026-10-02")),
+        next_review_due: Some(day("2027-01-04")),
         actions_open: 2,
         actions_overdue: 1,
         keyworker: Some("=HYPERLINK(\"x\")".into()),
@@ -59,7 +64,7 @@ pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
     let figures = Figures {
         kind: "monthly".into(),
         period: "2026-10".into(),
-        as_at: "2026-10-31 23:59:59".into(),
+        as_at: day("2026-10-31"),
         counts,
         by_rating_and_band: BTreeMap::new(),
         monthly_rows: vec![
@@ -89,17 +94,20 @@ pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
     };
     let changes = Changes {
         previous_period: "2026-09".into(),
-        previous_as_at: "2026-09-30 23:59:59".into(),
-        before: [
-            ("on_register", 3),
-            ("red", 0),
-            ("amber", 2),
-            ("green", 0),
-            ("blue", 1),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect(),
+        previous_as_at: day("2026-09-30"),
+        before: {
+            let mut before = Counts::default();
+            before.set(Count::OnRegister, 3);
+            for (rating, n) in [
+                (Rating::Red, 0),
+                (Rating::Amber, 2),
+                (Rating::Green, 0),
+                (Rating::Blue, 1),
+            ] {
+                before.set(Count::Rated(Some(rating)), n);
+            }
+            before
+        },
         joined: vec![change(
             "999 000 0034",
             "Oisín Ó Súilleabháin",
@@ -184,14 +192,14 @@ fn taking_the_figures_builds_the_same_report() {
     w.weekly_rows = vec![WeeklyRow {
         nhs_number: "999 000 0026".into(),
         name: "Siân Łukasz".into(),
-        admitted_on: "2026-08-01".into(),
+        admitted_on: day("2026-08-01"),
         hospital: "Cavell Centre, Ward 3".into(),
         security_level: "medium".into(),
         legal_status: "section_3".into(),
         length_of_stay_days: 113,
         last_review: None,
-        next_review_due: Some("2026-11-29".into()),
-        last_visit: Some("2026-10-30".into()),
+        next_review_due: Some(day("2026-11-29")),
+        last_visit: Some(day("2026-10-30")),
         next_visit_due: None,
         planned_discharge_on: None,
     }];
@@ -209,21 +217,21 @@ fn weekly_report_model() {
     let (mut f, c, i) = monthly_sample();
     f.kind = "weekly".into();
     f.period = "2026-11-22".into();
-    f.as_at = "2026-11-22 23:59:59".into();
+    f.as_at = day("2026-11-22");
     f.monthly_rows.clear();
-    f.counts.insert("in_hospital".into(), 1);
+    f.counts.set(Count::InHospital, 1);
     f.weekly_rows = vec![WeeklyRow {
         nhs_number: "999 000 0026".into(),
         name: "Siân Łukasz".into(),
-        admitted_on: "2026-08-01".into(),
+        admitted_on: day("2026-08-01"),
         hospital: "Cavell Centre, Ward 3".into(),
         security_level: "medium".into(),
         legal_status: "section_3".into(),
         length_of_stay_days: 113,
         last_review: None,
-        next_review_due: Some("2026-11-29".into()),
-        last_visit: Some("2026-10-30".into()),
-        next_visit_due: Some("2026-12-25".into()),
+        next_review_due: Some(day("2026-11-29")),
+        last_visit: Some(day("2026-10-30")),
+        next_visit_due: Some(day("2026-12-25")),
         planned_discharge_on: None,
     }];
     let report = build(&f, &c, &i);

@@ -35,7 +35,7 @@ fn skeleton(
 ) -> Result<lopdf::Document, String> {
     let mut doc = PdfDocument::new(&format!("{} \u{2014} {}", report.title, report.period));
     let info = &mut doc.metadata.info;
-    let date = document_date(&report.as_at);
+    let date = document_date(report.day);
     info.creation_date = date;
     info.modification_date = date;
     info.metadata_date = date;
@@ -300,86 +300,19 @@ pub(super) fn document_id(report: &Report) -> Vec<u8> {
         .collect()
 }
 
-/// The document's creation date: the return's "as at" moment when it can be read
-/// ("23:59:59 on Saturday 31 October 2026", or "2026-10-31 23:59:59"), else 1970-01-01. Never
-/// the clock. (printpdf writes every date with a +00'00' offset.)
-pub(super) fn document_date(as_at: &str) -> DateTime {
-    parse_as_at(as_at).unwrap_or_else(DateTime::epoch)
-}
-
-fn parse_as_at(s: &str) -> Option<DateTime> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let (mut year, mut month, mut day, mut hms) = (None, None, None, None);
-    for token in s.split(|c: char| c.is_whitespace() || c == ',') {
-        let token = token.trim_end_matches('.');
-        if token.is_empty() {
-            continue;
-        }
-        let numbers: Vec<Option<u32>> = token
-            .split([':', '-'])
-            .map(|n| n.parse::<u32>().ok())
-            .collect();
-        if token.contains(':') {
-            let Some(n) = numbers.into_iter().collect::<Option<Vec<u32>>>() else {
-                continue;
-            };
-            hms = match n[..] {
-                [h, m] => Some((h, m, 0)),
-                [h, m, s] => Some((h, m, s)),
-                _ => None,
-            };
-        } else if token.len() == 10 && token.as_bytes()[4] == b'-' {
-            let Some(n) = numbers.into_iter().collect::<Option<Vec<u32>>>() else {
-                continue;
-            };
-            if let [y, m, d] = n[..] {
-                (year, month, day) = (Some(y), Some(m), Some(d));
-            }
-        } else if let Some(i) = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(token)) {
-            month = Some(i as u32 + 1);
-        } else if let [Some(n)] = numbers[..] {
-            if token.len() == 4 {
-                year = Some(n);
-            } else if day.is_none() {
-                day = Some(n);
-            }
-        }
-    }
-    let (year, month, day) = (year?, month?, day?);
-    let (hour, minute, second) = hms.unwrap_or((0, 0, 0));
-    // Let the `time` crate say whether the day exists (31 April, 29 February...).
-    let month_t = time::Month::try_from(u8::try_from(month).ok()?).ok()?;
-    time::Date::from_calendar_date(i32::try_from(year).ok()?, month_t, u8::try_from(day).ok()?)
-        .ok()?;
-    time::Time::from_hms(
-        u8::try_from(hour).ok()?,
-        u8::try_from(minute).ok()?,
-        u8::try_from(second).ok()?,
-    )
-    .ok()?;
-    Some(DateTime {
+/// The document's creation date: the return's "as at" moment, 23:59:59 on its day. Never the
+/// clock. (printpdf writes every date with a +00'00' offset.)
+pub(super) fn document_date(day: time::Date) -> DateTime {
+    DateTime {
         date: Date {
-            year: year as i32,
-            month: month as u8,
-            day: day as u8,
+            year: day.year(),
+            month: day.month() as u8,
+            day: day.day(),
         },
         time: Time {
-            hour: hour as u8,
-            minute: minute as u8,
-            second: second as u8,
+            hour: 23,
+            minute: 59,
+            second: 59,
             millisecond: 0,
         },
         offset: Offset {
@@ -388,5 +321,5 @@ fn parse_as_at(s: &str) -> Option<DateTime> {
             seconds: 0,
             milliseconds: 0,
         },
-    })
+    }
 }

@@ -19,17 +19,12 @@ pub enum EndKind {
     Withdraw,
 }
 
-/// Closes an entry (the person no longer needs the register) or records that consent was
-/// withdrawn. Both keep the record; a withdrawn one is then seen only by records administrators.
-pub async fn end(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    id: &str,
+/// The field of the day (closed or withdrawn on), the day and the reason.
+fn check_ending(
     kind: EndKind,
-    input: Ending,
-) -> Result<PersonView, AppError> {
-    let today = app.clock.today();
+    input: &Ending,
+    today: Date,
+) -> Result<(&'static str, Date, String), AppError> {
     let (field, label, raw) = match kind {
         EndKind::Close => ("closed_on", "the date the entry closes", &input.closed_on),
         EndKind::Withdraw => (
@@ -42,25 +37,38 @@ pub async fn end(
     let day = c.past_date(field, label, raw, today);
     let reason = c.paragraph("reason", "the reason", &input.reason, 2000);
     c.finish()?;
-    let Some(day) = day else {
-        return Err(AppError::internal("checked input incomplete"));
-    };
+    let day = day.ok_or_else(|| AppError::internal("checked input incomplete"))?;
+    Ok((field, day, reason))
+}
+
+/// Only an active entry closes; consent is withdrawn once.
+fn may_end(kind: EndKind, status: Status) -> Result<(), AppError> {
+    match kind {
+        EndKind::Close if status != Status::Active => Err(AppError::Conflict(
+            "Only an active register entry can be closed.".into(),
+        )),
+        EndKind::Withdraw if status == Status::Withdrawn => Err(AppError::Conflict(
+            "Consent has already been withdrawn for this person.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Closes an entry (the person no longer needs the register) or records that consent was
+/// withdrawn. Both keep the record; a withdrawn one is then seen only by records administrators.
+pub async fn end(
+    app: &App,
+    actor: &Actor,
+    reader: &Reader,
+    id: &str,
+    kind: EndKind,
+    input: Ending,
+) -> Result<PersonView, AppError> {
+    let today = app.clock.today();
+    let (field, day, reason) = check_ending(kind, &input, today)?;
     let mut tx = audit::begin(app).await?;
     let current = find_readable(tx.conn(), reader, id).await?;
-    let status = current.status;
-    match kind {
-        EndKind::Close if status != Status::Active => {
-            return Err(AppError::Conflict(
-                "Only an active register entry can be closed.".into(),
-            ));
-        }
-        EndKind::Withdraw if status == Status::Withdrawn => {
-            return Err(AppError::Conflict(
-                "Consent has already been withdrawn for this person.".into(),
-            ));
-        }
-        _ => {}
-    }
+    may_end(kind, current.status)?;
     if day < current.registered_on {
         return Err(AppError::field(
             field,

@@ -325,7 +325,7 @@ where
                 id,
                 name,
                 rank: u8::try_from(rank).unwrap_or(9),
-                next_review_due: due.map(|d| d.to_string()),
+                next_review_due: due,
                 in_hospital_since: since,
             })
             .collect();
@@ -374,7 +374,7 @@ pub(super) struct Key {
     /// `search::sort_name`.
     pub name: String,
     pub rank: u8,
-    pub next_review_due: Option<String>,
+    pub next_review_due: Option<Date>,
     pub in_hospital_since: Option<Date>,
 }
 

@@ -198,7 +198,7 @@ async fn by_engine(
                     id: p.id.clone(),
                     name: search::sort_name(&p.given_name, &p.family_name),
                     rank: v.rating.map_or(9, Rating::rank),
-                    next_review_due: v.next_review_due.clone(),
+                    next_review_due: v.next_review_due,
                     in_hospital_since: records
                         .admissions
                         .get(&p.id)
@@ -262,7 +262,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             rank,
-            next_review_due: due.map(String::from),
+            next_review_due: due.map(|d| crate::domain::input::parse_date(d).unwrap()),
             in_hospital_since: since,
         }
     }

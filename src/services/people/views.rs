@@ -5,12 +5,18 @@ use super::*;
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ConsentView {
     pub basis: ConsentBasis,
-    pub recorded_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub recorded_on: Date,
     pub given_by: Option<String>,
     pub relationship: Option<String>,
     pub gillick_competent: bool,
-    pub capacity_assessed_on: Option<String>,
-    pub best_interests_decision_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub capacity_assessed_on: Option<Date>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub best_interests_decision_on: Option<Date>,
 }
 
 /// A person as the API and pages show them. Dates are `YYYY-MM-DD`.
@@ -21,7 +27,9 @@ pub struct PersonView {
     pub nhs_number: String,
     pub given_name: String,
     pub family_name: String,
-    pub date_of_birth: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub date_of_birth: Date,
     pub sex: Sex,
     pub postcode: String,
     pub local_authority: String,
@@ -31,22 +39,34 @@ pub struct PersonView {
     pub setting: Setting,
     pub social_worker: Option<String>,
     /// The day the social worker named (or their removal) took effect.
-    pub social_worker_from: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub social_worker_from: Option<Date>,
     pub keyworker: Option<String>,
-    pub registered_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub registered_on: Date,
     pub status: Status,
-    pub closed_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub closed_on: Option<Date>,
     pub closed_reason: Option<String>,
-    pub withdrawn_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub withdrawn_on: Option<Date>,
     pub age: u32,
     pub age_band: AgeBand,
     pub review_type: ReviewType,
     /// Current rating (or as of the list's `as_of` day); null before the first assessment.
     pub rating: Option<Rating>,
-    pub rating_since: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub rating_since: Option<Date>,
     pub in_hospital: bool,
     /// Set once reviews are scheduled (CETR workflow).
-    pub next_review_due: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub next_review_due: Option<Date>,
     /// What is overdue for this person, in words.
     pub overdue: Vec<String>,
     pub consent: ConsentView,
@@ -293,7 +313,7 @@ pub(super) fn view_with(
         nhs_number: nhs.to_string(),
         given_name: p.given_name.clone(),
         family_name: p.family_name.clone(),
-        date_of_birth: fmt_date(p.date_of_birth),
+        date_of_birth: p.date_of_birth,
         sex: Sex::parse(&p.sex).ok_or_else(|| corrupt("sex"))?,
         postcode: p.postcode.clone(),
         local_authority: p.local_authority.clone(),
@@ -302,29 +322,29 @@ pub(super) fn view_with(
         ehcp: p.ehcp,
         setting: Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?,
         social_worker: p.social_worker.clone(),
-        social_worker_from: p.social_worker_from.map(fmt_date),
+        social_worker_from: p.social_worker_from,
         keyworker: p.keyworker.clone(),
-        registered_on: fmt_date(p.registered_on),
+        registered_on: p.registered_on,
         status: status_on(p, day),
-        closed_on: p.closed_on.map(fmt_date),
+        closed_on: p.closed_on,
         closed_reason: p.closed_reason.clone(),
-        withdrawn_on: p.withdrawn_on.map(fmt_date),
+        withdrawn_on: p.withdrawn_on,
         age,
         age_band: AgeBand::of(age),
         review_type: review_type(age, p.ehcp),
         rating: rating.map(|(r, _)| r),
-        rating_since: rating.map(|(_, d)| fmt_date(d)),
+        rating_since: rating.map(|(_, d)| d),
         in_hospital,
-        next_review_due: next_review_due.map(fmt_date),
+        next_review_due,
         overdue,
         consent: ConsentView {
             basis: c.basis,
-            recorded_on: fmt_date(c.recorded_on),
+            recorded_on: c.recorded_on,
             given_by: c.given_by.clone(),
             relationship: c.relationship.clone(),
             gillick_competent: c.gillick_competent,
-            capacity_assessed_on: c.capacity_assessed_on.map(fmt_date),
-            best_interests_decision_on: c.best_interests_decision_on.map(fmt_date),
+            capacity_assessed_on: c.capacity_assessed_on,
+            best_interests_decision_on: c.best_interests_decision_on,
         },
     })
 }

@@ -124,7 +124,7 @@ async fn first_assessment(
     let answers: BTreeMap<String, bool> =
         serde_json::from_str(json).map_err(|_| corrupt("answers"))?;
     let added = people::view_by_id(tx.conn(), new_id, decided_on, &app.policies.schedule).await?;
-    let born = crate::services::input::parse_date(&added.date_of_birth).unwrap_or(decided_on);
+    let born = added.date_of_birth;
     let scored = score(
         &app.policies.risk_tool,
         &answers,

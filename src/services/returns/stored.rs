@@ -2,13 +2,16 @@
 //! generation, read and download audited).
 
 use super::*;
+use crate::domain::returns::Counts;
 
 /// The changes since the previous return, as counts; `people` only for those who may see who.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChangesView {
     pub previous_period: String,
-    pub previous_as_at: String,
-    pub before: BTreeMap<String, u64>,
+    #[serde(with = "crate::domain::dates::as_at")]
+    #[schemars(with = "String")]
+    pub previous_as_at: Date,
+    pub before: Counts,
     pub joined: u64,
     pub left: u64,
     pub rating_changes: u64,
@@ -23,7 +26,7 @@ impl ChangesView {
     pub(super) fn of(c: &Changes) -> Self {
         ChangesView {
             previous_period: c.previous_period.clone(),
-            previous_as_at: c.previous_as_at.clone(),
+            previous_as_at: c.previous_as_at,
             before: c.before.clone(),
             joined: c.joined.len() as u64,
             left: c.left.len() as u64,
@@ -38,7 +41,7 @@ impl ChangesView {
 /// The stored figures column: counts and the rating × age band table.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredFigures {
-    pub(super) counts: BTreeMap<String, u64>,
+    pub(super) counts: Counts,
     pub(super) by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
 }
 
@@ -57,7 +60,7 @@ pub struct ReturnView {
     pub organisation: String,
     /// SHA-256 (hex) of the PDF.
     pub sha256: String,
-    pub counts: BTreeMap<String, u64>,
+    pub counts: Counts,
     /// Rating → age band → people.
     pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
     pub changes: ChangesView,
@@ -477,8 +480,8 @@ pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     let mut figures = Figures {
         kind: m.kind.as_str().into(),
         period: m.period.clone(),
-        as_at: format!("{} 23:59:59", m.as_at),
-        counts: BTreeMap::new(),
+        as_at: m.as_at,
+        counts: Counts::default(),
         by_rating_and_band: BTreeMap::new(),
         monthly_rows: Vec::new(),
         weekly_rows: Vec::new(),

@@ -12,6 +12,7 @@ use crate::domain::deadlines::{self, Owed};
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::person::{Setting, Status, on_register_on};
 use crate::domain::referral::{self as referral_rules, ReferralStatus};
+use crate::domain::returns::{Count, Counts};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::review::ReviewKind;
 use crate::domain::risk::Rating;
@@ -31,7 +32,7 @@ pub(super) struct Tally<'r> {
     before_day: Date,
     weekly: bool,
     rules: deadlines::Rules<'r>,
-    counts: BTreeMap<String, u64>,
+    counts: Counts,
     by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
     changes: Changes,
     monthly_rows: Vec<MonthlyRow>,
@@ -42,7 +43,6 @@ pub(super) struct Tally<'r> {
 impl<'r> Tally<'r> {
     pub(super) fn new(period: Period, rules: deadlines::Rules<'r>) -> Self {
         let before_day = period.previous().last;
-        let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         let mut by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
         for rating in ["red", "amber", "green", "blue", "unrated"] {
             let bands = by_rating_and_band.entry(rating.into()).or_default();
@@ -50,37 +50,28 @@ impl<'r> Tally<'r> {
                 bands.insert(band.as_str().into(), 0);
             }
         }
-        let mut keys: Vec<String> = [
-            "on_register",
-            "red",
-            "amber",
-            "green",
-            "blue",
-            "added",
-            "left",
-            "admissions",
-            "discharges",
-            "reviews_held",
-            "reviews_overdue",
-            "reviews_overdue_unscheduled",
-            "actions_open",
-            "actions_overdue",
-            "referrals_received",
-            "referrals_accepted",
-            "referrals_declined",
-            "referrals_awaiting",
-            "referrals_overdue",
-        ]
-        .map(String::from)
-        .to_vec();
-        keys.extend(
-            ReviewKind::ALL
-                .iter()
-                .map(|k| format!("reviews_held_{}", k.as_str())),
+        let counts = Counts::zeroed(
+            [
+                Count::OnRegister,
+                Count::Added,
+                Count::Left,
+                Count::Admissions,
+                Count::Discharges,
+                Count::ReviewsHeld,
+                Count::ReviewsOverdue,
+                Count::ReviewsOverdueUnscheduled,
+                Count::ActionsOpen,
+                Count::ActionsOverdue,
+                Count::ReferralsReceived,
+                Count::ReferralsAccepted,
+                Count::ReferralsDeclined,
+                Count::ReferralsAwaiting,
+                Count::ReferralsOverdue,
+            ]
+            .into_iter()
+            .chain(Count::RATINGS)
+            .chain(ReviewKind::ALL.iter().map(|k| Count::ReviewsHeldOf(*k))),
         );
-        for key in keys {
-            counts.insert(key, 0);
-        }
         Tally {
             period,
             before_day,
@@ -90,8 +81,8 @@ impl<'r> Tally<'r> {
             by_rating_and_band,
             changes: Changes {
                 previous_period: period.previous().label(),
-                previous_as_at: format!("{before_day} 23:59:59"),
-                before: BTreeMap::new(),
+                previous_as_at: before_day,
+                before: Counts::default(),
                 joined: Vec::new(),
                 left: Vec::new(),
                 rating_changes: Vec::new(),
@@ -104,17 +95,12 @@ impl<'r> Tally<'r> {
         }
     }
 
-    fn bump(&mut self, key: &str, n: u64) {
-        match self.counts.get_mut(key) {
-            Some(count) => *count += n,
-            None => {
-                self.counts.insert(key.to_string(), n);
-            }
-        }
+    fn bump(&mut self, name: Count, n: u64) {
+        self.counts.bump(name, n);
     }
 
-    fn before(&mut self, key: &str) {
-        *self.changes.before.entry(key.into()).or_default() += 1;
+    fn before(&mut self, name: Count) {
+        self.changes.before.bump(name, 1);
     }
 
     /// The return's population at the end of `at`: the register, or those in hospital.
@@ -130,8 +116,8 @@ impl<'r> Tally<'r> {
         self.changes_of(person, &p, &p_before);
         for r in person.reviews() {
             if r.held_on.is_some_and(|h| self.period.contains(h)) {
-                self.bump("reviews_held", 1);
-                self.bump(&format!("reviews_held_{}", r.kind.as_str()), 1);
+                self.bump(Count::ReviewsHeld, 1);
+                self.bump(Count::ReviewsHeldOf(r.kind), 1);
             }
         }
         let owed = deadlines::owed(&person.facts(&p), day, &self.rules);
@@ -148,28 +134,28 @@ impl<'r> Tally<'r> {
         let (period, day, before_day, weekly) =
             (self.period, self.period.last, self.before_day, self.weekly);
         if period.contains(p.registered_on) {
-            self.bump("added", 1);
+            self.bump(Count::Added, 1);
         }
         if p.closed_on.is_some_and(|d| period.contains(d)) {
-            self.bump("left", 1);
+            self.bump(Count::Left, 1);
         }
         for s in person.stays() {
             if period.contains(s.admitted_on) {
-                self.bump("admissions", 1);
+                self.bump(Count::Admissions, 1);
                 self.changes.admissions.push(Change {
                     nhs_number: formatted_nhs(p),
                     name: full_name(p),
                     detail: s.hospital.clone(),
-                    on: Some(s.admitted_on.to_string()),
+                    on: Some(s.admitted_on),
                 });
             }
             if let Some(d) = s.discharged_on.filter(|d| period.contains(*d)) {
-                self.bump("discharges", 1);
+                self.bump(Count::Discharges, 1);
                 self.changes.discharges.push(Change {
                     nhs_number: formatted_nhs(p),
                     name: full_name(p),
                     detail: s.hospital.clone(),
-                    on: Some(d.to_string()),
+                    on: Some(d),
                 });
             }
         }
@@ -177,11 +163,11 @@ impl<'r> Tally<'r> {
         let is = self.in_population(person, p, day);
         let before_rating = person.rating_on(before_day);
         if active_on(p_before, before_day) {
-            self.before("on_register");
-            self.before(rating_word(before_rating));
+            self.before(Count::OnRegister);
+            self.before(Count::Rated(before_rating));
         }
         if weekly && was {
-            self.before("in_hospital");
+            self.before(Count::InHospital);
         }
         let now_rating = person.rating_on(day);
         let change = match (was, is) {
@@ -194,9 +180,9 @@ impl<'r> Tally<'r> {
                     format!("Registered, {}", rating_word(now_rating))
                 },
                 on: if weekly {
-                    person.stay_at(day).map(|s| s.admitted_on.to_string())
+                    person.stay_at(day).map(|s| s.admitted_on)
                 } else {
-                    Some(p.registered_on.to_string())
+                    Some(p.registered_on)
                 },
             },
             (true, false) => Change {
@@ -209,10 +195,7 @@ impl<'r> Tally<'r> {
                     _ if weekly => "Discharged".into(),
                     _ => "Left the register".into(),
                 },
-                on: p
-                    .closed_on
-                    .filter(|d| period.contains(*d))
-                    .map(|d| d.to_string()),
+                on: p.closed_on.filter(|d| period.contains(*d)),
             },
             (true, true) if before_rating != now_rating => Change {
                 nhs_number: formatted_nhs(p),
@@ -241,16 +224,16 @@ impl<'r> Tally<'r> {
                 Owed::ScheduledReview { kind, .. } | Owed::UnscheduledReview { kind, .. }
                     if item.overdue =>
                 {
-                    self.bump("reviews_overdue", 1);
-                    self.bump(&format!("reviews_overdue_{}", kind.as_str()), 1);
+                    self.bump(Count::ReviewsOverdue, 1);
+                    self.bump(Count::ReviewsOverdueOf(*kind), 1);
                     if matches!(item.owed, Owed::UnscheduledReview { .. }) {
-                        self.bump("reviews_overdue_unscheduled", 1);
+                        self.bump(Count::ReviewsOverdueUnscheduled, 1);
                     }
                 }
                 Owed::Action { .. } => {
-                    self.bump("actions_open", 1);
+                    self.bump(Count::ActionsOpen, 1);
                     if item.overdue {
-                        self.bump("actions_overdue", 1);
+                        self.bump(Count::ActionsOverdue, 1);
                     }
                 }
                 _ => {}
@@ -276,9 +259,9 @@ impl<'r> Tally<'r> {
         let setting = Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?;
         let rating = person.rating_on(day);
         let age_band = AgeBand::of(age_on(p.date_of_birth, day).unwrap_or(0));
-        self.bump("on_register", 1);
+        self.bump(Count::OnRegister, 1);
+        self.bump(Count::Rated(rating), 1);
         let key = rating_word(rating);
-        self.bump(key, 1);
         *self
             .by_rating_and_band
             .entry(key.into())
@@ -297,42 +280,20 @@ impl<'r> Tally<'r> {
             .filter(|i| matches!(i.owed, Owed::Action { .. }))
             .collect();
         let prev = was_on.then(|| person.rating_on(self.before_day));
-        let change = match prev {
-            None => "new",
-            Some(before) if severity(rating) > severity(before) => "up",
-            Some(before) if severity(rating) < severity(before) => "down",
-            // Red to blue on admission, blue to red on discharge: as serious, but changed.
-            Some(before) if before != rating => "changed",
-            Some(_) => "same",
-        };
+        let change = change_word(prev, rating);
         let name = full_name(p);
         if self.weekly {
-            if let Some(stay) = person.stay_at(day) {
-                let then = person.stay_as_at(stay, day);
+            let row = weekly_row(
+                person,
+                day,
+                owed,
+                (nhs_number, name),
+                last_review,
+                next_review,
+            );
+            if let Some(row) = row {
                 self.in_hospital += 1;
-                let last_visit = person
-                    .visits()
-                    .iter()
-                    .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
-                    .map(|x| x.visited_on)
-                    .max();
-                self.weekly_rows.push(WeeklyRow {
-                    nhs_number,
-                    name,
-                    admitted_on: stay.admitted_on.to_string(),
-                    hospital: stay.hospital.clone(),
-                    security_level: then.security_level.to_string(),
-                    legal_status: then.legal_status.to_string(),
-                    length_of_stay_days: (day - stay.admitted_on).whole_days(),
-                    last_review: last_review.map(|d| d.to_string()),
-                    next_review_due: next_review.map(|d| d.to_string()),
-                    last_visit: last_visit.map(|d| d.to_string()),
-                    next_visit_due: owed
-                        .iter()
-                        .find(|i| matches!(i.owed, Owed::Visit { .. }))
-                        .map(|i| i.due.to_string()),
-                    planned_discharge_on: then.planned_discharge_on.map(|d| d.to_string()),
-                });
+                self.weekly_rows.push(row);
             }
         } else {
             self.monthly_rows.push(MonthlyRow {
@@ -343,8 +304,8 @@ impl<'r> Tally<'r> {
                 previous_rating: prev.flatten(),
                 change: change.into(),
                 setting: setting.label().into(),
-                last_review: last_review.map(|d| d.to_string()),
-                next_review_due: next_review.map(|d| d.to_string()),
+                last_review,
+                next_review_due: next_review,
                 actions_open: open.len() as u64,
                 actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
                 keyworker: p.keyworker.clone(),
@@ -362,18 +323,18 @@ impl<'r> Tally<'r> {
         };
         for r in referrals {
             if period.contains(r.received_on) {
-                self.bump("referrals_received", 1);
+                self.bump(Count::ReferralsReceived, 1);
             }
             if decided_in(r, ReferralStatus::Accepted) {
-                self.bump("referrals_accepted", 1);
+                self.bump(Count::ReferralsAccepted, 1);
             }
             if decided_in(r, ReferralStatus::Declined) {
-                self.bump("referrals_declined", 1);
+                self.bump(Count::ReferralsDeclined, 1);
             }
             if r.received_on <= day && r.decided_on.is_none_or(|d| d > day) {
-                self.bump("referrals_awaiting", 1);
+                self.bump(Count::ReferralsAwaiting, 1);
                 if day > referral_rules::decision_due(r.received_on, decision_days) {
-                    self.bump("referrals_overdue", 1);
+                    self.bump(Count::ReferralsOverdue, 1);
                 }
             }
         }
@@ -381,12 +342,12 @@ impl<'r> Tally<'r> {
 
     /// The figures and the changes, rows and lists in their order.
     pub(super) fn finish(mut self) -> (Figures, Changes) {
-        for key in ["on_register", "red", "amber", "green", "blue"] {
-            self.changes.before.entry(key.into()).or_default();
+        for name in [Count::OnRegister].into_iter().chain(Count::RATINGS) {
+            self.changes.before.bump(name, 0);
         }
         if self.weekly {
-            self.changes.before.entry("in_hospital".into()).or_default();
-            self.counts.insert("in_hospital".into(), self.in_hospital);
+            self.changes.before.bump(Count::InHospital, 0);
+            self.counts.set(Count::InHospital, self.in_hospital);
         }
         let changes = &mut self.changes;
         for list in [
@@ -412,7 +373,7 @@ impl<'r> Tally<'r> {
             Figures {
                 kind: self.period.kind.as_str().into(),
                 period: self.period.label(),
-                as_at: format!("{day} 23:59:59"),
+                as_at: day,
                 counts: self.counts,
                 by_rating_and_band: self.by_rating_and_band,
                 monthly_rows: self.monthly_rows,
@@ -421,4 +382,53 @@ impl<'r> Tally<'r> {
             self.changes,
         )
     }
+}
+
+/// How the rating moved since the period began: `new` to the register, `up`, `down`,
+/// `changed` (red to blue on admission, blue to red on discharge: as serious, but changed) or
+/// `same`.
+fn change_word(before: Option<Option<Rating>>, now: Option<Rating>) -> &'static str {
+    match before {
+        None => "new",
+        Some(before) if severity(now) > severity(before) => "up",
+        Some(before) if severity(now) < severity(before) => "down",
+        Some(before) if before != now => "changed",
+        Some(_) => "same",
+    }
+}
+
+/// The weekly return's row of someone in hospital at the end of `day`, as the stay stood then.
+fn weekly_row(
+    person: &Person<'_>,
+    day: Date,
+    owed: &[deadlines::Item],
+    (nhs_number, name): (String, String),
+    last_review: Option<Date>,
+    next_review_due: Option<Date>,
+) -> Option<WeeklyRow> {
+    let stay = person.stay_at(day)?;
+    let then = person.stay_as_at(stay, day);
+    let last_visit = person
+        .visits()
+        .iter()
+        .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
+        .map(|x| x.visited_on)
+        .max();
+    Some(WeeklyRow {
+        nhs_number,
+        name,
+        admitted_on: stay.admitted_on,
+        hospital: stay.hospital.clone(),
+        security_level: then.security_level.to_string(),
+        legal_status: then.legal_status.to_string(),
+        length_of_stay_days: (day - stay.admitted_on).whole_days(),
+        last_review,
+        next_review_due,
+        last_visit,
+        next_visit_due: owed
+            .iter()
+            .find(|i| matches!(i.owed, Owed::Visit { .. }))
+            .map(|i| i.due),
+        planned_discharge_on: then.planned_discharge_on,
+    })
 }

@@ -189,12 +189,7 @@ async fn due_by(
         .map(|d| schedule::follow_up_due(d, rules_)),
         ReviewKind::Community | ReviewKind::Laep => {
             let view = people::view_by_id(db, &person.id, today, &app.policies.schedule).await?;
-            match (
-                view.rating,
-                view.rating_since
-                    .as_deref()
-                    .and_then(crate::services::input::parse_date),
-            ) {
+            match (view.rating, view.rating_since) {
                 (Some(crate::domain::risk::Rating::Red), Some(since)) => {
                     Some(schedule::red_review_due(since, rules_))
                 }

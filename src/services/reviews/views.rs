@@ -16,11 +16,15 @@ pub struct ActionView {
     pub person_id: String,
     pub who: String,
     pub what: String,
-    pub when: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub when: Date,
     pub how: String,
     pub status: ActionStatus,
     /// The day it was done or dropped.
-    pub completed_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub completed_on: Option<Date>,
     pub note: Option<String>,
     pub overdue: bool,
 }
@@ -34,28 +38,42 @@ pub struct ReviewView {
     /// `cetr` or `ctr`, from the person's age (and EHCP) on the review day.
     pub review_type: String,
     pub status: ReviewStatus,
-    pub scheduled_for: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub scheduled_for: Date,
     /// When it starts, `HH:MM` UK local time, if given.
     pub starts_at: Option<String>,
     /// Where it is held: a place, or a joining link.
     pub place: Option<String>,
     /// The day it was booked.
-    pub scheduled_on: String,
-    pub due_by: Option<String>,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub scheduled_on: Date,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub due_by: Option<Date>,
     /// Scheduled and past its due date (or its date, when it has none).
     pub overdue: bool,
     pub chair: Option<PanelMember>,
     pub expert_by_experience: Option<PanelMember>,
     pub clinical_expert: Option<PanelMember>,
-    pub held_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub held_on: Option<Date>,
     pub findings: Option<BTreeMap<String, String>>,
     pub recommendations: Option<String>,
-    pub report_due_by: Option<String>,
-    pub report_sent_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub report_due_by: Option<Date>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub report_sent_on: Option<Date>,
     pub report_overdue: bool,
     pub cancelled_reason: Option<String>,
     /// The day it was cancelled.
-    pub cancelled_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub cancelled_on: Option<Date>,
     pub previous_review_id: Option<ReviewId>,
     pub actions: Vec<ActionView>,
     /// After an outcome is recorded: the review it scheduled.
@@ -71,10 +89,10 @@ pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, 
         person_id: a.person_id.clone(),
         who: a.who.clone(),
         what: a.what.clone(),
-        when: a.due_on.to_string(),
+        when: a.due_on,
         how: a.how.clone(),
         status,
-        completed_on: a.completed_on.map(|d| d.to_string()),
+        completed_on: a.completed_on,
         note: a.note.clone(),
         overdue: rules::action_overdue(status, a.due_on, today),
     })
@@ -160,6 +178,34 @@ pub(crate) async fn view(
     view_with(r, &lk, app)
 }
 
+/// What the review's person owes today, by the deadline engine: an inpatient review's due date
+/// follows the stay's security level and the person's age today, so it is worked out on every
+/// read. A closed entry owes nothing.
+fn owed_for(
+    r: &review::Model,
+    lk: &Lookups,
+    app: &App,
+    today: Date,
+) -> Vec<crate::domain::deadlines::Item> {
+    let Some(p) = lk.people.get(&r.person_id) else {
+        return Vec::new();
+    };
+    let rows = crate::services::due::Rows {
+        reviews: lk
+            .reviews_by_person
+            .get(&r.person_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]),
+        stays: lk
+            .open_stays
+            .get(&r.person_id)
+            .map(std::slice::from_ref)
+            .unwrap_or(&[]),
+        ..Default::default()
+    };
+    crate::services::due::owed(p, &rows, &app.policies.schedule, today)
+}
+
 pub(crate) fn view_with(
     r: &review::Model,
     lk: &Lookups,
@@ -181,28 +227,7 @@ pub(crate) fn view_with(
         .map(|a| action_view(a, today))
         .collect::<Result<Vec<_>, _>>()?;
     let person = lk.people.get(&r.person_id);
-    // Due dates and overdue flags are the deadline engine's: an inpatient review's due date
-    // follows the stay's security level and the person's age today, so it is worked out on
-    // every read. A closed entry owes nothing.
-    let owed = match person {
-        Some(p) => {
-            let rows = crate::services::due::Rows {
-                reviews: lk
-                    .reviews_by_person
-                    .get(&r.person_id)
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
-                stays: lk
-                    .open_stays
-                    .get(&r.person_id)
-                    .map(std::slice::from_ref)
-                    .unwrap_or(&[]),
-                ..Default::default()
-            };
-            crate::services::due::owed(p, &rows, &app.policies.schedule, today)
-        }
-        None => Vec::new(),
-    };
+    let owed = owed_for(r, lk, app, today);
     let booked = owed
         .iter()
         .find(|i| matches!(&i.owed, Owed::ScheduledReview { review_id, .. } if *review_id == r.id));
@@ -229,23 +254,23 @@ pub(crate) fn view_with(
         kind,
         review_type: r.review_type.as_str().into(),
         status,
-        scheduled_for: r.scheduled_for.to_string(),
+        scheduled_for: r.scheduled_for,
         starts_at: r.starts_at.clone(),
         place: r.place.clone(),
-        scheduled_on: r.scheduled_on.to_string(),
-        due_by: due.map(|d| d.to_string()),
+        scheduled_on: r.scheduled_on,
+        due_by: due,
         overdue: booked.is_some_and(|i| i.overdue),
         chair: member(&r.chair_id),
         expert_by_experience: member(&r.expert_by_experience_id),
         clinical_expert: member(&r.clinical_expert_id),
-        held_on: r.held_on.map(|d| d.to_string()),
+        held_on: r.held_on,
         findings,
         recommendations: r.recommendations.clone(),
-        report_due_by: report_due.map(|d| d.to_string()),
-        report_sent_on: r.report_sent_on.map(|d| d.to_string()),
+        report_due_by: report_due,
+        report_sent_on: r.report_sent_on,
         report_overdue: report.is_some_and(|i| i.overdue),
         cancelled_reason: r.cancelled_reason.clone(),
-        cancelled_on: r.cancelled_on.map(|d| d.to_string()),
+        cancelled_on: r.cancelled_on,
         previous_review_id: r.previous_review_id.clone(),
         actions,
         next_review: None,

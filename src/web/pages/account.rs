@@ -1,14 +1,14 @@
 //! The signed-in user's own account: changing their password (from the header's user menu, and
 //! the only page open to a user with a one-time password until they do).
 
-use super::admin::FormAnswer;
+use super::Answer;
 use super::{Html, Page, form_errors};
 use crate::error::{AppError, FieldErrors};
 use crate::services::users::{self, PasswordChange};
 use crate::web::Caller;
 use crate::web::client::ClientAddress;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
@@ -39,24 +39,6 @@ pub fn password_page(view: Page<'_>, caller: Caller) -> Result<Html, AppError> {
     render(&view, &caller, Status::Ok, &FieldErrors::new())
 }
 
-#[derive(FromForm)]
-pub struct PasswordForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    current_password: String,
-    #[field(default = String::new())]
-    new_password: String,
-    #[field(default = String::new())]
-    confirm_password: String,
-}
-
-impl Protected for PasswordForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 fn one(field: &str, message: &str) -> FieldErrors {
     FieldErrors::from([(field.into(), vec![message.into()])])
 }
@@ -83,23 +65,22 @@ pub async fn change_password(
     view: Page<'_>,
     caller: Caller,
     address: ClientAddress,
-    form: CsrfForm<PasswordForm>,
-) -> Result<FormAnswer, AppError> {
+    form: CsrfForm<Fields>,
+) -> Result<Answer, AppError> {
     let CsrfForm(form) = form;
-    if form.new_password != form.confirm_password {
+    if form.get("new_password").unwrap_or_default()
+        != form.get("confirm_password").unwrap_or_default()
+    {
         let fields = one("confirm_password", "Enter the same new password twice");
         let html = render(&view, &caller, Status::UnprocessableEntity, &fields)?;
-        return Ok(FormAnswer::Again(html));
+        return Ok(Answer::Page(html));
     }
-    let input = PasswordChange {
-        current_password: form.current_password,
-        new_password: form.new_password,
-    };
+    let input: PasswordChange = form.input_verbatim(&["current_password", "new_password"])?;
     match users::change_own_password(view.app, &caller, input, &address.0).await {
         Ok(_) => {
             let done = "Your password has been changed. You have been signed out everywhere else.";
-            Ok(FormAnswer::Done(Flash::success(Redirect::to("/"), done)))
+            Ok(Answer::Done(Flash::success(Redirect::to("/"), done)))
         }
-        Err(error) => Ok(FormAnswer::Again(refused(&view, &caller, error)?)),
+        Err(error) => Ok(Answer::Page(refused(&view, &caller, error)?)),
     }
 }

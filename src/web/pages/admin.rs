@@ -1,6 +1,7 @@
 //! Administration pages: users (list, create, deactivate, reactivate, reset a password) and the
 //! audit trail.
 
+use super::Answer;
 use super::session::CsrfOnly;
 use super::{Html, Page, form_errors};
 use crate::domain::role::Role;
@@ -11,8 +12,8 @@ use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::audit::trail_query;
 use crate::web::api::types::Paging;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::http::Status;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
@@ -87,50 +88,16 @@ pub fn new_user_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError> 
     )
 }
 
-#[derive(FromForm)]
-pub struct NewUserForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    username: String,
-    #[field(default = String::new())]
-    display_name: String,
-    #[field(default = String::new())]
-    role: String,
-    #[field(default = String::new())]
-    password: String,
-    #[field(default = String::new())]
-    panel_kind: String,
-}
-
-impl Protected for NewUserForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
-#[derive(rocket::Responder)]
-// Built once per response and moved straight into it: size does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum FormAnswer {
-    Done(Flash<Redirect>),
-    Again(Html),
-}
-
 #[post("/admin/users", data = "<form>")]
 pub async fn create_user(
     view: Page<'_>,
     caller: Caller,
-    form: CsrfForm<NewUserForm>,
-) -> Result<FormAnswer, AppError> {
+    form: CsrfForm<Fields>,
+) -> Result<Answer, AppError> {
     let CsrfForm(form) = form;
-    let input = NewUser {
-        username: form.username.clone(),
-        display_name: form.display_name.clone(),
-        role: form.role.clone(),
-        password: form.password,
-        panel_kind: super::some(&form.panel_kind),
-    };
+    // As typed, as the form always read them (the checks name stray spaces); the panel kind
+    // is a choice.
+    let input: NewUser = form.input_verbatim(&["username", "display_name", "role", "password"])?;
     let checked = crate::services::input::lines(&[
         ("username", "the username", &input.username),
         ("display_name", "the name", &input.display_name),
@@ -147,7 +114,7 @@ pub async fn create_user(
                 user.role.label(),
                 user.username
             );
-            return Ok(FormAnswer::Done(Flash::success(
+            return Ok(Answer::Done(Flash::success(
                 Redirect::to("/admin/users"),
                 message,
             )));
@@ -158,21 +125,21 @@ pub async fn create_user(
             .collect(),
         Err(other) => return Err(other),
     };
-    let mut context = form_errors(
-        &fields,
-        &["display_name", "username", "role", "panel_kind", "password"],
-    );
-    if let Some(obj) = context.as_object_mut() {
-        obj.insert("title".into(), json!("Add a user"));
-        obj.insert("roles".into(), roles());
-        obj.insert("panel_kinds".into(), panel_kinds());
-        // The password is never sent back.
-        obj.insert("form".into(), json!({"username": form.username, "display_name": form.display_name, "role": form.role, "panel_kind": form.panel_kind}));
+    let blank = json!({"username": "", "display_name": "", "role": "", "panel_kind": ""});
+    let mut values = form.refill(&blank, &[])?;
+    // The password is never sent back.
+    if let Some(values) = values.as_object_mut() {
+        values.remove("password");
     }
-    Ok(FormAnswer::Again(view.render_status(
-        Status::UnprocessableEntity,
+    Ok(Answer::Page(Fields::again(
+        &view,
         "admin/user_new.html",
-        context,
+        json!({"title": "Add a user", "roles": roles(), "panel_kinds": panel_kinds()}),
+        ("form", values),
+        (
+            &fields,
+            &["display_name", "username", "role", "panel_kind", "password"],
+        ),
     )?))
 }
 
@@ -229,11 +196,11 @@ pub async fn reset_password(
     caller: Caller,
     id: UuidParam,
     form: CsrfForm<CsrfOnly>,
-) -> Result<FormAnswer, AppError> {
+) -> Result<Answer, AppError> {
     let _ = form;
     let input = PasswordReset { password: None };
     match users::reset_password(view.app, &caller.actor(), &id.0, input).await {
-        Ok(done) => Ok(FormAnswer::Again(view.render(
+        Ok(done) => Ok(Answer::Page(view.render(
             "admin/password_reset.html",
             json!({
                 "title": "One-time password",
@@ -244,7 +211,7 @@ pub async fn reset_password(
                 },
             }),
         )?)),
-        Err(AppError::Conflict(message)) => Ok(FormAnswer::Done(Flash::error(
+        Err(AppError::Conflict(message)) => Ok(Answer::Done(Flash::error(
             Redirect::to("/admin/users"),
             message,
         ))),

@@ -2,12 +2,13 @@
 //! review's outcome, and adding an addendum once its report was sent. Each calls the same
 //! service as its API route; a refusal re-renders the form with what was typed.
 
-use super::register::{Answer, refusal, with};
-use super::reviews::{filled_rows, review_context};
+use super::Answer;
+use super::register::{refusal, with};
+use super::reviews::{review_context, row_inputs, typed_findings, typed_rows};
 use super::short_forms::{
-    ShortForm, ShortSpec, field, legal_select, security_select, short_context, short_result,
+    ShortSpec, field, legal_select, security_select, short_context, short_fields, short_result,
 };
-use super::{Html, Page, form_errors, some};
+use super::{Html, Page, form_errors};
 use crate::domain::ids::{ReviewId, StayId};
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
@@ -15,16 +16,14 @@ use crate::services::admissions;
 use crate::services::corrections::{self, AdmissionCorrection, Void};
 use crate::services::people::Reader;
 use crate::services::review_amend::{self, AmendedAction, NewAddendum, OutcomeAmendment};
-use crate::services::reviews::NewAction;
 use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::json;
-use std::collections::BTreeMap;
 
 // ---------------------------------------------------------------------------------------------
 // Correcting a stay
@@ -75,18 +74,16 @@ pub async fn correct_stay_submit(
     view: Page<'_>,
     caller: Caller,
     id: StayId,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let reader = Reader::of(view.app, &caller);
     let a = admissions::get_for(&view.app.db, &reader, &id).await?;
-    let input = AdmissionCorrection {
-        admitted_on: f.get("admitted_on"),
-        hospital: f.get("hospital"),
-        security_level: f.get("security_level"),
-        legal_status: f.get("legal_status"),
-        reason: f.get("correction_reason"),
-    };
+    // The form names its reason `correction_reason`; the input calls it `reason`.
+    let input: AdmissionCorrection = f
+        .clone()
+        .renamed("correction_reason", "reason")
+        .input(&[])?;
     let result =
         corrections::correct_admission(view.app, &caller.actor(), &reader, &id, input).await;
     short_result(
@@ -148,14 +145,12 @@ pub async fn void_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let reader = Reader::of(view.app, &caller);
     let a = corrections::find_assessment(&view.app.db, &reader, &id.0).await?;
-    let input = Void {
-        reason: f.get("reason"),
-    };
+    let input: Void = f.input(&[])?;
     let result =
         corrections::void_assessment(view.app, &caller.actor(), &reader, &id.0, input).await;
     short_result(
@@ -172,58 +167,20 @@ pub async fn void_submit(
 // ---------------------------------------------------------------------------------------------
 // Amending a review's outcome
 
-#[derive(FromForm)]
-pub struct AmendForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    step: String,
-    #[field(default = String::new())]
-    held_on: String,
-    findings: BTreeMap<String, String>,
-    #[field(default = String::new())]
-    recommendations: String,
-    actions: Vec<AmendRow>,
-    #[field(default = String::new())]
-    reason: String,
-}
-
-#[derive(FromForm, Clone, serde::Serialize)]
-pub struct AmendRow {
-    #[field(default = String::new())]
-    id: String,
-    #[field(default = String::new())]
-    who: String,
-    #[field(default = String::new())]
-    what: String,
-    #[field(default = String::new())]
-    when: String,
-    #[field(default = String::new())]
-    how: String,
-}
-
-impl Protected for AmendForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 #[get("/reviews/<id>/amend")]
 pub async fn amend_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result<Html, AppError> {
     let ctx = review_context(&view, &caller, &id, json!({}), 0).await?;
     let rv = &ctx["review"];
     // The outcome as recorded; the plan's live actions (dropped ones stay as they are).
-    let rows: Vec<AmendRow> = rv["actions"]
+    let rows: Vec<serde_json::Value> = rv["actions"]
         .as_array()
         .into_iter()
         .flatten()
         .filter(|a| a["status"] != "dropped")
-        .map(|a| AmendRow {
-            id: a["id"].as_str().unwrap_or_default().into(),
-            who: a["who"].as_str().unwrap_or_default().into(),
-            what: a["what"].as_str().unwrap_or_default().into(),
-            when: a["when"].as_str().unwrap_or_default().into(),
-            how: a["how"].as_str().unwrap_or_default().into(),
+        .map(|a| {
+            let cell = |name: &str| a[name].as_str().unwrap_or_default();
+            json!({"id": cell("id"), "who": cell("who"), "what": cell("what"),
+                   "when": cell("when"), "how": cell("how")})
         })
         .collect();
     let form = json!({
@@ -266,13 +223,15 @@ pub async fn amend_submit(
     view: Page<'_>,
     caller: Caller,
     id: ReviewId,
-    form: CsrfForm<AmendForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let rows = filled_rows(&f.actions, |a| [&a.who, &a.what, &a.when, &a.how]);
-    let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations,
-                      "actions": rows, "reason": f.reason});
-    if f.step == "add_row" {
+    let typed = f.typed();
+    let rows = typed_rows(&typed);
+    let blank = json!({"held_on": "", "findings": {}, "recommendations": "", "reason": ""});
+    let mut echo = f.refill(&blank, &[])?;
+    echo["actions"] = json!(rows);
+    if f.get("step") == Some("add_row") {
         let ctx = review_context(&view, &caller, &id, json!({}), 0).await?;
         return Ok(Answer::Page(render_amend(
             &view,
@@ -283,23 +242,9 @@ pub async fn amend_submit(
         )?));
     }
     let input = OutcomeAmendment {
-        held_on: some(&f.held_on),
-        findings: Some(f.findings.clone()),
-        recommendations: some(&f.recommendations),
-        actions: Some(
-            rows.iter()
-                .map(|a| AmendedAction {
-                    id: some(&a.id),
-                    action: NewAction {
-                        who: some(&a.who),
-                        what: some(&a.what),
-                        when: some(&a.when),
-                        how: some(&a.how),
-                    },
-                })
-                .collect(),
-        ),
-        reason: some(&f.reason),
+        findings: Some(typed_findings(&typed)?),
+        actions: Some(row_inputs::<AmendedAction>(&rows)?),
+        ..f.input(&[])?
     };
     match review_amend::amend(view.app, &caller, &id, input).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
@@ -335,31 +280,15 @@ pub async fn amend_submit(
 // ---------------------------------------------------------------------------------------------
 // Addenda
 
-#[derive(FromForm)]
-pub struct AddendumForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    text: String,
-}
-
-impl Protected for AddendumForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 #[post("/reviews/<id>/addenda", data = "<form>")]
 pub async fn addendum_submit(
     view: Page<'_>,
     caller: Caller,
     id: ReviewId,
-    form: CsrfForm<AddendumForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let input = NewAddendum {
-        text: some(&f.text),
-    };
+    let input: NewAddendum = f.input(&[])?;
     match review_amend::add_addendum(view.app, &caller, &id, input).await {
         Ok(_) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", id.as_str())),
@@ -367,22 +296,20 @@ pub async fn addendum_submit(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "text")?;
-            let mut ctx = with(
-                review_context(
-                    &view,
-                    &caller,
-                    &id,
-                    json!({"findings": {}, "actions": []}),
-                    0,
-                )
-                .await?,
-                form_errors(&fields, &["text"]),
-            );
-            ctx["addendum_text"] = json!(f.text);
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            let context = review_context(
+                &view,
+                &caller,
+                &id,
+                json!({"findings": {}, "actions": []}),
+                0,
+            )
+            .await?;
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "reviews/show.html",
-                ctx,
+                context,
+                ("addendum_text", json!(f.get("text").unwrap_or_default())),
+                (&fields, &["text"]),
             )?))
         }
     }

@@ -290,6 +290,16 @@ impl Page<'_> {
     }
 }
 
+/// What a form's handler answers: done (a redirect with its flash message), or a page (the
+/// form again with its errors, or what it leads to).
+#[derive(rocket::Responder)]
+// Built once per response and moved straight into it: size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Answer {
+    Done(rocket::response::Flash<rocket::response::Redirect>),
+    Page(Html),
+}
+
 /// An HTML response with a status (a form shown again with its errors is a 422).
 pub struct Html {
     pub status: Status,

@@ -6,36 +6,20 @@ use crate::error::AppError;
 use crate::services::users::{self, PanelKindChange};
 use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::post;
 use rocket::response::{Flash, Redirect};
-
-#[derive(FromForm)]
-pub struct PanelKindForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    panel_kind: String,
-}
-
-impl Protected for PanelKindForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
 
 #[post("/admin/users/<id>/panel-kind", data = "<form>")]
 pub async fn set_panel_kind(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<PanelKindForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
     let back = Redirect::to("/admin/users");
-    let input = PanelKindChange {
-        panel_kind: super::some(&form.0.panel_kind),
-    };
+    let input: PanelKindChange = form.0.input(&[])?;
     match users::set_panel_kind(view.app, &caller.actor(), &id.0, input).await {
         Ok(u) => Ok(Flash::success(
             back,

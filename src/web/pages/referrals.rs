@@ -2,8 +2,9 @@
 //! form, the referral page with its decision, and accepting through the same consent step as
 //! adding a person.
 
-use super::register::{Answer, PersonForm, person_form_context, refusal};
-use super::{Html, Page, form_errors, some};
+use super::Answer;
+use super::register::{person_again, person_form_context, person_input, refusal};
+use super::{Html, Page};
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -11,13 +12,11 @@ use crate::services::people::{ConsentInput, NewPerson, Reader};
 use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
 use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
-use rocket::http::Status as Http;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
-use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
+use serde_json::{Map, Value, json};
 
 /// Referrals in each section of the referrals page, a page at a time.
 const SECTION_PAGE: u64 = 25;
@@ -61,39 +60,6 @@ pub async fn referrals_page(
     view.render("referrals/list.html", ctx)
 }
 
-#[derive(FromForm)]
-pub struct ReferralForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    received_on: String,
-    #[field(default = String::new())]
-    referrer_name: String,
-    #[field(default = String::new())]
-    referrer_role: String,
-    #[field(default = String::new())]
-    referrer_contact: String,
-    #[field(default = String::new())]
-    given_name: String,
-    #[field(default = String::new())]
-    family_name: String,
-    #[field(default = String::new())]
-    date_of_birth: String,
-    #[field(default = String::new())]
-    nhs_number: String,
-    #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    mdt_held_on: String,
-    answers: HashMap<String, String>,
-}
-
-impl Protected for ReferralForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 const REFERRAL_FIELDS: &[&str] = &[
     "received_on",
     "referrer_name",
@@ -127,32 +93,27 @@ pub fn new_referral_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppErr
 pub async fn create_referral(
     view: Page<'_>,
     caller: Caller,
-    form: CsrfForm<ReferralForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     // The tool is optional: no answer at all means the referrer did not complete it.
-    let given: BTreeMap<String, Value> = f
-        .answers
-        .iter()
+    let mut object = f.object(&[])?;
+    let given: Map<String, Value> = object["answers"]
+        .as_object()
+        .into_iter()
+        .flatten()
         .filter_map(|(k, v)| match v.as_str() {
-            "yes" => Some((k.clone(), json!(true))),
-            "no" => Some((k.clone(), json!(false))),
+            Some("yes") => Some((k.clone(), json!(true))),
+            Some("no") => Some((k.clone(), json!(false))),
             _ => None,
         })
         .collect();
-    let input = NewReferral {
-        received_on: some(&f.received_on),
-        referrer_name: some(&f.referrer_name),
-        referrer_role: some(&f.referrer_role),
-        referrer_contact: some(&f.referrer_contact),
-        given_name: some(&f.given_name),
-        family_name: some(&f.family_name),
-        date_of_birth: some(&f.date_of_birth),
-        nhs_number: some(&f.nhs_number),
-        reason: some(&f.reason),
-        mdt_held_on: some(&f.mdt_held_on),
-        answers: (!given.is_empty()).then_some(given),
+    object["answers"] = if given.is_empty() {
+        Value::Null
+    } else {
+        Value::Object(given)
     };
+    let input: NewReferral = Fields::from_object(object)?;
     match referrals::create(
         view.app,
         &caller.actor(),
@@ -170,16 +131,17 @@ pub async fn create_referral(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "given_name")?;
-            let mut echo = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
-            echo["answers"] = json!(f.answers);
-            let ctx = super::register::with(
-                referral_form_context(&view, echo),
-                form_errors(&fields, REFERRAL_FIELDS),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            // The answers as typed, none when none was chosen.
+            let mut blank =
+                serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
+            blank["answers"] = json!({});
+            let values = f.refill(&blank, &[])?;
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "referrals/form.html",
-                ctx,
+                referral_form_context(&view, Value::Null),
+                ("form", values),
+                (&fields, REFERRAL_FIELDS),
             )?))
         }
     }
@@ -265,15 +227,15 @@ pub async fn accept_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<PersonForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let person = f.to_input(true);
+    let person = person_input(&f)?;
     let decision = Decision {
-        decided_on: some(&f.decided_on),
         outcome: Some("accepted".into()),
         reason: None,
         person: Some(person.clone()),
+        ..f.input(&[])?
     };
     match referrals::decide(view.app, &caller.actor(), &Reader::of(view.app, &caller), &id.0, decision).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
@@ -281,34 +243,12 @@ pub async fn accept_submit(
             "Referral accepted: the person is on the register. Record when the referrer and family were told.".to_string(),
         ))),
         Err(e) => {
-            let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let echo = serde_json::to_value(&person).map_err(|e| AppError::failed("JSON", e))?;
             let mut order: Vec<&str> = vec!["decided_on"];
             order.extend_from_slice(super::register::PERSON_FIELDS);
-            let ctx = super::register::with(
-                accept_context(&id.0, echo, &f.decided_on),
-                super::register::with(form_errors(&fields, &order), json!({"consent_rule": consent_rule})),
-            );
-            Ok(Answer::Page(view.render_status(Http::UnprocessableEntity, "people/form.html", ctx)?))
+            let decided_on = f.get("decided_on").unwrap_or_default();
+            let context = accept_context(&id.0, Value::Null, decided_on);
+            person_again(&view, context, &f, &person, refusal(e, "nhs_number")?, &order)
         }
-    }
-}
-
-#[derive(FromForm)]
-pub struct DecisionForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    decided_on: String,
-    #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    sent_on: String,
-}
-
-impl Protected for DecisionForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
     }
 }
 
@@ -330,14 +270,12 @@ pub async fn decline_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<DecisionForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let f = form.0;
     let decision = Decision {
-        decided_on: some(&f.decided_on),
         outcome: Some("declined".into()),
-        reason: some(&f.reason),
         person: None,
+        ..form.0.input(&[])?
     };
     let result = referrals::decide(
         view.app,
@@ -356,11 +294,9 @@ pub async fn outcome_sent_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<DecisionForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let input = OutcomeSent {
-        sent_on: some(&form.0.sent_on),
-    };
+    let input: OutcomeSent = form.0.input(&[])?;
     let result = referrals::outcome_sent(
         view.app,
         &caller.actor(),

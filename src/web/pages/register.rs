@@ -3,7 +3,7 @@
 //! (admissions, discharges, visits, closing, withdrawal) are in `short_forms`. Each calls the
 //! same service as its API route.
 
-use super::{Html, Page, form_errors, some};
+use super::{Answer, Html, Page, form_errors};
 use crate::domain::age::AgeBand;
 use crate::domain::person::{Setting, Sex, Status};
 use crate::domain::risk::Rating;
@@ -16,21 +16,13 @@ use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::people::ListParams;
 use crate::web::api::types::Paging;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, HashMap};
-
-#[derive(rocket::Responder)]
-// Built once per response and moved straight into it: size does not matter.
-#[allow(clippy::large_enum_variant)]
-pub enum Answer {
-    Done(Flash<Redirect>),
-    Page(Html),
-}
+use std::collections::BTreeMap;
 
 pub(super) fn choices<T: Copy>(
     all: &[T],
@@ -139,100 +131,38 @@ pub async fn register_page(
 // ---------------------------------------------------------------------------------------------
 // Adding and editing a person
 
-#[derive(FromForm, Default)]
-pub struct ConsentFields {
-    #[field(default = String::new())]
-    basis: String,
-    #[field(default = String::new())]
-    recorded_on: String,
-    #[field(default = String::new())]
-    given_by: String,
-    #[field(default = String::new())]
-    relationship: String,
-    #[field(default = false)]
-    gillick_competent: bool,
-    #[field(default = String::new())]
-    capacity_assessed_on: String,
-    #[field(default = String::new())]
-    best_interests_decision_on: String,
+/// The person form's checkboxes: an unticked one is `false`, as the form always said.
+pub const PERSON_CHECKBOXES: &[&str] = &[
+    "learning_disability",
+    "autism",
+    "ehcp",
+    "consent.gillick_competent",
+];
+
+/// The person form as the service's input (with its consent, as adding always sends one).
+pub fn person_input(form: &Fields) -> Result<NewPerson, AppError> {
+    form.input(PERSON_CHECKBOXES)
 }
 
-#[derive(FromForm)]
-pub struct PersonForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    nhs_number: String,
-    #[field(default = String::new())]
-    given_name: String,
-    #[field(default = String::new())]
-    family_name: String,
-    #[field(default = String::new())]
-    date_of_birth: String,
-    #[field(default = String::new())]
-    sex: String,
-    #[field(default = String::new())]
-    postcode: String,
-    #[field(default = String::new())]
-    local_authority: String,
-    #[field(default = false)]
-    learning_disability: bool,
-    #[field(default = false)]
-    autism: bool,
-    #[field(default = false)]
-    ehcp: bool,
-    #[field(default = String::new())]
-    setting: String,
-    #[field(default = String::new())]
-    social_worker: String,
-    #[field(default = String::new())]
-    social_worker_from: String,
-    #[field(default = String::new())]
-    keyworker: String,
-    #[field(default = String::new())]
-    registered_on: String,
-    consent: ConsentFields,
-    /// Only when accepting a referral: the day of the decision.
-    #[field(default = String::new())]
-    pub decided_on: String,
-}
-
-impl Protected for PersonForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
-impl PersonForm {
-    pub fn to_input(&self, with_consent: bool) -> NewPerson {
-        let c = &self.consent;
-        NewPerson {
-            nhs_number: some(&self.nhs_number),
-            given_name: some(&self.given_name),
-            family_name: some(&self.family_name),
-            date_of_birth: some(&self.date_of_birth),
-            sex: some(&self.sex),
-            postcode: some(&self.postcode),
-            local_authority: some(&self.local_authority),
-            learning_disability: Some(self.learning_disability),
-            autism: Some(self.autism),
-            ehcp: Some(self.ehcp),
-            setting: some(&self.setting),
-            social_worker: some(&self.social_worker),
-            social_worker_from: some(&self.social_worker_from),
-            keyworker: some(&self.keyworker),
-            registered_on: some(&self.registered_on),
-            consent: with_consent.then(|| ConsentInput {
-                basis: some(&c.basis),
-                recorded_on: some(&c.recorded_on),
-                given_by: some(&c.given_by),
-                relationship: some(&c.relationship),
-                gillick_competent: Some(c.gillick_competent),
-                capacity_assessed_on: some(&c.capacity_assessed_on),
-                best_interests_decision_on: some(&c.best_interests_decision_on),
-            }),
-        }
-    }
+/// The person form shown again (422) with its errors, the consent rule broken if any, and
+/// what was typed.
+pub fn person_again(
+    view: &Page<'_>,
+    context: Value,
+    form: &Fields,
+    input: &NewPerson,
+    (fields, consent_rule): (FieldErrors, Option<String>),
+    order: &[&str],
+) -> Result<Answer, AppError> {
+    let values = form.refill(input, PERSON_CHECKBOXES)?;
+    let context = with(context, json!({"consent_rule": consent_rule}));
+    Ok(Answer::Page(Fields::again(
+        view,
+        "people/form.html",
+        context,
+        ("form", values),
+        (&fields, order),
+    )?))
 }
 
 pub const PERSON_FIELDS: &[&str] = &[
@@ -288,9 +218,9 @@ pub fn new_person_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppError
 pub async fn create_person(
     view: Page<'_>,
     caller: Caller,
-    form: CsrfForm<PersonForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let input = form.0.to_input(true);
+    let input = person_input(&form.0)?;
     match people::register(view.app, &caller.actor(), input.clone()).await {
         Ok(p) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/people/{}", p.id)),
@@ -299,22 +229,14 @@ pub async fn create_person(
                 p.given_name, p.family_name
             ),
         ))),
-        Err(e) => {
-            let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let form = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
-            let ctx = with(
-                person_form_context("Add a person to the register", "/people", true, form),
-                with(
-                    form_errors(&fields, PERSON_FIELDS),
-                    json!({"consent_rule": consent_rule}),
-                ),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
-                "people/form.html",
-                ctx,
-            )?))
-        }
+        Err(e) => person_again(
+            &view,
+            person_form_context("Add a person to the register", "/people", true, Value::Null),
+            &form.0,
+            &input,
+            refusal(e, "nhs_number")?,
+            PERSON_FIELDS,
+        ),
     }
 }
 
@@ -347,9 +269,13 @@ pub async fn update_person(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<PersonForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let input = form.0.to_input(false);
+    // An edit never changes the consent recorded.
+    let input = NewPerson {
+        consent: None,
+        ..person_input(&form.0)?
+    };
     let mut changes = match serde_json::to_value(&input) {
         Ok(Value::Object(m)) => m,
         _ => return Err(AppError::internal("form did not serialise")),
@@ -368,27 +294,19 @@ pub async fn update_person(
             Redirect::to(format!("/people/{}", p.id)),
             "The details were saved.",
         ))),
-        Err(e) => {
-            let (fields, consent_rule) = refusal(e, "nhs_number")?;
-            let form = serde_json::to_value(&input).map_err(|e| AppError::failed("JSON", e))?;
-            let ctx = with(
-                person_form_context(
-                    "Edit details",
-                    &format!("/people/{}/edit", id.0),
-                    false,
-                    form,
-                ),
-                with(
-                    form_errors(&fields, PERSON_FIELDS),
-                    json!({"consent_rule": consent_rule}),
-                ),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
-                "people/form.html",
-                ctx,
-            )?))
-        }
+        Err(e) => person_again(
+            &view,
+            person_form_context(
+                "Edit details",
+                &format!("/people/{}/edit", id.0),
+                false,
+                Value::Null,
+            ),
+            &form.0,
+            &input,
+            refusal(e, "nhs_number")?,
+            PERSON_FIELDS,
+        ),
     }
 }
 
@@ -437,25 +355,22 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
 // ---------------------------------------------------------------------------------------------
 // Risk assessment: answers, then the suggested rating to confirm or override
 
-#[derive(FromForm)]
-pub struct AssessForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    step: String,
-    #[field(default = String::new())]
-    assessed_on: String,
-    answers: HashMap<String, String>,
-    #[field(default = String::new())]
-    rating: String,
-    #[field(default = String::new())]
-    override_reason: String,
-}
-
-impl Protected for AssessForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
+/// The tool's answers as sent: yes and no are the booleans the service reads; anything else
+/// (an empty answer) is passed on for it to refuse by its question.
+fn assessed_answers(typed: &Value) -> BTreeMap<String, Value> {
+    typed
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            let answer = match v.as_str() {
+                Some("yes") => json!(true),
+                Some("no") => json!(false),
+                _ => v.clone(),
+            };
+            (k.clone(), answer)
+        })
+        .collect()
 }
 
 fn assess_context(view: &Page<'_>, person: &people::PersonView, form: Value) -> Value {
@@ -485,32 +400,17 @@ pub async fn assess_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<AssessForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
     let reader = Reader::of(view.app, &caller);
-    let answers: BTreeMap<String, Value> = f
-        .answers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                match v.as_str() {
-                    "yes" => json!(true),
-                    "no" => json!(false),
-                    other => json!(other),
-                },
-            )
-        })
-        .collect();
+    let blank = json!({"assessed_on": "", "answers": {}, "rating": "", "override_reason": ""});
+    let echo = f.refill(&blank, &[])?;
     let input = NewAssessment {
-        assessed_on: some(&f.assessed_on),
-        answers: Some(answers),
-        rating: some(&f.rating),
-        override_reason: some(&f.override_reason),
+        answers: Some(assessed_answers(&echo["answers"])),
+        ..f.input(&[])?
     };
-    let echo = json!({"assessed_on": f.assessed_on, "answers": f.answers, "rating": f.rating, "override_reason": f.override_reason});
-    let result = if f.step == "confirm" {
+    let result = if f.get("step") == Some("confirm") {
         risk::assess(view.app, &caller.actor(), &reader, &id.0, input)
             .await
             .map(Some)
@@ -544,17 +444,15 @@ pub async fn assess_submit(
         Err(e) => {
             let (fields, _) = refusal(e, "assessed_on")?;
             let d = people::dossier(view.app, &caller.actor(), &reader, &id.0).await?;
-            let ctx = with(
-                assess_context(&view, &d.person, echo),
-                form_errors(
+            Ok(Answer::Page(Fields::again(
+                &view,
+                "people/assess.html",
+                assess_context(&view, &d.person, Value::Null),
+                ("form", echo),
+                (
                     &fields,
                     &["assessed_on", "answers", "rating", "override_reason"],
                 ),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
-                "people/assess.html",
-                ctx,
             )?))
         }
     }

@@ -1,8 +1,8 @@
 //! The Returns page: generate the monthly or weekly return, see its figures and what changed,
 //! download the PDF and CSV; and the list of earlier returns.
 
-use super::register::Answer;
-use super::{Html, Page, form_errors, some};
+use super::Answer;
+use super::{Html, Page, form_errors};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
@@ -11,8 +11,8 @@ use crate::services::returns::{self, NewReturn, ReturnView};
 use crate::web::Caller;
 use crate::web::UuidParam;
 use crate::web::api::returns::{FileDownload, csv_type, pdf_type};
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
@@ -49,33 +49,14 @@ pub async fn returns_page(view: Page<'_>, _caller: Caller) -> Result<Html, AppEr
     view.render("returns/list.html", ctx)
 }
 
-#[derive(FromForm)]
-pub struct ReturnForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    kind: String,
-    #[field(default = String::new())]
-    period: String,
-}
-
-impl Protected for ReturnForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 #[post("/returns", data = "<form>")]
 pub async fn generate_submit(
     view: Page<'_>,
     caller: Caller,
-    form: CsrfForm<ReturnForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let input = NewReturn {
-        kind: some(&f.kind),
-        period: some(&f.period),
-    };
+    let input: NewReturn = f.input(&[])?;
     match returns::generate(view.app, &caller.actor(), &caller.user.display_name, &input).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/returns/{}", r.id)),
@@ -86,13 +67,17 @@ pub async fn generate_submit(
         ))),
         Err(AppError::Validation { fields, .. }) => {
             // Each kind has its own form: point the messages at the one that was sent.
-            let kind = if f.kind == "weekly" { "weekly" } else { "monthly" };
+            let kind = if f.get("kind") == Some("weekly") {
+                "weekly"
+            } else {
+                "monthly"
+            };
             let fields: FieldErrors = fields
                 .into_iter()
                 .map(|(k, v)| (format!("{kind}-{k}"), v))
                 .collect();
             let earlier = returns::list(view.app, None).await?;
-            let mut ctx = list_context(&view, &earlier, Some((kind, &f.period)));
+            let mut ctx = list_context(&view, &earlier, Some((kind, f.get("period").unwrap_or_default())));
             let errors = form_errors(&fields, &[]);
             ctx["errors"] = errors["errors"].clone();
             ctx["field_errors"] = errors["field_errors"].clone();
@@ -111,7 +96,7 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
     let can_download = view.can(Permission::ReturnsDownload);
     let r = returns::get(view.app, &caller.actor(), &id.0, can_download).await?;
     let weekly = r.kind == "weekly";
-    let chart = super::rating_chart(&r.counts);
+    let chart = super::rating_chart(r.counts.as_map());
     let summary: Vec<Value> = model::summary(&r.counts, weekly)
         .into_iter()
         .map(|(label, value)| {

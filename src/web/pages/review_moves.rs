@@ -2,8 +2,9 @@
 //! page to cancel one (a confirmation with a reason), and the question every booking page asks
 //! before a review goes on a weekend or bank holiday.
 
-use super::register::{Answer, refusal, with};
-use super::{Html, Page, form_errors, some};
+use super::Answer;
+use super::register::{refusal, with};
+use super::{Html, Page};
 use crate::domain::dates::long_date;
 use crate::domain::ids::ReviewId;
 use crate::domain::panel::PanelKind;
@@ -13,9 +14,8 @@ use crate::services::review_moves::{self, ReviewChange};
 use crate::services::reviews::{self, Cancel, ReviewView};
 use crate::services::{App, users};
 use crate::web::Caller;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
-use rocket::http::Status as Http;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
@@ -59,34 +59,6 @@ fn scheduled_only(r: &ReviewView) -> Result<(), AppError> {
     }
 }
 
-#[derive(FromForm)]
-pub struct ChangeForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    scheduled_for: String,
-    #[field(default = String::new())]
-    starts_at: String,
-    #[field(default = String::new())]
-    place: String,
-    #[field(default = String::new())]
-    chair_id: String,
-    #[field(default = String::new())]
-    expert_by_experience_id: String,
-    #[field(default = String::new())]
-    clinical_expert_id: String,
-    #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    confirm_day_off: String,
-}
-
-impl Protected for ChangeForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 const CHANGE_FIELDS: &[&str] = &[
     "scheduled_for",
     "confirm_day_off",
@@ -119,7 +91,7 @@ pub async fn change_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result
     let member =
         |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.clone());
     let form = json!({
-        "scheduled_for": r.scheduled_for, "starts_at": r.starts_at, "place": r.place,
+        "scheduled_for": r.scheduled_for.to_string(), "starts_at": r.starts_at, "place": r.place,
         "chair_id": member(&r.chair), "expert_by_experience_id": member(&r.expert_by_experience),
         "clinical_expert_id": member(&r.clinical_expert), "reason": "",
     });
@@ -132,76 +104,62 @@ pub async fn change_submit(
     view: Page<'_>,
     caller: Caller,
     id: ReviewId,
-    form: CsrfForm<ChangeForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let echo = json!({"scheduled_for": f.scheduled_for, "starts_at": f.starts_at, "place": f.place,
-        "chair_id": f.chair_id, "expert_by_experience_id": f.expert_by_experience_id,
-        "clinical_expert_id": f.clinical_expert_id, "reason": f.reason});
+    // The page sends the whole review: a field left empty is cleared (`null`), not unchanged.
+    let mut object = f.object(&[])?;
+    for name in &CHANGE_FIELDS[..7] {
+        if *name != "confirm_day_off" && object.get(*name).is_none() {
+            object[*name] = Value::Null;
+        }
+    }
+    let scheduled_for = f.get("scheduled_for").unwrap_or_default();
     let input = ReviewChange {
-        scheduled_for: Some(some(&f.scheduled_for)),
-        starts_at: Some(some(&f.starts_at)),
-        place: Some(some(&f.place)),
-        chair_id: Some(some(&f.chair_id)),
-        expert_by_experience_id: Some(some(&f.expert_by_experience_id)),
-        clinical_expert_id: Some(some(&f.clinical_expert_id)),
-        reason: some(&f.reason),
-        ask_day_off: ask_day_off(&f.scheduled_for, &f.confirm_day_off),
+        ask_day_off: ask_day_off(scheduled_for, f.get("confirm_day_off").unwrap_or_default()),
+        ..Fields::from_object(object)?
     };
     let fields = match review_moves::change(view.app, &caller, &id, input).await {
         Ok(r) => return Ok(Answer::Done(changed(&r))),
         Err(e) => refusal(e, "scheduled_for")?.0,
     };
-    let question = day_off_question(view.app, &fields, &f.scheduled_for);
+    let question = day_off_question(view.app, &fields, scheduled_for);
     let r = reviews::get(view.app, &caller, &id).await?;
-    let ctx = with(
-        change_context(&view, &r, echo).await?,
-        with(
-            form_errors(&fields, CHANGE_FIELDS),
-            json!({"day_off": question}),
-        ),
+    let blank: serde_json::Map<String, Value> = CHANGE_FIELDS
+        .iter()
+        .filter(|n| **n != "confirm_day_off")
+        .map(|n| (n.to_string(), json!("")))
+        .collect();
+    let context = with(
+        change_context(&view, &r, Value::Null).await?,
+        json!({"day_off": question}),
     );
-    Ok(Answer::Page(view.render_status(
-        Http::UnprocessableEntity,
+    Ok(Answer::Page(Fields::again(
+        &view,
         "reviews/change.html",
-        ctx,
+        context,
+        ("form", f.refill(&blank, &[])?),
+        (&fields, CHANGE_FIELDS),
     )?))
 }
 
 /// The message after a change, warning when the review now falls after its due date.
 fn changed(r: &ReviewView) -> Flash<Redirect> {
-    let day = crate::services::input::parse_date(&r.scheduled_for);
     let mut message = format!(
         "The review is on {}{}.",
-        day.map_or_else(|| r.scheduled_for.clone(), long_date),
+        long_date(r.scheduled_for),
         r.starts_at
             .as_ref()
             .map(|t| format!(" at {t}"))
             .unwrap_or_default()
     );
-    if let Some(due) = day.and_then(|d| review_moves::after_due(r, d)) {
+    if let Some(due) = review_moves::after_due(r, r.scheduled_for) {
         message.push_str(&format!(
             " This is after its due date ({}): it shows as overdue to the commissioner.",
-            crate::services::input::parse_date(&due).map_or(due, long_date)
+            long_date(due)
         ));
     }
     Flash::success(Redirect::to(format!("/reviews/{}", r.id)), message)
-}
-
-#[derive(FromForm)]
-pub struct CancelForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    reason: String,
-    #[field(default = String::new())]
-    cancelled_on: String,
-}
-
-impl Protected for CancelForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 #[get("/reviews/<id>/cancel")]
@@ -221,36 +179,27 @@ pub async fn cancel_submit(
     view: Page<'_>,
     caller: Caller,
     id: ReviewId,
-    form: CsrfForm<CancelForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let input = Cancel {
-        reason: some(&f.reason),
-        cancelled_on: some(&f.cancelled_on),
-    };
+    let input: Cancel = f.input(&[])?;
     match reviews::cancel(view.app, &caller, &id, input).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/reviews/{}", r.id)),
             format!(
                 "The review is cancelled (from {}).",
-                r.cancelled_on
-                    .as_deref()
-                    .and_then(crate::services::input::parse_date)
-                    .map(long_date)
-                    .unwrap_or_default()
+                r.cancelled_on.map(long_date).unwrap_or_default()
             ),
         ))),
         Err(AppError::Validation { fields, .. }) => {
             let r = reviews::get(view.app, &caller, &id).await?;
-            let ctx = with(
-                json!({"title": "Cancel this review", "review": r,
-                    "form": {"reason": f.reason, "cancelled_on": f.cancelled_on}}),
-                form_errors(&fields, &["reason", "cancelled_on"]),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            let blank = json!({"reason": "", "cancelled_on": ""});
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "reviews/cancel.html",
-                ctx,
+                json!({"title": "Cancel this review", "review": r}),
+                ("form", f.refill(&blank, &[])?),
+                (&fields, &["reason", "cancelled_on"]),
             )?))
         }
         Err(AppError::Conflict(m)) => Ok(Answer::Done(Flash::error(

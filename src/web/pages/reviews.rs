@@ -6,17 +6,18 @@ pub mod actions;
 pub mod list;
 pub mod schedule;
 
-use super::register::{Answer, refusal, with};
-use super::{Html, Page, form_errors, some};
+use super::Answer;
+use super::register::{refusal, with};
+use super::{Html, Page, form_errors};
 use crate::domain::ids::ReviewId;
 use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::people::{self, Reader};
-use crate::services::reviews::{self, NewAction, Outcome, ReportSent};
+use crate::services::reviews::{self, Outcome, ReportSent};
 use crate::web::Caller;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::{Fields, trimmed};
 use rocket::http::Status as Http;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
@@ -90,44 +91,45 @@ pub async fn review_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result
     view.render("reviews/show.html", ctx)
 }
 
-#[derive(FromForm)]
-pub struct OutcomeForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    step: String,
-    #[field(default = String::new())]
-    held_on: String,
-    findings: BTreeMap<String, String>,
-    #[field(default = String::new())]
-    recommendations: String,
-    actions: Vec<ActionRow>,
+/// The action rows of an outcome form with something typed in them, as typed: rows left
+/// wholly empty are not actions.
+pub(super) fn typed_rows(typed: &Value) -> Vec<Value> {
+    typed["actions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|row| {
+            ["who", "what", "when", "how"]
+                .iter()
+                .any(|cell| row[*cell].as_str().is_some_and(|s| !s.trim().is_empty()))
+        })
+        .map(|row| {
+            let mut row = row.clone();
+            for cell in ["who", "what", "when", "how"] {
+                if row.get(cell).is_none() {
+                    row[cell] = json!("");
+                }
+            }
+            row
+        })
+        .collect()
 }
 
-#[derive(FromForm, Clone, serde::Serialize)]
-pub struct ActionRow {
-    #[field(default = String::new())]
-    who: String,
-    #[field(default = String::new())]
-    what: String,
-    #[field(default = String::new())]
-    when: String,
-    #[field(default = String::new())]
-    how: String,
+/// The findings as typed, each line of enquiry's text passed on whole (the service names an
+/// empty one).
+pub(super) fn typed_findings(typed: &Value) -> Result<BTreeMap<String, String>, AppError> {
+    Fields::from_object(match &typed["findings"] {
+        Value::Null => json!({}),
+        findings => findings.clone(),
+    })
 }
 
-impl Protected for OutcomeForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
-/// The action rows of an outcome form with something typed in them: rows left wholly empty
-/// are not actions.
-pub(super) fn filled_rows<T: Clone>(rows: &[T], cells: impl Fn(&T) -> [&String; 4]) -> Vec<T> {
+/// Each typed row as the service reads it.
+pub(super) fn row_inputs<T: serde::de::DeserializeOwned>(
+    rows: &[Value],
+) -> Result<Vec<T>, AppError> {
     rows.iter()
-        .filter(|a| cells(a).iter().any(|s| !s.trim().is_empty()))
-        .cloned()
+        .map(|row| Fields::from_object(trimmed(row.clone())))
         .collect()
 }
 
@@ -136,29 +138,22 @@ pub async fn outcome_submit(
     view: Page<'_>,
     caller: Caller,
     id: ReviewId,
-    form: CsrfForm<OutcomeForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let rows = filled_rows(&f.actions, |a| [&a.who, &a.what, &a.when, &a.how]);
-    let echo = json!({"held_on": f.held_on, "findings": f.findings, "recommendations": f.recommendations, "actions": rows});
-    if f.step == "add_row" {
+    let typed = f.typed();
+    let rows = typed_rows(&typed);
+    let blank = json!({"held_on": "", "findings": {}, "recommendations": ""});
+    let mut echo = f.refill(&blank, &[])?;
+    echo["actions"] = json!(rows);
+    if f.get("step") == Some("add_row") {
         let ctx = review_context(&view, &caller, &id, echo, rows.len() + 1).await?;
         return Ok(Answer::Page(view.render("reviews/show.html", ctx)?));
     }
     let input = Outcome {
-        held_on: some(&f.held_on),
-        findings: Some(f.findings.clone()),
-        recommendations: some(&f.recommendations),
-        actions: Some(
-            rows.iter()
-                .map(|a| NewAction {
-                    who: some(&a.who),
-                    what: some(&a.what),
-                    when: some(&a.when),
-                    how: some(&a.how),
-                })
-                .collect(),
-        ),
+        findings: Some(typed_findings(&typed)?),
+        actions: Some(row_inputs(&rows)?),
+        ..f.input(&[])?
     };
     match reviews::hold(view.app, &caller, &id, input).await {
         Ok(r) => {
@@ -169,7 +164,9 @@ pub async fn outcome_submit(
                     format!(
                         " The {} is scheduled, due by {}.",
                         n.kind.label().to_lowercase(),
-                        crate::web::display::day_in_words(&n.due_by.clone().unwrap_or_default())
+                        n.due_by
+                            .map(crate::domain::dates::long_date)
+                            .unwrap_or_default()
                     )
                 })
                 .unwrap_or_default();
@@ -204,28 +201,6 @@ pub async fn outcome_submit(
     }
 }
 
-#[derive(FromForm)]
-pub struct SmallForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    sent_on: String,
-    #[field(default = String::new())]
-    status: String,
-    #[field(default = String::new())]
-    completed_on: String,
-    #[field(default = String::new())]
-    note: String,
-    #[field(default = String::new())]
-    back: String,
-}
-
-impl Protected for SmallForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
 fn flash_result(
     back: String,
     result: Result<String, AppError>,
@@ -252,17 +227,11 @@ pub async fn report_sent_submit(
     view: Page<'_>,
     caller: Caller,
     id: ReviewId,
-    form: CsrfForm<SmallForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
-    let result = reviews::report_sent(
-        view.app,
-        &caller,
-        &id,
-        ReportSent {
-            sent_on: some(&form.0.sent_on),
-        },
-    )
-    .await
-    .map(|_| "The report is recorded as sent.".to_string());
+    let input: ReportSent = form.0.input(&[])?;
+    let result = reviews::report_sent(view.app, &caller, &id, input)
+        .await
+        .map(|_| "The report is recorded as sent.".to_string());
     flash_result(format!("/reviews/{}", id.as_str()), result)
 }

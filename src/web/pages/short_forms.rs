@@ -2,8 +2,9 @@
 //! withdraw — one page each, built from a [`ShortSpec`], each calling the same service as its API
 //! route. The corrections pages build theirs the same way.
 
-use super::register::{Answer, choices, refusal, with};
-use super::{Html, Page, form_errors, some};
+use super::Answer;
+use super::register::{choices, refusal};
+use super::{Html, Page};
 use crate::domain::ids::StayId;
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::error::AppError;
@@ -11,31 +12,15 @@ use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission
 use crate::services::people::{self, EndKind, Ending, Reader};
 use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::csrf::{CsrfForm, Protected};
-use rocket::form::FromForm;
-use rocket::http::Status as Http;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 
-#[derive(FromForm)]
-pub struct ShortForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    pub(super) fields: HashMap<String, String>,
-}
-
-impl Protected for ShortForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
-}
-
-impl ShortForm {
-    pub(super) fn get(&self, name: &str) -> Option<String> {
-        self.fields.get(name).and_then(|v| some(v))
-    }
+/// A short form's fields, sent as `fields[<name>]`.
+pub(super) fn short_fields(form: CsrfForm<Fields>) -> Fields {
+    form.0.within("fields")
 }
 
 /// One field of a short form.
@@ -103,7 +88,7 @@ async fn short_page(view: &Page<'_>, spec: &ShortSpec) -> Result<Html, AppError>
 pub(super) async fn short_result<T>(
     view: &Page<'_>,
     spec: &ShortSpec,
-    form: &ShortForm,
+    form: &Fields,
     result: Result<T, AppError>,
     done: String,
     back_to: String,
@@ -126,14 +111,12 @@ pub(super) async fn short_result<T>(
                 .filter_map(|f| f["name"].as_str().map(String::from))
                 .collect();
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
-            let ctx = with(
-                short_context(spec, json!(form.fields)),
-                form_errors(&fields, &order),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            Ok(Answer::Page(Fields::again(
+                view,
                 "people/action.html",
-                ctx,
+                short_context(spec, Value::Null),
+                ("values", form.typed()),
+                (&fields, &order),
             )?))
         }
     }
@@ -181,17 +164,11 @@ pub async fn admit_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let (name, _) = person_name(&view, &caller, &id.0).await?;
-    let input = NewAdmission {
-        admitted_on: f.get("admitted_on"),
-        hospital: f.get("hospital"),
-        security_level: f.get("security_level"),
-        legal_status: f.get("legal_status"),
-        planned_discharge_on: f.get("planned_discharge_on"),
-    };
+    let input: NewAdmission = f.input(&[])?;
     let result = admissions::admit(
         view.app,
         &caller.actor(),
@@ -246,15 +223,12 @@ pub async fn discharge_submit(
     view: Page<'_>,
     caller: Caller,
     id: StayId,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let reader = Reader::of(view.app, &caller);
     let a = admissions::get_for(&view.app.db, &reader, &id).await?;
-    let input = Discharge {
-        discharged_on: f.get("discharged_on"),
-        destination: f.get("destination"),
-    };
+    let input: Discharge = f.input(&[])?;
     let result = admissions::discharge(view.app, &caller.actor(), &reader, &id, input).await;
     short_result(
         &view,
@@ -311,17 +285,12 @@ pub async fn change_stay_submit(
     view: Page<'_>,
     caller: Caller,
     id: StayId,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let reader = Reader::of(view.app, &caller);
     let a = admissions::get_for(&view.app.db, &reader, &id).await?;
-    let input = AdmissionChange {
-        security_level: f.get("security_level"),
-        legal_status: f.get("legal_status"),
-        planned_discharge_on: f.get("planned_discharge_on"),
-        effective_on: f.get("effective_on"),
-    };
+    let input: AdmissionChange = f.input(&[])?;
     let result = admissions::update(view.app, &caller.actor(), &reader, &id, input).await;
     short_result(
         &view,
@@ -360,14 +329,11 @@ pub async fn visit_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    let f = form.0;
+    let f = short_fields(form);
     let (name, _) = person_name(&view, &caller, &id.0).await?;
-    let input = NewVisit {
-        visited_on: f.get("visited_on"),
-        visitor: f.get("visitor"),
-    };
+    let input: NewVisit = f.input(&[])?;
     let result = admissions::record_visit(
         view.app,
         &caller.actor(),
@@ -424,15 +390,11 @@ async fn end_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    f: ShortForm,
+    f: Fields,
     kind: EndKind,
 ) -> Result<Answer, AppError> {
     let (name, _) = person_name(&view, &caller, &id.0).await?;
-    let input = Ending {
-        closed_on: f.get("closed_on"),
-        withdrawn_on: f.get("withdrawn_on"),
-        reason: f.get("reason"),
-    };
+    let input: Ending = f.input(&[])?;
     let result = people::end(
         view.app,
         &caller.actor(),
@@ -465,9 +427,9 @@ pub async fn close_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    end_submit(view, caller, id, form.0, EndKind::Close).await
+    end_submit(view, caller, id, short_fields(form), EndKind::Close).await
 }
 
 #[get("/people/<id>/withdraw")]
@@ -484,7 +446,7 @@ pub async fn withdraw_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ShortForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
-    end_submit(view, caller, id, form.0, EndKind::Withdraw).await
+    end_submit(view, caller, id, short_fields(form), EndKind::Withdraw).await
 }

@@ -1,15 +1,17 @@
 //! The actions tracker: open actions across reviews, filtered by owner and overdue, each marked
 //! done or dropped in place.
 
-use super::{SmallForm, flash_result};
+use super::flash_result;
 use crate::domain::ids::ActionId;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::reviews::{self, ActionUpdate};
 use crate::web::Caller;
 use crate::web::csrf::CsrfForm;
-use crate::web::pages::register::{Answer, refusal, with};
-use crate::web::pages::{Html, Page, form_errors, some};
+use crate::web::form::Fields;
+use crate::web::pages::Answer;
+use crate::web::pages::register::refusal;
+use crate::web::pages::{Html, Page, form_errors};
 use rocket::http::Status as Http;
 use rocket::{get, post};
 use serde_json::{Value, json};
@@ -83,19 +85,14 @@ pub async fn action_submit(
     view: Page<'_>,
     caller: Caller,
     id: ActionId,
-    form: CsrfForm<SmallForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
-        f.back.clone()
-    } else {
-        "/actions".into()
+    let back = match f.get("back") {
+        Some(b) if b.starts_with('/') && !b.starts_with("//") => b.to_string(),
+        _ => "/actions".into(),
     };
-    let input = ActionUpdate {
-        status: some(&f.status),
-        completed_on: some(&f.completed_on),
-        note: some(&f.note),
-    };
+    let input: ActionUpdate = f.input(&[])?;
     let result = reviews::update_action(view.app, &caller, &id, input)
         .await
         .map(|a| format!("Action for {} marked {}.", a.who, a.status.as_str()));
@@ -116,12 +113,15 @@ pub async fn action_submit(
             let listed = match actions_context(&view, &caller, None, None, None).await? {
                 Ok(ctx) | Err(ctx) => ctx,
             };
-            let mut ctx = with(listed, form_errors(&fields, &order));
-            ctx["typed"] = json!({"id": id.as_str(), "status": f.status, "completed_on": f.completed_on, "note": f.note});
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            let blank = json!({"status": "", "completed_on": "", "note": ""});
+            let mut typed = f.refill(&blank, &[])?;
+            typed["id"] = json!(id.as_str());
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "reviews/actions.html",
-                ctx,
+                listed,
+                ("typed", typed),
+                (&fields, &order),
             )?))
         }
         other => flash_result(back, other).map(Answer::Done),

@@ -6,11 +6,11 @@ use crate::services::people::{self, Reader};
 use crate::services::reviews::{self, NewReview, ReviewView};
 use crate::web::Caller;
 use crate::web::UuidParam;
-use crate::web::csrf::{CsrfForm, Protected};
-use crate::web::pages::register::{Answer, refusal, with};
-use crate::web::pages::{Html, Page, form_errors, some};
-use rocket::form::FromForm;
-use rocket::http::Status as Http;
+use crate::web::csrf::CsrfForm;
+use crate::web::form::Fields;
+use crate::web::pages::Answer;
+use crate::web::pages::register::{refusal, with};
+use crate::web::pages::{Html, Page};
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post};
 use serde_json::{Value, json};
@@ -20,36 +20,6 @@ fn kinds() -> Value {
         .iter()
         .map(|k| json!({"value": k.as_str(), "label": k.label()}))
         .collect()
-}
-
-#[derive(FromForm)]
-pub struct ScheduleForm {
-    #[field(default = String::new())]
-    csrf_token: String,
-    #[field(default = String::new())]
-    kind: String,
-    #[field(default = String::new())]
-    scheduled_for: String,
-    #[field(default = String::new())]
-    scheduled_on: String,
-    #[field(default = String::new())]
-    chair_id: String,
-    #[field(default = String::new())]
-    expert_by_experience_id: String,
-    #[field(default = String::new())]
-    clinical_expert_id: String,
-    #[field(default = String::new())]
-    starts_at: String,
-    #[field(default = String::new())]
-    place: String,
-    #[field(default = String::new())]
-    confirm_day_off: String,
-}
-
-impl Protected for ScheduleForm {
-    fn csrf_token(&self) -> &str {
-        &self.csrf_token
-    }
 }
 
 async fn schedule_context(
@@ -110,10 +80,7 @@ const SCHEDULE_FIELDS: &[&str] = &[
 
 /// What the flash says once a review is scheduled: when, and by when it is due.
 fn scheduled_message(r: &ReviewView) -> String {
-    let on = |d: &str| {
-        crate::services::input::parse_date(d)
-            .map_or_else(|| d.to_string(), crate::domain::dates::long_date)
-    };
+    let on = crate::domain::dates::long_date;
     let at = r
         .starts_at
         .as_ref()
@@ -122,10 +89,10 @@ fn scheduled_message(r: &ReviewView) -> String {
     match &r.due_by {
         Some(due) => format!(
             "Review scheduled for {}{at}; it is due by {}.",
-            on(&r.scheduled_for),
-            on(due)
+            on(r.scheduled_for),
+            on(*due)
         ),
-        None => format!("Review scheduled for {}{at}.", on(&r.scheduled_for)),
+        None => format!("Review scheduled for {}{at}.", on(r.scheduled_for)),
     }
 }
 
@@ -134,22 +101,16 @@ pub async fn schedule_submit(
     view: Page<'_>,
     caller: Caller,
     id: UuidParam,
-    form: CsrfForm<ScheduleForm>,
+    form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
+    let scheduled_for = f.get("scheduled_for").unwrap_or_default();
     let input = NewReview {
-        kind: some(&f.kind),
-        scheduled_for: some(&f.scheduled_for),
-        scheduled_on: some(&f.scheduled_on),
-        chair_id: some(&f.chair_id),
-        expert_by_experience_id: some(&f.expert_by_experience_id),
-        clinical_expert_id: some(&f.clinical_expert_id),
-        starts_at: some(&f.starts_at),
-        place: some(&f.place),
         ask_day_off: crate::web::pages::review_moves::ask_day_off(
-            &f.scheduled_for,
-            &f.confirm_day_off,
+            scheduled_for,
+            f.get("confirm_day_off").unwrap_or_default(),
         ),
+        ..f.input(&[])?
     };
     let result = reviews::schedule(
         view.app,
@@ -166,25 +127,23 @@ pub async fn schedule_submit(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "expert_by_experience_id")?;
-            let question = crate::web::pages::review_moves::day_off_question(
-                view.app,
-                &fields,
-                &f.scheduled_for,
+            let question =
+                crate::web::pages::review_moves::day_off_question(view.app, &fields, scheduled_for);
+            let blank: serde_json::Map<String, Value> = SCHEDULE_FIELDS
+                .iter()
+                .filter(|n| **n != "confirm_day_off")
+                .map(|n| (n.to_string(), json!("")))
+                .collect();
+            let context = with(
+                schedule_context(&view, &caller, &id.0, Value::Null).await?,
+                json!({"day_off": question}),
             );
-            let echo = json!({"kind": f.kind, "scheduled_for": f.scheduled_for, "scheduled_on": f.scheduled_on, "chair_id": f.chair_id,
-                "expert_by_experience_id": f.expert_by_experience_id, "clinical_expert_id": f.clinical_expert_id,
-                "starts_at": f.starts_at, "place": f.place});
-            let ctx = with(
-                schedule_context(&view, &caller, &id.0, echo).await?,
-                with(
-                    form_errors(&fields, SCHEDULE_FIELDS),
-                    json!({"day_off": question}),
-                ),
-            );
-            Ok(Answer::Page(view.render_status(
-                Http::UnprocessableEntity,
+            Ok(Answer::Page(Fields::again(
+                &view,
                 "reviews/schedule.html",
-                ctx,
+                context,
+                ("form", f.refill(&blank, &[])?),
+                (&fields, SCHEDULE_FIELDS),
             )?))
         }
     }
