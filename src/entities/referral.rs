@@ -1,5 +1,6 @@
 //! A referral to the single point of access and its decision.
 
+use crate::domain::ids::ReferralId;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "referrals")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: ReferralId,
     pub received_on: TimeDate,
     pub referrer_name: String,
     pub referrer_role: String,

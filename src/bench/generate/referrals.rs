@@ -8,6 +8,7 @@ use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_of};
 use crate::bench::words::{CONTACTS, DECLINE_REASONS, FAMILY, REFERRAL_REASONS, REFERRERS};
 use crate::demo::{AMBER, GREEN, RED};
 use crate::domain::age::age_on;
+use crate::domain::ids::ReferralId;
 use crate::domain::referral::ReferralStatus;
 use crate::entities::referral;
 use sea_orm::DbErr;
@@ -123,7 +124,7 @@ impl Gen<'_> {
             _ => None,
         };
         referral::Model {
-            id: g.uuid(),
+            id: ReferralId::from_text(g.uuid()),
             received_on,
             referrer_name: referrer_name.into(),
             referrer_role: referrer_role.into(),

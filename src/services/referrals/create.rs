@@ -23,7 +23,7 @@ pub async fn create(
     };
     let mut tx = audit::begin(app).await?;
     let row = referral::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
+        id: Set(ReferralId::new()),
         received_on: Set(r.received_on),
         referrer_name: Set(r.referrer_name),
         referrer_role: Set(r.referrer_role),
@@ -54,7 +54,7 @@ pub async fn create(
     .await?;
     tx.record(
         actor,
-        Event::new("referral.create", "referral", Some(row.id.clone())),
+        Event::new("referral.create", "referral", Some(row.id.to_string())),
     )
     .await?;
     let duplicates = duplicates_of(tx.conn(), reader, &row).await?;

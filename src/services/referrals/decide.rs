@@ -9,7 +9,7 @@ pub async fn decide(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &ReferralId,
     input: Decision,
 ) -> Result<ReferralView, AppError> {
     let today = app.clock.today();
@@ -154,7 +154,7 @@ pub async fn outcome_sent(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &ReferralId,
     input: OutcomeSent,
 ) -> Result<ReferralView, AppError> {
     let today = app.clock.today();

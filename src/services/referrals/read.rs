@@ -5,7 +5,7 @@ use super::*;
 pub(super) async fn find(
     db: &impl ConnectionTrait,
     scope: Scope,
-    id: &str,
+    id: &ReferralId,
 ) -> Result<referral::Model, AppError> {
     scope
         .by_id::<referral::Entity>(id)
@@ -18,7 +18,7 @@ pub async fn get(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &ReferralId,
 ) -> Result<ReferralView, AppError> {
     let r = find(&app.db, reader.scope, id).await?;
     let duplicates = duplicates_of(&app.db, reader, &r).await?;

@@ -67,7 +67,7 @@ pub struct PossibleDuplicate {
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReferralView {
-    pub id: String,
+    pub id: ReferralId,
     pub status: ReferralStatus,
     pub received_on: String,
     pub decision_due_by: String,

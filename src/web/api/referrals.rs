@@ -2,6 +2,7 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
+use crate::domain::ids::ReferralId;
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::services::people::Reader;
@@ -10,7 +11,6 @@ use crate::services::referrals::{
 };
 use crate::services::{App, input};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{State, get, post};
@@ -69,10 +69,10 @@ pub async fn list(
 pub async fn get(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
 ) -> Result<Json<ReferralView>, AppError> {
     Ok(Json(
-        referrals::get(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?,
+        referrals::get(app, &caller.actor(), &Reader::of(app, &caller), &id).await?,
     ))
 }
 
@@ -80,18 +80,11 @@ pub async fn get(
 pub async fn decide(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
     body: ApiJson<Decision>,
 ) -> Result<Json<ReferralView>, AppError> {
     Ok(Json(
-        referrals::decide(
-            app,
-            &caller.actor(),
-            &Reader::of(app, &caller),
-            &id.0,
-            body.0,
-        )
-        .await?,
+        referrals::decide(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?,
     ))
 }
 
@@ -99,17 +92,11 @@ pub async fn decide(
 pub async fn outcome_sent(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
     body: ApiJson<OutcomeSent>,
 ) -> Result<Json<ReferralView>, AppError> {
     Ok(Json(
-        referrals::outcome_sent(
-            app,
-            &caller.actor(),
-            &Reader::of(app, &caller),
-            &id.0,
-            body.0,
-        )
-        .await?,
+        referrals::outcome_sent(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0)
+            .await?,
     ))
 }

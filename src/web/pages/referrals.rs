@@ -5,13 +5,13 @@
 use super::Answer;
 use super::register::{person_again, person_form_context, person_input, refusal};
 use super::{Html, Page};
+use crate::domain::ids::ReferralId;
 use crate::domain::referral::ReferralStatus;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::people::{ConsentInput, NewPerson, Reader};
 use crate::services::referrals::{self, Decision, NewReferral, OutcomeSent};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
 use rocket::response::{Flash, Redirect};
@@ -151,13 +151,13 @@ pub async fn create_referral(
 pub async fn referral_page(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
 ) -> Result<Html, AppError> {
     let r = referrals::get(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
     )
     .await?;
     let questions: Vec<Value> = view
@@ -194,12 +194,12 @@ fn accept_context(id: &str, form: Value, decided_on: &str) -> Value {
 }
 
 #[get("/referrals/<id>/accept")]
-pub async fn accept_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+pub async fn accept_page(view: Page<'_>, caller: Caller, id: ReferralId) -> Result<Html, AppError> {
     let r = referrals::get(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
     )
     .await?;
     if r.status != ReferralStatus::AwaitingDecision {
@@ -218,7 +218,7 @@ pub async fn accept_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
     let form = serde_json::to_value(prefilled).map_err(|e| AppError::failed("JSON", e))?;
     view.render(
         "people/form.html",
-        accept_context(&id.0, form, &view.app.clock.today().to_string()),
+        accept_context(id.as_str(), form, &view.app.clock.today().to_string()),
     )
 }
 
@@ -226,7 +226,7 @@ pub async fn accept_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
 pub async fn accept_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -237,7 +237,7 @@ pub async fn accept_submit(
         person: Some(person.clone()),
         ..f.input(&[])?
     };
-    match referrals::decide(view.app, &caller.actor(), &Reader::of(view.app, &caller), &id.0, decision).await {
+    match referrals::decide(view.app, &caller.actor(), &Reader::of(view.app, &caller), &id, decision).await {
         Ok(r) => Ok(Answer::Done(Flash::success(
             Redirect::to(format!("/people/{}", r.person_id.unwrap_or_default())),
             "Referral accepted: the person is on the register. Record when the referrer and family were told.".to_string(),
@@ -246,7 +246,7 @@ pub async fn accept_submit(
             let mut order: Vec<&str> = vec!["decided_on"];
             order.extend_from_slice(super::register::PERSON_FIELDS);
             let decided_on = f.get("decided_on").unwrap_or_default();
-            let context = accept_context(&id.0, Value::Null, decided_on);
+            let context = accept_context(id.as_str(), Value::Null, decided_on);
             person_again(&view, context, &f, &person, refusal(e, "nhs_number")?, &order)
         }
     }
@@ -269,7 +269,7 @@ fn back_with(id: &str, result: Result<String, AppError>) -> Result<Flash<Redirec
 pub async fn decline_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
     form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
     let decision = Decision {
@@ -281,19 +281,19 @@ pub async fn decline_submit(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         decision,
     )
     .await
     .map(|_| "Referral declined. Record when the referrer and family were told.".to_string());
-    back_with(&id.0, result)
+    back_with(id.as_str(), result)
 }
 
 #[post("/referrals/<id>/outcome-sent", data = "<form>")]
 pub async fn outcome_sent_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: ReferralId,
     form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
     let input: OutcomeSent = form.0.input(&[])?;
@@ -301,7 +301,7 @@ pub async fn outcome_sent_submit(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         input,
     )
     .await
@@ -311,5 +311,5 @@ pub async fn outcome_sent_submit(
             crate::web::display::day_in_words(&r.outcome_sent_on.unwrap_or_default())
         )
     });
-    back_with(&id.0, result)
+    back_with(id.as_str(), result)
 }
