@@ -144,6 +144,46 @@ impl Whose<'_> {
     }
 }
 
+/// Reviews without the free text no deadline or return reads (findings, recommendations, the
+/// reason cancelled), so a large register loads quickly.
+fn without_review_text(
+    reviews: sea_orm::Select<crate::entities::review::Entity>,
+) -> sea_orm::Select<crate::entities::review::Entity> {
+    use crate::entities::review::Column;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{Iterable, QuerySelect};
+    reviews
+        .select_only()
+        .columns(Column::iter().filter(|c| {
+            !matches!(
+                c,
+                Column::Findings | Column::Recommendations | Column::CancelledReason
+            )
+        }))
+        .expr_as(Expr::cust("NULL"), "findings")
+        .expr_as(Expr::cust("NULL"), "recommendations")
+        .expr_as(Expr::cust("NULL"), "cancelled_reason")
+}
+
+/// Actions without their WHO, WHAT, HOW and note.
+fn without_action_text(
+    actions: sea_orm::Select<crate::entities::action::Entity>,
+) -> sea_orm::Select<crate::entities::action::Entity> {
+    use crate::entities::action::Column;
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{Iterable, QuerySelect};
+    actions
+        .select_only()
+        .columns(
+            Column::iter()
+                .filter(|c| !matches!(c, Column::Who | Column::What | Column::How | Column::Note)),
+        )
+        .expr_as(Expr::cust("''"), "who")
+        .expr_as(Expr::cust("''"), "what")
+        .expr_as(Expr::cust("''"), "how")
+        .expr_as(Expr::cust("NULL"), "note")
+}
+
 /// Everything on file for one person, or for everyone. `lean` leaves out the free text of
 /// reviews and actions (findings, recommendations, WHO/WHAT/HOW, notes), for views that only
 /// need dates and statuses.
@@ -160,33 +200,8 @@ pub(super) async fn load_records<C: ConnectionTrait + StreamTrait>(
     let mut reviews = scope.select::<crate::entities::review::Entity>();
     let mut actions = scope.select::<crate::entities::action::Entity>();
     if lean {
-        // Free text no deadline or return reads: left out, so a large register loads quickly.
-        use crate::entities::{action as a, review as r};
-        use sea_orm::sea_query::Expr;
-        use sea_orm::{Iterable, QuerySelect};
-        reviews = reviews
-            .select_only()
-            .columns(r::Column::iter().filter(|c| {
-                !matches!(
-                    c,
-                    r::Column::Findings | r::Column::Recommendations | r::Column::CancelledReason
-                )
-            }))
-            .expr_as(Expr::cust("NULL"), "findings")
-            .expr_as(Expr::cust("NULL"), "recommendations")
-            .expr_as(Expr::cust("NULL"), "cancelled_reason");
-        actions = actions
-            .select_only()
-            .columns(a::Column::iter().filter(|c| {
-                !matches!(
-                    c,
-                    a::Column::Who | a::Column::What | a::Column::How | a::Column::Note
-                )
-            }))
-            .expr_as(Expr::cust("''"), "who")
-            .expr_as(Expr::cust("''"), "what")
-            .expr_as(Expr::cust("''"), "how")
-            .expr_as(Expr::cust("NULL"), "note");
+        reviews = without_review_text(reviews);
+        actions = without_action_text(actions);
     }
     let mut visits = scope.select::<crate::entities::visit::Entity>();
     if !matches!(whose, Whose::All) {
