@@ -63,7 +63,7 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
     let signed_in = SignedIn {
         session_id: String::new(),
         user: UserView {
-            id: String::new(),
+            id: Default::default(),
             username: "demo".into(),
             display_name: "Demo data".into(),
             role: Role::Commissioner,

@@ -27,9 +27,9 @@ impl Panel<'_> {
             kind: Some(kind.into()),
             scheduled_for: Some(day.to_string()),
             scheduled_on: None,
-            chair_id: Some(self.chair.id.clone()),
-            expert_by_experience_id: Some(self.expert.id.clone()),
-            clinical_expert_id: Some(self.clinician.id.clone()),
+            chair_id: Some(self.chair.id.to_string()),
+            expert_by_experience_id: Some(self.expert.id.to_string()),
+            clinical_expert_id: Some(self.clinician.id.to_string()),
             starts_at: Some(
                 if day.day().is_multiple_of(2) {
                     "10:00"

@@ -51,6 +51,16 @@ macro_rules! ids {
             }
         }
 
+        /// Reads as its text wherever text is wanted (a link, a log line, a lookup by text);
+        /// only a typed parameter takes it as an id.
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
@@ -60,6 +70,12 @@ macro_rules! ids {
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.0 == other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
             }
         }
 

@@ -3,6 +3,7 @@
 
 use time::Date;
 
+use super::ids::UserId;
 use super::vocabulary::vocabulary;
 
 vocabulary!(ReviewKind {
@@ -51,13 +52,13 @@ pub const LINES_OF_ENQUIRY: [(&str, &str); 6] = [
 /// The panel as chosen: user ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Panel {
-    pub chair: Option<String>,
-    pub expert_by_experience: Option<String>,
-    pub clinical_expert: Option<String>,
+    pub chair: Option<UserId>,
+    pub expert_by_experience: Option<UserId>,
+    pub clinical_expert: Option<UserId>,
 }
 
 impl Panel {
-    pub fn members(&self) -> impl Iterator<Item = &String> {
+    pub fn members(&self) -> impl Iterator<Item = &UserId> {
         [
             &self.chair,
             &self.expert_by_experience,
@@ -87,8 +88,8 @@ pub fn panel_problem(kind: ReviewKind, panel: &Panel) -> Option<(&'static str, &
             ));
         }
     }
-    let ids: Vec<&String> = panel.members().collect();
-    let distinct: std::collections::BTreeSet<&&String> = ids.iter().collect();
+    let ids: Vec<&UserId> = panel.members().collect();
+    let distinct: std::collections::BTreeSet<&&UserId> = ids.iter().collect();
     if distinct.len() != ids.len() {
         return Some((
             "expert_by_experience_id",
@@ -110,9 +111,9 @@ mod tests {
 
     fn panel(c: Option<&str>, e: Option<&str>, k: Option<&str>) -> Panel {
         Panel {
-            chair: c.map(Into::into),
-            expert_by_experience: e.map(Into::into),
-            clinical_expert: k.map(Into::into),
+            chair: c.map(UserId::from_text),
+            expert_by_experience: e.map(UserId::from_text),
+            clinical_expert: k.map(UserId::from_text),
         }
     }
 

@@ -1,5 +1,6 @@
 //! One entry of the append-only, hash-chained audit trail.
 
+use crate::domain::ids::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub seq: i64,
     pub at: TimeDateTimeWithTimeZone,
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
     pub username: String,
     pub role: String,
     pub action: String,

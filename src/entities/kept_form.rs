@@ -1,6 +1,7 @@
 //! A page form kept after its session lapsed: sealed (AES-256-GCM) fields, for one user and one
 //! path, until it is sent, discarded or an hour passes.
 
+use crate::domain::ids::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub user_id: String,
+    pub user_id: UserId,
     /// Where the form was posted.
     pub path: String,
     /// The page the form was on, to go back to if the user discards it.

@@ -1,7 +1,7 @@
 //! A CETR or CTR: scheduled with its panel, then held with its outcome (or cancelled).
 
 use crate::domain::age::ReviewType;
-use crate::domain::ids::ReviewId;
+use crate::domain::ids::{ReviewId, UserId};
 use crate::domain::review::ReviewKind;
 use crate::domain::review::ReviewStatus;
 use sea_orm::entity::prelude::*;
@@ -23,9 +23,9 @@ pub struct Model {
     /// The day it was booked, as the user gave it (valid time).
     pub scheduled_on: TimeDate,
     pub due_by: Option<TimeDate>,
-    pub chair_id: Option<String>,
-    pub expert_by_experience_id: Option<String>,
-    pub clinical_expert_id: Option<String>,
+    pub chair_id: Option<UserId>,
+    pub expert_by_experience_id: Option<UserId>,
+    pub clinical_expert_id: Option<UserId>,
     pub held_on: Option<TimeDate>,
     /// JSON object: line of enquiry → finding.
     pub findings: Option<String>,

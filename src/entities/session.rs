@@ -1,6 +1,7 @@
 //! A server-side session: a browser cookie or an API bearer token, stored only as a hash.
 
 use crate::domain::accounts::sessions::SessionKind;
+use crate::domain::ids::UserId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +11,7 @@ pub struct Model {
     pub id: String,
     #[sea_orm(unique)]
     pub token_hash: String,
-    pub user_id: String,
+    pub user_id: UserId,
     pub kind: SessionKind,
     pub created_at: TimeDateTimeWithTimeZone,
     pub last_seen_at: TimeDateTimeWithTimeZone,

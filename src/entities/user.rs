@@ -1,5 +1,6 @@
 //! A person who signs in to tcr. Never deleted: the audit trail refers to them.
 
+use crate::domain::ids::UserId;
 use crate::domain::panel::PanelKind;
 use crate::domain::role::Role;
 use sea_orm::entity::prelude::*;
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "users")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: UserId,
     #[sea_orm(unique)]
     pub username: String,
     pub display_name: String,

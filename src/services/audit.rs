@@ -509,7 +509,7 @@ mod tests {
         let variants: Vec<Change> = vec![
             Box::new(|e| e.seq = 2),
             Box::new(|e| e.at += time::Duration::microseconds(1)),
-            Box::new(|e| e.user_id = Some("x".into())),
+            Box::new(|e| e.user_id = Some(crate::domain::ids::UserId::from_text("x"))),
             Box::new(|e| e.username = "admin2".into()),
             Box::new(|e| e.role = "analyst".into()),
             Box::new(|e| e.action = "login.failed".into()),

@@ -81,7 +81,7 @@ fn open(key: &SealKey, row: &kept_form::Model) -> Option<Vec<u8>> {
         return None;
     }
     let (nonce, sealed) = row.sealed.split_at(NONCE_LEN);
-    let aad = associated(&row.id, &row.user_id, &row.path);
+    let aad = associated(&row.id, row.user_id.as_str(), &row.path);
     key.cipher()
         .decrypt(
             Nonce::from_slice(nonce),
@@ -127,7 +127,7 @@ pub async fn keep(
         return Err(AppError::Unauthenticated);
     };
     let id = uuid::Uuid::new_v4().to_string();
-    let sealed = seal(key, &id, &user_id, path, body)
+    let sealed = seal(key, &id, user_id.as_str(), path, body)
         .ok_or_else(|| AppError::internal("sealing a kept form failed"))?;
     let mut tx = audit::begin(app).await?;
     let now = tx.now();
@@ -235,7 +235,7 @@ mod tests {
         let now = OffsetDateTime::UNIX_EPOCH;
         kept_form::Model {
             id: id.into(),
-            user_id: user.into(),
+            user_id: crate::domain::ids::UserId::from_text(user),
             path: path.into(),
             return_to: "/".into(),
             sealed: seal(key, id, user, path, body).unwrap(),
@@ -256,7 +256,7 @@ mod tests {
         assert_eq!(open(&other, &kept), None);
         for moved in [
             kept_form::Model {
-                user_id: "u2".into(),
+                user_id: crate::domain::ids::UserId::from_text("u2"),
                 ..kept.clone()
             },
             kept_form::Model {

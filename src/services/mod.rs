@@ -47,7 +47,7 @@ pub struct App {
 /// Who is acting, as the audit trail records them.
 #[derive(Debug, Clone)]
 pub struct Actor {
-    pub user_id: Option<String>,
+    pub user_id: Option<crate::domain::ids::UserId>,
     pub username: String,
     pub role: String,
 }

@@ -12,7 +12,7 @@ use super::reviews::{
 };
 use super::sessions::SignedIn;
 use crate::domain::dates::DateKind;
-use crate::domain::ids::ReviewId;
+use crate::domain::ids::{ReviewId, UserId};
 use crate::domain::panel::PLACE_MAX;
 use crate::domain::review::{self as rules, Panel, ReviewKind, ReviewStatus};
 use crate::entities::{person, review};
@@ -206,7 +206,7 @@ async fn check_change(app: &App, input: &ReviewChange) -> Result<CheckedChange, 
 
 /// The panel after the change: each seat sent replaces the one on file.
 fn panel_after(current: &review::Model, checked: &CheckedChange) -> Panel {
-    let seat = |field: &str, now: &Option<String>, new: &Option<String>| {
+    let seat = |field: &str, now: &Option<UserId>, new: &Option<UserId>| {
         if checked.seats_sent.contains(&field) {
             new.clone()
         } else {
@@ -255,20 +255,23 @@ fn changes_of(
     diff(
         &mut changes,
         "chair_id",
-        current.chair_id.clone(),
-        panel.chair.clone(),
+        current.chair_id.clone().map(UserId::into_string),
+        panel.chair.clone().map(UserId::into_string),
     );
     diff(
         &mut changes,
         "expert_by_experience_id",
-        current.expert_by_experience_id.clone(),
-        panel.expert_by_experience.clone(),
+        current
+            .expert_by_experience_id
+            .clone()
+            .map(UserId::into_string),
+        panel.expert_by_experience.clone().map(UserId::into_string),
     );
     diff(
         &mut changes,
         "clinical_expert_id",
-        current.clinical_expert_id.clone(),
-        panel.clinical_expert.clone(),
+        current.clinical_expert_id.clone().map(UserId::into_string),
+        panel.clinical_expert.clone().map(UserId::into_string),
     );
     changes
 }

@@ -8,6 +8,7 @@ use super::sessions::{self, SignedIn};
 use super::{Actor, App};
 use crate::auth::{password, token};
 use crate::domain::accounts::{self, normalise_username};
+use crate::domain::ids::UserId;
 use crate::domain::panel::PanelKind;
 use crate::domain::role::Role;
 use crate::entities::{login_failure, session, user};
@@ -29,7 +30,7 @@ pub use passwords::{
 /// A user as the API and pages show them. Never the password hash.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UserView {
-    pub id: String,
+    pub id: UserId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -169,7 +170,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
         return Err(username_taken());
     }
     let model = user::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
+        id: Set(UserId::new()),
         username: Set(checked.username),
         display_name: Set(checked.display_name),
         role: Set(checked.role),
@@ -190,7 +191,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
     };
     tx.record(
         actor,
-        Event::new("user.create", "user", Some(created.id.clone()))
+        Event::new("user.create", "user", Some(created.id.to_string()))
             .detail(serde_json::json!({"username": created.username, "role": created.role, "panel_kind": created.panel_kind})),
     )
     .await?;
@@ -274,7 +275,7 @@ pub struct PanelKindChange {
 pub async fn set_panel_kind(
     app: &App,
     actor: &Actor,
-    id: &str,
+    id: &UserId,
     input: PanelKindChange,
 ) -> Result<UserView, AppError> {
     let mut check = Check::default();
@@ -328,20 +329,20 @@ pub async fn by_calendar_secret(
         .await?)
 }
 
-pub async fn get(db: &impl ConnectionTrait, id: &str) -> Result<user::Model, AppError> {
-    user::Entity::find_by_id(id.to_string())
+pub async fn get(db: &impl ConnectionTrait, id: &UserId) -> Result<user::Model, AppError> {
+    user::Entity::find_by_id(id.clone())
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("User"))
 }
 
 /// A user as the API and pages show them.
-pub async fn view(db: &impl ConnectionTrait, id: &str) -> Result<UserView, AppError> {
+pub async fn view(db: &impl ConnectionTrait, id: &UserId) -> Result<UserView, AppError> {
     UserView::from_model(&get(db, id).await?)
 }
 
 /// The secret in a user's calendar link (`/calendar/<secret>.ics`).
-pub async fn calendar_secret(db: &impl ConnectionTrait, id: &str) -> Result<String, AppError> {
+pub async fn calendar_secret(db: &impl ConnectionTrait, id: &UserId) -> Result<String, AppError> {
     Ok(get(db, id).await?.calendar_secret)
 }
 
@@ -349,7 +350,7 @@ pub async fn calendar_secret(db: &impl ConnectionTrait, id: &str) -> Result<Stri
 pub async fn set_active(
     app: &App,
     actor: &Actor,
-    id: &str,
+    id: &UserId,
     active: bool,
 ) -> Result<UserView, AppError> {
     let mut tx = audit::begin(app).await?;

@@ -127,9 +127,12 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
     let (_, me) = t.get("/api/v1/me", Some(c)).await;
     let me = tcr::services::sessions::SignedIn {
         session_id: "projection-test".into(),
-        user: tcr::services::users::view(&t.db, me["id"].as_str().unwrap())
-            .await
-            .unwrap(),
+        user: tcr::services::users::view(
+            &t.db,
+            &tcr::domain::ids::UserId::from_text(me["id"].as_str().unwrap()),
+        )
+        .await
+        .unwrap(),
         started_at: time::OffsetDateTime::now_utc(),
         active_at: time::OffsetDateTime::now_utc(),
     };

@@ -598,12 +598,14 @@ async fn the_calendar_has_timed_events_with_the_place_and_an_absolute_link() {
         "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0,
         "starts_at": "13:45", "place": "https://meet.example.nhs.uk/r/9"})).await;
     let rid = r["id"].as_str().unwrap();
-    let secret = tcr::entities::user::Entity::find_by_id(p.expert.0.clone())
-        .one(&t.db)
-        .await
-        .unwrap()
-        .unwrap()
-        .calendar_secret;
+    let secret = tcr::entities::user::Entity::find_by_id(tcr::domain::ids::UserId::from_text(
+        p.expert.0.clone(),
+    ))
+    .one(&t.db)
+    .await
+    .unwrap()
+    .unwrap()
+    .calendar_secret;
     let res = t
         .client
         .get(format!("/calendar/{secret}.ics"))

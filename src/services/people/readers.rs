@@ -6,7 +6,7 @@ use super::*;
 #[derive(Debug, Clone)]
 pub struct Reader {
     pub(super) all: bool,
-    pub(super) assigned_to: Option<String>,
+    pub(super) assigned_to: Option<crate::domain::ids::UserId>,
     /// Whether withdrawn entries are within reach (records administrators).
     pub scope: Scope,
 }

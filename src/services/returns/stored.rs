@@ -226,7 +226,7 @@ pub async fn generate(
         content_sha256,
         printed_by: imprint.printed_by,
         printed_at: imprint.printed_at,
-        generated_by: actor.user_id.clone(),
+        generated_by: actor.user_id.as_deref().map(String::from),
         generated_by_name: display_name.chars().take(200).collect(),
         generated_role: actor.role.clone(),
         generated_at: now,

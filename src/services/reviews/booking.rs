@@ -41,7 +41,11 @@ pub(crate) async fn check_panel(
             .any(|(other, o)| *other != field && given(o) == Some(id));
         // Not a user id at all (a crafted form, a stray control character): nobody to look up.
         let found = match uuid::Uuid::parse_str(id) {
-            Ok(_) => user::Entity::find_by_id(id.to_string()).one(db).await?,
+            Ok(_) => {
+                user::Entity::find_by_id(UserId::from_text(id))
+                    .one(db)
+                    .await?
+            }
             Err(_) => None,
         };
         match found {

@@ -7,7 +7,7 @@ use super::*;
 #[derive(Debug, Clone)]
 pub struct ReviewReader {
     pub(crate) all: bool,
-    pub(crate) member: Option<String>,
+    pub(crate) member: Option<UserId>,
     /// Whether withdrawn people's reviews are within reach.
     pub scope: Scope,
 }

@@ -5,7 +5,7 @@ use super::*;
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PanelMember {
-    pub id: String,
+    pub id: UserId,
     pub name: String,
 }
 
@@ -98,7 +98,7 @@ pub(crate) fn action_view(a: &action::Model, today: Date) -> Result<ActionView, 
     })
 }
 
-pub(super) async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, String>, AppError> {
+pub(super) async fn names(db: &impl ConnectionTrait) -> Result<HashMap<UserId, String>, AppError> {
     Ok(user::Entity::find()
         .all(db)
         .await?
@@ -110,7 +110,7 @@ pub(super) async fn names(db: &impl ConnectionTrait) -> Result<HashMap<String, S
 /// What review views are built from, loaded once for a whole list (or one person's reviews)
 /// instead of once per review.
 pub(crate) struct Lookups {
-    pub(super) users: HashMap<String, String>,
+    pub(super) users: HashMap<UserId, String>,
     pub(super) people: HashMap<String, crate::entities::person::Model>,
     pub(super) actions: HashMap<ReviewId, Vec<action::Model>>,
     pub(super) open_stays: HashMap<String, admission::Model>,
@@ -212,7 +212,7 @@ pub(crate) fn view_with(
     app: &App,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
-    let member = |id: &Option<String>| {
+    let member = |id: &Option<UserId>| {
         id.as_ref().map(|id| PanelMember {
             id: id.clone(),
             name: lk.users.get(id).cloned().unwrap_or_default(),

@@ -94,7 +94,11 @@ pub async fn change_own_password(
     revoke_sessions(tx.conn(), &who.user.id, Some(&who.session_id), tx.now()).await?;
     tx.record(
         &who.actor(),
-        Event::new("user.password_change", "user", Some(who.user.id.clone())),
+        Event::new(
+            "user.password_change",
+            "user",
+            Some(who.user.id.to_string()),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -107,7 +111,7 @@ pub async fn change_own_password(
 pub async fn reset_password(
     app: &App,
     actor: &Actor,
-    id: &str,
+    id: &UserId,
     input: PasswordReset,
 ) -> Result<PasswordResetDone, AppError> {
     if actor.user_id.as_deref() == Some(id) {

@@ -23,7 +23,7 @@ pub struct LoginResponse {
 
 #[derive(Serialize, JsonSchema)]
 pub struct SessionUser {
-    pub id: String,
+    pub id: crate::domain::ids::UserId,
     pub username: String,
     pub role: crate::domain::role::Role,
     /// True after an administrator's reset: change the password (`POST /api/v1/me/password`)

@@ -3,13 +3,13 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::users::{
     self, NewUser, PanelKindChange, PasswordReset, PasswordResetDone, UserView,
 };
 use crate::web::Caller;
-use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{State, get, post};
@@ -45,19 +45,19 @@ pub async fn create(
 pub async fn get(
     app: &State<App>,
     _caller: Caller,
-    id: UuidParam,
+    id: UserId,
 ) -> Result<Json<UserView>, AppError> {
-    Ok(Json(users::view(&app.db, &id.0).await?))
+    Ok(Json(users::view(&app.db, &id).await?))
 }
 
 #[post("/api/v1/users/<id>/deactivate")]
 pub async fn deactivate(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
-        users::set_active(app, &caller.actor(), &id.0, false).await?,
+        users::set_active(app, &caller.actor(), &id, false).await?,
     ))
 }
 
@@ -65,10 +65,10 @@ pub async fn deactivate(
 pub async fn reactivate(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
-        users::set_active(app, &caller.actor(), &id.0, true).await?,
+        users::set_active(app, &caller.actor(), &id, true).await?,
     ))
 }
 
@@ -76,11 +76,11 @@ pub async fn reactivate(
 pub async fn reset_password(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
     body: ApiJson<PasswordReset>,
 ) -> Result<Json<PasswordResetDone>, AppError> {
     Ok(Json(
-        users::reset_password(app, &caller.actor(), &id.0, body.0).await?,
+        users::reset_password(app, &caller.actor(), &id, body.0).await?,
     ))
 }
 
@@ -88,10 +88,10 @@ pub async fn reset_password(
 pub async fn set_panel_kind(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
     body: ApiJson<PanelKindChange>,
 ) -> Result<Json<UserView>, AppError> {
     Ok(Json(
-        users::set_panel_kind(app, &caller.actor(), &id.0, body.0).await?,
+        users::set_panel_kind(app, &caller.actor(), &id, body.0).await?,
     ))
 }

@@ -4,12 +4,12 @@
 use super::Answer;
 use super::session::CsrfOnly;
 use super::{Html, Page, form_errors};
+use crate::domain::ids::UserId;
 use crate::domain::role::Role;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::users::{self, NewUser, PasswordReset};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::api::audit::trail_query;
 use crate::web::api::types::Paging;
 use crate::web::csrf::CsrfForm;
@@ -146,11 +146,11 @@ pub async fn create_user(
 async fn set_active(
     view: &Page<'_>,
     caller: &Caller,
-    id: &UuidParam,
+    id: &UserId,
     active: bool,
 ) -> Result<Flash<Redirect>, AppError> {
     let back = Redirect::to("/admin/users");
-    match users::set_active(view.app, &caller.actor(), &id.0, active).await {
+    match users::set_active(view.app, &caller.actor(), id, active).await {
         Ok(user) => {
             let done = if active {
                 "reactivated"
@@ -171,7 +171,7 @@ async fn set_active(
 pub async fn deactivate_user(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
     form: CsrfForm<CsrfOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let _ = form;
@@ -182,7 +182,7 @@ pub async fn deactivate_user(
 pub async fn reactivate_user(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
     form: CsrfForm<CsrfOnly>,
 ) -> Result<Flash<Redirect>, AppError> {
     let _ = form;
@@ -194,12 +194,12 @@ pub async fn reactivate_user(
 pub async fn reset_password(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
     form: CsrfForm<CsrfOnly>,
 ) -> Result<Answer, AppError> {
     let _ = form;
     let input = PasswordReset { password: None };
-    match users::reset_password(view.app, &caller.actor(), &id.0, input).await {
+    match users::reset_password(view.app, &caller.actor(), &id, input).await {
         Ok(done) => Ok(Answer::Page(view.render(
             "admin/password_reset.html",
             json!({

@@ -2,10 +2,10 @@
 //! experience or a clinical expert (existing panel members have none until it is set).
 
 use super::Page;
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 use crate::services::users::{self, PanelKindChange};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
 use rocket::post;
@@ -15,12 +15,12 @@ use rocket::response::{Flash, Redirect};
 pub async fn set_panel_kind(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: UserId,
     form: CsrfForm<Fields>,
 ) -> Result<Flash<Redirect>, AppError> {
     let back = Redirect::to("/admin/users");
     let input: PanelKindChange = form.0.input(&[])?;
-    match users::set_panel_kind(view.app, &caller.actor(), &id.0, input).await {
+    match users::set_panel_kind(view.app, &caller.actor(), &id, input).await {
         Ok(u) => Ok(Flash::success(
             back,
             format!(

@@ -89,7 +89,7 @@ pub async fn change_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result
     let r = reviews::get(view.app, &caller, &id).await?;
     scheduled_only(&r)?;
     let member =
-        |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.clone());
+        |m: &Option<reviews::PanelMember>| m.as_ref().map_or(String::new(), |m| m.id.to_string());
     let form = json!({
         "scheduled_for": r.scheduled_for.to_string(), "starts_at": r.starts_at, "place": r.place,
         "chair_id": member(&r.chair), "expert_by_experience_id": member(&r.expert_by_experience),
