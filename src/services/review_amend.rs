@@ -417,7 +417,9 @@ pub struct AddendumView {
     pub review_id: String,
     pub text: String,
     /// The day it was written.
-    pub written_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub written_on: Date,
     /// Who wrote it (username).
     pub author: String,
 }
@@ -427,7 +429,7 @@ fn addendum_view(a: review_addendum::Model) -> AddendumView {
         id: a.id,
         review_id: a.review_id,
         text: a.text,
-        written_on: a.written_on.to_string(),
+        written_on: a.written_on,
         author: a.author,
     }
 }
