@@ -46,7 +46,7 @@ pub struct Due {
     pub overdue: bool,
     pub days_overdue: i64,
     /// `review`, `report`, `red_review`, `visit`, `social_worker` or `action`.
-    pub kind: String,
+    pub kind: DueKind,
     pub review_id: Option<String>,
 }
 
