@@ -143,11 +143,6 @@ impl Owed {
             Owed::Action { .. } => DueKind::Action,
         }
     }
-
-    /// The kind's word as the API gives it.
-    pub fn kind_word(&self) -> &'static str {
-        self.kind().as_str()
-    }
 }
 
 /// One thing owed, when it is due, and whether it is overdue at the end of the day asked about.

@@ -65,12 +65,18 @@ pub struct AdmissionChange {
 pub struct AdmissionView {
     pub id: StayId,
     pub person_id: String,
-    pub admitted_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub admitted_on: Date,
     pub hospital: String,
     pub security_level: SecurityLevel,
     pub legal_status: LegalStatus,
-    pub planned_discharge_on: Option<String>,
-    pub discharged_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub planned_discharge_on: Option<Date>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub discharged_on: Option<Date>,
     pub destination: Option<String>,
     pub visits: Vec<VisitView>,
 }
@@ -82,14 +88,14 @@ pub(super) fn admission_view(
     Ok(AdmissionView {
         id: a.id.clone(),
         person_id: a.person_id.clone(),
-        admitted_on: a.admitted_on.to_string(),
+        admitted_on: a.admitted_on,
         hospital: a.hospital.clone(),
         security_level: SecurityLevel::parse(&a.security_level)
             .ok_or_else(|| AppError::internal("bad security level"))?,
         legal_status: LegalStatus::parse(&a.legal_status)
             .ok_or_else(|| AppError::internal("bad legal status"))?,
-        planned_discharge_on: a.planned_discharge_on.map(|d| d.to_string()),
-        discharged_on: a.discharged_on.map(|d| d.to_string()),
+        planned_discharge_on: a.planned_discharge_on,
+        discharged_on: a.discharged_on,
         destination: a.destination.clone(),
         visits,
     })

@@ -413,7 +413,9 @@ pub struct Void {
 pub struct AssessmentRecord {
     pub id: String,
     pub person_id: String,
-    pub assessed_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub assessed_on: Date,
     pub score: i32,
     pub suggested_rating: Rating,
     pub rating: Rating,
@@ -431,7 +433,7 @@ fn record_view(a: &risk_assessment::Model) -> Result<AssessmentRecord, AppError>
     Ok(AssessmentRecord {
         id: a.id.clone(),
         person_id: a.person_id.clone(),
-        assessed_on: a.assessed_on.to_string(),
+        assessed_on: a.assessed_on,
         score: a.score,
         suggested_rating: a.suggested_rating,
         rating: a.rating,

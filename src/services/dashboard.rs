@@ -17,7 +17,7 @@ use crate::policy::Permission;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use time::Duration;
+use time::{Date, Duration};
 
 pub use super::watch::{
     Due, Inpatient, Named, OverdueAction, OverdueItem, Unscheduled, UpcomingReview,
@@ -31,9 +31,10 @@ const FAILED_LOGINS_SHOWN: u64 = 10;
 /// How many rows each part of the commissioner's watch shows; the rest are a link away.
 pub const FIRST_ROWS: u64 = 10;
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Dashboard {
-    pub today: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    pub today: Date,
     /// People on the register today by rating (`red`, `amber`, `green`, `blue`, `unrated`).
     pub ratings: Option<BTreeMap<String, u64>>,
     /// The register's headline counts (for the analyst too: numbers, nobody named).
@@ -95,8 +96,12 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
     let today = app.clock.today();
     let role = who.role();
     let mut d = Dashboard {
-        today: today.to_string(),
-        ..Dashboard::default()
+        today,
+        ratings: None,
+        glance: None,
+        register: None,
+        returns: None,
+        admin: None,
     };
     let figures = matches!(role, Role::Commissioner | Role::Analyst);
     if figures && (can(Permission::PeopleRead) || can(Permission::ReturnsRead)) {

@@ -25,8 +25,9 @@ pub const DIARY_LIMIT: u64 = 100;
 #[derive(Debug, Clone, Serialize)]
 pub struct DiaryEntry {
     pub review_id: ReviewId,
-    /// The day of the review (`YYYY-MM-DD`), or the day it was held.
-    pub day: String,
+    /// The day of the review, or the day it was held.
+    #[serde(with = "crate::domain::dates::iso")]
+    pub day: Date,
     pub starts_at: Option<String>,
     pub place: Option<String>,
     /// The person's initials only.
@@ -97,7 +98,7 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Diary, AppError> {
         let p = people.get(&r.person_id)?;
         Some(DiaryEntry {
             review_id: r.id.clone(),
-            day: day.to_string(),
+            day,
             starts_at: r.starts_at.clone(),
             place: r.place.clone(),
             initials: initials(p),

@@ -8,7 +8,9 @@
 //! (`completed_on`) and the day a social worker was named or removed (`social_worker_from`).
 
 use crate::clock::uk_date;
-use crate::domain::deadlines::{self, ActionFacts, Facts, Item, Owed, ReviewFacts, StayFacts, Why};
+use crate::domain::deadlines::{
+    self, ActionFacts, DueKind, Facts, Item, Owed, ReviewFacts, StayFacts, Why,
+};
 use crate::domain::ids::{ActionId, ReviewId, StayId};
 use crate::domain::person::SecurityLevel;
 use crate::domain::ratings::RatingEvent;
@@ -23,10 +25,13 @@ use time::Date;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DueItem {
     pub what: String,
-    pub due_by: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub due_by: Date,
     pub overdue: bool,
     /// `review`, `report`, `visit`, `social_worker`, `red_review` or `action`.
-    pub kind: String,
+    #[schemars(with = "String")]
+    pub kind: DueKind,
     /// The review it concerns (a scheduled review, a report, or the review that agreed an
     /// action); none for a review still to be scheduled, a visit or a social worker.
     #[serde(skip)]
@@ -251,9 +256,9 @@ pub fn word(
 ) -> DueItem {
     DueItem {
         what: what(&item.owed, review, action),
-        due_by: item.due.to_string(),
+        due_by: item.due,
         overdue: item.overdue,
-        kind: item.owed.kind_word().into(),
+        kind: item.owed.kind(),
         review_id: review_of(&item.owed).cloned(),
     }
 }

@@ -421,7 +421,9 @@ pub struct AddendumView {
     pub review_id: ReviewId,
     pub text: String,
     /// The day it was written.
-    pub written_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub written_on: Date,
     /// Who wrote it (username).
     pub author: String,
 }
@@ -431,7 +433,7 @@ fn addendum_view(a: review_addendum::Model) -> AddendumView {
         id: a.id,
         review_id: a.review_id,
         text: a.text,
-        written_on: a.written_on.to_string(),
+        written_on: a.written_on,
         author: a.author,
     }
 }

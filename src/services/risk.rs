@@ -15,6 +15,7 @@ use crate::error::AppError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use time::Date;
 
 /// The body of `POST /api/v1/people/{id}/risk-assessments`.
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
@@ -36,7 +37,9 @@ pub struct NewAssessment {
 pub struct AssessmentView {
     pub id: String,
     pub person_id: String,
-    pub assessed_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub assessed_on: Date,
     pub score: u32,
     pub suggested_rating: Rating,
     pub rating: Rating,
@@ -51,7 +54,9 @@ pub struct AssessmentView {
 pub struct RatingHistoryItem {
     pub rating: Rating,
     /// The day the rating took effect (as entered).
-    pub effective_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub effective_on: Date,
     /// `assessment`, `admission` or `discharge`.
     pub source: String,
     pub source_id: String,
@@ -314,7 +319,7 @@ pub async fn record_assessment(
     Ok(AssessmentView {
         id,
         person_id: person_id.into(),
-        assessed_on: assessed_on.to_string(),
+        assessed_on,
         score: scored.score,
         suggested_rating: scored.suggested,
         rating,
@@ -382,7 +387,7 @@ pub async fn history_rows(
         .map(|r| {
             Ok(RatingHistoryItem {
                 rating: r.rating,
-                effective_on: r.effective_on.to_string(),
+                effective_on: r.effective_on,
                 source: r.source,
                 source_id: r.source_id,
                 reason: r.reason,

@@ -40,12 +40,6 @@ pub fn date_time(t: OffsetDateTime) -> String {
     )
 }
 
-/// A `YYYY-MM-DD` day in a sentence ("Sunday 6 December 2026"), for messages built in code;
-/// any other text as it is.
-pub fn day_in_words(text: &str) -> String {
-    crate::services::input::parse_date(text).map_or_else(|| text.to_string(), long_date)
-}
-
 fn filter(
     f: fn(&When) -> String,
 ) -> impl Fn(&tera::Value, &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {

@@ -310,7 +310,7 @@ async fn agree(t: &TestApp, c: &str, when: &str) -> [u64; 3] {
     ] {
         let (all, first) = (all.as_ref().unwrap(), first.as_ref().unwrap());
         assert_eq!(all.rows.len() as u64, n, "{when}");
-        let days: Vec<&str> = all.rows.iter().map(|r| r.due.due_by.as_str()).collect();
+        let days: Vec<String> = all.rows.iter().map(|r| r.due.due_by.to_string()).collect();
         assert!(days.is_sorted(), "{when}: {days:?}");
         let as_json =
             |rows: &[tcr::services::watch::OverdueItem]| serde_json::to_value(rows).unwrap();

@@ -255,7 +255,7 @@ fn red_without_a_review_is_owed_within_14_days_and_a_report_within_14_days_of_th
     let items = owed_on(&f, date!(2026 - 03 - 16));
     let red = unscheduled(&items, Why::Red).unwrap();
     assert_eq!((red.due, red.overdue), (date!(2026 - 03 - 15), true));
-    assert_eq!(red.owed.kind_word(), "red_review");
+    assert_eq!(red.owed.kind().as_str(), "red_review");
     let mut r = review(
         "c",
         ReviewKind::Community,

@@ -12,6 +12,7 @@ use crate::services::scope::Scope;
 use crate::services::{Actor, App};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
 use serde::{Deserialize, Serialize};
+use time::Date;
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct NewVisit {
@@ -25,7 +26,9 @@ pub struct NewVisit {
 pub struct VisitView {
     pub id: String,
     pub admission_id: StayId,
-    pub visited_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub visited_on: Date,
     pub visitor: String,
 }
 
@@ -45,7 +48,7 @@ pub(in crate::services) async fn visits_of(
         .map(|v| VisitView {
             id: v.id,
             admission_id: v.admission_id,
-            visited_on: v.visited_on.to_string(),
+            visited_on: v.visited_on,
             visitor: v.visitor,
         })
         .collect())
@@ -109,7 +112,7 @@ pub async fn record_visit(
     Ok(VisitView {
         id: row.id,
         admission_id: row.admission_id,
-        visited_on: row.visited_on.to_string(),
+        visited_on: row.visited_on,
         visitor: row.visitor,
     })
 }

@@ -69,29 +69,41 @@ pub struct PossibleDuplicate {
 pub struct ReferralView {
     pub id: ReferralId,
     pub status: ReferralStatus,
-    pub received_on: String,
-    pub decision_due_by: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub received_on: Date,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub decision_due_by: Date,
     /// Days until the decision is due; negative once overdue.
     pub days_left: i64,
     pub overdue: bool,
     pub mdt_held: bool,
-    pub mdt_held_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub mdt_held_on: Option<Date>,
     pub referrer_name: String,
     pub referrer_role: String,
     pub referrer_contact: String,
     pub given_name: String,
     pub family_name: String,
-    pub date_of_birth: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub date_of_birth: Date,
     pub nhs_number: Option<String>,
     pub reason: String,
     pub score: Option<u32>,
     pub suggested_rating: Option<Rating>,
     pub tool_version: Option<String>,
     pub answers: Option<BTreeMap<String, bool>>,
-    pub decided_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub decided_on: Option<Date>,
     pub decision_reason: Option<String>,
     pub person_id: Option<String>,
-    pub outcome_sent_on: Option<String>,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub outcome_sent_on: Option<Date>,
     pub possible_duplicates: Vec<PossibleDuplicate>,
 }
 
@@ -114,18 +126,18 @@ pub(super) fn view(
     Ok(ReferralView {
         id: r.id.clone(),
         status,
-        received_on: r.received_on.to_string(),
-        decision_due_by: due.to_string(),
+        received_on: r.received_on,
+        decision_due_by: due,
         days_left: rules::days_left(due, today),
         overdue: rules::is_overdue(status, due, today),
         mdt_held: !rules::mdt_missing(r.mdt_held_on),
-        mdt_held_on: r.mdt_held_on.map(|d| d.to_string()),
+        mdt_held_on: r.mdt_held_on,
         referrer_name: r.referrer_name.clone(),
         referrer_role: r.referrer_role.clone(),
         referrer_contact: r.referrer_contact.clone(),
         given_name: r.given_name.clone(),
         family_name: r.family_name.clone(),
-        date_of_birth: r.date_of_birth.to_string(),
+        date_of_birth: r.date_of_birth,
         nhs_number: r
             .nhs_number
             .as_deref()
@@ -136,10 +148,10 @@ pub(super) fn view(
         suggested_rating: r.suggested_rating,
         tool_version: r.tool_version.clone(),
         answers,
-        decided_on: r.decided_on.map(|d| d.to_string()),
+        decided_on: r.decided_on,
         decision_reason: r.decision_reason.clone(),
         person_id: r.person_id.clone(),
-        outcome_sent_on: r.outcome_sent_on.map(|d| d.to_string()),
+        outcome_sent_on: r.outcome_sent_on,
         possible_duplicates: duplicates,
     })
 }

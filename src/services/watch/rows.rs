@@ -29,7 +29,8 @@ pub struct Named {
 #[derive(Debug, Clone, Serialize)]
 pub struct Inpatient {
     pub person: Named,
-    pub admitted_on: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    pub admitted_on: Date,
     pub hospital: String,
     /// Days since admission (the day of admission is day 0).
     pub days_in_hospital: i64,
@@ -41,11 +42,12 @@ pub struct Inpatient {
 #[derive(Debug, Clone, Serialize)]
 pub struct Due {
     pub what: String,
-    pub due_by: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    pub due_by: Date,
     pub overdue: bool,
     pub days_overdue: i64,
     /// `review`, `report`, `red_review`, `visit`, `social_worker` or `action`.
-    pub kind: String,
+    pub kind: DueKind,
     pub review_id: Option<ReviewId>,
 }
 
@@ -62,7 +64,8 @@ pub struct OverdueAction {
     pub review_id: ReviewId,
     pub who: String,
     pub what: String,
-    pub due_by: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    pub due_by: Date,
     pub days_overdue: i64,
 }
 
@@ -71,7 +74,8 @@ pub struct UpcomingReview {
     pub person: Named,
     pub review_id: ReviewId,
     pub kind: String,
-    pub scheduled_for: String,
+    #[serde(with = "crate::domain::dates::iso")]
+    pub scheduled_for: Date,
     /// Chair, expert by experience and clinical expert all chosen.
     pub panel_complete: bool,
 }
@@ -79,7 +83,8 @@ pub struct UpcomingReview {
 #[derive(Debug, Clone, Serialize)]
 pub struct Unscheduled {
     pub person: Named,
-    pub rating_since: String,
+    #[serde(with = "crate::domain::dates::iso::option")]
+    pub rating_since: Option<Date>,
     /// When a review is due for them, if one is (after a red rating, or in hospital).
     pub due: Option<Due>,
 }
@@ -163,7 +168,7 @@ async fn dues(
             let word = named.word(&item);
             Some(Due {
                 what: word.what,
-                due_by: word.due_by,
+                due_by: item.due,
                 overdue: word.overdue,
                 days_overdue: Ord::max((today - item.due).whole_days(), 0),
                 kind: word.kind,
@@ -273,7 +278,7 @@ pub(super) async fn inpatients(
         let (next_review, next_visit) = next.remove(id).unwrap_or_default();
         out.push(Inpatient {
             person: names.get(id).cloned().unwrap_or_else(|| unnamed(id)),
-            admitted_on: stay.admitted_on.to_string(),
+            admitted_on: stay.admitted_on,
             hospital: stay.hospital.clone(),
             days_in_hospital: (today - stay.admitted_on).whole_days(),
             next_review,
@@ -380,7 +385,7 @@ pub(super) async fn overdue_actions(
                 review_id: a.review_id.clone(),
                 who: a.who.clone(),
                 what: a.what.clone(),
-                due_by: r.due.to_string(),
+                due_by: r.due,
                 days_overdue: Ord::max((today - r.due).whole_days(), 0),
             })
         })
@@ -411,7 +416,7 @@ pub(super) async fn upcoming(
                 .cloned()
                 .unwrap_or_else(|| unnamed(&r.person_id)),
             kind: r.kind.label().into(),
-            scheduled_for: r.scheduled_for.to_string(),
+            scheduled_for: r.scheduled_for,
             panel_complete: r.chair_id.is_some()
                 && r.expert_by_experience_id.is_some()
                 && r.clinical_expert_id.is_some(),
@@ -448,7 +453,7 @@ pub(super) async fn unscheduled(
         let (due, _) = next.remove(&id).unwrap_or_default();
         out.push(Unscheduled {
             person: names.get(&id).cloned().unwrap_or_else(|| unnamed(&id)),
-            rating_since: since.map(|d| d.to_string()).unwrap_or_default(),
+            rating_since: since,
             due,
         });
     }

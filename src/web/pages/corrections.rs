@@ -63,7 +63,7 @@ pub async fn correct_stay_page(
     let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
     let spec = correct_spec(id.as_str(), &a.person_id, &a.hospital);
     let values = json!({
-        "admitted_on": a.admitted_on, "hospital": a.hospital,
+        "admitted_on": a.admitted_on.to_string(), "hospital": a.hospital,
         "security_level": a.security_level.as_str(), "legal_status": a.legal_status.as_str(),
     });
     view.render("people/action.html", short_context(&spec, values))

@@ -126,7 +126,7 @@ pub async fn create_referral(
             Redirect::to(format!("/referrals/{}", r.id)),
             format!(
                 "Referral recorded. A decision is due by {}.",
-                crate::web::display::day_in_words(&r.decision_due_by)
+                crate::domain::dates::long_date(r.decision_due_by)
             ),
         ))),
         Err(e) => {
@@ -211,7 +211,7 @@ pub async fn accept_page(view: Page<'_>, caller: Caller, id: ReferralId) -> Resu
         nhs_number: r.nhs_number.clone(),
         given_name: Some(r.given_name.clone()),
         family_name: Some(r.family_name.clone()),
-        date_of_birth: Some(r.date_of_birth.clone()),
+        date_of_birth: Some(r.date_of_birth.to_string()),
         consent: Some(ConsentInput::default()),
         ..NewPerson::default()
     };
@@ -308,7 +308,9 @@ pub async fn outcome_sent_submit(
     .map(|r| {
         format!(
             "Recorded: the outcome was sent on {}.",
-            crate::web::display::day_in_words(&r.outcome_sent_on.unwrap_or_default())
+            r.outcome_sent_on
+                .map(crate::domain::dates::long_date)
+                .unwrap_or_default()
         )
     });
     back_with(id.as_str(), result)
