@@ -14,8 +14,8 @@ pub struct Model {
     pub valid_until: TimeDateTimeWithTimeZone,
     /// The day the values after these took effect.
     pub effective_on: TimeDate,
-    pub security_level: String,
-    pub legal_status: String,
+    pub security_level: crate::domain::person::SecurityLevel,
+    pub legal_status: crate::domain::person::LegalStatus,
     pub planned_discharge_on: Option<TimeDate>,
 }
 

@@ -13,7 +13,7 @@ pub struct Model {
     pub given_name: String,
     pub family_name: String,
     pub date_of_birth: TimeDate,
-    pub sex: String,
+    pub sex: crate::domain::person::Sex,
     pub postcode: String,
     pub local_authority: String,
     pub learning_disability: bool,
@@ -23,7 +23,7 @@ pub struct Model {
     /// The day the social worker named (or their absence) took effect.
     pub social_worker_from: Option<TimeDate>,
     pub keyworker: Option<String>,
-    pub setting: String,
+    pub setting: crate::domain::person::Setting,
     pub status: Status,
     pub registered_on: TimeDate,
     pub closed_on: Option<TimeDate>,

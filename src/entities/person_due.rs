@@ -30,7 +30,7 @@ pub struct Model {
     pub search_key: String,
     pub sort_name: String,
     pub local_authority: String,
-    pub setting: String,
+    pub setting: crate::domain::person::Setting,
     pub date_of_birth: TimeDate,
 }
 

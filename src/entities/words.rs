@@ -10,7 +10,7 @@ use crate::domain::{
     consent::ConsentBasis,
     deadlines::DueKind,
     panel::PanelKind,
-    person::Status,
+    person::{LegalStatus, SecurityLevel, Setting, Sex, Status},
     referral::ReferralStatus,
     returns::ReturnKind,
     review::{ActionStatus, ReviewKind, ReviewStatus},
@@ -92,6 +92,10 @@ stored_words!(
     Role,
     SessionKind,
     Status,
+    Sex,
+    Setting,
+    SecurityLevel,
+    LegalStatus,
 );
 
 #[cfg(test)]

@@ -90,10 +90,8 @@ pub(super) fn admission_view(
         person_id: a.person_id.clone(),
         admitted_on: a.admitted_on,
         hospital: a.hospital.clone(),
-        security_level: SecurityLevel::parse(&a.security_level)
-            .ok_or_else(|| AppError::internal("bad security level"))?,
-        legal_status: LegalStatus::parse(&a.legal_status)
-            .ok_or_else(|| AppError::internal("bad legal status"))?,
+        security_level: a.security_level,
+        legal_status: a.legal_status,
         planned_discharge_on: a.planned_discharge_on,
         discharged_on: a.discharged_on,
         destination: a.destination.clone(),
@@ -167,8 +165,8 @@ pub async fn admit(
         person_id: Set(person_id.into()),
         admitted_on: Set(admitted_on),
         hospital: Set(hospital),
-        security_level: Set(security.as_str().into()),
-        legal_status: Set(legal.as_str().into()),
+        security_level: Set(security),
+        legal_status: Set(legal),
         planned_discharge_on: Set(planned),
         discharged_on: Set(None),
         destination: Set(None),
@@ -446,8 +444,8 @@ pub async fn update(
         admission_id: Set(stay.id.clone()),
         valid_until: Set(tx.now()),
         effective_on: Set(effective_on),
-        security_level: Set(stay.security_level.clone()),
-        legal_status: Set(stay.legal_status.clone()),
+        security_level: Set(stay.security_level),
+        legal_status: Set(stay.legal_status),
         planned_discharge_on: Set(stay.planned_discharge_on),
     }
     .insert(tx.conn())
@@ -455,11 +453,11 @@ pub async fn update(
     let mut row: admission::ActiveModel = stay.into();
     let mut changed = Vec::new();
     if let Some(Some(s)) = security {
-        row.security_level = Set(s.as_str().into());
+        row.security_level = Set(s);
         changed.push("security_level");
     }
     if let Some(Some(l)) = legal {
-        row.legal_status = Set(l.as_str().into());
+        row.legal_status = Set(l);
         changed.push("legal_status");
     }
     if let Some(p) = planned {

@@ -261,8 +261,8 @@ fn check_correction(
 /// The stay's fields as corrected, and what changed (for the audit entry).
 struct Corrected {
     hospital: String,
-    security: String,
-    legal: String,
+    security: SecurityLevel,
+    legal: LegalStatus,
     fields: BTreeMap<String, serde_json::Value>,
 }
 
@@ -291,14 +291,18 @@ fn corrected(
     );
     let hospital = hospital.unwrap_or_else(|| stay.hospital.clone());
     note("hospital", stay.hospital.clone(), hospital.clone());
-    let security = security.map_or(stay.security_level.clone(), |s| s.as_str().into());
+    let security = security.unwrap_or(stay.security_level);
     note(
         "security_level",
-        stay.security_level.clone(),
-        security.clone(),
+        stay.security_level.as_str().into(),
+        security.as_str().into(),
     );
-    let legal = legal.map_or(stay.legal_status.clone(), |l| l.as_str().into());
-    note("legal_status", stay.legal_status.clone(), legal.clone());
+    let legal = legal.unwrap_or(stay.legal_status);
+    note(
+        "legal_status",
+        stay.legal_status.as_str().into(),
+        legal.as_str().into(),
+    );
     if fields.is_empty() {
         return Err(AppError::field(
             "admitted_on",

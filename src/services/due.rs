@@ -53,10 +53,11 @@ pub struct Rows<'a> {
     pub social_worker_history: &'a [(Option<Date>, bool)],
 }
 
-fn security(level: &str) -> Security {
-    match SecurityLevel::parse(level) {
-        Some(SecurityLevel::None) | None => Security::None,
-        Some(_) => Security::Secure,
+/// What a security level means for the deadlines: secure or not.
+pub(crate) fn security(level: SecurityLevel) -> Security {
+    match level {
+        SecurityLevel::None => Security::None,
+        _ => Security::Secure,
     }
 }
 
@@ -104,8 +105,8 @@ pub(crate) fn action_closed_on(
 /// `earlier` holds the stay's earlier levels with the day each gave way, in order.
 pub(crate) fn stay_security<'a>(
     admitted_on: Date,
-    earlier: impl Iterator<Item = (Date, &'a str)>,
-    now: &str,
+    earlier: impl Iterator<Item = (Date, SecurityLevel)> + 'a,
+    now: SecurityLevel,
 ) -> Vec<(Date, Security)> {
     let earlier: Vec<(Date, Security)> = earlier.map(|(on, level)| (on, security(level))).collect();
     dated(admitted_on, &earlier, security(now))
@@ -168,8 +169,8 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
                     earlier
                         .into_iter()
                         .flatten()
-                        .map(|r| (r.effective_on, r.security_level.as_str())),
-                    &s.security_level,
+                        .map(|r| (r.effective_on, r.security_level)),
+                    s.security_level,
                 ),
                 visits: rows
                     .visits

@@ -196,8 +196,10 @@ impl Gen<'_> {
             person_id: pid.into(),
             admitted_on: admitted,
             hospital: hospital.name.into(),
-            security_level: security_level.into(),
-            legal_status: legal_status.into(),
+            security_level: crate::domain::person::SecurityLevel::parse(security_level)
+                .expect("the generator's levels are the vocabulary's"),
+            legal_status: crate::domain::person::LegalStatus::parse(legal_status)
+                .expect("the generator's statuses are the vocabulary's"),
             planned_discharge_on: planned,
             discharged_on: discharged,
             destination: destination.map(String::from),

@@ -214,7 +214,8 @@ impl Gen<'_> {
             given_name: given.into(),
             family_name: family.into(),
             date_of_birth: who.born,
-            sex: who.sex.into(),
+            sex: crate::domain::person::Sex::parse(who.sex)
+                .expect("the generator's sexes are the vocabulary's"),
             postcode: about.postcode,
             local_authority: about.local_authority.into(),
             learning_disability: about.learning_disability,
@@ -223,7 +224,8 @@ impl Gen<'_> {
             social_worker_from: about.social_worker.as_ref().map(|_| who.registered_on),
             social_worker: about.social_worker,
             keyworker: about.keyworker,
-            setting: about.setting.into(),
+            setting: crate::domain::person::Setting::parse(about.setting)
+                .expect("the generator's settings are the vocabulary's"),
             status,
             registered_on: who.registered_on,
             closed_on,

@@ -62,7 +62,7 @@ fn row(
         search_key: search::key(&p.given_name, &p.family_name, &p.nhs_number),
         sort_name: search::sort_name(&p.given_name, &p.family_name),
         local_authority: p.local_authority.clone(),
-        setting: p.setting.clone(),
+        setting: p.setting,
         date_of_birth: p.date_of_birth,
     };
     let items = owed

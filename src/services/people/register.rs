@@ -103,7 +103,7 @@ async fn insert_person(
         given_name: Set(d.given_name.clone()),
         family_name: Set(d.family_name.clone()),
         date_of_birth: Set(d.date_of_birth),
-        sex: Set(d.sex.as_str().into()),
+        sex: Set(d.sex),
         postcode: Set(d.postcode.clone()),
         local_authority: Set(d.local_authority.clone()),
         learning_disability: Set(d.learning_disability),
@@ -115,7 +115,7 @@ async fn insert_person(
             .as_ref()
             .map(|_| d.social_worker_from.unwrap_or(registered_on))),
         keyworker: Set(d.keyworker.clone()),
-        setting: Set(d.setting.as_str().into()),
+        setting: Set(d.setting),
         status: Set(Status::Active),
         registered_on: Set(registered_on),
         closed_on: Set(None),

@@ -26,7 +26,7 @@ pub(super) struct Revision {
     pub(super) given_name: String,
     pub(super) family_name: String,
     pub(super) date_of_birth: Date,
-    pub(super) sex: String,
+    pub(super) sex: crate::domain::person::Sex,
     pub(super) postcode: String,
     pub(super) local_authority: String,
     pub(super) learning_disability: bool,
@@ -37,7 +37,7 @@ pub(super) struct Revision {
     #[serde(default)]
     pub(super) social_worker_from: Option<Date>,
     pub(super) keyworker: Option<String>,
-    pub(super) setting: String,
+    pub(super) setting: crate::domain::person::Setting,
     pub(super) registered_on: Date,
 }
 
@@ -48,7 +48,7 @@ impl Revision {
             given_name: p.given_name.clone(),
             family_name: p.family_name.clone(),
             date_of_birth: p.date_of_birth,
-            sex: p.sex.clone(),
+            sex: p.sex,
             postcode: p.postcode.clone(),
             local_authority: p.local_authority.clone(),
             learning_disability: p.learning_disability,
@@ -57,7 +57,7 @@ impl Revision {
             social_worker: p.social_worker.clone(),
             social_worker_from: p.social_worker_from,
             keyworker: p.keyworker.clone(),
-            setting: p.setting.clone(),
+            setting: p.setting,
             registered_on: p.registered_on,
         }
     }
@@ -71,7 +71,7 @@ impl Revision {
         p.given_name.clone_from(&self.given_name);
         p.family_name.clone_from(&self.family_name);
         p.date_of_birth = self.date_of_birth;
-        p.sex.clone_from(&self.sex);
+        p.sex = self.sex;
         p.postcode.clone_from(&self.postcode);
         p.local_authority.clone_from(&self.local_authority);
         p.learning_disability = self.learning_disability;
@@ -80,7 +80,7 @@ impl Revision {
         p.social_worker.clone_from(&self.social_worker);
         p.social_worker_from = self.social_worker_from;
         p.keyworker.clone_from(&self.keyworker);
-        p.setting.clone_from(&self.setting);
+        p.setting = self.setting;
         p.registered_on = self.registered_on;
     }
 }

@@ -34,7 +34,7 @@ struct Answer {
     search_key: String,
     sort_name: String,
     local_authority: String,
-    setting: String,
+    setting: crate::domain::person::Setting,
     date_of_birth: Date,
 }
 
@@ -66,7 +66,7 @@ fn answer(
         search_key: search::key(&then.given_name, &then.family_name, &then.nhs_number),
         sort_name: search::sort_name(&then.given_name, &then.family_name),
         local_authority: then.local_authority.clone(),
-        setting: then.setting.clone(),
+        setting: then.setting,
         date_of_birth: then.date_of_birth,
     })
 }
@@ -204,7 +204,7 @@ pub(super) fn check(
                 search_key: s.search_key.clone(),
                 sort_name: s.sort_name.clone(),
                 local_authority: s.local_authority.clone(),
-                setting: s.setting.clone(),
+                setting: s.setting,
                 date_of_birth: s.date_of_birth,
             });
         let wanted = if p.status == crate::domain::person::Status::Withdrawn {

@@ -78,13 +78,13 @@ pub async fn update(
     row.given_name = Set(d.given_name);
     row.family_name = Set(d.family_name);
     row.date_of_birth = Set(d.date_of_birth);
-    row.sex = Set(d.sex.as_str().into());
+    row.sex = Set(d.sex);
     row.postcode = Set(d.postcode);
     row.local_authority = Set(d.local_authority);
     row.learning_disability = Set(d.learning_disability);
     row.autism = Set(d.autism);
     row.ehcp = Set(d.ehcp);
-    row.setting = Set(d.setting.as_str().into());
+    row.setting = Set(d.setting);
     row.social_worker_from = Set(social_worker_from);
     row.social_worker = Set(d.social_worker);
     row.keyworker = Set(d.keyworker);
@@ -206,13 +206,13 @@ pub fn as_input(p: &person::Model) -> NewPerson {
         given_name: Some(p.given_name.clone()),
         family_name: Some(p.family_name.clone()),
         date_of_birth: Some(fmt_date(p.date_of_birth)),
-        sex: Some(p.sex.clone()),
+        sex: Some(p.sex.as_str().into()),
         postcode: Some(p.postcode.clone()),
         local_authority: Some(p.local_authority.clone()),
         learning_disability: Some(p.learning_disability),
         autism: Some(p.autism),
         ehcp: Some(p.ehcp),
-        setting: Some(p.setting.clone()),
+        setting: Some(p.setting.as_str().into()),
         social_worker: p.social_worker.clone(),
         social_worker_from: None,
         keyworker: p.keyworker.clone(),

@@ -11,6 +11,7 @@ use super::super::scope::Scope;
 use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
 use crate::domain::ids::{ActionId, ReviewId, StayId};
 use crate::domain::person::Status;
+use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::ratings::{RatingEvent, Stay};
 use crate::domain::referral::ReferralStatus;
 use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
@@ -114,7 +115,7 @@ struct EntryRow {
     social_worker: Option<String>,
     social_worker_from: Option<Date>,
     keyworker: Option<String>,
-    setting: String,
+    setting: crate::domain::person::Setting,
     status: Status,
     registered_on: Date,
     closed_on: Option<Date>,
@@ -132,7 +133,7 @@ impl EntryRow {
             given_name: self.given_name,
             family_name: self.family_name,
             date_of_birth: self.date_of_birth,
-            sex: String::new(),
+            sex: crate::domain::person::Sex::NotKnown,
             postcode: String::new(),
             local_authority: String::new(),
             learning_disability: false,
@@ -195,8 +196,8 @@ pub(super) struct StayRow {
     pub admitted_on: Date,
     pub discharged_on: Option<Date>,
     pub hospital: String,
-    pub security_level: String,
-    pub legal_status: String,
+    pub security_level: SecurityLevel,
+    pub legal_status: LegalStatus,
     pub planned_discharge_on: Option<Date>,
 }
 
@@ -207,8 +208,8 @@ struct StayRevisionRow {
     admission_id: StayId,
     effective_on: Date,
     valid_until: OffsetDateTime,
-    security_level: String,
-    legal_status: String,
+    security_level: SecurityLevel,
+    legal_status: LegalStatus,
     planned_discharge_on: Option<Date>,
 }
 
@@ -560,8 +561,8 @@ impl<'a> Person<'a> {
                         .get(&s.id)
                         .into_iter()
                         .flatten()
-                        .map(|r| (r.effective_on, r.security_level.as_str())),
-                    &s.security_level,
+                        .map(|r| (r.effective_on, r.security_level)),
+                    s.security_level,
                 ),
                 visits: rows
                     .visits
@@ -591,7 +592,7 @@ impl<'a> Person<'a> {
 
 /// A stay's values as they stood on a day.
 pub(super) struct StayAsAt<'a> {
-    pub security_level: &'a str,
-    pub legal_status: &'a str,
+    pub security_level: &'a SecurityLevel,
+    pub legal_status: &'a LegalStatus,
     pub planned_discharge_on: Option<Date>,
 }

@@ -10,7 +10,7 @@ use super::{
 use crate::domain::age::{AgeBand, age_on};
 use crate::domain::deadlines::{self, Owed};
 use crate::domain::nhs_number::NhsNumber;
-use crate::domain::person::{Setting, Status, on_register_on};
+use crate::domain::person::{Status, on_register_on};
 use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Count, Counts};
 use crate::domain::returns::{Period, ReturnKind};
@@ -256,7 +256,7 @@ impl<'r> Tally<'r> {
         let nhs_number = NhsNumber::parse(&p.nhs_number)
             .map_err(|_| corrupt("NHS number"))?
             .to_string();
-        let setting = Setting::parse(&p.setting).ok_or_else(|| corrupt("setting"))?;
+        let setting = p.setting;
         let rating = person.rating_on(day);
         let age_band = AgeBand::of(age_on(p.date_of_birth, day).unwrap_or(0));
         self.bump(Count::OnRegister, 1);
@@ -419,8 +419,8 @@ fn weekly_row(
         name,
         admitted_on: stay.admitted_on,
         hospital: stay.hospital.clone(),
-        security_level: then.security_level.to_string(),
-        legal_status: then.legal_status.to_string(),
+        security_level: then.security_level.as_str().into(),
+        legal_status: then.legal_status.as_str().into(),
         length_of_stay_days: (day - stay.admitted_on).whole_days(),
         last_review,
         next_review_due,

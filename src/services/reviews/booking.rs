@@ -176,7 +176,7 @@ async fn due_by(
                 Some(schedule::next_inpatient_review_due(
                     since,
                     child_on(today),
-                    security(&s.security_level),
+                    crate::services::due::security(s.security_level),
                     rules_,
                 ))
             }
@@ -201,13 +201,6 @@ async fn due_by(
             }
         }
     })
-}
-
-pub(super) fn security(level: &str) -> Security {
-    match SecurityLevel::parse(level) {
-        Some(SecurityLevel::None) | None => Security::None,
-        Some(_) => Security::Secure,
-    }
 }
 
 /// Books a review for someone on the active register, with its due date and panel, in one

@@ -349,7 +349,7 @@ pub(in crate::services) async fn next_after(
                 schedule::next_inpatient_review_due(
                     held_on,
                     child,
-                    security(&s.security_level),
+                    crate::services::due::security(s.security_level),
                     deadlines,
                 ),
             )

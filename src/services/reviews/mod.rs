@@ -13,12 +13,12 @@ use crate::domain::dates::DateKind;
 use crate::domain::deadlines::Owed;
 use crate::domain::ids::{ActionId, ReviewId, UserId};
 use crate::domain::panel::{PLACE_MAX, parse_start_time, seat_problem};
-use crate::domain::person::{SecurityLevel, Status};
+use crate::domain::person::Status;
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
 };
 use crate::domain::role::Role;
-use crate::domain::schedule::{self, Security};
+use crate::domain::schedule;
 use crate::entities::{action, admission, review, user};
 use crate::error::AppError;
 use crate::policy::Permission;
@@ -38,7 +38,7 @@ mod read;
 mod readers;
 mod views;
 pub use actions::update_action;
-use booking::{Booking, insert_review, security};
+use booking::{Booking, insert_review};
 pub use booking::{MAX_ACTIONS, schedule};
 pub(crate) use booking::{Seats, check_panel, check_starts_at, clash, review_type_on};
 pub use cancel::{cancel, cancel_all_for};
