@@ -104,6 +104,84 @@ pub async fn computed<C: ConnectionTrait + StreamTrait>(
     Ok(people.iter().map(|p| row(p, &records, today)).collect())
 }
 
+/// A withdrawn entry's projection rows, items and timeline go (withdrawn means gone).
+async fn forget<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    gone: &[person::Model],
+) -> Result<(), AppError> {
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let gone: Vec<&str> = gone.iter().map(|p| p.id.as_str()).collect();
+    person_due_item::Entity::delete_many()
+        .filter(person_due_item::Column::PersonId.is_in(gone.iter().copied()))
+        .exec(db)
+        .await?;
+    person_due::Entity::delete_many()
+        .filter(person_due::Column::PersonId.is_in(gone.iter().copied()))
+        .exec(db)
+        .await?;
+    let gone: Vec<String> = gone.into_iter().map(String::from).collect();
+    super::timeline::write(db, &gone, Vec::new()).await?;
+    Ok(())
+}
+
+/// Each entry's search key and sort name, written where they changed.
+async fn write_search_keys<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    live: &[person::Model],
+) -> Result<(), AppError> {
+    for p in live {
+        let key = search::key(&p.given_name, &p.family_name, &p.nhs_number);
+        let order = search::sort_name(&p.given_name, &p.family_name);
+        if p.search_key.as_deref() != Some(key.as_str())
+            || p.sort_name.as_deref() != Some(order.as_str())
+        {
+            write_keys(db, &p.id, key, order).await?;
+        }
+    }
+    Ok(())
+}
+
+type ProjectionRows = (
+    Vec<person_due::ActiveModel>,
+    Vec<person_due_item::ActiveModel>,
+    Vec<(String, String)>,
+);
+
+/// Each entry's row and items for `today`, and the entries whose search words must be
+/// rewritten (their key moved since it was stored).
+async fn rows_for<C: ConnectionTrait + StreamTrait>(
+    db: &C,
+    live: &[person::Model],
+    live_ids: &[String],
+    records: &Records,
+    today: Date,
+) -> Result<ProjectionRows, AppError> {
+    let stored_keys: std::collections::HashMap<String, String> = Scope::Register
+        .select::<person_due::Entity>()
+        .select_only()
+        .columns([person_due::Column::PersonId, person_due::Column::SearchKey])
+        .filter(person_due::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut rows: Vec<person_due::ActiveModel> = Vec::with_capacity(live.len());
+    let mut items: Vec<person_due_item::ActiveModel> = Vec::new();
+    let mut rewords: Vec<(String, String)> = Vec::new();
+    for p in live {
+        let (summary, owed) = row(p, records, today);
+        if stored_keys.get(&p.id) != Some(&summary.search_key) {
+            rewords.push((p.id.clone(), summary.search_key.clone()));
+        }
+        rows.push(summary.into());
+        items.extend(owed.into_iter().map(Into::into));
+    }
+    Ok((rows, items, rewords))
+}
+
 /// Brings these people's projection rows, items and search keys up to date for `today`, on the
 /// caller's connection or transaction. A withdrawn entry loses its rows (withdrawn means gone).
 pub async fn refresh<C: ConnectionTrait + StreamTrait>(
@@ -125,61 +203,21 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     let (gone, live): (Vec<_>, Vec<_>) = people
         .into_iter()
         .partition(|p| p.status == Status::Withdrawn);
-    if !gone.is_empty() {
-        let gone: Vec<&str> = gone.iter().map(|p| p.id.as_str()).collect();
-        person_due_item::Entity::delete_many()
-            .filter(person_due_item::Column::PersonId.is_in(gone.iter().copied()))
-            .exec(db)
-            .await?;
-        person_due::Entity::delete_many()
-            .filter(person_due::Column::PersonId.is_in(gone.iter().copied()))
-            .exec(db)
-            .await?;
-        let gone: Vec<String> = gone.into_iter().map(String::from).collect();
-        super::timeline::write(db, &gone, Vec::new()).await?;
-    }
+    forget(db, &gone).await?;
     if live.is_empty() {
         return Ok(());
     }
     let live_ids: Vec<String> = live.iter().map(|p| p.id.clone()).collect();
     let records =
         load_records(db, Scope::Register, Whose::These(&live_ids), schedule, true).await?;
-    for p in &live {
-        let key = search::key(&p.given_name, &p.family_name, &p.nhs_number);
-        let order = search::sort_name(&p.given_name, &p.family_name);
-        if p.search_key.as_deref() != Some(key.as_str())
-            || p.sort_name.as_deref() != Some(order.as_str())
-        {
-            write_keys(db, &p.id, key, order).await?;
-        }
-    }
+    write_search_keys(db, &live).await?;
     let revisions = super::load_revisions(db, Scope::Register, Whose::These(&live_ids)).await?;
     let stretches = live
         .iter()
         .flat_map(|p| super::timeline::stretches(p, &records, &revisions))
         .collect();
     super::timeline::write(db, &live_ids, stretches).await?;
-    let stored_keys: std::collections::HashMap<String, String> = Scope::Register
-        .select::<person_due::Entity>()
-        .select_only()
-        .columns([person_due::Column::PersonId, person_due::Column::SearchKey])
-        .filter(person_due::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
-        .into_tuple()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut rows: Vec<person_due::ActiveModel> = Vec::with_capacity(live.len());
-    let mut items: Vec<person_due_item::ActiveModel> = Vec::new();
-    let mut rewords: Vec<(String, String)> = Vec::new();
-    for p in &live {
-        let (summary, owed) = row(p, &records, today);
-        if stored_keys.get(&p.id) != Some(&summary.search_key) {
-            rewords.push((p.id.clone(), summary.search_key.clone()));
-        }
-        rows.push(summary.into());
-        items.extend(owed.into_iter().map(Into::into));
-    }
+    let (rows, items, rewords) = rows_for(db, &live, &live_ids, &records, today).await?;
     person_due::Entity::insert_many(rows)
         .on_conflict(
             OnConflict::column(person_due::Column::PersonId)
