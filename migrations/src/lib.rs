@@ -24,6 +24,7 @@ mod m20261129_000019_lists_covering;
 mod m20261129_000020_register_version;
 mod m20261129_000021_review_order;
 mod m20261130_000022_search_words;
+mod m20261130_000023_inpatients;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000020_register_version::Migration),
             Box::new(m20261129_000021_review_order::Migration),
             Box::new(m20261130_000022_search_words::Migration),
+            Box::new(m20261130_000023_inpatients::Migration),
         ]
     }
 }

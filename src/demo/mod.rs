@@ -152,6 +152,7 @@ async fn create(
                 let input = NewAdmission {
                     admitted_on: Some(on.to_string()),
                     hospital: Some(hospital.to_string()),
+                    hospital_ods_code: None,
                     security_level: Some(security_level.to_string()),
                     legal_status: Some(legal_status.to_string()),
                     planned_discharge_on: planned_discharge_on.map(|d| d.to_string()),

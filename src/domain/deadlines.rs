@@ -10,6 +10,7 @@
 
 use super::age::age_on;
 use super::ids::{ActionId, ReviewId, StayId};
+use super::person::Standing;
 use super::ratings::{RatingEvent, Stay as RatingStay, derived_rating};
 use super::review::ReviewKind;
 use super::risk::Rating;
@@ -21,10 +22,10 @@ use time::Date;
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     pub born: Option<Date>,
-    /// The day they joined the register; nothing is owed before it.
-    pub registered_on: Option<Date>,
-    /// The day the entry was closed (nothing is owed from then on).
-    pub closed_on: Option<Date>,
+    /// Where the entry stands over time: nothing is owed before it joined the register or
+    /// from the day it was closed; an inpatient-only entry is owed what a stay and its reviews
+    /// bring, not the register's community duties. None: on the register throughout.
+    pub standing: Option<Standing>,
     /// Whether a social worker is named, from each day on (the latest on or before D counts).
     pub social_worker: Vec<(Date, bool)>,
     pub ratings: Vec<RatingEvent>,
@@ -263,10 +264,9 @@ pub fn is_overdue(due: Date, day: Date) -> bool {
 /// Everything owed for the person at the end of `day`, soonest due first (in the order below
 /// when two fall due on one day).
 pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
-    let on_register = facts
-        .registered_on
-        .is_none_or(|r| super::person::on_register_on(r, facts.closed_on, day));
-    if !on_register {
+    let on_register = facts.standing.is_none_or(|s| s.on_register_on(day));
+    let inpatient_only = facts.standing.is_some_and(|s| s.inpatient_only_on(day));
+    if !on_register && !inpatient_only {
         return Vec::new();
     }
     let at = AsAt { day, facts };
@@ -276,7 +276,7 @@ pub fn owed(facts: &Facts, day: Date, rules: &Rules<'_>) -> Vec<Item> {
     owing.extend(reports(&at, rules));
     match stay {
         Some(s) => owing.extend(of_the_stay(&at, s, &scheduled, rules)),
-        None if scheduled.is_empty() => owing.extend(in_the_community(&at, rules)),
+        None if scheduled.is_empty() && on_register => owing.extend(in_the_community(&at, rules)),
         None => {}
     }
     owing.extend(open_actions(&at));

@@ -2,6 +2,7 @@
 //! hospital rules refuse. Blue while admitted; red from discharge for at least
 //! `post_discharge_red_days`.
 
+use super::person::Standing;
 use super::risk::Rating;
 use time::{Date, Duration};
 
@@ -78,6 +79,21 @@ pub fn assessment_conflict(
         .filter(|until| assessed_on < *until)
         .max()
         .map(|until| AssessmentConflict::RedWindow { until })
+}
+
+/// The rating the register shows on `day`: none while the entry is an inpatient-only one (never
+/// rated: not on the register), otherwise [`derived_rating`].
+pub fn rating_of(
+    standing: &Standing,
+    events: &[RatingEvent],
+    stays: &[Stay],
+    day: Date,
+) -> Option<(Rating, Date)> {
+    if standing.inpatient_only_on(day) {
+        None
+    } else {
+        derived_rating(events, stays, day)
+    }
 }
 
 /// The rating on `day` and the day it took that value: blue throughout a stay, otherwise the

@@ -1,6 +1,7 @@
 //! Return periods: a calendar month (as at 23:59:59 on its last day) or a week ending on a
 //! Sunday (as at 23:59:59 that Sunday), and the period before each, for "change since last".
 
+use super::person::InpatientBasis;
 use super::review::ReviewKind;
 use super::risk::Rating;
 use serde::{Deserialize, Serialize};
@@ -128,8 +129,13 @@ impl Period {
 /// One person's row of the monthly return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MonthlyRow {
+    /// Empty for someone who objects to identifiable sharing.
     pub nhs_number: String,
+    /// Their local reference, for someone who objects to identifiable sharing.
     pub name: String,
+    /// Set when the person objects to identifiable sharing: the row is de-identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_reference: Option<String>,
     pub age_band: String,
     pub rating: Option<Rating>,
     pub previous_rating: Option<Rating>,
@@ -148,11 +154,27 @@ pub struct MonthlyRow {
     pub keyworker: Option<String>,
 }
 
+fn register_basis() -> InpatientBasis {
+    InpatientBasis::Register
+}
+
 /// One inpatient's row of the weekly return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WeeklyRow {
+    /// Empty for someone who objects to identifiable sharing.
     pub nhs_number: String,
+    /// Their local reference, for someone who objects to identifiable sharing.
     pub name: String,
+    /// Set when the person objects to identifiable sharing: the row is de-identified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_reference: Option<String>,
+    /// `child`, `young_adult` or `adult` at the as-at day (empty in returns stored before it
+    /// was added).
+    #[serde(default)]
+    pub age_band: String,
+    /// On the register, or reported on the Assuring Transformation basis.
+    #[serde(default = "register_basis")]
+    pub basis: InpatientBasis,
     #[serde(with = "super::dates::iso")]
     #[schemars(with = "String")]
     pub admitted_on: Date,

@@ -1,4 +1,6 @@
-//! A mental health hospital admission.
+//! A spell in a mental health hospital: from admission to discharge, through any transfers
+//! between hospitals. Its current episode (the stay in one hospital) is `episode_id` from
+//! `episode_started_on`; earlier episodes are in its revisions (migration 000023).
 
 use crate::domain::ids::StayId;
 use sea_orm::entity::prelude::*;
@@ -11,6 +13,12 @@ pub struct Model {
     pub person_id: String,
     pub admitted_on: TimeDate,
     pub hospital: String,
+    /// The hospital's organisation (ODS) code, when known.
+    pub hospital_ods_code: Option<String>,
+    /// The current episode: the admission's own id until a transfer.
+    pub episode_id: StayId,
+    /// The day the current episode began: the admission day until a transfer.
+    pub episode_started_on: TimeDate,
     pub security_level: crate::domain::person::SecurityLevel,
     pub legal_status: crate::domain::person::LegalStatus,
     pub planned_discharge_on: Option<TimeDate>,

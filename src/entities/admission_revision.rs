@@ -1,4 +1,4 @@
-//! A stay's security level, legal status and planned discharge until a change: in force until
+//! A stay's hospital, security level, legal status and planned discharge until a change: in force until
 //! `effective_on` (the day the next values took effect, as the user gave it); `valid_until` is
 //! when the change was recorded.
 
@@ -14,6 +14,10 @@ pub struct Model {
     pub valid_until: TimeDateTimeWithTimeZone,
     /// The day the values after these took effect.
     pub effective_on: TimeDate,
+    /// The episode and hospital these values were of (a transfer ends an episode).
+    pub episode_id: StayId,
+    pub hospital: String,
+    pub hospital_ods_code: Option<String>,
     pub security_level: crate::domain::person::SecurityLevel,
     pub legal_status: crate::domain::person::LegalStatus,
     pub planned_discharge_on: Option<TimeDate>,

@@ -31,6 +31,11 @@ pub struct Model {
     pub withdrawn_on: Option<TimeDate>,
     pub withdrawn_reason: Option<String>,
     pub withdrawn_at: Option<TimeDateTimeWithTimeZone>,
+    /// The day an inpatient-only entry began (status `inpatient_only`), kept when they later
+    /// join the register (migration 000023).
+    pub inpatient_only_from: Option<TimeDate>,
+    /// The day their objection to identifiable sharing was recorded, while it stands.
+    pub objects_since: Option<TimeDate>,
     /// Folded names and NHS number for searching (`domain::search::key`); filled at start for
     /// rows written before migration 000014.
     pub search_key: Option<String>,

@@ -28,6 +28,10 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
 /// A day as `2026-10-31`, or nothing.
 fn day_cell(d: Option<time::Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
@@ -51,6 +55,9 @@ pub fn render(f: &Figures) -> String {
                 "Last oversight visit",
                 "Next visit due",
                 "Planned discharge",
+                "Age band",
+                "Basis",
+                "De-identified",
             ]
             .map(String::from),
         ));
@@ -68,6 +75,9 @@ pub fn render(f: &Figures) -> String {
                 day_cell(r.last_visit),
                 day_cell(r.next_visit_due),
                 day_cell(r.planned_discharge_on),
+                r.age_band.clone(),
+                r.basis.as_str().to_string(),
+                yes_no(r.local_reference.is_some()),
             ]));
         }
     } else {
@@ -150,6 +160,7 @@ mod tests {
             monthly_rows: vec![MonthlyRow {
                 nhs_number: "999 000 0050".into(),
                 name: "Siân O'Neil, Jr".into(),
+                local_reference: None,
                 age_band: "0-17".into(),
                 rating: Some(crate::domain::risk::Rating::Red),
                 previous_rating: None,

@@ -88,7 +88,7 @@ pub struct Imprint {
 // ---------------------------------------------------------------------------------------------
 // Building the report from a return's figures
 
-use crate::domain::person::{LegalStatus, SecurityLevel};
+use crate::domain::person::{InpatientBasis, LegalStatus, SecurityLevel};
 use crate::domain::returns::{Changes, Count, Counts, Figures, MonthlyRow, WeeklyRow, rating_word};
 use crate::domain::risk::Rating;
 use std::collections::BTreeMap;
@@ -341,11 +341,26 @@ const MONTHLY_COLUMNS: [(&str, u16); 11] = [
     ("Keyworker", 14),
 ];
 
-/// A weekly row's cells, as the table shows them.
+/// The NHS number cell: "Withheld" for someone who objects to identifiable sharing (the name
+/// cell then holds their local reference).
+fn nhs_cell(nhs_number: &str, local_reference: &Option<String>) -> String {
+    if local_reference.is_some() {
+        "Withheld".into()
+    } else {
+        nhs_number.into()
+    }
+}
+
+/// A weekly row's cells, as the table shows them: a row on the Assuring Transformation basis
+/// (not on the register) is marked "(AT)" after the name.
 fn weekly_cells(r: &WeeklyRow) -> Vec<String> {
+    let name = match r.basis {
+        InpatientBasis::Register => r.name.clone(),
+        InpatientBasis::AssuringTransformation => format!("{} (AT)", r.name),
+    };
     vec![
-        r.nhs_number.clone(),
-        r.name.clone(),
+        nhs_cell(&r.nhs_number, &r.local_reference),
+        name,
         short_date(Some(r.admitted_on)),
         r.hospital.clone(),
         SecurityLevel::parse(&r.security_level)
@@ -376,7 +391,7 @@ fn monthly_cells(r: &MonthlyRow) -> Vec<String> {
         ),
     };
     vec![
-        r.nhs_number.clone(),
+        nhs_cell(&r.nhs_number, &r.local_reference),
         r.name.clone(),
         r.age_band.replace('_', " "),
         capitalised(rating_word(r.rating)),
@@ -390,18 +405,74 @@ fn monthly_cells(r: &MonthlyRow) -> Vec<String> {
     ]
 }
 
-/// The table's rows, as cells.
+/// The table's rows, as cells, with how many are on the Assuring Transformation basis and how
+/// many de-identified.
 enum Rows {
-    Weekly(Vec<Vec<String>>),
-    Monthly(Vec<Vec<String>>),
+    Weekly(Vec<Vec<String>>, Marked),
+    Monthly(Vec<Vec<String>>, Marked),
+}
+
+/// How many of a table's rows are reported on the Assuring Transformation basis, and how many
+/// are de-identified at the person's request.
+#[derive(Default, Clone, Copy)]
+struct Marked {
+    assuring_transformation: usize,
+    de_identified: usize,
+}
+
+impl Marked {
+    fn weekly(rows: &[WeeklyRow]) -> Self {
+        Marked {
+            assuring_transformation: rows
+                .iter()
+                .filter(|r| r.basis == InpatientBasis::AssuringTransformation)
+                .count(),
+            de_identified: rows.iter().filter(|r| r.local_reference.is_some()).count(),
+        }
+    }
+
+    fn monthly(rows: &[MonthlyRow]) -> Self {
+        Marked {
+            assuring_transformation: 0,
+            de_identified: rows.iter().filter(|r| r.local_reference.is_some()).count(),
+        }
+    }
+
+    /// The table's heading: what it lists, how many, and what is marked.
+    fn heading(self, what: &str, rows: usize) -> String {
+        let mut notes = Vec::new();
+        if self.assuring_transformation > 0 {
+            notes.push(format!(
+                "{} not on the register, reported on the Assuring Transformation basis (AT)",
+                self.assuring_transformation
+            ));
+        }
+        if self.de_identified > 0 {
+            notes.push(format!(
+                "{} de-identified at their request (NHS number withheld, local reference for the name)",
+                self.de_identified
+            ));
+        }
+        if notes.is_empty() {
+            format!("{what} ({rows})")
+        } else {
+            format!("{what} ({rows}; {})", notes.join("; "))
+        }
+    }
 }
 
 /// The report of a return: its figures and changes worded for the PDF.
 pub fn build(f: &Figures, changes: &Changes, imprint: &Imprint) -> Report {
     let rows = if f.kind == "weekly" {
-        Rows::Weekly(f.weekly_rows.iter().map(weekly_cells).collect())
+        Rows::Weekly(
+            f.weekly_rows.iter().map(weekly_cells).collect(),
+            Marked::weekly(&f.weekly_rows),
+        )
     } else {
-        Rows::Monthly(f.monthly_rows.iter().map(monthly_cells).collect())
+        Rows::Monthly(
+            f.monthly_rows.iter().map(monthly_cells).collect(),
+            Marked::monthly(&f.monthly_rows),
+        )
     };
     report(f, changes, imprint, rows)
 }
@@ -413,10 +484,18 @@ pub fn build_from(mut f: Figures, changes: &Changes, imprint: &Imprint) -> Repor
     let monthly = std::mem::take(&mut f.monthly_rows);
     let rows = if f.kind == "weekly" {
         drop(monthly);
-        Rows::Weekly(weekly.into_iter().map(|r| weekly_cells(&r)).collect())
+        let marked = Marked::weekly(&weekly);
+        Rows::Weekly(
+            weekly.into_iter().map(|r| weekly_cells(&r)).collect(),
+            marked,
+        )
     } else {
         drop(weekly);
-        Rows::Monthly(monthly.into_iter().map(|r| monthly_cells(&r)).collect())
+        let marked = Marked::monthly(&monthly);
+        Rows::Monthly(
+            monthly.into_iter().map(|r| monthly_cells(&r)).collect(),
+            marked,
+        )
     };
     report(&f, changes, imprint, rows)
 }
@@ -458,13 +537,13 @@ fn report(f: &Figures, changes: &Changes, imprint: &Imprint, rows: Rows) -> Repo
     ];
 
     let table = match rows {
-        Rows::Weekly(rows) => Table {
-            heading: format!("People in hospital ({})", rows.len()),
+        Rows::Weekly(rows, marked) => Table {
+            heading: marked.heading("People in hospital", rows.len()),
             columns: columns(&WEEKLY_COLUMNS),
             rows,
         },
-        Rows::Monthly(rows) => Table {
-            heading: format!("People on the register ({})", rows.len()),
+        Rows::Monthly(rows, marked) => Table {
+            heading: marked.heading("People on the register", rows.len()),
             columns: columns(&MONTHLY_COLUMNS),
             rows,
         },

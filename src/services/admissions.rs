@@ -9,7 +9,7 @@ use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::dates::DateKind;
 use crate::domain::ids::StayId;
-use crate::domain::person::{LegalStatus, SecurityLevel, Status};
+use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event};
 use crate::error::AppError;
@@ -21,12 +21,15 @@ mod visits;
 pub(super) use visits::visits_of;
 pub use visits::{NewVisit, VisitView, record_visit};
 
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct NewAdmission {
     #[schemars(with = "crate::services::schema::Day")]
     pub admitted_on: Option<String>,
     #[schemars(with = "crate::services::schema::Text<200>")]
     pub hospital: Option<String>,
+    /// The hospital's organisation (ODS) code: 3 to 10 letters and digits.
+    #[schemars(with = "Option<crate::services::schema::Text<10>>")]
+    pub hospital_ods_code: Option<String>,
     /// `none`, `low`, `medium` or `high`.
     #[schemars(with = "SecurityLevel")]
     pub security_level: Option<String>,
@@ -69,6 +72,7 @@ pub struct AdmissionView {
     #[schemars(with = "String")]
     pub admitted_on: Date,
     pub hospital: String,
+    pub hospital_ods_code: Option<String>,
     pub security_level: SecurityLevel,
     pub legal_status: LegalStatus,
     #[serde(with = "crate::domain::dates::iso::option")]
@@ -90,6 +94,7 @@ pub(super) fn admission_view(
         person_id: a.person_id.clone(),
         admitted_on: a.admitted_on,
         hospital: a.hospital.clone(),
+        hospital_ods_code: a.hospital_ods_code.clone(),
         security_level: a.security_level,
         legal_status: a.legal_status,
         planned_discharge_on: a.planned_discharge_on,
@@ -151,20 +156,39 @@ pub async fn admit(
     person_id: &str,
     input: NewAdmission,
 ) -> Result<AdmissionView, AppError> {
+    let checked = check_admission(&input, app.clock.today())?;
+    let mut tx = audit::begin(app).await?;
+    check_may_admit(tx.conn(), reader, person_id, checked.admitted_on).await?;
+    let view = admit_in(&mut tx, actor, person_id, checked).await?;
+    tx.commit().await?;
+    Ok(view)
+}
+
+/// Writes a checked admission, its blue rating event and its audit entry inside the caller's
+/// transaction (an admission on its own, or with a new inpatient-only entry).
+pub(crate) async fn admit_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    person_id: &str,
+    checked: CheckedAdmission,
+) -> Result<AdmissionView, AppError> {
     let CheckedAdmission {
         admitted_on,
         hospital,
+        ods_code,
         security,
         legal,
         planned,
-    } = check_admission(&input, app.clock.today())?;
-    let mut tx = audit::begin(app).await?;
-    check_may_admit(tx.conn(), reader, person_id, admitted_on).await?;
+    } = checked;
+    let id = StayId::new();
     let row = admission::ActiveModel {
-        id: Set(StayId::new()),
+        id: Set(id.clone()),
         person_id: Set(person_id.into()),
         admitted_on: Set(admitted_on),
         hospital: Set(hospital),
+        hospital_ods_code: Set(ods_code),
+        episode_id: Set(id),
+        episode_started_on: Set(admitted_on),
         security_level: Set(security),
         legal_status: Set(legal),
         planned_discharge_on: Set(planned),
@@ -176,7 +200,7 @@ pub async fn admit(
     .insert(tx.conn())
     .await?;
     add_rating_event(
-        &tx,
+        tx,
         actor,
         person_id,
         Rating::Blue,
@@ -192,23 +216,51 @@ pub async fn admit(
             .detail(serde_json::json!({"admission_id": row.id})),
     )
     .await?;
-    tx.commit().await?;
     admission_view(&row, Vec::new())
 }
 
 /// A new admission's fields once checked.
-struct CheckedAdmission {
-    admitted_on: Date,
+pub(crate) struct CheckedAdmission {
+    pub(crate) admitted_on: Date,
     hospital: String,
+    ods_code: Option<String>,
     security: SecurityLevel,
     legal: LegalStatus,
     planned: Option<Date>,
 }
 
+/// An optional ODS code (`hospital_ods_code`): empty means none.
+fn checked_ods_code(c: &mut Check, raw: &Option<String>) -> Option<String> {
+    let typed = c.optional_text("hospital_ods_code", "the hospital's ODS code", raw, 12)?;
+    let code = crate::domain::inpatients::ods_code(&typed);
+    if code.is_none() {
+        c.fail(
+            "hospital_ods_code",
+            crate::domain::inpatients::ODS_CODE_RULE,
+        );
+    }
+    code
+}
+
 /// Checks a new admission's fields before anything is read, so that all the field errors come
 /// back together.
-fn check_admission(input: &NewAdmission, today: Date) -> Result<CheckedAdmission, AppError> {
+pub(crate) fn check_admission(
+    input: &NewAdmission,
+    today: Date,
+) -> Result<CheckedAdmission, AppError> {
     let mut c = Check::default();
+    let checked = check_admission_fields(&mut c, input, today);
+    c.finish()?;
+    checked.ok_or_else(|| AppError::internal("checked input incomplete"))
+}
+
+/// A new admission's fields, each problem named by field in `c` (the caller nests them when
+/// the admission is part of a larger body: `Check::nest`).
+pub(crate) fn check_admission_fields(
+    c: &mut Check,
+    input: &NewAdmission,
+    today: Date,
+) -> Option<CheckedAdmission> {
     let admitted_on = c.past_date(
         "admitted_on",
         "the admission date",
@@ -216,6 +268,7 @@ fn check_admission(input: &NewAdmission, today: Date) -> Result<CheckedAdmission
         today,
     );
     let hospital = c.text("hospital", "the hospital", &input.hospital, 200);
+    let ods_code = checked_ods_code(c, &input.hospital_ods_code);
     let security = c.choice(
         "security_level",
         "the security level",
@@ -245,15 +298,12 @@ fn check_admission(input: &NewAdmission, today: Date) -> Result<CheckedAdmission
             "The planned discharge cannot be before the admission",
         );
     }
-    c.finish()?;
-    let (Some(admitted_on), Some(security), Some(legal)) = (admitted_on, security, legal) else {
-        return Err(AppError::internal("checked input incomplete"));
-    };
-    Ok(CheckedAdmission {
-        admitted_on,
+    Some(CheckedAdmission {
+        admitted_on: admitted_on?,
         hospital,
-        security,
-        legal,
+        ods_code,
+        security: security?,
+        legal: legal?,
         planned,
     })
 }
@@ -268,9 +318,9 @@ async fn check_may_admit(
     admitted_on: Date,
 ) -> Result<(), AppError> {
     let person = find_readable(db, reader, person_id).await?;
-    if person.status != Status::Active {
+    if !person.status.in_care() {
         return Err(AppError::Conflict(
-            "Only people on the active register can be admitted here.".into(),
+            "Only people on the active register or with an inpatient-only entry can be admitted here.".into(),
         ));
     }
     if open_admission(db, person_id).await?.is_some() {
@@ -444,6 +494,9 @@ pub async fn update(
         admission_id: Set(stay.id.clone()),
         valid_until: Set(tx.now()),
         effective_on: Set(effective_on),
+        episode_id: Set(stay.episode_id.clone()),
+        hospital: Set(stay.hospital.clone()),
+        hospital_ods_code: Set(stay.hospital_ods_code.clone()),
         security_level: Set(stay.security_level),
         legal_status: Set(stay.legal_status),
         planned_discharge_on: Set(stay.planned_discharge_on),

@@ -12,7 +12,7 @@ use super::people::{Reader, find_readable};
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::ids::StayId;
-use crate::domain::person::{LegalStatus, SecurityLevel, Status};
+use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, risk_assessment, visit};
 use crate::error::AppError;
@@ -125,9 +125,9 @@ pub async fn correct_admission(
     let mut tx = audit::begin(app).await?;
     let stay = find_stay(tx.conn(), reader, admission_id).await?;
     let person = find_readable(tx.conn(), reader, &stay.person_id).await?;
-    if person.status != Status::Active {
+    if !person.status.in_care() {
         return Err(AppError::Conflict(
-            "Only the stays of people on the active register can be corrected.".into(),
+            "Only the stays of people on the active register or with an inpatient-only entry can be corrected.".into(),
         ));
     }
     let start = checked.admitted_on.unwrap_or(stay.admitted_on);

@@ -183,8 +183,7 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         .collect();
     Facts {
         born: Some(p.date_of_birth),
-        registered_on: Some(p.registered_on),
-        closed_on: p.closed_on,
+        standing: Some(super::people::standing(p)),
         social_worker: social_worker_facts(
             rows.social_worker_history,
             p.social_worker_from,

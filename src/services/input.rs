@@ -48,6 +48,17 @@ impl Check {
             .push(message.into());
     }
 
+    /// Takes in the problems of a part of the body checked on its own (`admission`), each named
+    /// under the part (`admission.admitted_on`).
+    pub fn nest(&mut self, part: &str, inner: Check) {
+        for (field, messages) in inner.errors {
+            self.errors
+                .entry(format!("{part}.{field}"))
+                .or_default()
+                .extend(messages);
+        }
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.errors.contains_key(field)
     }

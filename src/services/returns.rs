@@ -4,6 +4,7 @@
 //! its period. Storing, PDF and CSV build on this (issue 5).
 
 use super::audit::{self, Event};
+use super::scope::Scope;
 use super::{Actor, App, input};
 use crate::domain::deadlines;
 pub use crate::domain::returns::{Change, Changes, Figures, MonthlyRow, WeeklyRow, rating_word};
@@ -37,14 +38,41 @@ fn severity(r: Option<Rating>) -> u8 {
     }
 }
 
-fn full_name(p: &person::Model) -> String {
-    format!("{} {}", p.given_name, p.family_name)
+/// The reference that stands for someone who objects to identifiable sharing, in every return
+/// produced while their objection stands; none for anyone else.
+fn local_reference(p: &person::Model) -> Option<String> {
+    p.objects_since
+        .map(|_| crate::domain::inpatients::local_reference(&p.id))
 }
 
+/// The name a return shows: the person's, or their local reference if they object to
+/// identifiable sharing.
+fn full_name(p: &person::Model) -> String {
+    local_reference(p).unwrap_or_else(|| format!("{} {}", p.given_name, p.family_name))
+}
+
+/// The NHS number a return shows (`943 476 5919`): none if they object to identifiable sharing.
 fn formatted_nhs(p: &person::Model) -> String {
+    if p.objects_since.is_some() {
+        return String::new();
+    }
     crate::domain::nhs_number::NhsNumber::parse(&p.nhs_number)
         .map(|n| n.to_string())
         .unwrap_or_else(|_| p.nhs_number.clone())
+}
+
+/// On what basis, if any, someone is in the weekly inpatient return at the end of `day`, in
+/// hospital on `stay` (the one rule: `domain::person::Standing::inpatient_basis`).
+fn inpatient_basis(
+    p: &person::Model,
+    day: Date,
+    (admitted_on, discharged_on): (Date, Option<Date>),
+) -> Option<crate::domain::person::InpatientBasis> {
+    let stay = crate::domain::ratings::Stay {
+        admitted_on,
+        discharged_on,
+    };
+    super::people::standing(p).inpatient_basis(day, &stay)
 }
 
 /// The figures and the changes of a return for `period`, from the history as it stands: the
@@ -83,7 +111,11 @@ pub async fn compute_in_batches(
     // One snapshot for the whole return: every batch, and the referrals, read at one moment, so
     // a change between two batches cannot make the figures disagree with each other. The next
     // batch is read while this one is counted.
-    let snapshot = std::sync::Arc::new(load::Snapshot::open(&app.db).await?);
+    let scope = match period.kind {
+        ReturnKind::Weekly => Scope::WeeklyReturn,
+        ReturnKind::Monthly => Scope::Register,
+    };
+    let snapshot = std::sync::Arc::new(load::Snapshot::open(&app.db, scope).await?);
     let read = |after: Option<String>| {
         Reading(rocket::tokio::spawn(load::Batch::after(
             snapshot.clone(),

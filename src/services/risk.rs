@@ -212,6 +212,11 @@ pub async fn assess(
 
     let mut tx = audit::begin(app).await?;
     let person = find_readable(tx.conn(), reader, person_id).await?;
+    if person.status == Status::InpatientOnly {
+        return Err(AppError::Conflict(
+            "This is an inpatient-only entry: it is not on the register and is never rated. Add them to the register with their consent first.".into(),
+        ));
+    }
     if person.status != Status::Active {
         return Err(AppError::Conflict(
             "Only people on the active register can be assessed.".into(),

@@ -18,7 +18,7 @@ use crate::entities::{
 use crate::policy::Permission;
 use crate::services::App;
 use crate::services::sessions::SignedIn;
-use sea_orm::sea_query::{Query, SelectStatement};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PrimaryKeyTrait, QueryFilter, Select};
 
 /// How far a read reaches.
@@ -30,6 +30,11 @@ pub enum Scope {
     /// Also entries whose consent was withdrawn, kept for records retention: records
     /// administrators, and the withdrawal itself.
     Retained,
+    /// What the weekly inpatient return reads: the register's reach, and people who withdrew
+    /// register consent while in hospital, whom NHS England's Assuring Transformation collection
+    /// still counts until that stay's discharge (`domain::person::Standing::inpatient_basis`
+    /// decides, row by row, which of their days are reported).
+    WeeklyReturn,
 }
 
 impl Scope {
@@ -63,6 +68,7 @@ impl Scope {
         match self {
             Scope::Register => select.filter(E::not_withdrawn()),
             Scope::Retained => select,
+            Scope::WeeklyReturn => select.filter(E::not_about(withdrawn_outside_a_stay())),
         }
     }
 }
@@ -70,7 +76,42 @@ impl Scope {
 /// A table whose rows are about one person.
 pub trait PersonLinked: EntityTrait {
     /// The rows that are not about a person whose consent was withdrawn.
-    fn not_withdrawn() -> Condition;
+    fn not_withdrawn() -> Condition {
+        Self::not_about(withdrawn_people())
+    }
+
+    /// The rows that are not about anyone among `gone` (a query of people's ids).
+    fn not_about(gone: SelectStatement) -> Condition;
+}
+
+/// People whose consent was withdrawn when they were not in hospital: `SELECT id FROM people
+/// WHERE status = 'withdrawn' AND NOT EXISTS (a stay covering the day of withdrawal)`.
+fn withdrawn_outside_a_stay() -> SelectStatement {
+    let stay = Alias::new("kept_stay");
+    let covering = Query::select()
+        .expr(Expr::val(1))
+        .from_as(admission::Entity, stay.clone())
+        .and_where(
+            Expr::col((stay.clone(), admission::Column::PersonId))
+                .equals((person::Entity, person::Column::Id)),
+        )
+        .and_where(
+            Expr::col((stay.clone(), admission::Column::AdmittedOn))
+                .lte(Expr::col((person::Entity, person::Column::WithdrawnOn))),
+        )
+        .and_where(
+            Expr::col((stay.clone(), admission::Column::DischargedOn))
+                .is_null()
+                .or(Expr::col((stay, admission::Column::DischargedOn))
+                    .gt(Expr::col((person::Entity, person::Column::WithdrawnOn)))),
+        )
+        .to_owned();
+    Query::select()
+        .column((person::Entity, person::Column::Id))
+        .from(person::Entity)
+        .and_where(Expr::col((person::Entity, person::Column::Status)).eq(Status::Withdrawn))
+        .and_where(Expr::exists(covering).not())
+        .to_owned()
 }
 
 /// `SELECT id FROM people WHERE status = 'withdrawn'`.
@@ -86,14 +127,18 @@ impl PersonLinked for person::Entity {
     fn not_withdrawn() -> Condition {
         Condition::all().add(person::Column::Status.ne(Status::Withdrawn))
     }
+
+    fn not_about(gone: SelectStatement) -> Condition {
+        Condition::all().add(person::Column::Id.not_in_subquery(gone))
+    }
 }
 
 /// Tables whose `person_id` is always set.
 macro_rules! linked {
     ($($m:ident),*) => {$(
         impl PersonLinked for $m::Entity {
-            fn not_withdrawn() -> Condition {
-                Condition::all().add($m::Column::PersonId.not_in_subquery(withdrawn_people()))
+            fn not_about(gone: SelectStatement) -> Condition {
+                Condition::all().add($m::Column::PersonId.not_in_subquery(gone))
             }
         }
     )*};
@@ -119,7 +164,7 @@ linked!(
 macro_rules! projected {
     ($($m:ident),*) => {$(
         impl PersonLinked for $m::Entity {
-            fn not_withdrawn() -> Condition {
+            fn not_about(_: SelectStatement) -> Condition {
                 Condition::all().add($m::Column::Status.ne(Status::Withdrawn))
             }
         }
@@ -131,7 +176,7 @@ projected!(person_due, person_timeline);
 /// 000022): a withdrawal, which deletes the entry's projection row, deletes its words with it,
 /// so no word of a withdrawn entry is ever there to read. Nothing to add here.
 impl PersonLinked for person_due_word::Entity {
-    fn not_withdrawn() -> Condition {
+    fn not_about(_: SelectStatement) -> Condition {
         Condition::all()
     }
 }
@@ -140,10 +185,10 @@ impl PersonLinked for person_due_word::Entity {
 macro_rules! maybe_linked {
     ($($m:ident),*) => {$(
         impl PersonLinked for $m::Entity {
-            fn not_withdrawn() -> Condition {
+            fn not_about(gone: SelectStatement) -> Condition {
                 Condition::any()
                     .add($m::Column::PersonId.is_null())
-                    .add($m::Column::PersonId.not_in_subquery(withdrawn_people()))
+                    .add($m::Column::PersonId.not_in_subquery(gone))
             }
         }
     )*};
@@ -151,11 +196,11 @@ macro_rules! maybe_linked {
 maybe_linked!(referral, audit_entry);
 
 impl PersonLinked for admission_revision::Entity {
-    fn not_withdrawn() -> Condition {
+    fn not_about(gone: SelectStatement) -> Condition {
         let withdrawn_stays = Query::select()
             .column(admission::Column::Id)
             .from(admission::Entity)
-            .and_where(admission::Column::PersonId.in_subquery(withdrawn_people()))
+            .and_where(admission::Column::PersonId.in_subquery(gone))
             .to_owned();
         Condition::all()
             .add(admission_revision::Column::AdmissionId.not_in_subquery(withdrawn_stays))

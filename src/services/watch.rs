@@ -130,6 +130,14 @@ fn on_register() -> Select<person_due::Entity> {
         .filter(person_due::Column::Status.eq(Status::Active))
 }
 
+/// People the service works with today: on the register, or in hospital on an inpatient-only
+/// entry (whose stays, visits and reviews are watched like anyone's; they have no rating).
+fn in_care() -> Select<person_due::Entity> {
+    Scope::Register
+        .select::<person_due::Entity>()
+        .filter(person_due::Column::Status.is_in([Status::Active, Status::InpatientOnly]))
+}
+
 /// The projection's row of the person a row names, for a join.
 fn their_projection<E: EntityTrait>(person_id: E::Column) -> RelationDef {
     E::belongs_to(person_due::Entity)
@@ -138,7 +146,7 @@ fn their_projection<E: EntityTrait>(person_id: E::Column) -> RelationDef {
         .into()
 }
 
-/// Items of these kinds past their due date, of people on the register today.
+/// Items of these kinds past their due date, of people in care today.
 fn overdue_items(today: Date, kinds: &[DueKind]) -> Select<person_due_item::Entity> {
     Scope::Register
         .select::<person_due_item::Entity>()
@@ -146,12 +154,12 @@ fn overdue_items(today: Date, kinds: &[DueKind]) -> Select<person_due_item::Enti
             JoinType::InnerJoin,
             their_projection::<person_due_item::Entity>(person_due_item::Column::PersonId),
         )
-        .filter(person_due::Column::Status.eq(Status::Active))
+        .filter(person_due::Column::Status.is_in([Status::Active, Status::InpatientOnly]))
         .filter(person_due_item::Column::Kind.is_in(kinds.iter().copied()))
         .filter(person_due_item::Column::Due.lt(today))
 }
 
-/// Reviews booked for the next `UPCOMING_DAYS` (today included), of people on the register.
+/// Reviews booked for the next `UPCOMING_DAYS` (today included), of people in care.
 fn upcoming_reviews(today: Date) -> Select<review::Entity> {
     Scope::Register
         .select::<review::Entity>()
@@ -159,7 +167,7 @@ fn upcoming_reviews(today: Date) -> Select<review::Entity> {
             JoinType::InnerJoin,
             their_projection::<review::Entity>(review::Column::PersonId),
         )
-        .filter(person_due::Column::Status.eq(Status::Active))
+        .filter(person_due::Column::Status.is_in([Status::Active, Status::InpatientOnly]))
         .filter(review::Column::Status.eq(ReviewStatus::Scheduled))
         .filter(review::Column::ScheduledFor.between(today, today + Duration::days(UPCOMING_DAYS)))
 }
@@ -227,6 +235,13 @@ async fn counted(app: &App, today: Date) -> Result<Counts, AppError> {
         *c.ratings.entry(key).or_default() += count(n);
         c.in_hospital += count(in_hospital);
     }
+    // Inpatient-only entries in hospital: counted among the inpatients, never by rating.
+    c.in_hospital += Scope::Register
+        .select::<person_due::Entity>()
+        .filter(person_due::Column::Status.eq(Status::InpatientOnly))
+        .filter(person_due::Column::InHospitalSince.is_not_null())
+        .count(db)
+        .await?;
     let by_kind: Vec<(DueKind, i64)> = overdue_items(today, DueKind::ALL)
         .select_only()
         .column(person_due_item::Column::Kind)

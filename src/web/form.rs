@@ -246,6 +246,23 @@ impl Fields {
         Self::from_object(self.object(checkboxes)?)
     }
 
+    /// The service's input, with the `yes_no` fields (a choice of `yes` or `no`) as bools: not
+    /// chosen is absent, so the service names it as any other missing answer.
+    pub fn input_answering<T: DeserializeOwned>(&self, yes_no: &[&str]) -> Result<T, AppError> {
+        let mut object = self.object(&[])?;
+        for name in yes_no {
+            let Some(slot) = object.get_mut(*name) else {
+                continue;
+            };
+            *slot = match slot.as_str() {
+                Some("yes") => Value::Bool(true),
+                Some("no") => Value::Bool(false),
+                _ => return Err(AppError::field(*name, "Choose yes or no")),
+            };
+        }
+        Self::from_object(object)
+    }
+
     /// An input from an object built by [`Fields::object`] and then adjusted by the form.
     /// Fields that do not make the input (only a hand-made request sends them: a value where a
     /// group of fields belongs, a group where one value does) are a bad request, named without

@@ -67,6 +67,8 @@ const WHO: &[(Method, &str, &str)] = &[
     (Patch, "/api/v1/people/<id>",                      ".C...."),
     (Post,  "/api/v1/people/<id>/consent/withdraw",     ".C...."),
     (Post,  "/api/v1/people/<id>/close",                ".C...."),
+    (Post,  "/api/v1/inpatients",                       ".C...."),
+    (Post,  "/api/v1/people/<id>/objection",            ".C...."),
     // The risk tool's questions and thresholds hold no personal data: every role that works
     // with ratings or figures reads them; the admin has no use for them.
     (Get,   "/api/v1/risk-tool",                        ".CHMA."),
@@ -154,6 +156,11 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/people/<id>/visit",                       ".C...."),
     (Get,   "/people/<id>/close",                       ".C...."),
     (Post,  "/people/<id>/close",                       ".C...."),
+    (Get,   "/inpatients/new",                          ".C...."),
+    (Post,  "/inpatients",                              ".C...."),
+    (Get,   "/people/<id>/join",                        ".C...."),
+    (Get,   "/people/<id>/objection",                   ".C...."),
+    (Post,  "/people/<id>/objection",                   ".C...."),
     (Get,   "/people/<id>/withdraw",                    ".C...."),
     (Post,  "/people/<id>/withdraw",                    ".C...."),
     // Referrals' pages: the commissioner's, as in the API above.

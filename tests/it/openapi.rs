@@ -214,7 +214,7 @@ async fn query_parameters_are_typed_and_their_bounds_hold() {
     );
     assert_eq!(
         values(&doc, param(&doc, "/api/v1/people", "status")),
-        ["active", "closed", "withdrawn"]
+        ["active", "closed", "withdrawn", "inpatient_only"]
     );
     assert_eq!(param(&doc, "/api/v1/people", "as_of")["format"], "date");
     assert_eq!(param(&doc, "/api/v1/people", "q")["maxLength"], 100);

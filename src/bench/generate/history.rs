@@ -196,6 +196,9 @@ impl Gen<'_> {
             person_id: pid.into(),
             admitted_on: admitted,
             hospital: hospital.name.into(),
+            hospital_ods_code: None,
+            episode_id: id.clone(),
+            episode_started_on: admitted,
             security_level: crate::domain::person::SecurityLevel::parse(security_level)
                 .expect("the generator's levels are the vocabulary's"),
             legal_status: crate::domain::person::LegalStatus::parse(legal_status)

@@ -233,6 +233,8 @@ impl Gen<'_> {
             withdrawn_on,
             withdrawn_reason,
             withdrawn_at,
+            inpatient_only_from: None,
+            objects_since: None,
             search_key: Some(crate::domain::search::key(given, family, &who.nhs_number)),
             sort_name: Some(crate::domain::search::sort_name(given, family)),
             created_at,

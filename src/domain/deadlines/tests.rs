@@ -2,6 +2,7 @@
 //! the answer for a day.
 
 use super::*;
+use crate::domain::person::Status;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use time::Duration;
@@ -51,7 +52,7 @@ fn owed_on(f: &Facts, day: Date) -> Vec<Item> {
 fn child() -> Facts {
     Facts {
         born: Some(date!(2012 - 05 - 01)),
-        registered_on: Some(date!(2025 - 01 - 01)),
+        standing: Some(Standing::registered(date!(2025 - 01 - 01))),
         ..Facts::default()
     }
 }
@@ -59,7 +60,7 @@ fn child() -> Facts {
 fn adult() -> Facts {
     Facts {
         born: Some(date!(1990 - 05 - 01)),
-        registered_on: Some(date!(2025 - 01 - 01)),
+        standing: Some(Standing::registered(date!(2025 - 01 - 01))),
         ..Facts::default()
     }
 }
@@ -183,7 +184,7 @@ fn booking_the_post_admission_review_replaces_the_owed_one_and_a_later_booking_d
 fn the_next_inpatient_review_follows_age_and_security_on_the_day() {
     let mut f = Facts {
         born: Some(date!(2008 - 11 - 10)),
-        registered_on: Some(date!(2025 - 01 - 01)),
+        standing: Some(Standing::registered(date!(2025 - 01 - 01))),
         ..Facts::default()
     };
     let mut s = stay("s", date!(2026 - 01 - 05), Security::Secure);
@@ -322,6 +323,53 @@ fn actions_are_owed_from_the_hold_until_done() {
     assert_eq!(action(date!(2026 - 04 - 03)), None);
 }
 
+/// An inpatient-only entry (not on the register) is owed what its stay brings — the
+/// post-admission review, visits — but not the register's community duties (a red rating's
+/// review); before the entry began, nothing; once they join the register, everything.
+#[test]
+fn an_inpatient_only_entry_is_owed_the_stay_not_the_register() {
+    let admitted = date!(2026 - 03 - 02);
+    let mut f = Facts {
+        standing: Some(Standing {
+            status: Status::InpatientOnly,
+            registered_on: admitted,
+            closed_on: None,
+            inpatient_only_from: Some(admitted),
+            withdrawn_on: None,
+        }),
+        ..adult()
+    };
+    f.stays.push(stay("s", admitted, Security::None));
+    f.stays[0].discharged_on = Some(date!(2026 - 05 - 01));
+    f.ratings.push(RatingEvent {
+        rating: Rating::Red,
+        effective_on: date!(2026 - 05 - 01),
+        seq: 1,
+    });
+    assert!(owed_on(&f, date!(2026 - 03 - 01)).is_empty());
+    let in_hospital = owed_on(&f, date!(2026 - 03 - 03));
+    assert!(find(&in_hospital, |o| matches!(o, Owed::Visit { .. })).is_some());
+    assert!(
+        find(&in_hospital, |o| matches!(
+            o,
+            Owed::UnscheduledReview {
+                why: Why::Admission,
+                ..
+            }
+        ))
+        .is_some()
+    );
+    // Discharged and red: a register entry would owe a review within 14 days; this one owes none.
+    assert!(owed_on(&f, date!(2026 - 05 - 02)).is_empty());
+    // Joined the register on 1 May: from then the register's duties apply.
+    f.standing = Some(Standing {
+        status: Status::Active,
+        registered_on: date!(2026 - 05 - 01),
+        ..f.standing.unwrap()
+    });
+    assert!(!owed_on(&f, date!(2026 - 05 - 02)).is_empty());
+}
+
 #[test]
 fn nothing_is_owed_before_registration_or_after_closing() {
     let mut f = adult();
@@ -330,7 +378,10 @@ fn nothing_is_owed_before_registration_or_after_closing() {
         effective_on: date!(2025 - 01 - 01),
         seq: 1,
     });
-    f.closed_on = Some(date!(2026 - 01 - 01));
+    f.standing = f.standing.map(|s| Standing {
+        closed_on: Some(date!(2026 - 01 - 01)),
+        ..s
+    });
     assert!(!owed_on(&f, date!(2025 - 12 - 31)).is_empty());
     assert!(owed_on(&f, date!(2026 - 01 - 01)).is_empty());
     assert!(owed_on(&f, date!(2024 - 12 - 31)).is_empty());
@@ -381,14 +432,33 @@ fn day_in(rng: &mut StdRng, from: Date, days: i64) -> Date {
     from + Duration::days(rng.gen_range(0..days))
 }
 
+/// On the register from a day, sometimes closed later; sometimes an inpatient-only entry first
+/// (who may or may not have joined the register since).
+fn random_standing(rng: &mut StdRng, start: Date, span: i64) -> Standing {
+    let registered_on = day_in(rng, start - Duration::days(100), 100);
+    let mut s = Standing::registered(registered_on);
+    if rng.gen_bool(0.2) {
+        s.inpatient_only_from = Some(registered_on - Duration::days(rng.gen_range(0..200)));
+        if rng.gen_bool(0.5) {
+            s.status = Status::InpatientOnly;
+            s.closed_on = None;
+        } else {
+            s.registered_on = registered_on + Duration::days(rng.gen_range(0..300));
+        }
+    }
+    if s.status == Status::Active && rng.gen_bool(0.1) {
+        s.closed_on = Some(day_in(rng, s.registered_on.max(start), span));
+    }
+    s
+}
+
 /// A random history over 2026 and 2027.
 fn history(rng: &mut StdRng) -> Facts {
     let start = date!(2026 - 01 - 01);
     let span = 700;
     let mut f = Facts {
         born: Some(day_in(rng, date!(2005 - 01 - 01), 365 * 15)),
-        registered_on: Some(day_in(rng, start - Duration::days(100), 100)),
-        closed_on: rng.gen_bool(0.1).then(|| day_in(rng, start, span)),
+        standing: Some(random_standing(rng, start, span)),
         ..Facts::default()
     };
     for _ in 0..rng.gen_range(0..3) {
@@ -469,8 +539,10 @@ fn until(f: &Facts, day: Date) -> Facts {
     let keep = |d: Option<Date>| d.filter(|d| *d <= day);
     Facts {
         born: f.born,
-        registered_on: f.registered_on,
-        closed_on: keep(f.closed_on),
+        standing: f.standing.map(|s| Standing {
+            closed_on: keep(s.closed_on),
+            ..s
+        }),
         social_worker: f
             .social_worker
             .iter()

@@ -50,6 +50,7 @@ pub(crate) fn monthly_sample() -> (Figures, Changes, Imprint) {
     let row = |nhs: &str, name: &str, rating, previous, change: &str| MonthlyRow {
         nhs_number: nhs.into(),
         name: name.into(),
+        local_reference: None,
         age_band: "18-25".into(),
         rating,
         previous_rating: previous,
@@ -192,6 +193,9 @@ fn taking_the_figures_builds_the_same_report() {
     w.weekly_rows = vec![WeeklyRow {
         nhs_number: "999 000 0026".into(),
         name: "Siân Łukasz".into(),
+        local_reference: None,
+        age_band: "adult".into(),
+        basis: crate::domain::person::InpatientBasis::Register,
         admitted_on: day("2026-08-01"),
         hospital: "Cavell Centre, Ward 3".into(),
         security_level: "medium".into(),
@@ -223,6 +227,9 @@ fn weekly_report_model() {
     f.weekly_rows = vec![WeeklyRow {
         nhs_number: "999 000 0026".into(),
         name: "Siân Łukasz".into(),
+        local_reference: None,
+        age_band: "adult".into(),
+        basis: crate::domain::person::InpatientBasis::Register,
         admitted_on: day("2026-08-01"),
         hospital: "Cavell Centre, Ward 3".into(),
         security_level: "medium".into(),

@@ -44,6 +44,9 @@ fn check_ending(
 /// Only an active entry closes; consent is withdrawn once.
 fn may_end(kind: EndKind, status: Status) -> Result<(), AppError> {
     match kind {
+        _ if status == Status::InpatientOnly => Err(AppError::Conflict(
+            "This is an inpatient-only entry: it is not on the register, so there is no register entry to close or consent to withdraw.".into(),
+        )),
         EndKind::Close if status != Status::Active => Err(AppError::Conflict(
             "Only an active register entry can be closed.".into(),
         )),

@@ -10,8 +10,10 @@ use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
 use crate::domain::consent::{self, Consent, ConsentBasis};
 use crate::domain::dates::DateKind;
 use crate::domain::nhs_number::NhsNumber;
-use crate::domain::person::{Setting, Sex, Status, eligibility_problem, normalise_postcode};
-use crate::domain::ratings::{RatingEvent, Stay, derived_rating};
+use crate::domain::person::{
+    Setting, Sex, Standing, Status, eligibility_problem, normalise_postcode,
+};
+use crate::domain::ratings::{RatingEvent, Stay, derived_rating, rating_of};
 use crate::domain::risk::Rating;
 use crate::entities::{
     admission, consent as consent_entity, person, person_revision, rating_event,
@@ -39,6 +41,7 @@ pub use dossier::{Dossier, PersonPage, dossier, due, page, worked_out_due};
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 mod end;
+mod inpatient;
 mod input;
 mod readers;
 mod register;
@@ -46,6 +49,7 @@ mod snapshot;
 mod update;
 mod views;
 pub use end::{EndKind, Ending, end};
+pub use inpatient::{InpatientView, NewInpatient, Objection, record_inpatient, record_objection};
 pub use input::{ConsentInput, NewPerson};
 use input::{Details, check_consent_fields, check_details, consent_refused};
 pub use readers::{NameOf, Reader, find_readable, name_of};
@@ -56,5 +60,6 @@ use snapshot::{
     Revision, details_as_at, load_revisions, load_stay_revisions, social_worker_history,
 };
 pub use update::{PATCHABLE, as_input, update};
+pub(crate) use views::standing;
 pub use views::{ConsentView, PersonView};
 use views::{Derived, Records, Whose, fmt_date, load_records, status_on, view, view_with};

@@ -15,7 +15,7 @@
 use super::{Records, Whose, load_records};
 use crate::domain::deadlines::{self, Owed};
 use crate::domain::person::Status;
-use crate::domain::ratings::derived_rating;
+use crate::domain::ratings::rating_of;
 use crate::domain::search;
 use crate::entities::{person, person_due, person_due_item, person_due_word, projection_state};
 use crate::error::AppError;
@@ -43,7 +43,7 @@ fn row(
     let rows = records.rows(&p.id);
     let owed = super::super::due::owed(p, &rows, &records.schedule, today);
     let stays = records.stays.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-    let rating = derived_rating(rows.ratings, stays, today);
+    let rating = rating_of(&super::standing(p), rows.ratings, stays, today);
     let summary = person_due::Model {
         person_id: p.id.clone(),
         status: super::status_on(p, today),

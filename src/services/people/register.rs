@@ -55,10 +55,111 @@ pub async fn register_in(
     today: Date,
 ) -> Result<String, AppError> {
     let (details, consent, registered_on) = check_new(input, today)?;
-    let id = insert_person(tx, actor, &details, &consent, registered_on).await?;
+    let joining = Joining::Register {
+        consent: &consent,
+        registered_on,
+    };
+    if let Some(entry) = inpatient_only_entry(tx, &details).await? {
+        let id = entry.id.clone();
+        join_register(tx, actor, entry, &details, &consent, registered_on).await?;
+        tx.record(actor, Event::person("person.join", &id)).await?;
+        return Ok(id);
+    }
+    let id = insert_person(tx, actor, &details, joining).await?;
     tx.record(actor, Event::person("person.create", &id))
         .await?;
     Ok(id)
+}
+
+/// How an entry begins: on the register through the consent gate, or as an inpatient-only
+/// entry (Assuring Transformation, no register consent) from the day of its admission.
+pub(super) enum Joining<'a> {
+    Register {
+        consent: &'a Consent,
+        registered_on: Date,
+    },
+    InpatientOnly {
+        from: Date,
+    },
+}
+
+/// The inpatient-only entry with this NHS number, if there is one: registering them makes that
+/// entry a register entry, with its stays.
+async fn inpatient_only_entry(
+    tx: &audit::AuditedTx,
+    d: &Details,
+) -> Result<Option<person::Model>, AppError> {
+    Ok(Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
+        .filter(person::Column::Status.eq(Status::InpatientOnly))
+        .one(tx.conn())
+        .await?)
+}
+
+/// An inpatient-only entry joins the register through the consent gate: the details given
+/// replace its own (the earlier ones kept as a revision, with the register day given, so that
+/// no earlier day reads them as on the register), its consent is recorded, and its stays,
+/// visits and reviews stay with it.
+async fn join_register(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    entry: person::Model,
+    d: &Details,
+    consent: &Consent,
+    registered_on: Date,
+) -> Result<(), AppError> {
+    let now = tx.now();
+    person_revision::ActiveModel {
+        id: Set(uuid::Uuid::new_v4().to_string()),
+        person_id: Set(entry.id.clone()),
+        valid_until: Set(now),
+        data: Set(Revision {
+            registered_on,
+            ..Revision::of(&entry)
+        }
+        .to_json()?),
+    }
+    .insert(tx.conn())
+    .await?;
+    let id = entry.id.clone();
+    let mut row: person::ActiveModel = entry.into();
+    set_details(&mut row, d, registered_on);
+    row.status = Set(Status::Active);
+    row.registered_on = Set(registered_on);
+    row.updated_at = Set(now);
+    row.update(tx.conn()).await?;
+    insert_consent(tx, actor, &id, consent).await
+}
+
+/// The entry's details as given (on entry, or when an inpatient-only entry joins).
+fn set_details(row: &mut person::ActiveModel, d: &Details, registered_on: Date) {
+    row.nhs_number = Set(d.nhs_number.digits().to_string());
+    row.given_name = Set(d.given_name.clone());
+    row.family_name = Set(d.family_name.clone());
+    row.date_of_birth = Set(d.date_of_birth);
+    row.sex = Set(d.sex);
+    row.postcode = Set(d.postcode.clone());
+    row.local_authority = Set(d.local_authority.clone());
+    row.learning_disability = Set(d.learning_disability);
+    row.autism = Set(d.autism);
+    row.ehcp = Set(d.ehcp);
+    row.social_worker = Set(d.social_worker.clone());
+    row.social_worker_from = Set(d
+        .social_worker
+        .as_ref()
+        .map(|_| d.social_worker_from.unwrap_or(registered_on)));
+    row.keyworker = Set(d.keyworker.clone());
+    row.setting = Set(d.setting);
+    row.search_key = Set(Some(crate::domain::search::key(
+        &d.given_name,
+        &d.family_name,
+        d.nhs_number.digits(),
+    )));
+    row.sort_name = Set(Some(crate::domain::search::sort_name(
+        &d.given_name,
+        &d.family_name,
+    )));
 }
 
 /// A person's view by id, for a caller that has already checked access.
@@ -77,14 +178,14 @@ pub async fn view_by_id(
     view(&model, &records, today)
 }
 
-/// Inserts the person and their consent inside the caller's audited transaction (the referral
-/// decision reuses this). Refuses a duplicate NHS number.
-async fn insert_person(
+/// Inserts the person (and their consent, on the register) inside the caller's audited
+/// transaction (the referral decision and inpatient-only entries reuse this). Refuses a
+/// duplicate NHS number.
+pub(super) async fn insert_person(
     tx: &audit::AuditedTx,
     actor: &Actor,
     d: &Details,
-    consent: &Consent,
-    registered_on: Date,
+    joining: Joining<'_>,
 ) -> Result<String, AppError> {
     // Unique among entries whose consent stands: a withdrawn entry's number may join again.
     let existing = Scope::Register
@@ -97,53 +198,50 @@ async fn insert_person(
     }
     let id = uuid::Uuid::new_v4().to_string();
     let now = tx.now();
-    let row = person::ActiveModel {
+    let (status, registered_on, inpatient_only_from, consent) = match joining {
+        Joining::Register {
+            consent,
+            registered_on,
+        } => (Status::Active, registered_on, None, Some(consent)),
+        Joining::InpatientOnly { from } => (Status::InpatientOnly, from, Some(from), None),
+    };
+    let mut row = person::ActiveModel {
         id: Set(id.clone()),
-        nhs_number: Set(d.nhs_number.digits().to_string()),
-        given_name: Set(d.given_name.clone()),
-        family_name: Set(d.family_name.clone()),
-        date_of_birth: Set(d.date_of_birth),
-        sex: Set(d.sex),
-        postcode: Set(d.postcode.clone()),
-        local_authority: Set(d.local_authority.clone()),
-        learning_disability: Set(d.learning_disability),
-        autism: Set(d.autism),
-        ehcp: Set(d.ehcp),
-        social_worker: Set(d.social_worker.clone()),
-        social_worker_from: Set(d
-            .social_worker
-            .as_ref()
-            .map(|_| d.social_worker_from.unwrap_or(registered_on))),
-        keyworker: Set(d.keyworker.clone()),
-        setting: Set(d.setting),
-        status: Set(Status::Active),
+        status: Set(status),
         registered_on: Set(registered_on),
         closed_on: Set(None),
         closed_reason: Set(None),
         withdrawn_on: Set(None),
         withdrawn_reason: Set(None),
         withdrawn_at: Set(None),
-        search_key: Set(Some(crate::domain::search::key(
-            &d.given_name,
-            &d.family_name,
-            d.nhs_number.digits(),
-        ))),
-        sort_name: Set(Some(crate::domain::search::sort_name(
-            &d.given_name,
-            &d.family_name,
-        ))),
+        inpatient_only_from: Set(inpatient_only_from),
+        objects_since: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        ..Default::default()
     };
+    set_details(&mut row, d, registered_on);
     if let Err(e) = row.insert(tx.conn()).await {
         return Err(match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_nhs_number(),
             _ => e.into(),
         });
     }
+    if let Some(consent) = consent {
+        insert_consent(tx, actor, &id, consent).await?;
+    }
+    Ok(id)
+}
+
+async fn insert_consent(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    person_id: &str,
+    consent: &Consent,
+) -> Result<(), AppError> {
     consent_entity::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
-        person_id: Set(id.clone()),
+        person_id: Set(person_id.to_string()),
         basis: Set(consent.basis),
         recorded_on: Set(consent.recorded_on),
         given_by: Set(consent.given_by.clone()),
@@ -152,11 +250,11 @@ async fn insert_person(
         capacity_assessed_on: Set(consent.capacity_assessed_on),
         best_interests_decision_on: Set(consent.best_interests_decision_on),
         recorded_by: Set(actor.username.clone()),
-        recorded_at: Set(now),
+        recorded_at: Set(tx.now()),
     }
     .insert(tx.conn())
     .await?;
-    Ok(id)
+    Ok(())
 }
 
 pub(super) fn duplicate_nhs_number() -> AppError {

@@ -188,10 +188,11 @@ pub(crate) struct EarlierDetails {
 impl EarlierDetails {
     pub(crate) async fn between(
         db: &impl ConnectionTrait,
+        scope: Scope,
         first: &str,
         last: &str,
     ) -> Result<Self, AppError> {
-        let revisions = load_revisions(db, Scope::Register, Whose::Between(first, last)).await?;
+        let revisions = load_revisions(db, scope, Whose::Between(first, last)).await?;
         let social_worker_history = social_worker_history(&revisions);
         Ok(EarlierDetails {
             revisions,
@@ -214,24 +215,19 @@ impl EarlierDetails {
 }
 
 impl Snapshot {
-    pub(crate) async fn load(app: &App) -> Result<Self, AppError> {
-        let people: Vec<person::Model> = Scope::Register
+    /// Everyone within `scope` with their whole history.
+    pub(crate) async fn load(app: &App, scope: Scope) -> Result<Self, AppError> {
+        let people: Vec<person::Model> = scope
             .select::<person::Entity>()
             .stream(&app.db)
             .await?
             .try_collect()
             .await?;
-        let records = load_records(
-            &app.db,
-            Scope::Register,
-            Whose::All,
-            &app.policies.schedule,
-            true,
-        )
-        .await?;
-        let revisions = load_revisions(&app.db, Scope::Register, Whose::All).await?;
+        let records =
+            load_records(&app.db, scope, Whose::All, &app.policies.schedule, true).await?;
+        let revisions = load_revisions(&app.db, scope, Whose::All).await?;
         let social_worker_history = social_worker_history(&revisions);
-        let stay_revisions = load_stay_revisions(&app.db, Scope::Register, None).await?;
+        let stay_revisions = load_stay_revisions(&app.db, scope, None).await?;
         Ok(Snapshot {
             people,
             records,
@@ -273,8 +269,7 @@ impl Snapshot {
 
     /// Whether the person stood on the register at the end of `day`.
     pub(crate) fn active_on(p: &person::Model, day: Date) -> bool {
-        p.status != Status::Withdrawn
-            && crate::domain::person::on_register_on(p.registered_on, p.closed_on, day)
+        super::standing(p).on_register_on(day)
     }
 
     /// A person (as at `day`) as they stood at the end of `day`.

@@ -9,9 +9,9 @@
 //! functions can change, so each stretch holds one answer. Written for the people each write
 //! names, in that write's transaction (`projection::refresh`), and for everyone by `tcr reindex`.
 
-use super::{Records, Revision, details_as_at, status_on};
+use super::{Records, Revision, details_as_at, standing};
 use crate::domain::person::Status;
-use crate::domain::ratings::derived_rating;
+use crate::domain::ratings::rating_of;
 use crate::domain::risk::Rating;
 use crate::domain::search;
 use crate::entities::{person, person_timeline};
@@ -45,14 +45,15 @@ fn answer(
     day: Date,
 ) -> Option<Answer> {
     let then = details_as_at(p, revisions, day);
-    if then.registered_on > day {
+    let standing = standing(&then);
+    if then.registered_on > day && !standing.inpatient_only_on(day) {
         return None;
     }
     let events = records.events.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
     let stays = records.stays.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
-    let rating = derived_rating(events, stays, day).map(|(r, _)| r);
+    let rating = rating_of(&standing, events, stays, day).map(|(r, _)| r);
     Some(Answer {
-        status: status_on(&then, day),
+        status: standing.status_on(day),
         rating,
         rating_rank: rating.map_or(9, |r| i32::from(r.rank())),
         in_hospital_since: records
@@ -78,6 +79,7 @@ fn turning_days(
     revisions: &HashMap<String, Vec<(OffsetDateTime, Revision)>>,
 ) -> Vec<Date> {
     let mut days = vec![p.registered_on];
+    days.extend(p.inpatient_only_from);
     days.extend(p.closed_on);
     days.extend(
         records

@@ -77,10 +77,7 @@ pub(super) async fn rows_of(
         };
         match (derived.remove(id), &records) {
             (Some(d), _) => {
-                let consent = consents.get(id).ok_or_else(|| {
-                    AppError::internal(format!("person {id} has no consent record"))
-                })?;
-                out.push(view_with(p, consent, d, today)?);
+                out.push(view_with(p, consents.get(id), d, today)?);
             }
             (None, Some(records)) => out.push(view(p, records, today)?),
             (None, None) => {}
@@ -171,15 +168,14 @@ pub(super) async fn row_and_due(
         .select::<consent_entity::Entity>()
         .filter(consent_entity::Column::PersonId.eq(p.id.as_str()))
         .one(&app.db)
-        .await?
-        .ok_or_else(|| AppError::internal(format!("person {} has no consent record", p.id)))?;
+        .await?;
     let owed = worded(app, scope, &items).await?;
     let overdue = owed
         .iter()
         .filter(|w| w.overdue)
         .map(|w| w.what.clone())
         .collect();
-    let view = view_with(p, &consent, derived(&due, overdue)?, today)?;
+    let view = view_with(p, consent.as_ref(), derived(&due, overdue)?, today)?;
     Ok((view, Some(owed)))
 }
 

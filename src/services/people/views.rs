@@ -43,10 +43,20 @@ pub struct PersonView {
     #[schemars(with = "Option<String>")]
     pub social_worker_from: Option<Date>,
     pub keyworker: Option<String>,
-    #[serde(with = "crate::domain::dates::iso")]
-    #[schemars(with = "String")]
-    pub registered_on: Date,
+    /// The day they joined the register; null for an inpatient-only entry.
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub registered_on: Option<Date>,
     pub status: Status,
+    /// The day an inpatient-only entry (Assuring Transformation, no register consent) began.
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub inpatient_only_from: Option<Date>,
+    /// The day their objection to identifiable sharing was recorded, while it stands: their
+    /// rows in returns are de-identified.
+    #[serde(with = "crate::domain::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub objects_since: Option<Date>,
     #[serde(with = "crate::domain::dates::iso::option")]
     #[schemars(with = "Option<String>")]
     pub closed_on: Option<Date>,
@@ -69,7 +79,8 @@ pub struct PersonView {
     pub next_review_due: Option<Date>,
     /// What is overdue for this person, in words.
     pub overdue: Vec<String>,
-    pub consent: ConsentView,
+    /// The register consent; null for an inpatient-only entry.
+    pub consent: Option<ConsentView>,
 }
 
 /// Everything needed to describe people: their rows, consent, rating events and stays.
@@ -268,16 +279,13 @@ pub(super) fn view(
     records: &Records,
     day: Date,
 ) -> Result<PersonView, AppError> {
-    let consent = records
-        .consents
-        .get(&p.id)
-        .ok_or_else(|| AppError::internal(format!("person {} has no consent record", p.id)))?;
+    let consent = records.consents.get(&p.id);
     let events = records.events.get(&p.id).map_or(&[][..], Vec::as_slice);
     let stays = records.stays.get(&p.id).map_or(&[][..], Vec::as_slice);
     let rows = records.rows(&p.id);
     let owed = crate::services::due::owed(p, &rows, &records.schedule, day);
     let derived = Derived {
-        rating: derived_rating(events, stays, day),
+        rating: rating_of(&standing(p), events, stays, day),
         in_hospital: stays.iter().any(|s| s.covers(day)),
         next_review_due: crate::domain::deadlines::next_review_due(&owed),
         overdue: overdue_words(&rows, &owed),
@@ -310,11 +318,18 @@ pub(super) struct Derived {
 /// A person as shown: their entry and consent as stored, and what was derived for `day`.
 pub(super) fn view_with(
     p: &person::Model,
-    c: &consent_entity::Model,
+    c: Option<&consent_entity::Model>,
     derived: Derived,
     day: Date,
 ) -> Result<PersonView, AppError> {
     let corrupt = |what: &str| AppError::internal(format!("person {} has an unknown {what}", p.id));
+    // Only an inpatient-only entry is without register consent.
+    if c.is_none() && p.status != Status::InpatientOnly {
+        return Err(AppError::internal(format!(
+            "person {} has no consent record",
+            p.id
+        )));
+    }
     let nhs = NhsNumber::parse(&p.nhs_number).map_err(|_| corrupt("NHS number"))?;
     let age = age_on(p.date_of_birth, day).unwrap_or(0);
     let Derived {
@@ -339,8 +354,10 @@ pub(super) fn view_with(
         social_worker: p.social_worker.clone(),
         social_worker_from: p.social_worker_from,
         keyworker: p.keyworker.clone(),
-        registered_on: p.registered_on,
+        registered_on: (p.status != Status::InpatientOnly).then_some(p.registered_on),
         status: status_on(p, day),
+        inpatient_only_from: p.inpatient_only_from,
+        objects_since: p.objects_since,
         closed_on: p.closed_on,
         closed_reason: p.closed_reason.clone(),
         withdrawn_on: p.withdrawn_on,
@@ -352,7 +369,7 @@ pub(super) fn view_with(
         in_hospital,
         next_review_due,
         overdue,
-        consent: ConsentView {
+        consent: c.map(|c| ConsentView {
             basis: c.basis,
             recorded_on: c.recorded_on,
             given_by: c.given_by.clone(),
@@ -360,17 +377,23 @@ pub(super) fn view_with(
             gillick_competent: c.gillick_competent,
             capacity_assessed_on: c.capacity_assessed_on,
             best_interests_decision_on: c.best_interests_decision_on,
-        },
+        }),
     })
+}
+
+/// Where the entry stands over time (`domain::person::Standing`: on the register, closed,
+/// inpatient-only, withdrawn), from its row.
+pub(crate) fn standing(p: &person::Model) -> Standing {
+    Standing {
+        status: p.status,
+        registered_on: p.registered_on,
+        closed_on: p.closed_on,
+        inpatient_only_from: p.inpatient_only_from,
+        withdrawn_on: p.withdrawn_on,
+    }
 }
 
 /// The entry's status at the end of `day` (withdrawal is final whenever it is read).
 pub(super) fn status_on(p: &person::Model, day: Date) -> Status {
-    if p.status == Status::Withdrawn {
-        Status::Withdrawn
-    } else if p.closed_on.is_some_and(|c| c <= day) {
-        Status::Closed
-    } else {
-        Status::Active
-    }
+    standing(p).status_on(day)
 }

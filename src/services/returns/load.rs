@@ -48,13 +48,18 @@ pub(super) const BATCH: u64 = 10_000;
 /// head's sequence number names a state of the database: the transactions are opened, each
 /// reads the head (a transaction's view starts at its first read), and they are opened again if
 /// a change landed between them.
-pub(super) struct Snapshot(Vec<DatabaseTransaction>);
+pub(super) struct Snapshot {
+    readers: Vec<DatabaseTransaction>,
+    /// Whom the return reads: the register (`Scope::Register`), or for the weekly inpatient
+    /// return also those withdrawn during a stay (`Scope::WeeklyReturn`).
+    scope: Scope,
+}
 
 /// Connections a return reads on at once (of the pool's 8 on SQLite, 16 on PostgreSQL).
 const READERS: usize = 4;
 
 impl Snapshot {
-    pub(super) async fn open(db: &DatabaseConnection) -> Result<Snapshot, AppError> {
+    pub(super) async fn open(db: &DatabaseConnection, scope: Scope) -> Result<Snapshot, AppError> {
         let options = || match db.get_database_backend() {
             DbBackend::Postgres => TransactionOptions {
                 isolation_level: Some(IsolationLevel::RepeatableRead),
@@ -78,7 +83,10 @@ impl Snapshot {
                 );
             }
             if heads.windows(2).all(|w| w[0] == w[1]) {
-                return Ok(Snapshot(txs));
+                return Ok(Snapshot {
+                    readers: txs,
+                    scope,
+                });
             }
             for tx in txs {
                 tx.rollback().await?;
@@ -91,12 +99,12 @@ impl Snapshot {
 
     /// The `i`th reader (any `i`).
     fn on(&self, i: usize) -> &DatabaseTransaction {
-        &self.0[i % self.0.len()]
+        &self.readers[i % self.readers.len()]
     }
 
     /// Ends the read (nothing was written).
     pub(super) async fn close(self) -> Result<(), AppError> {
-        for tx in self.0 {
+        for tx in self.readers {
             tx.rollback().await?;
         }
         Ok(())
@@ -120,6 +128,9 @@ struct EntryRow {
     registered_on: Date,
     closed_on: Option<Date>,
     closed_reason: Option<String>,
+    withdrawn_on: Option<Date>,
+    inpatient_only_from: Option<Date>,
+    objects_since: Option<Date>,
 }
 
 impl EntryRow {
@@ -147,9 +158,11 @@ impl EntryRow {
             registered_on: self.registered_on,
             closed_on: self.closed_on,
             closed_reason: self.closed_reason,
-            withdrawn_on: None,
+            withdrawn_on: self.withdrawn_on,
             withdrawn_reason: None,
             withdrawn_at: None,
+            inpatient_only_from: self.inpatient_only_from,
+            objects_since: self.objects_since,
             search_key: None,
             sort_name: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
@@ -260,20 +273,22 @@ pub(super) struct Batch {
 
 /// The rows of a person-linked table for the people with ids from `first` to `last`.
 macro_rules! rows_of {
-    ($db:expr, $entity:ident, $row:ty, $first:expr, $last:expr) => {
-        Scope::Register
+    ($snapshot:expr, $i:expr, $entity:ident, $row:ty, $first:expr, $last:expr) => {
+        $snapshot
+            .scope
             .select::<$entity::Entity>()
             .filter($entity::Column::PersonId.between($first, $last))
             .into_partial_model::<$row>()
-            .all($db)
+            .all($snapshot.on($i))
             .map_err(AppError::from)
     };
 }
 
 impl Batch {
-    /// The next `limit` people on the register (not withdrawn, whatever their status) after
-    /// the id `after`, with their rows; none once everyone has been read, all in the return's
-    /// one snapshot.
+    /// The next `limit` people in the snapshot's scope (on the register whatever their status,
+    /// and inpatient-only entries; for the weekly return also those withdrawn during a stay)
+    /// after the id `after`, with their rows; none once everyone has been read, all in the
+    /// return's one snapshot.
     pub(super) async fn after(
         snapshot: Arc<Snapshot>,
         after: Option<String>,
@@ -281,7 +296,8 @@ impl Batch {
     ) -> Result<Option<Batch>, AppError> {
         let db = snapshot.on(0);
         let mut lap = Lap::default();
-        let mut select = Scope::Register
+        let mut select = snapshot
+            .scope
             .select::<person::Entity>()
             .order_by_asc(person::Column::Id)
             .limit(limit.max(1));
@@ -301,13 +317,13 @@ impl Batch {
         };
         let (first, last) = (first.id.as_str(), last.id.as_str());
         let (reviews, actions, stays, visits, ratings, stay_revisions, earlier) = try_join!(
-            rows_of!(snapshot.on(0), review, ReviewRow, first, last),
-            rows_of!(snapshot.on(1), action, ActionRow, first, last),
-            rows_of!(snapshot.on(2), admission, StayRow, first, last),
-            rows_of!(snapshot.on(3), visit, VisitRow, first, last),
-            rows_of!(snapshot.on(1), rating_event, RatingRow, first, last),
-            stay_revisions(snapshot.on(2), first, last),
-            EarlierDetails::between(snapshot.on(3), first, last),
+            rows_of!(snapshot, 0, review, ReviewRow, first, last),
+            rows_of!(snapshot, 1, action, ActionRow, first, last),
+            rows_of!(snapshot, 2, admission, StayRow, first, last),
+            rows_of!(snapshot, 3, visit, VisitRow, first, last),
+            rows_of!(snapshot, 1, rating_event, RatingRow, first, last),
+            stay_revisions(snapshot.on(2), snapshot.scope, first, last),
+            EarlierDetails::between(snapshot.on(3), snapshot.scope, first, last),
         )?;
         lap.mark("rows");
         let index: HashMap<&str, usize> = people
@@ -400,6 +416,7 @@ fn slot<'r>(index: &HashMap<&str, usize>, rows: &'r mut [Rows], id: &str) -> Opt
 /// Each stay's earlier values, for the stays of the people with ids from `first` to `last`.
 async fn stay_revisions(
     db: &impl ConnectionTrait,
+    scope: Scope,
     first: &str,
     last: &str,
 ) -> Result<HashMap<StayId, Vec<StayRevisionRow>>, AppError> {
@@ -408,7 +425,7 @@ async fn stay_revisions(
         .from(admission::Entity)
         .and_where(admission::Column::PersonId.between(first, last))
         .to_owned();
-    let list = Scope::Register
+    let list = scope
         .select::<admission_revision::Entity>()
         .filter(admission_revision::Column::AdmissionId.in_subquery(stays))
         .into_partial_model::<StayRevisionRow>()
@@ -574,8 +591,7 @@ impl<'a> Person<'a> {
             .collect();
         Facts {
             born: Some(details.date_of_birth),
-            registered_on: Some(details.registered_on),
-            closed_on: details.closed_on,
+            standing: Some(crate::services::people::standing(details)),
             social_worker: due::social_worker_facts(
                 self.batch.earlier.social_worker_history(&details.id),
                 details.social_worker_from,

@@ -9,6 +9,7 @@ use super::{Change, Changes, Figures, MonthlyRow, WeeklyRow};
 use super::{formatted_nhs, full_name, rating_word, severity};
 use crate::domain::age::AgeBand;
 use crate::domain::deadlines::{self, Owed};
+use crate::domain::person::{InpatientBasis, Status};
 use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Count, Counts, Period, ReturnKind};
 use crate::domain::review::ReviewKind;
@@ -31,7 +32,11 @@ fn stay_at(stays: &[admission::Model], day: Date) -> Option<&admission::Model> {
 #[doc(hidden)]
 pub async fn compute(app: &App, period: Period) -> Result<(Figures, Changes), AppError> {
     let started = std::time::Instant::now();
-    let snapshot = people::Snapshot::load(app).await?;
+    let scope = match period.kind {
+        ReturnKind::Weekly => Scope::WeeklyReturn,
+        ReturnKind::Monthly => Scope::Register,
+    };
+    let snapshot = people::Snapshot::load(app, scope).await?;
     let referrals: Vec<referral::Model> = Scope::Register
         .select::<referral::Entity>()
         .all(&app.db)
@@ -140,10 +145,20 @@ struct Ends<'s> {
 }
 
 impl Ends<'_> {
-    /// In the return's population at the end of `at`: the register, or those in hospital.
+    /// In the return's population at the end of `at`: the register, or those in hospital on a
+    /// basis the weekly return reports.
     fn in_population(&self, p: &person::Model, at: Date) -> bool {
-        people::Snapshot::active_on(p, at)
-            && (!self.weekly || stay_at(self.snapshot.admissions(&p.id), at).is_some())
+        if self.weekly {
+            self.basis(p, at).is_some()
+        } else {
+            people::Snapshot::active_on(p, at)
+        }
+    }
+
+    /// Whether, and on what basis, someone in hospital at the end of `at` is reported weekly.
+    fn basis(&self, p: &person::Model, at: Date) -> Option<InpatientBasis> {
+        let stay = stay_at(self.snapshot.admissions(&p.id), at)?;
+        super::inpatient_basis(p, at, (stay.admitted_on, stay.discharged_on))
     }
 
     /// Joined, left, rating changed, admitted and discharged, in their order; the headline
@@ -219,7 +234,12 @@ impl Ends<'_> {
     /// Added and left in the period; admitted and discharged in it (counted and listed).
     fn movements(&self, p: &person::Model, counts: &mut Counts, changes: &mut Changes) {
         let period = self.period;
-        if period.contains(p.registered_on) {
+        // Someone withdrawn is read only for their weekly row (the Assuring Transformation
+        // basis): none of their history is counted.
+        if p.status == Status::Withdrawn {
+            return;
+        }
+        if period.contains(p.registered_on) && p.status != Status::InpatientOnly {
             counts.bump(Count::Added, 1);
         }
         if p.closed_on.is_some_and(|d| period.contains(d)) {
@@ -293,7 +313,8 @@ impl Ends<'_> {
     ) -> HashMap<&'p str, Vec<deadlines::Item>> {
         let mut owed_at_end: HashMap<&str, Vec<deadlines::Item>> = HashMap::new();
         for p in people {
-            for r in self.snapshot.reviews(&p.id) {
+            let counted = p.status != Status::Withdrawn;
+            for r in self.snapshot.reviews(&p.id).iter().filter(|_| counted) {
                 if r.held_on.is_some_and(|h| self.period.contains(h)) {
                     counts.bump(Count::ReviewsHeld, 1);
                     counts.bump(Count::ReviewsHeldOf(r.kind), 1);
@@ -367,11 +388,27 @@ impl Ends<'_> {
         let mut weekly_rows = Vec::new();
         let mut in_hospital = 0;
         // One person at a time: each view is dropped once its row is built.
-        for p in people
-            .iter()
-            .filter(|p| people::Snapshot::active_on(p, day))
-        {
+        for p in people.iter() {
+            let on_register = people::Snapshot::active_on(p, day);
+            let basis = self.basis(p, day);
+            if !on_register && basis.is_none() {
+                continue;
+            }
             let v = self.snapshot.view(p, day)?;
+            let owed = owed_at_end
+                .get(p.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let row = self.monthly_row(p, &v, owed);
+            if let (Some(basis), Some(stay)) =
+                (basis, stay_at(self.snapshot.admissions(&p.id), day))
+            {
+                in_hospital += 1;
+                weekly_rows.push(self.weekly_row(p, &v, stay, &row, owed, basis));
+            }
+            if !on_register {
+                continue;
+            }
             counts.bump(Count::OnRegister, 1);
             counts.bump(Count::Rated(v.rating), 1);
             *by_rating_and_band
@@ -379,15 +416,6 @@ impl Ends<'_> {
                 .or_default()
                 .entry(v.age_band.as_str().into())
                 .or_default() += 1;
-            let owed = owed_at_end
-                .get(p.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            let row = self.monthly_row(p, &v, owed);
-            if let Some(stay) = stay_at(self.snapshot.admissions(&p.id), day) {
-                in_hospital += 1;
-                weekly_rows.push(self.weekly_row(p, &v, stay, &row, owed));
-            }
             monthly_rows.push(row);
         }
         let rank = |r: Option<Rating>| r.map(Rating::rank).unwrap_or(9);
@@ -437,9 +465,17 @@ impl Ends<'_> {
             Some(before) if before != v.rating => "changed",
             Some(_) => "same",
         };
+        let reference = super::local_reference(p);
         MonthlyRow {
-            nhs_number: v.nhs_number.clone(),
-            name: format!("{} {}", v.given_name, v.family_name),
+            nhs_number: if reference.is_some() {
+                String::new()
+            } else {
+                v.nhs_number.clone()
+            },
+            name: reference
+                .clone()
+                .unwrap_or_else(|| format!("{} {}", v.given_name, v.family_name)),
+            local_reference: reference,
             age_band: v.age_band.as_str().into(),
             rating: v.rating,
             previous_rating: prev.flatten(),
@@ -461,6 +497,7 @@ impl Ends<'_> {
         stay: &admission::Model,
         monthly: &MonthlyRow,
         owed: &[deadlines::Item],
+        basis: InpatientBasis,
     ) -> WeeklyRow {
         let day = self.day;
         let stay = self.snapshot.stay_as_at(stay, day);
@@ -472,8 +509,11 @@ impl Ends<'_> {
             .map(|x| x.visited_on)
             .max();
         WeeklyRow {
-            nhs_number: v.nhs_number.clone(),
-            name: format!("{} {}", v.given_name, v.family_name),
+            nhs_number: monthly.nhs_number.clone(),
+            name: monthly.name.clone(),
+            local_reference: monthly.local_reference.clone(),
+            age_band: v.age_band.as_str().into(),
+            basis,
             admitted_on: stay.admitted_on,
             hospital: stay.hospital.clone(),
             security_level: stay.security_level.as_str().into(),

@@ -4,13 +4,13 @@
 
 use super::load::{Person, ReferralRow};
 use super::{
-    Change, Changes, Figures, MonthlyRow, WeeklyRow, formatted_nhs, full_name, rating_word,
-    severity,
+    Change, Changes, Figures, MonthlyRow, WeeklyRow, formatted_nhs, full_name, local_reference,
+    rating_word, severity,
 };
 use crate::domain::age::{AgeBand, age_on};
 use crate::domain::deadlines::{self, Owed};
 use crate::domain::nhs_number::NhsNumber;
-use crate::domain::person::{Status, on_register_on};
+use crate::domain::person::{InpatientBasis, Status};
 use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Count, Counts};
 use crate::domain::returns::{Period, ReturnKind};
@@ -21,10 +21,10 @@ use crate::error::AppError;
 use std::collections::BTreeMap;
 use time::Date;
 
-/// Whether the person stood on the register at the end of `day` (withdrawn people are never
-/// read; the check stays, as in `people::Snapshot::active_on`).
+/// Whether the person stood on the register at the end of `day` (the one rule:
+/// `domain::person::Standing`).
 fn active_on(p: &person::Model, day: Date) -> bool {
-    p.status != Status::Withdrawn && on_register_on(p.registered_on, p.closed_on, day)
+    crate::services::people::Snapshot::active_on(p, day)
 }
 
 pub(super) struct Tally<'r> {
@@ -103,9 +103,24 @@ impl<'r> Tally<'r> {
         self.changes.before.bump(name, 1);
     }
 
-    /// The return's population at the end of `at`: the register, or those in hospital.
+    /// The return's population at the end of `at`: the register, or those in hospital on a
+    /// basis the weekly return reports.
     fn in_population(&self, person: &Person<'_>, details: &person::Model, at: Date) -> bool {
-        active_on(details, at) && (!self.weekly || person.stay_at(at).is_some())
+        if self.weekly {
+            self.inpatient_basis(person, details, at).is_some()
+        } else {
+            active_on(details, at)
+        }
+    }
+
+    fn inpatient_basis(
+        &self,
+        person: &Person<'_>,
+        details: &person::Model,
+        at: Date,
+    ) -> Option<InpatientBasis> {
+        let stay = person.stay_at(at)?;
+        super::inpatient_basis(details, at, (stay.admitted_on, stay.discharged_on))
     }
 
     /// Counts one person (anyone not withdrawn, whatever their status).
@@ -114,7 +129,11 @@ impl<'r> Tally<'r> {
         let p = person.as_at(day);
         let p_before = person.as_at(before_day);
         self.changes_of(person, &p, &p_before);
-        for r in person.reviews() {
+        for r in person
+            .reviews()
+            .iter()
+            .filter(|_| p.status != Status::Withdrawn)
+        {
             if r.held_on.is_some_and(|h| self.period.contains(h)) {
                 self.bump(Count::ReviewsHeld, 1);
                 self.bump(Count::ReviewsHeldOf(r.kind), 1);
@@ -122,9 +141,19 @@ impl<'r> Tally<'r> {
         }
         let owed = deadlines::owed(&person.facts(&p), day, &self.rules);
         self.owed(&owed);
-        if active_on(&p, day) {
+        let on_register = active_on(&p, day);
+        if on_register {
             let was_on = active_on(&p_before, before_day);
-            self.row(person, &p, was_on, &owed)?;
+            self.register_row(person, &p, was_on, &owed)?;
+        }
+        if self.weekly
+            && let Some(basis) = self.inpatient_basis(person, &p, day)
+        {
+            let row = weekly_row(person, &p, day, &owed, basis);
+            if let Some(row) = row {
+                self.in_hospital += 1;
+                self.weekly_rows.push(row);
+            }
         }
         Ok(())
     }
@@ -133,13 +162,16 @@ impl<'r> Tally<'r> {
     fn changes_of(&mut self, person: &Person<'_>, p: &person::Model, p_before: &person::Model) {
         let (period, day, before_day, weekly) =
             (self.period, self.period.last, self.before_day, self.weekly);
-        if period.contains(p.registered_on) {
+        // Someone withdrawn is read only for their weekly row (the Assuring Transformation
+        // basis): none of their history is counted.
+        let counted = p.status != Status::Withdrawn;
+        if counted && period.contains(p.registered_on) && p.status != Status::InpatientOnly {
             self.bump(Count::Added, 1);
         }
         if p.closed_on.is_some_and(|d| period.contains(d)) {
             self.bump(Count::Left, 1);
         }
-        for s in person.stays() {
+        for s in person.stays().iter().filter(|_| counted) {
             if period.contains(s.admitted_on) {
                 self.bump(Count::Admissions, 1);
                 self.changes.admissions.push(Change {
@@ -241,9 +273,9 @@ impl<'r> Tally<'r> {
         }
     }
 
-    /// The person's row (on the register at the period's end), and their stay's in the weekly
-    /// return if they were in hospital then.
-    fn row(
+    /// The person's counts on the register at the period's end, and their row in the monthly
+    /// return.
+    fn register_row(
         &mut self,
         person: &Person<'_>,
         p: &person::Model,
@@ -251,11 +283,12 @@ impl<'r> Tally<'r> {
         owed: &[deadlines::Item],
     ) -> Result<(), AppError> {
         let day = self.period.last;
-        let corrupt =
-            |what: &str| AppError::internal(format!("person {} has an unknown {what}", p.id));
-        let nhs_number = NhsNumber::parse(&p.nhs_number)
-            .map_err(|_| corrupt("NHS number"))?
-            .to_string();
+        if NhsNumber::parse(&p.nhs_number).is_err() {
+            return Err(AppError::internal(format!(
+                "person {} has an unknown NHS number",
+                p.id
+            )));
+        }
         let setting = p.setting;
         let rating = person.rating_on(day);
         let age_band = AgeBand::of(age_on(p.date_of_birth, day).unwrap_or(0));
@@ -268,44 +301,24 @@ impl<'r> Tally<'r> {
             .or_default()
             .entry(age_band.as_str().into())
             .or_default() += 1;
-        let last_review = person
-            .reviews()
-            .iter()
-            .filter_map(|r| r.held_on)
-            .filter(|h| *h <= day)
-            .max();
-        let next_review = deadlines::next_review_due(owed);
         let open: Vec<&deadlines::Item> = owed
             .iter()
             .filter(|i| matches!(i.owed, Owed::Action { .. }))
             .collect();
         let prev = was_on.then(|| person.rating_on(self.before_day));
         let change = change_word(prev, rating);
-        let name = full_name(p);
-        if self.weekly {
-            let row = weekly_row(
-                person,
-                day,
-                owed,
-                (nhs_number, name),
-                last_review,
-                next_review,
-            );
-            if let Some(row) = row {
-                self.in_hospital += 1;
-                self.weekly_rows.push(row);
-            }
-        } else {
+        if !self.weekly {
             self.monthly_rows.push(MonthlyRow {
-                nhs_number,
-                name,
+                nhs_number: formatted_nhs(p),
+                name: full_name(p),
+                local_reference: local_reference(p),
                 age_band: age_band.as_str().into(),
                 rating,
                 previous_rating: prev.flatten(),
                 change: change.into(),
                 setting: setting.label().into(),
-                last_review,
-                next_review_due: next_review,
+                last_review: last_review(person, day),
+                next_review_due: deadlines::next_review_due(owed),
                 actions_open: open.len() as u64,
                 actions_overdue: open.iter().filter(|a| a.overdue).count() as u64,
                 keyworker: p.keyworker.clone(),
@@ -397,14 +410,23 @@ fn change_word(before: Option<Option<Rating>>, now: Option<Rating>) -> &'static 
     }
 }
 
+/// The last review held by the end of `day`.
+fn last_review(person: &Person<'_>, day: Date) -> Option<Date> {
+    person
+        .reviews()
+        .iter()
+        .filter_map(|r| r.held_on)
+        .filter(|h| *h <= day)
+        .max()
+}
+
 /// The weekly return's row of someone in hospital at the end of `day`, as the stay stood then.
 fn weekly_row(
     person: &Person<'_>,
+    p: &person::Model,
     day: Date,
     owed: &[deadlines::Item],
-    (nhs_number, name): (String, String),
-    last_review: Option<Date>,
-    next_review_due: Option<Date>,
+    basis: InpatientBasis,
 ) -> Option<WeeklyRow> {
     let stay = person.stay_at(day)?;
     let then = person.stay_as_at(stay, day);
@@ -415,15 +437,20 @@ fn weekly_row(
         .map(|x| x.visited_on)
         .max();
     Some(WeeklyRow {
-        nhs_number,
-        name,
+        nhs_number: formatted_nhs(p),
+        name: full_name(p),
+        local_reference: local_reference(p),
+        age_band: AgeBand::of(age_on(p.date_of_birth, day).unwrap_or(0))
+            .as_str()
+            .into(),
+        basis,
         admitted_on: stay.admitted_on,
         hospital: stay.hospital.clone(),
         security_level: then.security_level.as_str().into(),
         legal_status: then.legal_status.as_str().into(),
         length_of_stay_days: (day - stay.admitted_on).whole_days(),
-        last_review,
-        next_review_due,
+        last_review: last_review(person, day),
+        next_review_due: deadlines::next_review_due(owed),
         last_visit,
         next_visit_due: owed
             .iter()

@@ -363,9 +363,9 @@ async fn check_bookable(
     booked_on: Date,
 ) -> Result<crate::entities::person::Model, AppError> {
     let person = people::find_readable(db, reader, person_id).await?;
-    if person.status != Status::Active {
+    if !person.status.in_care() {
         return Err(AppError::Conflict(
-            "Reviews are held only for people on the active register.".into(),
+            "Reviews are held only for people on the active register or in hospital on an inpatient-only entry.".into(),
         ));
     }
     if booked_on < person.registered_on {

@@ -269,7 +269,7 @@ async fn check_holdable(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    if person.status != Status::Active {
+    if !person.status.in_care() {
         return Err(AppError::ConsentRequired {
             message: "No review is held without valid consent: this person is no longer on the active register".into(),
             field: "held_on".into(),

@@ -13,7 +13,6 @@ use crate::domain::dates::DateKind;
 use crate::domain::deadlines::Owed;
 use crate::domain::ids::{ActionId, ReviewId, UserId};
 use crate::domain::panel::{PLACE_MAX, parse_start_time, seat_problem};
-use crate::domain::person::Status;
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
 };

@@ -114,10 +114,7 @@ pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarE
         } else {
             continue;
         };
-        let Some(person) = people
-            .get(&r.person_id)
-            .filter(|p| p.status == Status::Active)
-        else {
+        let Some(person) = people.get(&r.person_id).filter(|p| p.status.in_care()) else {
             continue;
         };
         let initial = |s: &str| {

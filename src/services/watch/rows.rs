@@ -2,9 +2,10 @@
 //! and the rows they name (a stay's hospital, a booked review's day, an action's WHO and WHAT),
 //! read by id for that page alone.
 
-use super::{Part, on_register, overdue_items, unscheduled_people, upcoming_reviews};
+use super::{Part, in_care, overdue_items, unscheduled_people, upcoming_reviews};
 use crate::domain::deadlines::DueKind;
 use crate::domain::ids::{ActionId, ReviewId};
+use crate::domain::person::Status;
 use crate::domain::risk::Rating;
 use crate::entities::{action, admission, person, person_due, person_due_item, review};
 use crate::error::AppError;
@@ -24,6 +25,8 @@ pub struct Named {
     pub person_id: String,
     pub name: String,
     pub rating: Option<Rating>,
+    /// An inpatient-only entry (Assuring Transformation): in hospital, not on the register.
+    pub inpatient_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -125,7 +128,7 @@ impl Watch {
 }
 /// The named people, with their current rating.
 async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppError> {
-    let rows: Vec<(String, String, String, Option<Rating>)> = Scope::Register
+    let rows: Vec<(String, String, String, Status, Option<Rating>)> = Scope::Register
         .select::<person::Entity>()
         .join(JoinType::LeftJoin, person_due::Relation::Person.def().rev())
         .select_only()
@@ -133,6 +136,7 @@ async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppE
             person::Column::Id,
             person::Column::GivenName,
             person::Column::FamilyName,
+            person::Column::Status,
         ])
         .column(person_due::Column::Rating)
         .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
@@ -141,11 +145,12 @@ async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppE
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, given, family, rating)| {
+        .map(|(id, given, family, status, rating)| {
             let named = Named {
                 person_id: id.clone(),
                 name: format!("{given} {family}"),
                 rating,
+                inpatient_only: status == Status::InpatientOnly,
             };
             (id, named)
         })
@@ -237,6 +242,7 @@ fn unnamed(id: &str) -> Named {
         person_id: id.to_string(),
         name: String::new(),
         rating: None,
+        inpatient_only: false,
     }
 }
 
@@ -247,7 +253,7 @@ pub(super) async fn inpatients(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Inpatient>, AppError> {
-    let ids: Vec<String> = on_register()
+    let ids: Vec<String> = in_care()
         .select_only()
         .column(person_due::Column::PersonId)
         .filter(person_due::Column::InHospitalSince.is_not_null())

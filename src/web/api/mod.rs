@@ -39,6 +39,8 @@ pub fn routes() -> Vec<Route> {
         people::update,
         people::withdraw,
         people::close,
+        people::record_inpatient,
+        people::objection,
         people::risk_tool,
         people::assess,
         people::ratings,

@@ -12,7 +12,8 @@ use crate::services::admissions::{
     self, AdmissionView, Discharge, NewAdmission, NewVisit, VisitView,
 };
 use crate::services::people::{
-    self, EndKind, Ending, ListQuery, NewPerson, PersonView, Reader, Sort,
+    self, EndKind, Ending, InpatientView, ListQuery, NewInpatient, NewPerson, Objection,
+    PersonView, Reader, Sort,
 };
 use crate::services::risk::{self, AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::{App, input};
@@ -202,6 +203,35 @@ pub async fn withdraw(
             &Reader::of(app, &caller),
             &id.0,
             EndKind::Withdraw,
+            body.0,
+        )
+        .await?,
+    ))
+}
+
+#[post("/api/v1/inpatients", data = "<body>")]
+pub async fn record_inpatient(
+    app: &State<App>,
+    caller: Caller,
+    body: ApiJson<NewInpatient>,
+) -> Result<(Http, Json<InpatientView>), AppError> {
+    let view = people::record_inpatient(app, &caller.actor(), body.0).await?;
+    Ok((Http::Created, Json(view)))
+}
+
+#[post("/api/v1/people/<id>/objection", data = "<body>")]
+pub async fn objection(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+    body: ApiJson<Objection>,
+) -> Result<Json<PersonView>, AppError> {
+    Ok(Json(
+        people::record_objection(
+            app,
+            &caller.actor(),
+            &Reader::of(app, &caller),
+            &id.0,
             body.0,
         )
         .await?,

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod calendar;
 pub mod corrections;
 pub mod diary;
+pub mod inpatients;
 pub mod kept;
 pub mod panel_kinds;
 pub mod referrals;
@@ -77,6 +78,11 @@ fn register_routes() -> Vec<Route> {
         register::update_person,
         register::assess_page,
         register::assess_submit,
+        inpatients::new_inpatient_page,
+        inpatients::create_inpatient,
+        inpatients::join_page,
+        inpatients::objection_page,
+        inpatients::objection_submit,
         short_forms::admit_page,
         short_forms::admit_submit,
         short_forms::discharge_page,

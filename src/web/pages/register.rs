@@ -329,6 +329,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         .find(|a| a.discharged_on.is_none())
         .map(|a| a.id.clone());
     let active = d.person.status == Status::Active;
+    let in_care = d.person.status.in_care();
     let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id.0).await?;
     let ctx = json!({
         "title": format!("{} {}", d.person.given_name, d.person.family_name),
@@ -341,11 +342,13 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         "sex_label": d.person.sex.label(),
         "setting_label": d.person.setting.label(),
         "can_edit": active && view.can(Permission::PeopleWrite),
+        "can_join": d.person.status == Status::InpatientOnly && view.can(Permission::PeopleWrite),
+        "can_object": in_care && view.can(Permission::PeopleWrite),
         "can_assess": active && !d.person.in_hospital && view.can(Permission::RiskAssess),
-        "can_admit": active && view.can(Permission::AdmissionsRecord),
+        "can_admit": in_care && view.can(Permission::AdmissionsRecord),
         "can_void": active && view.can(Permission::RiskAssess),
         "voided": voided,
-        "can_schedule": active && view.can(Permission::ReviewsSchedule),
+        "can_schedule": in_care && view.can(Permission::ReviewsSchedule),
         "due": due,
         "reviews": reviews_of,
     });

@@ -30,7 +30,7 @@ pub(super) fn field(name: &str, label: &str, kind: &str, hint: &str) -> Value {
 
 /// An optional date: it starts empty (only a date the user must give starts at today), so
 /// nothing is saved that the user did not enter.
-fn optional_date(name: &str, label: &str, hint: &str) -> Value {
+pub(super) fn optional_date(name: &str, label: &str, hint: &str) -> Value {
     json!({"name": name, "label": label, "kind": "date", "hint": hint, "empty": true})
 }
 

@@ -183,6 +183,24 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     .may(&[409]),
     ep(
         Post,
+        "/api/v1/inpatients",
+        Needs(PeopleWrite),
+        "Record an inpatient-only entry (Assuring Transformation) with its admission: not on the register",
+    )
+    .body(schema::<crate::services::people::NewInpatient>)
+    .returns(201, schema::<crate::services::people::InpatientView>)
+    .may(&[409]),
+    ep(
+        Post,
+        "/api/v1/people/<id>/objection",
+        Needs(PeopleWrite),
+        "Record that the person objects (or no longer objects) to identifiable sharing: their rows in returns are de-identified",
+    )
+    .body(schema::<crate::services::people::Objection>)
+    .returns(200, schema::<PersonView>)
+    .may(&[409]),
+    ep(
+        Post,
         "/api/v1/people/<id>/close",
         Needs(PeopleWrite),
         "Close a register entry",

@@ -175,6 +175,36 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/inpatients/new",
+        Needs(PeopleWrite),
+        "Record an inpatient not on the register form",
+    ),
+    ep(
+        Post,
+        "/inpatients",
+        Needs(PeopleWrite),
+        "Record an inpatient-only entry",
+    ),
+    ep(
+        Get,
+        "/people/<id>/join",
+        Needs(PeopleWrite),
+        "An inpatient-only entry's register form, for their consent",
+    ),
+    ep(
+        Get,
+        "/people/<id>/objection",
+        Needs(PeopleWrite),
+        "Objection to identifiable sharing form",
+    ),
+    ep(
+        Post,
+        "/people/<id>/objection",
+        Needs(PeopleWrite),
+        "Record an objection to identifiable sharing",
+    ),
+    ep(
+        Get,
         "/people/<id>/withdraw",
         Needs(PeopleWrite),
         "Withdraw consent form",

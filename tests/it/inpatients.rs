@@ -1,0 +1,352 @@
+//! Inpatients for NHS England's Assuring Transformation collection (issue 17): inpatient-only
+//! entries, withdrawal during a stay, objections.
+
+use crate::register::{answers, nhs, own, parental, person, today, ymd};
+use crate::support::*;
+use rocket::http::Status;
+use serde_json::{Value, json};
+use tcr::domain::returns::{Count, Period, ReturnKind};
+use tcr::services::returns;
+use time::{Date, Duration, Weekday};
+
+/// The last Sunday before today.
+fn last_sunday(t: &TestApp) -> Date {
+    let mut sunday = today(t) - Duration::days(1);
+    while sunday.weekday() != Weekday::Sunday {
+        sunday -= Duration::days(1);
+    }
+    sunday
+}
+
+fn admission(on: Date) -> Value {
+    json!({"admitted_on": ymd(on), "hospital": "Cavell Centre", "hospital_ods_code": "rt1ab",
+           "security_level": "none", "legal_status": "section_3"})
+}
+
+fn inpatient(nhs_number: &str, born: Date, admitted: Date) -> Value {
+    json!({"nhs_number": nhs_number, "given_name": "Ola", "family_name": "Nowak",
+           "date_of_birth": ymd(born), "sex": "female", "postcode": "pe2 5aa",
+           "local_authority": "Peterborough", "learning_disability": true, "autism": false,
+           "admission": admission(admitted)})
+}
+
+async fn weekly(t: &TestApp, sunday: Date) -> returns::Figures {
+    let week = Period::parse(ReturnKind::Weekly, &ymd(sunday)).unwrap();
+    returns::compute(&t.app, week).await.unwrap().0
+}
+
+async fn monthly(t: &TestApp, day: Date) -> returns::Figures {
+    let label = format!("{}-{:02}", day.year(), u8::from(day.month()));
+    let month = Period::parse(ReturnKind::Monthly, &label).unwrap();
+    returns::compute(&t.app, month).await.unwrap().0
+}
+
+#[rocket::async_test]
+async fn an_inpatient_only_entry_is_reported_weekly_and_never_on_the_register() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let sunday = last_sunday(&t);
+    let admitted = sunday - Duration::days(20);
+    let born = today(&t) - Duration::days(365 * 30);
+    let (s, made) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&c),
+            &inpatient(&nhs(71), born, admitted),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{made}");
+    assert_eq!(made["status"], "inpatient_only");
+    assert_eq!(made["registered_on"], Value::Null);
+    assert_eq!(made["consent"], Value::Null);
+    assert_eq!(made["rating"], Value::Null, "never rated");
+    assert_eq!(made["in_hospital"], true);
+    assert_eq!(made["admission"]["hospital_ods_code"], "RT1AB");
+    let id = made["id"].as_str().unwrap().to_string();
+
+    // Not in the register list; found when asked for by status.
+    let (_, list) = t.get("/api/v1/people", Some(&c)).await;
+    assert_eq!(list["total"], 0, "{list}");
+    let (_, only) = t
+        .get("/api/v1/people?status=inpatient_only", Some(&c))
+        .await;
+    assert_eq!(only["items"][0]["id"], id.as_str(), "{only}");
+
+    // The stay's deadlines apply: a post-admission review and oversight visits.
+    let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    let kinds: Vec<&str> = due["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"visit") && kinds.contains(&"review"),
+        "{due}"
+    );
+
+    // Never rated.
+    let (s, e) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/risk-assessments"),
+            Some(&c),
+            &json!({"assessed_on": ymd(today(&t)), "answers": answers(&[]), "rating": null, "override_reason": null}),
+        )
+        .await;
+    assert_eq!(s, Status::Conflict, "{e}");
+
+    // In the weekly return on the Assuring Transformation basis; not in the monthly register.
+    let week = weekly(&t, sunday).await;
+    assert_eq!(week.weekly_rows.len(), 1);
+    assert_eq!(
+        week.weekly_rows[0].basis.as_str(),
+        "assuring_transformation"
+    );
+    assert_eq!(week.weekly_rows[0].length_of_stay_days, 20);
+    assert_eq!(week.counts.get(Count::InHospital), 1);
+    assert_eq!(week.counts.get(Count::OnRegister), 0);
+    let month = monthly(&t, sunday).await;
+    assert!(month.monthly_rows.is_empty());
+    assert_eq!(month.counts.get(Count::OnRegister), 0);
+    assert_eq!(month.counts.get(Count::Added), 0);
+    assert_eq!(
+        month
+            .counts
+            .get(Count::Rated(Some(tcr::domain::risk::Rating::Blue))),
+        0
+    );
+
+    // The dashboard counts them among the inpatients, not by rating.
+    let counts = tcr::services::watch::counts(&t.app, today(&t))
+        .await
+        .unwrap();
+    assert_eq!(counts.in_hospital, 1);
+    assert_eq!(counts.ratings.values().sum::<u64>(), 0);
+
+    // The same NHS number through the consent gate: the entry joins the register, with its stay.
+    let joined_on = today(&t);
+    let (s, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(71), born, own(joined_on)),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{p}");
+    assert_eq!(p["id"], id.as_str(), "the same entry");
+    assert_eq!(p["status"], "active");
+    assert_eq!(p["rating"], "blue", "in hospital on the register");
+    assert_eq!(p["registered_on"], ymd(joined_on));
+    let (_, stays) = t
+        .get(&format!("/api/v1/people/{id}/admissions"), Some(&c))
+        .await;
+    assert_eq!(stays["total"], 1, "{stays}");
+    // The week before they joined still reads them as inpatient-only.
+    assert_eq!(weekly(&t, sunday).await, week);
+}
+
+#[rocket::async_test]
+async fn inpatient_entries_are_checked_and_unique() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let born = today(&t) - Duration::days(365 * 20);
+    let mut body = inpatient(&nhs(72), born, today(&t));
+    body["admission"]["hospital_ods_code"] = json!("R-1");
+    body["admission"]["admitted_on"] = json!(ymd(today(&t) + Duration::days(1)));
+    let (s, e) = t.post_json("/api/v1/inpatients", Some(&c), &body).await;
+    assert_eq!(s, Status::UnprocessableEntity, "{e}");
+    for field in ["admission.hospital_ods_code", "admission.admitted_on"] {
+        assert!(e["error"]["fields"][field].is_array(), "{field}: {e}");
+    }
+    body.as_object_mut().unwrap().remove("admission");
+    let (s, e) = t.post_json("/api/v1/inpatients", Some(&c), &body).await;
+    assert_eq!(s, Status::UnprocessableEntity, "{e}");
+    assert!(e["error"]["fields"]["admission"].is_array(), "{e}");
+
+    // Someone already on the register is admitted on their entry instead.
+    let (s, _) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(73), born, own(today(&t))),
+        )
+        .await;
+    assert_eq!(s, Status::Created);
+    let (s, e) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&c),
+            &inpatient(&nhs(73), born, today(&t)),
+        )
+        .await;
+    assert_eq!(s, Status::Conflict, "{e}");
+    // Nothing half-written.
+    let (_, all) = t
+        .get("/api/v1/people?status=inpatient_only", Some(&c))
+        .await;
+    assert_eq!(all["total"], 0, "{all}");
+    // Analysts and panel members may not record them.
+    let chair = t.token_for_role("panel_chair").await;
+    let (s, _) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&chair),
+            &inpatient(&nhs(74), born, today(&t)),
+        )
+        .await;
+    assert_eq!(s, Status::Forbidden);
+}
+
+#[rocket::async_test]
+async fn an_objection_de_identifies_their_rows() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let sunday = last_sunday(&t);
+    let born = today(&t) - Duration::days(365 * 14);
+    let (s, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(75), born, parental(sunday - Duration::days(40))),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{p}");
+    let id = p["id"].as_str().unwrap();
+    let (s, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &admission(sunday - Duration::days(10)),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{stay}");
+    let before = weekly(&t, sunday).await;
+    assert_eq!(before.weekly_rows[0].name, "Sam Lee");
+
+    let (s, e) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/objection"),
+            Some(&c),
+            &json!({"recorded_on": ymd(today(&t) + Duration::days(1)), "objects": true}),
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "a future day: {e}");
+    let (s, v) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/objection"),
+            Some(&c),
+            &json!({"recorded_on": ymd(today(&t)), "objects": true}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["objects_since"], ymd(today(&t)));
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/objection"),
+            Some(&c),
+            &json!({"recorded_on": ymd(today(&t)), "objects": true}),
+        )
+        .await;
+    assert_eq!(s, Status::Conflict, "already recorded");
+
+    let after = weekly(&t, sunday).await;
+    let row = &after.weekly_rows[0];
+    assert_eq!(row.nhs_number, "");
+    assert!(
+        row.name.starts_with("L-") && !row.name.contains("Lee"),
+        "{}",
+        row.name
+    );
+    assert_eq!(row.local_reference.as_deref(), Some(row.name.as_str()));
+    assert_eq!(row.age_band, "0-17");
+    let month = monthly(&t, sunday).await;
+    if let Some(r) = month.monthly_rows.first() {
+        assert_eq!(r.nhs_number, "");
+        assert!(r.local_reference.is_some());
+    }
+    // The CSV carries no NHS number or name either.
+    let (s, generated) = t
+        .post_json(
+            "/api/v1/returns",
+            Some(&c),
+            &json!({"kind": "weekly", "period": ymd(sunday)}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{generated}");
+    let rid = generated["id"].as_str().unwrap();
+    let (s, _, _, csv) = t
+        .download(&format!("/api/v1/returns/{rid}/csv"), Some(&c))
+        .await;
+    assert_eq!(s, Status::Ok);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(!csv.contains("Lee") && !csv.contains(&nhs(75)), "{csv}");
+    assert!(csv.contains(row.name.as_str()), "{csv}");
+
+    // Withdrawing the objection makes the rows identifiable again.
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/objection"),
+            Some(&c),
+            &json!({"recorded_on": ymd(today(&t)), "objects": false}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert_eq!(weekly(&t, sunday).await.weekly_rows[0].name, "Sam Lee");
+}
+
+#[rocket::async_test]
+async fn withdrawal_during_a_stay_keeps_the_weekly_row_until_discharge() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let sunday = last_sunday(&t);
+    let born = today(&t) - Duration::days(365 * 30);
+    let (_, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(76), born, own(sunday - Duration::days(60))),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let (_, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &admission(sunday - Duration::days(30)),
+        )
+        .await;
+    let before = weekly(&t, sunday).await;
+    assert_eq!(before.weekly_rows.len(), 1);
+    assert_eq!(before.weekly_rows[0].basis.as_str(), "register");
+
+    let (s, w) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(sunday - Duration::days(5)), "reason": "Does not want to be on the register"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{w}");
+    let after = weekly(&t, sunday).await;
+    assert_eq!(
+        after.weekly_rows.len(),
+        1,
+        "still in hospital: still reported"
+    );
+    assert_eq!(
+        after.weekly_rows[0].basis.as_str(),
+        "assuring_transformation"
+    );
+    assert_eq!(after.weekly_rows[0].length_of_stay_days, 30);
+    assert_eq!(
+        after.counts.get(Count::OnRegister),
+        0,
+        "but not on the register"
+    );
+    let month = monthly(&t, sunday).await;
+    assert!(month.monthly_rows.is_empty(), "nor in the monthly rows");
+    // Gone from every list.
+    let (_, list) = t.get("/api/v1/people", Some(&c)).await;
+    assert_eq!(list["total"], 0);
+    let _ = stay;
+}
