@@ -8,7 +8,7 @@ use super::risk::add_rating_event;
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::dates::DateKind;
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event};
@@ -64,7 +64,7 @@ pub struct AdmissionChange {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AdmissionView {
     pub id: StayId,
-    pub person_id: String,
+    pub person_id: PersonId,
     #[serde(with = "crate::domain::dates::iso")]
     #[schemars(with = "String")]
     pub admitted_on: Date,
@@ -132,7 +132,7 @@ pub(super) async fn find_stay(
 
 async fn open_admission(
     db: &impl ConnectionTrait,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Option<admission::Model>, AppError> {
     Ok(Scope::Register
         .select::<admission::Entity>()
@@ -148,7 +148,7 @@ pub async fn admit(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     input: NewAdmission,
 ) -> Result<AdmissionView, AppError> {
     let CheckedAdmission {
@@ -264,7 +264,7 @@ fn check_admission(input: &NewAdmission, today: Date) -> Result<CheckedAdmission
 async fn check_may_admit(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     admitted_on: Date,
 ) -> Result<(), AppError> {
     let person = find_readable(db, reader, person_id).await?;
@@ -382,7 +382,7 @@ pub async fn list_for(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<AdmissionView>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
     let out = rows_for(&app.db, reader.scope, person_id).await?;
@@ -394,7 +394,7 @@ pub async fn list_for(
 pub async fn rows_for(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<AdmissionView>, AppError> {
     let rows = scope
         .select::<admission::Entity>()

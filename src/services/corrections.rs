@@ -11,7 +11,7 @@ use super::input::Check;
 use super::people::{Reader, find_readable};
 use super::scope::Scope;
 use super::{Actor, App};
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{LegalStatus, SecurityLevel, Status};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, risk_assessment, visit};
@@ -416,7 +416,7 @@ pub struct Void {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AssessmentRecord {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     #[serde(with = "crate::domain::dates::iso")]
     #[schemars(with = "String")]
     pub assessed_on: Date,
@@ -533,7 +533,7 @@ pub async fn void_assessment(
 pub async fn voided_of(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<AssessmentRecord>, AppError> {
     scope
         .select::<risk_assessment::Entity>()

@@ -53,7 +53,7 @@ pub async fn register_in(
     actor: &Actor,
     input: &NewPerson,
     today: Date,
-) -> Result<String, AppError> {
+) -> Result<PersonId, AppError> {
     let (details, consent, registered_on) = check_new(input, today)?;
     let id = insert_person(tx, actor, &details, &consent, registered_on).await?;
     tx.record(actor, Event::person("person.create", &id))
@@ -64,7 +64,7 @@ pub async fn register_in(
 /// A person's view by id, for a caller that has already checked access.
 pub async fn view_by_id(
     db: &(impl ConnectionTrait + StreamTrait),
-    id: &str,
+    id: &PersonId,
     today: Date,
     schedule: &crate::policy::Schedule,
 ) -> Result<PersonView, AppError> {
@@ -85,7 +85,7 @@ async fn insert_person(
     d: &Details,
     consent: &Consent,
     registered_on: Date,
-) -> Result<String, AppError> {
+) -> Result<PersonId, AppError> {
     // Unique among entries whose consent stands: a withdrawn entry's number may join again.
     let existing = Scope::Register
         .select::<person::Entity>()
@@ -95,7 +95,7 @@ async fn insert_person(
     if existing > 0 {
         return Err(duplicate_nhs_number());
     }
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = PersonId::new();
     let now = tx.now();
     let row = person::ActiveModel {
         id: Set(id.clone()),
@@ -168,11 +168,11 @@ pub async fn get(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
 ) -> Result<PersonView, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let ids = [id.to_string()];
-    let result = today::rows_of(app, reader, &[model], &ids, app.clock.today())
+    let ids = std::slice::from_ref(id);
+    let result = today::rows_of(app, reader, &[model], ids, app.clock.today())
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found("Person"))?;

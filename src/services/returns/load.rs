@@ -9,7 +9,7 @@ use super::super::due;
 use super::super::people::EarlierDetails;
 use super::super::scope::Scope;
 use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
-use crate::domain::ids::{ActionId, ReviewId, StayId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId, StayId};
 use crate::domain::person::Status;
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::ratings::{RatingEvent, Stay};
@@ -107,7 +107,7 @@ impl Snapshot {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "person::Entity")]
 struct EntryRow {
-    id: String,
+    id: PersonId,
     nhs_number: String,
     given_name: String,
     family_name: String,
@@ -163,7 +163,7 @@ impl EntryRow {
 #[sea_orm(entity = "review::Entity")]
 pub(super) struct ReviewRow {
     pub id: ReviewId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub kind: ReviewKind,
     pub status: ReviewStatus,
     pub scheduled_on: Date,
@@ -179,7 +179,7 @@ pub(super) struct ReviewRow {
 #[sea_orm(entity = "action::Entity")]
 struct ActionRow {
     id: ActionId,
-    person_id: String,
+    person_id: PersonId,
     review_id: ReviewId,
     due_on: Date,
     status: ActionStatus,
@@ -192,7 +192,7 @@ struct ActionRow {
 #[sea_orm(entity = "admission::Entity")]
 pub(super) struct StayRow {
     pub id: StayId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub admitted_on: Date,
     pub discharged_on: Option<Date>,
     pub hospital: String,
@@ -216,7 +216,7 @@ struct StayRevisionRow {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "visit::Entity")]
 pub(super) struct VisitRow {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub admission_id: StayId,
     pub visited_on: Date,
 }
@@ -225,7 +225,7 @@ pub(super) struct VisitRow {
 #[sea_orm(entity = "rating_event::Entity")]
 struct RatingRow {
     seq: i64,
-    person_id: String,
+    person_id: PersonId,
     rating: Rating,
     effective_on: Date,
 }
@@ -276,7 +276,7 @@ impl Batch {
     /// one snapshot.
     pub(super) async fn after(
         snapshot: Arc<Snapshot>,
-        after: Option<String>,
+        after: Option<PersonId>,
         limit: u64,
     ) -> Result<Option<Batch>, AppError> {
         let db = snapshot.on(0);
@@ -286,7 +286,7 @@ impl Batch {
             .order_by_asc(person::Column::Id)
             .limit(limit.max(1));
         if let Some(id) = &after {
-            select = select.filter(person::Column::Id.gt(id.as_str()));
+            select = select.filter(person::Column::Id.gt(id));
         }
         let people: Vec<person::Model> = select
             .into_partial_model::<EntryRow>()
@@ -299,7 +299,7 @@ impl Batch {
         let (Some(first), Some(last)) = (people.first(), people.last()) else {
             return Ok(None);
         };
-        let (first, last) = (first.id.as_str(), last.id.as_str());
+        let (first, last) = (&first.id, &last.id);
         let (reviews, actions, stays, visits, ratings, stay_revisions, earlier) = try_join!(
             rows_of!(snapshot.on(0), review, ReviewRow, first, last),
             rows_of!(snapshot.on(1), action, ActionRow, first, last),
@@ -310,11 +310,8 @@ impl Batch {
             EarlierDetails::between(snapshot.on(3), first, last),
         )?;
         lap.mark("rows");
-        let index: HashMap<&str, usize> = people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i))
-            .collect();
+        let index: HashMap<&PersonId, usize> =
+            people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
         let mut rows: Vec<Rows> = people.iter().map(|_| Rows::default()).collect();
         for r in reviews {
             if let Some(p) = slot(&index, &mut rows, &r.person_id) {
@@ -357,8 +354,8 @@ impl Batch {
     }
 
     /// The last id read, to start the next batch after.
-    pub(super) fn last_id(&self) -> Option<&str> {
-        self.people.last().map(|p| p.id.as_str())
+    pub(super) fn last_id(&self) -> Option<&PersonId> {
+        self.people.last().map(|p| &p.id)
     }
 
     /// Each person of the batch, in id order.
@@ -393,15 +390,19 @@ impl Lap {
 
 /// A person's rows by their id. A row of someone outside the batch (it cannot happen: the id
 /// range holds the batch and withdrawn people only) is left out rather than given to anyone.
-fn slot<'r>(index: &HashMap<&str, usize>, rows: &'r mut [Rows], id: &str) -> Option<&'r mut Rows> {
+fn slot<'r>(
+    index: &HashMap<&PersonId, usize>,
+    rows: &'r mut [Rows],
+    id: &PersonId,
+) -> Option<&'r mut Rows> {
     index.get(id).and_then(|&i| rows.get_mut(i))
 }
 
 /// Each stay's earlier values, for the stays of the people with ids from `first` to `last`.
 async fn stay_revisions(
     db: &impl ConnectionTrait,
-    first: &str,
-    last: &str,
+    first: &PersonId,
+    last: &PersonId,
 ) -> Result<HashMap<StayId, Vec<StayRevisionRow>>, AppError> {
     let stays = Query::select()
         .column(admission::Column::Id)

@@ -9,6 +9,7 @@ use super::{Change, Changes, Figures, MonthlyRow, WeeklyRow};
 use super::{formatted_nhs, full_name, rating_word, severity};
 use crate::domain::age::AgeBand;
 use crate::domain::deadlines::{self, Owed};
+use crate::domain::ids::PersonId;
 use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Count, Counts, Period, ReturnKind};
 use crate::domain::review::ReviewKind;
@@ -61,11 +62,11 @@ fn compute_from(
     };
     let people = snapshot.people_at(ends.day);
     let people_before = snapshot.people_at(ends.before_day);
-    let live: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let live: HashSet<&PersonId> = people.iter().map(|p| &p.id).collect();
     // Referrals of withdrawn people are left out; referrals not yet tied to anyone stay in.
     let referrals: Vec<&referral::Model> = referrals
         .iter()
-        .filter(|r| r.person_id.as_deref().is_none_or(|p| live.contains(p)))
+        .filter(|r| r.person_id.as_ref().is_none_or(|p| live.contains(p)))
         .collect();
 
     let mut counts = zeroed_counts();
@@ -290,8 +291,8 @@ impl Ends<'_> {
         &self,
         people: &'p [Cow<'_, person::Model>],
         counts: &mut Counts,
-    ) -> HashMap<&'p str, Vec<deadlines::Item>> {
-        let mut owed_at_end: HashMap<&str, Vec<deadlines::Item>> = HashMap::new();
+    ) -> HashMap<&'p PersonId, Vec<deadlines::Item>> {
+        let mut owed_at_end: HashMap<&PersonId, Vec<deadlines::Item>> = HashMap::new();
         for p in people {
             for r in self.snapshot.reviews(&p.id) {
                 if r.held_on.is_some_and(|h| self.period.contains(h)) {
@@ -320,7 +321,7 @@ impl Ends<'_> {
                     _ => {}
                 }
             }
-            owed_at_end.insert(p.id.as_str(), owed);
+            owed_at_end.insert(&p.id, owed);
         }
         owed_at_end
     }
@@ -358,7 +359,7 @@ impl Ends<'_> {
     fn rows(
         &self,
         people: &[Cow<'_, person::Model>],
-        owed_at_end: &HashMap<&str, Vec<deadlines::Item>>,
+        owed_at_end: &HashMap<&PersonId, Vec<deadlines::Item>>,
         counts: &mut Counts,
     ) -> Result<(Table, Vec<MonthlyRow>, Vec<WeeklyRow>), AppError> {
         let day = self.day;
@@ -379,10 +380,7 @@ impl Ends<'_> {
                 .or_default()
                 .entry(v.age_band.as_str().into())
                 .or_default() += 1;
-            let owed = owed_at_end
-                .get(p.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let owed = owed_at_end.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
             let row = self.monthly_row(p, &v, owed);
             if let Some(stay) = stay_at(self.snapshot.admissions(&p.id), day) {
                 in_hospital += 1;
