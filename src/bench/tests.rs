@@ -7,6 +7,7 @@ use super::seed_synthetic;
 use super::tool::{AMBER_FROM, KEY_RULE_UNDER_AGE, QUESTIONS, RED_FROM, TOOL_VERSION};
 use crate::domain::age::age_on;
 use crate::domain::consent::{self as rules, Consent};
+use crate::domain::ids::PersonId;
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::person::Status;
 use crate::domain::returns::{Period, ReturnKind};
@@ -259,7 +260,7 @@ async fn check_counts(db: &DatabaseConnection, stats: &super::SeedStats) {
 /// NHS numbers and consent; returns the people.
 async fn check_people_and_consent(db: &DatabaseConnection, today: Date) -> Vec<person::Model> {
     let people = person::Entity::find().all(db).await.unwrap();
-    let consents: HashMap<String, consent::Model> = consent::Entity::find()
+    let consents: HashMap<PersonId, consent::Model> = consent::Entity::find()
         .all(db)
         .await
         .unwrap()
@@ -296,12 +297,12 @@ async fn check_rating_histories(
     today: Date,
 ) -> Vec<rating_event::Model> {
     let events = rating_event::Entity::find().all(db).await.unwrap();
-    let mut per_person: HashMap<&str, Vec<&rating_event::Model>> = HashMap::new();
+    let mut per_person: HashMap<&PersonId, Vec<&rating_event::Model>> = HashMap::new();
     for e in &events {
-        per_person.entry(e.person_id.as_str()).or_default().push(e);
+        per_person.entry(&e.person_id).or_default().push(e);
     }
     for p in people {
-        let mine = per_person.get(p.id.as_str()).expect("a rating history");
+        let mine = per_person.get(&p.id).expect("a rating history");
         assert!((1..=6).contains(&mine.len()), "{} events", mine.len());
         let end = p.closed_on.or(p.withdrawn_on).unwrap_or(today);
         for e in mine {
@@ -323,13 +324,10 @@ async fn check_rating_histories(
 
 /// Assessments score as the policy's tool does.
 async fn check_assessments(app: &App, people: &[person::Model]) {
-    let born: HashMap<&str, Date> = people
-        .iter()
-        .map(|p| (p.id.as_str(), p.date_of_birth))
-        .collect();
+    let born: HashMap<&PersonId, Date> = people.iter().map(|p| (&p.id, p.date_of_birth)).collect();
     for a in risk_assessment::Entity::find().all(&app.db).await.unwrap() {
         let answers: BTreeMap<String, bool> = serde_json::from_str(&a.answers).unwrap();
-        let age = age_on(born[a.person_id.as_str()], a.assessed_on).unwrap();
+        let age = age_on(born[&a.person_id], a.assessed_on).unwrap();
         let scored = app.policies.risk_tool.score(&answers, age).expect("scores");
         assert_eq!(scored.score as i32, a.score);
         assert_eq!(scored.suggested, a.suggested_rating);

@@ -1,6 +1,6 @@
 //! One action of a review's plan: WHO does WHAT, by WHEN, and HOW.
 
-use crate::domain::ids::{ActionId, ReviewId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId};
 use crate::domain::review::ActionStatus;
 use sea_orm::entity::prelude::*;
 
@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: ActionId,
     pub review_id: ReviewId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub who: String,
     pub what: String,
     /// WHEN: the day it is due.

@@ -2,7 +2,7 @@
 //! between hospitals. Its current episode (the stay in one hospital) is `episode_id` from
 //! `episode_started_on`; earlier episodes are in its revisions (migration 000023).
 
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -10,7 +10,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: StayId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub admitted_on: TimeDate,
     pub hospital: String,
     /// The hospital's organisation (ODS) code, when known.

@@ -1,6 +1,6 @@
 //! One entry of the append-only, hash-chained audit trail.
 
-use crate::domain::ids::UserId;
+use crate::domain::ids::{PersonId, UserId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -15,7 +15,7 @@ pub struct Model {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
     pub detail: String,
     pub prev_hash: String,
     pub hash: String,

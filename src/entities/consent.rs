@@ -1,6 +1,7 @@
 //! The consent on which a person is on the register.
 
 use crate::domain::consent::ConsentBasis;
+use crate::domain::ids::PersonId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
     #[sea_orm(unique)]
-    pub person_id: String,
+    pub person_id: PersonId,
     pub basis: ConsentBasis,
     pub recorded_on: TimeDate,
     pub given_by: Option<String>,

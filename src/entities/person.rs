@@ -1,5 +1,6 @@
 //! A person on the register (or who was: closed and withdrawn entries are kept).
 
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use sea_orm::entity::prelude::*;
 
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "people")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub id: String,
+    pub id: PersonId,
     /// Unique among entries that are not withdrawn (a partial index: migration 000007).
     pub nhs_number: String,
     pub given_name: String,

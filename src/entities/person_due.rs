@@ -2,6 +2,7 @@
 //! (`services::people::projection::refresh`) and by the catch-up of stale rows; the
 //! things owed, item by item, are in `person_due_item`.
 
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
@@ -10,7 +11,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "person_due")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub person_id: String,
+    pub person_id: PersonId,
     /// `active` or `closed` today (a withdrawn entry has no row).
     pub status: Status,
     /// The current rating (`red`…), none before the first assessment.

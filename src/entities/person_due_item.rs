@@ -3,14 +3,14 @@
 //! `due < today` in a query; the rule that set `due` stays in the engine.
 
 use crate::domain::deadlines::DueKind;
-use crate::domain::ids::{ActionId, ReviewId, StayId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId, StayId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "person_due_items")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub person_id: String,
+    pub person_id: PersonId,
     /// The item's place in the engine's answer (soonest due first).
     #[sea_orm(primary_key, auto_increment = false)]
     pub seq: i32,

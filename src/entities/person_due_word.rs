@@ -1,6 +1,7 @@
 //! The words a register search seeks (`domain::search::words`), one row for each word of an
 //! entry's projection row, written and deleted with it.
 
+use crate::domain::ids::PersonId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub word: String,
     #[sea_orm(primary_key, auto_increment = false)]
-    pub person_id: String,
+    pub person_id: PersonId,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

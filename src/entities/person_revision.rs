@@ -1,6 +1,7 @@
 //! A register entry's details as they stood until an edit (`valid_until`), for returns as at
 //! an earlier day.
 
+use crate::domain::ids::PersonId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub valid_until: TimeDateTimeWithTimeZone,
     /// JSON of the editable fields before the edit.
     #[sea_orm(column_type = "Text")]

@@ -1,6 +1,7 @@
 //! One stretch of a register entry's history over which its register answers do not change
 //! (`[from_day, until_day)`): what the register as at a past day filters, sorts and pages by.
 
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
@@ -9,7 +10,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "person_timeline")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub person_id: String,
+    pub person_id: PersonId,
     #[sea_orm(primary_key, auto_increment = false)]
     pub from_day: TimeDate,
     /// The first day no longer covered; 9999-12-31 for the stretch still running.

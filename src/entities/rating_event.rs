@@ -1,5 +1,6 @@
 //! One entry of a person's rating history; the current rating is derived from these.
 
+use crate::domain::ids::PersonId;
 use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
 
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub seq: i64,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub rating: Rating,
     pub effective_on: TimeDate,
     /// `assessment`, `admission` or `discharge`.

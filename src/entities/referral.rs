@@ -1,6 +1,6 @@
 //! A referral to the single point of access and its decision.
 
-use crate::domain::ids::ReferralId;
+use crate::domain::ids::{PersonId, ReferralId};
 use crate::domain::referral::ReferralStatus;
 use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
@@ -29,7 +29,7 @@ pub struct Model {
     pub decided_on: Option<TimeDate>,
     pub decision_reason: Option<String>,
     pub decided_by: Option<String>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
     pub outcome_sent_on: Option<TimeDate>,
     pub created_by: String,
     pub created_at: TimeDateTimeWithTimeZone,

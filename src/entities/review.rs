@@ -1,7 +1,7 @@
 //! A CETR or CTR: scheduled with its panel, then held with its outcome (or cancelled).
 
 use crate::domain::age::ReviewType;
-use crate::domain::ids::{ReviewId, UserId};
+use crate::domain::ids::{PersonId, ReviewId, UserId};
 use crate::domain::review::ReviewKind;
 use crate::domain::review::ReviewStatus;
 use sea_orm::entity::prelude::*;
@@ -11,7 +11,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: ReviewId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub kind: ReviewKind,
     pub review_type: ReviewType,
     pub status: ReviewStatus,

@@ -1,5 +1,6 @@
 //! A completed risk tool: answers, score, suggested and confirmed rating, tool version.
 
+use crate::domain::ids::PersonId;
 use crate::domain::risk::Rating;
 use sea_orm::entity::prelude::*;
 
@@ -8,7 +9,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub assessed_on: TimeDate,
     /// JSON object: question id → answer.
     pub answers: String,

@@ -1,6 +1,6 @@
 //! A commissioner's oversight visit to someone in hospital.
 
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub admission_id: StayId,
     pub visited_on: TimeDate,
     pub visitor: String,

@@ -8,7 +8,7 @@ use super::risk::add_rating_event;
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::dates::DateKind;
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event};
@@ -17,8 +17,11 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, Query
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+mod change;
+mod transfer;
 mod visits;
-pub(super) use visits::visits_of;
+pub use change::update;
+pub use transfer::{EpisodeView, Transfer, transfer};
 pub use visits::{NewVisit, VisitView, record_visit};
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
@@ -64,13 +67,24 @@ pub struct AdmissionChange {
     pub effective_on: Option<String>,
 }
 
+/// A spell in hospital as the API and pages show it: its current (or last) episode's id and
+/// hospital, and every episode.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AdmissionView {
+    /// The current (or last) episode's id: the admission's own until a transfer. Any of the
+    /// spell's ids addresses it in `/api/v1/admissions/{id}`.
     pub id: StayId,
-    pub person_id: String,
+    /// The spell's id: the same through every transfer.
+    pub spell_id: StayId,
+    pub person_id: PersonId,
+    /// The day the spell began (length of stay counts from it).
     #[serde(with = "crate::domain::dates::iso")]
     #[schemars(with = "String")]
     pub admitted_on: Date,
+    /// The day the current episode began: the admission day until a transfer.
+    #[serde(with = "crate::domain::dates::iso")]
+    #[schemars(with = "String")]
+    pub episode_started_on: Date,
     pub hospital: String,
     pub hospital_ods_code: Option<String>,
     pub security_level: SecurityLevel,
@@ -83,16 +97,30 @@ pub struct AdmissionView {
     pub discharged_on: Option<Date>,
     pub destination: Option<String>,
     pub visits: Vec<VisitView>,
+    /// The spell's episodes, oldest first (one unless they were transferred).
+    pub episodes: Vec<EpisodeView>,
 }
 
-pub(super) fn admission_view(
+/// A spell as shown, with its visits and episodes read.
+pub(super) async fn view_of(
+    db: &impl ConnectionTrait,
+    scope: Scope,
     a: &admission::Model,
-    visits: Vec<VisitView>,
 ) -> Result<AdmissionView, AppError> {
+    let visits = visits::visits_of(db, scope, &a.id).await?;
+    let revisions = scope
+        .select::<admission_revision::Entity>()
+        .filter(admission_revision::Column::AdmissionId.eq(a.id.clone()))
+        .order_by_asc(admission_revision::Column::EffectiveOn)
+        .order_by_asc(admission_revision::Column::ValidUntil)
+        .all(db)
+        .await?;
     Ok(AdmissionView {
-        id: a.id.clone(),
+        id: a.episode_id.clone(),
+        spell_id: a.id.clone(),
         person_id: a.person_id.clone(),
         admitted_on: a.admitted_on,
+        episode_started_on: a.episode_started_on,
         hospital: a.hospital.clone(),
         hospital_ods_code: a.hospital_ods_code.clone(),
         security_level: a.security_level,
@@ -101,6 +129,7 @@ pub(super) fn admission_view(
         discharged_on: a.discharged_on,
         destination: a.destination.clone(),
         visits,
+        episodes: transfer::episodes(a, &revisions),
     })
 }
 
@@ -114,20 +143,33 @@ pub fn in_hospital_on(stay: &admission::Model, day: time::Date) -> bool {
     .covers(day)
 }
 
-/// A stay of someone the reader may see; any other id is "not found", in the same words as
-/// for an id that does not exist.
+/// A spell of someone the reader may see, by its own id or its current episode's; any other
+/// id is "not found", in the same words as for an id that does not exist. An episode that a
+/// transfer ended is a conflict naming the episode the spell goes on in.
 pub(super) async fn find_stay(
     db: &impl ConnectionTrait,
     reader: &Reader,
     admission_id: &StayId,
 ) -> Result<admission::Model, AppError> {
     let not_found = || AppError::not_found("Admission");
-    let stay = reader
+    let found = reader
         .scope
-        .by_id::<admission::Entity>(admission_id)
+        .select::<admission::Entity>()
+        .filter(
+            sea_orm::Condition::any()
+                .add(admission::Column::Id.eq(admission_id))
+                .add(admission::Column::EpisodeId.eq(admission_id)),
+        )
         .one(db)
-        .await?
-        .ok_or_else(not_found)?;
+        .await?;
+    let stay = match found {
+        Some(stay) => stay,
+        None => {
+            return Err(ended_episode(db, reader, admission_id)
+                .await?
+                .unwrap_or_else(not_found));
+        }
+    };
     match find_readable(db, reader, &stay.person_id).await {
         Ok(_) => Ok(stay),
         Err(AppError::NotFound(_)) => Err(not_found()),
@@ -135,9 +177,42 @@ pub(super) async fn find_stay(
     }
 }
 
+/// The conflict for an episode a transfer ended, if `id` is one the reader may see.
+async fn ended_episode(
+    db: &impl ConnectionTrait,
+    reader: &Reader,
+    id: &StayId,
+) -> Result<Option<AppError>, AppError> {
+    let Some(ended) = reader
+        .scope
+        .select::<admission_revision::Entity>()
+        .filter(admission_revision::Column::EpisodeId.eq(id))
+        .order_by_desc(admission_revision::Column::EffectiveOn)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let stay = reader
+        .scope
+        .by_id::<admission::Entity>(&ended.admission_id)
+        .one(db)
+        .await?;
+    Ok(match stay {
+        Some(s) if find_readable(db, reader, &s.person_id).await.is_ok() => {
+            Some(AppError::Conflict(format!(
+                "That episode ended with a transfer on {}: the stay goes on as {}.",
+                crate::domain::dates::long_date(ended.effective_on),
+                s.episode_id
+            )))
+        }
+        _ => None,
+    })
+}
+
 async fn open_admission(
     db: &impl ConnectionTrait,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Option<admission::Model>, AppError> {
     Ok(Scope::Register
         .select::<admission::Entity>()
@@ -153,7 +228,7 @@ pub async fn admit(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     input: NewAdmission,
 ) -> Result<AdmissionView, AppError> {
     let checked = check_admission(&input, app.clock.today())?;
@@ -169,7 +244,7 @@ pub async fn admit(
 pub(crate) async fn admit_in(
     tx: &mut audit::AuditedTx,
     actor: &Actor,
-    person_id: &str,
+    person_id: &PersonId,
     checked: CheckedAdmission,
 ) -> Result<AdmissionView, AppError> {
     let CheckedAdmission {
@@ -216,7 +291,7 @@ pub(crate) async fn admit_in(
             .detail(serde_json::json!({"admission_id": row.id})),
     )
     .await?;
-    admission_view(&row, Vec::new())
+    view_of(tx.conn(), Scope::Register, &row).await
 }
 
 /// A new admission's fields once checked.
@@ -230,7 +305,7 @@ pub(crate) struct CheckedAdmission {
 }
 
 /// An optional ODS code (`hospital_ods_code`): empty means none.
-fn checked_ods_code(c: &mut Check, raw: &Option<String>) -> Option<String> {
+fn check_ods_code(c: &mut Check, raw: &Option<String>) -> Option<String> {
     let typed = c.optional_text("hospital_ods_code", "the hospital's ODS code", raw, 12)?;
     let code = crate::domain::inpatients::ods_code(&typed);
     if code.is_none() {
@@ -268,7 +343,7 @@ pub(crate) fn check_admission_fields(
         today,
     );
     let hospital = c.text("hospital", "the hospital", &input.hospital, 200);
-    let ods_code = checked_ods_code(c, &input.hospital_ods_code);
+    let ods_code = check_ods_code(c, &input.hospital_ods_code);
     let security = c.choice(
         "security_level",
         "the security level",
@@ -314,7 +389,7 @@ pub(crate) fn check_admission_fields(
 async fn check_may_admit(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     admitted_on: Date,
 ) -> Result<(), AppError> {
     let person = find_readable(db, reader, person_id).await?;
@@ -410,7 +485,7 @@ pub async fn discharge(
         Rating::Red,
         discharged_on,
         "discharge",
-        admission_id.as_str(),
+        updated.id.as_str(),
         Some(format!(
             "Discharged to {destination}: red for at least {days} days"
         )),
@@ -419,12 +494,12 @@ pub async fn discharge(
     tx.record(
         actor,
         Event::person("admission.discharge", &person_id)
-            .detail(serde_json::json!({"admission_id": admission_id})),
+            .detail(serde_json::json!({"admission_id": updated.id})),
     )
     .await?;
-    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
+    let view = view_of(tx.conn(), reader.scope, &updated).await?;
     tx.commit().await?;
-    admission_view(&updated, visits)
+    Ok(view)
 }
 
 /// A person's admissions, newest first, with their visits; the read is audited.
@@ -432,7 +507,7 @@ pub async fn list_for(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<AdmissionView>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
     let out = rows_for(&app.db, reader.scope, person_id).await?;
@@ -444,7 +519,7 @@ pub async fn list_for(
 pub async fn rows_for(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<AdmissionView>, AppError> {
     let rows = scope
         .select::<admission::Entity>()
@@ -454,7 +529,7 @@ pub async fn rows_for(
         .await?;
     let mut out = Vec::new();
     for a in &rows {
-        out.push(admission_view(a, visits_of(db, scope, &a.id).await?)?);
+        out.push(view_of(db, scope, a).await?);
     }
     Ok(out)
 }
@@ -466,182 +541,5 @@ pub async fn get_for(
     admission_id: &StayId,
 ) -> Result<AdmissionView, AppError> {
     let a = find_stay(db, reader, admission_id).await?;
-    admission_view(&a, visits_of(db, reader.scope, &a.id).await?)
-}
-
-/// Changes an open admission; the next inpatient review's due date follows at once.
-pub async fn update(
-    app: &App,
-    actor: &Actor,
-    reader: &Reader,
-    admission_id: &StayId,
-    input: AdmissionChange,
-) -> Result<AdmissionView, AppError> {
-    let CheckedChange {
-        security,
-        legal,
-        planned,
-        effective_on,
-    } = check_change(&input, app.clock.today())?;
-    let mut tx = audit::begin(app).await?;
-    let stay = find_stay(tx.conn(), reader, admission_id).await?;
-    check_changeable(tx.conn(), &stay, planned, effective_on).await?;
-    let person_id = stay.person_id.clone();
-    // Keep the values as they stood until the change took effect, for returns as at an
-    // earlier week.
-    admission_revision::ActiveModel {
-        id: Set(uuid::Uuid::new_v4().to_string()),
-        admission_id: Set(stay.id.clone()),
-        valid_until: Set(tx.now()),
-        effective_on: Set(effective_on),
-        episode_id: Set(stay.episode_id.clone()),
-        hospital: Set(stay.hospital.clone()),
-        hospital_ods_code: Set(stay.hospital_ods_code.clone()),
-        security_level: Set(stay.security_level),
-        legal_status: Set(stay.legal_status),
-        planned_discharge_on: Set(stay.planned_discharge_on),
-    }
-    .insert(tx.conn())
-    .await?;
-    let mut row: admission::ActiveModel = stay.into();
-    let mut changed = Vec::new();
-    if let Some(Some(s)) = security {
-        row.security_level = Set(s);
-        changed.push("security_level");
-    }
-    if let Some(Some(l)) = legal {
-        row.legal_status = Set(l);
-        changed.push("legal_status");
-    }
-    if let Some(p) = planned {
-        row.planned_discharge_on = Set(Some(p));
-        changed.push("planned_discharge_on");
-    }
-    let updated = row.update(tx.conn()).await?;
-    tx.record(
-        actor,
-        Event::person("admission.update", &person_id).detail(serde_json::json!({
-            "admission_id": admission_id,
-            "fields": changed,
-            "effective_on": effective_on.to_string(),
-        })),
-    )
-    .await?;
-    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
-    tx.commit().await?;
-    admission_view(&updated, visits)
-}
-
-/// A dated change's fields once checked; `None` is a field not given (it stays as it is).
-struct CheckedChange {
-    security: Option<Option<SecurityLevel>>,
-    legal: Option<Option<LegalStatus>>,
-    planned: Option<Date>,
-    effective_on: Date,
-}
-
-/// Checks a dated change's fields before the stay is read, so that all the field errors come
-/// back together; the change takes effect today unless another day is given.
-fn check_change(input: &AdmissionChange, today: Date) -> Result<CheckedChange, AppError> {
-    let mut c = Check::default();
-    let security = input.security_level.as_ref().map(|_| {
-        c.choice(
-            "security_level",
-            "the security level",
-            &input.security_level,
-            SecurityLevel::parse,
-            SecurityLevel::choices(),
-        )
-    });
-    let legal = input.legal_status.as_ref().map(|_| {
-        c.choice(
-            "legal_status",
-            "the legal status",
-            &input.legal_status,
-            LegalStatus::parse,
-            LegalStatus::choices(),
-        )
-    });
-    let planned = c.optional_dated(
-        "planned_discharge_on",
-        "the planned discharge date",
-        &input.planned_discharge_on,
-        DateKind::Planned,
-        today,
-    );
-    let effective_on = c
-        .optional_dated(
-            "effective_on",
-            "the day the change took effect",
-            &input.effective_on,
-            DateKind::Event,
-            today,
-        )
-        .unwrap_or(today);
-    let blank = |v: &Option<String>| v.as_deref().map(str::trim).is_none_or(str::is_empty);
-    if blank(&input.security_level)
-        && blank(&input.legal_status)
-        && blank(&input.planned_discharge_on)
-    {
-        c.fail(
-            "security_level",
-            "Give what changed: the security level, the legal status or the planned discharge date",
-        );
-    }
-    c.finish()?;
-    Ok(CheckedChange {
-        security,
-        legal,
-        planned,
-        effective_on,
-    })
-}
-
-/// Whether the stay may take this change, in this order (the first problem wins): still open,
-/// the planned discharge and the day it took effect not before the admission, and that day
-/// not before the stay's latest recorded change.
-async fn check_changeable(
-    db: &impl ConnectionTrait,
-    stay: &admission::Model,
-    planned: Option<Date>,
-    effective_on: Date,
-) -> Result<(), AppError> {
-    if stay.discharged_on.is_some() {
-        return Err(AppError::Conflict(
-            "This admission has ended: it can no longer be changed.".into(),
-        ));
-    }
-    if planned.is_some_and(|p| p < stay.admitted_on) {
-        return Err(AppError::field(
-            "planned_discharge_on",
-            "The planned discharge cannot be before the admission",
-        ));
-    }
-    if effective_on < stay.admitted_on {
-        return Err(AppError::field(
-            "effective_on",
-            format!(
-                "The day the change took effect cannot be before the admission ({})",
-                crate::domain::dates::long_date(stay.admitted_on)
-            ),
-        ));
-    }
-    // Changes stay in order: one dated before the latest recorded change would rewrite what
-    // that one replaced.
-    let latest = Scope::Register
-        .select::<admission_revision::Entity>()
-        .filter(admission_revision::Column::AdmissionId.eq(stay.id.clone()))
-        .order_by_desc(admission_revision::Column::EffectiveOn)
-        .one(db)
-        .await?
-        .map(|r| r.effective_on);
-    if let Some(latest) = latest.filter(|l| effective_on < *l) {
-        return Err(AppError::field(
-            "effective_on",
-            format!(
-                "The day the change took effect cannot be before the stay's latest recorded change ({latest})"
-            ),
-        ));
-    }
-    Ok(())
+    view_of(db, reader.scope, &a).await
 }

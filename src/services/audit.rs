@@ -6,6 +6,7 @@
 use super::scope::Scope;
 use super::sessions::SignedIn;
 use super::{Actor, App};
+use crate::domain::ids::PersonId;
 use crate::entities::{audit_entry, audit_head};
 use crate::error::AppError;
 use sea_orm::sea_query::Expr;
@@ -27,7 +28,7 @@ pub struct Event {
     pub action: &'static str,
     pub entity: &'static str,
     pub entity_id: Option<String>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
     pub detail: serde_json::Value,
 }
 
@@ -43,12 +44,12 @@ impl Event {
     }
 
     /// An event about a person's record.
-    pub fn person(action: &'static str, person_id: &str) -> Self {
+    pub fn person(action: &'static str, person_id: &PersonId) -> Self {
         Event {
             action,
             entity: "person",
             entity_id: Some(person_id.to_string()),
-            person_id: Some(person_id.to_string()),
+            person_id: Some(person_id.clone()),
             detail: serde_json::Value::Null,
         }
     }
@@ -75,7 +76,7 @@ pub struct AuditedTx {
 struct Touched {
     policies: std::sync::Arc<crate::policy::Policies>,
     today: time::Date,
-    people: Vec<String>,
+    people: Vec<PersonId>,
 }
 
 /// Starts an audited transaction, taking the chain head's lock first so that appends from any
@@ -313,7 +314,7 @@ pub async fn verify_chain(db: &impl ConnectionTrait) -> Result<Verification, App
 /// Filters for reading the trail.
 #[derive(Debug, Default, Clone)]
 pub struct TrailQuery {
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
     /// The entries about whoever holds this NHS number (digits).
     pub nhs_number: Option<String>,
     pub username: Option<String>,
@@ -370,7 +371,7 @@ pub struct TrailEntry {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
 }
 
 impl TrailEntry {
@@ -451,8 +452,8 @@ pub async fn sentences(
         .into_iter()
         .map(|u| (u.username, u.display_name))
         .collect();
-    let ids: Vec<&str> = rows.iter().filter_map(|r| r.person_id.as_deref()).collect();
-    let people: HashMap<String, String> = scope
+    let ids: Vec<&PersonId> = rows.iter().filter_map(|r| r.person_id.as_ref()).collect();
+    let people: HashMap<PersonId, String> = scope
         .select::<person::Entity>()
         .filter(person::Column::Id.is_in(ids))
         .all(db)
@@ -515,7 +516,7 @@ mod tests {
             Box::new(|e| e.action = "login.failed".into()),
             Box::new(|e| e.entity = "user".into()),
             Box::new(|e| e.entity_id = Some("1".into())),
-            Box::new(|e| e.person_id = Some("1".into())),
+            Box::new(|e| e.person_id = Some(PersonId::from_text("1"))),
             Box::new(|e| e.detail = "{}".into()),
             Box::new(|e| e.prev_hash = "1".repeat(64)),
         ];

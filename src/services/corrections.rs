@@ -3,15 +3,13 @@
 //! assessment voided as entered in error. Unlike a dated change, a correction says the record
 //! was wrong from the start; stored returns keep their bytes, everything read later follows it.
 
-use super::admissions::{
-    self, AdmissionChange, AdmissionView, admission_view, find_stay, visits_of,
-};
+use super::admissions::{self, AdmissionChange, AdmissionView, find_stay, view_of};
 use super::audit::{self, Event};
 use super::input::Check;
 use super::people::{Reader, find_readable};
 use super::scope::Scope;
 use super::{Actor, App};
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event, risk_assessment, visit};
@@ -167,15 +165,15 @@ pub async fn correct_admission(
     tx.record(
         actor,
         Event::person("admission.correct", &person_id).detail(serde_json::json!({
-            "admission_id": admission_id,
+            "admission_id": updated.id,
             "fields": fields,
             "reason": checked.reason,
         })),
     )
     .await?;
-    let visits = visits_of(tx.conn(), reader.scope, admission_id).await?;
+    let view = view_of(tx.conn(), reader.scope, &updated).await?;
     tx.commit().await?;
-    admission_view(&updated, visits)
+    Ok(view)
 }
 
 /// A stay correction's fields once checked; `None` is a field not given (it stays as it is).
@@ -416,7 +414,7 @@ pub struct Void {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AssessmentRecord {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     #[serde(with = "crate::domain::dates::iso")]
     #[schemars(with = "String")]
     pub assessed_on: Date,
@@ -533,7 +531,7 @@ pub async fn void_assessment(
 pub async fn voided_of(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<AssessmentRecord>, AppError> {
     scope
         .select::<risk_assessment::Entity>()

@@ -7,7 +7,7 @@ use super::App;
 use super::audit::{self, Event};
 use super::scope::Scope;
 use super::sessions::SignedIn;
-use crate::domain::ids::ReviewId;
+use crate::domain::ids::{PersonId, ReviewId};
 use crate::domain::panel::seat_label;
 use crate::domain::review::ReviewStatus;
 use crate::entities::{person, review, risk_assessment};
@@ -191,13 +191,13 @@ async fn my_reviews(db: &impl ConnectionTrait, me: &str, today: Date) -> Result<
 async fn people_and_packs(
     db: &impl ConnectionTrait,
     reviews: impl Iterator<Item = &review::Model>,
-) -> Result<(HashMap<String, person::Model>, HashMap<String, Date>), AppError> {
-    let ids: Vec<String> = reviews
+) -> Result<(HashMap<PersonId, person::Model>, HashMap<PersonId, Date>), AppError> {
+    let ids: Vec<PersonId> = reviews
         .map(|r| r.person_id.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    let people: HashMap<String, person::Model> = Scope::Register
+    let people: HashMap<PersonId, person::Model> = Scope::Register
         .select::<person::Entity>()
         .filter(person::Column::Id.is_in(ids.clone()))
         .all(db)
@@ -206,7 +206,7 @@ async fn people_and_packs(
         .map(|p| (p.id.clone(), p))
         .collect();
     // The first risk assessment on file for each person.
-    let first_assessed: HashMap<String, Date> = Scope::Register
+    let first_assessed: HashMap<PersonId, Date> = Scope::Register
         .select::<risk_assessment::Entity>()
         .select_only()
         .column(risk_assessment::Column::PersonId)
@@ -215,7 +215,7 @@ async fn people_and_packs(
         // A voided assessment was entered in error: it readies no pack.
         .filter(risk_assessment::Column::VoidedAt.is_null())
         .group_by(risk_assessment::Column::PersonId)
-        .into_tuple::<(String, Date)>()
+        .into_tuple::<(PersonId, Date)>()
         .all(db)
         .await?
         .into_iter()

@@ -7,6 +7,7 @@ use super::audit::{self, Event};
 use super::scope::Scope;
 use super::{Actor, App, input};
 use crate::domain::deadlines;
+use crate::domain::ids::PersonId;
 pub use crate::domain::returns::{Change, Changes, Figures, MonthlyRow, WeeklyRow, rating_word};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::risk::Rating;
@@ -116,7 +117,7 @@ pub async fn compute_in_batches(
         ReturnKind::Monthly => Scope::Register,
     };
     let snapshot = std::sync::Arc::new(load::Snapshot::open(&app.db, scope).await?);
-    let read = |after: Option<String>| {
+    let read = |after: Option<PersonId>| {
         Reading(rocket::tokio::spawn(load::Batch::after(
             snapshot.clone(),
             after,
@@ -135,7 +136,7 @@ pub async fn compute_in_batches(
             break;
         };
         reading += t.elapsed();
-        next = read(batch.last_id().map(str::to_string));
+        next = read(batch.last_id().cloned());
         for person in batch.people() {
             tally.person(&person)?;
             people += 1;

@@ -10,7 +10,7 @@ use super::audit::{self, Event};
 use super::people::projection;
 use super::reviews::{ReviewReader, ReviewView, lookups, view_with};
 use super::sessions::SignedIn;
-use crate::domain::ids::ReviewId;
+use crate::domain::ids::{PersonId, ReviewId};
 use crate::domain::review::ReviewStatus;
 use crate::entities::{person_due_item, review};
 use crate::error::AppError;
@@ -28,7 +28,7 @@ pub struct ReviewQuery {
     pub status: Option<ReviewStatus>,
     /// A booked review past its due date, or a held one whose report is.
     pub overdue: Option<bool>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
 }
 
 /// The reviews concerned by items of these kinds (`scheduled_review`, `report`) past their
@@ -161,7 +161,7 @@ async fn looked_up<'a>(
     reader: &ReviewReader,
     rows: impl Iterator<Item = &'a review::Model>,
 ) -> Result<super::reviews::Lookups, AppError> {
-    let mut people: Vec<String> = rows.map(|r| r.person_id.clone()).collect();
+    let mut people: Vec<PersonId> = rows.map(|r| r.person_id.clone()).collect();
     people.sort();
     people.dedup();
     lookups(&app.db, reader.scope, &people).await
@@ -200,7 +200,7 @@ pub(crate) async fn read(
     let reader = ReviewReader::of(app, who);
     let mut select = readable(&reader);
     if let Some(p) = &q.person_id {
-        select = select.filter(review::Column::PersonId.eq(p.as_str()));
+        select = select.filter(review::Column::PersonId.eq(p));
     }
     if let Some(s) = q.status {
         select = select.filter(review::Column::Status.eq(s));

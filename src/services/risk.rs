@@ -7,6 +7,7 @@ use super::people::{Reader, find_readable};
 use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::age_on;
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::domain::ratings::{Stay, assessment_conflict};
 use crate::domain::risk::{self, Rating, RiskTool};
@@ -36,7 +37,7 @@ pub struct NewAssessment {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AssessmentView {
     pub id: String,
-    pub person_id: String,
+    pub person_id: PersonId,
     #[serde(with = "crate::domain::dates::iso")]
     #[schemars(with = "String")]
     pub assessed_on: Date,
@@ -98,7 +99,10 @@ pub fn score(
 }
 
 /// The stays of a person on the register (the rating rules read them).
-pub async fn stays_of(db: &impl ConnectionTrait, person_id: &str) -> Result<Vec<Stay>, AppError> {
+pub async fn stays_of(
+    db: &impl ConnectionTrait,
+    person_id: &PersonId,
+) -> Result<Vec<Stay>, AppError> {
     Ok(Scope::Register
         .select::<admission::Entity>()
         .filter(admission::Column::PersonId.eq(person_id))
@@ -116,7 +120,7 @@ pub async fn stays_of(db: &impl ConnectionTrait, person_id: &str) -> Result<Vec<
 pub async fn preview(
     app: &App,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     input: &NewAssessment,
 ) -> Result<risk::Scored, AppError> {
     let today = app.clock.today();
@@ -198,7 +202,7 @@ pub async fn assess(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     input: NewAssessment,
 ) -> Result<AssessmentView, AppError> {
     let today = app.clock.today();
@@ -274,7 +278,7 @@ pub async fn assess(
 pub async fn record_assessment(
     tx: &audit::AuditedTx,
     actor: &Actor,
-    person_id: &str,
+    person_id: &PersonId,
     assessed_on: time::Date,
     answers: &BTreeMap<String, bool>,
     scored: &risk::Scored,
@@ -339,7 +343,7 @@ pub async fn record_assessment(
 pub async fn add_rating_event(
     tx: &audit::AuditedTx,
     actor: &Actor,
-    person_id: &str,
+    person_id: &PersonId,
     rating: Rating,
     on: time::Date,
     source: &str,
@@ -367,7 +371,7 @@ pub async fn history(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<RatingHistoryItem>, AppError> {
     find_readable(&app.db, reader, person_id).await?;
     let items = history_rows(&app.db, reader.scope, person_id).await?;
@@ -379,7 +383,7 @@ pub async fn history(
 pub async fn history_rows(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: &str,
+    person_id: &PersonId,
 ) -> Result<Vec<RatingHistoryItem>, AppError> {
     let rows = scope
         .select::<rating_event::Entity>()

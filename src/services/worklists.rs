@@ -6,6 +6,7 @@ use super::App;
 use super::audit::{self, Event};
 use super::reviews::{ActionView, ReviewReader, action_view};
 use super::sessions::SignedIn;
+use crate::domain::ids::PersonId;
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::entities::{action, person, review};
 use crate::error::AppError;
@@ -120,8 +121,8 @@ pub async fn list_actions(
         .limit(q.per_page)
         .all(&app.db)
         .await?;
-    let ids: Vec<&str> = rows.iter().map(|a| a.person_id.as_str()).collect();
-    let names: HashMap<String, String> = reader
+    let ids: Vec<&PersonId> = rows.iter().map(|a| &a.person_id).collect();
+    let names: HashMap<PersonId, String> = reader
         .scope
         .select::<person::Entity>()
         .filter(person::Column::Id.is_in(ids))

@@ -350,3 +350,181 @@ async fn withdrawal_during_a_stay_keeps_the_weekly_row_until_discharge() {
     assert_eq!(list["total"], 0);
     let _ = stay;
 }
+
+#[rocket::async_test]
+async fn a_transfer_keeps_one_spell() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let sunday = last_sunday(&t);
+    let admitted = sunday - Duration::days(40);
+    let born = today(&t) - Duration::days(365 * 30);
+    let (_, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(77), born, own(admitted - Duration::days(30))),
+        )
+        .await;
+    let id = p["id"].as_str().unwrap();
+    let (s, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/admissions"),
+            Some(&c),
+            &admission(admitted),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{stay}");
+    let first = stay["id"].as_str().unwrap().to_string();
+    assert_eq!(stay["spell_id"], first.as_str());
+    let (_, due_before) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    let week_before = weekly(&t, sunday - Duration::days(14)).await;
+
+    let moved_on = sunday - Duration::days(10);
+    let body = |on: Date, hospital: &str| {
+        json!({"transferred_on": ymd(on), "hospital": hospital, "hospital_ods_code": "rv5",
+               "security_level": "medium", "legal_status": "section_3"})
+    };
+    let path = format!("/api/v1/admissions/{first}/transfer");
+    let (s, e) = t
+        .post_json(
+            &path,
+            Some(&c),
+            &body(admitted - Duration::days(1), "Oak Ward"),
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "before the admission: {e}");
+    let (s, e) = t
+        .post_json(&path, Some(&c), &json!({"transferred_on": ymd(moved_on), "hospital": "Cavell Centre",
+                    "hospital_ods_code": "RT1AB", "security_level": "none", "legal_status": "section_3"}))
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "the same hospital: {e}");
+    let (s, moved) = t
+        .post_json(&path, Some(&c), &body(moved_on, "Oak Ward"))
+        .await;
+    assert_eq!(s, Status::Created, "{moved}");
+    assert_eq!(moved["spell_id"], first.as_str(), "the same spell");
+    assert_ne!(moved["id"], first.as_str(), "a new episode");
+    assert_eq!(moved["admitted_on"], ymd(admitted));
+    assert_eq!(moved["episode_started_on"], ymd(moved_on));
+    assert_eq!(moved["hospital"], "Oak Ward");
+    assert_eq!(moved["episodes"].as_array().unwrap().len(), 2, "{moved}");
+    assert_eq!(moved["episodes"][0]["hospital"], "Cavell Centre");
+    assert_eq!(moved["episodes"][0]["ended_on"], ymd(moved_on));
+
+    // No discharge: still blue, no red rating, the same post-admission review due.
+    let (_, now) = t.get(&format!("/api/v1/people/{id}"), Some(&c)).await;
+    assert_eq!(now["rating"], "blue");
+    assert_eq!(now["in_hospital"], true);
+    let (_, ratings) = t
+        .get(&format!("/api/v1/people/{id}/ratings"), Some(&c))
+        .await;
+    assert_eq!(ratings["total"], 1, "only the admission's blue: {ratings}");
+    let (_, due_after) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    let reviews = |due: &Value| -> Vec<Value> {
+        due["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "review")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        reviews(&due_after),
+        reviews(&due_before),
+        "no new review is owed"
+    );
+
+    // The weekly return: one spell, its start and length, the hospital as at each week.
+    let week = weekly(&t, sunday).await;
+    assert_eq!(week.weekly_rows.len(), 1);
+    let row = &week.weekly_rows[0];
+    assert_eq!(row.admitted_on, admitted);
+    assert_eq!(row.length_of_stay_days, 40);
+    assert_eq!(row.hospital, "Oak Ward");
+    assert_eq!(row.security_level, "medium");
+    assert_eq!(
+        weekly(&t, sunday - Duration::days(14)).await,
+        week_before,
+        "an earlier week as it stood"
+    );
+    assert_eq!(week_before.weekly_rows[0].hospital, "Cavell Centre");
+    assert_eq!(week.counts.get(Count::Discharges), 0);
+
+    // The ended episode's id is refused, naming the spell's current one; the new one works.
+    let (s, e) = t
+        .post_json(
+            &format!("/api/v1/admissions/{first}/discharge"),
+            Some(&c),
+            &json!({"discharged_on": ymd(today(&t)), "destination": "Home"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "the spell's own id still addresses it: {e}");
+    let (s, e) = t
+        .post_json(&path, Some(&c), &body(today(&t), "Elm House"))
+        .await;
+    assert_eq!(
+        s,
+        Status::Conflict,
+        "a discharged spell is not transferred: {e}"
+    );
+}
+
+#[rocket::async_test]
+async fn an_ended_episode_is_a_conflict_naming_the_current_one() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let born = today(&t) - Duration::days(365 * 30);
+    let admitted = today(&t) - Duration::days(20);
+    let (_, made) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&c),
+            &inpatient(&nhs(78), born, admitted),
+        )
+        .await;
+    let first = made["admission"]["id"].as_str().unwrap().to_string();
+    let (s, moved) = t
+        .post_json(
+            &format!("/api/v1/admissions/{first}/transfer"),
+            Some(&c),
+            &json!({"transferred_on": ymd(today(&t) - Duration::days(5)), "hospital": "Oak Ward",
+                    "security_level": "low", "legal_status": "section_3"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{moved}");
+    let second = moved["id"].as_str().unwrap().to_string();
+    let (s, again) = t
+        .post_json(
+            &format!("/api/v1/admissions/{second}/transfer"),
+            Some(&c),
+            &json!({"transferred_on": ymd(today(&t)), "hospital": "Elm House",
+                    "security_level": "low", "legal_status": "section_3"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{again}");
+    let (s, e) = t
+        .patch_json(
+            &format!("/api/v1/admissions/{second}"),
+            Some(&c),
+            &json!({"security_level": "none"}),
+        )
+        .await;
+    assert_eq!(s, Status::Conflict, "{e}");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(again["id"].as_str().unwrap()),
+        "{e}"
+    );
+    assert_eq!(again["episodes"].as_array().unwrap().len(), 3);
+    // The weekly return's row shows the spell from its start, on the AT basis.
+    let (_, list) = t
+        .get(
+            &format!("/api/v1/people/{}/admissions", made["id"].as_str().unwrap()),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(list["total"], 1, "one spell: {list}");
+}

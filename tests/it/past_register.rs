@@ -229,7 +229,7 @@ async fn the_timeline_equals_the_facts_and_reindex_rebuilds_it() {
         .await
         .unwrap();
     assert_eq!(wrong.len(), 1, "{wrong:?}");
-    assert!(wrong[0].starts_with(&one));
+    assert!(wrong[0].starts_with(one.as_str()));
     tcr::entities::person_timeline::Entity::delete_many()
         .exec(&t.db)
         .await

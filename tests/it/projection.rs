@@ -12,6 +12,7 @@ use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use tcr::domain::ids::PersonId;
 use tcr::entities::{person as person_entity, person_due, person_due_item};
 use time::{Date, Duration};
 
@@ -87,7 +88,7 @@ async fn everyone(t: &TestApp) -> Vec<person_entity::Model> {
 }
 
 async fn stored(t: &TestApp, id: &str) -> (Option<person_due::Model>, Vec<person_due_item::Model>) {
-    let row = person_due::Entity::find_by_id(id.to_string())
+    let row = person_due::Entity::find_by_id(PersonId::from_text(id))
         .one(&t.db)
         .await
         .unwrap();
@@ -575,7 +576,7 @@ async fn rebuild_all_deletes_and_recomputes_every_row() {
 
     // Spoil the projection every way: a row gone, a due moved, an item gone, a row and an item
     // for the withdrawn entry, a row computed for another day.
-    person_due::Entity::delete_by_id(ids[0].clone())
+    person_due::Entity::delete_by_id(PersonId::from_text(ids[0].clone()))
         .exec(&t.db)
         .await
         .unwrap();
@@ -590,13 +591,13 @@ async fn rebuild_all_deletes_and_recomputes_every_row() {
         .await
         .unwrap();
     let mut ghost = kept.0[1].clone();
-    ghost.person_id = gone.clone();
+    ghost.person_id = PersonId::from_text(gone.clone());
     person_due::Entity::insert(person_due::ActiveModel::from(ghost))
         .exec_without_returning(&t.db)
         .await
         .unwrap();
     let mut ghost_item = kept.1[0].clone();
-    ghost_item.person_id = gone.clone();
+    ghost_item.person_id = PersonId::from_text(gone.clone());
     person_due_item::Entity::insert(person_due_item::ActiveModel::from(ghost_item))
         .exec_without_returning(&t.db)
         .await

@@ -357,7 +357,7 @@ async fn the_word_index_is_filled_for_entries_already_on_file() {
 
 /// A person's projection row as the database holds it.
 async fn projection(t: &TestApp, id: &str) -> Option<tcr::entities::person_due::Model> {
-    tcr::entities::person_due::Entity::find_by_id(id.to_string())
+    tcr::entities::person_due::Entity::find_by_id(tcr::domain::ids::PersonId::from_text(id))
         .one(&t.db)
         .await
         .unwrap()

@@ -7,7 +7,7 @@ use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_of};
 use crate::demo::words::{DESTINATIONS, HOSPITALS, Hospital, OVERRIDE_DOWN, OVERRIDE_UP, VISITORS};
 use crate::demo::{AMBER, GREEN, Level, RED};
 use crate::domain::age::age_on;
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, rating_event, risk_assessment, visit};
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -17,7 +17,7 @@ impl Gen<'_> {
     /// Assessments, admissions, discharges and visits, in date order; the open stay, if any.
     pub(super) fn history(
         &mut self,
-        pid: &str,
+        pid: &PersonId,
         born: Date,
         course: Course,
         window: Date,
@@ -74,7 +74,7 @@ impl Gen<'_> {
     /// now and then amber).
     fn before_admission(
         &mut self,
-        pid: &str,
+        pid: &PersonId,
         born: Date,
         window: Date,
         admitted: Date,
@@ -94,7 +94,7 @@ impl Gen<'_> {
         }
     }
 
-    fn assess(&mut self, pid: &str, born: Date, on: Date, level: Level, may_override: bool) {
+    fn assess(&mut self, pid: &PersonId, born: Date, on: Date, level: Level, may_override: bool) {
         let g = &mut self.rng;
         let age = age_on(born, on).unwrap_or(0);
         let (yes, score, suggested) = answers(g, level, age);
@@ -123,7 +123,7 @@ impl Gen<'_> {
         };
         self.rows.assessments.push(risk_assessment::Model {
             id: id.clone(),
-            person_id: pid.into(),
+            person_id: pid.clone(),
             assessed_on: on,
             answers: answers_json(&yes),
             score: score as i32,
@@ -142,7 +142,7 @@ impl Gen<'_> {
 
     fn event(
         &mut self,
-        pid: &str,
+        pid: &PersonId,
         rating: Rating,
         on: Date,
         source: &str,
@@ -152,7 +152,7 @@ impl Gen<'_> {
         let recorded_at = self.rng.at(on);
         self.rows.events.push(rating_event::ActiveModel {
             seq: NotSet,
-            person_id: Set(pid.into()),
+            person_id: Set(pid.clone()),
             rating: Set(rating),
             effective_on: Set(on),
             source: Set(source.into()),
@@ -166,7 +166,7 @@ impl Gen<'_> {
     /// An admission on `admitted` (blue), its visits, and its discharge (red) if given.
     fn admit(
         &mut self,
-        pid: &str,
+        pid: &PersonId,
         born: Date,
         admitted: Date,
         discharged: Option<Date>,
@@ -193,7 +193,7 @@ impl Gen<'_> {
         let recorded_at = g.at(admitted);
         self.rows.admissions.push(admission::Model {
             id: id.clone(),
-            person_id: pid.into(),
+            person_id: pid.clone(),
             admitted_on: admitted,
             hospital: hospital.name.into(),
             hospital_ods_code: None,
@@ -237,7 +237,7 @@ impl Gen<'_> {
 
     /// Oversight visits every six to nine weeks, now and then missed: up to six, from two to
     /// eight weeks after `admitted` to `last_day`.
-    fn visits(&mut self, pid: &str, admission_id: &StayId, admitted: Date, last_day: Date) {
+    fn visits(&mut self, pid: &PersonId, admission_id: &StayId, admitted: Date, last_day: Date) {
         let mut day = admitted + days(self.rng.range(14, 56));
         let mut visits = 0;
         while day <= last_day && visits < 6 {
@@ -245,7 +245,7 @@ impl Gen<'_> {
                 let recorded_at = self.rng.at(day);
                 self.rows.visits.push(visit::Model {
                     id: self.rng.uuid(),
-                    person_id: pid.into(),
+                    person_id: pid.clone(),
                     admission_id: admission_id.clone(),
                     visited_on: day,
                     visitor: self.rng.pick(VISITORS).into(),

@@ -10,6 +10,7 @@ use crate::demo::words::{
 };
 use crate::domain::age::age_on;
 use crate::domain::consent::ConsentBasis;
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::entities::{consent, person};
 use sea_orm::DbErr;
@@ -18,7 +19,7 @@ use time::Date;
 /// Who the person is, drawn first: their name, age, when they joined and whether (and when)
 /// they left.
 struct Identity {
-    id: String,
+    id: PersonId,
     nhs_number: String,
     sex: &'static str,
     given: &'static str,
@@ -93,7 +94,7 @@ impl Gen<'_> {
     fn identity(&mut self, numbers: &mut NhsNumbers) -> Result<Identity, DbErr> {
         let today = self.today;
         let g = &mut self.rng;
-        let id = g.uuid();
+        let id = PersonId::from_text(g.uuid());
         let nhs_number = numbers.take()?;
         let sex = g.weighted(&[
             ("male", 62),
@@ -280,7 +281,7 @@ fn postcode(g: &mut Rng, local_authority: &str) -> String {
 /// A consent valid for the person's age on `on` (see `domain::consent`).
 fn consent_row(
     g: &mut Rng,
-    pid: &str,
+    pid: &PersonId,
     born: Date,
     on: Date,
     family: &str,
@@ -290,7 +291,7 @@ fn consent_row(
     let age = age_on(born, on).unwrap_or(0);
     let mut c = consent::Model {
         id: g.uuid(),
-        person_id: pid.into(),
+        person_id: pid.clone(),
         basis: ConsentBasis::SelfConsent,
         recorded_on: on,
         given_by: None,

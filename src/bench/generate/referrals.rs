@@ -8,7 +8,7 @@ use crate::bench::tool::{TOOL_VERSION, answers, answers_json, rating_of};
 use crate::bench::words::{CONTACTS, DECLINE_REASONS, FAMILY, REFERRAL_REASONS, REFERRERS};
 use crate::demo::{AMBER, GREEN, RED};
 use crate::domain::age::age_on;
-use crate::domain::ids::ReferralId;
+use crate::domain::ids::{PersonId, ReferralId};
 use crate::domain::referral::ReferralStatus;
 use crate::entities::referral;
 use sea_orm::DbErr;
@@ -20,7 +20,7 @@ impl Gen<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn referrals(
         &mut self,
-        pid: &str,
+        pid: &PersonId,
         given: &str,
         family: &str,
         born: Date,
@@ -45,7 +45,7 @@ impl Gen<'_> {
                 (
                     ReferralStatus::Accepted,
                     Some(registered_on),
-                    Some(pid.to_string()),
+                    Some(pid.clone()),
                 ),
                 (sent <= today).then_some(sent),
             );
@@ -102,7 +102,7 @@ impl Gen<'_> {
         born: Date,
         nhs_number: Option<String>,
         received_on: Date,
-        (status, decided_on, person_id): (ReferralStatus, Option<Date>, Option<String>),
+        (status, decided_on, person_id): (ReferralStatus, Option<Date>, Option<PersonId>),
         outcome_sent_on: Option<Date>,
     ) -> referral::Model {
         let g = &mut self.rng;

@@ -7,7 +7,7 @@ use crate::bench::words::{
     ACTIONS, CANCELLED_CLOSED, CANCELLED_REASONS, DROPPED_NOTES, FINDINGS, RECOMMENDATIONS,
 };
 use crate::domain::age::{ReviewType, age_on};
-use crate::domain::ids::{ActionId, ReviewId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId};
 use crate::domain::person::Status;
 use crate::domain::review::{ActionStatus, LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
 use crate::domain::schedule::add_months;
@@ -20,7 +20,7 @@ type Planned = (ReviewKind, Date, Option<Date>, Option<Date>);
 
 /// The person the reviews are for.
 struct Reviewed<'a> {
-    pid: &'a str,
+    pid: &'a PersonId,
     born: Date,
     ehcp: bool,
     registered_on: Date,
@@ -35,7 +35,7 @@ impl Gen<'_> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn reviews(
         &mut self,
-        pid: &str,
+        pid: &PersonId,
         born: Date,
         ehcp: bool,
         registered_on: Date,
@@ -200,7 +200,7 @@ impl Gen<'_> {
         let cancelled_on = cancelled_reason.map(|_| scheduled_on.max(end.min(today)));
         review::Model {
             id,
-            person_id: who.pid.into(),
+            person_id: who.pid.clone(),
             kind,
             review_type,
             status: review_status,
@@ -293,7 +293,7 @@ impl Gen<'_> {
 
     /// Two to four actions agreed at a review held on `held`: done, open (overdue once past
     /// their day) or dropped.
-    fn actions(&mut self, pid: &str, review_id: &ReviewId, held: Date, end: Date) {
+    fn actions(&mut self, pid: &PersonId, review_id: &ReviewId, held: Date, end: Date) {
         let today = self.today;
         let g = &mut self.rng;
         let latest = today.min(end).max(held);
@@ -333,7 +333,7 @@ impl Gen<'_> {
             self.rows.actions.push(action::Model {
                 id: ActionId::from_text(g.uuid()),
                 review_id: review_id.clone(),
-                person_id: pid.into(),
+                person_id: pid.clone(),
                 who: who.into(),
                 what: what.into(),
                 due_on,

@@ -2,7 +2,7 @@
 //! and listed with each stay.
 
 use super::open_admission;
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::entities::visit;
 use crate::error::AppError;
 use crate::services::audit::{self, Event};
@@ -60,7 +60,7 @@ pub async fn record_visit(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     input: NewVisit,
 ) -> Result<VisitView, AppError> {
     let today = app.clock.today();

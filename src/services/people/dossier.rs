@@ -5,6 +5,7 @@ use super::{
     NewPerson, PersonView, Reader, Whose, as_input, find_readable, load_records, load_revisions,
     load_stay_revisions, social_worker_history, today,
 };
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::entities::person;
 use crate::error::AppError;
@@ -31,7 +32,7 @@ pub async fn dossier(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
 ) -> Result<Dossier, AppError> {
     let (dossier, _, _) = read(app, reader, id, false).await?;
     audit::record_alone(app, actor, Event::person("person.read", id)).await?;
@@ -45,7 +46,7 @@ pub async fn dossier(
 async fn read(
     app: &App,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
     owed: bool,
 ) -> Result<(Dossier, person::Model, Option<Vec<DueItem>>), AppError> {
     let model = find_readable(&app.db, reader, id).await?;
@@ -53,8 +54,8 @@ async fn read(
     let (person, due) = if owed {
         today::row_and_due(app, reader, &model, today).await?
     } else {
-        let ids = [id.to_string()];
-        let row = today::rows_of(app, reader, std::slice::from_ref(&model), &ids, today)
+        let ids = std::slice::from_ref(id);
+        let row = today::rows_of(app, reader, std::slice::from_ref(&model), ids, today)
             .await?
             .pop()
             .ok_or_else(|| AppError::not_found("Person"))?;
@@ -83,7 +84,7 @@ pub async fn page(
     app: &App,
     who: &SignedIn,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
     with_reviews: bool,
 ) -> Result<PersonPage, AppError> {
     let (dossier, model, stored) = read(app, reader, id, true).await?;
@@ -97,7 +98,7 @@ pub async fn page(
     };
     let reviews = if with_reviews {
         let q = ReviewQuery {
-            person_id: Some(id.to_string()),
+            person_id: Some(id.clone()),
             ..Default::default()
         };
         review_list::read(app, who, &q, None).await?.0
@@ -125,7 +126,7 @@ pub async fn due(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
     day: Date,
 ) -> Result<Vec<DueItem>, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
@@ -160,7 +161,7 @@ pub async fn worked_out_due(
     schedule: &crate::policy::Schedule,
     day: Date,
 ) -> Result<Vec<DueItem>, AppError> {
-    let id = model.id.as_str();
+    let id = &model.id;
     let records = load_records(db, scope, Whose::One(id), schedule, false).await?;
     let stay_revisions = load_stay_revisions(db, scope, Some(id)).await?;
     let history = social_worker_history(&load_revisions(db, scope, Whose::One(id)).await?);

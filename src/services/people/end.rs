@@ -63,7 +63,7 @@ pub async fn end(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
     kind: EndKind,
     input: Ending,
 ) -> Result<PersonView, AppError> {

@@ -5,6 +5,7 @@
 
 use super::{PersonView, Reader};
 use crate::domain::age::AgeBand;
+use crate::domain::ids::PersonId;
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::Rating;
 use crate::domain::search;
@@ -215,10 +216,10 @@ async fn matching(
     app: &App,
     reader: &Reader,
     typed: &[String],
-) -> Result<Option<Vec<String>>, AppError> {
-    let mut found: Option<std::collections::BTreeSet<String>> = None;
+) -> Result<Option<Vec<PersonId>>, AppError> {
+    let mut found: Option<std::collections::BTreeSet<PersonId>> = None;
     for word in typed {
-        let ids: Vec<String> = reader
+        let ids: Vec<PersonId> = reader
             .scope
             .select::<person_due_word::Entity>()
             .select_only()
@@ -229,7 +230,7 @@ async fn matching(
             .all(&app.db)
             .await?;
         let read = ids.len();
-        let ids: std::collections::BTreeSet<String> = ids.into_iter().collect();
+        let ids: std::collections::BTreeSet<PersonId> = ids.into_iter().collect();
         if read > LISTED * 2 || ids.len() > LISTED {
             return Ok(None);
         }
@@ -292,7 +293,7 @@ pub(super) async fn one_page<E>(
     next_review_due: Option<E::Column>,
     q: &ListQuery,
     searched: Searched,
-) -> Result<(Vec<String>, u64), AppError>
+) -> Result<(Vec<PersonId>, u64), AppError>
 where
     E: sea_orm::EntityTrait,
 {
@@ -366,11 +367,11 @@ where
 }
 
 /// A key as read: id, sort name, rating rank, in hospital since, next review due.
-type KeyRow = (String, String, i32, Option<Date>, Option<Date>);
+type KeyRow = (PersonId, String, i32, Option<Date>, Option<Date>);
 
 /// What one person sorts by.
 pub(super) struct Key {
-    pub id: String,
+    pub id: PersonId,
     /// `search::sort_name`.
     pub name: String,
     pub rank: u8,
@@ -449,7 +450,7 @@ async fn withdrawn_page(
         return Ok((Vec::new(), 0));
     }
     let total = select.clone().count(&app.db).await?;
-    let ids: Vec<String> = select
+    let ids: Vec<PersonId> = select
         .order_by(person::Column::SortName, sort_name_order(q.sort))
         .order_by_asc(person::Column::Id)
         .select_only()

@@ -141,7 +141,7 @@ pub async fn record_objection(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
     input: Objection,
 ) -> Result<PersonView, AppError> {
     let today = app.clock.today();

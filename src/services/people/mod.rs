@@ -9,6 +9,7 @@ use super::{Actor, App};
 use crate::domain::age::{AgeBand, ReviewType, age_on, review_type};
 use crate::domain::consent::{self, Consent, ConsentBasis};
 use crate::domain::dates::DateKind;
+use crate::domain::ids::PersonId;
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::person::{
     Setting, Sex, Standing, Status, eligibility_problem, normalise_postcode,

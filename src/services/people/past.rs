@@ -11,6 +11,7 @@
 use super::find::{Key, ListQuery, Sort, SortKey, order, sort_name_order};
 use super::{PersonView, Reader, Whose, details_as_at, load_records, load_revisions, view};
 use crate::domain::age::{AgeBand, age_on};
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::domain::risk::Rating;
 use crate::domain::search;
@@ -50,7 +51,7 @@ pub(super) async fn page(
             .select_only()
             .column(person::Column::Id)
             .filter(person::Column::Status.eq(Status::Withdrawn))
-            .into_tuple::<String>()
+            .into_tuple::<PersonId>()
             .all(&app.db)
             .await?;
         return by_engine(app, reader, q, day, ids).await;
@@ -62,15 +63,14 @@ pub(super) async fn page(
         .filter(person_timeline::Column::UntilDay.gt(day))
         .filter(person_timeline::Column::Status.eq(status));
     if !reader.all {
-        select = select
-            .filter(person_timeline::Column::PersonId.is_in(assigned.iter().map(String::as_str)));
+        select = select.filter(person_timeline::Column::PersonId.is_in(&assigned));
     }
     select = filtered(select, q, day);
     if q.overdue || q.sort.key == SortKey::NextReviewDue {
         let ids = select
             .select_only()
             .column(person_timeline::Column::PersonId)
-            .into_tuple::<String>()
+            .into_tuple::<PersonId>()
             .all(&app.db)
             .await?;
         return by_engine(app, reader, q, day, ids).await;
@@ -155,7 +155,7 @@ async fn by_engine(
     reader: &Reader,
     q: &ListQuery,
     day: Date,
-    candidates: Vec<String>,
+    candidates: Vec<PersonId>,
 ) -> Result<(Vec<PersonView>, u64), AppError> {
     let status = q.status.unwrap_or(Status::Active);
     let words = q.q.as_deref().map(search::tokens).unwrap_or_default();
@@ -164,7 +164,7 @@ async fn by_engine(
         let people = reader
             .scope
             .select::<person::Entity>()
-            .filter(person::Column::Id.is_in(batch.iter().map(String::as_str)))
+            .filter(person::Column::Id.is_in(batch))
             .all(&app.db)
             .await?;
         let revisions = load_revisions(&app.db, reader.scope, Whose::These(batch)).await?;
@@ -214,7 +214,7 @@ async fn by_engine(
     keys.sort_by(|a, b| order(a, b, q.sort));
     let total = keys.len() as u64;
     let start = Ord::min(q.page.saturating_sub(1) * q.per_page, total) as usize;
-    let ids: Vec<String> = keys
+    let ids: Vec<PersonId> = keys
         .into_iter()
         .skip(start)
         .take(q.per_page as usize)
@@ -227,12 +227,12 @@ async fn by_engine(
 async fn views(
     app: &App,
     scope: Scope,
-    ids: &[String],
+    ids: &[PersonId],
     day: Date,
 ) -> Result<Vec<PersonView>, AppError> {
     let people = scope
         .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .filter(person::Column::Id.is_in(ids))
         .all(&app.db)
         .await?;
     let revisions = load_revisions(&app.db, scope, Whose::These(ids)).await?;
@@ -259,7 +259,7 @@ mod tests {
 
     fn key(id: &str, name: &str, rank: u8, due: Option<&str>, since: Option<Date>) -> Key {
         Key {
-            id: id.into(),
+            id: PersonId::from_text(id),
             name: name.into(),
             rank,
             next_review_due: due.map(|d| crate::domain::input::parse_date(d).unwrap()),
@@ -267,7 +267,7 @@ mod tests {
         }
     }
 
-    fn ids(mut keys: Vec<Key>, sort: Sort) -> Vec<String> {
+    fn ids(mut keys: Vec<Key>, sort: Sort) -> Vec<PersonId> {
         keys.sort_by(|a, b| order(a, b, sort));
         keys.into_iter().map(|k| k.id).collect()
     }

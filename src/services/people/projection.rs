@@ -14,6 +14,7 @@
 
 use super::{Records, Whose, load_records};
 use crate::domain::deadlines::{self, Owed};
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::domain::ratings::rating_of;
 use crate::domain::search;
@@ -90,16 +91,16 @@ fn row(
 pub async fn computed<C: ConnectionTrait + StreamTrait>(
     db: &C,
     schedule: &Schedule,
-    ids: &[String],
+    ids: &[PersonId],
     today: Date,
 ) -> Result<Vec<(person_due::Model, Vec<person_due_item::Model>)>, AppError> {
     let people = Scope::Register
         .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .filter(person::Column::Id.is_in(ids))
         .order_by_asc(person::Column::Id)
         .all(db)
         .await?;
-    let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+    let ids: Vec<PersonId> = people.iter().map(|p| p.id.clone()).collect();
     let records = load_records(db, Scope::Register, Whose::These(&ids), schedule, true).await?;
     Ok(people.iter().map(|p| row(p, &records, today)).collect())
 }
@@ -112,16 +113,15 @@ async fn forget<C: ConnectionTrait + StreamTrait>(
     if gone.is_empty() {
         return Ok(());
     }
-    let gone: Vec<&str> = gone.iter().map(|p| p.id.as_str()).collect();
+    let gone: Vec<PersonId> = gone.iter().map(|p| p.id.clone()).collect();
     person_due_item::Entity::delete_many()
-        .filter(person_due_item::Column::PersonId.is_in(gone.iter().copied()))
+        .filter(person_due_item::Column::PersonId.is_in(&gone))
         .exec(db)
         .await?;
     person_due::Entity::delete_many()
-        .filter(person_due::Column::PersonId.is_in(gone.iter().copied()))
+        .filter(person_due::Column::PersonId.is_in(&gone))
         .exec(db)
         .await?;
-    let gone: Vec<String> = gone.into_iter().map(String::from).collect();
     super::timeline::write(db, &gone, Vec::new()).await?;
     Ok(())
 }
@@ -146,7 +146,7 @@ async fn write_search_keys<C: ConnectionTrait + StreamTrait>(
 type ProjectionRows = (
     Vec<person_due::ActiveModel>,
     Vec<person_due_item::ActiveModel>,
-    Vec<(String, String)>,
+    Vec<(PersonId, String)>,
 );
 
 /// Each entry's row and items for `today`, and the entries whose search words must be
@@ -154,15 +154,15 @@ type ProjectionRows = (
 async fn rows_for<C: ConnectionTrait + StreamTrait>(
     db: &C,
     live: &[person::Model],
-    live_ids: &[String],
+    live_ids: &[PersonId],
     records: &Records,
     today: Date,
 ) -> Result<ProjectionRows, AppError> {
-    let stored_keys: std::collections::HashMap<String, String> = Scope::Register
+    let stored_keys: std::collections::HashMap<PersonId, String> = Scope::Register
         .select::<person_due::Entity>()
         .select_only()
         .columns([person_due::Column::PersonId, person_due::Column::SearchKey])
-        .filter(person_due::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
+        .filter(person_due::Column::PersonId.is_in(live_ids))
         .into_tuple()
         .all(db)
         .await?
@@ -170,7 +170,7 @@ async fn rows_for<C: ConnectionTrait + StreamTrait>(
         .collect();
     let mut rows: Vec<person_due::ActiveModel> = Vec::with_capacity(live.len());
     let mut items: Vec<person_due_item::ActiveModel> = Vec::new();
-    let mut rewords: Vec<(String, String)> = Vec::new();
+    let mut rewords: Vec<(PersonId, String)> = Vec::new();
     for p in live {
         let (summary, owed) = row(p, records, today);
         if stored_keys.get(&p.id) != Some(&summary.search_key) {
@@ -187,7 +187,7 @@ async fn rows_for<C: ConnectionTrait + StreamTrait>(
 pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     db: &C,
     schedule: &Schedule,
-    ids: &[String],
+    ids: &[PersonId],
     today: Date,
 ) -> Result<(), AppError> {
     if ids.is_empty() {
@@ -197,7 +197,7 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     crate::services::counted::moved(db).await?;
     let people = Scope::Retained
         .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .filter(person::Column::Id.is_in(ids))
         .all(db)
         .await?;
     let (gone, live): (Vec<_>, Vec<_>) = people
@@ -207,7 +207,7 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
     if live.is_empty() {
         return Ok(());
     }
-    let live_ids: Vec<String> = live.iter().map(|p| p.id.clone()).collect();
+    let live_ids: Vec<PersonId> = live.iter().map(|p| p.id.clone()).collect();
     let records =
         load_records(db, Scope::Register, Whose::These(&live_ids), schedule, true).await?;
     write_search_keys(db, &live).await?;
@@ -242,7 +242,7 @@ pub async fn refresh<C: ConnectionTrait + StreamTrait>(
         .await?;
     write_words(db, &rewords).await?;
     person_due_item::Entity::delete_many()
-        .filter(person_due_item::Column::PersonId.is_in(live_ids.iter().map(String::as_str)))
+        .filter(person_due_item::Column::PersonId.is_in(live_ids))
         .exec(db)
         .await?;
     insert_in_chunks(db, items).await
@@ -266,12 +266,15 @@ where
 
 /// The word index of entries whose search key is new or changed (`search::words`): their
 /// old words go, their new ones are written.
-async fn write_words(db: &impl ConnectionTrait, keys: &[(String, String)]) -> Result<(), AppError> {
+async fn write_words(
+    db: &impl ConnectionTrait,
+    keys: &[(PersonId, String)],
+) -> Result<(), AppError> {
     if keys.is_empty() {
         return Ok(());
     }
     person_due_word::Entity::delete_many()
-        .filter(person_due_word::Column::PersonId.is_in(keys.iter().map(|(id, _)| id.as_str())))
+        .filter(person_due_word::Column::PersonId.is_in(keys.iter().map(|(id, _)| id)))
         .exec(db)
         .await?;
     let mut words: Vec<person_due_word::ActiveModel> = Vec::new();
@@ -288,7 +291,7 @@ async fn write_words(db: &impl ConnectionTrait, keys: &[(String, String)]) -> Re
 
 async fn write_keys(
     db: &impl ConnectionTrait,
-    id: &str,
+    id: &PersonId,
     key: String,
     order: String,
 ) -> Result<(), AppError> {
@@ -307,7 +310,7 @@ async fn stale(
     db: &impl ConnectionTrait,
     today: Date,
     limit: u64,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<PersonId>, AppError> {
     let fresh = Query::select()
         .column(person_due::Column::PersonId)
         .from(person_due::Entity)
@@ -325,7 +328,7 @@ async fn stale(
         )
         .order_by_asc(person::Column::Id)
         .limit(limit)
-        .into_tuple::<String>()
+        .into_tuple::<PersonId>()
         .all(db)
         .await?;
     Ok(ids)
@@ -438,13 +441,13 @@ pub async fn rebuild_all(
         .await?;
     crate::services::counted::moved(db).await?;
     let mut done = 0;
-    let mut after = String::new();
+    let mut after = PersonId::default();
     loop {
-        let ids: Vec<String> = Scope::Register
+        let ids: Vec<PersonId> = Scope::Register
             .select::<person::Entity>()
             .select_only()
             .column(person::Column::Id)
-            .filter(person::Column::Id.gt(after.as_str()))
+            .filter(person::Column::Id.gt(&after))
             .order_by_asc(person::Column::Id)
             .limit(BATCH)
             .into_tuple()
@@ -456,11 +459,11 @@ pub async fn rebuild_all(
         };
         let tx = db.begin().await?;
         person_due_item::Entity::delete_many()
-            .filter(person_due_item::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .filter(person_due_item::Column::PersonId.is_in(&ids))
             .exec(&tx)
             .await?;
         person_due::Entity::delete_many()
-            .filter(person_due::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .filter(person_due::Column::PersonId.is_in(&ids))
             .exec(&tx)
             .await?;
         refresh(&tx, schedule, &ids, today).await?;
@@ -480,11 +483,11 @@ pub async fn verify(
 ) -> Result<Vec<String>, AppError> {
     use crate::entities::person_timeline;
     let mut wrong = Vec::new();
-    let mut after = String::new();
+    let mut after = PersonId::default();
     loop {
         let people = Scope::Retained
             .select::<person::Entity>()
-            .filter(person::Column::Id.gt(after.as_str()))
+            .filter(person::Column::Id.gt(&after))
             .order_by_asc(person::Column::Id)
             .limit(500)
             .all(db)
@@ -493,12 +496,12 @@ pub async fn verify(
             return Ok(wrong);
         };
         after = last.id.clone();
-        let ids: Vec<String> = people.iter().map(|p| p.id.clone()).collect();
+        let ids: Vec<PersonId> = people.iter().map(|p| p.id.clone()).collect();
         let records = load_records(db, Scope::Retained, Whose::These(&ids), schedule, true).await?;
         let revisions = super::load_revisions(db, Scope::Retained, Whose::These(&ids)).await?;
         let stored = Scope::Retained
             .select::<person_timeline::Entity>()
-            .filter(person_timeline::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+            .filter(person_timeline::Column::PersonId.is_in(ids))
             .order_by_asc(person_timeline::Column::FromDay)
             .all(db)
             .await?;
@@ -518,7 +521,7 @@ pub async fn verify(
 pub async fn fill_search_keys(db: &sea_orm::DatabaseConnection) -> Result<u64, AppError> {
     let mut done = 0;
     loop {
-        let batch: Vec<(String, String, String, String)> = Scope::Retained
+        let batch: Vec<(PersonId, String, String, String)> = Scope::Retained
             .select::<person::Entity>()
             .select_only()
             .columns([

@@ -25,7 +25,7 @@ impl Reader {
     pub(super) async fn assigned(
         &self,
         db: &impl ConnectionTrait,
-    ) -> Result<std::collections::HashSet<String>, AppError> {
+    ) -> Result<std::collections::HashSet<PersonId>, AppError> {
         match (&self.assigned_to, self.all) {
             (Some(user), false) => Ok(crate::services::reviews::assigned_people(
                 db, self.scope, user,
@@ -42,7 +42,7 @@ impl Reader {
     pub(super) fn may_read(
         &self,
         p: &person::Model,
-        assigned: &std::collections::HashSet<String>,
+        assigned: &std::collections::HashSet<PersonId>,
     ) -> bool {
         if p.status == Status::Withdrawn {
             return self.scope == Scope::Retained;
@@ -63,7 +63,7 @@ pub struct NameOf {
 pub async fn name_of(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
 ) -> Result<NameOf, AppError> {
     let p = find_readable(db, reader, id).await?;
     Ok(NameOf {
@@ -76,7 +76,7 @@ pub async fn name_of(
 pub async fn find_readable(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
 ) -> Result<person::Model, AppError> {
     let assigned = reader.assigned(db).await?;
     reader

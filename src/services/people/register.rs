@@ -53,7 +53,7 @@ pub async fn register_in(
     actor: &Actor,
     input: &NewPerson,
     today: Date,
-) -> Result<String, AppError> {
+) -> Result<PersonId, AppError> {
     let (details, consent, registered_on) = check_new(input, today)?;
     let joining = Joining::Register {
         consent: &consent,
@@ -165,7 +165,7 @@ fn set_details(row: &mut person::ActiveModel, d: &Details, registered_on: Date) 
 /// A person's view by id, for a caller that has already checked access.
 pub async fn view_by_id(
     db: &(impl ConnectionTrait + StreamTrait),
-    id: &str,
+    id: &PersonId,
     today: Date,
     schedule: &crate::policy::Schedule,
 ) -> Result<PersonView, AppError> {
@@ -186,7 +186,7 @@ pub(super) async fn insert_person(
     actor: &Actor,
     d: &Details,
     joining: Joining<'_>,
-) -> Result<String, AppError> {
+) -> Result<PersonId, AppError> {
     // Unique among entries whose consent stands: a withdrawn entry's number may join again.
     let existing = Scope::Register
         .select::<person::Entity>()
@@ -196,7 +196,7 @@ pub(super) async fn insert_person(
     if existing > 0 {
         return Err(duplicate_nhs_number());
     }
-    let id = uuid::Uuid::new_v4().to_string();
+    let id = PersonId::new();
     let now = tx.now();
     let (status, registered_on, inpatient_only_from, consent) = match joining {
         Joining::Register {
@@ -236,12 +236,12 @@ pub(super) async fn insert_person(
 async fn insert_consent(
     tx: &audit::AuditedTx,
     actor: &Actor,
-    person_id: &str,
+    person_id: &PersonId,
     consent: &Consent,
 ) -> Result<(), AppError> {
     consent_entity::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
-        person_id: Set(person_id.to_string()),
+        person_id: Set(person_id.clone()),
         basis: Set(consent.basis),
         recorded_on: Set(consent.recorded_on),
         given_by: Set(consent.given_by.clone()),
@@ -266,11 +266,11 @@ pub async fn get(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
 ) -> Result<PersonView, AppError> {
     let model = find_readable(&app.db, reader, id).await?;
-    let ids = [id.to_string()];
-    let result = today::rows_of(app, reader, &[model], &ids, app.clock.today())
+    let ids = std::slice::from_ref(id);
+    let result = today::rows_of(app, reader, &[model], ids, app.clock.today())
         .await?
         .pop()
         .ok_or_else(|| AppError::not_found("Person"))?;

@@ -11,12 +11,12 @@ pub(crate) struct Snapshot {
     pub(super) people: Vec<person::Model>,
     pub(super) records: Records,
     /// Per person, the details before each edit, oldest first.
-    pub(super) revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    pub(super) revisions: HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>>,
     /// Per stay, its security level, legal status and planned discharge before each change.
     pub(super) stay_revisions:
         HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
     /// Per person, whether a social worker was named until each edit, oldest first.
-    pub(super) social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
+    pub(super) social_worker_history: HashMap<PersonId, Vec<(Option<Date>, bool)>>,
 }
 
 /// The editable details of a register entry, as they stood before an edit.
@@ -90,11 +90,11 @@ pub(super) async fn load_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
     whose: Whose<'_>,
-) -> Result<HashMap<String, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
+) -> Result<HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>>, AppError> {
     let select = scope
         .select::<person_revision::Entity>()
         .filter(whose.on(person_revision::Column::PersonId));
-    let mut revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
+    let mut revisions: HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>> = HashMap::new();
     for r in select.all(db).await? {
         let data: Revision = serde_json::from_str(&r.data)
             .map_err(|e| AppError::failed(format!("revision {}", r.id), e))?;
@@ -111,8 +111,8 @@ pub(super) async fn load_revisions(
 
 /// Each person's earlier social workers (whether named, from which day), oldest first.
 pub(super) fn social_worker_history(
-    revisions: &HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
-) -> HashMap<String, Vec<(Option<Date>, bool)>> {
+    revisions: &HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>>,
+) -> HashMap<PersonId, Vec<(Option<Date>, bool)>> {
     revisions
         .iter()
         .map(|(id, list)| {
@@ -130,7 +130,7 @@ pub(super) fn social_worker_history(
 pub(super) async fn load_stay_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: Option<&str>,
+    person_id: Option<&PersonId>,
 ) -> Result<
     HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
     AppError,
@@ -161,7 +161,7 @@ pub(super) async fn load_stay_revisions(
 /// read people this way.
 pub(super) fn details_as_at<'a>(
     p: &'a person::Model,
-    revisions: &HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
+    revisions: &HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>>,
     day: Date,
 ) -> Cow<'a, person::Model> {
     let end = crate::clock::uk_instant(day, time::macros::time!(23:59:59));
@@ -181,16 +181,16 @@ pub(super) fn details_as_at<'a>(
 /// The earlier details of a batch of register entries (ids from `first` to `last`, withdrawn
 /// ones left out), for the returns, which read the register a batch at a time.
 pub(crate) struct EarlierDetails {
-    pub(super) revisions: HashMap<String, Vec<(time::OffsetDateTime, Revision)>>,
-    pub(super) social_worker_history: HashMap<String, Vec<(Option<Date>, bool)>>,
+    pub(super) revisions: HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>>,
+    pub(super) social_worker_history: HashMap<PersonId, Vec<(Option<Date>, bool)>>,
 }
 
 impl EarlierDetails {
     pub(crate) async fn between(
         db: &impl ConnectionTrait,
         scope: Scope,
-        first: &str,
-        last: &str,
+        first: &PersonId,
+        last: &PersonId,
     ) -> Result<Self, AppError> {
         let revisions = load_revisions(db, scope, Whose::Between(first, last)).await?;
         let social_worker_history = social_worker_history(&revisions);
@@ -206,7 +206,7 @@ impl EarlierDetails {
     }
 
     /// Whether a social worker was named until each edit, oldest first.
-    pub(crate) fn social_worker_history(&self, id: &str) -> &[(Option<Date>, bool)] {
+    pub(crate) fn social_worker_history(&self, id: &PersonId) -> &[(Option<Date>, bool)] {
         self.social_worker_history
             .get(id)
             .map(Vec::as_slice)
@@ -252,6 +252,9 @@ impl Snapshot {
         {
             Some(r) => {
                 let mut then = stay.clone();
+                then.hospital.clone_from(&r.hospital);
+                then.hospital_ods_code.clone_from(&r.hospital_ods_code);
+                then.episode_id.clone_from(&r.episode_id);
                 then.security_level.clone_from(&r.security_level);
                 then.legal_status.clone_from(&r.legal_status);
                 then.planned_discharge_on = r.planned_discharge_on;
@@ -283,12 +286,12 @@ impl Snapshot {
     }
 
     /// A person's rating at the end of `day`.
-    pub(crate) fn rating_on(&self, id: &str, day: Date) -> Option<Rating> {
+    pub(crate) fn rating_on(&self, id: &PersonId, day: Date) -> Option<Rating> {
         self.rating_since(id, day).map(|(r, _)| r)
     }
 
     /// A person's rating at the end of `day` and the day it took that value.
-    pub(crate) fn rating_since(&self, id: &str, day: Date) -> Option<(Rating, Date)> {
+    pub(crate) fn rating_since(&self, id: &PersonId, day: Date) -> Option<(Rating, Date)> {
         let events = self
             .records
             .events
@@ -317,7 +320,7 @@ impl Snapshot {
         crate::services::due::owed(p, &self.rows(p), &self.records.schedule, day)
     }
 
-    pub(crate) fn reviews(&self, id: &str) -> &[crate::entities::review::Model] {
+    pub(crate) fn reviews(&self, id: &PersonId) -> &[crate::entities::review::Model] {
         self.records
             .reviews
             .get(id)
@@ -325,7 +328,7 @@ impl Snapshot {
             .unwrap_or(&[])
     }
 
-    pub(crate) fn admissions(&self, id: &str) -> &[admission::Model] {
+    pub(crate) fn admissions(&self, id: &PersonId) -> &[admission::Model] {
         self.records
             .admissions
             .get(id)
@@ -333,7 +336,7 @@ impl Snapshot {
             .unwrap_or(&[])
     }
 
-    pub(crate) fn visits(&self, id: &str) -> &[crate::entities::visit::Model] {
+    pub(crate) fn visits(&self, id: &PersonId) -> &[crate::entities::visit::Model] {
         self.records
             .visits
             .get(id)

@@ -10,6 +10,7 @@
 //! names, in that write's transaction (`projection::refresh`), and for everyone by `tcr reindex`.
 
 use super::{Records, Revision, details_as_at, standing};
+use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
 use crate::domain::ratings::rating_of;
 use crate::domain::risk::Rating;
@@ -41,7 +42,7 @@ struct Answer {
 fn answer(
     p: &person::Model,
     records: &Records,
-    revisions: &HashMap<String, Vec<(OffsetDateTime, Revision)>>,
+    revisions: &HashMap<PersonId, Vec<(OffsetDateTime, Revision)>>,
     day: Date,
 ) -> Option<Answer> {
     let then = details_as_at(p, revisions, day);
@@ -76,7 +77,7 @@ fn answer(
 fn turning_days(
     p: &person::Model,
     records: &Records,
-    revisions: &HashMap<String, Vec<(OffsetDateTime, Revision)>>,
+    revisions: &HashMap<PersonId, Vec<(OffsetDateTime, Revision)>>,
 ) -> Vec<Date> {
     let mut days = vec![p.registered_on];
     days.extend(p.inpatient_only_from);
@@ -108,7 +109,7 @@ fn turning_days(
 pub(super) fn stretches(
     p: &person::Model,
     records: &Records,
-    revisions: &HashMap<String, Vec<(OffsetDateTime, Revision)>>,
+    revisions: &HashMap<PersonId, Vec<(OffsetDateTime, Revision)>>,
 ) -> Vec<person_timeline::Model> {
     if p.status == crate::domain::person::Status::Withdrawn {
         return Vec::new();
@@ -152,14 +153,14 @@ pub(super) fn stretches(
 /// Replaces these people's stretches, on the caller's connection or transaction.
 pub(super) async fn write(
     db: &impl ConnectionTrait,
-    ids: &[String],
+    ids: &[PersonId],
     rows: Vec<person_timeline::Model>,
 ) -> Result<(), AppError> {
     if ids.is_empty() {
         return Ok(());
     }
     person_timeline::Entity::delete_many()
-        .filter(person_timeline::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+        .filter(person_timeline::Column::PersonId.is_in(ids))
         .exec(db)
         .await?;
     // 12 values a row: well under either backend's bound-parameter limit.
@@ -180,7 +181,7 @@ pub(super) async fn write(
 pub(super) fn check(
     p: &person::Model,
     records: &Records,
-    revisions: &HashMap<String, Vec<(OffsetDateTime, Revision)>>,
+    revisions: &HashMap<PersonId, Vec<(OffsetDateTime, Revision)>>,
     stored: &[person_timeline::Model],
     (from, to): (Date, Date),
 ) -> Option<String> {

@@ -6,6 +6,7 @@
 
 use super::{Derived, PersonView, Reader, Whose, load_records, view, view_with};
 use crate::domain::deadlines::Item;
+use crate::domain::ids::PersonId;
 use crate::entities::{consent as consent_entity, person, person_due, person_due_item};
 use crate::error::AppError;
 use crate::services::App;
@@ -20,13 +21,13 @@ use time::Date;
 pub(super) async fn rows(
     app: &App,
     reader: &Reader,
-    ids: &[String],
+    ids: &[PersonId],
     today: Date,
 ) -> Result<Vec<PersonView>, AppError> {
     let people = reader
         .scope
         .select::<person::Entity>()
-        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .filter(person::Column::Id.is_in(ids))
         .all(&app.db)
         .await?;
     rows_of(app, reader, &people, ids, today).await
@@ -37,13 +38,13 @@ pub(super) async fn rows_of(
     app: &App,
     reader: &Reader,
     people: &[person::Model],
-    ids: &[String],
+    ids: &[PersonId],
     today: Date,
 ) -> Result<Vec<PersonView>, AppError> {
     let scope = reader.scope;
     let db = &app.db;
-    let these = || ids.iter().map(String::as_str);
-    let consents: HashMap<String, consent_entity::Model> = scope
+    let these = || ids.iter();
+    let consents: HashMap<PersonId, consent_entity::Model> = scope
         .select::<consent_entity::Entity>()
         .filter(consent_entity::Column::PersonId.is_in(these()))
         .all(db)
@@ -53,7 +54,7 @@ pub(super) async fn rows_of(
         .collect();
     let mut derived = stored(app, reader, ids, today).await?;
     // Anyone the projection has not yet answered for today: from their records.
-    let behind: Vec<String> = ids
+    let behind: Vec<PersonId> = ids
         .iter()
         .filter(|id| !derived.contains_key(*id))
         .cloned()
@@ -92,7 +93,7 @@ pub(super) async fn rows_of(
 pub(super) async fn due(
     app: &App,
     scope: Scope,
-    id: &str,
+    id: &PersonId,
     today: Date,
 ) -> Result<Option<Vec<DueItem>>, AppError> {
     let db = &app.db;
@@ -116,7 +117,7 @@ pub(super) async fn due(
 async fn stored_items(
     app: &App,
     scope: Scope,
-    id: &str,
+    id: &PersonId,
     today: Date,
 ) -> Result<Option<Vec<Item>>, AppError> {
     let rows = scope
@@ -148,7 +149,7 @@ pub(super) async fn row_and_due(
     let scope = reader.scope;
     let due = scope
         .select::<person_due::Entity>()
-        .filter(person_due::Column::PersonId.eq(p.id.as_str()))
+        .filter(person_due::Column::PersonId.eq(&p.id))
         .one(&app.db)
         .await?
         .filter(|d| d.computed_for == today);
@@ -166,7 +167,7 @@ pub(super) async fn row_and_due(
     };
     let consent = scope
         .select::<consent_entity::Entity>()
-        .filter(consent_entity::Column::PersonId.eq(p.id.as_str()))
+        .filter(consent_entity::Column::PersonId.eq(&p.id))
         .one(&app.db)
         .await?;
     let owed = worded(app, scope, &items).await?;
@@ -205,12 +206,12 @@ fn derived(due: &person_due::Model, overdue: Vec<String>) -> Result<Derived, App
 async fn stored(
     app: &App,
     reader: &Reader,
-    ids: &[String],
+    ids: &[PersonId],
     today: Date,
-) -> Result<HashMap<String, Derived>, AppError> {
+) -> Result<HashMap<PersonId, Derived>, AppError> {
     let scope = reader.scope;
     let db = &app.db;
-    let these = || ids.iter().map(String::as_str);
+    let these = || ids.iter();
     // Those computed for today only; checked here, not in SQL, where the day's index (every
     // row alike) would tempt the planner away from the primary key.
     let dues: Vec<person_due::Model> = scope
@@ -222,7 +223,7 @@ async fn stored(
         .filter(|d| d.computed_for == today)
         .collect();
     // The overdue ones only (`deadlines::is_overdue`, checked again on each item below).
-    let late: Vec<(String, Item)> = scope
+    let late: Vec<(PersonId, Item)> = scope
         .select::<person_due_item::Entity>()
         .filter(person_due_item::Column::PersonId.is_in(these()))
         .filter(person_due_item::Column::Due.lt(today))

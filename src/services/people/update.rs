@@ -28,7 +28,7 @@ pub async fn update(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    id: &str,
+    id: &PersonId,
     changes: serde_json::Map<String, serde_json::Value>,
 ) -> Result<PersonView, AppError> {
     let today = app.clock.today();
@@ -183,7 +183,7 @@ fn social_worker_from(
     })
 }
 
-fn stored_consent(records: &Records, id: &str) -> Result<Consent, AppError> {
+fn stored_consent(records: &Records, id: &PersonId) -> Result<Consent, AppError> {
     let c = records
         .consents
         .get(id)

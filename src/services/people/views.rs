@@ -22,7 +22,7 @@ pub struct ConsentView {
 /// A person as the API and pages show them. Dates are `YYYY-MM-DD`.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PersonView {
-    pub id: String,
+    pub id: PersonId,
     /// Formatted `943 476 5919`.
     pub nhs_number: String,
     pub given_name: String,
@@ -85,20 +85,20 @@ pub struct PersonView {
 
 /// Everything needed to describe people: their rows, consent, rating events and stays.
 pub(super) struct Records {
-    pub(super) consents: HashMap<String, consent_entity::Model>,
-    pub(super) events: HashMap<String, Vec<RatingEvent>>,
-    pub(super) stays: HashMap<String, Vec<Stay>>,
-    pub(super) admissions: HashMap<String, Vec<admission::Model>>,
-    pub(super) reviews: HashMap<String, Vec<crate::entities::review::Model>>,
-    pub(super) actions: HashMap<String, Vec<crate::entities::action::Model>>,
-    pub(super) visits: HashMap<String, Vec<crate::entities::visit::Model>>,
+    pub(super) consents: HashMap<PersonId, consent_entity::Model>,
+    pub(super) events: HashMap<PersonId, Vec<RatingEvent>>,
+    pub(super) stays: HashMap<PersonId, Vec<Stay>>,
+    pub(super) admissions: HashMap<PersonId, Vec<admission::Model>>,
+    pub(super) reviews: HashMap<PersonId, Vec<crate::entities::review::Model>>,
+    pub(super) actions: HashMap<PersonId, Vec<crate::entities::action::Model>>,
+    pub(super) visits: HashMap<PersonId, Vec<crate::entities::visit::Model>>,
     pub(super) schedule: crate::policy::Schedule,
 }
 
 impl Records {
     /// What is on file for one person, for working out what is due.
-    pub(super) fn rows(&self, id: &str) -> crate::services::due::Rows<'_> {
-        fn of<'a, T>(m: &'a HashMap<String, Vec<T>>, id: &str) -> &'a [T] {
+    pub(super) fn rows(&self, id: &PersonId) -> crate::services::due::Rows<'_> {
+        fn of<'a, T>(m: &'a HashMap<PersonId, Vec<T>>, id: &PersonId) -> &'a [T] {
             m.get(id).map(Vec::as_slice).unwrap_or(&[])
         }
         crate::services::due::Rows {
@@ -117,14 +117,14 @@ impl Records {
 async fn grouped<C, E>(
     db: &C,
     query: sea_orm::Select<E>,
-    key: impl Fn(&E::Model) -> String,
-) -> Result<HashMap<String, Vec<E::Model>>, AppError>
+    key: impl Fn(&E::Model) -> PersonId,
+) -> Result<HashMap<PersonId, Vec<E::Model>>, AppError>
 where
     C: ConnectionTrait + StreamTrait,
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let mut out: HashMap<String, Vec<E::Model>> = HashMap::new();
+    let mut out: HashMap<PersonId, Vec<E::Model>> = HashMap::new();
     let mut rows = query.stream(db).await?;
     while let Some(row) = rows.try_next().await? {
         out.entry(key(&row)).or_default().push(row);
@@ -136,10 +136,10 @@ where
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Whose<'a> {
     All,
-    One(&'a str),
-    These(&'a [String]),
+    One(&'a PersonId),
+    These(&'a [PersonId]),
     /// Ids from the first to the last (a batch of the returns' read, in id order).
-    Between(&'a str, &'a str),
+    Between(&'a PersonId, &'a PersonId),
 }
 
 impl Whose<'_> {
@@ -149,7 +149,7 @@ impl Whose<'_> {
         match self {
             Whose::All => all,
             Whose::One(id) => all.add(column.eq(id)),
-            Whose::These(ids) => all.add(column.is_in(ids.iter().map(String::as_str))),
+            Whose::These(ids) => all.add(column.is_in(ids)),
             Whose::Between(first, last) => all.add(column.between(first, last)),
         }
     }

@@ -118,7 +118,7 @@ async fn first_assessment(
     actor: &Actor,
     current: &referral::Model,
     json: &str,
-    new_id: &str,
+    new_id: &PersonId,
     decided_on: Date,
 ) -> Result<(), AppError> {
     let answers: BTreeMap<String, bool> =

@@ -10,7 +10,7 @@ use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::age::age_on;
 use crate::domain::dates::DateKind;
-use crate::domain::ids::ReferralId;
+use crate::domain::ids::{PersonId, ReferralId};
 use crate::domain::nhs_number::NhsNumber;
 use crate::domain::referral::{self as rules, ReferralStatus};
 use crate::domain::risk::Rating;

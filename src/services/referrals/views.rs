@@ -58,7 +58,7 @@ pub struct OutcomeSent {
 /// Someone on the register who may be the person referred.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PossibleDuplicate {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub name: String,
     pub nhs_number: String,
     /// `nhs_number`, or `name_and_date_of_birth`.
@@ -100,7 +100,7 @@ pub struct ReferralView {
     #[schemars(with = "Option<String>")]
     pub decided_on: Option<Date>,
     pub decision_reason: Option<String>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
     #[serde(with = "crate::domain::dates::iso::option")]
     #[schemars(with = "Option<String>")]
     pub outcome_sent_on: Option<Date>,
@@ -176,7 +176,7 @@ pub(super) async fn duplicates_of(
     let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
     let mut out = Vec::new();
     for p in candidates.all(db).await? {
-        if p.id == r.person_id.clone().unwrap_or_default() {
+        if r.person_id.as_ref() == Some(&p.id) {
             continue;
         }
         let by_number = r.nhs_number.as_deref() == Some(p.nhs_number.as_str());
@@ -190,7 +190,7 @@ pub(super) async fn duplicates_of(
             person_id: if readable {
                 p.id.clone()
             } else {
-                String::new()
+                PersonId::default()
             },
             name: if readable {
                 format!("{} {}", p.given_name, p.family_name)

@@ -9,7 +9,7 @@ use super::super::due;
 use super::super::people::EarlierDetails;
 use super::super::scope::Scope;
 use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
-use crate::domain::ids::{ActionId, ReviewId, StayId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId, StayId};
 use crate::domain::person::Status;
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::ratings::{RatingEvent, Stay};
@@ -115,7 +115,7 @@ impl Snapshot {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "person::Entity")]
 struct EntryRow {
-    id: String,
+    id: PersonId,
     nhs_number: String,
     given_name: String,
     family_name: String,
@@ -176,7 +176,7 @@ impl EntryRow {
 #[sea_orm(entity = "review::Entity")]
 pub(super) struct ReviewRow {
     pub id: ReviewId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub kind: ReviewKind,
     pub status: ReviewStatus,
     pub scheduled_on: Date,
@@ -192,7 +192,7 @@ pub(super) struct ReviewRow {
 #[sea_orm(entity = "action::Entity")]
 struct ActionRow {
     id: ActionId,
-    person_id: String,
+    person_id: PersonId,
     review_id: ReviewId,
     due_on: Date,
     status: ActionStatus,
@@ -205,7 +205,7 @@ struct ActionRow {
 #[sea_orm(entity = "admission::Entity")]
 pub(super) struct StayRow {
     pub id: StayId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub admitted_on: Date,
     pub discharged_on: Option<Date>,
     pub hospital: String,
@@ -221,6 +221,7 @@ struct StayRevisionRow {
     admission_id: StayId,
     effective_on: Date,
     valid_until: OffsetDateTime,
+    hospital: String,
     security_level: SecurityLevel,
     legal_status: LegalStatus,
     planned_discharge_on: Option<Date>,
@@ -229,7 +230,7 @@ struct StayRevisionRow {
 #[derive(Debug, DerivePartialModel)]
 #[sea_orm(entity = "visit::Entity")]
 pub(super) struct VisitRow {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub admission_id: StayId,
     pub visited_on: Date,
 }
@@ -238,7 +239,7 @@ pub(super) struct VisitRow {
 #[sea_orm(entity = "rating_event::Entity")]
 struct RatingRow {
     seq: i64,
-    person_id: String,
+    person_id: PersonId,
     rating: Rating,
     effective_on: Date,
 }
@@ -291,7 +292,7 @@ impl Batch {
     /// return's one snapshot.
     pub(super) async fn after(
         snapshot: Arc<Snapshot>,
-        after: Option<String>,
+        after: Option<PersonId>,
         limit: u64,
     ) -> Result<Option<Batch>, AppError> {
         let db = snapshot.on(0);
@@ -302,7 +303,7 @@ impl Batch {
             .order_by_asc(person::Column::Id)
             .limit(limit.max(1));
         if let Some(id) = &after {
-            select = select.filter(person::Column::Id.gt(id.as_str()));
+            select = select.filter(person::Column::Id.gt(id));
         }
         let people: Vec<person::Model> = select
             .into_partial_model::<EntryRow>()
@@ -315,7 +316,7 @@ impl Batch {
         let (Some(first), Some(last)) = (people.first(), people.last()) else {
             return Ok(None);
         };
-        let (first, last) = (first.id.as_str(), last.id.as_str());
+        let (first, last) = (&first.id, &last.id);
         let (reviews, actions, stays, visits, ratings, stay_revisions, earlier) = try_join!(
             rows_of!(snapshot, 0, review, ReviewRow, first, last),
             rows_of!(snapshot, 1, action, ActionRow, first, last),
@@ -326,11 +327,8 @@ impl Batch {
             EarlierDetails::between(snapshot.on(3), snapshot.scope, first, last),
         )?;
         lap.mark("rows");
-        let index: HashMap<&str, usize> = people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.as_str(), i))
-            .collect();
+        let index: HashMap<&PersonId, usize> =
+            people.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
         let mut rows: Vec<Rows> = people.iter().map(|_| Rows::default()).collect();
         for r in reviews {
             if let Some(p) = slot(&index, &mut rows, &r.person_id) {
@@ -373,8 +371,8 @@ impl Batch {
     }
 
     /// The last id read, to start the next batch after.
-    pub(super) fn last_id(&self) -> Option<&str> {
-        self.people.last().map(|p| p.id.as_str())
+    pub(super) fn last_id(&self) -> Option<&PersonId> {
+        self.people.last().map(|p| &p.id)
     }
 
     /// Each person of the batch, in id order.
@@ -409,7 +407,11 @@ impl Lap {
 
 /// A person's rows by their id. A row of someone outside the batch (it cannot happen: the id
 /// range holds the batch and withdrawn people only) is left out rather than given to anyone.
-fn slot<'r>(index: &HashMap<&str, usize>, rows: &'r mut [Rows], id: &str) -> Option<&'r mut Rows> {
+fn slot<'r>(
+    index: &HashMap<&PersonId, usize>,
+    rows: &'r mut [Rows],
+    id: &PersonId,
+) -> Option<&'r mut Rows> {
     index.get(id).and_then(|&i| rows.get_mut(i))
 }
 
@@ -417,8 +419,8 @@ fn slot<'r>(index: &HashMap<&str, usize>, rows: &'r mut [Rows], id: &str) -> Opt
 async fn stay_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
-    first: &str,
-    last: &str,
+    first: &PersonId,
+    last: &PersonId,
 ) -> Result<HashMap<StayId, Vec<StayRevisionRow>>, AppError> {
     let stays = Query::select()
         .column(admission::Column::Id)
@@ -524,11 +526,13 @@ impl<'a> Person<'a> {
             .and_then(|list| list.iter().find(|r| r.effective_on > day))
         {
             Some(r) => StayAsAt {
+                hospital: &r.hospital,
                 security_level: &r.security_level,
                 legal_status: &r.legal_status,
                 planned_discharge_on: r.planned_discharge_on,
             },
             None => StayAsAt {
+                hospital: &stay.hospital,
                 security_level: &stay.security_level,
                 legal_status: &stay.legal_status,
                 planned_discharge_on: stay.planned_discharge_on,
@@ -608,6 +612,8 @@ impl<'a> Person<'a> {
 
 /// A stay's values as they stood on a day.
 pub(super) struct StayAsAt<'a> {
+    /// The hospital of the episode then (a transfer moves the spell on to another).
+    pub hospital: &'a str,
     pub security_level: &'a SecurityLevel,
     pub legal_status: &'a LegalStatus,
     pub planned_discharge_on: Option<Date>,

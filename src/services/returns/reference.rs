@@ -9,6 +9,7 @@ use super::{Change, Changes, Figures, MonthlyRow, WeeklyRow};
 use super::{formatted_nhs, full_name, rating_word, severity};
 use crate::domain::age::AgeBand;
 use crate::domain::deadlines::{self, Owed};
+use crate::domain::ids::PersonId;
 use crate::domain::person::{InpatientBasis, Status};
 use crate::domain::referral::{self as referral_rules, ReferralStatus};
 use crate::domain::returns::{Count, Counts, Period, ReturnKind};
@@ -66,11 +67,11 @@ fn compute_from(
     };
     let people = snapshot.people_at(ends.day);
     let people_before = snapshot.people_at(ends.before_day);
-    let live: HashSet<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let live: HashSet<&PersonId> = people.iter().map(|p| &p.id).collect();
     // Referrals of withdrawn people are left out; referrals not yet tied to anyone stay in.
     let referrals: Vec<&referral::Model> = referrals
         .iter()
-        .filter(|r| r.person_id.as_deref().is_none_or(|p| live.contains(p)))
+        .filter(|r| r.person_id.as_ref().is_none_or(|p| live.contains(p)))
         .collect();
 
     let mut counts = zeroed_counts();
@@ -310,8 +311,8 @@ impl Ends<'_> {
         &self,
         people: &'p [Cow<'_, person::Model>],
         counts: &mut Counts,
-    ) -> HashMap<&'p str, Vec<deadlines::Item>> {
-        let mut owed_at_end: HashMap<&str, Vec<deadlines::Item>> = HashMap::new();
+    ) -> HashMap<&'p PersonId, Vec<deadlines::Item>> {
+        let mut owed_at_end: HashMap<&PersonId, Vec<deadlines::Item>> = HashMap::new();
         for p in people {
             let counted = p.status != Status::Withdrawn;
             for r in self.snapshot.reviews(&p.id).iter().filter(|_| counted) {
@@ -341,7 +342,7 @@ impl Ends<'_> {
                     _ => {}
                 }
             }
-            owed_at_end.insert(p.id.as_str(), owed);
+            owed_at_end.insert(&p.id, owed);
         }
         owed_at_end
     }
@@ -379,7 +380,7 @@ impl Ends<'_> {
     fn rows(
         &self,
         people: &[Cow<'_, person::Model>],
-        owed_at_end: &HashMap<&str, Vec<deadlines::Item>>,
+        owed_at_end: &HashMap<&PersonId, Vec<deadlines::Item>>,
         counts: &mut Counts,
     ) -> Result<(Table, Vec<MonthlyRow>, Vec<WeeklyRow>), AppError> {
         let day = self.day;
@@ -395,10 +396,7 @@ impl Ends<'_> {
                 continue;
             }
             let v = self.snapshot.view(p, day)?;
-            let owed = owed_at_end
-                .get(p.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
+            let owed = owed_at_end.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
             let row = self.monthly_row(p, &v, owed);
             if let (Some(basis), Some(stay)) =
                 (basis, stay_at(self.snapshot.admissions(&p.id), day))

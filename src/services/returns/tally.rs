@@ -445,7 +445,7 @@ fn weekly_row(
             .into(),
         basis,
         admitted_on: stay.admitted_on,
-        hospital: stay.hospital.clone(),
+        hospital: then.hospital.to_string(),
         security_level: then.security_level.as_str().into(),
         legal_status: then.legal_status.as_str().into(),
         length_of_stay_days: (day - stay.admitted_on).whole_days(),

@@ -209,7 +209,7 @@ pub async fn schedule(
     app: &App,
     actor: &Actor,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     input: NewReview,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
@@ -358,7 +358,7 @@ async fn check_review(
 async fn check_bookable(
     db: &impl ConnectionTrait,
     reader: &Reader,
-    person_id: &str,
+    person_id: &PersonId,
     kind: ReviewKind,
     booked_on: Date,
 ) -> Result<crate::entities::person::Model, AppError> {

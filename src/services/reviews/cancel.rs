@@ -60,7 +60,7 @@ pub async fn cancel(
 /// `day`): each is cancelled that day, or on the day it was booked if that was later.
 pub async fn cancel_all_for(
     tx: &audit::AuditedTx,
-    person_id: &str,
+    person_id: &PersonId,
     reason: &str,
     day: Date,
 ) -> Result<u64, AppError> {

@@ -11,7 +11,7 @@ use super::{Actor, App};
 use crate::domain::age::{ReviewType, age_on, review_type};
 use crate::domain::dates::DateKind;
 use crate::domain::deadlines::Owed;
-use crate::domain::ids::{ActionId, ReviewId, UserId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId, UserId};
 use crate::domain::panel::{PLACE_MAX, parse_start_time, seat_problem};
 use crate::domain::review::{
     self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,

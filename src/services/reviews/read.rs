@@ -90,7 +90,7 @@ pub async fn calendar_by_secret(
 
 /// The scheduled reviews a user sits on, for their calendar feed. Audited.
 pub async fn calendar_for(app: &App, user: &user::Model) -> Result<Vec<CalendarEntry>, AppError> {
-    let people: HashMap<String, crate::entities::person::Model> = Scope::Register
+    let people: HashMap<PersonId, crate::entities::person::Model> = Scope::Register
         .select::<crate::entities::person::Entity>()
         .all(&app.db)
         .await?

@@ -51,7 +51,7 @@ pub async fn assigned_people(
     db: &impl ConnectionTrait,
     scope: Scope,
     user_id: &str,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<PersonId>, AppError> {
     Ok(scope
         .select::<review::Entity>()
         .all(db)

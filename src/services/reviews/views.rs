@@ -13,7 +13,7 @@ pub struct PanelMember {
 pub struct ActionView {
     pub id: ActionId,
     pub review_id: ReviewId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub who: String,
     pub what: String,
     #[serde(with = "crate::domain::dates::iso")]
@@ -32,7 +32,7 @@ pub struct ActionView {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReviewView {
     pub id: ReviewId,
-    pub person_id: String,
+    pub person_id: PersonId,
     pub person_name: String,
     pub kind: ReviewKind,
     /// `cetr` or `ctr`, from the person's age (and EHCP) on the review day.
@@ -111,19 +111,19 @@ pub(super) async fn names(db: &impl ConnectionTrait) -> Result<HashMap<UserId, S
 /// instead of once per review.
 pub(crate) struct Lookups {
     pub(super) users: HashMap<UserId, String>,
-    pub(super) people: HashMap<String, crate::entities::person::Model>,
+    pub(super) people: HashMap<PersonId, crate::entities::person::Model>,
     pub(super) actions: HashMap<ReviewId, Vec<action::Model>>,
-    pub(super) open_stays: HashMap<String, admission::Model>,
-    pub(super) reviews_by_person: HashMap<String, Vec<review::Model>>,
+    pub(super) open_stays: HashMap<PersonId, admission::Model>,
+    pub(super) reviews_by_person: HashMap<PersonId, Vec<review::Model>>,
 }
 
 /// What the views of these people's reviews are built from.
 pub(crate) async fn lookups(
     db: &impl ConnectionTrait,
     scope: Scope,
-    people: &[String],
+    people: &[PersonId],
 ) -> Result<Lookups, AppError> {
-    let ids = || people.iter().map(String::as_str);
+    let ids = || people.iter();
     let of = scope
         .select::<crate::entities::person::Entity>()
         .filter(crate::entities::person::Column::Id.is_in(ids()));

@@ -4,7 +4,7 @@
 
 use super::{Part, in_care, overdue_items, unscheduled_people, upcoming_reviews};
 use crate::domain::deadlines::DueKind;
-use crate::domain::ids::{ActionId, ReviewId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId};
 use crate::domain::person::Status;
 use crate::domain::risk::Rating;
 use crate::entities::{action, admission, person, person_due, person_due_item, review};
@@ -22,7 +22,7 @@ use time::Date;
 /// A person named on the watch, and where to find them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Named {
-    pub person_id: String,
+    pub person_id: PersonId,
     pub name: String,
     pub rating: Option<Rating>,
     /// An inpatient-only entry (Assuring Transformation): in hospital, not on the register.
@@ -127,8 +127,8 @@ impl Watch {
     }
 }
 /// The named people, with their current rating.
-async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppError> {
-    let rows: Vec<(String, String, String, Status, Option<Rating>)> = Scope::Register
+async fn named(app: &App, ids: &[PersonId]) -> Result<HashMap<PersonId, Named>, AppError> {
+    let rows: Vec<(PersonId, String, String, Status, Option<Rating>)> = Scope::Register
         .select::<person::Entity>()
         .join(JoinType::LeftJoin, person_due::Relation::Person.def().rev())
         .select_only()
@@ -139,7 +139,7 @@ async fn named(app: &App, ids: &[String]) -> Result<HashMap<String, Named>, AppE
             person::Column::Status,
         ])
         .column(person_due::Column::Rating)
-        .filter(person::Column::Id.is_in(ids.iter().map(String::as_str)))
+        .filter(person::Column::Id.is_in(ids))
         .into_tuple()
         .all(&app.db)
         .await?;
@@ -186,12 +186,12 @@ async fn dues(
 /// These people's items, in the engine's order (soonest due first).
 async fn items_of(
     app: &App,
-    ids: &[String],
-) -> Result<HashMap<String, Vec<person_due_item::Model>>, AppError> {
-    let mut out: HashMap<String, Vec<person_due_item::Model>> = HashMap::new();
+    ids: &[PersonId],
+) -> Result<HashMap<PersonId, Vec<person_due_item::Model>>, AppError> {
+    let mut out: HashMap<PersonId, Vec<person_due_item::Model>> = HashMap::new();
     for i in Scope::Register
         .select::<person_due_item::Entity>()
-        .filter(person_due_item::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+        .filter(person_due_item::Column::PersonId.is_in(ids))
         .order_by_asc(person_due_item::Column::PersonId)
         .order_by_asc(person_due_item::Column::Seq)
         .all(&app.db)
@@ -207,11 +207,11 @@ async fn items_of(
 async fn next_review_and_visit(
     app: &App,
     today: Date,
-    ids: &[String],
-) -> Result<HashMap<String, (Option<Due>, Option<Due>)>, AppError> {
+    ids: &[PersonId],
+) -> Result<HashMap<PersonId, (Option<Due>, Option<Due>)>, AppError> {
     let items = items_of(app, ids).await?;
     let mut picked: Vec<&person_due_item::Model> = Vec::new();
-    let mut marks: Vec<(String, bool)> = Vec::new();
+    let mut marks: Vec<(PersonId, bool)> = Vec::new();
     for (id, list) in &items {
         let review = list
             .iter()
@@ -225,7 +225,7 @@ async fn next_review_and_visit(
         }
     }
     let words = dues(app, today, &picked).await?;
-    let mut out: HashMap<String, (Option<Due>, Option<Due>)> = HashMap::new();
+    let mut out: HashMap<PersonId, (Option<Due>, Option<Due>)> = HashMap::new();
     for ((id, is_review), due) in marks.into_iter().zip(words) {
         let entry = out.entry(id).or_default();
         if is_review {
@@ -237,9 +237,9 @@ async fn next_review_and_visit(
     Ok(out)
 }
 
-fn unnamed(id: &str) -> Named {
+fn unnamed(id: &PersonId) -> Named {
     Named {
-        person_id: id.to_string(),
+        person_id: id.clone(),
         name: String::new(),
         rating: None,
         inpatient_only: false,
@@ -253,7 +253,7 @@ pub(super) async fn inpatients(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Inpatient>, AppError> {
-    let ids: Vec<String> = in_care()
+    let ids: Vec<PersonId> = in_care()
         .select_only()
         .column(person_due::Column::PersonId)
         .filter(person_due::Column::InHospitalSince.is_not_null())
@@ -269,7 +269,7 @@ pub(super) async fn inpatients(
     let mut next = next_review_and_visit(app, today, &ids).await?;
     let stays = Scope::Register
         .select::<admission::Entity>()
-        .filter(admission::Column::PersonId.is_in(ids.iter().map(String::as_str)))
+        .filter(admission::Column::PersonId.is_in(&ids))
         .all(&app.db)
         .await?;
     let mut out = Vec::with_capacity(ids.len());
@@ -342,7 +342,7 @@ pub(super) async fn overdue_things(
     limit: u64,
 ) -> Result<Vec<OverdueItem>, AppError> {
     let rows = overdue(app, today, part, offset, limit).await?;
-    let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let ids: Vec<PersonId> = rows.iter().map(|r| r.person_id.clone()).collect();
     let names = named(app, &ids).await?;
     let refs: Vec<&person_due_item::Model> = rows.iter().collect();
     let words = dues(app, today, &refs).await?;
@@ -368,7 +368,7 @@ pub(super) async fn overdue_actions(
     limit: u64,
 ) -> Result<Vec<OverdueAction>, AppError> {
     let rows = overdue(app, today, Part::OverdueActions, offset, limit).await?;
-    let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let ids: Vec<PersonId> = rows.iter().map(|r| r.person_id.clone()).collect();
     let names = named(app, &ids).await?;
     let actions: HashMap<ActionId, action::Model> = Scope::Register
         .select::<action::Entity>()
@@ -412,7 +412,7 @@ pub(super) async fn upcoming(
         .limit(limit)
         .all(&app.db)
         .await?;
-    let ids: Vec<String> = rows.iter().map(|r| r.person_id.clone()).collect();
+    let ids: Vec<PersonId> = rows.iter().map(|r| r.person_id.clone()).collect();
     let names = named(app, &ids).await?;
     Ok(rows
         .into_iter()
@@ -438,7 +438,7 @@ pub(super) async fn unscheduled(
     offset: u64,
     limit: u64,
 ) -> Result<Vec<Unscheduled>, AppError> {
-    let page: Vec<(String, Option<Date>)> = unscheduled_people()
+    let page: Vec<(PersonId, Option<Date>)> = unscheduled_people()
         .select_only()
         .column(person_due::Column::PersonId)
         .column(person_due::Column::RatingSince)
@@ -451,7 +451,7 @@ pub(super) async fn unscheduled(
         .into_tuple()
         .all(&app.db)
         .await?;
-    let ids: Vec<String> = page.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<PersonId> = page.iter().map(|(id, _)| id.clone()).collect();
     let names = named(app, &ids).await?;
     let mut next = next_review_and_visit(app, today, &ids).await?;
     let mut out = Vec::with_capacity(page.len());

@@ -2,6 +2,7 @@
 //! its chain. Reading the trail is itself recorded.
 
 use super::types::{AuditItem, ListOf, Paging};
+use crate::domain::ids::PersonId;
 use crate::error::AppError;
 use crate::services::App;
 use crate::services::audit::{self, TrailEntry, TrailQuery, Verification};
@@ -50,7 +51,7 @@ pub fn trail_query(
         })
         .transpose()?;
     Ok(TrailQuery {
-        person_id: non_empty(person_id),
+        person_id: non_empty(person_id).map(PersonId::from_text),
         nhs_number,
         username: non_empty(user).map(|u| u.to_lowercase()),
         from: non_empty(from)

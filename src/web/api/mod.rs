@@ -47,6 +47,7 @@ pub fn routes() -> Vec<Route> {
         people::admit,
         people::admissions_of,
         people::discharge,
+        people::transfer,
         corrections::update_admission,
         corrections::void_assessment,
         corrections::amend_outcome,

@@ -4,12 +4,12 @@
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
 use crate::domain::age::AgeBand;
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{Setting, Status};
 use crate::domain::risk::{Rating, RiskTool};
 use crate::error::AppError;
 use crate::services::admissions::{
-    self, AdmissionView, Discharge, NewAdmission, NewVisit, VisitView,
+    self, AdmissionView, Discharge, NewAdmission, NewVisit, Transfer, VisitView,
 };
 use crate::services::people::{
     self, EndKind, Ending, InpatientView, ListQuery, NewInpatient, NewPerson, Objection,
@@ -18,7 +18,6 @@ use crate::services::people::{
 use crate::services::risk::{self, AssessmentView, NewAssessment, RatingHistoryItem};
 use crate::services::{App, input};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use rocket::http::Status as Http;
 use rocket::serde::json::Json;
 use rocket::{State, get, patch, post};
@@ -163,10 +162,10 @@ pub async fn list(
 pub async fn get(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
 ) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
-        people::get(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?,
+        people::get(app, &caller.actor(), &Reader::of(app, &caller), &id).await?,
     ))
 }
 
@@ -174,18 +173,11 @@ pub async fn get(
 pub async fn update(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
-        people::update(
-            app,
-            &caller.actor(),
-            &Reader::of(app, &caller),
-            &id.0,
-            body.0,
-        )
-        .await?,
+        people::update(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?,
     ))
 }
 
@@ -193,7 +185,7 @@ pub async fn update(
 pub async fn withdraw(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<Ending>,
 ) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
@@ -201,7 +193,7 @@ pub async fn withdraw(
             app,
             &caller.actor(),
             &Reader::of(app, &caller),
-            &id.0,
+            &id,
             EndKind::Withdraw,
             body.0,
         )
@@ -223,18 +215,12 @@ pub async fn record_inpatient(
 pub async fn objection(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<Objection>,
 ) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
-        people::record_objection(
-            app,
-            &caller.actor(),
-            &Reader::of(app, &caller),
-            &id.0,
-            body.0,
-        )
-        .await?,
+        people::record_objection(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0)
+            .await?,
     ))
 }
 
@@ -242,7 +228,7 @@ pub async fn objection(
 pub async fn close(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<Ending>,
 ) -> Result<Json<PersonView>, AppError> {
     Ok(Json(
@@ -250,7 +236,7 @@ pub async fn close(
             app,
             &caller.actor(),
             &Reader::of(app, &caller),
-            &id.0,
+            &id,
             EndKind::Close,
             body.0,
         )
@@ -267,17 +253,10 @@ pub fn risk_tool(app: &State<App>, _caller: Caller) -> Json<RiskTool> {
 pub async fn assess(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<NewAssessment>,
 ) -> Result<(Http, Json<AssessmentView>), AppError> {
-    let view = risk::assess(
-        app,
-        &caller.actor(),
-        &Reader::of(app, &caller),
-        &id.0,
-        body.0,
-    )
-    .await?;
+    let view = risk::assess(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?;
     Ok((Http::Created, Json(view)))
 }
 
@@ -285,12 +264,12 @@ pub async fn assess(
 pub async fn ratings(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     page: Option<&str>,
     per_page: Option<&str>,
 ) -> Result<Json<ListOf<RatingHistoryItem>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
-    let all = risk::history(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?;
+    let all = risk::history(app, &caller.actor(), &Reader::of(app, &caller), &id).await?;
     Ok(Json(paging.slice(all)))
 }
 
@@ -298,17 +277,11 @@ pub async fn ratings(
 pub async fn admit(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<NewAdmission>,
 ) -> Result<(Http, Json<AdmissionView>), AppError> {
-    let view = admissions::admit(
-        app,
-        &caller.actor(),
-        &Reader::of(app, &caller),
-        &id.0,
-        body.0,
-    )
-    .await?;
+    let view =
+        admissions::admit(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?;
     Ok((Http::Created, Json(view)))
 }
 
@@ -316,12 +289,12 @@ pub async fn admit(
 pub async fn admissions_of(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     page: Option<&str>,
     per_page: Option<&str>,
 ) -> Result<Json<ListOf<AdmissionView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
-    let all = admissions::list_for(app, &caller.actor(), &Reader::of(app, &caller), &id.0).await?;
+    let all = admissions::list_for(app, &caller.actor(), &Reader::of(app, &caller), &id).await?;
     Ok(Json(paging.slice(all)))
 }
 
@@ -337,20 +310,27 @@ pub async fn discharge(
     ))
 }
 
+#[post("/api/v1/admissions/<id>/transfer", data = "<body>")]
+pub async fn transfer(
+    app: &State<App>,
+    caller: Caller,
+    id: StayId,
+    body: ApiJson<Transfer>,
+) -> Result<(Http, Json<AdmissionView>), AppError> {
+    let view =
+        admissions::transfer(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?;
+    Ok((Http::Created, Json(view)))
+}
+
 #[post("/api/v1/people/<id>/visits", data = "<body>")]
 pub async fn visit(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<NewVisit>,
 ) -> Result<(Http, Json<VisitView>), AppError> {
-    let view = admissions::record_visit(
-        app,
-        &caller.actor(),
-        &Reader::of(app, &caller),
-        &id.0,
-        body.0,
-    )
-    .await?;
+    let view =
+        admissions::record_visit(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0)
+            .await?;
     Ok((Http::Created, Json(view)))
 }

@@ -2,7 +2,7 @@
 
 use super::body::ApiJson;
 use super::types::{ListOf, Paging};
-use crate::domain::ids::{ActionId, ReviewId};
+use crate::domain::ids::{ActionId, PersonId, ReviewId};
 use crate::domain::review::{ActionStatus, ReviewStatus};
 use crate::error::AppError;
 use crate::services::due::DueItem;
@@ -13,7 +13,6 @@ use crate::services::reviews::{
 use crate::services::worklists::{self, ActionItem, ActionQuery, Owner};
 use crate::services::{App, input};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use rocket::http::Status;
 use rocket::serde::json::Json;
 use rocket::{State, get, patch, post};
@@ -23,17 +22,11 @@ use serde::Serialize;
 pub async fn schedule(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     body: ApiJson<NewReview>,
 ) -> Result<(Status, Json<ReviewView>), AppError> {
-    let view = reviews::schedule(
-        app,
-        &caller.actor(),
-        &Reader::of(app, &caller),
-        &id.0,
-        body.0,
-    )
-    .await?;
+    let view =
+        reviews::schedule(app, &caller.actor(), &Reader::of(app, &caller), &id, body.0).await?;
     Ok((Status::Created, Json(view)))
 }
 
@@ -63,7 +56,7 @@ pub async fn list(
         person_id: person_id
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(String::from),
+            .map(PersonId::from_text),
     };
     let (items, total) =
         reviews::list(app, &caller, &q, Some((paging.page, paging.per_page))).await?;
@@ -202,7 +195,7 @@ pub struct DueList {
 pub async fn due(
     app: &State<App>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     as_of: Option<&str>,
 ) -> Result<Json<DueList>, AppError> {
     let as_of = as_of.map(|s| Some(s.to_string()));
@@ -221,6 +214,6 @@ pub async fn due(
     c.finish()?;
     let day = day.unwrap_or(today);
     let reader = Reader::of(app, &caller);
-    let items = people::due(app, &caller.actor(), &reader, &id.0, day).await?;
+    let items = people::due(app, &caller.actor(), &reader, &id, day).await?;
     Ok(Json(DueList { items }))
 }

@@ -1,6 +1,7 @@
 //! Request and response shapes of the API that are not a service's own view type, and the
 //! list envelope and paging of API.md.
 
+use crate::domain::ids::PersonId;
 use crate::error::AppError;
 use crate::services::people::{Ending, NewPerson};
 use crate::services::users::UserView;
@@ -58,7 +59,7 @@ pub struct AuditItem {
     pub action: String,
     pub entity: String,
     pub entity_id: Option<String>,
-    pub person_id: Option<String>,
+    pub person_id: Option<PersonId>,
 }
 
 /// A page of a list: `{"items", "total", "page", "per_page"}`.

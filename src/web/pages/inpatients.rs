@@ -9,11 +9,11 @@ use super::short_forms::{
     short_fields, short_result,
 };
 use super::{Answer, Html, Page};
+use crate::domain::ids::PersonId;
 use crate::domain::person::Sex;
 use crate::error::AppError;
 use crate::services::people::{self, ConsentInput, NewInpatient, Objection, Reader};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
 use rocket::{get, post};
@@ -119,12 +119,12 @@ pub async fn create_inpatient(
 /// The register form filled in with an inpatient-only entry's details, for its consent: sent to
 /// `/people`, which makes the entry a register entry (same NHS number), keeping its stays.
 #[get("/people/<id>/join")]
-pub async fn join_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+pub async fn join_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
     let d = people::dossier(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
     )
     .await?;
     let mut input = d.input.clone();
@@ -141,7 +141,7 @@ pub async fn join_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<
     )
 }
 
-fn objection_spec(id: &str, name: &str) -> ShortSpec {
+fn objection_spec(id: &PersonId, name: &str) -> ShortSpec {
     ShortSpec {
         title: format!("Objection to identifiable sharing: {name}"),
         intro: "While an objection stands, every return and export produced carries a local \
@@ -170,16 +170,13 @@ fn objection_spec(id: &str, name: &str) -> ShortSpec {
 pub async fn objection_page(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
 ) -> Result<Html, AppError> {
-    let p = people::name_of(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    let p = people::name_of(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
     let today = view.app.clock.today().to_string();
     view.render(
         "people/action.html",
-        short_context(
-            &objection_spec(&id.0, &p.full_name),
-            json!({"today": today}),
-        ),
+        short_context(&objection_spec(&id, &p.full_name), json!({"today": today})),
     )
 }
 
@@ -187,27 +184,27 @@ pub async fn objection_page(
 pub async fn objection_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = short_fields(form);
-    let p = people::name_of(&view.app.db, &Reader::of(view.app, &caller), &id.0).await?;
+    let p = people::name_of(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
     let input: Objection = f.input_answering(&["objects"])?;
     let result = people::record_objection(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         input,
     )
     .await;
     short_result(
         &view,
-        &objection_spec(&id.0, &p.full_name),
+        &objection_spec(&id, &p.full_name),
         &f,
         result,
         "Recorded: returns produced from now on follow it.".into(),
-        format!("/people/{}", id.0),
+        format!("/people/{}", id),
     )
     .await
 }

@@ -89,6 +89,8 @@ fn register_routes() -> Vec<Route> {
         short_forms::discharge_submit,
         short_forms::change_stay_page,
         short_forms::change_stay_submit,
+        short_forms::transfer_page,
+        short_forms::transfer_submit,
         short_forms::visit_page,
         short_forms::visit_submit,
         short_forms::close_page,

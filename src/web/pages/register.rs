@@ -5,6 +5,7 @@
 
 use super::{Answer, Html, Page, form_errors};
 use crate::domain::age::AgeBand;
+use crate::domain::ids::PersonId;
 use crate::domain::person::{Setting, Sex, Status};
 use crate::domain::risk::Rating;
 use crate::error::{AppError, FieldErrors};
@@ -13,7 +14,6 @@ use crate::services::people::Sort;
 use crate::services::people::{self, ConsentInput, NewPerson, Reader};
 use crate::services::risk::{self, NewAssessment};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::api::people::ListParams;
 use crate::web::api::types::Paging;
 use crate::web::csrf::CsrfForm;
@@ -244,13 +244,13 @@ pub async fn create_person(
 pub async fn edit_person_page(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
 ) -> Result<Html, AppError> {
     let d = people::dossier(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
     )
     .await?;
     let form = serde_json::to_value(&d.input).map_err(|e| AppError::failed("JSON", e))?;
@@ -258,7 +258,7 @@ pub async fn edit_person_page(
     view.render(
         "people/form.html",
         with(
-            person_form_context(&title, &format!("/people/{}/edit", id.0), false, form),
+            person_form_context(&title, &format!("/people/{}/edit", id), false, form),
             json!({"person": d.person}),
         ),
     )
@@ -268,7 +268,7 @@ pub async fn edit_person_page(
 pub async fn update_person(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     // An edit never changes the consent recorded.
@@ -285,7 +285,7 @@ pub async fn update_person(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         changes,
     )
     .await
@@ -298,7 +298,7 @@ pub async fn update_person(
             &view,
             person_form_context(
                 "Edit details",
-                &format!("/people/{}/edit", id.0),
+                &format!("/people/{}/edit", id),
                 false,
                 Value::Null,
             ),
@@ -314,7 +314,7 @@ pub async fn update_person(
 // The person page
 
 #[get("/people/<id>")]
-pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
     let reader = Reader::of(view.app, &caller);
     let with_reviews =
         view.can(Permission::ReviewsRead) || view.can(Permission::ReviewsReadAssigned);
@@ -322,7 +322,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         dossier: d,
         due,
         reviews: reviews_of,
-    } = people::page(view.app, &caller, &reader, &id.0, with_reviews).await?;
+    } = people::page(view.app, &caller, &reader, &id, with_reviews).await?;
     let open = d
         .admissions
         .iter()
@@ -330,7 +330,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
         .map(|a| a.id.clone());
     let active = d.person.status == Status::Active;
     let in_care = d.person.status.in_care();
-    let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id.0).await?;
+    let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id).await?;
     let ctx = json!({
         "title": format!("{} {}", d.person.given_name, d.person.family_name),
         "person": d.person,
@@ -386,12 +386,12 @@ fn assess_context(view: &Page<'_>, person: &people::PersonView, form: Value) -> 
 }
 
 #[get("/people/<id>/assess")]
-pub async fn assess_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+pub async fn assess_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
     let d = people::dossier(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
     )
     .await?;
     let form = json!({"assessed_on": view.app.clock.today().to_string(), "answers": {}});
@@ -402,7 +402,7 @@ pub async fn assess_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
 pub async fn assess_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -414,13 +414,13 @@ pub async fn assess_submit(
         ..f.input(&[])?
     };
     let result = if f.get("step") == Some("confirm") {
-        risk::assess(view.app, &caller.actor(), &reader, &id.0, input)
+        risk::assess(view.app, &caller.actor(), &reader, &id, input)
             .await
             .map(Some)
     } else {
-        match risk::preview(view.app, &reader, &id.0, &input).await {
+        match risk::preview(view.app, &reader, &id, &input).await {
             Ok(scored) => {
-                let d = people::dossier(view.app, &caller.actor(), &reader, &id.0).await?;
+                let d = people::dossier(view.app, &caller.actor(), &reader, &id).await?;
                 let mut form = echo.clone();
                 form["rating"] = json!(scored.suggested.as_str());
                 let ctx = with(
@@ -436,7 +436,7 @@ pub async fn assess_submit(
     };
     match result {
         Ok(Some(a)) => Ok(Answer::Done(Flash::success(
-            Redirect::to(format!("/people/{}", id.0)),
+            Redirect::to(format!("/people/{}", id)),
             format!(
                 "Assessment recorded: score {}, rating {}.",
                 a.score,
@@ -446,7 +446,7 @@ pub async fn assess_submit(
         Ok(None) => Err(AppError::internal("no assessment")),
         Err(e) => {
             let (fields, _) = refusal(e, "assessed_on")?;
-            let d = people::dossier(view.app, &caller.actor(), &reader, &id.0).await?;
+            let d = people::dossier(view.app, &caller.actor(), &reader, &id).await?;
             Ok(Answer::Page(Fields::again(
                 &view,
                 "people/assess.html",

@@ -5,13 +5,14 @@
 use super::Answer;
 use super::register::{choices, refusal};
 use super::{Html, Page};
-use crate::domain::ids::StayId;
+use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::error::AppError;
-use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, NewVisit};
+use crate::services::admissions::{
+    self, AdmissionChange, Discharge, NewAdmission, NewVisit, Transfer,
+};
 use crate::services::people::{self, EndKind, Ending, Reader};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
 use rocket::response::{Flash, Redirect};
@@ -125,7 +126,7 @@ pub(super) async fn short_result<T>(
 async fn person_name(
     view: &Page<'_>,
     caller: &Caller,
-    id: &str,
+    id: &PersonId,
 ) -> Result<(String, bool), AppError> {
     let p = people::name_of(&view.app.db, &Reader::of(view.app, caller), id).await?;
     Ok((p.full_name, p.active))
@@ -140,6 +141,12 @@ fn admit_spec(id: &str, name: &str) -> ShortSpec {
         fields: json!([
             field("admitted_on", "Date admitted", "date", ""),
             field("hospital", "Hospital", "text", "For example, Cavell Centre"),
+            field(
+                "hospital_ods_code",
+                "Hospital ODS code (optional)",
+                "text",
+                "3 to 10 letters and digits, like RT1AB"
+            ),
             security_select("Security level"),
             legal_select("Legal status"),
             optional_date(
@@ -154,36 +161,36 @@ fn admit_spec(id: &str, name: &str) -> ShortSpec {
 }
 
 #[get("/people/<id>/admit")]
-pub async fn admit_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
-    let (name, _) = person_name(&view, &caller, &id.0).await?;
-    short_page(&view, &admit_spec(&id.0, &name)).await
+pub async fn admit_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
+    let (name, _) = person_name(&view, &caller, &id).await?;
+    short_page(&view, &admit_spec(&id, &name)).await
 }
 
 #[post("/people/<id>/admit", data = "<form>")]
 pub async fn admit_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = short_fields(form);
-    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    let (name, _) = person_name(&view, &caller, &id).await?;
     let input: NewAdmission = f.input(&[])?;
     let result = admissions::admit(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         input,
     )
     .await;
     short_result(
         &view,
-        &admit_spec(&id.0, &name),
+        &admit_spec(&id, &name),
         &f,
         result,
         format!("Admission recorded: {name} is now rated blue."),
-        format!("/people/{}", id.0),
+        format!("/people/{}", id),
     )
     .await
 }
@@ -303,6 +310,65 @@ pub async fn change_stay_submit(
     .await
 }
 
+fn transfer_spec(admission_id: &str, person_id: &str, hospital: &str) -> ShortSpec {
+    ShortSpec {
+        title: format!("Record a transfer from {hospital}"),
+        intro: "A move to another hospital without going home: the same spell goes on, with no \
+            discharge, no new post-admission review, and the length of stay counted from the \
+            admission."
+            .into(),
+        button: "Record the transfer",
+        action: format!("/admissions/{admission_id}/transfer"),
+        fields: json!([
+            field("transferred_on", "Date of the transfer", "date", ""),
+            field("hospital", "Hospital they moved to", "text", ""),
+            field(
+                "hospital_ods_code",
+                "Its ODS code (optional)",
+                "text",
+                "3 to 10 letters and digits, like RT1AB"
+            ),
+            security_select("Security level there"),
+            legal_select("Legal status there"),
+        ]),
+        back: format!("/people/{person_id}"),
+        warning: false,
+    }
+}
+
+#[get("/admissions/<id>/transfer")]
+pub async fn transfer_page(view: Page<'_>, caller: Caller, id: StayId) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
+    short_page(
+        &view,
+        &transfer_spec(id.as_str(), &a.person_id, &a.hospital),
+    )
+    .await
+}
+
+#[post("/admissions/<id>/transfer", data = "<form>")]
+pub async fn transfer_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: StayId,
+    form: CsrfForm<Fields>,
+) -> Result<Answer, AppError> {
+    let f = short_fields(form);
+    let reader = Reader::of(view.app, &caller);
+    let a = admissions::get_for(&view.app.db, &reader, &id).await?;
+    let input: Transfer = f.input(&[])?;
+    let result = admissions::transfer(view.app, &caller.actor(), &reader, &id, input).await;
+    short_result(
+        &view,
+        &transfer_spec(id.as_str(), &a.person_id, &a.hospital),
+        &f,
+        result,
+        "The transfer is recorded: the stay goes on in the new hospital.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
+}
+
 fn visit_spec(id: &str, name: &str) -> ShortSpec {
     ShortSpec {
         title: format!("Record an oversight visit: {name}"),
@@ -319,36 +385,36 @@ fn visit_spec(id: &str, name: &str) -> ShortSpec {
 }
 
 #[get("/people/<id>/visit")]
-pub async fn visit_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
-    let (name, _) = person_name(&view, &caller, &id.0).await?;
-    short_page(&view, &visit_spec(&id.0, &name)).await
+pub async fn visit_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
+    let (name, _) = person_name(&view, &caller, &id).await?;
+    short_page(&view, &visit_spec(&id, &name)).await
 }
 
 #[post("/people/<id>/visit", data = "<form>")]
 pub async fn visit_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = short_fields(form);
-    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    let (name, _) = person_name(&view, &caller, &id).await?;
     let input: NewVisit = f.input(&[])?;
     let result = admissions::record_visit(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         input,
     )
     .await;
     short_result(
         &view,
-        &visit_spec(&id.0, &name),
+        &visit_spec(&id, &name),
         &f,
         result,
         "Visit recorded.".into(),
-        format!("/people/{}", id.0),
+        format!("/people/{}", id),
     )
     .await
 }
@@ -379,27 +445,27 @@ fn end_spec(id: &str, name: &str, kind: EndKind) -> ShortSpec {
 async fn end_page(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     kind: EndKind,
 ) -> Result<Html, AppError> {
-    let (name, _) = person_name(&view, &caller, &id.0).await?;
-    short_page(&view, &end_spec(&id.0, &name, kind)).await
+    let (name, _) = person_name(&view, &caller, &id).await?;
+    short_page(&view, &end_spec(&id, &name, kind)).await
 }
 
 async fn end_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     f: Fields,
     kind: EndKind,
 ) -> Result<Answer, AppError> {
-    let (name, _) = person_name(&view, &caller, &id.0).await?;
+    let (name, _) = person_name(&view, &caller, &id).await?;
     let input: Ending = f.input(&[])?;
     let result = people::end(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         kind,
         input,
     )
@@ -407,18 +473,18 @@ async fn end_submit(
     let (done, back) = match kind {
         EndKind::Close => (
             format!("{name}'s entry is closed."),
-            format!("/people/{}", id.0),
+            format!("/people/{}", id),
         ),
         EndKind::Withdraw => (
             format!("Consent withdrawal recorded: {name} has left the register."),
             "/people".to_string(),
         ),
     };
-    short_result(&view, &end_spec(&id.0, &name, kind), &f, result, done, back).await
+    short_result(&view, &end_spec(&id, &name, kind), &f, result, done, back).await
 }
 
 #[get("/people/<id>/close")]
-pub async fn close_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result<Html, AppError> {
+pub async fn close_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
     end_page(view, caller, id, EndKind::Close).await
 }
 
@@ -426,18 +492,14 @@ pub async fn close_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Result
 pub async fn close_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     end_submit(view, caller, id, short_fields(form), EndKind::Close).await
 }
 
 #[get("/people/<id>/withdraw")]
-pub async fn withdraw_page(
-    view: Page<'_>,
-    caller: Caller,
-    id: UuidParam,
-) -> Result<Html, AppError> {
+pub async fn withdraw_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
     end_page(view, caller, id, EndKind::Withdraw).await
 }
 
@@ -445,7 +507,7 @@ pub async fn withdraw_page(
 pub async fn withdraw_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     end_submit(view, caller, id, short_fields(form), EndKind::Withdraw).await

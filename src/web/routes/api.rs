@@ -260,6 +260,15 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     .may(&[409]),
     ep(
         Post,
+        "/api/v1/admissions/<id>/transfer",
+        Needs(AdmissionsRecord),
+        "Record a transfer to another hospital: the next episode of the same spell, no discharge",
+    )
+    .body(schema::<crate::services::admissions::Transfer>)
+    .returns(201, schema::<AdmissionView>)
+    .may(&[409]),
+    ep(
+        Post,
         "/api/v1/people/<id>/visits",
         Needs(AdmissionsRecord),
         "Record a commissioner oversight visit",

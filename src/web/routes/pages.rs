@@ -115,6 +115,18 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/admissions/<id>/transfer",
+        Needs(AdmissionsRecord),
+        "Record a transfer form",
+    ),
+    ep(
+        Post,
+        "/admissions/<id>/transfer",
+        Needs(AdmissionsRecord),
+        "Record a transfer to another hospital",
+    ),
+    ep(
+        Get,
         "/admissions/<id>/change",
         Needs(AdmissionsRecord),
         "Stay change form (security level, legal status, planned discharge, from a day)",

@@ -2,6 +2,7 @@
 //! needed to give the deadline engine's item back, and the API's word for it to count by.
 
 use crate::domain::deadlines::{self, Item, Owed, Why};
+use crate::domain::ids::PersonId;
 use crate::domain::review::ReviewKind;
 use crate::entities::person_due_item;
 use time::Date;
@@ -24,9 +25,9 @@ fn why_of(word: &str) -> Option<Why> {
 
 /// One thing owed as its row: everything needed to give the engine's item back
 /// ([`owed_of`]), and the API's word for it to count by.
-pub(super) fn item_row(person_id: &str, seq: i32, item: &Item) -> person_due_item::Model {
+pub(super) fn item_row(person_id: &PersonId, seq: i32, item: &Item) -> person_due_item::Model {
     let mut row = person_due_item::Model {
-        person_id: person_id.to_string(),
+        person_id: person_id.clone(),
         seq,
         owed: String::new(),
         kind: item.owed.kind(),

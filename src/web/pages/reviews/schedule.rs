@@ -1,11 +1,11 @@
 //! Scheduling a review from a person's page: the form, and what it says when refused.
 
+use crate::domain::ids::PersonId;
 use crate::domain::review::ReviewKind;
 use crate::error::AppError;
 use crate::services::people::{self, Reader};
 use crate::services::reviews::{self, NewReview, ReviewView};
 use crate::web::Caller;
-use crate::web::UuidParam;
 use crate::web::csrf::CsrfForm;
 use crate::web::form::Fields;
 use crate::web::pages::Answer;
@@ -25,7 +25,7 @@ fn kinds() -> Value {
 async fn schedule_context(
     view: &Page<'_>,
     caller: &Caller,
-    person_id: &str,
+    person_id: &PersonId,
     form: Value,
 ) -> Result<Value, AppError> {
     let reader = Reader::of(view.app, caller);
@@ -48,15 +48,11 @@ async fn schedule_context(
 }
 
 #[get("/people/<id>/reviews/new")]
-pub async fn schedule_page(
-    view: Page<'_>,
-    caller: Caller,
-    id: UuidParam,
-) -> Result<Html, AppError> {
+pub async fn schedule_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
     let ctx = schedule_context(
         &view,
         &caller,
-        &id.0,
+        &id,
         json!({"kind": "", "scheduled_for": "", "scheduled_on": view.app.clock.today().to_string(),
             "chair_id": caller.user.id, "expert_by_experience_id": "", "clinical_expert_id": "",
             "starts_at": "", "place": ""}),
@@ -100,7 +96,7 @@ fn scheduled_message(r: &ReviewView) -> String {
 pub async fn schedule_submit(
     view: Page<'_>,
     caller: Caller,
-    id: UuidParam,
+    id: PersonId,
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = form.0;
@@ -116,7 +112,7 @@ pub async fn schedule_submit(
         view.app,
         &caller.actor(),
         &Reader::of(view.app, &caller),
-        &id.0,
+        &id,
         input,
     )
     .await;
@@ -135,7 +131,7 @@ pub async fn schedule_submit(
                 .map(|n| (n.to_string(), json!("")))
                 .collect();
             let context = with(
-                schedule_context(&view, &caller, &id.0, Value::Null).await?,
+                schedule_context(&view, &caller, &id, Value::Null).await?,
                 json!({"day_off": question}),
             );
             Ok(Answer::Page(Fields::again(
