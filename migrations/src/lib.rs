@@ -25,6 +25,7 @@ mod m20261129_000020_register_version;
 mod m20261129_000021_review_order;
 mod m20261130_000022_search_words;
 mod m20261130_000023_inpatients;
+mod m20261130_000024_stay_items;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000021_review_order::Migration),
             Box::new(m20261130_000022_search_words::Migration),
             Box::new(m20261130_000023_inpatients::Migration),
+            Box::new(m20261130_000024_stay_items::Migration),
         ]
     }
 }

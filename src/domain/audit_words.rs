@@ -51,6 +51,7 @@ pub fn phrase(action: &str) -> Option<&'static str> {
         "return.read" => "looked at a return",
         "return.pdf.downloaded" => "downloaded a return's PDF",
         "return.csv.downloaded" => "downloaded a return's CSV file",
+        "return.at_csv.downloaded" => "downloaded a return's Assuring Transformation export",
         "dashboard.read" => "looked at the dashboard",
         "audit.read" => "read the audit trail",
         "audit.verify" => "checked the audit trail",

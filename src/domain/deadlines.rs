@@ -44,6 +44,17 @@ pub struct StayFacts {
     pub security: Vec<(Date, Security)>,
     /// Commissioner oversight visits.
     pub visits: Vec<Date>,
+    /// Whether the hospital was recorded as rated inadequate, and the day the notification of
+    /// it was sent, from the admission and from each day they changed (the latest on or before
+    /// a day counts).
+    pub cqc: Vec<(Date, Cqc)>,
+}
+
+/// A stay's CQC facts from a day.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cqc {
+    pub inadequate: bool,
+    pub notified_on: Option<Date>,
 }
 
 /// A review, from the day it was booked.
@@ -92,6 +103,9 @@ pub enum Owed {
     Visit { stay_id: StayId },
     /// A social worker for a child in hospital (Children Act 1989).
     SocialWorker { stay_id: StayId },
+    /// An admission to a hospital rated inadequate by the CQC: the ICB chief executive, the
+    /// regional team and the host commissioner are told (done when the day is recorded).
+    Notification { stay_id: StayId },
     /// An open action past or before its WHEN.
     Action {
         action_id: ActionId,
@@ -107,6 +121,7 @@ super::vocabulary::vocabulary!(
         Report = "report",
         Visit = "visit",
         SocialWorker = "social_worker",
+        Notification = "notification",
         Action = "action",
     }
 );
@@ -141,6 +156,7 @@ impl Owed {
             Owed::Report { .. } => DueKind::Report,
             Owed::Visit { .. } => DueKind::Visit,
             Owed::SocialWorker { .. } => DueKind::SocialWorker,
+            Owed::Notification { .. } => DueKind::Notification,
             Owed::Action { .. } => DueKind::Action,
         }
     }
@@ -366,7 +382,32 @@ fn of_the_stay(
             schedule::social_worker_due(s.admitted_on, rules.deadlines),
         ));
     }
+    out.extend(notification(at.day, s, rules));
     out
+}
+
+/// The notification an admission to an inadequate hospital owes at the end of `day`: due
+/// `cqc_notification_days` after the day the stay was first recorded as inadequate (in the
+/// current run of such days), until a notification dated on or before `day` is recorded.
+fn notification(day: Date, s: &StayFacts, rules: &Rules<'_>) -> Option<(Owed, Date)> {
+    let known: Vec<&(Date, Cqc)> = s.cqc.iter().filter(|(from, _)| *from <= day).collect();
+    let (_, now) = known.last()?;
+    if !now.inadequate || now.notified_on.is_some_and(|n| n <= day) {
+        return None;
+    }
+    let since = known
+        .iter()
+        .rev()
+        .take_while(|(_, c)| c.inadequate)
+        .map(|(from, _)| *from)
+        .last()?;
+    let due = since + time::Duration::days(i64::from(rules.deadlines.cqc_notification_days));
+    Some((
+        Owed::Notification {
+            stay_id: s.id.clone(),
+        },
+        due,
+    ))
 }
 
 /// The review a stay owes with none booked: after admission (its deadline from the age then

@@ -197,6 +197,30 @@ pub struct WeeklyRow {
     #[serde(with = "super::dates::iso::option")]
     #[schemars(with = "Option<String>")]
     pub planned_discharge_on: Option<Date>,
+    /// What the Assuring Transformation export adds (none in returns stored before it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<AtDetails>,
+}
+
+/// A spell's row in the Assuring Transformation export, beyond the weekly row: the person's
+/// identifying details (none when they object to identifiable sharing) and the stay's items, as
+/// they stood at the as-at day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AtDetails {
+    pub spell_id: String,
+    #[serde(with = "super::dates::iso")]
+    #[schemars(with = "String")]
+    pub episode_started_on: Date,
+    pub hospital_ods_code: Option<String>,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    #[serde(with = "super::dates::iso::option")]
+    #[schemars(with = "Option<String>")]
+    pub date_of_birth: Option<Date>,
+    pub postcode: Option<String>,
+    pub sex: String,
+    pub on_register_before_admission: bool,
+    pub items: super::inpatients::StayItems,
 }
 
 /// The name of one of a return's counts: the fixed vocabulary of its columns (API.md,
@@ -322,6 +346,8 @@ pub struct Figures {
     /// Rating → age band → people.
     pub by_rating_and_band: BTreeMap<String, BTreeMap<String, u64>>,
     pub monthly_rows: Vec<MonthlyRow>,
+    /// Everyone in hospital at the as-at day: the weekly return's table, and the Assuring
+    /// Transformation cut of either return (a monthly return stored before it has none).
     pub weekly_rows: Vec<WeeklyRow>,
 }
 

@@ -35,6 +35,15 @@ pub struct Deadlines {
     /// A child in hospital with no social worker named: one must be allocated by this day of
     /// the admission (the admission day being day 1).
     pub social_worker_by_admission_day: u32,
+    /// An admission to a hospital rated inadequate by the CQC: the ICB chief executive, the
+    /// regional team and the host commissioner are told within this many days of it being
+    /// recorded.
+    #[serde(default = "default_cqc_notification_days")]
+    pub cqc_notification_days: u32,
+}
+
+fn default_cqc_notification_days() -> u32 {
+    3
 }
 
 /// The day `months` calendar months after `d`, keeping the day of the month or, when the target

@@ -24,6 +24,9 @@ pub struct Model {
     pub planned_discharge_on: Option<TimeDate>,
     pub discharged_on: Option<TimeDate>,
     pub destination: Option<String>,
+    /// The Assuring Transformation items (`domain::inpatients::StayItems` as JSON; migration
+    /// 000024); none when none are recorded.
+    pub items: Option<String>,
     pub recorded_by: String,
     pub recorded_at: TimeDateTimeWithTimeZone,
 }

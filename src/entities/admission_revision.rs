@@ -21,6 +21,8 @@ pub struct Model {
     pub security_level: crate::domain::person::SecurityLevel,
     pub legal_status: crate::domain::person::LegalStatus,
     pub planned_discharge_on: Option<TimeDate>,
+    /// The Assuring Transformation items then (as on the stay).
+    pub items: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -16,6 +16,11 @@ pub struct Model {
     pub changes: String,
     #[sea_orm(column_type = "Blob")]
     pub pdf: Vec<u8>,
+    /// JSON array of a monthly return's spells in hospital at its end (the Assuring
+    /// Transformation cut); none for a weekly return, whose rows are those, and for monthly
+    /// returns stored before migration 000024.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub inpatients: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -7,6 +7,7 @@ pub mod access;
 use std::path::Path;
 
 use crate::domain::accounts::sessions::SignInLimits;
+use crate::domain::inpatients::Collection;
 use crate::domain::risk::RiskTool;
 use crate::domain::schedule::Deadlines;
 pub use access::{AccessPolicy, Permission};
@@ -21,6 +22,8 @@ pub struct Policies {
     pub schedule: Schedule,
     /// `policies/signin.toml` (optional: the defaults of [`SignInLimits`] without it).
     pub signin: SignInLimits,
+    /// `policies/assuring-transformation.toml`: the AT collection's code lists and export.
+    pub collection: Collection,
 }
 
 /// `policies/schedule.toml`: the timescales the service enforces.
@@ -96,11 +99,17 @@ impl Policies {
             ));
         }
         let signin = load_signin(&dir.join("signin.toml"))?;
+        let collection_path = dir.join("assuring-transformation.toml");
+        let collection: Collection = parse_toml(&collection_path)?;
+        if let Some(message) = collection.problem() {
+            return Err(invalid(&collection_path, message));
+        }
         Ok(Policies {
             access,
             risk_tool,
             schedule,
             signin,
+            collection,
         })
     }
 }

@@ -9,6 +9,7 @@ use super::scope::Scope;
 use super::{Actor, App};
 use crate::domain::dates::DateKind;
 use crate::domain::ids::{PersonId, StayId};
+use crate::domain::inpatients::StayItems;
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::risk::Rating;
 use crate::entities::{admission, admission_revision, rating_event};
@@ -18,9 +19,11 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 mod change;
+mod items;
 mod transfer;
 mod visits;
 pub use change::update;
+pub use items::{BarrierInput, ItemsInput};
 pub use transfer::{EpisodeView, Transfer, transfer};
 pub use visits::{NewVisit, VisitView, record_visit};
 
@@ -65,6 +68,9 @@ pub struct AdmissionChange {
     /// latest recorded change, not in the future. Earlier days keep the earlier values.
     #[schemars(with = "Option<crate::services::schema::Day>")]
     pub effective_on: Option<String>,
+    /// The Assuring Transformation items: each absent is unchanged, each empty is cleared.
+    #[serde(flatten)]
+    pub items: ItemsInput,
 }
 
 /// A spell in hospital as the API and pages show it: its current (or last) episode's id and
@@ -99,6 +105,25 @@ pub struct AdmissionView {
     pub visits: Vec<VisitView>,
     /// The spell's episodes, oldest first (one unless they were transferred).
     pub episodes: Vec<EpisodeView>,
+    /// Whether they were on the register the day before the admission (worked out from the
+    /// register's dated history, never typed).
+    pub on_register_before_admission: bool,
+    /// The Assuring Transformation items recorded on the stay, as they stand now.
+    #[serde(flatten)]
+    pub items: StayItems,
+}
+
+/// Whether the person stood on the register at the end of the day before `admitted_on` (the
+/// collection's "on the register before admission", worked out).
+pub(crate) fn on_register_before(p: &crate::entities::person::Model, admitted_on: Date) -> bool {
+    admitted_on
+        .previous_day()
+        .is_some_and(|day| crate::services::people::standing(p).on_register_on(day))
+}
+
+/// The stay's items as stored.
+pub(crate) fn stored_items(a: &admission::Model) -> Result<StayItems, AppError> {
+    StayItems::from_stored(a.items.as_deref()).map_err(|e| AppError::failed("a stay's items", e))
 }
 
 /// A spell as shown, with its visits and episodes read.
@@ -108,6 +133,11 @@ pub(super) async fn view_of(
     a: &admission::Model,
 ) -> Result<AdmissionView, AppError> {
     let visits = visits::visits_of(db, scope, &a.id).await?;
+    let person = scope
+        .by_id::<crate::entities::person::Entity>(a.person_id.clone())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("Person"))?;
     let revisions = scope
         .select::<admission_revision::Entity>()
         .filter(admission_revision::Column::AdmissionId.eq(a.id.clone()))
@@ -130,6 +160,8 @@ pub(super) async fn view_of(
         destination: a.destination.clone(),
         visits,
         episodes: transfer::episodes(a, &revisions),
+        on_register_before_admission: on_register_before(&person, a.admitted_on),
+        items: stored_items(a)?,
     })
 }
 
@@ -269,6 +301,7 @@ pub(crate) async fn admit_in(
         planned_discharge_on: Set(planned),
         discharged_on: Set(None),
         destination: Set(None),
+        items: Set(None),
         recorded_by: Set(actor.username.clone()),
         recorded_at: Set(tx.now()),
     }

@@ -81,6 +81,12 @@ pub async fn patch_admission(
                 );
             }
         }
+        if input.change.items.any() {
+            c.fail(
+                "correction_reason",
+                "The Assuring Transformation items are recorded as a dated change: send them without correction_reason",
+            );
+        }
         c.finish()?;
         let correction = AdmissionCorrection {
             admitted_on: input.admitted_on,

@@ -8,10 +8,12 @@
 //! (`completed_on`) and the day a social worker was named or removed (`social_worker_from`).
 
 use crate::clock::uk_date;
+use crate::domain::deadlines::Cqc;
 use crate::domain::deadlines::{
     self, ActionFacts, DueKind, Facts, Item, Owed, ReviewFacts, StayFacts, Why,
 };
 use crate::domain::ids::{ActionId, ReviewId, StayId};
+use crate::domain::inpatients::{INADEQUATE, StayItems};
 use crate::domain::person::SecurityLevel;
 use crate::domain::ratings::RatingEvent;
 use crate::domain::review::{ActionStatus, ReviewStatus};
@@ -112,6 +114,25 @@ pub(crate) fn stay_security<'a>(
     dated(admitted_on, &earlier, security(now))
 }
 
+/// A stay's CQC facts (inadequate or not, the notification's day) from its admission, then from
+/// each day its items changed: `earlier` holds the stay's earlier items (as stored) with the day
+/// each gave way, in order. Items this version cannot read count as none recorded.
+pub(crate) fn stay_cqc<'a>(
+    admitted_on: Date,
+    earlier: impl Iterator<Item = (Date, Option<&'a str>)>,
+    now: Option<&str>,
+) -> Vec<(Date, Cqc)> {
+    let cqc = |stored: Option<&str>| {
+        let items = StayItems::from_stored(stored).unwrap_or_default();
+        Cqc {
+            inadequate: items.cqc_rating.as_deref() == Some(INADEQUATE),
+            notified_on: items.cqc_notified_on,
+        }
+    };
+    let earlier: Vec<(Date, Cqc)> = earlier.map(|(on, items)| (on, cqc(items))).collect();
+    dated(admitted_on, &earlier, cqc(now))
+}
+
 /// Whether a social worker was named, from each day: the entry's earlier values as recorded
 /// (oldest first), then its value now. Each from the day given for it (none given before
 /// migration 000010: from registration); the engine takes the latest on or before a day, and of
@@ -172,6 +193,14 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
                         .map(|r| (r.effective_on, r.security_level)),
                     s.security_level,
                 ),
+                cqc: stay_cqc(
+                    s.admitted_on,
+                    earlier
+                        .into_iter()
+                        .flatten()
+                        .map(|r| (r.effective_on, r.items.as_deref())),
+                    s.items.as_deref(),
+                ),
                 visits: rows
                     .visits
                     .iter()
@@ -230,6 +259,9 @@ pub fn what(owed: &Owed, review: Option<&review::Model>, action: Option<&action:
         ),
         Owed::Visit { .. } => "Commissioner oversight visit".to_string(),
         Owed::SocialWorker { .. } => "Social worker allocated (Children Act 1989)".to_string(),
+        Owed::Notification { .. } => {
+            "Tell the ICB chief executive, the regional team and the host commissioner: admitted to a hospital rated inadequate".to_string()
+        }
         Owed::Action { .. } => match action {
             Some(a) => format!("Action for {}: {}", a.who, a.what),
             None => "Action".to_string(),

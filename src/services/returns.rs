@@ -1,14 +1,18 @@
 //! The figures of the monthly and weekly returns, as at 23:59:59 on the period's last day,
 //! worked out from the dated history (registrations, ratings, stays, reviews, actions,
 //! referrals). People whose consent has been withdrawn are left out of every return, whatever
-//! its period. Storing, PDF and CSV build on this (issue 5).
+//! its period, except a stay during which they withdrew, which stays among the inpatients (the
+//! Assuring Transformation basis) until its discharge. Inpatient-only entries are among the
+//! inpatients and never on the register's side. Storing, PDF and CSV build on this.
 
 use super::audit::{self, Event};
 use super::scope::Scope;
 use super::{Actor, App, input};
 use crate::domain::deadlines;
 use crate::domain::ids::PersonId;
-pub use crate::domain::returns::{Change, Changes, Figures, MonthlyRow, WeeklyRow, rating_word};
+pub use crate::domain::returns::{
+    AtDetails, Change, Changes, Figures, MonthlyRow, WeeklyRow, rating_word,
+};
 use crate::domain::returns::{Period, ReturnKind};
 use crate::domain::risk::Rating;
 use crate::entities::{person, return_content, stored_return};
@@ -25,8 +29,8 @@ pub mod reference;
 mod stored;
 mod tally;
 pub use stored::{
-    ChangesView, Download, NewReturn, ReturnView, as_at_instant, csv, generate, get, list, pdf,
-    requested_period,
+    ChangesView, Download, NewReturn, ReturnView, as_at_instant, at_csv, csv, generate, get, list,
+    pdf, requested_period,
 };
 
 /// How serious a rating is, for "up" and "down": blue and red above amber above green.
@@ -60,6 +64,36 @@ fn formatted_nhs(p: &person::Model) -> String {
     crate::domain::nhs_number::NhsNumber::parse(&p.nhs_number)
         .map(|n| n.to_string())
         .unwrap_or_else(|_| p.nhs_number.clone())
+}
+
+/// The spell as at the return's day, for its Assuring Transformation details.
+struct SpellThen<'a> {
+    spell_id: &'a str,
+    admitted_on: Date,
+    episode_started_on: Date,
+    hospital_ods_code: Option<&'a str>,
+    items: Option<&'a str>,
+}
+
+/// A row's Assuring Transformation details: the person's identifying details unless they
+/// object to identifiable sharing, and the spell's items as they stood.
+fn at_details(p: &person::Model, spell: SpellThen<'_>) -> Result<AtDetails, AppError> {
+    let identified = p.objects_since.is_none();
+    Ok(AtDetails {
+        spell_id: spell.spell_id.to_string(),
+        episode_started_on: spell.episode_started_on,
+        hospital_ods_code: spell.hospital_ods_code.map(str::to_string),
+        given_name: identified.then(|| p.given_name.clone()),
+        family_name: identified.then(|| p.family_name.clone()),
+        date_of_birth: identified.then_some(p.date_of_birth),
+        postcode: identified
+            .then(|| p.postcode.clone())
+            .filter(|p| !p.is_empty()),
+        sex: p.sex.as_str().to_string(),
+        on_register_before_admission: super::admissions::on_register_before(p, spell.admitted_on),
+        items: crate::domain::inpatients::StayItems::from_stored(spell.items)
+            .map_err(|e| AppError::failed("a stay's items", e))?,
+    })
 }
 
 /// On what basis, if any, someone is in the weekly inpatient return at the end of `day`, in
@@ -112,11 +146,7 @@ pub async fn compute_in_batches(
     // One snapshot for the whole return: every batch, and the referrals, read at one moment, so
     // a change between two batches cannot make the figures disagree with each other. The next
     // batch is read while this one is counted.
-    let scope = match period.kind {
-        ReturnKind::Weekly => Scope::WeeklyReturn,
-        ReturnKind::Monthly => Scope::Register,
-    };
-    let snapshot = std::sync::Arc::new(load::Snapshot::open(&app.db, scope).await?);
+    let snapshot = std::sync::Arc::new(load::Snapshot::open(&app.db, Scope::Returns).await?);
     let read = |after: Option<PersonId>| {
         Reading(rocket::tokio::spawn(load::Batch::after(
             snapshot.clone(),

@@ -30,11 +30,11 @@ pub enum Scope {
     /// Also entries whose consent was withdrawn, kept for records retention: records
     /// administrators, and the withdrawal itself.
     Retained,
-    /// What the weekly inpatient return reads: the register's reach, and people who withdrew
-    /// register consent while in hospital, whom NHS England's Assuring Transformation collection
-    /// still counts until that stay's discharge (`domain::person::Standing::inpatient_basis`
-    /// decides, row by row, which of their days are reported).
-    WeeklyReturn,
+    /// What the returns read: the register's reach, and people who withdrew register consent
+    /// while in hospital, whom NHS England's Assuring Transformation collection still counts
+    /// until that stay's discharge (`domain::person::Standing::inpatient_basis` decides, row by
+    /// row, which of their days are reported; nothing else of theirs is counted).
+    Returns,
 }
 
 impl Scope {
@@ -68,7 +68,7 @@ impl Scope {
         match self {
             Scope::Register => select.filter(E::not_withdrawn()),
             Scope::Retained => select,
-            Scope::WeeklyReturn => select.filter(E::not_about(withdrawn_outside_a_stay())),
+            Scope::Returns => select.filter(E::not_about(withdrawn_outside_a_stay())),
         }
     }
 }

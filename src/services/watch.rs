@@ -39,7 +39,8 @@ pub enum Part {
     InHospital,
     /// Reviews (booked or still to book) and review reports past their due date.
     OverdueReviews,
-    /// Oversight visits and social worker allocations past their due date.
+    /// Oversight past its due date: visits, social worker allocations, and notifications of
+    /// admissions to hospitals rated inadequate.
     OverdueVisits,
     OverdueActions,
     /// Reviews booked in the next `UPCOMING_DAYS`.
@@ -87,7 +88,7 @@ impl Part {
     pub(super) fn kinds(self) -> &'static [DueKind] {
         match self {
             Part::OverdueReviews => &[DueKind::Review, DueKind::RedReview, DueKind::Report],
-            Part::OverdueVisits => &[DueKind::Visit, DueKind::SocialWorker],
+            Part::OverdueVisits => &[DueKind::Visit, DueKind::SocialWorker, DueKind::Notification],
             Part::OverdueActions => &[DueKind::Action],
             _ => &[],
         }

@@ -257,7 +257,7 @@ impl Fields {
             *slot = match slot.as_str() {
                 Some("yes") => Value::Bool(true),
                 Some("no") => Value::Bool(false),
-                _ => return Err(AppError::field(*name, "Choose yes or no")),
+                _ => return Err(AppError::field(name, "Choose yes or no")),
             };
         }
         Self::from_object(object)
@@ -291,6 +291,18 @@ impl Fields {
             }
         }
         listed(Value::Object(object))
+    }
+
+    /// Exactly what was typed, by the names the form sent (`admission.hospital` stays one key):
+    /// for a form that reads its values by field name, nested or not.
+    pub fn typed_by_name(&self) -> Value {
+        Value::Object(
+            self.0
+                .iter()
+                .filter(|(name, _)| name != CSRF_FIELD)
+                .map(|(name, value)| (name.clone(), Value::String(value.clone())))
+                .collect(),
+        )
     }
 
     /// The values to fill a form with again: `blank` (every key the template reads, e.g. the

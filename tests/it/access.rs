@@ -94,6 +94,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/api/v1/returns/<id>",                     ".C..A."),
     (Get,   "/api/v1/returns/<id>/pdf",                 ".C...."),
     (Get,   "/api/v1/returns/<id>/csv",                 ".C...."),
+    (Get,   "/api/v1/returns/<id>/at.csv",              ".C...."),
     // Reviews: scheduling (and so moving and cancelling) is the commissioner's and the chair's;
     // recording is theirs too, the chair's limited by the service to the reviews they chair;
     // panel members read the reviews they sit on.
@@ -147,6 +148,8 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/people/<id>/admit",                       ".C...."),
     (Get,   "/admissions/<id>/discharge",               ".C...."),
     (Post,  "/admissions/<id>/discharge",               ".C...."),
+    (Get,   "/admissions/<id>/items",                   ".C...."),
+    (Post,  "/admissions/<id>/items",                   ".C...."),
     (Get,   "/admissions/<id>/transfer",                ".C...."),
     (Post,  "/admissions/<id>/transfer",                ".C...."),
     (Get,   "/admissions/<id>/change",                  ".C...."),
@@ -174,6 +177,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/returns/<id>",                            ".C..A."),
     (Get,   "/returns/<id>/pdf",                        ".C...."),
     (Get,   "/returns/<id>/csv",                        ".C...."),
+    (Get,   "/returns/<id>/at.csv",                     ".C...."),
     (Get,   "/referrals/new",                           ".C...."),
     (Post,  "/referrals",                               ".C...."),
     (Get,   "/referrals/<id>",                          ".C...."),

@@ -528,3 +528,170 @@ async fn an_ended_episode_is_a_conflict_naming_the_current_one() {
         .await;
     assert_eq!(list["total"], 1, "one spell: {list}");
 }
+
+#[rocket::async_test]
+async fn the_collections_items_are_recorded_dated_and_exported() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let sunday = last_sunday(&t);
+    let admitted = sunday - Duration::days(20);
+    let born = today(&t) - Duration::days(365 * 19);
+    let (_, made) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&c),
+            &inpatient(&nhs(79), born, admitted),
+        )
+        .await;
+    let stay = made["admission"]["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/admissions/{stay}");
+
+    // Codes outside the policy's lists, and a barrier before the admission, are refused.
+    let (s, e) = t
+        .patch_json(
+            &path,
+            Some(&c),
+            &json!({"admission_reason": "boredom", "discharge_barriers": [
+                {"code": "funding", "since": ymd(admitted - Duration::days(1))}]}),
+        )
+        .await;
+    assert_eq!(s, Status::UnprocessableEntity, "{e}");
+    assert!(e["error"]["fields"]["admission_reason"].is_array(), "{e}");
+    assert!(
+        e["error"]["fields"]["discharge_barriers.0.since"].is_array(),
+        "{e}"
+    );
+
+    let items = json!({
+        "effective_on": ymd(sunday - Duration::days(5)),
+        "provider": "Fens NHS Trust", "admission_reason": "risk_to_self",
+        "diagnosed_after_admission": "autism", "advocate_type": "imha",
+        "discharge_barriers": [{"code": "funding", "since": ymd(sunday - Duration::days(10))}],
+        "ehc_plan": "no", "cqc_rating": "good",
+        "section17_leave_from": ymd(sunday - Duration::days(3)),
+        "section17_leave_to": ymd(sunday + Duration::days(4)),
+    });
+    let (s, v) = t.patch_json(&path, Some(&c), &items).await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["admission_reason"], "risk_to_self");
+    assert_eq!(v["discharge_barriers"][0]["code"], "funding");
+    assert_eq!(v["on_register_before_admission"], false);
+
+    // A later change: the week as it stood keeps the earlier advocate.
+    let (s, v) = t
+        .patch_json(
+            &path,
+            Some(&c),
+            &json!({"advocate_type": "none", "discharge_barriers": []}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    assert_eq!(v["advocate_type"], "none");
+    assert_eq!(v["discharge_barriers"], Value::Null, "cleared");
+    let week = weekly(&t, sunday).await;
+    let at = week.weekly_rows[0].at.as_ref().unwrap();
+    assert_eq!(at.items.advocate_type.as_deref(), Some("imha"));
+    assert_eq!(at.items.discharge_barriers.len(), 1);
+    assert_eq!(at.hospital_ods_code.as_deref(), Some("RT1AB"));
+
+    // The monthly return carries the same spells for the collection's month-end cut.
+    assert_eq!(monthly(&t, sunday).await.weekly_rows.len(), 1);
+
+    // The export: the policy's columns in its order, one row per spell.
+    let (s, generated) = t
+        .post_json(
+            "/api/v1/returns",
+            Some(&c),
+            &json!({"kind": "weekly", "period": ymd(sunday)}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{generated}");
+    let rid = generated["id"].as_str().unwrap();
+    let (s, kind, _, bytes) = t
+        .download(&format!("/api/v1/returns/{rid}/at.csv"), Some(&c))
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert!(kind.starts_with("text/csv"), "{kind}");
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.trim_end().split("\r\n").collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[0], t.app.policies.collection.export.columns.join(","));
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1].split(',').collect();
+    let cell = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(cell("admission_reason"), "risk_to_self");
+    assert_eq!(cell("advocate_type"), "imha");
+    assert_eq!(
+        cell("discharge_barriers"),
+        format!("funding:{}", sunday - Duration::days(10))
+    );
+    assert_eq!(cell("basis"), "assuring_transformation");
+    assert_eq!(cell("on_register_before_admission"), "no");
+    assert_eq!(cell("spell_start"), ymd(admitted));
+    assert_eq!(cell("nhs_number"), nhs(79).replace(' ', ""));
+    // Analysts never get it.
+    let analyst = t.token_for_role("analyst").await;
+    let (s, _, _, _) = t
+        .download(&format!("/api/v1/returns/{rid}/at.csv"), Some(&analyst))
+        .await;
+    assert_eq!(s, Status::Forbidden);
+}
+
+#[rocket::async_test]
+async fn an_inadequate_hospital_raises_a_notification_until_it_is_recorded() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let born = today(&t) - Duration::days(365 * 30);
+    let admitted = today(&t) - Duration::days(12);
+    let (_, made) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&c),
+            &inpatient(&nhs(81), born, admitted),
+        )
+        .await;
+    let id = made["id"].as_str().unwrap().to_string();
+    let stay = made["admission"]["id"].as_str().unwrap().to_string();
+    let notification = |due: &Value| -> Option<Value> {
+        due["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["kind"] == "notification")
+            .cloned()
+    };
+    let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    assert_eq!(notification(&due), None, "{due}");
+
+    let rated_on = today(&t) - Duration::days(5);
+    let (s, v) = t
+        .patch_json(
+            &format!("/api/v1/admissions/{stay}"),
+            Some(&c),
+            &json!({"cqc_rating": "inadequate", "effective_on": ymd(rated_on)}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    let owed = notification(&due).expect("a notification is owed");
+    assert_eq!(owed["due_by"], ymd(rated_on + Duration::days(3)));
+    assert_eq!(owed["overdue"], true);
+    let counts = tcr::services::watch::counts(&t.app, today(&t))
+        .await
+        .unwrap();
+    assert_eq!(
+        counts.overdue_visits, 1,
+        "on the dashboard, with the oversight items"
+    );
+
+    let (s, v) = t
+        .patch_json(
+            &format!("/api/v1/admissions/{stay}"),
+            Some(&c),
+            &json!({"cqc_notified_on": ymd(today(&t))}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{v}");
+    let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
+    assert_eq!(notification(&due), None, "done: {due}");
+}

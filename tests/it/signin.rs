@@ -126,8 +126,11 @@ async fn nineteen_failures_from_one_address_are_not_yet_stopped() {
 fn policies_with_signin(limits: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("tcr-policies-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
-    for file in ["access.toml", "risk-tool.toml", "schedule.toml"] {
-        std::fs::copy(crate::support::policies_dir().join(file), dir.join(file)).unwrap();
+    for entry in std::fs::read_dir(crate::support::policies_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+        }
     }
     std::fs::write(dir.join("signin.toml"), limits).unwrap();
     dir

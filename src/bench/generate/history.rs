@@ -206,6 +206,7 @@ impl Gen<'_> {
             planned_discharge_on: planned,
             discharged_on: discharged,
             destination: destination.map(String::from),
+            items: None,
             recorded_by: BY.into(),
             recorded_at,
         });

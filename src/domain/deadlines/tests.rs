@@ -22,6 +22,7 @@ fn deadlines() -> Deadlines {
         visit_adult_weeks: 8,
         red_review_days: 14,
         social_worker_by_admission_day: 90,
+        cqc_notification_days: 3,
     }
 }
 
@@ -72,6 +73,7 @@ fn stay(id: &str, admitted: Date, security: Security) -> StayFacts {
         discharged_on: None,
         security: vec![(admitted, security)],
         visits: vec![],
+        cqc: vec![(admitted, Cqc::default())],
     }
 }
 
@@ -323,6 +325,58 @@ fn actions_are_owed_from_the_hold_until_done() {
     assert_eq!(action(date!(2026 - 04 - 03)), None);
 }
 
+/// An admission to a hospital rated inadequate owes a notification, due three days after the
+/// rating was recorded for the stay, until a notification dated by then is recorded; a later
+/// rating that is not inadequate ends it; a day before the rating owes none.
+#[test]
+fn an_inadequate_hospital_owes_a_notification_until_it_is_sent() {
+    let admitted = date!(2026 - 03 - 02);
+    let mut f = adult();
+    let mut s = stay("s", admitted, Security::None);
+    let inadequate = |notified_on| Cqc {
+        inadequate: true,
+        notified_on,
+    };
+    s.cqc = vec![
+        (admitted, Cqc::default()),
+        (date!(2026 - 03 - 10), inadequate(None)),
+        (
+            date!(2026 - 03 - 20),
+            inadequate(Some(date!(2026 - 03 - 19))),
+        ),
+    ];
+    f.stays.push(s);
+    let told = |day| {
+        find(&owed_on(&f, day), |o| {
+            matches!(o, Owed::Notification { .. })
+        })
+        .map(|i| (i.due, i.overdue))
+    };
+    assert_eq!(told(date!(2026 - 03 - 09)), None);
+    assert_eq!(
+        told(date!(2026 - 03 - 10)),
+        Some((date!(2026 - 03 - 13), false))
+    );
+    assert_eq!(
+        told(date!(2026 - 03 - 14)),
+        Some((date!(2026 - 03 - 13), true))
+    );
+    assert_eq!(
+        told(date!(2026 - 03 - 20)),
+        None,
+        "the notification of the 19th is recorded"
+    );
+    // The item's word is the API's.
+    assert_eq!(
+        Owed::Notification {
+            stay_id: StayId::from_text("s")
+        }
+        .kind()
+        .as_str(),
+        "notification"
+    );
+}
+
 /// An inpatient-only entry (not on the register) is owed what its stay brings — the
 /// post-admission review, visits — but not the register's community duties (a red rating's
 /// review); before the entry began, nothing; once they join the register, everything.
@@ -570,6 +624,7 @@ fn until(f: &Facts, day: Date) -> Facts {
                     .filter(|(d, _)| *d <= day)
                     .collect(),
                 visits: s.visits.iter().copied().filter(|d| *d <= day).collect(),
+                cqc: s.cqc.iter().copied().filter(|(d, _)| *d <= day).collect(),
             })
             .collect(),
         reviews: f

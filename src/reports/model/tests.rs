@@ -206,6 +206,7 @@ fn taking_the_figures_builds_the_same_report() {
         last_visit: Some(day("2026-10-30")),
         next_visit_due: None,
         planned_discharge_on: None,
+        at: None,
     }];
     let report = build_from(w.clone(), &c, &i);
     assert_eq!(report, build(&w, &c, &i));
@@ -240,6 +241,7 @@ fn weekly_report_model() {
         last_visit: Some(day("2026-10-30")),
         next_visit_due: Some(day("2026-12-25")),
         planned_discharge_on: None,
+        at: None,
     }];
     let report = build(&f, &c, &i);
     snapshot("weekly", &report);

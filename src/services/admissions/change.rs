@@ -1,7 +1,7 @@
 //! Dated changes to an open stay (security level, legal status, planned discharge, from a
 //! day), and the revision each change (or transfer) leaves of the values before it.
 
-use super::{AdmissionChange, AdmissionView, find_stay, view_of};
+use super::{AdmissionChange, AdmissionView, find_stay, stored_items, view_of};
 use crate::domain::dates::DateKind;
 use crate::domain::ids::StayId;
 use crate::domain::person::{LegalStatus, SecurityLevel};
@@ -31,6 +31,21 @@ pub async fn update(
     } = check_change(&input, app.clock.today())?;
     let mut tx = audit::begin(app).await?;
     let stay = find_stay(tx.conn(), reader, admission_id).await?;
+    let items = if input.items.any() {
+        let mut c = Check::default();
+        let now = stored_items(&stay)?;
+        let items = input.items.applied(
+            &mut c,
+            &app.policies.collection,
+            now.clone(),
+            stay.admitted_on,
+            app.clock.today(),
+        );
+        c.finish()?;
+        (items != now).then_some(items)
+    } else {
+        None
+    };
     if planned.is_some_and(|p| p < stay.admitted_on) {
         return Err(AppError::field(
             "planned_discharge_on",
@@ -59,6 +74,10 @@ pub async fn update(
     if let Some(p) = planned {
         row.planned_discharge_on = Set(Some(p));
         changed.push("planned_discharge_on");
+    }
+    if let Some(items) = items {
+        row.items = Set(items.to_stored());
+        changed.push("items");
     }
     let updated = row.update(tx.conn()).await?;
     tx.record(
@@ -93,6 +112,7 @@ pub(super) async fn keep_as_revision(
         security_level: Set(stay.security_level),
         legal_status: Set(stay.legal_status),
         planned_discharge_on: Set(stay.planned_discharge_on),
+        items: Set(stay.items.clone()),
     }
     .insert(tx.conn())
     .await?;
@@ -149,10 +169,11 @@ fn check_change(input: &AdmissionChange, today: Date) -> Result<CheckedChange, A
     if blank(&input.security_level)
         && blank(&input.legal_status)
         && blank(&input.planned_discharge_on)
+        && !input.items.any()
     {
         c.fail(
             "security_level",
-            "Give what changed: the security level, the legal status or the planned discharge date",
+            "Give what changed: the security level, the legal status, the planned discharge date or an Assuring Transformation item",
         );
     }
     c.finish()?;

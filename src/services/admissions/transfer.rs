@@ -7,8 +7,9 @@
 //! reads the hospital they were in then.
 
 use super::change::{check_changeable, keep_as_revision};
-use super::{AdmissionView, check_ods_code, find_stay, view_of};
+use super::{AdmissionView, check_ods_code, find_stay, stored_items, view_of};
 use crate::domain::ids::StayId;
+use crate::domain::inpatients::StayItems;
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::entities::{admission, admission_revision};
 use crate::error::AppError;
@@ -182,7 +183,16 @@ pub async fn transfer(
     let person_id = stay.person_id.clone();
     let from = stay.episode_id.clone();
     let episode = StayId::new();
+    // The new hospital's provider and CQC rating are its own; a planned transfer has happened.
+    let items = StayItems {
+        provider: None,
+        cqc_rating: None,
+        cqc_notified_on: None,
+        planned_transfer_on: None,
+        ..stored_items(&stay)?
+    };
     let mut row: admission::ActiveModel = stay.into();
+    row.items = Set(items.to_stored());
     row.hospital = Set(t.hospital);
     row.hospital_ods_code = Set(t.ods_code);
     row.security_level = Set(t.security);
@@ -224,6 +234,7 @@ mod tests {
             planned_discharge_on: None,
             discharged_on: None,
             destination: None,
+            items: None,
             recorded_by: "x".into(),
             recorded_at: datetime!(2026-01-10 09:00 UTC),
         }
@@ -241,6 +252,7 @@ mod tests {
             security_level: SecurityLevel::Medium,
             legal_status: LegalStatus::Section3,
             planned_discharge_on: None,
+            items: None,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use super::{
     NewPerson, PersonView, Reader, Whose, as_input, find_readable, load_records, load_revisions,
-    load_stay_revisions, social_worker_history, today,
+    social_worker_history, today,
 };
 use crate::domain::ids::PersonId;
 use crate::domain::person::Status;
@@ -163,10 +163,8 @@ pub async fn worked_out_due(
 ) -> Result<Vec<DueItem>, AppError> {
     let id = &model.id;
     let records = load_records(db, scope, Whose::One(id), schedule, false).await?;
-    let stay_revisions = load_stay_revisions(db, scope, Some(id)).await?;
     let history = social_worker_history(&load_revisions(db, scope, Whose::One(id)).await?);
     let rows = due::Rows {
-        stay_revisions: Some(&stay_revisions),
         social_worker_history: history.get(id).map(Vec::as_slice).unwrap_or(&[]),
         ..records.rows(id)
     };

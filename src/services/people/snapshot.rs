@@ -12,9 +12,6 @@ pub(crate) struct Snapshot {
     pub(super) records: Records,
     /// Per person, the details before each edit, oldest first.
     pub(super) revisions: HashMap<PersonId, Vec<(time::OffsetDateTime, Revision)>>,
-    /// Per stay, its security level, legal status and planned discharge before each change.
-    pub(super) stay_revisions:
-        HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
     /// Per person, whether a social worker was named until each edit, oldest first.
     pub(super) social_worker_history: HashMap<PersonId, Vec<(Option<Date>, bool)>>,
 }
@@ -125,23 +122,23 @@ pub(super) fn social_worker_history(
         .collect()
 }
 
-/// Each stay's earlier values (security level, legal status, planned discharge), in the order
-/// the changes took effect: one person's stays, or everyone's.
+/// Each stay's earlier values (hospital, security level, legal status, planned discharge,
+/// items), in the order the changes took effect, for the stays of these people.
 pub(super) async fn load_stay_revisions(
     db: &impl ConnectionTrait,
     scope: Scope,
-    person_id: Option<&PersonId>,
+    whose: Whose<'_>,
 ) -> Result<
     HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
     AppError,
 > {
     use crate::entities::admission_revision as revision;
     let mut select = scope.select::<revision::Entity>();
-    if let Some(id) = person_id {
+    if !matches!(whose, Whose::All) {
         let theirs = sea_orm::sea_query::Query::select()
             .column(admission::Column::Id)
             .from(admission::Entity)
-            .and_where(admission::Column::PersonId.eq(id))
+            .cond_where(whose.on(admission::Column::PersonId))
             .to_owned();
         select = select.filter(revision::Column::AdmissionId.in_subquery(theirs));
     }
@@ -227,12 +224,10 @@ impl Snapshot {
             load_records(&app.db, scope, Whose::All, &app.policies.schedule, true).await?;
         let revisions = load_revisions(&app.db, scope, Whose::All).await?;
         let social_worker_history = social_worker_history(&revisions);
-        let stay_revisions = load_stay_revisions(&app.db, scope, None).await?;
         Ok(Snapshot {
             people,
             records,
             revisions,
-            stay_revisions,
             social_worker_history,
         })
     }
@@ -246,6 +241,7 @@ impl Snapshot {
         day: Date,
     ) -> Cow<'a, admission::Model> {
         match self
+            .records
             .stay_revisions
             .get(&stay.id)
             .and_then(|list| list.iter().find(|r| r.effective_on > day))
@@ -255,6 +251,7 @@ impl Snapshot {
                 then.hospital.clone_from(&r.hospital);
                 then.hospital_ods_code.clone_from(&r.hospital_ods_code);
                 then.episode_id.clone_from(&r.episode_id);
+                then.items.clone_from(&r.items);
                 then.security_level.clone_from(&r.security_level);
                 then.legal_status.clone_from(&r.legal_status);
                 then.planned_discharge_on = r.planned_discharge_on;
@@ -262,6 +259,25 @@ impl Snapshot {
             }
             None => Cow::Borrowed(stay),
         }
+    }
+
+    /// The day the episode in force at the end of `day` began (the spell's start, or its latest
+    /// transfer by then).
+    pub(crate) fn episode_start(&self, stay: &admission::Model, day: Date) -> Date {
+        let revisions = self
+            .records
+            .stay_revisions
+            .get(&stay.id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        crate::domain::inpatients::episode_start(
+            stay.admitted_on,
+            revisions
+                .iter()
+                .map(|r| (r.effective_on, r.episode_id.as_str())),
+            &stay.episode_id,
+            day,
+        )
     }
 
     /// The person's details as they stood at the end of `day` (UK time): the first revision
@@ -305,7 +321,7 @@ impl Snapshot {
     /// The person's rows, with their stays' and entry's earlier values (for past days).
     pub(super) fn rows(&self, p: &person::Model) -> crate::services::due::Rows<'_> {
         crate::services::due::Rows {
-            stay_revisions: Some(&self.stay_revisions),
+            stay_revisions: Some(&self.records.stay_revisions),
             social_worker_history: self
                 .social_worker_history
                 .get(&p.id)

@@ -89,6 +89,10 @@ pub(super) struct Records {
     pub(super) events: HashMap<PersonId, Vec<RatingEvent>>,
     pub(super) stays: HashMap<PersonId, Vec<Stay>>,
     pub(super) admissions: HashMap<PersonId, Vec<admission::Model>>,
+    /// Per stay, its earlier values, in the order they took effect (the engine reads the
+    /// security level and the CQC facts as they stood on a day).
+    pub(super) stay_revisions:
+        HashMap<crate::domain::ids::StayId, Vec<crate::entities::admission_revision::Model>>,
     pub(super) reviews: HashMap<PersonId, Vec<crate::entities::review::Model>>,
     pub(super) actions: HashMap<PersonId, Vec<crate::entities::action::Model>>,
     pub(super) visits: HashMap<PersonId, Vec<crate::entities::visit::Model>>,
@@ -107,7 +111,7 @@ impl Records {
             stays: of(&self.admissions, id),
             visits: of(&self.visits, id),
             ratings: of(&self.events, id),
-            stay_revisions: None,
+            stay_revisions: Some(&self.stay_revisions),
             social_worker_history: &[],
         }
     }
@@ -230,8 +234,10 @@ pub(super) async fn load_records<C: ConnectionTrait + StreamTrait>(
     let visits = grouped(db, visits, |v| v.person_id.clone()).await?;
     let consents = grouped(db, consents, |c| c.person_id.clone()).await?;
     let events = grouped(db, events, |e| e.person_id.clone()).await?;
+    let stay_revisions = super::load_stay_revisions(db, scope, whose).await?;
     let admissions = grouped(db, stays, |a| a.person_id.clone()).await?;
     let mut records = Records {
+        stay_revisions,
         consents: consents
             .into_iter()
             .filter_map(|(id, mut list)| list.pop().map(|c| (id, c)))

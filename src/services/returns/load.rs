@@ -5,14 +5,15 @@
 //! batch is dropped before the next is read, so a return's memory does not grow with the
 //! history behind it. Every query goes through `Scope::Register`: withdrawn people stay out.
 
-use super::super::due;
+mod one_person;
+pub(super) use one_person::Person;
+
 use super::super::people::EarlierDetails;
 use super::super::scope::Scope;
-use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
 use crate::domain::ids::{ActionId, PersonId, ReviewId, StayId};
 use crate::domain::person::Status;
 use crate::domain::person::{LegalStatus, SecurityLevel};
-use crate::domain::ratings::{RatingEvent, Stay};
+use crate::domain::ratings::RatingEvent;
 use crate::domain::referral::ReferralStatus;
 use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
 use crate::domain::risk::Rating;
@@ -29,7 +30,6 @@ use sea_orm::{
     DbBackend, DerivePartialModel, EntityTrait, IsolationLevel, QueryFilter, QueryOrder,
     QuerySelect, TransactionOptions, TransactionTrait,
 };
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use time::{Date, OffsetDateTime};
@@ -50,8 +50,7 @@ pub(super) const BATCH: u64 = 10_000;
 /// a change landed between them.
 pub(super) struct Snapshot {
     readers: Vec<DatabaseTransaction>,
-    /// Whom the return reads: the register (`Scope::Register`), or for the weekly inpatient
-    /// return also those withdrawn during a stay (`Scope::WeeklyReturn`).
+    /// Whom the return reads (`Scope::Returns`: the register, and those withdrawn during a stay).
     scope: Scope,
 }
 
@@ -120,6 +119,8 @@ struct EntryRow {
     given_name: String,
     family_name: String,
     date_of_birth: Date,
+    sex: crate::domain::person::Sex,
+    postcode: String,
     social_worker: Option<String>,
     social_worker_from: Option<Date>,
     keyworker: Option<String>,
@@ -136,7 +137,7 @@ struct EntryRow {
 impl EntryRow {
     /// The entry as a model, so that its earlier details apply as everywhere else
     /// (`people::EarlierDetails`). Only the columns read above are filled: a return reads
-    /// nothing else (no postcode, sex, search keys or timestamps).
+    /// nothing else (no local authority, needs, search keys or timestamps).
     fn into_model(self) -> person::Model {
         person::Model {
             id: self.id,
@@ -144,8 +145,8 @@ impl EntryRow {
             given_name: self.given_name,
             family_name: self.family_name,
             date_of_birth: self.date_of_birth,
-            sex: crate::domain::person::Sex::NotKnown,
-            postcode: String::new(),
+            sex: self.sex,
+            postcode: self.postcode,
             local_authority: String::new(),
             learning_disability: false,
             autism: false,
@@ -209,9 +210,12 @@ pub(super) struct StayRow {
     pub admitted_on: Date,
     pub discharged_on: Option<Date>,
     pub hospital: String,
+    pub hospital_ods_code: Option<String>,
+    pub episode_id: StayId,
     pub security_level: SecurityLevel,
     pub legal_status: LegalStatus,
     pub planned_discharge_on: Option<Date>,
+    pub items: Option<String>,
 }
 
 /// A stay's values until a change took effect.
@@ -221,10 +225,13 @@ struct StayRevisionRow {
     admission_id: StayId,
     effective_on: Date,
     valid_until: OffsetDateTime,
+    episode_id: StayId,
     hospital: String,
+    hospital_ods_code: Option<String>,
     security_level: SecurityLevel,
     legal_status: LegalStatus,
     planned_discharge_on: Option<Date>,
+    items: Option<String>,
 }
 
 #[derive(Debug, DerivePartialModel)]
@@ -287,7 +294,7 @@ macro_rules! rows_of {
 
 impl Batch {
     /// The next `limit` people in the snapshot's scope (on the register whatever their status,
-    /// and inpatient-only entries; for the weekly return also those withdrawn during a stay)
+    /// inpatient-only entries, and those withdrawn during a stay)
     /// after the id `after`, with their rows; none once everyone has been read, all in the
     /// return's one snapshot.
     pub(super) async fn after(
@@ -463,158 +470,4 @@ pub(super) async fn referrals(snapshot: &Snapshot) -> Result<Vec<ReferralRow>, A
         .into_partial_model::<ReferralRow>()
         .all(db)
         .await?)
-}
-
-/// One person of a batch, with their rows.
-pub(super) struct Person<'a> {
-    /// The entry as it is now.
-    pub now: &'a person::Model,
-    rows: &'a Rows,
-    batch: &'a Batch,
-}
-
-impl<'a> Person<'a> {
-    /// The entry's details as they stood at the end of `day` (UK time).
-    pub(super) fn as_at(&self, day: Date) -> Cow<'a, person::Model> {
-        self.batch.earlier.as_at(self.now, day)
-    }
-
-    pub(super) fn reviews(&self) -> &'a [ReviewRow] {
-        &self.rows.reviews
-    }
-
-    pub(super) fn stays(&self) -> &'a [StayRow] {
-        &self.rows.stays
-    }
-
-    pub(super) fn visits(&self) -> &'a [VisitRow] {
-        &self.rows.visits
-    }
-
-    /// The stay that covers the end of `day`, if any.
-    pub(super) fn stay_at(&self, day: Date) -> Option<&'a StayRow> {
-        self.rows.stays.iter().find(|s| {
-            Stay {
-                admitted_on: s.admitted_on,
-                discharged_on: s.discharged_on,
-            }
-            .covers(day)
-        })
-    }
-
-    /// The rating at the end of `day`: blue in hospital, else the latest rating event.
-    pub(super) fn rating_on(&self, day: Date) -> Option<Rating> {
-        let stays: Vec<Stay> = self
-            .rows
-            .stays
-            .iter()
-            .map(|s| Stay {
-                admitted_on: s.admitted_on,
-                discharged_on: s.discharged_on,
-            })
-            .collect();
-        crate::domain::ratings::derived_rating(&self.rows.ratings, &stays, day).map(|(r, _)| r)
-    }
-
-    /// A stay's security level, legal status and planned discharge as they stood at the end of
-    /// `day`: the values before the first change taking effect after `day`, or as they are now.
-    pub(super) fn stay_as_at(&self, stay: &'a StayRow, day: Date) -> StayAsAt<'a> {
-        match self
-            .batch
-            .stay_revisions
-            .get(&stay.id)
-            .and_then(|list| list.iter().find(|r| r.effective_on > day))
-        {
-            Some(r) => StayAsAt {
-                hospital: &r.hospital,
-                security_level: &r.security_level,
-                legal_status: &r.legal_status,
-                planned_discharge_on: r.planned_discharge_on,
-            },
-            None => StayAsAt {
-                hospital: &stay.hospital,
-                security_level: &stay.security_level,
-                legal_status: &stay.legal_status,
-                planned_discharge_on: stay.planned_discharge_on,
-            },
-        }
-    }
-
-    /// The person's dated facts for the deadline engine, with their details as in `details`
-    /// (the entry as it stood on the day asked about), as `services::due::facts` makes them.
-    pub(super) fn facts(&self, details: &person::Model) -> Facts {
-        let rows = self.rows;
-        let reviews = rows
-            .reviews
-            .iter()
-            .map(|r| ReviewFacts {
-                id: r.id.clone(),
-                kind: r.kind,
-                booked_on: r.scheduled_on,
-                scheduled_for: r.scheduled_for,
-                due_by: r.due_by,
-                held_on: r.held_on,
-                report_sent_on: r.report_sent_on,
-                cancelled_on: due::cancelled_on(r.status, r.cancelled_on, r.scheduled_on),
-            })
-            .collect();
-        let actions = rows
-            .actions
-            .iter()
-            .map(|a| ActionFacts {
-                id: a.id.clone(),
-                review_id: a.review_id.clone(),
-                due_on: a.due_on,
-                closed_on: due::action_closed_on(a.status, a.completed_on, a.updated_at),
-            })
-            .collect();
-        let stays = rows
-            .stays
-            .iter()
-            .map(|s| StayFacts {
-                id: s.id.clone(),
-                admitted_on: s.admitted_on,
-                discharged_on: s.discharged_on,
-                security: due::stay_security(
-                    s.admitted_on,
-                    self.batch
-                        .stay_revisions
-                        .get(&s.id)
-                        .into_iter()
-                        .flatten()
-                        .map(|r| (r.effective_on, r.security_level)),
-                    s.security_level,
-                ),
-                visits: rows
-                    .visits
-                    .iter()
-                    .filter(|v| v.admission_id == s.id)
-                    .map(|v| v.visited_on)
-                    .collect(),
-            })
-            .collect();
-        Facts {
-            born: Some(details.date_of_birth),
-            standing: Some(crate::services::people::standing(details)),
-            social_worker: due::social_worker_facts(
-                self.batch.earlier.social_worker_history(&details.id),
-                details.social_worker_from,
-                details.social_worker.is_some(),
-                details.registered_on,
-            ),
-            ratings: rows.ratings.clone(),
-            stays,
-            reviews,
-            actions,
-        }
-    }
-}
-
-/// A stay's values as they stood on a day.
-pub(super) struct StayAsAt<'a> {
-    /// The hospital of the episode then (a transfer moves the spell on to another).
-    pub hospital: &'a str,
-    pub security_level: &'a SecurityLevel,
-    pub legal_status: &'a LegalStatus,
-    pub planned_discharge_on: Option<Date>,
 }

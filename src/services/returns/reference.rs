@@ -33,11 +33,7 @@ fn stay_at(stays: &[admission::Model], day: Date) -> Option<&admission::Model> {
 #[doc(hidden)]
 pub async fn compute(app: &App, period: Period) -> Result<(Figures, Changes), AppError> {
     let started = std::time::Instant::now();
-    let scope = match period.kind {
-        ReturnKind::Weekly => Scope::WeeklyReturn,
-        ReturnKind::Monthly => Scope::Register,
-    };
-    let snapshot = people::Snapshot::load(app, scope).await?;
+    let snapshot = people::Snapshot::load(app, Scope::Returns).await?;
     let referrals: Vec<referral::Model> = Scope::Register
         .select::<referral::Entity>()
         .all(&app.db)
@@ -67,7 +63,11 @@ fn compute_from(
     };
     let people = snapshot.people_at(ends.day);
     let people_before = snapshot.people_at(ends.before_day);
-    let live: HashSet<&PersonId> = people.iter().map(|p| &p.id).collect();
+    let live: HashSet<&PersonId> = people
+        .iter()
+        .filter(|p| p.status != Status::Withdrawn)
+        .map(|p| &p.id)
+        .collect();
     // Referrals of withdrawn people are left out; referrals not yet tied to anyone stay in.
     let referrals: Vec<&referral::Model> = referrals
         .iter()
@@ -402,7 +402,7 @@ impl Ends<'_> {
                 (basis, stay_at(self.snapshot.admissions(&p.id), day))
             {
                 in_hospital += 1;
-                weekly_rows.push(self.weekly_row(p, &v, stay, &row, owed, basis));
+                weekly_rows.push(self.weekly_row(p, &v, stay, &row, owed, basis)?);
             }
             if !on_register {
                 continue;
@@ -423,11 +423,11 @@ impl Ends<'_> {
         weekly_rows.sort_by(|a, b| {
             (&a.admitted_on, &a.name, &a.nhs_number).cmp(&(&b.admitted_on, &b.name, &b.nhs_number))
         });
+        // Everyone in hospital at the end is in either return (the Assuring Transformation
+        // cut); only the weekly counts them and has no register rows.
         if self.weekly {
             counts.set(Count::InHospital, in_hospital);
             monthly_rows.clear();
-        } else {
-            weekly_rows.clear();
         }
         Ok((by_rating_and_band, monthly_rows, weekly_rows))
     }
@@ -496,9 +496,20 @@ impl Ends<'_> {
         monthly: &MonthlyRow,
         owed: &[deadlines::Item],
         basis: InpatientBasis,
-    ) -> WeeklyRow {
+    ) -> Result<WeeklyRow, AppError> {
         let day = self.day;
+        let episode_started_on = self.snapshot.episode_start(stay, day);
         let stay = self.snapshot.stay_as_at(stay, day);
+        let at = super::at_details(
+            p,
+            super::SpellThen {
+                spell_id: stay.id.as_str(),
+                admitted_on: stay.admitted_on,
+                episode_started_on,
+                hospital_ods_code: stay.hospital_ods_code.as_deref(),
+                items: stay.items.as_deref(),
+            },
+        )?;
         let last_visit = self
             .snapshot
             .visits(&p.id)
@@ -506,7 +517,7 @@ impl Ends<'_> {
             .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
             .map(|x| x.visited_on)
             .max();
-        WeeklyRow {
+        Ok(WeeklyRow {
             nhs_number: monthly.nhs_number.clone(),
             name: monthly.name.clone(),
             local_reference: monthly.local_reference.clone(),
@@ -525,7 +536,8 @@ impl Ends<'_> {
                 .find(|i| matches!(i.owed, Owed::Visit { .. }))
                 .map(|i| i.due),
             planned_discharge_on: stay.planned_discharge_on,
-        }
+            at: Some(at),
+        })
     }
 }
 

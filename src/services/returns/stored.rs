@@ -201,7 +201,15 @@ pub async fn generate(
     } else {
         to_json(&figures.monthly_rows)?
     };
-    let row_count = (figures.weekly_rows.len() + figures.monthly_rows.len()) as i64;
+    let inpatients = if period.kind == ReturnKind::Monthly {
+        Some(to_json(&figures.weekly_rows)?)
+    } else {
+        None
+    };
+    let row_count = match period.kind {
+        ReturnKind::Weekly => figures.weekly_rows.len(),
+        ReturnKind::Monthly => figures.monthly_rows.len(),
+    } as i64;
     let stored_figures = to_json(&StoredFigures {
         counts: figures.counts.clone(),
         by_rating_and_band: figures.by_rating_and_band.clone(),
@@ -232,7 +240,7 @@ pub async fn generate(
         generated_at: now,
     };
     let pdf_bytes = pdf.len();
-    store(app, actor, &model, rows, &changes, pdf).await?;
+    store(app, actor, &model, (rows, inpatients), &changes, pdf).await?;
     tracing::info!(
         kind = %model.kind.as_str(),
         period = %model.period,
@@ -293,7 +301,7 @@ async fn store(
     app: &App,
     actor: &Actor,
     model: &stored_return::Model,
-    rows: String,
+    (rows, inpatients): (String, Option<String>),
     changes: &Changes,
     pdf: Vec<u8>,
 ) -> Result<(), AppError> {
@@ -306,6 +314,7 @@ async fn store(
         rows,
         changes: to_json(changes)?,
         pdf,
+        inpatients,
     }))
     .exec_without_returning(tx.conn())
     .await?;
@@ -470,6 +479,36 @@ pub async fn pdf(app: &App, actor: &Actor, id: &str) -> Result<Download, AppErro
     Ok(Download {
         file_name: format!("{}.pdf", file_stem(&m)),
         bytes: pdf,
+    })
+}
+
+/// The return's spells in hospital at its as-at day for NHS England's Assuring Transformation
+/// collection, in the policy's columns, from the frozen rows (a monthly return stored before
+/// the export existed has none). Audited.
+pub async fn at_csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
+    let m = find(app, id).await?;
+    let rows: Vec<WeeklyRow> = match m.kind {
+        ReturnKind::Weekly => {
+            from_json(&content::<String>(app, id, return_content::Column::Rows).await?)?
+        }
+        ReturnKind::Monthly => {
+            match content::<Option<String>>(app, id, return_content::Column::Inpatients).await? {
+                Some(text) => from_json(&text)?,
+                None => Vec::new(),
+            }
+        }
+    };
+    let collection = &app.policies.collection;
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("return.at_csv.downloaded", "return", Some(m.id.clone()))
+            .detail(serde_json::json!({"rows": rows.len(), "collection": collection.version})),
+    )
+    .await?;
+    Ok(Download {
+        file_name: format!("{}-assuring-transformation.csv", file_stem(&m)),
+        bytes: crate::reports::at_csv::render(&rows, collection).into_bytes(),
     })
 }
 

@@ -146,10 +146,10 @@ impl<'r> Tally<'r> {
             let was_on = active_on(&p_before, before_day);
             self.register_row(person, &p, was_on, &owed)?;
         }
-        if self.weekly
-            && let Some(basis) = self.inpatient_basis(person, &p, day)
-        {
-            let row = weekly_row(person, &p, day, &owed, basis);
+        // Everyone in hospital at the end is in either return (the Assuring Transformation
+        // cut); only the weekly counts them.
+        if let Some(basis) = self.inpatient_basis(person, &p, day) {
+            let row = weekly_row(person, &p, day, &owed, basis)?;
             if let Some(row) = row {
                 self.in_hospital += 1;
                 self.weekly_rows.push(row);
@@ -158,10 +158,9 @@ impl<'r> Tally<'r> {
         Ok(())
     }
 
-    /// Joined, left, rating changed, admitted and discharged; the headline counts before.
-    fn changes_of(&mut self, person: &Person<'_>, p: &person::Model, p_before: &person::Model) {
-        let (period, day, before_day, weekly) =
-            (self.period, self.period.last, self.before_day, self.weekly);
+    /// Added and left in the period; admitted and discharged in it (counted and listed).
+    fn movements(&mut self, person: &Person<'_>, p: &person::Model) {
+        let period = self.period;
         // Someone withdrawn is read only for their weekly row (the Assuring Transformation
         // basis): none of their history is counted.
         let counted = p.status != Status::Withdrawn;
@@ -191,6 +190,13 @@ impl<'r> Tally<'r> {
                 });
             }
         }
+    }
+
+    /// Joined, left, rating changed, admitted and discharged; the headline counts before.
+    fn changes_of(&mut self, person: &Person<'_>, p: &person::Model, p_before: &person::Model) {
+        let (period, day, before_day, weekly) =
+            (self.period, self.period.last, self.before_day, self.weekly);
+        self.movements(person, p);
         let was = self.in_population(person, p_before, before_day);
         let is = self.in_population(person, p, day);
         let before_rating = person.rating_on(before_day);
@@ -427,16 +433,28 @@ fn weekly_row(
     day: Date,
     owed: &[deadlines::Item],
     basis: InpatientBasis,
-) -> Option<WeeklyRow> {
-    let stay = person.stay_at(day)?;
+) -> Result<Option<WeeklyRow>, AppError> {
+    let Some(stay) = person.stay_at(day) else {
+        return Ok(None);
+    };
     let then = person.stay_as_at(stay, day);
+    let at = super::at_details(
+        p,
+        super::SpellThen {
+            spell_id: stay.id.as_str(),
+            admitted_on: stay.admitted_on,
+            episode_started_on: then.episode_started_on,
+            hospital_ods_code: then.hospital_ods_code,
+            items: then.items,
+        },
+    )?;
     let last_visit = person
         .visits()
         .iter()
         .filter(|x| x.admission_id == stay.id && x.visited_on <= day)
         .map(|x| x.visited_on)
         .max();
-    Some(WeeklyRow {
+    Ok(Some(WeeklyRow {
         nhs_number: formatted_nhs(p),
         name: full_name(p),
         local_reference: local_reference(p),
@@ -457,5 +475,6 @@ fn weekly_row(
             .find(|i| matches!(i.owed, Owed::Visit { .. }))
             .map(|i| i.due),
         planned_discharge_on: then.planned_discharge_on,
-    })
+        at: Some(at),
+    }))
 }

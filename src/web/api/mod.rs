@@ -75,6 +75,7 @@ pub fn routes() -> Vec<Route> {
         returns::get,
         returns::pdf,
         returns::csv,
+        returns::at_csv,
     ];
     all.shrink_to_fit();
     all

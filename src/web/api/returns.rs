@@ -100,6 +100,18 @@ pub async fn pdf(
     })
 }
 
+#[get("/api/v1/returns/<id>/at.csv")]
+pub async fn at_csv(
+    app: &State<App>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<FileDownload, AppError> {
+    Ok(FileDownload {
+        content_type: csv_type(),
+        download: returns::at_csv(app, &caller.actor(), &id.0).await?,
+    })
+}
+
 #[get("/api/v1/returns/<id>/csv")]
 pub async fn csv(
     app: &State<App>,

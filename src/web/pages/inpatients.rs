@@ -10,8 +10,11 @@ use super::short_forms::{
 };
 use super::{Answer, Html, Page};
 use crate::domain::ids::PersonId;
+use crate::domain::ids::StayId;
+use crate::domain::inpatients::{Collection, List};
 use crate::domain::person::Sex;
 use crate::error::AppError;
+use crate::services::admissions::{self, AdmissionChange, AdmissionView};
 use crate::services::people::{self, ConsentInput, NewInpatient, Objection, Reader};
 use crate::web::Caller;
 use crate::web::csrf::CsrfForm;
@@ -99,7 +102,9 @@ pub async fn create_inpatient(
     form: CsrfForm<Fields>,
 ) -> Result<Answer, AppError> {
     let f = short_fields(form);
-    let input: NewInpatient = f.input_answering(&["learning_disability", "autism"])?;
+    let mut input: NewInpatient = f.input_answering(&["learning_disability", "autism"])?;
+    // The page always has the admission's fields: left empty, each is named by its own error.
+    input.admission.get_or_insert_with(Default::default);
     let result = people::record_inpatient(view.app, &caller.actor(), input).await;
     let back_to = match &result {
         Ok(made) => format!("/people/{}", made.person.id),
@@ -139,6 +144,161 @@ pub async fn join_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<H
         "people/form.html",
         person_form_context(&title, "/people", true, form),
     )
+}
+
+/// A choice from one of the collection's code lists.
+fn code_select(collection: &Collection, list: List, label: &str) -> serde_json::Value {
+    let options: Vec<serde_json::Value> = collection
+        .list(list)
+        .iter()
+        .map(|c| json!({"value": c.0, "label": c.1}))
+        .collect();
+    select(list.name(), label, json!(options))
+}
+
+/// Rows for barriers to discharge: those recorded, and two more.
+fn barrier_rows(recorded: usize) -> usize {
+    recorded + 2
+}
+
+fn items_spec(
+    stay_id: &StayId,
+    person_id: &PersonId,
+    hospital: &str,
+    collection: &Collection,
+    rows: usize,
+) -> ShortSpec {
+    let mut fields = vec![
+        field(
+            "effective_on",
+            "From",
+            "date",
+            "The day these items took effect: today, or an earlier day when recording them late",
+        ),
+        field(
+            "provider",
+            "Provider (optional)",
+            "text",
+            "The organisation running the hospital",
+        ),
+        code_select(collection, List::AdmissionReason, "Reason for admission"),
+        code_select(
+            collection,
+            List::DiagnosedAfterAdmission,
+            "Learning disability or autism first diagnosed after admission",
+        ),
+        code_select(collection, List::AdvocateType, "Advocate"),
+        code_select(collection, List::EhcPlan, "Education, Health and Care plan"),
+        code_select(collection, List::CqcRating, "The hospital's CQC rating"),
+        optional_date(
+            "cqc_notified_on",
+            "Inadequate hospital: date the ICB chief executive, regional team and host commissioner were told",
+            "",
+        ),
+        optional_date(
+            "planned_transfer_on",
+            "Planned transfer date (optional)",
+            "",
+        ),
+        optional_date(
+            "section17_leave_from",
+            "Section 17 extended leave from (optional)",
+            "",
+        ),
+        optional_date(
+            "section17_leave_to",
+            "Section 17 extended leave to (optional)",
+            "",
+        ),
+    ];
+    for i in 0..rows {
+        let mut code = code_select(
+            collection,
+            List::DischargeBarrier,
+            &format!("Barrier to discharge {}", i + 1),
+        );
+        code["name"] = json!(format!("discharge_barriers.{i}.code"));
+        fields.push(code);
+        fields.push(optional_date(
+            &format!("discharge_barriers.{i}.since"),
+            "Since",
+            "",
+        ));
+    }
+    ShortSpec {
+        title: format!("Assuring Transformation items: {hospital}"),
+        intro: "What NHS England's Assuring Transformation collection asks about this stay. Leave \
+                empty what is not known; a barrier left empty is removed. Earlier days keep the \
+                earlier values."
+            .into(),
+        button: "Save the items",
+        action: format!("/admissions/{stay_id}/items"),
+        fields: json!(fields),
+        back: format!("/people/{person_id}"),
+        warning: false,
+    }
+}
+
+/// The form's values from the items recorded now.
+fn items_values(a: &AdmissionView, today: &str) -> serde_json::Value {
+    let mut v = serde_json::to_value(&a.items).unwrap_or_else(|_| json!({}));
+    if let Some(map) = v.as_object_mut() {
+        map.remove("discharge_barriers");
+        for (i, b) in a.items.discharge_barriers.iter().enumerate() {
+            map.insert(format!("discharge_barriers.{i}.code"), json!(b.code));
+            map.insert(
+                format!("discharge_barriers.{i}.since"),
+                json!(b.since.to_string()),
+            );
+        }
+        map.insert("today".into(), json!(today));
+    }
+    v
+}
+
+#[get("/admissions/<id>/items")]
+pub async fn items_page(view: Page<'_>, caller: Caller, id: StayId) -> Result<Html, AppError> {
+    let a = admissions::get_for(&view.app.db, &Reader::of(view.app, &caller), &id).await?;
+    let collection = &view.app.policies.collection;
+    let rows = barrier_rows(a.items.discharge_barriers.len());
+    let spec = items_spec(&id, &a.person_id, &a.hospital, collection, rows);
+    let today = view.app.clock.today().to_string();
+    view.render(
+        "people/action.html",
+        short_context(&spec, items_values(&a, &today)),
+    )
+}
+
+#[post("/admissions/<id>/items", data = "<form>")]
+pub async fn items_submit(
+    view: Page<'_>,
+    caller: Caller,
+    id: StayId,
+    form: CsrfForm<Fields>,
+) -> Result<Answer, AppError> {
+    let f = short_fields(form);
+    let reader = Reader::of(view.app, &caller);
+    let a = admissions::get_for(&view.app.db, &reader, &id).await?;
+    let mut input: AdmissionChange = f.input(&[])?;
+    input.items.clear_absent();
+    let rows = barrier_rows(a.items.discharge_barriers.len());
+    let spec = items_spec(
+        &id,
+        &a.person_id,
+        &a.hospital,
+        &view.app.policies.collection,
+        rows,
+    );
+    let result = admissions::update(view.app, &caller.actor(), &reader, &id, input).await;
+    short_result(
+        &view,
+        &spec,
+        &f,
+        result,
+        "The Assuring Transformation items are recorded.".into(),
+        format!("/people/{}", a.person_id),
+    )
+    .await
 }
 
 fn objection_spec(id: &PersonId, name: &str) -> ShortSpec {

@@ -351,8 +351,25 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
         "can_schedule": in_care && view.can(Permission::ReviewsSchedule),
         "due": due,
         "reviews": reviews_of,
+        "at_codes": at_codes(&view.app.policies.collection),
     });
     view.render("people/show.html", ctx)
+}
+
+/// The collection's code lists as `{list: {code: words}}`, for the person page's items.
+fn at_codes(collection: &crate::domain::inpatients::Collection) -> Value {
+    let lists: serde_json::Map<String, Value> = crate::domain::inpatients::List::ALL
+        .iter()
+        .map(|list| {
+            let codes: serde_json::Map<String, Value> = collection
+                .list(*list)
+                .iter()
+                .map(|c| (c.0.clone(), json!(c.1)))
+                .collect();
+            (list.name().to_string(), Value::Object(codes))
+        })
+        .collect();
+    Value::Object(lists)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -171,6 +171,18 @@ pub async fn pdf_download(
     })
 }
 
+#[get("/returns/<id>/at.csv")]
+pub async fn at_csv_download(
+    view: Page<'_>,
+    caller: Caller,
+    id: UuidParam,
+) -> Result<FileDownload, AppError> {
+    Ok(FileDownload {
+        content_type: csv_type(),
+        download: returns::at_csv(view.app, &caller.actor(), &id.0).await?,
+    })
+}
+
 #[get("/returns/<id>/csv")]
 pub async fn csv_download(
     view: Page<'_>,

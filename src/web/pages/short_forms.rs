@@ -116,7 +116,7 @@ pub(super) async fn short_result<T>(
                 view,
                 "people/action.html",
                 short_context(spec, Value::Null),
-                ("values", form.typed()),
+                ("values", form.typed_by_name()),
                 (&fields, &order),
             )?))
         }

@@ -378,6 +378,13 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "The return's per-person rows as CSV",
     )
     .file("text/csv"),
+    ep(
+        Get,
+        "/api/v1/returns/<id>/at.csv",
+        Needs(ReturnsDownload),
+        "The return's spells in hospital for NHS England's Assuring Transformation collection, in the policy's column order",
+    )
+    .file("text/csv"),
     // Reviews and actions.
     ep(
         Post,

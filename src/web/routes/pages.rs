@@ -115,6 +115,18 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/admissions/<id>/items",
+        Needs(AdmissionsRecord),
+        "A stay's Assuring Transformation items form",
+    ),
+    ep(
+        Post,
+        "/admissions/<id>/items",
+        Needs(AdmissionsRecord),
+        "Record a stay's Assuring Transformation items",
+    ),
+    ep(
+        Get,
         "/admissions/<id>/transfer",
         Needs(AdmissionsRecord),
         "Record a transfer form",
@@ -246,6 +258,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "/returns/<id>/pdf",
         Needs(ReturnsDownload),
         "Download a return's PDF",
+    ),
+    ep(
+        Get,
+        "/returns/<id>/at.csv",
+        Needs(ReturnsDownload),
+        "Download a return's Assuring Transformation export",
     ),
     ep(
         Get,

@@ -70,6 +70,10 @@ pub(super) fn item_row(person_id: &PersonId, seq: i32, item: &Item) -> person_du
             row.stay_id = Some(stay_id.clone());
             "social_worker"
         }
+        Owed::Notification { stay_id } => {
+            row.stay_id = Some(stay_id.clone());
+            "notification"
+        }
         Owed::Action {
             action_id,
             review_id,
@@ -105,6 +109,9 @@ pub fn owed_of(row: &person_due_item::Model, today: Date) -> Option<Item> {
             stay_id: row.stay_id.clone()?,
         },
         "social_worker" => Owed::SocialWorker {
+            stay_id: row.stay_id.clone()?,
+        },
+        "notification" => Owed::Notification {
             stay_id: row.stay_id.clone()?,
         },
         "action" => Owed::Action {
