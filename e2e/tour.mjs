@@ -16,6 +16,7 @@ async function everyForm(page) {
   await page.goto(`${BASE}${inHospital}`);
   const discharge = await page.getByRole('link', { name: 'Record discharge' }).getAttribute('href');
   const change = await page.getByRole('link', { name: 'Change the stay' }).getAttribute('href');
+  const transfer = await page.getByRole('link', { name: 'Record a transfer' }).getAttribute('href');
   for (const [name, path] of [
     ['person-new', '/people/new'],
     ['person-edit', `${atHome}/edit`],
@@ -27,6 +28,9 @@ async function everyForm(page) {
     ['visit', `${inHospital}/visit`],
     ['discharge', discharge],
     ['stay-change', change],
+    ['transfer', transfer],
+    ['objection', `${atHome}/objection`],
+    ['inpatient-new', '/inpatients/new'],
     ['referral-new', '/referrals/new'],
     ['returns', '/returns'],
   ]) {
