@@ -6,12 +6,24 @@
 
 import assert from 'node:assert/strict';
 import {
-  BASE, check, expectStatus, follow, launch, mainText, newPage, nhsNumber, signIn, signOut, step, submit, type,
-  typeDate,
+  BASE, PASSWORD, check, expectStatus, follow, launch, mainText, newPage, nhsNumber, signIn, signOut, step, submit,
+  type, typeDate,
 } from './lib.mjs';
 
 const iso = (d) => d.toISOString().slice(0, 10);
 const daysAgo = (n) => iso(new Date(Date.now() - n * 86400000));
+
+async function api(method, path, token, body) {
+  const res = await fetch(`${BASE}${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+const login = async (username) => (await api('POST', '/api/v1/login', null, { username, password: PASSWORD })).token;
 
 const browser = await launch();
 try {
@@ -89,6 +101,36 @@ try {
   response = await submit(page, 'Record');
   await expectStatus(page, response, 200);
   assert.match(await mainText(page), /Objects to identifiable sharing/);
+
+  step('inpatients: the chair holds their review only with their agreement');
+  const personId = page.url().split('/people/')[1].split(/[?#]/)[0];
+  const chair = await login('chair');
+  const users = (await api('GET', '/api/v1/users?per_page=500', await login('admin'))).items;
+  const idOf = (name) => users.find((u) => u.username === name).id;
+  const review = await api('POST', `/api/v1/people/${personId}/reviews`, chair, {
+    kind: 'post_admission', scheduled_for: daysAgo(9), scheduled_on: daysAgo(12), chair_id: idOf('chair'),
+    expert_by_experience_id: idOf('expert'), clinical_expert_id: idOf('clinician'),
+  });
+  await signOut(page);
+  await signIn(page, 'chair');
+  await page.goto(`${BASE}/reviews/${review.id}`);
+  await check(page, 'review-inpatient-only');
+  for (const finding of await page.locator('textarea[id^="findings."]').all()) {
+    await finding.focus();
+    await page.keyboard.type('Seen on the ward with the advocate.');
+  }
+  await type(page, '#recommendations', 'Plan the move to a community placement.');
+  response = await submit(page, 'Record the outcome');
+  await expectStatus(page, response, 422);
+  assert.match(await page.locator('.error-summary').innerText(), /agreement/);
+  await check(page, 'review-inpatient-only-refused');
+  await page.locator('#person_agreed').check();
+  response = await submit(page, 'Record the outcome');
+  await expectStatus(page, response, 200);
+  assert.match(await mainText(page), /Outcome recorded/);
+  await signOut(page);
+  await signIn(page, 'commissioner');
+  await page.goto(`${BASE}/people/${personId}`);
 
   step('inpatients: onto the register through the consent gate');
   await follow(page, page.getByRole('link', { name: 'Add to the register with their consent' }));

@@ -160,6 +160,7 @@ async fn hold_with_plan(
                     "Two home visits and a plan shared with school",
                 ),
             ]),
+            person_agreed: None,
         },
     )
     .await?;

@@ -17,8 +17,28 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
 
+/// The stay's items, as the weekly return's own CSV adds them after its columns (codes as the
+/// policy's codes): the collection's items recorded on the stay, as at the return's day.
+pub const STAY_ITEMS: [(&str, &str); 12] = [
+    ("hospital_ods_code", "Hospital ODS code"),
+    ("provider", "Provider"),
+    ("admission_reason", "Reason for admission"),
+    (
+        "on_register_before_admission",
+        "On the register before admission",
+    ),
+    ("diagnosed_after_admission", "Diagnosed after admission"),
+    ("advocate_type", "Advocate"),
+    ("discharge_barriers", "Barriers to discharge"),
+    ("planned_transfer_on", "Planned transfer"),
+    ("section17_leave_from", "Section 17 leave from"),
+    ("section17_leave_to", "Section 17 leave to"),
+    ("ehc_plan", "EHC plan"),
+    ("cqc_rating", "CQC rating"),
+];
+
 /// One cell of a row, by its column's name (a name the policy check knows).
-fn value(r: &WeeklyRow, column: &str) -> String {
+pub(super) fn value(r: &WeeklyRow, column: &str) -> String {
     let at = r.at.as_ref();
     let items = at.map(|a| &a.items);
     let text = |v: Option<&String>| v.cloned().unwrap_or_default();

@@ -3,6 +3,7 @@
 //! would read as a formula (starting `=`, `+`, `-`, `@`, tab or carriage return) is prefixed
 //! with an apostrophe so it stays text.
 
+use super::at_csv::{STAY_ITEMS, value};
 use crate::domain::returns::Figures;
 
 fn cell(value: &str) -> String {
@@ -39,30 +40,42 @@ fn day_cell(d: Option<time::Date>) -> String {
 
 /// The rows of the return: one per person on the register (monthly) or in hospital (weekly).
 pub fn render(f: &Figures) -> String {
-    let mut out = String::new();
     if f.kind == "weekly" {
+        weekly(f)
+    } else {
+        monthly(f)
+    }
+}
+
+/// The weekly return's rows: the stay as at the Sunday, then the collection's items.
+fn weekly(f: &Figures) -> String {
+    let mut out = String::new();
+    out.push_str(&line(
+        &[
+            "NHS number",
+            "Name",
+            "Admitted",
+            "Hospital",
+            "Security level",
+            "Legal status",
+            "Length of stay (days)",
+            "Last review",
+            "Next review due",
+            "Last oversight visit",
+            "Next visit due",
+            "Planned discharge",
+            "Age band",
+            "Basis",
+            "De-identified",
+        ]
+        .into_iter()
+        .chain(STAY_ITEMS.iter().map(|(_, title)| *title))
+        .map(String::from)
+        .collect::<Vec<_>>(),
+    ));
+    for r in &f.weekly_rows {
         out.push_str(&line(
             &[
-                "NHS number",
-                "Name",
-                "Admitted",
-                "Hospital",
-                "Security level",
-                "Legal status",
-                "Length of stay (days)",
-                "Last review",
-                "Next review due",
-                "Last oversight visit",
-                "Next visit due",
-                "Planned discharge",
-                "Age band",
-                "Basis",
-                "De-identified",
-            ]
-            .map(String::from),
-        ));
-        for r in &f.weekly_rows {
-            out.push_str(&line(&[
                 r.nhs_number.clone(),
                 r.name.clone(),
                 r.admitted_on.to_string(),
@@ -78,45 +91,53 @@ pub fn render(f: &Figures) -> String {
                 r.age_band.clone(),
                 r.basis.as_str().to_string(),
                 yes_no(r.local_reference.is_some()),
-            ]));
-        }
-    } else {
-        out.push_str(&line(
-            &[
-                "NHS number",
-                "Name",
-                "Age band",
-                "Rating",
-                "Previous rating",
-                "Change",
-                "Setting",
-                "Last review",
-                "Next review due",
-                "Open actions",
-                "Overdue actions",
-                "Keyworker",
             ]
-            .map(String::from),
+            .into_iter()
+            .chain(STAY_ITEMS.iter().map(|(column, _)| value(r, column)))
+            .collect::<Vec<_>>(),
         ));
-        let rating = |r: Option<crate::domain::risk::Rating>| {
-            r.map(|r| r.as_str().to_string()).unwrap_or_default()
-        };
-        for r in &f.monthly_rows {
-            out.push_str(&line(&[
-                r.nhs_number.clone(),
-                r.name.clone(),
-                r.age_band.clone(),
-                rating(r.rating),
-                rating(r.previous_rating),
-                r.change.clone(),
-                r.setting.clone(),
-                day_cell(r.last_review),
-                day_cell(r.next_review_due),
-                r.actions_open.to_string(),
-                r.actions_overdue.to_string(),
-                opt(&r.keyworker),
-            ]));
-        }
+    }
+    out
+}
+
+/// The monthly return's rows: one per person on the register.
+fn monthly(f: &Figures) -> String {
+    let mut out = String::new();
+    out.push_str(&line(
+        &[
+            "NHS number",
+            "Name",
+            "Age band",
+            "Rating",
+            "Previous rating",
+            "Change",
+            "Setting",
+            "Last review",
+            "Next review due",
+            "Open actions",
+            "Overdue actions",
+            "Keyworker",
+        ]
+        .map(String::from),
+    ));
+    let rating = |r: Option<crate::domain::risk::Rating>| {
+        r.map(|r| r.as_str().to_string()).unwrap_or_default()
+    };
+    for r in &f.monthly_rows {
+        out.push_str(&line(&[
+            r.nhs_number.clone(),
+            r.name.clone(),
+            r.age_band.clone(),
+            rating(r.rating),
+            rating(r.previous_rating),
+            r.change.clone(),
+            r.setting.clone(),
+            day_cell(r.last_review),
+            day_cell(r.next_review_due),
+            r.actions_open.to_string(),
+            r.actions_overdue.to_string(),
+            opt(&r.keyworker),
+        ]));
     }
     out
 }

@@ -135,6 +135,8 @@ fn check_amendment(
         findings: input.findings.clone(),
         recommendations: input.recommendations.clone(),
         actions: Some(given.iter().map(|a| a.action.clone()).collect()),
+        // Agreement was asked when the review was held; an amendment does not ask again.
+        person_agreed: None,
     };
     let checked = check_outcome(&outcome, today);
     let mut c = Check::default();

@@ -629,6 +629,24 @@ async fn the_collections_items_are_recorded_dated_and_exported() {
     assert_eq!(cell("on_register_before_admission"), "no");
     assert_eq!(cell("spell_start"), ymd(admitted));
     assert_eq!(cell("nhs_number"), nhs(79).replace(' ', ""));
+    // The weekly return's own CSV shows the items too, after its columns.
+    let (s, _, _, bytes) = t
+        .download(&format!("/api/v1/returns/{rid}/csv"), Some(&c))
+        .await;
+    assert_eq!(s, Status::Ok);
+    let weekly_csv = String::from_utf8(bytes).unwrap();
+    assert!(
+        weekly_csv
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with("EHC plan,CQC rating"),
+        "{weekly_csv}"
+    );
+    assert!(
+        weekly_csv.contains(",risk_to_self,") && weekly_csv.contains(",imha,"),
+        "{weekly_csv}"
+    );
     // Analysts never get it.
     let analyst = t.token_for_role("analyst").await;
     let (s, _, _, _) = t
@@ -694,4 +712,41 @@ async fn an_inadequate_hospital_raises_a_notification_until_it_is_recorded() {
     assert_eq!(s, Status::Ok, "{v}");
     let (_, due) = t.get(&format!("/api/v1/people/{id}/due"), Some(&c)).await;
     assert_eq!(notification(&due), None, "done: {due}");
+}
+
+#[rocket::async_test]
+async fn an_inpatient_only_entrys_review_is_held_only_with_their_agreement() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let p = crate::reviews::panel(&t).await;
+    let born = today(&t) - Duration::days(365 * 30);
+    let admitted = today(&t) - Duration::days(20);
+    let (_, made) = t
+        .post_json(
+            "/api/v1/inpatients",
+            Some(&c),
+            &inpatient(&nhs(83), born, admitted),
+        )
+        .await;
+    let id = made["id"].as_str().unwrap();
+    let held = today(&t) - Duration::days(2);
+    let (s, r) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/reviews"),
+            Some(&c),
+            &json!({"kind": "post_admission", "scheduled_for": ymd(held), "chair_id": p.chair.0,
+                    "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{r}");
+    let path = format!("/api/v1/reviews/{}/outcome", r["id"].as_str().unwrap());
+    let mut outcome = json!({"held_on": ymd(held), "findings": crate::reviews::findings(),
+                             "recommendations": "Plan the discharge", "actions": []});
+    let (s, e) = t.post_json(&path, Some(&p.chair.1), &outcome).await;
+    assert_eq!(s, Status::UnprocessableEntity, "{e}");
+    assert_eq!(e["error"]["code"], "consent_required");
+    outcome["person_agreed"] = json!(true);
+    let (s, h) = t.post_json(&path, Some(&p.chair.1), &outcome).await;
+    assert_eq!(s, Status::Ok, "{h}");
+    assert_eq!(h["status"], "held");
 }

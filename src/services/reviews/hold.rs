@@ -180,6 +180,14 @@ pub async fn hold(
     let current = find(tx.conn(), &reader, id).await?;
     let (panel, person) =
         check_holdable(app, who, tx.conn(), &reader, id, &current, held_on).await?;
+    if person.status == crate::domain::person::Status::InpatientOnly
+        && input.person_agreed != Some(true)
+    {
+        return Err(AppError::ConsentRequired {
+            message: "This person is not on the register: their review is held only with their agreement. Confirm that they agreed".into(),
+            field: "person_agreed".into(),
+        });
+    }
     let mut row: review::ActiveModel = current.clone().into();
     row.status = Set(ReviewStatus::Held);
     row.held_on = Set(Some(held_on));

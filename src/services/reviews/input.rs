@@ -58,6 +58,9 @@ pub struct Outcome {
     pub recommendations: Option<String>,
     #[schemars(with = "Option<Vec<NewAction>>")]
     pub actions: Option<Vec<NewAction>>,
+    /// For someone not on the register (an inpatient-only entry), whose review rests on their
+    /// agreement rather than register consent: `true` that they agreed to it being held.
+    pub person_agreed: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]

@@ -36,14 +36,19 @@ pub(super) async fn review_context(
 ) -> Result<Value, AppError> {
     let (review, previous) = reviews::with_previous(view.app, caller, id).await?;
     let reader = Reader::of(view.app, caller);
-    // The pack: withheld while consent is not valid (the person has left the active register).
-    let pack = match people::dossier(view.app, &caller.actor(), &reader, &review.person_id).await {
-        Ok(d) if d.person.status == crate::domain::person::Status::Active => Some(json!({
-            "person": d.person, "history": d.history, "admissions": d.admissions,
-        })),
-        Ok(_) | Err(AppError::NotFound(_)) => None,
-        Err(e) => return Err(e),
-    };
+    // The pack: withheld once the person has left care (closed, or consent withdrawn); for an
+    // inpatient-only entry the outcome also asks for their agreement.
+    let (pack, inpatient_only) =
+        match people::dossier(view.app, &caller.actor(), &reader, &review.person_id).await {
+            Ok(d) if d.person.status.in_care() => (
+                Some(json!({
+                    "person": d.person, "history": d.history, "admissions": d.admissions,
+                })),
+                d.person.status == crate::domain::person::Status::InpatientOnly,
+            ),
+            Ok(_) | Err(AppError::NotFound(_)) => (None, false),
+            Err(e) => return Err(e),
+        };
     let may_record = crate::services::reviews::may_record_chaired_by(
         view.app,
         caller,
@@ -62,6 +67,7 @@ pub(super) async fn review_context(
         Vec::new()
     };
     Ok(json!({
+        "inpatient_only": inpatient_only,
         "addenda": addenda,
         "title": format!("{} for {}", review.kind.label(), review.person_name),
         "owners": owners,
@@ -153,7 +159,7 @@ pub async fn outcome_submit(
     let input = Outcome {
         findings: Some(typed_findings(&typed)?),
         actions: Some(row_inputs(&rows)?),
-        ..f.input(&[])?
+        ..f.input(&["person_agreed"])?
     };
     match reviews::hold(view.app, &caller, &id, input).await {
         Ok(r) => {
