@@ -7,10 +7,12 @@
 //! every time, with dates counted back from today. NHS numbers come from the `999` test range.
 //!
 //! [`seed`] plays the plan through the services; `plan` draws who each person is and `history`
-//! their assessments and stays; `reviews` and `referrals` add those; `words` holds the names and
+//! their assessments and stays; `reviews` and `referrals` add those, `inpatients` an inpatient
+//! not on the register; `words` holds the names and
 //! places and `rng` the fixed-seed generator (both shared with the benchmark's register).
 
 mod history;
+mod inpatients;
 mod plan;
 mod referrals;
 mod reviews;
@@ -87,6 +89,9 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
     seed_reviews(app, &actor, &reader, &signed_in)
         .await
         .map_err(|e| AppError::internal(format!("demo reviews: {e:?}")))?;
+    let inpatients = inpatients::seed_inpatients(app, &actor, &reader)
+        .await
+        .map_err(|e| AppError::internal(format!("demo inpatients: {e:?}")))?;
     // Last month's return, so the Returns page has one to open and download.
     crate::services::returns::generate(
         app,
@@ -105,7 +110,7 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
     )
     .await
     .map_err(|e| AppError::internal(format!("demo return: {e:?}")))?;
-    Ok(plans.len())
+    Ok(plans.len() + inpatients)
 }
 
 /// Registers one planned person and plays their history through the services, in date order.
