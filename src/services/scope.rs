@@ -7,7 +7,9 @@
 //! never existed. Rather than remembering a filter in each service, every query over a
 //! person-linked table starts here ([`Scope::select`], [`Scope::by_id`]), which adds the rule in
 //! SQL. A test below fails when code elsewhere starts a query over such a table by itself, so a
-//! read added later cannot forget it.
+//! read added later cannot forget it. The one exception is the returns' (`Scope::Returns`): a
+//! stay during which consent was withdrawn stays in the Assuring Transformation count until its
+//! discharge (SPEC.md, "Returns").
 
 use crate::domain::person::Status;
 use crate::entities::{
