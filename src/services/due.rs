@@ -103,9 +103,48 @@ pub(crate) fn action_closed_on(
     }
 }
 
+/// A stay as the engine reads it: its days, its security level and CQC facts from the
+/// admission and from each day they changed (`earlier`: the stay's earlier values with the day
+/// each gave way, in order), and its visits. The one builder for the person's loader and the
+/// returns'.
+pub(crate) fn stay_facts<'a, E>(
+    stay: &StayNow<'_>,
+    earlier: E,
+    visits: impl Iterator<Item = Date>,
+) -> StayFacts
+where
+    E: Iterator<Item = (Date, SecurityLevel, Option<&'a str>)> + Clone,
+{
+    StayFacts {
+        id: stay.id.clone(),
+        admitted_on: stay.admitted_on,
+        discharged_on: stay.discharged_on,
+        security: stay_security(
+            stay.admitted_on,
+            earlier.clone().map(|(on, level, _)| (on, level)),
+            stay.security_level,
+        ),
+        cqc: stay_cqc(
+            stay.admitted_on,
+            earlier.map(|(on, _, items)| (on, items)),
+            stay.items,
+        ),
+        visits: visits.collect(),
+    }
+}
+
+/// What [`stay_facts`] reads of a stay as it is now.
+pub(crate) struct StayNow<'a> {
+    pub id: &'a StayId,
+    pub admitted_on: Date,
+    pub discharged_on: Option<Date>,
+    pub security_level: SecurityLevel,
+    pub items: Option<&'a str>,
+}
+
 /// A stay's security level from its admission, then from each day a change took effect:
 /// `earlier` holds the stay's earlier levels with the day each gave way, in order.
-pub(crate) fn stay_security<'a>(
+fn stay_security<'a>(
     admitted_on: Date,
     earlier: impl Iterator<Item = (Date, SecurityLevel)> + 'a,
     now: SecurityLevel,
@@ -117,7 +156,7 @@ pub(crate) fn stay_security<'a>(
 /// A stay's CQC facts (inadequate or not, the notification's day) from its admission, then from
 /// each day its items changed: `earlier` holds the stay's earlier items (as stored) with the day
 /// each gave way, in order. Items this version cannot read count as none recorded.
-pub(crate) fn stay_cqc<'a>(
+fn stay_cqc<'a>(
     admitted_on: Date,
     earlier: impl Iterator<Item = (Date, Option<&'a str>)>,
     now: Option<&str>,
@@ -180,34 +219,26 @@ pub fn facts(p: &person::Model, rows: &Rows<'_>) -> Facts {
         .stays
         .iter()
         .map(|s| {
-            let earlier = rows.stay_revisions.and_then(|all| all.get(&s.id));
-            StayFacts {
-                id: s.id.clone(),
-                admitted_on: s.admitted_on,
-                discharged_on: s.discharged_on,
-                security: stay_security(
-                    s.admitted_on,
-                    earlier
-                        .into_iter()
-                        .flatten()
-                        .map(|r| (r.effective_on, r.security_level)),
-                    s.security_level,
-                ),
-                cqc: stay_cqc(
-                    s.admitted_on,
-                    earlier
-                        .into_iter()
-                        .flatten()
-                        .map(|r| (r.effective_on, r.items.as_deref())),
-                    s.items.as_deref(),
-                ),
-                visits: rows
-                    .visits
+            let earlier = rows
+                .stay_revisions
+                .and_then(|all| all.get(&s.id))
+                .into_iter()
+                .flatten()
+                .map(|r| (r.effective_on, r.security_level, r.items.as_deref()));
+            stay_facts(
+                &StayNow {
+                    id: &s.id,
+                    admitted_on: s.admitted_on,
+                    discharged_on: s.discharged_on,
+                    security_level: s.security_level,
+                    items: s.items.as_deref(),
+                },
+                earlier,
+                rows.visits
                     .iter()
                     .filter(|v| v.admission_id == s.id)
-                    .map(|v| v.visited_on)
-                    .collect(),
-            }
+                    .map(|v| v.visited_on),
+            )
         })
         .collect();
     Facts {

@@ -3,7 +3,7 @@
 
 use super::super::super::due;
 use super::{Batch, ReviewRow, Rows, StayRow, VisitRow};
-use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts, StayFacts};
+use crate::domain::deadlines::{ActionFacts, Facts, ReviewFacts};
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::domain::ratings::Stay;
 use crate::domain::risk::Rating;
@@ -132,36 +132,28 @@ impl<'a> Person<'a> {
         let stays = rows
             .stays
             .iter()
-            .map(|s| StayFacts {
-                id: s.id.clone(),
-                admitted_on: s.admitted_on,
-                discharged_on: s.discharged_on,
-                security: due::stay_security(
-                    s.admitted_on,
-                    self.batch
-                        .stay_revisions
-                        .get(&s.id)
-                        .into_iter()
-                        .flatten()
-                        .map(|r| (r.effective_on, r.security_level)),
-                    s.security_level,
-                ),
-                cqc: due::stay_cqc(
-                    s.admitted_on,
-                    self.batch
-                        .stay_revisions
-                        .get(&s.id)
-                        .into_iter()
-                        .flatten()
-                        .map(|r| (r.effective_on, r.items.as_deref())),
-                    s.items.as_deref(),
-                ),
-                visits: rows
-                    .visits
-                    .iter()
-                    .filter(|v| v.admission_id == s.id)
-                    .map(|v| v.visited_on)
-                    .collect(),
+            .map(|s| {
+                let earlier = self
+                    .batch
+                    .stay_revisions
+                    .get(&s.id)
+                    .into_iter()
+                    .flatten()
+                    .map(|r| (r.effective_on, r.security_level, r.items.as_deref()));
+                due::stay_facts(
+                    &due::StayNow {
+                        id: &s.id,
+                        admitted_on: s.admitted_on,
+                        discharged_on: s.discharged_on,
+                        security_level: s.security_level,
+                        items: s.items.as_deref(),
+                    },
+                    earlier,
+                    rows.visits
+                        .iter()
+                        .filter(|v| v.admission_id == s.id)
+                        .map(|v| v.visited_on),
+                )
             })
             .collect();
         Facts {
