@@ -105,12 +105,6 @@ impl StayItems {
     pub fn to_stored(&self) -> Option<String> {
         (self != &Self::default()).then(|| serde_json::to_string(self).unwrap_or_default())
     }
-
-    /// Whether an admission with these items raises the notification item and it is not yet
-    /// done: the hospital is rated inadequate and no notification is recorded.
-    pub fn notification_owed(&self) -> bool {
-        self.cqc_rating.as_deref() == Some(INADEQUATE) && self.cqc_notified_on.is_none()
-    }
 }
 
 /// One code of a list and its words: `["mental_health", "Deterioration in mental health"]`.
