@@ -58,6 +58,25 @@ pub enum Command {
         #[arg(long)]
         csv: Option<std::path::PathBuf>,
     },
+    /// Bring people in from a spreadsheet (.xlsx, its first sheet unless --sheet names one, or
+    /// .csv) through the consent gate, as the Import page does, all in one transaction: prints
+    /// each row's outcome and a last line of counts. Without --mapping, columns are matched by
+    /// their headers: the field names of POST /api/v1/people, consent_basis, consent_recorded_on,
+    /// …, rating and rating_on, admitted_on, hospital, security_level, legal_status.
+    Import {
+        /// The .xlsx or .csv file.
+        file: std::path::PathBuf,
+        /// A TOML file: `[columns]` with `field = "Header in the sheet"` lines (and optionally
+        /// `sheet = "Name"` above it).
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+        /// Judge every row and print the outcomes; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The sheet to read (by default the first).
+        #[arg(long)]
+        sheet: Option<String>,
+    },
     /// Benchmark the monthly return end to end (query, figures, PDF, storing) and the
     /// commissioner's dashboard on a synthetic register: each size on a fresh database, each run
     /// in a child process whose wall time and peak memory are measured. With `--load`: serve
@@ -189,6 +208,12 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             out,
         } => crate::bench::returns::child(&what, runs, period, pdf, &out).await,
         Command::Audit(AuditCommand::Verify) => audit_verify().await,
+        Command::Import {
+            file,
+            mapping,
+            dry_run,
+            sheet,
+        } => import(&file, mapping.as_deref(), dry_run, sheet).await,
     }
 }
 
@@ -477,4 +502,56 @@ async fn user(cmd: UserCommand) -> Result<(), StartError> {
             Ok(())
         }
     }
+}
+
+/// A mapping file for `tcr import`: `sheet = "…"` (optional) and `[columns]` of
+/// `field = "Header"`.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingFile {
+    sheet: Option<String>,
+    columns: std::collections::BTreeMap<String, String>,
+}
+
+/// `tcr import`: one line per row, then the counts. It runs (exit 0) whatever the rows' outcomes;
+/// a file or mapping it cannot read, or a commit the register refuses, is an error.
+async fn import(
+    file: &std::path::Path,
+    mapping: Option<&std::path::Path>,
+    dry_run: bool,
+    sheet: Option<String>,
+) -> Result<(), StartError> {
+    use crate::services::import;
+    let bytes = std::fs::read(file)
+        .map_err(|e| StartError::Other(format!("cannot read {}: {e}", file.display())))?;
+    let (chosen, mapped_sheet) = match mapping {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| StartError::Other(format!("cannot read {}: {e}", path.display())))?;
+            let m: MappingFile = toml::from_str(&text)
+                .map_err(|e| StartError::Other(format!("{}: {e}", path.display())))?;
+            (Some(m.columns.into_iter().collect()), m.sheet)
+        }
+        None => (None, None),
+    };
+    let app = app().await?;
+    let upload = import::Upload {
+        file_name: file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        bytes,
+        sheet: sheet.or(mapped_sheet),
+    };
+    let (outcomes, counts) = import::run(&app, &Actor::cli(), upload, chosen, dry_run)
+        .await
+        .map_err(explain)?;
+    for o in &outcomes {
+        println!("{}", o.line_text());
+    }
+    if dry_run {
+        println!("(dry run: nothing was written)");
+    }
+    println!("{}", counts.summary());
+    Ok(())
 }

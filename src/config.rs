@@ -95,13 +95,18 @@ impl Default for Settings {
 /// URL-encoded; every field carries its own maximum length besides.
 pub const FORM_LIMIT: &str = "1 MiB";
 pub const JSON_LIMIT: &str = "1 MiB";
+/// A spreadsheet to import (`/import`): 10,000 rows of a register are 1–3 MB as CSV and less as
+/// .xlsx; the limit leaves room for a wide sheet without letting anyone fill the disk.
+pub const UPLOAD_LIMIT_MB: u64 = 20;
+const UPLOAD_LIMIT: &str = "20 MiB";
 
 /// The figment every part of tcr reads: built-in defaults (Rocket's, then tcr's limits) <
 /// Rocket.toml < ROCKET_* < TCR_*.
 pub fn figment() -> Figment {
     Figment::from(rocket::Config::default())
         .merge(Serialized::defaults(serde_json::json!({
-            "limits": {"form": FORM_LIMIT, "json": JSON_LIMIT}
+            "limits": {"form": FORM_LIMIT, "json": JSON_LIMIT,
+                       "data-form": UPLOAD_LIMIT, "file": UPLOAD_LIMIT}
         })))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
@@ -306,6 +311,8 @@ mod tests {
         assert_eq!(built_in.get("string"), Some(8.kibibytes()));
         let ours = limits(figment());
         assert_eq!(ours.get("form"), Some(1.mebibytes()));
+        assert_eq!(ours.get("file"), Some(UPLOAD_LIMIT_MB.mebibytes()));
+        assert_eq!(ours.get("data-form"), Some(UPLOAD_LIMIT_MB.mebibytes()));
         let overridden = limits(figment().merge(("limits.form", "2 MiB")));
         assert_eq!(overridden.get("form"), Some(2.mebibytes()));
     }

@@ -26,6 +26,7 @@ mod m20261129_000021_review_order;
 mod m20261130_000022_search_words;
 mod m20261130_000023_inpatients;
 mod m20261130_000024_stay_items;
+mod m20261130_000025_imports;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000022_search_words::Migration),
             Box::new(m20261130_000023_inpatients::Migration),
             Box::new(m20261130_000024_stay_items::Migration),
+            Box::new(m20261130_000025_imports::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod dates;
 pub mod deadlines;
 pub mod ids;
+pub mod import;
 pub mod inpatients;
 pub mod input;
 pub mod nhs_number;

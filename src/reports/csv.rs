@@ -19,7 +19,7 @@ fn cell(value: &str) -> String {
     }
 }
 
-pub(super) fn line(cells: &[String]) -> String {
+pub fn line(cells: &[String]) -> String {
     let mut out = cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(",");
     out.push_str("\r\n");
     out

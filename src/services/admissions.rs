@@ -271,6 +271,20 @@ pub async fn admit(
     Ok(view)
 }
 
+/// An admission checked against the person's record, then written, inside the caller's
+/// transaction (a row of an import that names an open admission).
+pub(crate) async fn admit_checked_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    reader: &Reader,
+    person_id: &PersonId,
+    checked: CheckedAdmission,
+) -> Result<(), AppError> {
+    check_may_admit(tx.conn(), reader, person_id, checked.admitted_on).await?;
+    admit_in(tx, actor, person_id, checked).await?;
+    Ok(())
+}
+
 /// Writes a checked admission, its blue rating event and its audit entry inside the caller's
 /// transaction (an admission on its own, or with a new inpatient-only entry).
 pub(crate) async fn admit_in(

@@ -366,6 +366,43 @@ pub async fn add_rating_event(
     Ok(())
 }
 
+/// A rating given outside the tool (on a register kept before tcr, brought in by an import),
+/// dated as given, inside the caller's transaction: refused where the tool's own would be (while
+/// in hospital, or lower than red too soon after a discharge), and audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_given_rating_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    person_id: &PersonId,
+    rating: Rating,
+    on: time::Date,
+    source: &str,
+    source_id: &str,
+    red_days: u32,
+) -> Result<(), AppError> {
+    let stays = stays_of(tx.conn(), person_id).await?;
+    if let Some(conflict) = assessment_conflict(&stays, on, rating, red_days) {
+        return Err(AppError::Conflict(conflict.message()));
+    }
+    add_rating_event(
+        tx,
+        actor,
+        person_id,
+        rating,
+        on,
+        source,
+        source_id,
+        Some("Rating brought in from a register kept before tcr".into()),
+    )
+    .await?;
+    tx.record(
+        actor,
+        Event::person("risk.rate", person_id)
+            .detail(serde_json::json!({"rating": rating.as_str(), "source": source})),
+    )
+    .await
+}
+
 /// The rating history, newest first; the read is audited.
 pub async fn history(
     app: &App,

@@ -138,6 +138,41 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
     }
 }
 
+/// A file upload (`multipart/form-data`) checked against CSRF as [`CsrfForm`] checks a form:
+/// same origin, and the hidden field equal to the cookie. Its size is bounded by the `file` and
+/// `data-form` limits.
+pub struct CsrfUpload<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfUpload<T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        let refuse = |message: &str| {
+            req.local_cache(|| crate::web::guard::GuardRefusal(Some(message.to_string())));
+            data::Outcome::Error((Status::Forbidden, ()))
+        };
+        if !same_origin(req) {
+            return refuse("This form was sent from another website, so it was not accepted.");
+        }
+        if !req.content_type().is_some_and(|ct| ct.is_form_data()) {
+            return data::Outcome::Forward((data, Status::UnsupportedMediaType));
+        }
+        let form = match Form::<T>::from_data(req, data).await {
+            data::Outcome::Success(form) => form.into_inner(),
+            data::Outcome::Error((status, _)) => return data::Outcome::Error((status, ())),
+            data::Outcome::Forward(f) => return data::Outcome::Forward(f),
+        };
+        let expected = req.cookies().get_private(cookie_name(secure(req)));
+        match expected {
+            Some(cookie) if constant_time_eq(cookie.value(), form.csrf_token()) => {
+                data::Outcome::Success(CsrfUpload(form))
+            }
+            _ => refuse("This form has expired. Go back, reload the page and try again."),
+        }
+    }
+}
+
 /// An urlencoded form body's fields as sent, in order, percent-decoded as browsers encode them.
 pub fn decode_fields(body: &[u8]) -> Vec<(String, String)> {
     let decode = |s: &str| RawStr::new(s).url_decode_lossy().into_owned();

@@ -56,6 +56,8 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "reviews/change.html",
     "reviews/cancel.html",
     "diary.html",
+    "imports/list.html",
+    "imports/show.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

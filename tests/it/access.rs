@@ -210,6 +210,13 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/kept/<id>",                               ".CHMAD"),
     (Post,  "/kept/<id>",                               ".CHMAD"),
     (Post,  "/kept/<id>/discard",                       ".CHMAD"),
+    // Imports: whoever may add and edit people.
+    (Get,   "/import",                                  ".C...."),
+    (Post,  "/import",                                  ".C...."),
+    (Get,   "/import/<id>",                             ".C...."),
+    (Post,  "/import/<id>/mapping",                     ".C...."),
+    (Post,  "/import/<id>/commit",                      ".C...."),
+    (Get,   "/import/<id>/worklist.csv",                ".C...."),
 ];
 
 /// One row of [`WHO`], read.

@@ -55,12 +55,13 @@ pub use input::{ConsentInput, NewPerson};
 use input::{Details, check_consent_fields, check_details, consent_refused};
 pub use readers::{NameOf, Reader, find_readable, name_of};
 use register::duplicate_nhs_number;
-pub use register::{get, register, register_in, view_by_id};
+pub use register::{check_entry, get, register, register_in, view_by_id};
 pub(crate) use snapshot::{EarlierDetails, Snapshot};
 use snapshot::{
     Revision, details_as_at, load_revisions, load_stay_revisions, social_worker_history,
 };
-pub use update::{PATCHABLE, as_input, update};
+pub(crate) use update::update_in;
+pub use update::{PATCHABLE, as_input, changed_fields, update};
 pub(crate) use views::standing;
 pub use views::{ConsentView, PersonView};
 use views::{Derived, Records, Whose, fmt_date, load_records, status_on, view, view_with};

@@ -12,6 +12,16 @@ pub struct Reader {
 }
 
 impl Reader {
+    /// The whole register (not withdrawn entries): an import, whose caller may add and edit
+    /// anyone, and the command line.
+    pub fn everyone() -> Self {
+        Reader {
+            all: true,
+            assigned_to: None,
+            scope: Scope::Register,
+        }
+    }
+
     pub fn of(app: &App, who: &SignedIn) -> Self {
         let has = |p| app.policies.access.allows(who.role(), p);
         Reader {

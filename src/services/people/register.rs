@@ -23,6 +23,13 @@ fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date),
     Ok((details, consent, registered_on))
 }
 
+/// The consent gate and every field check of a new entry, writing nothing: the day they would
+/// join the register, or every problem by field (`consent_required` when the consent is what
+/// fails). An import judges each row by this before anything is written.
+pub fn check_entry(input: &NewPerson, today: Date) -> Result<Date, AppError> {
+    check_new(input, today).map(|(_, _, registered_on)| registered_on)
+}
+
 /// Adds a person through the consent gate: nothing is written unless all of it is valid.
 pub async fn register(app: &App, actor: &Actor, input: NewPerson) -> Result<PersonView, AppError> {
     let today = app.clock.today();

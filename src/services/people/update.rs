@@ -34,21 +34,54 @@ pub async fn update(
     let today = app.clock.today();
     check_patchable(&changes)?;
     let mut tx = audit::begin(app).await?;
+    let (updated, records) = edit_in(
+        &mut tx,
+        actor,
+        reader,
+        id,
+        &changes,
+        today,
+        &app.policies.schedule,
+    )
+    .await?;
+    let result = view(&updated, &records, today)?;
+    tx.commit().await?;
+    Ok(result)
+}
+
+/// The edit inside the caller's audited transaction (a row of an import): checked as on entry,
+/// the earlier details kept as a revision, audited with the fields changed.
+pub(crate) async fn update_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    reader: &Reader,
+    id: &PersonId,
+    changes: &serde_json::Map<String, serde_json::Value>,
+    today: Date,
+    schedule: &crate::policy::Schedule,
+) -> Result<(), AppError> {
+    edit_in(tx, actor, reader, id, changes, today, schedule).await?;
+    Ok(())
+}
+
+async fn edit_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    reader: &Reader,
+    id: &PersonId,
+    changes: &serde_json::Map<String, serde_json::Value>,
+    today: Date,
+    schedule: &crate::policy::Schedule,
+) -> Result<(person::Model, Records), AppError> {
+    check_patchable(changes)?;
     let current = find_readable(tx.conn(), reader, id).await?;
     if current.status != Status::Active {
         return Err(AppError::Conflict(
             "Only an active register entry can be edited.".into(),
         ));
     }
-    let (d, registered_on) = merged_details(&current, &changes, today)?;
-    let records = load_records(
-        tx.conn(),
-        reader.scope,
-        Whose::One(id),
-        &app.policies.schedule,
-        false,
-    )
-    .await?;
+    let (d, registered_on) = merged_details(&current, changes, today)?;
+    let records = load_records(tx.conn(), reader.scope, Whose::One(id), schedule, false).await?;
     let consent = stored_consent(&records, id)?;
     consent::check(&consent, d.date_of_birth, today).map_err(consent_refused)?;
     consent::registration_day(&consent, Some(registered_on), today)
@@ -97,9 +130,7 @@ pub async fn update(
         Event::person("person.update", id).detail(serde_json::json!({"fields": fields})),
     )
     .await?;
-    let result = view(&updated, &records, today)?;
-    tx.commit().await?;
-    Ok(result)
+    Ok((updated, records))
 }
 
 /// Refuses, before anything is read, a PATCH carrying a field it may not change (consent has
@@ -219,4 +250,53 @@ pub fn as_input(p: &person::Model) -> NewPerson {
         registered_on: Some(fmt_date(p.registered_on)),
         consent: None,
     }
+}
+
+/// The fields a change would really alter on this entry, each checked as a PATCH is (the given
+/// fields laid over the entry and the whole checked again): `nhs_number` given as
+/// `943 476 5919` for an entry holding `9434765919` changes nothing. An import asks this to tell
+/// an update from a row already in step with the register.
+pub fn changed_fields(
+    current: &person::Model,
+    changes: &serde_json::Map<String, serde_json::Value>,
+    today: Date,
+) -> Result<Vec<&'static str>, AppError> {
+    check_patchable(changes)?;
+    let (after, after_registered) = merged_details(current, changes, today)?;
+    let (before, before_registered) = merged_details(current, &serde_json::Map::new(), today)?;
+    let side = |d: &super::input::Details, registered_on: Date| {
+        serde_json::json!({
+            "nhs_number": d.nhs_number.digits(),
+            "given_name": d.given_name,
+            "family_name": d.family_name,
+            "date_of_birth": fmt_date(d.date_of_birth),
+            "sex": d.sex.as_str(),
+            "postcode": d.postcode,
+            "local_authority": d.local_authority,
+            "learning_disability": d.learning_disability,
+            "autism": d.autism,
+            "ehcp": d.ehcp,
+            "setting": d.setting.as_str(),
+            "social_worker": d.social_worker,
+            "keyworker": d.keyworker,
+            "registered_on": fmt_date(registered_on),
+        })
+    };
+    let (a, b) = (
+        side(&after, after_registered),
+        side(&before, before_registered),
+    );
+    let mut changed: Vec<&'static str> = PATCHABLE
+        .iter()
+        .copied()
+        .filter(|f| changes.contains_key(*f) && a.get(f) != b.get(f))
+        .collect();
+    // A social worker's day given again as it stands is no change; a new day is one.
+    if let Some(day) = after.social_worker_from
+        && Some(day) != current.social_worker_from
+        && changes.contains_key("social_worker_from")
+    {
+        changed.push("social_worker_from");
+    }
+    Ok(changed)
 }

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod calendar;
 pub mod corrections;
 pub mod diary;
+pub mod imports;
 pub mod inpatients;
 pub mod kept;
 pub mod panel_kinds;
@@ -41,6 +42,14 @@ pub fn routes() -> Vec<Route> {
     routes.extend(register_routes());
     routes.extend(referral_and_review_routes());
     routes.extend(return_and_feed_routes());
+    routes.extend(rocket::routes![
+        imports::import_page,
+        imports::upload,
+        imports::show,
+        imports::remap,
+        imports::commit,
+        imports::worklist,
+    ]);
     routes
 }
 
@@ -166,6 +175,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ),
     ("Actions", "/actions", Some(Permission::ReviewsRead)),
     ("Returns", "/returns", Some(Permission::ReturnsRead)),
+    ("Import", "/import", Some(Permission::PeopleWrite)),
     (
         "Withdrawn records",
         "/people?status=withdrawn",

@@ -431,4 +431,41 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "Send a kept form on to its own path (307)",
     ),
     ep(Post, "/kept/<id>/discard", SignedIn, "Discard a kept form"),
+    // Bringing a register in from a spreadsheet.
+    ep(
+        Get,
+        "/import",
+        Needs(PeopleWrite),
+        "Import page: upload a spreadsheet, and the earlier imports",
+    ),
+    ep(
+        Post,
+        "/import",
+        Needs(PeopleWrite),
+        "Upload a spreadsheet and preview it",
+    ),
+    ep(
+        Get,
+        "/import/<id>",
+        Needs(PeopleWrite),
+        "An import: its columns, each row's outcome",
+    ),
+    ep(
+        Post,
+        "/import/<id>/mapping",
+        Needs(PeopleWrite),
+        "Choose an import's columns and preview again",
+    ),
+    ep(
+        Post,
+        "/import/<id>/commit",
+        Needs(PeopleWrite),
+        "Commit an import: every accepted row, in one transaction",
+    ),
+    ep(
+        Get,
+        "/import/<id>/worklist.csv",
+        Needs(PeopleWrite),
+        "An import's rows that did not enter the register (who needs consent)",
+    ),
 ];
