@@ -88,7 +88,7 @@ fields! {
     Hospital = "hospital", Text, "Hospital", ["hospital name"];
     HospitalOdsCode = "hospital_ods_code", Text, "Hospital ODS code", ["ods code"];
     SecurityLevel = "security_level", Word, "Security level", ["security"];
-    LegalStatus = "legal_status", Word, "Legal status", ["mha status", "section"];
+    LegalStatus = "legal_status", Word, "Legal status", ["mha", "mha status", "mha section", "section"];
     PlannedDischargeOn = "planned_discharge_on", Date, "Planned discharge on", ["planned discharge date"];
 }
 

@@ -11,6 +11,7 @@ mod date_inputs;
 mod deadlines;
 mod diary;
 mod errors;
+mod imports;
 mod inpatients;
 mod input;
 mod kept;

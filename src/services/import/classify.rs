@@ -138,7 +138,8 @@ fn check_rating(
     let rating = match row.rating.as_deref() {
         None => None,
         Some(word) => match Rating::parse(word) {
-            Some(Rating::Blue) if admitted.is_some() => return None,
+            // Blue comes with the admission; if the admission's columns are wrong, they say so.
+            Some(Rating::Blue) if admitted.is_some() || row.admission.is_some() => return None,
             Some(Rating::Blue) => {
                 problems.push("rating: Blue is worked out from an open admission, never given: fill in the admission, or give the rating before it".into());
                 return None;

@@ -210,14 +210,14 @@ pub fn check_mapping(chosen: &[(String, String)], headers: &[String]) -> Result<
         let Some(h) = headers.iter().find(|h| h.as_str() == header) else {
             c.fail(
                 &format!("mapping.{name}"),
-                &format!("The file has no column headed “{header}”"),
+                format!("The file has no column headed “{header}”"),
             );
             continue;
         };
         if let Some(other) = used.get(h.as_str()) {
             c.fail(
                 &format!("mapping.{name}"),
-                &format!("This column is already chosen for {}", other.title()),
+                format!("This column is already chosen for {}", other.title()),
             );
             continue;
         }

@@ -480,7 +480,9 @@ pub async fn worklist(app: &App, actor: &Actor, id: &str) -> Result<String, AppE
         out.push_str(&crate::reports::csv::line(&[
             r.line.to_string(),
             label.to_string(),
-            part("nhs_number"),
+            // Shown 3-3-4 where it is a valid number; as given where it is not.
+            crate::domain::nhs_number::NhsNumber::parse(&part("nhs_number"))
+                .map_or_else(|_| part("nhs_number"), |n| n.to_string()),
             part("given_name"),
             part("family_name"),
             part("date_of_birth"),
