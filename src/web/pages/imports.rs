@@ -176,6 +176,15 @@ async fn show_page(
         ctx["errors"] = e.clone();
         ctx["field_errors"] = errors["field_errors"].clone();
     }
+    // A refused mapping is shown as it was sent, not as it was saved.
+    if let Some(sent) = errors.get("sent").and_then(Value::as_object)
+        && let Some(rows) = ctx["import"]["mapping"].as_array_mut()
+    {
+        for row in rows {
+            let field = row["field"].as_str().unwrap_or_default().to_string();
+            row["header"] = sent.get(&field).cloned().unwrap_or(Value::Null);
+        }
+    }
     view.render_status(status, "imports/show.html", ctx)
 }
 
@@ -200,7 +209,13 @@ pub async fn remap(
             "Columns saved (and kept for the next file with these headers). The preview below uses them.",
         ))),
         Err(AppError::Validation { fields, .. }) => {
-            let errors = form_errors(&fields, &[]);
+            let mut errors = form_errors(&fields, &[]);
+            errors["sent"] = chosen
+                .iter()
+                .filter(|(_, h)| !h.is_empty())
+                .map(|(f, h)| (f.clone(), Value::String(h.clone())))
+                .collect::<serde_json::Map<_, _>>()
+                .into();
             Ok(Answer::Page(
                 show_page(
                     &view,
