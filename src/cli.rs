@@ -100,6 +100,10 @@ pub enum Command {
         /// `--load`: the register's routes under concurrent clients instead of the returns.
         #[command(flatten)]
         load: crate::bench::serve::LoadArgs,
+        /// `--import`: a register of each size brought in from a spreadsheet (preview, commit,
+        /// and the same file again) instead of the returns.
+        #[arg(long)]
+        import: bool,
     },
     /// For `tcr bench`: one measured child. `return` generates the monthly return for `period`
     /// into `pdf` (`weekly`, the weekly return); `dashboard` builds the commissioner's dashboard `runs` times. Writes to `out`
@@ -182,6 +186,14 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             out,
             csv,
         } => generate_return(kind, period, out, csv).await,
+        Command::Bench {
+            people,
+            backends,
+            postgres_url,
+            keep,
+            import: true,
+            ..
+        } => crate::bench::import::run(people, backends, postgres_url, keep).await,
         Command::Bench {
             people,
             backends,

@@ -33,6 +33,7 @@
 //! copy of the risk tool, `words` the vocabularies.
 
 pub mod http;
+pub mod import;
 pub mod load;
 pub mod returns;
 pub mod serve;

@@ -65,6 +65,10 @@ pub struct AuditedTx {
     tx: DatabaseTransaction,
     now: OffsetDateTime,
     recorded: bool,
+    /// The chain's head as this transaction has left it (its last entry's sequence number and
+    /// hash), read once: the row is locked from `begin` until the commit, so no other writer can
+    /// move it, and it is written once, at the commit, however many entries were appended.
+    head: Option<(i64, String)>,
     /// The people the entries name, whose projection (`person_due`) and search key the commit
     /// refreshes; `None` for a transaction that only records a read.
     touched: Option<Touched>,
@@ -77,6 +81,8 @@ struct Touched {
     policies: std::sync::Arc<crate::policy::Policies>,
     today: time::Date,
     people: Vec<PersonId>,
+    /// The same people, to tell a new one quickly (an import names thousands).
+    seen: std::collections::HashSet<PersonId>,
 }
 
 /// Starts an audited transaction, taking the chain head's lock first so that appends from any
@@ -99,10 +105,12 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
         tx,
         now: app.clock.now(),
         recorded: false,
+        head: None,
         touched: Some(Touched {
             policies: app.policies.clone(),
             today: app.clock.today(),
             people: Vec::new(),
+            seen: Default::default(),
         }),
         _turn: turn,
     })
@@ -120,12 +128,18 @@ impl AuditedTx {
 
     /// Appends one entry to the chain.
     pub async fn record(&mut self, actor: &Actor, event: Event) -> Result<(), AppError> {
-        let head = audit_head::Entity::find_by_id(1)
-            .one(&self.tx)
-            .await?
-            .ok_or_else(|| AppError::internal("audit head row missing"))?;
+        let (seq, prev_hash) = match self.head.take() {
+            Some(head) => head,
+            None => {
+                let head = audit_head::Entity::find_by_id(1)
+                    .one(&self.tx)
+                    .await?
+                    .ok_or_else(|| AppError::internal("audit head row missing"))?;
+                (head.seq, head.hash)
+            }
+        };
         let mut entry = audit_entry::Model {
-            seq: head.seq + 1,
+            seq: seq + 1,
             at: self.now,
             user_id: actor.user_id.clone(),
             username: actor.username.clone(),
@@ -139,7 +153,7 @@ impl AuditedTx {
             } else {
                 event.detail.to_string()
             },
-            prev_hash: head.hash.clone(),
+            prev_hash,
             hash: String::new(),
         };
         entry.hash = entry_hash(&entry);
@@ -147,16 +161,10 @@ impl AuditedTx {
         audit_entry::Entity::insert(active)
             .exec_without_returning(&self.tx)
             .await?;
-        audit_head::ActiveModel {
-            id: Set(1),
-            seq: Set(entry.seq),
-            hash: Set(entry.hash),
-        }
-        .update(&self.tx)
-        .await?;
+        self.head = Some((entry.seq, entry.hash));
         self.recorded = true;
         if let (Some(t), Some(id)) = (&mut self.touched, event.person_id)
-            && !t.people.contains(&id)
+            && t.seen.insert(id.clone())
         {
             t.people.push(id);
         }
@@ -171,6 +179,15 @@ impl AuditedTx {
             return Err(AppError::internal(
                 "audited transaction committed without an audit entry",
             ));
+        }
+        if let Some((seq, hash)) = &self.head {
+            audit_head::ActiveModel {
+                id: Set(1),
+                seq: Set(*seq),
+                hash: Set(hash.clone()),
+            }
+            .update(&self.tx)
+            .await?;
         }
         // Every write about a person refreshes what the register filters and sorts by, in the
         // same transaction: the one place that keeps the projection equal to the engine.

@@ -314,7 +314,10 @@ async fn a_mapped_workbook_shows_every_outcome_and_commits_in_one_go() {
     // The columns chosen are kept as sent, not lost.
     let social = &page[page.find("name=\"mapping.social_worker\"").unwrap()..];
     let social = &social[..social.find("</select>").unwrap()];
-    assert!(social.contains("<option value=\"Unit\" selected>"), "{social}");
+    assert!(
+        social.contains("<option value=\"Unit\" selected>"),
+        "{social}"
+    );
     let (s, _, _) = t.post_form(&format!("/import/{id}/mapping"), &fields).await;
     assert_eq!(s, Status::SeeOther);
 
