@@ -33,6 +33,7 @@ async function everyForm(page) {
     ['inpatient-new', '/inpatients/new'],
     ['referral-new', '/referrals/new'],
     ['returns', '/returns'],
+    ['import', '/import'],
   ]) {
     const res = await page.goto(`${BASE}${path}`);
     assert.equal(res.status(), 200, path);
