@@ -102,21 +102,61 @@ pub fn same_origin(req: &Request<'_>) -> bool {
 /// A form body checked against CSRF before the handler sees it.
 pub struct CsrfForm<T>(pub T);
 
+/// Refuses a form (403) with words for the page.
+fn refuse<'r, T: FromData<'r, Error = ()>>(
+    req: &'r Request<'_>,
+    message: &str,
+) -> data::Outcome<'r, T> {
+    req.local_cache(|| crate::web::guard::GuardRefusal(Some(message.to_string())));
+    data::Outcome::Error((Status::Forbidden, ()))
+}
+
+/// The checks both kinds of form pass: sent from this site, in the expected encoding. `Ok`
+/// lets the body be read; otherwise the outcome to answer with.
+fn before_reading<'r, T: FromData<'r, Error = ()>>(
+    req: &'r Request<'_>,
+    data: Data<'r>,
+    encoded: bool,
+) -> Result<Data<'r>, data::Outcome<'r, T>> {
+    if !same_origin(req) {
+        return Err(refuse(
+            req,
+            "This form was sent from another website, so it was not accepted.",
+        ));
+    }
+    if !encoded {
+        return Err(data::Outcome::Forward((data, Status::UnsupportedMediaType)));
+    }
+    Ok(data)
+}
+
+/// The form read, accepted when its hidden field matches the cookie.
+fn token_matches<'r, F: Protected, T: FromData<'r, Error = ()>>(
+    req: &'r Request<'_>,
+    form: F,
+    wrap: impl FnOnce(F) -> T,
+) -> data::Outcome<'r, T> {
+    match req.cookies().get_private(cookie_name(secure(req))) {
+        Some(cookie) if constant_time_eq(cookie.value(), form.csrf_token()) => {
+            data::Outcome::Success(wrap(form))
+        }
+        _ => refuse(
+            req,
+            "This form has expired. Go back, reload the page and try again.",
+        ),
+    }
+}
+
 #[rocket::async_trait]
 impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        let refuse = |message: &str| {
-            req.local_cache(|| crate::web::guard::GuardRefusal(Some(message.to_string())));
-            data::Outcome::Error((Status::Forbidden, ()))
+        let urlencoded = req.content_type().is_some_and(|ct| ct.is_form());
+        let data = match before_reading(req, data, urlencoded) {
+            Ok(data) => data,
+            Err(outcome) => return outcome,
         };
-        if !same_origin(req) {
-            return refuse("This form was sent from another website, so it was not accepted.");
-        }
-        if !req.content_type().is_some_and(|ct| ct.is_form()) {
-            return data::Outcome::Forward((data, Status::UnsupportedMediaType));
-        }
         let fields = match form_fields(req, data).await {
             Ok(fields) => fields,
             Err(status) => return data::Outcome::Error((status, ())),
@@ -124,16 +164,9 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
         let values = fields
             .iter()
             .map(|(name, value)| ValueField::from((name.as_str(), value.as_str())));
-        let form = match Form::<T>::parse_iter(values) {
-            Ok(form) => form,
-            Err(e) => return data::Outcome::Error((e.status(), ())),
-        };
-        let expected = req.cookies().get_private(cookie_name(secure(req)));
-        match expected {
-            Some(cookie) if constant_time_eq(cookie.value(), form.csrf_token()) => {
-                data::Outcome::Success(CsrfForm(form))
-            }
-            _ => refuse("This form has expired. Go back, reload the page and try again."),
+        match Form::<T>::parse_iter(values) {
+            Ok(form) => token_matches(req, form, CsrfForm),
+            Err(e) => data::Outcome::Error((e.status(), ())),
         }
     }
 }
@@ -148,27 +181,15 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfUpload<T>
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        let refuse = |message: &str| {
-            req.local_cache(|| crate::web::guard::GuardRefusal(Some(message.to_string())));
-            data::Outcome::Error((Status::Forbidden, ()))
+        let multipart = req.content_type().is_some_and(|ct| ct.is_form_data());
+        let data = match before_reading(req, data, multipart) {
+            Ok(data) => data,
+            Err(outcome) => return outcome,
         };
-        if !same_origin(req) {
-            return refuse("This form was sent from another website, so it was not accepted.");
-        }
-        if !req.content_type().is_some_and(|ct| ct.is_form_data()) {
-            return data::Outcome::Forward((data, Status::UnsupportedMediaType));
-        }
-        let form = match Form::<T>::from_data(req, data).await {
-            data::Outcome::Success(form) => form.into_inner(),
-            data::Outcome::Error((status, _)) => return data::Outcome::Error((status, ())),
-            data::Outcome::Forward(f) => return data::Outcome::Forward(f),
-        };
-        let expected = req.cookies().get_private(cookie_name(secure(req)));
-        match expected {
-            Some(cookie) if constant_time_eq(cookie.value(), form.csrf_token()) => {
-                data::Outcome::Success(CsrfUpload(form))
-            }
-            _ => refuse("This form has expired. Go back, reload the page and try again."),
+        match Form::<T>::from_data(req, data).await {
+            data::Outcome::Success(form) => token_matches(req, form.into_inner(), CsrfUpload),
+            data::Outcome::Error((status, _)) => data::Outcome::Error((status, ())),
+            data::Outcome::Forward(f) => data::Outcome::Forward(f),
         }
     }
 }

@@ -622,3 +622,28 @@ async fn a_csv_with_semicolons_and_uk_dates_imports() {
     let kit = entry(&t, &nhs(21)).await.unwrap();
     assert_eq!(kit.date_of_birth, d - Duration::days(365 * 10));
 }
+
+#[rocket::async_test]
+async fn a_preview_never_imported_is_let_go_after_a_week() {
+    let t = TestApp::new().await;
+    commissioner(&t).await;
+    let bytes = small_sheet(&t);
+    let (_, _, old) = upload(&t, "r.xlsx", &bytes).await;
+    let old = old.unwrap();
+    t.clock
+        .advance(Duration::days(import::PREVIEW_KEPT_DAYS + 1));
+    commissioner(&t).await;
+    let (_, _, new) = upload(&t, "r.xlsx", &bytes).await;
+    assert!(new.is_some());
+    let gone = import::get(&t.app, &Actor::cli(), &old, false)
+        .await
+        .unwrap();
+    assert_eq!(gone.status, "expired");
+    assert!(gone.headers.is_empty(), "the file is let go");
+    assert!(outcomes(&t, &old).await.is_empty(), "and its rows");
+    let (s, page) = commit(&t, &old).await;
+    assert_eq!(s, Status::Conflict);
+    assert!(page.contains("Upload the file again"), "{page}");
+    let (_, list) = t.page("/import").await;
+    assert!(list.contains("Expired preview"));
+}

@@ -16,7 +16,10 @@ mod rows;
 mod store;
 mod write;
 
-pub use store::{ImportSummary, ImportView, MappingRow, RowView, get, list, row_page, worklist};
+pub use store::{
+    ImportSummary, ImportView, MappingRow, PREVIEW_KEPT_DAYS, RowView, get, list, row_page,
+    worklist,
+};
 
 use crate::domain::ids::PersonId;
 use crate::domain::import::{Field, Mapping, mapping_for};
@@ -251,6 +254,7 @@ pub async fn preview(app: &App, actor: &Actor, upload: Upload) -> Result<ImportV
     let rows = rows::read_rows(&grid, &mapping);
     let outcomes = classify::classify(&app.db, &rows, app.clock.today()).await?;
     let mut tx = audit::begin(app).await?;
+    store::expire_old(&tx).await?;
     let id = store::insert(&tx, actor, &upload, format, &mapping, &outcomes, true).await?;
     tx.record(actor, store::event("import.preview", &id, &outcomes))
         .await?;

@@ -20,6 +20,11 @@ use sha2::{Digest, Sha256};
 
 const PREVIEWED: &str = "previewed";
 const COMMITTED: &str = "committed";
+const EXPIRED: &str = "expired";
+
+/// How long a preview that is never committed keeps its file and rows: the file holds people
+/// who have not consented to be on the register.
+pub const PREVIEW_KEPT_DAYS: i64 = 7;
 
 fn hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -89,6 +94,19 @@ fn row_models(id: &str, outcomes: &[RowOutcome]) -> Vec<import_row::ActiveModel>
         .collect()
 }
 
+/// The import's rows replaced by these outcomes (a new preview, or the rows as committed).
+async fn replace_rows(
+    db: &impl ConnectionTrait,
+    id: &str,
+    outcomes: &[RowOutcome],
+) -> Result<(), AppError> {
+    import_row::Entity::delete_many()
+        .filter(import_row::Column::ImportId.eq(id))
+        .exec(db)
+        .await?;
+    insert_rows(db, id, outcomes).await
+}
+
 async fn insert_rows(
     db: &impl ConnectionTrait,
     id: &str,
@@ -142,6 +160,37 @@ pub(super) async fn model(db: &impl ConnectionTrait, id: &str) -> Result<import:
         .ok_or_else(|| AppError::not_found("Import"))
 }
 
+/// Previews never committed, older than [`PREVIEW_KEPT_DAYS`]: their file and rows are let go
+/// (the import stays listed, as expired, with its counts).
+pub(super) async fn expire_old(tx: &AuditedTx) -> Result<(), AppError> {
+    let before = tx.now() - time::Duration::days(PREVIEW_KEPT_DAYS);
+    let old: Vec<String> = import::Entity::find()
+        .filter(import::Column::Status.eq(PREVIEWED))
+        .filter(import::Column::CreatedAt.lt(before))
+        .all(tx.conn())
+        .await?
+        .into_iter()
+        .map(|m| m.id)
+        .collect();
+    if old.is_empty() {
+        return Ok(());
+    }
+    import_row::Entity::delete_many()
+        .filter(import_row::Column::ImportId.is_in(old.clone()))
+        .exec(tx.conn())
+        .await?;
+    import::Entity::update_many()
+        .col_expr(import::Column::Status, EXPIRED.into())
+        .col_expr(
+            import::Column::Content,
+            sea_orm::sea_query::Expr::value(Option::<Vec<u8>>::None),
+        )
+        .filter(import::Column::Id.is_in(old))
+        .exec(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// An import awaiting its commit, and its file.
 pub(super) async fn previewed(
     db: &impl ConnectionTrait,
@@ -149,9 +198,13 @@ pub(super) async fn previewed(
 ) -> Result<(import::Model, Upload), AppError> {
     let m = model(db, id).await?;
     let Some(bytes) = m.content.clone().filter(|_| m.status == PREVIEWED) else {
-        return Err(AppError::Conflict(
-            "This import has already been committed.".into(),
-        ));
+        return Err(AppError::Conflict(if m.status == EXPIRED {
+            format!(
+                "This preview was not imported within {PREVIEW_KEPT_DAYS} days, so its file was let go. Upload the file again."
+            )
+        } else {
+            "This import has already been committed.".into()
+        }));
     };
     let upload = Upload {
         file_name: m.file_name.clone(),
@@ -171,11 +224,7 @@ pub(super) async fn replace_preview(
     mapping: &Mapping,
     outcomes: &[RowOutcome],
 ) -> Result<(), AppError> {
-    import_row::Entity::delete_many()
-        .filter(import_row::Column::ImportId.eq(&m.id))
-        .exec(tx.conn())
-        .await?;
-    insert_rows(tx.conn(), &m.id, outcomes).await?;
+    replace_rows(tx.conn(), &m.id, outcomes).await?;
     let mut row: import::ActiveModel = m.clone().into();
     row.mapping = Set(mapping_json(mapping));
     row.counts = Set(serde_json::to_string(&Counts::of(outcomes)).unwrap_or_default());
@@ -228,11 +277,7 @@ pub(super) async fn mark_committed(
     m: &import::Model,
     outcomes: &[RowOutcome],
 ) -> Result<(), AppError> {
-    import_row::Entity::delete_many()
-        .filter(import_row::Column::ImportId.eq(&m.id))
-        .exec(tx.conn())
-        .await?;
-    insert_rows(tx.conn(), &m.id, outcomes).await?;
+    replace_rows(tx.conn(), &m.id, outcomes).await?;
     let mut row: import::ActiveModel = m.clone().into();
     row.status = Set(COMMITTED.into());
     row.content = Set(None);

@@ -39,6 +39,7 @@ async fn list_page(view: &Page<'_>, status: Http, fields: Value) -> Result<Html,
         "errors": [],
         "field_errors": {},
         "max_mb": crate::config::UPLOAD_LIMIT_MB,
+        "keep_days": import::PREVIEW_KEPT_DAYS,
     });
     if let Some(errors) = fields.get("errors") {
         ctx["errors"] = errors.clone();
