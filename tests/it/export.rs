@@ -263,3 +263,39 @@ async fn a_bad_format_is_refused_by_name_and_the_analyst_may_not_export_people()
     assert_eq!(s, Status::Forbidden);
     assert!(entries(&t, "person.export").await.is_empty());
 }
+
+#[rocket::async_test]
+async fn a_past_day_as_the_register_stood_then() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    for (n, family, joined) in [(400, "Early", 20), (401, "Late", 2)] {
+        let mut body = person(
+            &nhs(1000 + 20 * n),
+            today(&t) - Duration::days(9000),
+            own(today(&t) - Duration::days(joined)),
+        );
+        body["family_name"] = json!(family);
+        body["registered_on"] = json!(ymd(today(&t) - Duration::days(joined)));
+        let (s, b) = t.post_json("/api/v1/people", Some(&c), &body).await;
+        assert_eq!(s, Status::Created, "{b}");
+    }
+    let day = today(&t) - Duration::days(10);
+    let (s, _, disposition, bytes) = t
+        .download(
+            &format!("/api/v1/people?format=xlsx&as_of={}", ymd(day)),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert!(
+        disposition.contains(&format!("tcr-register-{}.xlsx", ymd(day))),
+        "{disposition}"
+    );
+    let r = sheet(&bytes, "Register");
+    assert_eq!(r.height(), 2, "Early alone was on the register then");
+    assert_eq!(cell(&r, 1, "Family name"), Data::String("Early".into()));
+    assert_eq!(
+        entries(&t, "person.export").await[0]["as_of"],
+        json!(ymd(day))
+    );
+}
