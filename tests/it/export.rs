@@ -206,6 +206,16 @@ async fn the_register_as_a_workbook_cell_by_cell() {
     assert_eq!(audited[0]["local_authority"], "Peterborough");
     assert!(!audited[0].to_string().contains("Lee"));
 
+    // The records administrator reads withdrawn entries on the list, never in a file.
+    let admin = t.admin_token().await;
+    let (s, list) = t.get("/api/v1/people?status=withdrawn", Some(&admin)).await;
+    assert_eq!((s, list["total"].clone()), (Status::Ok, json!(1)), "{list}");
+    let (s, _, _, none) = t
+        .download("/api/v1/people?format=xlsx&status=withdrawn", Some(&admin))
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert_eq!(sheet(&none, "Register").height(), 1, "the header alone");
+
     // The same data, the same bytes.
     let (_, _, _, again) = t.download(path, Some(&c)).await;
     assert_eq!(again, bytes.to_vec());

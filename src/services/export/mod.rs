@@ -1,6 +1,6 @@
 //! Lists and returns taken out as files (`?format=xlsx` or `csv`): the whole filtered list, not
 //! a page, read through the list's own query (so the same filters, the same people in reach,
-//! the withdrawn left out by the same `Scope`), turned into the reports' sheets
+//! the withdrawn left out by `Scope::Register`, whoever asks), turned into the reports' sheets
 //! (`sheets.rs`) and written by `reports::xlsx` or `reports::csv`. Every export is one audit
 //! entry with its filters and row count, never a name.
 
@@ -89,7 +89,7 @@ pub async fn people(
     q: &ListQuery,
     format: Format,
 ) -> Result<Download, AppError> {
-    let items = super::people::whole(app, reader, q).await?;
+    let items = super::people::whole(app, &reader.register_only(), q).await?;
     let day = q.as_of.unwrap_or_else(|| app.clock.today());
     let download = file(
         format,
@@ -173,6 +173,7 @@ pub async fn referrals(
     q: &ReferralQuery,
     format: Format,
 ) -> Result<Download, AppError> {
+    let reader = &reader.register_only();
     let items = every_page(|page| {
         let q = ReferralQuery {
             page,
