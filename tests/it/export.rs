@@ -309,3 +309,45 @@ async fn a_past_day_as_the_register_stood_then() {
         json!(ymd(day))
     );
 }
+
+/// The whole register of a large synthetic register as one workbook (`TCR_EXPORT_PEOPLE`,
+/// default 100,000), timed: run by hand, `cargo test --test it -- --ignored at_scale`.
+#[rocket::async_test]
+#[ignore]
+async fn the_whole_register_at_scale() {
+    let t = TestApp::new().await;
+    let n: usize = std::env::var("TCR_EXPORT_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let day = today(&t);
+    let started = std::time::Instant::now();
+    tcr::bench::seed_synthetic(&t.db, n, day, 7)
+        .await
+        .expect("seed");
+    tcr::services::people::projection::refresh_stale(
+        &t.db,
+        &t.app.policies.schedule,
+        day,
+        1000,
+        u64::MAX,
+    )
+    .await
+    .expect("projection");
+    eprintln!("seeded {n} in {:?}", started.elapsed());
+    let c = t.token_for_role("commissioner").await;
+    let (_, list) = t.get("/api/v1/people?per_page=1", Some(&c)).await;
+    for format in ["xlsx", "csv"] {
+        let started = std::time::Instant::now();
+        let (s, _, _, bytes) = t
+            .download(&format!("/api/v1/people?format={format}"), Some(&c))
+            .await;
+        assert_eq!(s, Status::Ok);
+        eprintln!("{format}: {} bytes in {:?}", bytes.len(), started.elapsed());
+        let rows = match format {
+            "xlsx" => sheet(&bytes, "Register").height() as u64 - 1,
+            _ => String::from_utf8(bytes).unwrap().matches("\r\n").count() as u64 - 1,
+        };
+        assert_eq!(json!(rows), list["total"], "every entry of the register");
+    }
+}
