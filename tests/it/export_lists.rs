@@ -297,3 +297,60 @@ async fn the_pages_link_to_their_lists_as_files_with_their_filters() {
             .starts_with("Received,Family name,")
     );
 }
+
+#[rocket::async_test]
+async fn a_weekly_return_its_inpatients_as_rows() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let mut sunday = today(&t) - Duration::days(1);
+    while sunday.weekday() != time::Weekday::Sunday {
+        sunday -= Duration::days(1);
+    }
+    let born = today(&t) - Duration::days(365 * 30);
+    let (_, p) = t
+        .post_json(
+            "/api/v1/people",
+            Some(&c),
+            &person(&nhs(700), born, own(sunday - Duration::days(60))),
+        )
+        .await;
+    let admitted = sunday - Duration::days(20);
+    let (s, stay) = t
+        .post_json(
+            &format!("/api/v1/people/{}/admissions", p["id"].as_str().unwrap()),
+            Some(&c),
+            &json!({"admitted_on": ymd(admitted), "hospital": "Cavell Centre",
+                    "security_level": "medium", "legal_status": "section_3"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{stay}");
+    let (s, made) = t
+        .post_json(
+            "/api/v1/returns",
+            Some(&c),
+            &json!({"kind": "weekly", "period": ymd(sunday)}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{made}");
+    let id = made["id"].as_str().unwrap();
+    let (s, _, _, bytes) = t
+        .download(&format!("/api/v1/returns/{id}?format=xlsx"), Some(&c))
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert_eq!(workbook(&bytes).sheet_names(), vec!["Summary", "Rows"]);
+    let summary = sheet(&bytes, "Summary");
+    assert_eq!(
+        summary.get((1, 0)),
+        Some(&Data::String("In hospital".into()))
+    );
+    assert_eq!(summary.get((1, 1)), Some(&Data::Float(1.0)));
+    let rows = sheet(&bytes, "Rows");
+    assert_eq!(rows.height(), 2);
+    assert_eq!(date_serial(&cell(&rows, 1, "Admitted")), serial(admitted));
+    assert_eq!(cell(&rows, 1, "Length of stay (days)"), Data::Float(20.0));
+    assert_eq!(cell(&rows, 1, "De-identified"), Data::Bool(false));
+    assert_eq!(
+        cell(&rows, 1, "Hospital"),
+        Data::String("Cavell Centre".into())
+    );
+}
