@@ -99,8 +99,9 @@ pub async fn list(
     reader: &Reader,
     q: &ListQuery,
 ) -> Result<(Vec<PersonView>, u64), AppError> {
-    let (ids, total) = found(app, reader, q).await?;
-    let items = rows(app, reader, q, &ids).await?;
+    let today = app.clock.today();
+    let (ids, total) = found(app, reader, q, today).await?;
+    let items = rows(app, reader, q, &ids, today).await?;
     let detail = serde_json::json!({
         "rating": q.rating.map(Rating::as_str), "status": q.status.unwrap_or(Status::Active).as_str(),
         "as_of": q.as_of.map(|d| d.to_string()), "searched": q.q.is_some(),
@@ -132,22 +133,24 @@ pub(crate) async fn whole(
         per_page: u64::from(u32::MAX),
         ..q.clone()
     };
-    let (ids, _) = found(app, reader, &all).await?;
+    let today = app.clock.today();
+    let (ids, _) = found(app, reader, &all, today).await?;
     let mut items = Vec::with_capacity(ids.len());
     for batch in ids.chunks(EXPORT_BATCH) {
-        items.extend(rows(app, reader, q, batch).await?);
+        items.extend(rows(app, reader, q, batch, today).await?);
     }
     Ok(items)
 }
 
 /// The ids of one page of the list, in order, and how many match in all: today's from the
-/// projection, a past day's from the dated facts.
+/// projection, a past day's from the dated facts. `today` is read once by the caller, so the
+/// ids and their rows are of the same day.
 async fn found(
     app: &App,
     reader: &Reader,
     q: &ListQuery,
+    today: Date,
 ) -> Result<(Vec<PersonId>, u64), AppError> {
-    let today = app.clock.today();
     match q.as_of.filter(|d| *d != today) {
         None => today_ids(app, reader, q, today).await,
         Some(day) => super::past::ids(app, reader, q, day).await,
@@ -160,8 +163,8 @@ async fn rows(
     reader: &Reader,
     q: &ListQuery,
     ids: &[PersonId],
+    today: Date,
 ) -> Result<Vec<PersonView>, AppError> {
-    let today = app.clock.today();
     match q.as_of.filter(|d| *d != today) {
         None => super::today::rows(app, reader, ids, today).await,
         Some(day) => super::past::views(app, reader.scope, ids, day).await,
