@@ -1,9 +1,9 @@
-//! The per-person rows of a return as CSV (RFC 4180: comma-separated, CRLF line ends, fields
-//! quoted when they hold a comma, quote or line break, quotes doubled). A cell a spreadsheet
+//! Sheets as CSV, a return's per-person rows among them (RFC 4180: comma-separated, CRLF line
+//! ends, fields quoted when they hold a comma, quote or line break, quotes doubled). A cell a spreadsheet
 //! would read as a formula (starting `=`, `+`, `-`, `@`, tab or carriage return) is prefixed
 //! with an apostrophe so it stays text.
 
-use super::at_csv::{STAY_ITEMS, value};
+use super::sheet::{Cell, Sheet};
 use crate::domain::returns::Figures;
 
 fn cell(value: &str) -> String {
@@ -25,121 +25,18 @@ pub fn line(cells: &[String]) -> String {
     out
 }
 
-fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_default()
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.to_string()
-}
-
-/// A day as `2026-10-31`, or nothing.
-fn day_cell(d: Option<time::Date>) -> String {
-    d.map(|d| d.to_string()).unwrap_or_default()
+/// A sheet as CSV: its header, then its rows (days `YYYY-MM-DD`, yes/no, whole numbers).
+pub fn sheet(s: &Sheet) -> String {
+    let mut out = line(&s.columns);
+    for row in &s.rows {
+        out.push_str(&line(&row.iter().map(Cell::as_text).collect::<Vec<_>>()));
+    }
+    out
 }
 
 /// The rows of the return: one per person on the register (monthly) or in hospital (weekly).
 pub fn render(f: &Figures) -> String {
-    if f.kind == "weekly" {
-        weekly(f)
-    } else {
-        monthly(f)
-    }
-}
-
-/// The weekly return's rows: the stay as at the Sunday, then the collection's items.
-fn weekly(f: &Figures) -> String {
-    let mut out = String::new();
-    out.push_str(&line(
-        &[
-            "NHS number",
-            "Name",
-            "Admitted",
-            "Hospital",
-            "Security level",
-            "Legal status",
-            "Length of stay (days)",
-            "Last review",
-            "Next review due",
-            "Last oversight visit",
-            "Next visit due",
-            "Planned discharge",
-            "Age band",
-            "Basis",
-            "De-identified",
-        ]
-        .into_iter()
-        .chain(STAY_ITEMS.iter().map(|(_, title)| *title))
-        .map(String::from)
-        .collect::<Vec<_>>(),
-    ));
-    for r in &f.weekly_rows {
-        out.push_str(&line(
-            &[
-                r.nhs_number.clone(),
-                r.name.clone(),
-                r.admitted_on.to_string(),
-                r.hospital.clone(),
-                r.security_level.clone(),
-                r.legal_status.clone(),
-                r.length_of_stay_days.to_string(),
-                day_cell(r.last_review),
-                day_cell(r.next_review_due),
-                day_cell(r.last_visit),
-                day_cell(r.next_visit_due),
-                day_cell(r.planned_discharge_on),
-                r.age_band.clone(),
-                r.basis.as_str().to_string(),
-                yes_no(r.local_reference.is_some()),
-            ]
-            .into_iter()
-            .chain(STAY_ITEMS.iter().map(|(column, _)| value(r, column)))
-            .collect::<Vec<_>>(),
-        ));
-    }
-    out
-}
-
-/// The monthly return's rows: one per person on the register.
-fn monthly(f: &Figures) -> String {
-    let mut out = String::new();
-    out.push_str(&line(
-        &[
-            "NHS number",
-            "Name",
-            "Age band",
-            "Rating",
-            "Previous rating",
-            "Change",
-            "Setting",
-            "Last review",
-            "Next review due",
-            "Open actions",
-            "Overdue actions",
-            "Keyworker",
-        ]
-        .map(String::from),
-    ));
-    let rating = |r: Option<crate::domain::risk::Rating>| {
-        r.map(|r| r.as_str().to_string()).unwrap_or_default()
-    };
-    for r in &f.monthly_rows {
-        out.push_str(&line(&[
-            r.nhs_number.clone(),
-            r.name.clone(),
-            r.age_band.clone(),
-            rating(r.rating),
-            rating(r.previous_rating),
-            r.change.clone(),
-            r.setting.clone(),
-            day_cell(r.last_review),
-            day_cell(r.next_review_due),
-            r.actions_open.to_string(),
-            r.actions_overdue.to_string(),
-            opt(&r.keyworker),
-        ]));
-    }
-    out
+    sheet(&super::return_sheet::rows(f))
 }
 
 #[cfg(test)]

@@ -1,7 +1,11 @@
-//! Returns rendered for people and systems: the report model, its PDF (printpdf) and the CSV
-//! of the per-person rows.
+//! Returns and lists rendered for people and systems: the report model, its PDF (printpdf), the
+//! CSV of a return's per-person rows, and the exports' generic table (`sheet`) written as .xlsx
+//! or CSV.
 
 pub mod at_csv;
 pub mod csv;
 pub mod model;
 pub mod pdf;
+pub mod return_sheet;
+pub mod sheet;
+pub mod xlsx;

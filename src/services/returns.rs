@@ -28,6 +28,7 @@ mod load;
 pub mod reference;
 mod stored;
 mod tally;
+pub(crate) use stored::frozen;
 pub use stored::{
     ChangesView, Download, NewReturn, ReturnView, as_at_instant, at_csv, csv, generate, get, list,
     pdf, requested_period,

@@ -84,6 +84,26 @@ pub async fn list_actions(
     who: &SignedIn,
     q: &ActionQuery,
 ) -> Result<(Vec<ActionItem>, u64), AppError> {
+    let (items, total) = actions_page(app, who, q).await?;
+    audit::record_alone(
+        app,
+        &who.actor(),
+        Event::new("action.list", "action", None).detail(serde_json::json!({
+            "overdue": q.overdue, "status": q.status.map(ActionStatus::as_str),
+            "by_owner": q.who.is_some(), "page": q.page, "shown": items.len(),
+        })),
+    )
+    .await?;
+    Ok((items, total))
+}
+
+/// One page of the actions list and how many match, unaudited: for [`list_actions`] and the
+/// export, which pages through the same query and records its own entry.
+pub(crate) async fn actions_page(
+    app: &App,
+    who: &SignedIn,
+    q: &ActionQuery,
+) -> Result<(Vec<ActionItem>, u64), AppError> {
     let today = app.clock.today();
     let reader = ReviewReader::of(app, who);
     let mut select = readable(&reader);
@@ -140,15 +160,6 @@ pub async fn list_actions(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    audit::record_alone(
-        app,
-        &who.actor(),
-        Event::new("action.list", "action", None).detail(serde_json::json!({
-            "overdue": q.overdue, "status": q.status.map(ActionStatus::as_str),
-            "by_owner": q.who.is_some(), "page": q.page, "shown": items.len(),
-        })),
-    )
-    .await?;
     Ok((items, total))
 }
 

@@ -53,6 +53,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "returns/list.html",
     "returns/show.html",
     "partials/moves.html",
+    "partials/downloads.html",
     "reviews/change.html",
     "reviews/cancel.html",
     "diary.html",

@@ -137,6 +137,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/admin/audit/verify",                      ".....D"),
     // The register's pages.
     (Get,   "/people",                                  ".CHM.D"),
+    (Get,   "/people/export",                           ".CHM.D"),
     (Get,   "/people/new",                              ".C...."),
     (Post,  "/people",                                  ".C...."),
     (Get,   "/people/<id>",                             ".CHM.D"),
@@ -171,10 +172,12 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/people/<id>/withdraw",                    ".C...."),
     // Referrals' pages: the commissioner's, as in the API above.
     (Get,   "/referrals",                               ".C...."),
+    (Get,   "/referrals/export",                        ".C...."),
     // Returns' pages.
     (Get,   "/returns",                                 ".C..A."),
     (Post,  "/returns",                                 ".C...."),
     (Get,   "/returns/<id>",                            ".C..A."),
+    (Get,   "/returns/<id>/export",                     ".C..A."),
     (Get,   "/returns/<id>/pdf",                        ".C...."),
     (Get,   "/returns/<id>/csv",                        ".C...."),
     (Get,   "/returns/<id>/at.csv",                     ".C...."),
@@ -187,6 +190,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/referrals/<id>/outcome-sent",             ".C...."),
     // Reviews' pages and the dashboard's parts in full (the whole register and every review).
     (Get,   "/reviews",                                 ".CHM.."),
+    (Get,   "/reviews/export",                          ".CHM.."),
     (Get,   "/today/<part>",                            ".CH..."),
     (Get,   "/people/<id>/reviews/new",                 ".CH..."),
     (Post,  "/people/<id>/reviews",                     ".CH..."),
@@ -201,6 +205,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/reviews/<id>/change",                     ".CH..."),
     (Post,  "/reviews/<id>/change",                     ".CH..."),
     (Get,   "/actions",                                 ".CHM.."),
+    (Get,   "/actions/export",                          ".CHM.."),
     // NOTE: the chair's `actions.update`, as in the API above.
     (Post,  "/actions/<id>",                            ".CH..."),
     // The calendar at its secret link, and forms kept when a session runs out.

@@ -11,6 +11,8 @@ mod date_inputs;
 mod deadlines;
 mod diary;
 mod errors;
+mod export;
+mod export_lists;
 mod imports;
 mod inpatients;
 mod input;

@@ -13,7 +13,7 @@ use time::Duration;
 /// A child named `given family` with a held review whose plan has these actions
 /// (who, days from today): returns the person's id and the token of the review's expert by
 /// experience (a panel member, who reads only the reviews they sit on).
-async fn with_actions(
+pub(crate) async fn with_actions(
     t: &TestApp,
     c: &str,
     n: u32,

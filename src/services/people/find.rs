@@ -100,12 +100,8 @@ pub async fn list(
     q: &ListQuery,
 ) -> Result<(Vec<PersonView>, u64), AppError> {
     let today = app.clock.today();
-    let day = q.as_of.unwrap_or(today);
-    let (items, total) = if day == today {
-        today_page(app, reader, q, today).await?
-    } else {
-        super::past::page(app, reader, q, day).await?
-    };
+    let (ids, total) = found(app, reader, q, today).await?;
+    let items = rows(app, reader, q, &ids, today).await?;
     let detail = serde_json::json!({
         "rating": q.rating.map(Rating::as_str), "status": q.status.unwrap_or(Status::Active).as_str(),
         "as_of": q.as_of.map(|d| d.to_string()), "searched": q.q.is_some(),
@@ -121,16 +117,70 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// At most this many stale projection rows are refreshed by a list before it reads them (the
-/// server's background catch-up does the rest; see `projection`).
-pub(super) const INLINE_REFRESH: u64 = 2_000;
+/// How many people an export reads the rows of at once.
+const EXPORT_BATCH: usize = 1_000;
 
-async fn today_page(
+/// Every entry the list would show for these filters and sort, in its order, not a page: the
+/// same query as [`list`]'s, asked for all its ids at once (a narrow read), then the rows read
+/// a batch at a time. Not audited: the export records its own entry.
+pub(crate) async fn whole(
+    app: &App,
+    reader: &Reader,
+    q: &ListQuery,
+) -> Result<Vec<PersonView>, AppError> {
+    let all = ListQuery {
+        page: 1,
+        per_page: u64::from(u32::MAX),
+        ..q.clone()
+    };
+    let today = app.clock.today();
+    let (ids, _) = found(app, reader, &all, today).await?;
+    let mut items = Vec::with_capacity(ids.len());
+    for batch in ids.chunks(EXPORT_BATCH) {
+        items.extend(rows(app, reader, q, batch, today).await?);
+    }
+    Ok(items)
+}
+
+/// The ids of one page of the list, in order, and how many match in all: today's from the
+/// projection, a past day's from the dated facts. `today` is read once by the caller, so the
+/// ids and their rows are of the same day.
+async fn found(
     app: &App,
     reader: &Reader,
     q: &ListQuery,
     today: Date,
-) -> Result<(Vec<PersonView>, u64), AppError> {
+) -> Result<(Vec<PersonId>, u64), AppError> {
+    match q.as_of.filter(|d| *d != today) {
+        None => today_ids(app, reader, q, today).await,
+        Some(day) => super::past::ids(app, reader, q, day).await,
+    }
+}
+
+/// The list's rows for these ids, in this order, as at the list's day.
+async fn rows(
+    app: &App,
+    reader: &Reader,
+    q: &ListQuery,
+    ids: &[PersonId],
+    today: Date,
+) -> Result<Vec<PersonView>, AppError> {
+    match q.as_of.filter(|d| *d != today) {
+        None => super::today::rows(app, reader, ids, today).await,
+        Some(day) => super::past::views(app, reader.scope, ids, day).await,
+    }
+}
+
+/// At most this many stale projection rows are refreshed by a list before it reads them (the
+/// server's background catch-up does the rest; see `projection`).
+pub(super) const INLINE_REFRESH: u64 = 2_000;
+
+async fn today_ids(
+    app: &App,
+    reader: &Reader,
+    q: &ListQuery,
+    today: Date,
+) -> Result<(Vec<PersonId>, u64), AppError> {
     super::projection::catch_up_before_reading(
         &app.db,
         &app.policies.schedule,
@@ -140,7 +190,7 @@ async fn today_page(
     .await?;
     let status = q.status.unwrap_or(Status::Active);
     if status == Status::Withdrawn {
-        return withdrawn_page(app, reader, q, today).await;
+        return withdrawn_ids(app, reader, q, today).await;
     }
     let mut select = reader
         .scope
@@ -192,7 +242,7 @@ async fn today_page(
         // `deadlines::is_overdue`: owed and past its due day.
         select = select.filter(person_due::Column::EarliestDue.lt(today));
     }
-    let (ids, total) = one_page(
+    one_page(
         app,
         select,
         |s| sorted(s, q.sort),
@@ -200,8 +250,7 @@ async fn today_page(
         q,
         Searched::InIndex,
     )
-    .await?;
-    Ok((super::today::rows(app, reader, &ids, today).await?, total))
+    .await
 }
 
 /// At most this many matches of a search are listed by id (`matching`).
@@ -414,12 +463,12 @@ pub(super) fn order(a: &Key, b: &Key, sort: Sort) -> std::cmp::Ordering {
 
 /// Withdrawn entries (records administrators only; they have no projection): few, filtered
 /// and sorted by name on the people table.
-async fn withdrawn_page(
+async fn withdrawn_ids(
     app: &App,
     reader: &Reader,
     q: &ListQuery,
     today: Date,
-) -> Result<(Vec<PersonView>, u64), AppError> {
+) -> Result<(Vec<PersonId>, u64), AppError> {
     if reader.scope != crate::services::scope::Scope::Retained {
         return Ok((Vec::new(), 0));
     }
@@ -460,7 +509,7 @@ async fn withdrawn_page(
         .into_tuple()
         .all(&app.db)
         .await?;
-    Ok((super::today::rows(app, reader, &ids, today).await?, total))
+    Ok((ids, total))
 }
 
 /// The register's orders over today's projection: each able to stop after a page where an

@@ -39,6 +39,7 @@ pub mod projection;
 mod timeline;
 mod today;
 pub use dossier::{Dossier, PersonPage, dossier, due, page, worked_out_due};
+pub(crate) use find::whole;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
 mod end;

@@ -26,12 +26,13 @@ use time::Date;
 /// How many people the engine is run over at once on the slow paths.
 const BATCH: usize = 1_000;
 
-pub(super) async fn page(
+/// The ids of one page of the register as at `day`, in the list's order, and how many match.
+pub(super) async fn ids(
     app: &App,
     reader: &Reader,
     q: &ListQuery,
     day: Date,
-) -> Result<(Vec<PersonView>, u64), AppError> {
+) -> Result<(Vec<PersonId>, u64), AppError> {
     let status = q.status.unwrap_or(Status::Active);
     // Entries never yet projected (written before the timeline existed) get theirs first.
     super::projection::catch_up_before_reading(
@@ -75,7 +76,7 @@ pub(super) async fn page(
             .await?;
         return by_engine(app, reader, q, day, ids).await;
     }
-    let (ids, total) = super::find::one_page(
+    super::find::one_page(
         app,
         select,
         |s| sorted(s, q.sort),
@@ -83,8 +84,7 @@ pub(super) async fn page(
         q,
         super::find::Searched::KeyByKey,
     )
-    .await?;
-    Ok((views(app, reader.scope, &ids, day).await?, total))
+    .await
 }
 
 /// The filters of the list that the timeline holds, as at `day`.
@@ -156,7 +156,7 @@ async fn by_engine(
     q: &ListQuery,
     day: Date,
     candidates: Vec<PersonId>,
-) -> Result<(Vec<PersonView>, u64), AppError> {
+) -> Result<(Vec<PersonId>, u64), AppError> {
     let status = q.status.unwrap_or(Status::Active);
     let words = q.q.as_deref().map(search::tokens).unwrap_or_default();
     let mut keys: Vec<Key> = Vec::new();
@@ -220,11 +220,11 @@ async fn by_engine(
         .take(q.per_page as usize)
         .map(|k| k.id)
         .collect();
-    Ok((views(app, reader.scope, &ids, day).await?, total))
+    Ok((ids, total))
 }
 
 /// The rows of these people as at the end of `day`, in this order.
-async fn views(
+pub(super) async fn views(
     app: &App,
     scope: Scope,
     ids: &[PersonId],

@@ -31,6 +31,15 @@ impl Reader {
         }
     }
 
+    /// This reader's share within the register alone (`Scope::Register`): what an export reads,
+    /// whoever asks, so a records administrator's withdrawn entries never leave in a file.
+    pub fn register_only(&self) -> Reader {
+        Reader {
+            scope: Scope::Register,
+            ..self.clone()
+        }
+    }
+
     /// The people of the live reviews this reader sits on (empty unless reading by assignment).
     pub(super) async fn assigned(
         &self,

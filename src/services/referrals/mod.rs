@@ -28,6 +28,6 @@ mod views;
 pub use create::create;
 pub use decide::{decide, outcome_sent};
 use read::find;
-pub use read::{ReferralQuery, get, list};
+pub use read::{ReferralQuery, get, list, page};
 pub use views::{Decision, NewReferral, OutcomeSent, PossibleDuplicate, ReferralView};
 use views::{corrupt, duplicates_of, view};

@@ -57,6 +57,26 @@ pub async fn list(
     reader: &Reader,
     q: &ReferralQuery,
 ) -> Result<(Vec<ReferralView>, u64), AppError> {
+    let (items, total) = page(app, reader, q).await?;
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("referral.list", "referral", None).detail(serde_json::json!({
+            "status": q.status.map(ReferralStatus::as_str), "overdue": q.overdue,
+            "page": q.page, "shown": items.len(), "total": total,
+        })),
+    )
+    .await?;
+    Ok((items, total))
+}
+
+/// One page of the list and how many match, unaudited: for [`list`] and the export, which
+/// pages through the same query and records its own entry.
+pub async fn page(
+    app: &App,
+    reader: &Reader,
+    q: &ReferralQuery,
+) -> Result<(Vec<ReferralView>, u64), AppError> {
     use sea_orm::sea_query::ExprTrait;
     use sea_orm::{QueryOrder, QuerySelect};
     let today = app.clock.today();
@@ -106,14 +126,5 @@ pub async fn list(
         .iter()
         .map(|r| view(r, days, today, Vec::new()))
         .collect::<Result<Vec<_>, _>>()?;
-    audit::record_alone(
-        app,
-        actor,
-        Event::new("referral.list", "referral", None).detail(serde_json::json!({
-            "status": q.status.map(ReferralStatus::as_str), "overdue": q.overdue,
-            "page": q.page, "shown": items.len(), "total": total,
-        })),
-    )
-    .await?;
     Ok((items, total))
 }

@@ -514,30 +514,44 @@ pub async fn at_csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppE
 
 /// The per-person rows as CSV, from the frozen rows. Audited.
 pub async fn csv(app: &App, actor: &Actor, id: &str) -> Result<Download, AppError> {
+    let (figures, stem) = frozen(app, id, true).await?;
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("return.csv.downloaded", "return", Some(id.to_string())),
+    )
+    .await?;
+    Ok(Download {
+        file_name: format!("{stem}.csv"),
+        bytes: crate::reports::csv::render(&figures).into_bytes(),
+    })
+}
+
+/// A stored return's figures as frozen: its counts, and its per-person rows when asked (they
+/// are large, and the analyst's export has none); with the stem of its files' names.
+pub(crate) async fn frozen(
+    app: &App,
+    id: &str,
+    with_rows: bool,
+) -> Result<(Figures, String), AppError> {
     let m = find(app, id).await?;
-    let rows: String = content(app, id, return_content::Column::Rows).await?;
+    let stored: StoredFigures = from_json(&m.figures)?;
     let mut figures = Figures {
         kind: m.kind.as_str().into(),
         period: m.period.clone(),
         as_at: m.as_at,
-        counts: Counts::default(),
-        by_rating_and_band: BTreeMap::new(),
+        counts: stored.counts,
+        by_rating_and_band: stored.by_rating_and_band,
         monthly_rows: Vec::new(),
         weekly_rows: Vec::new(),
     };
-    if m.kind == ReturnKind::Weekly {
-        figures.weekly_rows = from_json(&rows)?;
-    } else {
-        figures.monthly_rows = from_json(&rows)?;
+    if with_rows {
+        let rows: String = content(app, id, return_content::Column::Rows).await?;
+        if m.kind == ReturnKind::Weekly {
+            figures.weekly_rows = from_json(&rows)?;
+        } else {
+            figures.monthly_rows = from_json(&rows)?;
+        }
     }
-    audit::record_alone(
-        app,
-        actor,
-        Event::new("return.csv.downloaded", "return", Some(m.id.clone())),
-    )
-    .await?;
-    Ok(Download {
-        file_name: format!("{}.csv", file_stem(&m)),
-        bytes: crate::reports::csv::render(&figures).into_bytes(),
-    })
+    Ok((figures, file_stem(&m)))
 }

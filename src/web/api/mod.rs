@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod body;
 pub mod corrections;
+pub mod export;
 pub mod health;
 pub mod openapi;
 pub mod people;

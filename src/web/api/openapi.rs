@@ -263,6 +263,15 @@ fn responses(
         (_, Some(media_type)) => {
             json!({"description": "Success", "content": {media_type: {"schema": {"type": "string", "format": "binary"}}}})
         }
+        (Some(f), None) if endpoint.query.iter().any(|(n, _)| *n == "format") => {
+            // `?format=` answers with the file instead of the JSON.
+            let file = json!({"schema": {"type": "string", "format": "binary"}});
+            json!({"description": "Success", "content": {
+                "application/json": {"schema": f(&mut generators.output)},
+                super::export::XLSX: file.clone(),
+                "text/csv": file,
+            }})
+        }
         (Some(f), None) => {
             json!({"description": "Success", "content": {"application/json": {"schema": f(&mut generators.output)}}})
         }

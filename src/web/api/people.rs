@@ -2,6 +2,7 @@
 //! ratings, admissions and visits.
 
 use super::body::ApiJson;
+use super::export::{self, ListOrFile};
 use super::types::{ListOf, Paging};
 use crate::domain::age::AgeBand;
 use crate::domain::ids::{PersonId, StayId};
@@ -16,7 +17,7 @@ use crate::services::people::{
     PersonView, Reader, Sort,
 };
 use crate::services::risk::{self, AssessmentView, NewAssessment, RatingHistoryItem};
-use crate::services::{App, input};
+use crate::services::{self, App, input};
 use crate::web::Caller;
 use rocket::http::Status as Http;
 use rocket::serde::json::Json;
@@ -143,19 +144,24 @@ pub async fn create(
     Ok((Http::Created, Json(person)))
 }
 
-#[get("/api/v1/people?<page>&<per_page>&<filters..>")]
+#[get("/api/v1/people?<page>&<per_page>&<format>&<filters..>")]
 pub async fn list(
     app: &State<App>,
     caller: Caller,
     filters: ListParams<'_>,
     page: Option<&str>,
     per_page: Option<&str>,
-) -> Result<Json<ListOf<PersonView>>, AppError> {
+    format: Option<&str>,
+) -> Result<ListOrFile<ListOf<PersonView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
     let query = filters.check(paging)?;
-    let (items, total) =
-        people::list(app, &caller.actor(), &Reader::of(app, &caller), &query).await?;
-    Ok(Json(paging.wrap(items, total)))
+    let (actor, reader) = (caller.actor(), Reader::of(app, &caller));
+    if let Some(format) = export::format(format)? {
+        let download = services::export::people(app, &actor, &reader, &query, format).await?;
+        return Ok(export::file(format, download));
+    }
+    let (items, total) = people::list(app, &actor, &reader, &query).await?;
+    Ok(ListOrFile::List(Json(paging.wrap(items, total))))
 }
 
 #[get("/api/v1/people/<id>")]

@@ -1,6 +1,7 @@
 //! `/api/v1/referrals`: the single point of access.
 
 use super::body::ApiJson;
+use super::export::{self, ListOrFile};
 use super::types::{ListOf, Paging};
 use crate::domain::ids::ReferralId;
 use crate::domain::referral::ReferralStatus;
@@ -9,7 +10,7 @@ use crate::services::people::Reader;
 use crate::services::referrals::{
     self, Decision, NewReferral, OutcomeSent, ReferralQuery, ReferralView,
 };
-use crate::services::{App, input};
+use crate::services::{self, App, input};
 use crate::web::Caller;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -42,7 +43,7 @@ pub async fn create(
     Ok((Status::Created, Json(view)))
 }
 
-#[get("/api/v1/referrals?<status>&<overdue>&<page>&<per_page>")]
+#[get("/api/v1/referrals?<status>&<overdue>&<page>&<per_page>&<format>")]
 pub async fn list(
     app: &State<App>,
     caller: Caller,
@@ -50,8 +51,10 @@ pub async fn list(
     overdue: Option<&str>,
     page: Option<&str>,
     per_page: Option<&str>,
-) -> Result<Json<ListOf<ReferralView>>, AppError> {
+    format: Option<&str>,
+) -> Result<ListOrFile<ListOf<ReferralView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
+    let format = export::format(format)?;
     let (status, overdue) = filters(status, overdue)?;
     let q = ReferralQuery {
         status,
@@ -60,9 +63,13 @@ pub async fn list(
         per_page: paging.per_page,
         ..ReferralQuery::default()
     };
-    let (items, total) =
-        referrals::list(app, &caller.actor(), &Reader::of(app, &caller), &q).await?;
-    Ok(Json(paging.wrap(items, total)))
+    let (actor, reader) = (caller.actor(), Reader::of(app, &caller));
+    if let Some(format) = format {
+        let download = services::export::referrals(app, &actor, &reader, &q, format).await?;
+        return Ok(export::file(format, download));
+    }
+    let (items, total) = referrals::list(app, &actor, &reader, &q).await?;
+    Ok(ListOrFile::List(Json(paging.wrap(items, total))))
 }
 
 #[get("/api/v1/referrals/<id>")]

@@ -1,6 +1,7 @@
 //! `/api/v1/returns`: the monthly and weekly returns, generated, frozen and downloaded.
 
 use super::body::ApiJson;
+use super::export::ListOrFile;
 use super::types::{ListOf, Paging};
 use crate::domain::returns::ReturnKind;
 use crate::error::AppError;
@@ -73,19 +74,26 @@ pub async fn list(
     Ok(Json(paging.slice(returns::list(app, kind).await?)))
 }
 
-#[get("/api/v1/returns/<id>")]
+#[get("/api/v1/returns/<id>?<format>")]
 pub async fn get(
     app: &State<App>,
     caller: Caller,
     id: UuidParam,
-) -> Result<Json<ReturnView>, AppError> {
+    format: Option<&str>,
+) -> Result<ListOrFile<ReturnView>, AppError> {
     let identifiable = app
         .policies
         .access
         .allows(caller.role(), Permission::ReturnsDownload);
-    Ok(Json(
-        returns::get(app, &caller.actor(), &id.0, identifiable).await?,
-    ))
+    let actor = caller.actor();
+    if let Some(format) = super::export::format(format)? {
+        let download =
+            crate::services::export::return_file(app, &actor, &id.0, identifiable, format).await?;
+        return Ok(super::export::file(format, download));
+    }
+    Ok(ListOrFile::List(Json(
+        returns::get(app, &actor, &id.0, identifiable).await?,
+    )))
 }
 
 #[get("/api/v1/returns/<id>/pdf")]

@@ -1,6 +1,7 @@
 //! `/api/v1/reviews`, `/api/v1/actions`, `/api/v1/people/{id}/reviews` and `/due`.
 
 use super::body::ApiJson;
+use super::export::{self, ListOrFile};
 use super::types::{ListOf, Paging};
 use crate::domain::ids::{ActionId, PersonId, ReviewId};
 use crate::domain::review::{ActionStatus, ReviewStatus};
@@ -11,7 +12,7 @@ use crate::services::reviews::{
     self, ActionUpdate, ActionView, Cancel, NewReview, Outcome, ReportSent, ReviewQuery, ReviewView,
 };
 use crate::services::worklists::{self, ActionItem, ActionQuery, Owner};
-use crate::services::{App, input};
+use crate::services::{self, App, input};
 use crate::web::Caller;
 use rocket::http::Status;
 use rocket::serde::json::Json;
@@ -30,7 +31,8 @@ pub async fn schedule(
     Ok((Status::Created, Json(view)))
 }
 
-#[get("/api/v1/reviews?<status>&<overdue>&<person_id>&<page>&<per_page>")]
+#[get("/api/v1/reviews?<status>&<overdue>&<person_id>&<page>&<per_page>&<format>")]
+#[allow(clippy::too_many_arguments)]
 pub async fn list(
     app: &State<App>,
     caller: Caller,
@@ -39,8 +41,26 @@ pub async fn list(
     person_id: Option<&str>,
     page: Option<&str>,
     per_page: Option<&str>,
-) -> Result<Json<ListOf<ReviewView>>, AppError> {
+    format: Option<&str>,
+) -> Result<ListOrFile<ListOf<ReviewView>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
+    let format = export::format(format)?;
+    let q = review_query(status, overdue, person_id)?;
+    if let Some(format) = format {
+        let download = services::export::reviews(app, &caller, &q, format).await?;
+        return Ok(export::file(format, download));
+    }
+    let (items, total) =
+        reviews::list(app, &caller, &q, Some((paging.page, paging.per_page))).await?;
+    Ok(ListOrFile::List(Json(paging.wrap(items, total))))
+}
+
+/// `?status=&overdue=&person_id=` checked.
+pub fn review_query(
+    status: Option<&str>,
+    overdue: Option<&str>,
+    person_id: Option<&str>,
+) -> Result<ReviewQuery, AppError> {
     let mut c = input::Check::default();
     let status = c.optional_choice(
         "status",
@@ -50,17 +70,14 @@ pub async fn list(
     );
     let overdue = c.optional_flag("overdue", overdue);
     c.finish()?;
-    let q = ReviewQuery {
+    Ok(ReviewQuery {
         status,
         overdue,
         person_id: person_id
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(PersonId::from_text),
-    };
-    let (items, total) =
-        reviews::list(app, &caller, &q, Some((paging.page, paging.per_page))).await?;
-    Ok(Json(paging.wrap(items, total)))
+    })
 }
 
 #[get("/api/v1/reviews/<id>")]
@@ -114,7 +131,8 @@ pub async fn update_action(
     ))
 }
 
-#[get("/api/v1/actions?<overdue>&<status>&<who>&<page>&<per_page>")]
+#[get("/api/v1/actions?<overdue>&<status>&<who>&<page>&<per_page>&<format>")]
+#[allow(clippy::too_many_arguments)]
 pub async fn actions(
     app: &State<App>,
     caller: Caller,
@@ -123,11 +141,17 @@ pub async fn actions(
     who: Option<&str>,
     page: Option<&str>,
     per_page: Option<&str>,
-) -> Result<Json<ListOf<ActionItem>>, AppError> {
+    format: Option<&str>,
+) -> Result<ListOrFile<ListOf<ActionItem>>, AppError> {
     let paging = Paging::parse(page, per_page)?;
+    let format = export::format(format)?;
     let query = action_query(overdue, status, who, paging)?;
+    if let Some(format) = format {
+        let download = services::export::actions(app, &caller, &query, format).await?;
+        return Ok(export::file(format, download));
+    }
     let (items, total) = worklists::list_actions(app, &caller, &query).await?;
-    Ok(Json(paging.wrap(items, total)))
+    Ok(ListOrFile::List(Json(paging.wrap(items, total))))
 }
 
 /// `?overdue=&status=&who=` checked, with paging.

@@ -218,6 +218,11 @@ pub mod query {
         ]})
     }
 
+    /// An export's file format (`?format=`): the whole list as a file instead of a JSON page.
+    pub fn format(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "enum": ["xlsx", "csv"]})
+    }
+
     pub fn text(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"type": "string"})
     }

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod calendar;
 pub mod corrections;
 pub mod diary;
+pub mod exports;
 pub mod imports;
 pub mod inpatients;
 pub mod kept;
@@ -154,6 +155,11 @@ fn return_and_feed_routes() -> Vec<Route> {
         returns::pdf_download,
         returns::csv_download,
         returns::at_csv_download,
+        exports::people,
+        exports::reviews,
+        exports::actions,
+        exports::referrals,
+        exports::return_file,
         calendar::feed,
         kept::kept_page,
         kept::send_kept,

@@ -57,6 +57,7 @@ pub async fn referrals_page(
         pages["label"] = json!(format!("Pages of referrals {name}"));
         ctx[name] = json!({"items": items, "total": total, "pagination": pages});
     }
+    ctx["downloads"] = super::exports::links("/referrals/export", &[("section", only)]);
     view.render("referrals/list.html", ctx)
 }
 

@@ -123,6 +123,7 @@ pub async fn register_page(
             "people": items,
             "pagination": super::admin::pagination(&link, query.page, query.per_page, total),
             "as_of_shown": query.as_of.map(|d| d.to_string()),
+            "downloads": super::exports::links("/people/export", &filters.pairs()),
         }),
     );
     view.render("people/list.html", ctx)

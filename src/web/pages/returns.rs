@@ -155,6 +155,7 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
             "bands": bands,
             "people_parts": people_parts,
             "can_download": can_download,
+            "downloads": super::exports::links(&format!("/returns/{}/export", id.0), &[]),
         }),
     )
 }

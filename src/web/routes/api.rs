@@ -147,7 +147,7 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/people",
         READ_PEOPLE,
-        "The register. `q` finds people by the start of any word of their names or of their NHS number, the words in any order, ignoring case and accents; filters: rating, status, local_authority (exact), setting, age_band, overdue; sort: rating (default), name, next_review_due or days_in_hospital, `-` before it for descending; as_of: the register as it stood at the end of that day",
+        "The register (`format`, xlsx or csv: the whole filtered list as a file). `q` finds people by the start of any word of their names or of their NHS number, the words in any order, ignoring case and accents; filters: rating, status, local_authority (exact), setting, age_band, overdue; sort: rating (default), name, next_review_due or days_in_hospital, `-` before it for descending; as_of: the register as it stood at the end of that day",
     )
     .query(&[
         ("rating", schema::<Rating>),
@@ -160,6 +160,7 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         ("overdue", q::flag),
         ("sort", q::people_sort),
         ("page", q::page), ("per_page", q::per_page),
+        ("format", q::format),
     ])
     .returns(200, schema::<ListOf<PersonView>>),
     ep(Get, "/api/v1/people/<id>", READ_PEOPLE, "One person").returns(200, schema::<PersonView>),
@@ -307,12 +308,13 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/referrals",
         Needs(ReferralsRead),
-        "Referrals (filters: status, overdue)",
+        "Referrals (filters: status, overdue; `format`, xlsx or csv: the whole filtered list as a file)",
     )
     .query(&[
         ("status", schema::<ReferralStatus>),
         ("overdue", q::flag),
         ("page", q::page), ("per_page", q::per_page),
+        ("format", q::format),
     ])
     .returns(200, schema::<ListOf<ReferralView>>),
     ep(
@@ -361,8 +363,9 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/returns/<id>",
         Needs(ReturnsRead),
-        "One return's figures and changes (who changed: returns.download only)",
+        "One return's figures and changes (who changed: returns.download only); `format` (xlsx or csv): the return as a file, its summary and rows (the summary alone without returns.download)",
     )
+    .query(&[("format", q::format)])
     .returns(200, schema::<ReturnView>),
     ep(
         Get,
@@ -399,13 +402,14 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/reviews",
         READ_REVIEWS,
-        "Reviews (filters: status, overdue, person_id)",
+        "Reviews (filters: status, overdue, person_id; `format`, xlsx or csv: the whole filtered list as a file)",
     )
     .query(&[
         ("status", schema::<ReviewStatus>),
         ("overdue", q::flag),
         ("person_id", schema::<Id>),
         ("page", q::page), ("per_page", q::per_page),
+        ("format", q::format),
     ])
     .returns(200, schema::<ListOf<ReviewView>>),
     ep(
@@ -489,13 +493,14 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/actions",
         READ_REVIEWS,
-        "Actions across the reviews one may read, each with its person, soonest due first then by the person's name (filters: overdue, status, who)",
+        "Actions across the reviews one may read, each with its person, soonest due first then by the person's name (filters: overdue, status, who; `format`, xlsx or csv: the whole filtered list as a file)",
     )
     .query(&[
         ("overdue", q::flag),
         ("status", schema::<ActionStatus>),
         ("who", q::search),
         ("page", q::page), ("per_page", q::per_page),
+        ("format", q::format),
     ])
     .returns(200, schema::<ListOf<ActionItem>>),
     ep(

@@ -62,6 +62,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "Audit chain check page",
     ),
     ep(Get, "/people", READ_PEOPLE, "Register page"),
+    ep(
+        Get,
+        "/people/export",
+        READ_PEOPLE,
+        "Download the register as filtered (format: xlsx or csv)",
+    ),
     ep(Get, "/people/new", Needs(PeopleWrite), "Add a person form"),
     ep(Post, "/people", Needs(PeopleWrite), "Add a person"),
     ep(Get, "/people/<id>", READ_PEOPLE, "Person page"),
@@ -242,6 +248,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ep(Get, "/referrals", Needs(ReferralsRead), "Referrals page"),
     ep(
         Get,
+        "/referrals/export",
+        Needs(ReferralsRead),
+        "Download the referrals (format: xlsx or csv; section)",
+    ),
+    ep(
+        Get,
         "/returns",
         Needs(ReturnsRead),
         "Returns page: generate, and the earlier returns",
@@ -253,6 +265,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "Generate a return",
     ),
     ep(Get, "/returns/<id>", Needs(ReturnsRead), "One return"),
+    ep(
+        Get,
+        "/returns/<id>/export",
+        Needs(ReturnsRead),
+        "Download a return as a spreadsheet or CSV (its summary alone without returns.download)",
+    ),
     ep(
         Get,
         "/returns/<id>/pdf",
@@ -314,6 +332,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "Record that the outcome was sent",
     ),
     ep(Get, "/reviews", READ_REVIEWS, "Reviews page"),
+    ep(
+        Get,
+        "/reviews/export",
+        READ_REVIEWS,
+        "Download the reviews (format: xlsx or csv; status, overdue)",
+    ),
     ep(
         Get,
         "/today/<part>",
@@ -393,6 +417,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "Move a review or change its panel",
     ),
     ep(Get, "/actions", READ_REVIEWS, "Actions page"),
+    ep(
+        Get,
+        "/actions/export",
+        READ_REVIEWS,
+        "Download the open actions (format: xlsx or csv; who, overdue)",
+    ),
     ep(
         Post,
         "/actions/<id>",

@@ -60,6 +60,7 @@ async fn actions_context(
         base,
         json!({
             "actions": items, "kept": kept,
+            "downloads": crate::web::pages::exports::links("/actions/export", &[("who", who), ("overdue", overdue)]),
             "pagination": crate::web::pages::admin::pagination(&link, query.page, query.per_page, total),
             "errors": [], "field_errors": {},
         }),

@@ -69,9 +69,15 @@ pub async fn reviews_page(
             })
         })
         .collect();
+    // The overdue section's file holds the overdue reviews; otherwise every review one reads.
+    let overdue = only.is_some_and(|(s, _)| s == Section::Overdue);
+    let downloads = crate::web::pages::exports::links(
+        "/reviews/export",
+        &[("overdue", overdue.then_some("true"))],
+    );
     view.render(
         "reviews/list.html",
         json!({"title": "Reviews", "sections": sections, "deadlines": agenda.deadlines,
-               "one_section": only.is_some()}),
+               "one_section": only.is_some(), "downloads": downloads}),
     )
 }
