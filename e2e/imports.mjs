@@ -83,6 +83,22 @@ try {
   assert.match(text, /Oona Fairweather|Fairweather/);
   assert.match(text, /Amber/);
   await check(page, 'import-person');
+
+  step('export: the register, searched, downloaded as a spreadsheet');
+  await page.goto(`${BASE}/people?q=Fairweather`);
+  await check(page, 'register-searched');
+  const xlsxLink = page.getByRole('link', { name: 'Download as spreadsheet (.xlsx)' });
+  await xlsxLink.focus();
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert.match(xlsx.suggestedFilename(), /\.xlsx$/);
+  const bytes = readFileSync(await xlsx.path());
+  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an .xlsx is a zip');
+  const csvLink = page.getByRole('link', { name: 'Download as CSV' });
+  await csvLink.focus();
+  const [csvFile] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  const lines = readFileSync(await csvFile.path(), 'utf8').trim().split(/\r?\n/);
+  assert.equal(lines.length, 2, 'the header and the one person searched for');
+  assert.match(lines[1], /Fairweather/);
   await signOut(page);
   console.log('imports passed');
 } finally {

@@ -154,17 +154,17 @@ pub async fn run(
             let t = Instant::now();
             let v = import::preview(&app, &actor, upload())
                 .await
-                .map_err(|e| fail("previewing", &e.public_message()))?;
+                .map_err(|e| fail("previewing", &format!("{e:?}")))?;
             let preview_s = t.elapsed().as_secs_f64();
             let t = Instant::now();
             let done = import::commit(&app, &actor, &v.id)
                 .await
-                .map_err(|e| fail("committing", &e.public_message()))?;
+                .map_err(|e| fail("committing", &format!("{e:?}")))?;
             let commit_s = t.elapsed().as_secs_f64();
             let t = Instant::now();
             import::preview(&app, &actor, upload())
                 .await
-                .map_err(|e| fail("previewing again", &e.public_message()))?;
+                .map_err(|e| fail("previewing again", &format!("{e:?}")))?;
             let again_s = t.elapsed().as_secs_f64();
             let c = done.counts;
             println!(

@@ -192,8 +192,12 @@ impl AuditedTx {
         // Every write about a person refreshes what the register filters and sorts by, in the
         // same transaction: the one place that keeps the projection equal to the engine.
         if let Some(t) = &self.touched {
-            super::people::projection::refresh(&self.tx, &t.policies.schedule, &t.people, t.today)
-                .await?;
+            // A chunk at a time: an import names thousands, and each refresh binds its people's
+            // ids and writes their rows in statements of bounded size.
+            for people in t.people.chunks(500) {
+                super::people::projection::refresh(&self.tx, &t.policies.schedule, people, t.today)
+                    .await?;
+            }
             // Any write may change what a kept count counted (`counted`), whoever it names.
             super::counted::moved(&self.tx).await?;
         }

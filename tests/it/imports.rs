@@ -647,3 +647,35 @@ async fn a_preview_never_imported_is_let_go_after_a_week() {
     let (_, list) = t.page("/import").await;
     assert!(list.contains("Expired preview"));
 }
+
+/// A register of hundreds in one commit: every row written, every entry's projection refreshed
+/// (in bounded chunks), and the same file again finds them all unchanged.
+#[rocket::async_test]
+async fn hundreds_of_rows_commit_in_one_transaction() {
+    let t = TestApp::new().await;
+    let bytes = tcr::bench::import::workbook(700, today(&t)).unwrap();
+    let upload = || import::Upload {
+        file_name: "big.xlsx".into(),
+        bytes: bytes.clone(),
+        sheet: None,
+    };
+    let actor = Actor::cli();
+    let (_, counts) = import::run(&t.app, &actor, upload(), None, false)
+        .await
+        .unwrap();
+    assert!(counts.added > 600, "{counts:?}");
+    assert_eq!(people(&t).await as usize, counts.added);
+    let projected = tcr::entities::person_due::Entity::find()
+        .count(&t.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        projected as usize, counts.added,
+        "each entry's projection is written"
+    );
+    let (_, again) = import::run(&t.app, &actor, upload(), None, true)
+        .await
+        .unwrap();
+    assert_eq!(again.added + again.updated, 0, "{again:?}");
+    assert_eq!(again.unchanged, counts.added);
+}
