@@ -111,23 +111,36 @@ fn refuse<'r, T: FromData<'r, Error = ()>>(
     data::Outcome::Error((Status::Forbidden, ()))
 }
 
-/// The checks both kinds of form pass: sent from this site, in the expected encoding. `Ok`
-/// lets the body be read; otherwise the outcome to answer with.
-fn before_reading<'r, T: FromData<'r, Error = ()>>(
+/// Why a form is not read at all: sent from another site, or not in its encoding.
+enum Unread {
+    Foreign,
+    Encoding,
+}
+
+/// The checks both kinds of form pass before their body is read.
+fn unread(req: &Request<'_>, encoded: bool) -> Option<Unread> {
+    if !same_origin(req) {
+        Some(Unread::Foreign)
+    } else if !encoded {
+        Some(Unread::Encoding)
+    } else {
+        None
+    }
+}
+
+/// The answer to a form not read.
+fn answer_unread<'r, T: FromData<'r, Error = ()>>(
     req: &'r Request<'_>,
     data: Data<'r>,
-    encoded: bool,
-) -> Result<Data<'r>, data::Outcome<'r, T>> {
-    if !same_origin(req) {
-        return Err(refuse(
+    why: Unread,
+) -> data::Outcome<'r, T> {
+    match why {
+        Unread::Foreign => refuse(
             req,
             "This form was sent from another website, so it was not accepted.",
-        ));
+        ),
+        Unread::Encoding => data::Outcome::Forward((data, Status::UnsupportedMediaType)),
     }
-    if !encoded {
-        return Err(data::Outcome::Forward((data, Status::UnsupportedMediaType)));
-    }
-    Ok(data)
 }
 
 /// The form read, accepted when its hidden field matches the cookie.
@@ -152,11 +165,9 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfForm<T> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        let urlencoded = req.content_type().is_some_and(|ct| ct.is_form());
-        let data = match before_reading(req, data, urlencoded) {
-            Ok(data) => data,
-            Err(outcome) => return outcome,
-        };
+        if let Some(why) = unread(req, req.content_type().is_some_and(|ct| ct.is_form())) {
+            return answer_unread(req, data, why);
+        }
         let fields = match form_fields(req, data).await {
             Ok(fields) => fields,
             Err(status) => return data::Outcome::Error((status, ())),
@@ -181,11 +192,9 @@ impl<'r, T: FromForm<'r> + Protected + Send + 'r> FromData<'r> for CsrfUpload<T>
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        let multipart = req.content_type().is_some_and(|ct| ct.is_form_data());
-        let data = match before_reading(req, data, multipart) {
-            Ok(data) => data,
-            Err(outcome) => return outcome,
-        };
+        if let Some(why) = unread(req, req.content_type().is_some_and(|ct| ct.is_form_data())) {
+            return answer_unread(req, data, why);
+        }
         match Form::<T>::from_data(req, data).await {
             data::Outcome::Success(form) => token_matches(req, form.into_inner(), CsrfUpload),
             data::Outcome::Error((status, _)) => data::Outcome::Error((status, ())),
