@@ -50,9 +50,15 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
                 Cell::Text(s) => {
                     ws.write_string(r, c, s)?;
                 }
-                Cell::Date(d) => {
-                    ws.write_datetime_with_format(r, c, excel_day(*d)?, &day)?;
-                }
+                // A day Excel cannot hold (before 1900) stays readable as text.
+                Cell::Date(d) => match excel_day(*d) {
+                    Ok(when) => {
+                        ws.write_datetime_with_format(r, c, when, &day)?;
+                    }
+                    Err(_) => {
+                        ws.write_string(r, c, d.to_string())?;
+                    }
+                },
                 Cell::Number(n) => {
                     ws.write_number(r, c, *n)?;
                 }
@@ -79,7 +85,14 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
 
 fn workbook(sheets: &[Sheet], created: Date) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    book.set_properties(&DocProperties::new().set_creation_datetime(&excel_day(created)?));
+    // The data's own day, within what the format holds (an `as_of` typed as 0761 is still a
+    // register as at that day: empty, but a file).
+    let earliest = Date::from_calendar_date(1900, time::Month::January, 1)
+        .map_err(|e| XlsxError::DateTimeRangeError(e.to_string()))?;
+    let latest = Date::from_calendar_date(9999, time::Month::December, 31)
+        .map_err(|e| XlsxError::DateTimeRangeError(e.to_string()))?;
+    let created = excel_day(created.clamp(earliest, latest))?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     for sheet in sheets {
         write_sheet(book.add_worksheet(), sheet)?;
     }
@@ -113,5 +126,24 @@ mod tests {
         let b = render(&[sheet()], day).expect("xlsx");
         assert!(a.starts_with(b"PK"), "a zip");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn days_excel_cannot_hold_are_written_as_text() {
+        let mut s = sheet();
+        s.rows.push(vec![
+            Cell::Text("Early".into()),
+            Cell::Date(time::macros::date!(0761 - 02 - 20)),
+            Cell::count(0u64),
+            Cell::Bool(true),
+        ]);
+        // As at a day before 1900 (an `as_of` typed so): still a file.
+        let bytes = render(&[s], time::macros::date!(0761 - 02 - 20)).expect("xlsx");
+        use calamine::{Data, Reader, Xlsx};
+        let mut book: Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("opens");
+        let range = book.worksheet_range("People").expect("sheet");
+        assert_eq!(range.get((2, 1)), Some(&Data::String("0761-02-20".into())));
+        assert!(matches!(range.get((1, 1)), Some(Data::DateTime(_))));
     }
 }
