@@ -69,6 +69,9 @@ pub struct AuditedTx {
     /// hash), read once: the row is locked from `begin` until the commit, so no other writer can
     /// move it, and it is written once, at the commit, however many entries were appended.
     head: Option<(i64, String)>,
+    /// The entries appended, chained and hashed, written together at the commit (nothing reads
+    /// the trail inside a writing transaction).
+    pending: Vec<audit_entry::ActiveModel>,
     /// The people the entries name, whose projection (`person_due`) and search key the commit
     /// refreshes; `None` for a transaction that only records a read.
     touched: Option<Touched>,
@@ -106,6 +109,7 @@ pub async fn begin(app: &App) -> Result<AuditedTx, AppError> {
         now: app.clock.now(),
         recorded: false,
         head: None,
+        pending: Vec::new(),
         touched: Some(Touched {
             policies: app.policies.clone(),
             today: app.clock.today(),
@@ -126,7 +130,7 @@ impl AuditedTx {
         self.now
     }
 
-    /// Appends one entry to the chain.
+    /// Appends one entry to the chain (written with the others at the commit).
     pub async fn record(&mut self, actor: &Actor, event: Event) -> Result<(), AppError> {
         let (seq, prev_hash) = match self.head.take() {
             Some(head) => head,
@@ -157,11 +161,8 @@ impl AuditedTx {
             hash: String::new(),
         };
         entry.hash = entry_hash(&entry);
-        let active: audit_entry::ActiveModel = entry.clone().into();
-        audit_entry::Entity::insert(active)
-            .exec_without_returning(&self.tx)
-            .await?;
-        self.head = Some((entry.seq, entry.hash));
+        self.head = Some((entry.seq, entry.hash.clone()));
+        self.pending.push(entry.into());
         self.recorded = true;
         if let (Some(t), Some(id)) = (&mut self.touched, event.person_id)
             && t.seen.insert(id.clone())
@@ -179,6 +180,12 @@ impl AuditedTx {
             return Err(AppError::internal(
                 "audited transaction committed without an audit entry",
             ));
+        }
+        // A thousand entries a statement, within every backend's limit on bound values.
+        for entries in self.pending.chunks(1000) {
+            audit_entry::Entity::insert_many(entries.to_vec())
+                .exec_without_returning(&self.tx)
+                .await?;
         }
         if let Some((seq, hash)) = &self.head {
             audit_head::ActiveModel {
