@@ -368,7 +368,8 @@ pub async fn add_rating_event(
 
 /// A rating given outside the tool (on a register kept before tcr, brought in by an import),
 /// dated as given, inside the caller's transaction: refused where the tool's own would be (while
-/// in hospital, or lower than red too soon after a discharge), and audited.
+/// in hospital, or lower than red too soon after a discharge), and audited. `stays`: the
+/// person's stays when the caller knows them (none, for an entry it has just added).
 #[allow(clippy::too_many_arguments)]
 pub async fn record_given_rating_in(
     tx: &mut audit::AuditedTx,
@@ -376,11 +377,14 @@ pub async fn record_given_rating_in(
     person_id: &PersonId,
     rating: Rating,
     on: time::Date,
-    source: &str,
-    source_id: &str,
+    (source, source_id): (&str, &str),
+    stays: Option<Vec<Stay>>,
     red_days: u32,
 ) -> Result<(), AppError> {
-    let stays = stays_of(tx.conn(), person_id).await?;
+    let stays = match stays {
+        Some(known) => known,
+        None => stays_of(tx.conn(), person_id).await?,
+    };
     if let Some(conflict) = assessment_conflict(&stays, on, rating, red_days) {
         return Err(AppError::Conflict(conflict.message()));
     }

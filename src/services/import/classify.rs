@@ -296,10 +296,15 @@ fn one(row: &RowInput, known: &Known, today: Date) -> RowOutcome {
             return o;
         }
     }
+    // An inpatient-only entry with the number joins the register: the row names it.
+    let joins = row
+        .nhs_digits()
+        .and_then(|n| known.by_nhs.get(&n))
+        .map(|p| p.id.clone());
     RowOutcome {
         line: row.line,
         outcome: Outcome::Add,
-        person_id: None,
+        person_id: joins,
         reasons: Vec::new(),
         changes: Vec::new(),
         detail: None,

@@ -46,9 +46,13 @@ pub(super) async fn apply(
     let reader = Reader::everyone();
     for (row, o) in rows.iter().zip(outcomes.iter_mut()) {
         let result = match o.outcome {
-            Outcome::Add => add(tx, actor, import_id, row, today, policies, &reader)
-                .await
-                .map(|id| o.person_id = Some(id)),
+            Outcome::Add => {
+                // Set at the preview when the row joins an inpatient-only entry.
+                let joins = o.person_id.is_some();
+                add(tx, actor, import_id, row, joins, today, policies, &reader)
+                    .await
+                    .map(|id| o.person_id = Some(id))
+            }
             Outcome::Update => {
                 let Some(id) = o.person_id.clone() else {
                     return Err(AppError::internal("update row without its entry"));
@@ -65,11 +69,13 @@ pub(super) async fn apply(
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn add(
     tx: &mut AuditedTx,
     actor: &Actor,
     import_id: &str,
     row: &RowInput,
+    joins: bool,
     today: Date,
     policies: &Policies,
     reader: &Reader,
@@ -77,7 +83,11 @@ async fn add(
     let id = people::register_in(tx, actor, &row.person, today).await?;
     if let Some((rating, on)) = rating_of(row) {
         let days = policies.schedule.post_discharge_red_days;
-        risk::record_given_rating_in(tx, actor, &id, rating, on, "import", import_id, days).await?;
+        // A new entry has no stays yet (the row's admission is written after its rating); an
+        // inpatient-only entry joining has its own, read.
+        let stays = (!joins).then(Vec::new);
+        let source = ("import", import_id);
+        risk::record_given_rating_in(tx, actor, &id, rating, on, source, stays, days).await?;
     }
     admit(tx, actor, row, &id, today, reader).await?;
     Ok(id)
@@ -108,7 +118,8 @@ async fn update(
         && let Some((rating, on)) = rating_of(row)
     {
         let days = policies.schedule.post_discharge_red_days;
-        risk::record_given_rating_in(tx, actor, id, rating, on, "import", import_id, days).await?;
+        let source = ("import", import_id);
+        risk::record_given_rating_in(tx, actor, id, rating, on, source, None, days).await?;
     }
     if changes.iter().any(|c| c == "admission") {
         admit(tx, actor, row, id, today, reader).await?;

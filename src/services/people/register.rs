@@ -66,13 +66,23 @@ pub async fn register_in(
         consent: &consent,
         registered_on,
     };
-    if let Some(entry) = inpatient_only_entry(tx, &details).await? {
+    // One look for the number: an inpatient-only entry with it joins the register; any other
+    // entry whose consent stands makes this a duplicate (the unique index refuses it anyway).
+    let mut existing = Scope::Register
+        .select::<person::Entity>()
+        .filter(person::Column::NhsNumber.eq(details.nhs_number.digits()))
+        .all(tx.conn())
+        .await?;
+    if let Some(entry) = existing.pop() {
+        if entry.status != Status::InpatientOnly {
+            return Err(duplicate_nhs_number());
+        }
         let id = entry.id.clone();
         join_register(tx, actor, entry, &details, &consent, registered_on).await?;
         tx.record(actor, Event::person("person.join", &id)).await?;
         return Ok(id);
     }
-    let id = insert_person(tx, actor, &details, joining).await?;
+    let id = insert_new(tx, actor, &details, joining).await?;
     tx.record(actor, Event::person("person.create", &id))
         .await?;
     Ok(id)
@@ -88,20 +98,6 @@ pub(super) enum Joining<'a> {
     InpatientOnly {
         from: Date,
     },
-}
-
-/// The inpatient-only entry with this NHS number, if there is one: registering them makes that
-/// entry a register entry, with its stays.
-async fn inpatient_only_entry(
-    tx: &audit::AuditedTx,
-    d: &Details,
-) -> Result<Option<person::Model>, AppError> {
-    Ok(Scope::Register
-        .select::<person::Entity>()
-        .filter(person::Column::NhsNumber.eq(d.nhs_number.digits()))
-        .filter(person::Column::Status.eq(Status::InpatientOnly))
-        .one(tx.conn())
-        .await?)
 }
 
 /// An inpatient-only entry joins the register through the consent gate: the details given
@@ -203,6 +199,17 @@ pub(super) async fn insert_person(
     if existing > 0 {
         return Err(duplicate_nhs_number());
     }
+    insert_new(tx, actor, d, joining).await
+}
+
+/// The insert, for a caller that has looked for the number already (the unique index among
+/// entries whose consent stands still refuses a duplicate, with the same words).
+async fn insert_new(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    d: &Details,
+    joining: Joining<'_>,
+) -> Result<PersonId, AppError> {
     let id = PersonId::new();
     let now = tx.now();
     let (status, registered_on, inpatient_only_from, consent) = match joining {
