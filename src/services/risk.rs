@@ -13,7 +13,9 @@ use crate::domain::ratings::{Stay, assessment_conflict};
 use crate::domain::risk::{self, Rating, RiskTool};
 use crate::entities::{admission, consent, rating_event, risk_assessment};
 use crate::error::AppError;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::Date;
@@ -396,7 +398,7 @@ pub async fn record_given_rating_in(
         on,
         source,
         source_id,
-        Some("Rating brought in from a register kept before tcr".into()),
+        Some(GIVEN_BEFORE.into()),
     )
     .await?;
     tx.record(
@@ -406,6 +408,48 @@ pub async fn record_given_rating_in(
     )
     .await
 }
+
+/// Ratings given outside the tool to entries just added (an import's batch), dated as given:
+/// they have no stays yet, so nothing the tool would refuse; written in multi-row statements,
+/// each audited.
+pub async fn record_new_ratings_in(
+    tx: &mut audit::AuditedTx,
+    actor: &Actor,
+    ratings: &[(PersonId, Rating, time::Date)],
+    (source, source_id): (&str, &str),
+) -> Result<(), AppError> {
+    let rows: Vec<rating_event::ActiveModel> = ratings
+        .iter()
+        .map(|(person_id, rating, on)| rating_event::ActiveModel {
+            person_id: Set(person_id.clone()),
+            rating: Set(*rating),
+            effective_on: Set(*on),
+            source: Set(source.into()),
+            source_id: Set(source_id.into()),
+            reason: Set(Some(GIVEN_BEFORE.into())),
+            recorded_by: Set(actor.username.clone()),
+            recorded_at: Set(tx.now()),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(1000) {
+        rating_event::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(tx.conn())
+            .await?;
+    }
+    for (person_id, rating, _) in ratings {
+        tx.record(
+            actor,
+            Event::person("risk.rate", person_id)
+                .detail(serde_json::json!({"rating": rating.as_str(), "source": source})),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Why a rating given outside the tool is on the record.
+const GIVEN_BEFORE: &str = "Rating brought in from a register kept before tcr";
 
 /// The rating history, newest first; the read is audited.
 pub async fn history(

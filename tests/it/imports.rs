@@ -679,3 +679,70 @@ async fn hundreds_of_rows_commit_in_one_transaction() {
     assert_eq!(again.added + again.updated, 0, "{again:?}");
     assert_eq!(again.unchanged, counts.added);
 }
+
+/// A row with the NHS number of an inpatient-only entry brings that entry onto the register with
+/// its consent (as the register form does), keeping its stay; a new inpatient comes in blue.
+#[rocket::async_test]
+async fn an_inpatient_only_entry_joins_and_a_new_inpatient_comes_in_blue() {
+    let t = TestApp::new().await;
+    let token = commissioner(&t).await;
+    let d = today(&t);
+    let body = crate::inpatients::inpatient(
+        &nhs(91),
+        d - Duration::days(365 * 30),
+        d - Duration::days(50),
+    );
+    let (s, made) = t.post_json("/api/v1/inpatients", Some(&token), &body).await;
+    assert_eq!(s, Status::Created, "{made}");
+    let mut joining = adult_row(&t, 91, "Jo", "Blue");
+    joining[15] = C::E;
+    joining[16] = C::D(d - Duration::days(50));
+    let mut headers = header_row();
+    headers.extend([
+        C::S("Hospital"),
+        C::S("Security level"),
+        C::S("Legal status"),
+    ]);
+    let mut fresh = adult_row(&t, 92, "Kai", "Blue");
+    fresh[15] = C::E;
+    fresh[16] = C::D(d - Duration::days(5));
+    fresh.extend([C::S("Larchmere"), C::S("medium"), C::S("section_2")]);
+    joining.extend([C::S("Larchmere"), C::S("medium"), C::S("section_2")]);
+    let mut plain = adult_row(&t, 93, "Lee", "Green");
+    plain.extend([C::E, C::E, C::E]);
+    let bytes = workbook(&[headers, joining, fresh, plain]);
+    let (_, _, id) = upload(&t, "inpatients.xlsx", &bytes).await;
+    let id = id.unwrap();
+    let rows = outcomes(&t, &id).await;
+    // The joining row's admission is the stay it already has: nothing new to admit.
+    assert_eq!(rows[0].1, "add", "{rows:?}");
+    let (s, page) = commit(&t, &id).await;
+    assert_eq!(s, Status::SeeOther, "{page}");
+    let jo = entry(&t, &nhs(91)).await.unwrap();
+    assert_eq!(
+        jo.id.as_str(),
+        made["id"].as_str().unwrap(),
+        "the same entry"
+    );
+    assert_eq!(jo.status, tcr::domain::person::Status::Active);
+    let (_, kai) = t
+        .get(
+            &format!(
+                "/api/v1/people/{}",
+                entry(&t, &nhs(92)).await.unwrap().id.as_str()
+            ),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(kai["rating"], "blue", "{kai}");
+    let (_, lee) = t
+        .get(
+            &format!(
+                "/api/v1/people/{}",
+                entry(&t, &nhs(93)).await.unwrap().id.as_str()
+            ),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(lee["rating"], "green", "{lee}");
+}

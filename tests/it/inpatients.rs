@@ -23,7 +23,7 @@ fn admission(on: Date) -> Value {
            "security_level": "none", "legal_status": "section_3"})
 }
 
-fn inpatient(nhs_number: &str, born: Date, admitted: Date) -> Value {
+pub fn inpatient(nhs_number: &str, born: Date, admitted: Date) -> Value {
     json!({"nhs_number": nhs_number, "given_name": "Ola", "family_name": "Nowak",
            "date_of_birth": ymd(born), "sex": "female", "postcode": "pe2 5aa",
            "local_authority": "Peterborough", "learning_disability": true, "autism": false,

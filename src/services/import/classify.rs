@@ -276,7 +276,25 @@ fn one(row: &RowInput, known: &Known, today: Date) -> RowOutcome {
             return RowOutcome::not_written(row, Outcome::Refused, problems);
         }
     };
-    check_rating(row, registered, admitted, today, &mut problems);
+    // An inpatient-only entry with the number joins the register: the row names it, and its
+    // stay is the admission the row may give again.
+    let joins = row
+        .nhs_digits()
+        .and_then(|n| known.by_nhs.get(&n))
+        .map(|p| p.id.clone());
+    let stay = joins
+        .as_ref()
+        .and_then(|id| known.open_stays.get(id))
+        .copied();
+    let mut changes = Vec::new();
+    match (admitted, stay) {
+        (Some(a), Some(s)) if a != s => problems.push(format!(
+            "admitted_on: This person is already in hospital since {s}: record changes to the stay on their page"
+        )),
+        (Some(_), None) => changes.push("admission".to_string()),
+        _ => {}
+    }
+    check_rating(row, registered, admitted.or(stay), today, &mut problems);
     if !problems.is_empty() {
         return RowOutcome::not_written(row, Outcome::Refused, problems);
     }
@@ -296,17 +314,13 @@ fn one(row: &RowInput, known: &Known, today: Date) -> RowOutcome {
             return o;
         }
     }
-    // An inpatient-only entry with the number joins the register: the row names it.
-    let joins = row
-        .nhs_digits()
-        .and_then(|n| known.by_nhs.get(&n))
-        .map(|p| p.id.clone());
     RowOutcome {
         line: row.line,
         outcome: Outcome::Add,
+        joins: joins.is_some(),
         person_id: joins,
         reasons: Vec::new(),
-        changes: Vec::new(),
+        changes,
         detail: None,
     }
 }
@@ -368,5 +382,6 @@ fn existing_entry(
         reasons: Vec::new(),
         changes,
         detail: None,
+        joins: false,
     }
 }

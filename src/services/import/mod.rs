@@ -93,6 +93,9 @@ pub struct RowOutcome {
     /// The row's identifying details, kept only for a row that does not enter the register.
     #[serde(skip)]
     pub detail: Option<serde_json::Value>,
+    /// An add that joins the inpatient-only entry with its NHS number (`person_id`).
+    #[serde(skip)]
+    pub joins: bool,
 }
 
 impl RowOutcome {
@@ -105,6 +108,7 @@ impl RowOutcome {
             reasons,
             changes: Vec::new(),
             detail: Some(row.detail()),
+            joins: false,
         }
     }
 
@@ -123,6 +127,7 @@ impl RowOutcome {
             reasons,
             changes: Vec::new(),
             detail: None,
+            joins: false,
         }
     }
 

@@ -33,7 +33,8 @@ fn rating_of(row: &RowInput) -> Option<(Rating, Date)> {
     Some((r, d))
 }
 
-/// Writes the add and update rows, setting the id of each entry added.
+/// Writes the add and update rows, setting the id of each entry added. New entries without an
+/// admission go in one batch (the same checks, multi-row statements); the rest row by row.
 pub(super) async fn apply(
     tx: &mut AuditedTx,
     actor: &Actor,
@@ -43,15 +44,24 @@ pub(super) async fn apply(
     today: Date,
     policies: &Policies,
 ) -> Result<(), AppError> {
+    add_batch(tx, actor, import_id, rows, outcomes, today).await?;
     let reader = Reader::everyone();
     for (row, o) in rows.iter().zip(outcomes.iter_mut()) {
         let result = match o.outcome {
-            Outcome::Add => {
-                // Set at the preview when the row joins an inpatient-only entry.
-                let joins = o.person_id.is_some();
-                add(tx, actor, import_id, row, joins, today, policies, &reader)
-                    .await
-                    .map(|id| o.person_id = Some(id))
+            Outcome::Add if !batched(o) => {
+                let (joins, admits) = (o.joins, admits(o));
+                add(
+                    tx,
+                    actor,
+                    import_id,
+                    row,
+                    (joins, admits),
+                    today,
+                    policies,
+                    &reader,
+                )
+                .await
+                .map(|id| o.person_id = Some(id))
             }
             Outcome::Update => {
                 let Some(id) = o.person_id.clone() else {
@@ -69,13 +79,46 @@ pub(super) async fn apply(
     Ok(())
 }
 
+/// A new entry (not joining an inpatient-only one) with no admission: written in the batch.
+fn batched(o: &RowOutcome) -> bool {
+    o.outcome == Outcome::Add && !admits(o) && !o.joins
+}
+
+/// Whether the row brings an admission to record (not one the entry already has).
+fn admits(o: &RowOutcome) -> bool {
+    o.changes.iter().any(|c| c == "admission")
+}
+
+async fn add_batch(
+    tx: &mut AuditedTx,
+    actor: &Actor,
+    import_id: &str,
+    rows: &[RowInput],
+    outcomes: &mut [RowOutcome],
+    today: Date,
+) -> Result<(), AppError> {
+    let picked: Vec<usize> = (0..rows.len()).filter(|&i| batched(&outcomes[i])).collect();
+    let inputs: Vec<&people::NewPerson> = picked.iter().map(|&i| &rows[i].person).collect();
+    let ids = people::register_many_in(tx, actor, &inputs, today)
+        .await
+        .map_err(|(k, e)| at_row(rows[picked[k]].line, e))?;
+    let mut ratings = Vec::new();
+    for (&i, id) in picked.iter().zip(ids) {
+        if let Some((rating, on)) = rating_of(&rows[i]) {
+            ratings.push((id.clone(), rating, on));
+        }
+        outcomes[i].person_id = Some(id);
+    }
+    risk::record_new_ratings_in(tx, actor, &ratings, ("import", import_id)).await
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn add(
     tx: &mut AuditedTx,
     actor: &Actor,
     import_id: &str,
     row: &RowInput,
-    joins: bool,
+    (joins, admits): (bool, bool),
     today: Date,
     policies: &Policies,
     reader: &Reader,
@@ -89,7 +132,9 @@ async fn add(
         let source = ("import", import_id);
         risk::record_given_rating_in(tx, actor, &id, rating, on, source, stays, days).await?;
     }
-    admit(tx, actor, row, &id, today, reader).await?;
+    if admits {
+        admit(tx, actor, row, &id, today, reader).await?;
+    }
     Ok(id)
 }
 

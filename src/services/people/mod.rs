@@ -42,6 +42,7 @@ pub use dossier::{Dossier, PersonPage, dossier, due, page, worked_out_due};
 pub(crate) use find::whole;
 pub use find::{ListQuery, Sort, SortKey, list, local_authorities};
 
+mod batch;
 mod end;
 mod inpatient;
 mod input;
@@ -50,6 +51,7 @@ mod register;
 mod snapshot;
 mod update;
 mod views;
+pub use batch::register_many_in;
 pub use end::{EndKind, Ending, end};
 pub use inpatient::{InpatientView, NewInpatient, Objection, record_inpatient, record_objection};
 pub use input::{ConsentInput, NewPerson};

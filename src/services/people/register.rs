@@ -2,7 +2,10 @@
 
 use super::*;
 
-fn check_new(input: &NewPerson, today: Date) -> Result<(Details, Consent, Date), AppError> {
+pub(super) fn check_new(
+    input: &NewPerson,
+    today: Date,
+) -> Result<(Details, Consent, Date), AppError> {
     let mut c = Check::default();
     let details = check_details(&mut c, input, today);
     let consent = check_consent_fields(&mut c, &input.consent, today);
@@ -210,6 +213,34 @@ async fn insert_new(
     d: &Details,
     joining: Joining<'_>,
 ) -> Result<PersonId, AppError> {
+    let (id, row, consent) = new_rows(tx, actor, d, joining);
+    row.insert(tx.conn()).await.map_err(unique_or)?;
+    if let Some(consent) = consent {
+        consent.insert(tx.conn()).await?;
+    }
+    Ok(id)
+}
+
+/// A unique index's refusal in the register's words; any other failure as it is.
+pub(super) fn unique_or(e: sea_orm::DbErr) -> AppError {
+    match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_nhs_number(),
+        _ => e.into(),
+    }
+}
+
+/// A new entry's row and, on the register, its consent's: what `insert_new` writes one at a
+/// time and an import's batch many at a time.
+pub(super) fn new_rows(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    d: &Details,
+    joining: Joining<'_>,
+) -> (
+    PersonId,
+    person::ActiveModel,
+    Option<consent_entity::ActiveModel>,
+) {
     let id = PersonId::new();
     let now = tx.now();
     let (status, registered_on, inpatient_only_from, consent) = match joining {
@@ -235,16 +266,8 @@ async fn insert_new(
         ..Default::default()
     };
     set_details(&mut row, d, registered_on);
-    if let Err(e) = row.insert(tx.conn()).await {
-        return Err(match e.sql_err() {
-            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => duplicate_nhs_number(),
-            _ => e.into(),
-        });
-    }
-    if let Some(consent) = consent {
-        insert_consent(tx, actor, &id, consent).await?;
-    }
-    Ok(id)
+    let consent = consent.map(|c| consent_row(tx, actor, &id, c));
+    (id, row, consent)
 }
 
 async fn insert_consent(
@@ -253,6 +276,18 @@ async fn insert_consent(
     person_id: &PersonId,
     consent: &Consent,
 ) -> Result<(), AppError> {
+    consent_row(tx, actor, person_id, consent)
+        .insert(tx.conn())
+        .await?;
+    Ok(())
+}
+
+fn consent_row(
+    tx: &audit::AuditedTx,
+    actor: &Actor,
+    person_id: &PersonId,
+    consent: &Consent,
+) -> consent_entity::ActiveModel {
     consent_entity::ActiveModel {
         id: Set(uuid::Uuid::new_v4().to_string()),
         person_id: Set(person_id.clone()),
@@ -266,9 +301,6 @@ async fn insert_consent(
         recorded_by: Set(actor.username.clone()),
         recorded_at: Set(tx.now()),
     }
-    .insert(tx.conn())
-    .await?;
-    Ok(())
 }
 
 pub(super) fn duplicate_nhs_number() -> AppError {
