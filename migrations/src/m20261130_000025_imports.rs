@@ -1,5 +1,5 @@
 //! Imports from spreadsheets (issue 18): each uploaded file (`imports`: its name, format, SHA-256,
-//! the mapping of its columns, the counts, who previewed and who committed it; the file itself
+//! its column headers, the mapping of its columns, the counts, who previewed and who committed it; the file itself
 //! only until it is committed), each row's outcome (`import_rows`: what happened and why, the
 //! entry it added or updated; the identifying details only of rows that did not enter the
 //! register, for the worklist of who still needs consent), and the mappings saved for the next
@@ -18,6 +18,7 @@ enum Imports {
     Format,
     Sha256,
     Sheet,
+    Headers,
     Content,
     Mapping,
     Status,
@@ -61,6 +62,7 @@ impl MigrationTrait for Migration {
                     .col(string_len(Imports::Format, 8))
                     .col(string_len(Imports::Sha256, 64))
                     .col(string_len_null(Imports::Sheet, 100))
+                    .col(text(Imports::Headers))
                     .col(blob_null(Imports::Content))
                     .col(text(Imports::Mapping))
                     .col(string_len(Imports::Status, 16))

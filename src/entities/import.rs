@@ -13,6 +13,10 @@ pub struct Model {
     /// Of the file as uploaded: the same file imported twice is seen to be the same.
     pub sha256: String,
     pub sheet: Option<String>,
+    /// JSON array: the file's column headers, in order (the page maps them without reading the
+    /// file again).
+    #[sea_orm(column_type = "Text")]
+    pub headers: String,
     /// The file, kept between its preview and its commit, and dropped once committed.
     #[sea_orm(column_type = "Blob", nullable)]
     pub content: Option<Vec<u8>>,

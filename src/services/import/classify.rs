@@ -112,12 +112,9 @@ async fn known(db: &impl ConnectionTrait, rows: &[RowInput]) -> Result<Known, Ap
 /// Every problem of a refusal, as `field: why` lines.
 pub(super) fn reasons(e: &AppError) -> Vec<String> {
     match e {
-        AppError::Validation { fields, message } if !fields.is_empty() => fields
+        AppError::Validation { fields, .. } if !fields.is_empty() => fields
             .iter()
             .flat_map(|(f, whys)| whys.iter().map(move |w| format!("{f}: {w}")))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .chain(fields.is_empty().then(|| message.clone()))
             .collect(),
         AppError::ConsentRequired { message, field } => vec![format!("{field}: {message}")],
         AppError::ConflictOn { message, field } => vec![format!("{field}: {message}")],

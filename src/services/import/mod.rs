@@ -236,8 +236,7 @@ pub fn check_mapping(chosen: &[(String, String)], headers: &[String]) -> Result<
     Ok(mapping)
 }
 
-/// Reads an upload and its rows through a mapping (the saved one for these headers, else the
-/// one guessed from them).
+/// An upload read: its format and its grid of cells.
 struct Read {
     format: Format,
     grid: Grid,
@@ -251,16 +250,16 @@ fn read(upload: &Upload) -> Result<Read, AppError> {
 
 /// Uploads a file and previews it: nothing is written to the register.
 pub async fn preview(app: &App, actor: &Actor, upload: Upload) -> Result<ImportView, AppError> {
-    let Read { format, grid } = read(&upload)?;
-    let mapping = match store::saved_mapping(&app.db, &grid.headers).await? {
+    let file = read(&upload)?;
+    let mapping = match store::saved_mapping(&app.db, &file.grid.headers).await? {
         Some(saved) => saved,
-        None => mapping_for(&grid.headers, false),
+        None => mapping_for(&file.grid.headers, false),
     };
-    let rows = rows::read_rows(&grid, &mapping);
+    let rows = rows::read_rows(&file.grid, &mapping);
     let outcomes = classify::classify(&app.db, &rows, app.clock.today()).await?;
     let mut tx = audit::begin(app).await?;
     store::expire_old(&tx).await?;
-    let id = store::insert(&tx, actor, &upload, format, &mapping, &outcomes, true).await?;
+    let id = store::insert(&tx, actor, &upload, &file, &mapping, &outcomes, true).await?;
     tx.record(actor, store::event("import.preview", &id, &outcomes))
         .await?;
     tx.commit().await?;
@@ -331,12 +330,12 @@ pub async fn run(
     dry_run: bool,
 ) -> Result<(Vec<RowOutcome>, Counts), AppError> {
     let today = app.clock.today();
-    let Read { format, grid } = read(&upload)?;
+    let file = read(&upload)?;
     let mapping = match chosen {
-        Some(c) => check_mapping(&c, &grid.headers)?,
-        None => mapping_for(&grid.headers, true),
+        Some(c) => check_mapping(&c, &file.grid.headers)?,
+        None => mapping_for(&file.grid.headers, true),
     };
-    let rows = rows::read_rows(&grid, &mapping);
+    let rows = rows::read_rows(&file.grid, &mapping);
     if dry_run {
         let outcomes = classify::classify(&app.db, &rows, today).await?;
         let counts = Counts::of(&outcomes);
@@ -344,7 +343,7 @@ pub async fn run(
     }
     let mut tx = audit::begin(app).await?;
     let mut outcomes = classify::classify(tx.conn(), &rows, today).await?;
-    let id = store::insert(&tx, actor, &upload, format, &mapping, &outcomes, false).await?;
+    let id = store::insert(&tx, actor, &upload, &file, &mapping, &outcomes, false).await?;
     write::apply(
         &mut tx,
         actor,

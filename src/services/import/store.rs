@@ -1,7 +1,6 @@
 //! Imports kept: the file between its preview and its commit, the mapping, each row's outcome,
 //! the mappings saved for the next file with the same columns, and how each is read back.
 
-use super::grid::Format;
 use super::{Counts, Outcome, RowOutcome, Upload};
 use crate::domain::ids::PersonId;
 use crate::domain::import::{Field, Mapping};
@@ -125,7 +124,7 @@ pub(super) async fn insert(
     tx: &AuditedTx,
     actor: &Actor,
     upload: &Upload,
-    format: Format,
+    read: &super::Read,
     mapping: &Mapping,
     outcomes: &[RowOutcome],
     keep_file: bool,
@@ -135,9 +134,10 @@ pub(super) async fn insert(
     import::ActiveModel {
         id: Set(id.clone()),
         file_name: Set(name),
-        format: Set(format.as_str().into()),
+        format: Set(read.format.as_str().into()),
         sha256: Set(hex(&upload.bytes)),
         sheet: Set(upload.sheet.clone()),
+        headers: Set(serde_json::to_string(&read.grid.headers).unwrap_or_default()),
         content: Set(keep_file.then(|| upload.bytes.clone())),
         mapping: Set(mapping_json(mapping)),
         status: Set(PREVIEWED.into()),
@@ -309,7 +309,7 @@ pub struct ImportView {
     pub created_at: String,
     pub committed_by: Option<String>,
     pub committed_at: Option<String>,
-    /// The file's headers (empty once committed: the file is not kept).
+    /// The file's headers, while it awaits its commit.
     pub headers: Vec<String>,
     pub mapping: Vec<MappingRow>,
     /// When this same file (by its SHA-256) was committed before, if it was.
@@ -329,18 +329,10 @@ pub async fn get(
 ) -> Result<ImportView, AppError> {
     let m = model(&app.db, id).await?;
     let mapping = parse_mapping(&m.mapping)?;
-    let headers = match &m.content {
-        Some(bytes) => {
-            let upload = Upload {
-                file_name: m.file_name.clone(),
-                bytes: bytes.clone(),
-                sheet: m.sheet.clone(),
-            };
-            super::read(&upload)
-                .map(|r| r.grid.headers)
-                .unwrap_or_default()
-        }
-        None => Vec::new(),
+    // Offered for mapping only while the file awaits its commit.
+    let headers = match m.status.as_str() {
+        PREVIEWED => serde_json::from_str(&m.headers).unwrap_or_default(),
+        _ => Vec::new(),
     };
     let before = import::Entity::find()
         .filter(import::Column::Sha256.eq(&m.sha256))
