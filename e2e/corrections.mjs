@@ -59,8 +59,9 @@ const review = await api('POST', `/api/v1/people/${person.id}/reviews`, chair, {
   kind: 'inpatient', scheduled_for: daysAgo(3), scheduled_on: daysAgo(5), chair_id: idOf('chair'),
   expert_by_experience_id: idOf('expert'), clinical_expert_id: idOf('clinician'),
 });
-const findings = Object.fromEntries(['safe', 'current_care', 'daily_life', 'physical_health', 'future_plan', 'need_for_hospital']
-  .map((k) => [k, `Finding on ${k.replace(/_/g, ' ')}`]));
+// A finding for each key line of enquiry this review asks (the policy's, by type and setting).
+const findings = Object.fromEntries(review.lines_of_enquiry
+  .map(({ key }) => [key, `Finding on ${key.replace(/_/g, ' ')}`]));
 await api('POST', `/api/v1/reviews/${review.id}/outcome`, chair, {
   held_on: daysAgo(3), findings, recommendations: 'Plan a discharge',
   actions: [{ who: 'Ward team Heulwen', what: 'Write the discharge plan', when: daysAgo(-20), how: 'Meeting' }],

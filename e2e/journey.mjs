@@ -1,7 +1,8 @@
 // The journey of issue 6, in headless Chromium, against a tcr on a fresh SQLite file (e2e/run.sh
 // starts it): a commissioner adds a child with parental consent (after a refused consent),
 // rates them red and schedules a CETR with a full panel; the chair holds it with two actions,
-// sees the follow-up scheduled and marks an action done; the commissioner generates the monthly
+// records who attended and the views, downloads the report and its easy-read version and
+// records the report as sent, sees the follow-up scheduled and marks an action done; the commissioner generates the monthly
 // return and downloads its PDF; a panel member sees only that review; the analyst sees no names;
 // the admin sees the failed sign-in and an intact audit trail. Every page passes lib.check.
 
@@ -163,6 +164,14 @@ try {
     await page.keyboard.type('Discussed with the family and the school; see the actions.');
   }
   await type(page, '#recommendations', 'Keep Zoë at home with intensive support.');
+  // Who attended: the panel is ticked; the person and her mother took part too.
+  assert.ok(await page.locator(id('attendance.panel-chair')).isChecked());
+  await page.locator(id('attendance.others[0].role')).selectOption('person');
+  await page.locator(id('attendance.others[1].role')).selectOption('parent_carer');
+  await type(page, id('attendance.others[1].name'), 'Ann Kowalska');
+  await type(page, '#person_views', 'I like my school. I want to stay at home.');
+  await type(page, '#family_views', 'We need help in the evenings.');
+  await type(page, '#easy_words', 'You want to stay at home.\nA nurse will visit you every week.');
   const actions = [
     ['Community LD nurse', 'Positive behaviour support plan', 'Weekly visits at home'],
     ['SENCo', 'Review the EHCP', 'Annual review brought forward'],
@@ -177,7 +186,29 @@ try {
   let text = await mainText(page);
   assert.match(text, /Outcome recorded with 2 action\(s\)/);
   assert.match(text, /Follow-up/);
+  assert.match(text, /Ann Kowalska/);
+  assert.match(text, /I want to stay at home/);
   await check(page, 'review-held');
+
+  step('chair: downloads the report and the easy-read report, then records the report as sent');
+  const reportShas = [];
+  for (const name of ['Download the report (PDF)', 'Download the easy-read report (PDF)']) {
+    const link = page.getByRole('link', { name });
+    await link.focus();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+    const bytes = readFileSync(await download.path());
+    assert.equal(bytes.subarray(0, 5).toString(), '%PDF-', name);
+    reportShas.push(createHash('sha256').update(bytes).digest('hex'));
+  }
+  await tick(page, id('sent_to'));
+  await tick(page, id('sent_to-family'));
+  await tick(page, id('sent_by'));
+  await submit(page, 'Record the report as sent');
+  text = await mainText(page);
+  assert.match(text, /recorded as sent/);
+  assert.match(text, /The person, Family or carers/);
+  assert.ok(text.includes(reportShas[0]) && text.includes(reportShas[1]), 'the page names the reports sent');
+  await check(page, 'review-report-sent');
 
   step('chair: the follow-up review is scheduled');
   await follow(page, page.getByRole('link', { name: 'Open the follow-up review' }));

@@ -123,15 +123,38 @@ async fn hold_with_plan(
     id: &ReviewId,
     held: Date,
 ) -> Result<(), AppError> {
-    let findings = crate::domain::review::LINES_OF_ENQUIRY
-        .iter()
-        .map(|(k, _)| {
+    let findings = reviews::get(app, who, id)
+        .await?
+        .lines_of_enquiry
+        .into_iter()
+        .map(|l| {
             (
-                k.to_string(),
+                l.key,
                 "Discussed with the family and the team; see the action plan.".to_string(),
             )
         })
         .collect();
+    let attendance = reviews::AttendanceInput {
+        panel: Some(vec![
+            "chair".into(),
+            "expert_by_experience".into(),
+            "clinical_expert".into(),
+        ]),
+        others: Some(vec![
+            reviews::AttendeeInput {
+                role: Some("person".into()),
+                name: None,
+            },
+            reviews::AttendeeInput {
+                role: Some("parent_carer".into()),
+                name: None,
+            },
+            reviews::AttendeeInput {
+                role: Some("social_worker".into()),
+                name: Some("Children's social care duty team".into()),
+            },
+        ]),
+    };
     let action = |who: &str, what: &str, when: Date, how: &str| NewAction {
         who: Some(who.into()),
         what: Some(what.into()),
@@ -161,6 +184,16 @@ async fn hold_with_plan(
                 ),
             ]),
             person_agreed: None,
+            attendance: Some(attendance),
+            person_views: Some(
+                "I like my school. I want to stay at home. Loud places make me upset.".into(),
+            ),
+            family_views: Some(
+                "We need help in the evenings and at weekends; we are worn out.".into(),
+            ),
+            easy_words: Some(
+                "You want to stay at home.\nWe will get you short breaks.\nA nurse will make a plan with you and your school.".into(),
+            ),
         },
     )
     .await?;

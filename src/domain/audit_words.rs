@@ -36,6 +36,7 @@ pub fn phrase(action: &str) -> Option<&'static str> {
         "review.schedule" => "booked a review for {p}",
         "review.hold" => "recorded the outcome of a review for {p}",
         "review.report_sent" => "recorded that the report of a review for {p} was sent",
+        "review.report_download" => "downloaded the report of a review for {p}",
         "review.cancel" => "cancelled a review for {p}",
         "review.read" => "looked at a review for {p}",
         "review.list" => "looked at the reviews list",

@@ -7,6 +7,7 @@ pub mod audit_words;
 pub mod consent;
 pub mod dates;
 pub mod deadlines;
+pub mod enquiry;
 pub mod ids;
 pub mod import;
 pub mod inpatients;

@@ -1,5 +1,5 @@
-//! Reviews (CETR/CTR): their kinds, the panel rule, the key lines of enquiry, and the action
-//! plan's WHO / WHAT / WHEN / HOW.
+//! Reviews (CETR/CTR): their kinds, the panel rule, and the action plan's WHO / WHAT / WHEN /
+//! HOW. The key lines of enquiry are in `enquiry`.
 
 use time::Date;
 
@@ -32,22 +32,6 @@ impl ReviewKind {
         self != ReviewKind::Laep
     }
 }
-
-/// The key lines of enquiry, in the order panels work through them.
-pub const LINES_OF_ENQUIRY: [(&str, &str); 6] = [
-    ("safe", "Is the person safe?"),
-    ("current_care", "Is the person's current care good?"),
-    ("daily_life", "What is the person's daily life like?"),
-    (
-        "physical_health",
-        "Are the person's physical health needs met?",
-    ),
-    ("future_plan", "Is there a plan for the future?"),
-    (
-        "need_for_hospital",
-        "Does the person need to be in hospital?",
-    ),
-];
 
 /// The panel as chosen: user ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -187,7 +171,6 @@ mod tests {
     fn vocabularies() {
         assert_eq!(ReviewKind::parse("laep"), Some(ReviewKind::Laep));
         assert_eq!(ReviewKind::ALL.len(), 5);
-        assert_eq!(LINES_OF_ENQUIRY.len(), 6);
         assert_eq!(ActionStatus::parse("dropped"), Some(ActionStatus::Dropped));
     }
 }

@@ -31,6 +31,25 @@ pub struct Model {
     pub findings: Option<String>,
     pub recommendations: Option<String>,
     pub report_sent_on: Option<TimeDate>,
+    /// The version of `policies/lines-of-enquiry.toml` it was held under.
+    pub enquiry_version: Option<String>,
+    /// JSON list of the lines of enquiry it was held under: `[{"key","question","easy"}]`.
+    pub enquiry_lines: Option<String>,
+    /// JSON `{"panel":[seat…],"others":[{"role","name"}]}`: who attended.
+    pub attendance: Option<String>,
+    /// The person's own words.
+    pub person_views: Option<String>,
+    /// The family's own words.
+    pub family_views: Option<String>,
+    /// What was agreed, in easy words (for the easy-read report).
+    pub easy_words: Option<String>,
+    /// JSON list of recipients of the report.
+    pub report_sent_to: Option<String>,
+    /// How the report was sent.
+    pub report_sent_by: Option<String>,
+    /// SHA-256 (hex) of the report recorded as sent, and of its easy-read version.
+    pub report_sha256: Option<String>,
+    pub easy_read_sha256: Option<String>,
     pub cancelled_reason: Option<String>,
     /// The day it was cancelled, as the user gave it.
     pub cancelled_on: Option<TimeDate>,

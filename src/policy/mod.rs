@@ -7,6 +7,7 @@ pub mod access;
 use std::path::Path;
 
 use crate::domain::accounts::sessions::SignInLimits;
+use crate::domain::enquiry::Enquiry;
 use crate::domain::inpatients::Collection;
 use crate::domain::risk::RiskTool;
 use crate::domain::schedule::Deadlines;
@@ -24,6 +25,8 @@ pub struct Policies {
     pub signin: SignInLimits,
     /// `policies/assuring-transformation.toml`: the AT collection's code lists and export.
     pub collection: Collection,
+    /// `policies/lines-of-enquiry.toml` (optional: the shipped file's lines without it).
+    pub enquiry: Enquiry,
 }
 
 /// `policies/schedule.toml`: the timescales the service enforces.
@@ -104,12 +107,14 @@ impl Policies {
         if let Some(message) = collection.problem() {
             return Err(invalid(&collection_path, message));
         }
+        let enquiry = load_enquiry(&dir.join("lines-of-enquiry.toml"))?;
         Ok(Policies {
             access,
             risk_tool,
             schedule,
             signin,
             collection,
+            enquiry,
         })
     }
 }
@@ -125,6 +130,33 @@ fn load_signin(path: &Path) -> Result<SignInLimits, PolicyError> {
         None => Ok(limits),
     }
 }
+
+/// The key lines of enquiry: the file's, checked, or the shipped ones when there is no file.
+fn load_enquiry(path: &Path) -> Result<Enquiry, PolicyError> {
+    let enquiry: Enquiry = if path.exists() {
+        parse_toml(path)?
+    } else {
+        toml::from_str(SHIPPED_ENQUIRY).map_err(|e| invalid(path, e.message().to_string()))?
+    };
+    match enquiry.problem() {
+        Some(message) => Err(invalid(path, message)),
+        None => Ok(enquiry),
+    }
+}
+
+/// The lines of enquiry shipped with tcr (what the generators of sample data hold reviews under).
+pub fn shipped_enquiry() -> &'static Enquiry {
+    static SHIPPED: std::sync::OnceLock<Enquiry> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(|| {
+        toml::from_str(SHIPPED_ENQUIRY).unwrap_or_else(|_| Enquiry {
+            version: String::new(),
+            lines: Vec::new(),
+        })
+    })
+}
+
+/// The lines of enquiry shipped with tcr, for a policies directory without the file.
+const SHIPPED_ENQUIRY: &str = include_str!("../../policies/lines-of-enquiry.toml");
 
 fn invalid(path: &Path, message: String) -> PolicyError {
     PolicyError::Invalid {

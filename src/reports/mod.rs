@@ -4,8 +4,10 @@
 
 pub mod at_csv;
 pub mod csv;
+pub mod document;
 pub mod model;
 pub mod pdf;
 pub mod return_sheet;
+pub mod review_report;
 pub mod sheet;
 pub mod xlsx;

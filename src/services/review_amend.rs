@@ -7,10 +7,11 @@ use super::audit::{self, Event};
 use super::input::Check;
 use super::reviews::{
     CheckedOutcome, NewAction, Outcome, ReviewReader, ReviewView, check_outcome, clash, find,
-    may_record, next_after, view,
+    lines_of, may_record, next_after, to_json, view,
 };
 use super::scope::Scope;
 use super::sessions::SignedIn;
+use crate::domain::enquiry::Line;
 use crate::domain::ids::{ActionId, ReviewId};
 use crate::domain::review::{ActionStatus, Panel, ReviewStatus};
 use crate::entities::{action, review, review_addendum};
@@ -46,6 +47,15 @@ pub struct OutcomeAmendment {
     /// Why it was amended (kept in the audit trail).
     #[schemars(with = "Option<crate::services::schema::Note<2000>>")]
     pub reason: Option<String>,
+    /// Who attended, the person's and the family's views, what was agreed in easy words: as
+    /// when it is recorded; the amendment replaces them (left out: none).
+    pub attendance: Option<super::reviews::AttendanceInput>,
+    #[schemars(with = "Option<crate::services::schema::Text<10_000>>")]
+    pub person_views: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Text<10_000>>")]
+    pub family_views: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Text<2_000>>")]
+    pub easy_words: Option<String>,
 }
 
 /// Amends a held review's outcome before its report is sent, in one transaction with its
@@ -59,17 +69,21 @@ pub async fn amend(
     input: OutcomeAmendment,
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
-    let (given, reason, checked) = check_amendment(&input, today)?;
+    let mut tx = audit::begin(app).await?;
+    let reader = ReviewReader::of(app, who);
+    let current = find(tx.conn(), &reader, id).await?;
+    let lines = lines_of(app, &current)?;
+    let (given, reason, checked) = check_amendment(&input, &lines, today)?;
     let CheckedOutcome {
         held_on,
         findings,
         recommendations,
         actions,
+        attendance,
+        person_views,
+        family_views,
+        easy_words,
     } = checked;
-
-    let mut tx = audit::begin(app).await?;
-    let reader = ReviewReader::of(app, who);
-    let current = find(tx.conn(), &reader, id).await?;
     let was_held_on = check_amendable(app, who, tx.conn(), id, &current, held_on).await?;
 
     // The plan: match each given action to one on file, by id or by WHO and WHAT.
@@ -84,10 +98,13 @@ pub async fn amend(
     let person_id = current.person_id.clone();
     let mut row: review::ActiveModel = current.clone().into();
     row.held_on = Set(Some(held_on));
-    row.findings = Set(Some(
-        serde_json::to_string(&findings).map_err(|e| AppError::failed("JSON", e))?,
-    ));
+    row.findings = Set(Some(to_json(&findings)?));
     row.recommendations = Set(Some(recommendations));
+    row.enquiry_lines = Set(Some(to_json(&lines)?));
+    row.attendance = Set(attendance.as_ref().map(to_json).transpose()?);
+    row.person_views = Set(person_views);
+    row.family_views = Set(family_views);
+    row.easy_words = Set(easy_words);
     let amended = row.update(tx.conn()).await?;
     let redated = if held_on == was_held_on {
         None
@@ -127,6 +144,7 @@ type PlannedAction = (String, String, Date, String);
 /// as they did when this was written inline.
 fn check_amendment(
     input: &OutcomeAmendment,
+    lines: &[Line],
     today: Date,
 ) -> Result<(Vec<AmendedAction>, Option<String>, CheckedOutcome), AppError> {
     let given = input.actions.clone().unwrap_or_default();
@@ -137,8 +155,12 @@ fn check_amendment(
         actions: Some(given.iter().map(|a| a.action.clone()).collect()),
         // Agreement was asked when the review was held; an amendment does not ask again.
         person_agreed: None,
+        attendance: input.attendance.clone(),
+        person_views: input.person_views.clone(),
+        family_views: input.family_views.clone(),
+        easy_words: input.easy_words.clone(),
     };
-    let checked = check_outcome(&outcome, today);
+    let checked = check_outcome(&outcome, lines, today);
     let mut c = Check::default();
     let reason = c.optional_paragraph("reason", "the reason", &input.reason, 2000);
     for (i, a) in given.iter().enumerate() {

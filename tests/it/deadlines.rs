@@ -155,7 +155,7 @@ async fn the_due_list_as_at_a_day_is_the_due_list_of_that_day() {
         .post_json(
             &format!("/api/v1/reviews/{rid}/outcome"),
             Some(&chair),
-            &json!({"held_on": ymd(later), "findings": crate::reviews::findings(), "recommendations": "Keep going",
+            &json!({"held_on": ymd(later), "findings": crate::reviews::findings_ctr(), "recommendations": "Keep going",
                     "actions": [{"who": "Ward team", "what": "Discharge plan", "when": ymd(later + Duration::days(20)), "how": "CPA meeting"}]}),
         )
         .await;

@@ -5,7 +5,7 @@
 use crate::panels::adult_named;
 use crate::register::{answers, today, ymd};
 use crate::review_moves::next;
-use crate::reviews::{RED, findings, panel};
+use crate::reviews::{RED, panel};
 use crate::support::*;
 use rocket::http::Status;
 use serde_json::json;
@@ -95,7 +95,7 @@ async fn the_diary_lists_a_reviewers_reviews_by_date_with_seat_time_place_and_pa
         .post_json(
             &format!("/api/v1/reviews/{held}/outcome"),
             Some(&c),
-            &json!({"held_on": ymd(held_day), "findings": findings(), "recommendations": "r", "actions": []}),
+            &json!({"held_on": ymd(held_day), "findings": crate::reviews::findings_ctr(), "recommendations": "r", "actions": []}),
         )
         .await;
     assert_eq!(s, Status::Ok, "{out}");

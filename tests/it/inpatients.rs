@@ -740,7 +740,7 @@ async fn an_inpatient_only_entrys_review_is_held_only_with_their_agreement() {
         .await;
     assert_eq!(s, Status::Created, "{r}");
     let path = format!("/api/v1/reviews/{}/outcome", r["id"].as_str().unwrap());
-    let mut outcome = json!({"held_on": ymd(held), "findings": crate::reviews::findings(),
+    let mut outcome = json!({"held_on": ymd(held), "findings": crate::reviews::findings_ctr(),
                              "recommendations": "Plan the discharge", "actions": []});
     let (s, e) = t.post_json(&path, Some(&p.chair.1), &outcome).await;
     assert_eq!(s, Status::UnprocessableEntity, "{e}");

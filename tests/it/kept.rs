@@ -150,6 +150,7 @@ fn outcome(csrf: &str) -> Vec<(String, String)> {
         "physical_health",
         "future_plan",
         "need_for_hospital",
+        "education",
     ] {
         fields.push((format!("findings[{key}]"), format!("{key}: {long}")));
     }

@@ -31,6 +31,7 @@ mod returns;
 mod returns_oracle;
 mod review_moves;
 mod review_pages;
+mod review_reports;
 mod reviews;
 mod search;
 mod session;

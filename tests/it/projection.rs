@@ -6,7 +6,7 @@
 //! answers; and `rebuild_all`.
 
 use crate::register::{answers, nhs, own, parental, person, today, ymd};
-use crate::reviews::{RED, findings, panel};
+use crate::reviews::{RED, panel};
 use crate::support::*;
 use rocket::http::Status;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -73,7 +73,7 @@ async fn hold(t: &TestApp, c: &str, review: &str, on: Date, actions: &[(&str, Da
         .iter()
         .map(|(what, when)| json!({"who": "Keyworker", "what": what, "when": ymd(*when), "how": "Phone"}))
         .collect();
-    let body = json!({"held_on": ymd(on), "findings": findings(), "recommendations": "Carry on",
+    let body = json!({"held_on": ymd(on), "findings": crate::reviews::findings_for(t, c, review).await, "recommendations": "Carry on",
                       "actions": actions});
     ok(t, &format!("/api/v1/reviews/{review}/outcome"), c, body).await
 }

@@ -133,6 +133,7 @@ async fn a_chair_schedules_holds_and_reports_and_a_member_sees_only_theirs() {
         ("findings[physical_health]", "Fine"),
         ("findings[future_plan]", "Transition plan"),
         ("findings[need_for_hospital]", "No"),
+        ("findings[education]", "Part-time timetable"),
     ];
     outcome.extend(findings);
     let when = ymd(today(&t) + Duration::days(21));

@@ -29,7 +29,33 @@ pub async fn panel(t: &TestApp) -> Panel {
     }
 }
 
+/// A finding for each key line of enquiry of a CETR (the six, and education).
 pub fn findings() -> Value {
+    let mut f = findings_ctr();
+    f["education"] = json!("Part-time timetable; EHCP review due");
+    f
+}
+
+/// A finding for each key line of enquiry this review asks (as the API lists them).
+pub async fn findings_for(t: &TestApp, token: &str, review_id: &str) -> Value {
+    let (_, review) = t
+        .get(&format!("/api/v1/reviews/{review_id}"), Some(token))
+        .await;
+    let all = findings();
+    let lines = review["lines_of_enquiry"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    lines
+        .iter()
+        .filter_map(|l| l["key"].as_str())
+        .map(|k| (k.to_string(), all[k].clone()))
+        .collect::<serde_json::Map<String, Value>>()
+        .into()
+}
+
+/// A finding for each key line of enquiry of a CTR (an adult's review: no education line).
+pub fn findings_ctr() -> Value {
     json!({"safe": "Safe at home with extra support", "current_care": "Good but stretched", "daily_life": "Attending school part-time",
            "physical_health": "Annual health check overdue", "future_plan": "Transition plan needed", "need_for_hospital": "No"})
 }
@@ -472,7 +498,7 @@ async fn a_step_down_in_security_brings_the_next_inpatient_review_forward() {
     let (_, r) = t
         .post_json(&format!("/api/v1/people/{id}/reviews"), Some(&c), &body)
         .await;
-    let outcome = json!({"held_on": ymd(held), "findings": findings(), "recommendations": "Plan step-down", "actions": []});
+    let outcome = json!({"held_on": ymd(held), "findings": crate::reviews::findings_ctr(), "recommendations": "Plan step-down", "actions": []});
     let (s, h) = t
         .post_json(
             &format!("/api/v1/reviews/{}/outcome", r["id"].as_str().unwrap()),

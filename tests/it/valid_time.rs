@@ -4,7 +4,7 @@
 //! migration 000009 fills the days in for rows already on file.
 
 use crate::register::{answers, nhs, own, person, today, ymd};
-use crate::reviews::{RED, findings, panel};
+use crate::reviews::{RED, panel};
 use crate::support::*;
 use rocket::http::Status;
 use sea_orm::ConnectionTrait;
@@ -243,7 +243,7 @@ async fn a_step_down_moves_the_next_inpatient_review_from_its_day_on() {
     );
     let (s, review) = t.post_json(&path, Some(&c), &body(admitted)).await;
     assert_eq!(s, Status::Created, "{review}");
-    let outcome = json!({"held_on": ymd(held), "findings": findings(), "recommendations": "Keep going", "actions": []});
+    let outcome = json!({"held_on": ymd(held), "findings": crate::reviews::findings_ctr(), "recommendations": "Keep going", "actions": []});
     let (s, done) = t
         .post_json(
             &format!("/api/v1/reviews/{}/outcome", review["id"].as_str().unwrap()),
@@ -362,7 +362,7 @@ async fn booking_days_before_registration_or_in_the_future_are_refused() {
         .post_json(
             &format!("/api/v1/reviews/{}/outcome", b["id"].as_str().unwrap()),
             Some(&c),
-            &json!({"held_on": ymd(past - Duration::days(1)), "findings": findings(), "recommendations": "x", "actions": []}),
+            &json!({"held_on": ymd(past - Duration::days(1)), "findings": crate::reviews::findings_ctr(), "recommendations": "x", "actions": []}),
         )
         .await;
     assert_eq!(s, Status::UnprocessableEntity, "{b}");
@@ -384,7 +384,7 @@ async fn a_dropped_action_stops_being_owed_from_its_day() {
         .post_json(
             &format!("/api/v1/reviews/{}/outcome", r["id"].as_str().unwrap()),
             Some(&c),
-            &json!({"held_on": ymd(held), "findings": findings(), "recommendations": "Support",
+            &json!({"held_on": ymd(held), "findings": crate::reviews::findings_ctr(), "recommendations": "Support",
                 "actions": [action("Support plan"), action("Housing referral")]}),
         )
         .await;
@@ -547,7 +547,7 @@ async fn later_dated_changes_leave_a_past_returns_pdf_byte_identical() {
                 post_admission["id"].as_str().unwrap()
             ),
             Some(&p.chair.1),
-            &json!({"held_on": ymd(today(&t)), "findings": findings(), "recommendations": "Plan discharge", "actions": []}),
+            &json!({"held_on": ymd(today(&t)), "findings": crate::reviews::findings_ctr(), "recommendations": "Plan discharge", "actions": []}),
         )
         .await;
     assert_eq!(s, Status::Ok, "{b}");
@@ -595,7 +595,7 @@ async fn the_migration_fills_in_the_days_for_rows_already_on_file() {
         .post_json(
             &format!("/api/v1/reviews/{held_id}/outcome"),
             Some(&c),
-            &json!({"held_on": ymd(day(20)), "findings": findings(), "recommendations": "x",
+            &json!({"held_on": ymd(day(20)), "findings": crate::reviews::findings_ctr(), "recommendations": "x",
                 "actions": [{"who": "Team", "what": "Plan", "when": ymd(day(10)), "how": "Visits"}]}),
         )
         .await;

@@ -9,7 +9,7 @@ use crate::bench::words::{
 use crate::domain::age::{ReviewType, age_on};
 use crate::domain::ids::{ActionId, PersonId, ReviewId};
 use crate::domain::person::Status;
-use crate::domain::review::{ActionStatus, LINES_OF_ENQUIRY, ReviewKind, ReviewStatus};
+use crate::domain::review::{ActionStatus, ReviewKind, ReviewStatus};
 use crate::domain::schedule::add_months;
 use crate::entities::{action, review};
 use std::collections::BTreeMap;
@@ -184,7 +184,10 @@ impl Gen<'_> {
             ReviewType::Ctr
         };
         let (review_status, cancelled_reason) = self.review_status(held_on, who.status);
-        let (findings, recommendations, report_sent_on) = self.review_outcome(held_on);
+        let lines = held_on
+            .map(|_| crate::policy::shipped_enquiry().lines_for(review_type, kind.setting()));
+        let (findings, recommendations, report_sent_on) =
+            self.review_outcome(held_on, lines.as_deref().unwrap_or_default());
         let scheduled_on = match previous {
             Some((_, h)) => *h,
             None => [
@@ -216,6 +219,16 @@ impl Gen<'_> {
             findings,
             recommendations,
             report_sent_on,
+            enquiry_version: lines.as_ref().map(|_| "2026-11".to_string()),
+            enquiry_lines: lines.as_ref().and_then(|l| serde_json::to_string(l).ok()),
+            attendance: None,
+            person_views: None,
+            family_views: None,
+            easy_words: None,
+            report_sent_to: None,
+            report_sent_by: None,
+            report_sha256: None,
+            easy_read_sha256: None,
             cancelled_reason: cancelled_reason.map(String::from),
             cancelled_on,
             previous_review_id: previous.map(|(p, _)| p.clone()),
@@ -272,13 +285,14 @@ impl Gen<'_> {
     fn review_outcome(
         &mut self,
         held_on: Option<Date>,
+        lines: &[crate::domain::enquiry::Line],
     ) -> (Option<String>, Option<String>, Option<Date>) {
         let g = &mut self.rng;
         match held_on {
             Some(h) => {
-                let findings: BTreeMap<&str, &str> = LINES_OF_ENQUIRY
+                let findings: BTreeMap<&str, &str> = lines
                     .iter()
-                    .map(|(k, _)| (*k, g.pick(FINDINGS)))
+                    .map(|l| (l.key.as_str(), g.pick(FINDINGS)))
                     .collect();
                 let sent = h + days(g.range(2, 20));
                 (

@@ -16,7 +16,7 @@ pub(super) fn render_inner(report: &Report, reuse_packed_fonts: bool) -> Result<
     let mut pdf = skeleton(report, fonts, &pages, table_rows)?;
     let streams = page_streams(&mut pdf, pages.len())?;
     write_pages(streams, pages, fonts, table_rows, &cols)?;
-    settle_trailer(&mut pdf, report)?;
+    settle_trailer(&mut pdf, document_id(report))?;
     pack_fonts(&mut pdf, fonts, reuse_packed_fonts);
     pdf.compress(); // anything else not yet compressed
     let mut bytes = Vec::new();
@@ -182,11 +182,11 @@ fn write_pages(
     Ok(())
 }
 
-/// The trailer's `/ID` from the report, and printpdf's claims left out of Info.
-fn settle_trailer(pdf: &mut lopdf::Document, report: &Report) -> Result<(), String> {
+/// The trailer's `/ID` (`id`, a digest of what the document says), and printpdf's claims left
+/// out of Info.
+pub(super) fn settle_trailer(pdf: &mut lopdf::Document, id: Vec<u8>) -> Result<(), String> {
     // printpdf fills the trailer /ID from a process-wide counter: replace both halves with a
     // digest of the report, so equal reports give equal bytes and different ones different IDs.
-    let id = document_id(report);
     let ids = pdf
         .trailer
         .get_mut(b"ID")
@@ -215,7 +215,7 @@ fn settle_trailer(pdf: &mut lopdf::Document, report: &Report) -> Result<(), Stri
 }
 
 /// The two font programs compressed once a process (see [`PACKED_FONTS`]).
-fn pack_fonts(pdf: &mut lopdf::Document, fonts: &Fonts, reuse_packed_fonts: bool) {
+pub(super) fn pack_fonts(pdf: &mut lopdf::Document, fonts: &Fonts, reuse_packed_fonts: bool) {
     for object in pdf.objects.values_mut() {
         let Ok(stream) = object.as_stream_mut() else {
             continue;

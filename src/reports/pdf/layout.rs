@@ -250,40 +250,61 @@ pub(super) fn layout(report: &Report, fonts: &Fonts) -> (Vec<PageContent>, Colum
     let total = pages.len();
     let footer = format!("{} \u{2014} {}", report.title, report.period);
     for (i, canvas) in pages.iter_mut().enumerate() {
-        decorate(canvas, fonts, i + 1, total, &footer);
+        decorate(canvas, fonts, &LANDSCAPE, (i + 1, total), &footer);
     }
     (pages.into_iter().map(Canvas::finish).collect(), cols)
 }
 
-/// The marking top and bottom, the rules, and the footer line with "Page X of Y". The top
-/// marking goes first in the page's content, so that it is also read first.
-fn decorate(canvas: &mut Canvas, fonts: &Fonts, page: usize, pages: usize, footer: &str) {
+/// A page's size and side margin, in points.
+pub(super) struct Sheet {
+    pub(super) w: f32,
+    pub(super) h: f32,
+    pub(super) margin: f32,
+}
+
+/// A return's pages: A4 landscape.
+pub(super) const LANDSCAPE: Sheet = Sheet {
+    w: PAGE_W,
+    h: PAGE_H,
+    margin: MARGIN_X,
+};
+
+/// The marking top and bottom, the rules, and the footer line with "Page X of Y" (`page` of
+/// `pages`). The top marking goes first in the page's content, so that it is also read first.
+pub(super) fn decorate(
+    canvas: &mut Canvas,
+    fonts: &Fonts,
+    sheet: &Sheet,
+    (page, pages): (usize, usize),
+    footer: &str,
+) {
     let bold = &fonts.bold;
     let regular = &fonts.regular;
-    let (marking, marking_units) = bold.fit(MARKING, MARKING_SIZE, USABLE_W);
-    let marking_x = (PAGE_W - marking_units as f32 * MARKING_SIZE / 1000.0) / 2.0;
+    let usable = sheet.w - 2.0 * sheet.margin;
+    let (marking, marking_units) = bold.fit(MARKING, MARKING_SIZE, usable);
+    let marking_x = (sheet.w - marking_units as f32 * MARKING_SIZE / 1000.0) / 2.0;
 
     let mut head = Canvas::new();
     head.show(
         marking_x,
-        PAGE_H - 24.0,
+        sheet.h - 24.0,
         Weight::Bold,
         MARKING_SIZE,
         TEXT,
         vec![TextItem::Text(marking.clone())],
     );
-    head.rect(MARGIN_X, PAGE_H - 32.0, USABLE_W, 0.5, RULE);
+    head.rect(sheet.margin, sheet.h - 32.0, usable, 0.5, RULE);
     // Self-contained (it ends its text object, and the body sets its own font and colour
     // before first use), so it can go in front of the body.
     canvas.ops.splice(0..0, head.finish().ops);
 
-    canvas.rect(MARGIN_X, 44.0, USABLE_W, 0.5, RULE);
+    canvas.rect(sheet.margin, 44.0, usable, 0.5, RULE);
     let number = format!("Page {page} of {pages}");
-    let (number, number_units) = regular.fit(&number, FOOTER_SIZE, USABLE_W);
+    let (number, number_units) = regular.fit(&number, FOOTER_SIZE, usable);
     let number_w = number_units as f32 * FOOTER_SIZE / 1000.0;
-    let (footer, _) = regular.fit(footer, FOOTER_SIZE, USABLE_W - number_w - 24.0);
+    let (footer, _) = regular.fit(footer, FOOTER_SIZE, usable - number_w - 24.0);
     canvas.show(
-        MARGIN_X,
+        sheet.margin,
         33.0,
         Weight::Regular,
         FOOTER_SIZE,
@@ -291,7 +312,7 @@ fn decorate(canvas: &mut Canvas, fonts: &Fonts, page: usize, pages: usize, foote
         vec![TextItem::Text(footer)],
     );
     canvas.show(
-        PAGE_W - MARGIN_X - number_w,
+        sheet.w - sheet.margin - number_w,
         33.0,
         Weight::Regular,
         FOOTER_SIZE,

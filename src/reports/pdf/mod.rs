@@ -18,10 +18,12 @@
 //! a `HashMap`.
 
 mod document;
+mod flow;
 mod fonts;
 mod layout;
 mod sections;
 mod stream;
+mod symbols;
 #[cfg(test)]
 mod tests;
 
@@ -43,6 +45,8 @@ use fonts::{BOLD_ID, Face, Fonts, REGULAR_ID, Weight, font_handle, fonts, used_c
 use layout::{Align, Layout, PageContent, ROWS, RowBlock, layout};
 use sections::{Columns, changes, chart, columns, row_items, summary, table, title_block};
 use stream::content_stream;
+
+pub use flow::render_document;
 
 // ---- page geometry (points; the origin is the bottom-left corner) ----
 

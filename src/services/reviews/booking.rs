@@ -471,6 +471,8 @@ pub(super) async fn insert_review(
         previous_review_id: Set(previous),
         created_by: Set(actor.username.clone()),
         created_at: Set(tx.now()),
+        // What a hold and the report's sending record.
+        ..Default::default()
     }
     .insert(tx.conn())
     .await?)

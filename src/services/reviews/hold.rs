@@ -2,6 +2,7 @@
 //! transaction) and recording its report as sent.
 
 use super::*;
+use crate::domain::enquiry::{Recipient, SentBy};
 use sea_orm::QuerySelect;
 
 /// May this user record outcomes and reports for this review?
@@ -46,118 +47,6 @@ pub async fn plans_kept_by(
     Ok(chaired.into_iter().collect())
 }
 
-/// An outcome as given, checked: the date held, a finding for each key line of enquiry,
-/// the recommendations, and each action's WHO, WHAT, WHEN (not before the review) and HOW.
-pub(in crate::services) struct CheckedOutcome {
-    pub held_on: Date,
-    pub findings: BTreeMap<String, String>,
-    pub recommendations: String,
-    pub actions: Vec<(String, String, Date, String)>,
-}
-
-/// Checks an outcome's fields, when it is recorded and when it is amended.
-pub(in crate::services) fn check_outcome(
-    input: &Outcome,
-    today: Date,
-) -> Result<CheckedOutcome, AppError> {
-    let mut c = Check::default();
-    let held_on = c.past_date(
-        "held_on",
-        "the date the review was held",
-        &input.held_on,
-        today,
-    );
-    let findings = check_findings(&mut c, input.findings.clone().unwrap_or_default());
-    let recommendations = c.paragraph(
-        "recommendations",
-        "the recommendations",
-        &input.recommendations,
-        20_000,
-    );
-    let actions = check_actions(
-        &mut c,
-        input.actions.as_deref().unwrap_or_default(),
-        held_on,
-        today,
-    );
-    c.finish()?;
-    let Some(held_on) = held_on else {
-        return Err(AppError::internal("checked input incomplete"));
-    };
-    Ok(CheckedOutcome {
-        held_on,
-        findings,
-        recommendations,
-        actions: actions
-            .into_iter()
-            .map(|(who, what, when, how)| (who, what, when.unwrap_or(held_on), how))
-            .collect(),
-    })
-}
-
-/// A finding for each key line of enquiry, and none for anything else.
-fn check_findings(c: &mut Check, given: BTreeMap<String, String>) -> BTreeMap<String, String> {
-    let mut findings = BTreeMap::new();
-    for (key, question) in LINES_OF_ENQUIRY {
-        let text = c.paragraph(
-            &format!("findings.{key}"),
-            &format!("the finding for \"{question}\""),
-            &given.get(key).cloned(),
-            10_000,
-        );
-        findings.insert(key.to_string(), text);
-    }
-    for key in given
-        .keys()
-        .filter(|k| !LINES_OF_ENQUIRY.iter().any(|(l, _)| l == k))
-    {
-        c.fail(
-            &format!("findings.{key}"),
-            "This is not one of the key lines of enquiry",
-        );
-    }
-    findings
-}
-
-/// Each action's WHO, WHAT, WHEN (not before the review) and HOW, at most `MAX_ACTIONS` of them.
-fn check_actions(
-    c: &mut Check,
-    given: &[NewAction],
-    held_on: Option<Date>,
-    today: Date,
-) -> Vec<(String, String, Option<Date>, String)> {
-    if given.len() > MAX_ACTIONS {
-        c.fail(
-            "actions",
-            format!(
-                "An action plan can hold at most {MAX_ACTIONS} actions (this one has {})",
-                given.len()
-            ),
-        );
-    }
-    let mut actions = Vec::new();
-    for (i, a) in given.iter().take(MAX_ACTIONS).enumerate() {
-        let field = |part: &str| format!("actions[{i}].{part}");
-        let who_ = c.paragraph(&field("who"), "WHO will do it", &a.who, 200);
-        let what = c.paragraph(&field("what"), "WHAT will be done", &a.what, 5_000);
-        let when = c.dated(
-            &field("when"),
-            "WHEN it is due",
-            &a.when,
-            DateKind::Planned,
-            today,
-        );
-        let how = c.paragraph(&field("how"), "HOW it will be done", &a.how, 5_000);
-        if let (Some(w), Some(h)) = (when, held_on)
-            && w < h
-        {
-            c.fail(&field("when"), "An action cannot be due before the review");
-        }
-        actions.push((who_, what, when, how));
-    }
-    actions
-}
-
 /// Records a scheduled review as held, with its findings and action plan, and books the next
 /// review, in one transaction with its audit entry.
 pub async fn hold(
@@ -168,16 +57,24 @@ pub async fn hold(
 ) -> Result<ReviewView, AppError> {
     let today = app.clock.today();
     let actor = who.actor();
+    let mut tx = audit::begin(app).await?;
+    let reader = ReviewReader::of(app, who);
+    let current = find(tx.conn(), &reader, id).await?;
+    // The lines it is held under: the policy's now, kept with the review from here on.
+    let lines = app
+        .policies
+        .enquiry
+        .lines_for(current.review_type, current.kind.setting());
     let CheckedOutcome {
         held_on,
         findings,
         recommendations,
         actions,
-    } = check_outcome(&input, today)?;
-
-    let mut tx = audit::begin(app).await?;
-    let reader = ReviewReader::of(app, who);
-    let current = find(tx.conn(), &reader, id).await?;
+        attendance,
+        person_views,
+        family_views,
+        easy_words,
+    } = check_outcome(&input, &lines, today)?;
     let (panel, person) =
         check_holdable(app, who, tx.conn(), &reader, id, &current, held_on).await?;
     if person.status == crate::domain::person::Status::InpatientOnly
@@ -191,10 +88,14 @@ pub async fn hold(
     let mut row: review::ActiveModel = current.clone().into();
     row.status = Set(ReviewStatus::Held);
     row.held_on = Set(Some(held_on));
-    row.findings = Set(Some(
-        serde_json::to_string(&findings).map_err(|e| AppError::failed("JSON", e))?,
-    ));
+    row.findings = Set(Some(to_json(&findings)?));
     row.recommendations = Set(Some(recommendations));
+    row.enquiry_version = Set(Some(app.policies.enquiry.version.clone()));
+    row.enquiry_lines = Set(Some(to_json(&lines)?));
+    row.attendance = Set(attendance.as_ref().map(to_json).transpose()?);
+    row.person_views = Set(person_views);
+    row.family_views = Set(family_views);
+    row.easy_words = Set(easy_words);
     let held = row.update(tx.conn()).await?;
     for (who_, what, when, how) in actions {
         action::ActiveModel {
@@ -385,6 +286,19 @@ pub async fn report_sent(
         &input.sent_on,
         today,
     );
+    let sent_to = input
+        .sent_to
+        .as_ref()
+        .map(|given| check_recipients(&mut c, given));
+    let sent_by = input.sent_by.as_ref().map(|given| {
+        c.choice(
+            "sent_by",
+            "how the report was sent",
+            &Some(given.clone()),
+            SentBy::parse,
+            SentBy::choices(),
+        )
+    });
     c.finish()?;
     let Some(sent_on) = sent_on else {
         return Err(AppError::internal("checked input incomplete"));
@@ -413,17 +327,54 @@ pub async fn report_sent(
             format!("The report cannot be sent before the review ({held_on})"),
         ));
     }
+    // Which report went: the report and its easy-read version as they are at this moment.
+    let (report_sha256, easy_read_sha256) =
+        super::report::digests(app, tx.conn(), Scope::of(app, who), &current).await?;
     let person_id = current.person_id.clone();
     let mut row: review::ActiveModel = current.into();
     row.report_sent_on = Set(Some(sent_on));
+    row.report_sent_to = Set(sent_to.as_ref().map(to_json).transpose()?);
+    row.report_sent_by = Set(sent_by.flatten().map(|b| b.as_str().to_string()));
+    row.report_sha256 = Set(Some(report_sha256.clone()));
+    row.easy_read_sha256 = Set(Some(easy_read_sha256.clone()));
     let updated = row.update(tx.conn()).await?;
     tx.record(
         &who.actor(),
-        Event::person("review.report_sent", &person_id)
-            .detail(serde_json::json!({"review_id": id})),
+        Event::person("review.report_sent", &person_id).detail(serde_json::json!({
+            "review_id": id,
+            "sent_to": sent_to,
+            "sent_by": sent_by.flatten(),
+            "report_sha256": report_sha256,
+            "easy_read_sha256": easy_read_sha256,
+        })),
     )
     .await?;
     let result = view(tx.conn(), Scope::of(app, who), &updated, app).await?;
     tx.commit().await?;
     Ok(result)
+}
+
+/// A value as the JSON a review's column keeps.
+pub(in crate::services) fn to_json(value: &impl Serialize) -> Result<String, AppError> {
+    serde_json::to_string(value).map_err(|e| AppError::failed("JSON", e))
+}
+
+/// To whom a report was sent: at least one recipient, each once.
+fn check_recipients(c: &mut Check, given: &[String]) -> Vec<Recipient> {
+    let mut out = Vec::new();
+    for (i, word) in given.iter().enumerate() {
+        match Recipient::parse(word.trim()) {
+            Some(r) if !out.contains(&r) => out.push(r),
+            Some(_) => {}
+            None => c.fail(
+                &format!("sent_to[{i}]"),
+                format!("Choose who the report went to: {}", Recipient::choices()),
+            ),
+        }
+    }
+    if given.is_empty() {
+        c.fail("sent_to", "Choose who the report was sent to");
+    }
+    out.sort_by_key(|r| Recipient::ALL.iter().position(|a| a == r));
+    out
 }

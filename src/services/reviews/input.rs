@@ -50,8 +50,10 @@ pub struct NewAction {
 pub struct Outcome {
     #[schemars(with = "crate::services::schema::Day")]
     pub held_on: Option<String>,
-    /// One finding for each key line of enquiry: `safe`, `current_care`, `daily_life`,
-    /// `physical_health`, `future_plan`, `need_for_hospital`.
+    /// One finding for each key line of enquiry the review is held under
+    /// (`policies/lines-of-enquiry.toml`; the review's `lines_of_enquiry`): `safe`,
+    /// `current_care`, `daily_life`, `physical_health`, `future_plan`, `need_for_hospital`, and
+    /// `education` in a CETR.
     #[schemars(with = "crate::services::schema::Findings")]
     pub findings: Option<BTreeMap<String, String>>,
     #[schemars(with = "crate::services::schema::Text<20_000>")]
@@ -61,12 +63,47 @@ pub struct Outcome {
     /// For someone not on the register (an inpatient-only entry), whose review rests on their
     /// agreement rather than register consent: `true` that they agreed to it being held.
     pub person_agreed: Option<bool>,
+    /// Who attended: the panel's seats that were there, and others by role.
+    pub attendance: Option<AttendanceInput>,
+    /// The person's own words.
+    #[schemars(with = "Option<crate::services::schema::Text<10_000>>")]
+    pub person_views: Option<String>,
+    /// The family's own words.
+    #[schemars(with = "Option<crate::services::schema::Text<10_000>>")]
+    pub family_views: Option<String>,
+    /// What was agreed, in easy words: the easy-read report's "What we agreed".
+    #[schemars(with = "Option<crate::services::schema::Text<2_000>>")]
+    pub easy_words: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct AttendanceInput {
+    /// The panel's seats that attended: `chair`, `expert_by_experience`, `clinical_expert`.
+    #[schemars(with = "Option<Vec<crate::domain::enquiry::Seat>>")]
+    pub panel: Option<Vec<String>>,
+    /// Everyone else who took part, by role; a name is optional.
+    pub others: Option<Vec<AttendeeInput>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
+pub struct AttendeeInput {
+    #[schemars(with = "crate::domain::enquiry::AttendeeRole")]
+    pub role: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Text<200>>")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 pub struct ReportSent {
     #[schemars(with = "crate::services::schema::Day")]
     pub sent_on: Option<String>,
+    /// To whom: `person`, `family`, `advocate`, `provider`, `care_coordinator`,
+    /// `social_worker`, `gp`, `education`, `commissioner` (the pages ask for at least one).
+    #[schemars(with = "Option<Vec<crate::domain::enquiry::Recipient>>")]
+    pub sent_to: Option<Vec<String>>,
+    /// How: `secure_email`, `post`, `by_hand` or `portal`.
+    #[schemars(with = "Option<crate::domain::enquiry::SentBy>")]
+    pub sent_by: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]

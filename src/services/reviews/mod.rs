@@ -13,9 +13,7 @@ use crate::domain::dates::DateKind;
 use crate::domain::deadlines::Owed;
 use crate::domain::ids::{ActionId, PersonId, ReviewId, UserId};
 use crate::domain::panel::{PLACE_MAX, parse_start_time, seat_problem};
-use crate::domain::review::{
-    self as rules, ActionStatus, LINES_OF_ENQUIRY, Panel, ReviewKind, ReviewStatus,
-};
+use crate::domain::review::{self as rules, ActionStatus, Panel, ReviewKind, ReviewStatus};
 use crate::domain::role::Role;
 use crate::domain::schedule;
 use crate::entities::{action, admission, review, user};
@@ -33,21 +31,28 @@ mod booking;
 mod cancel;
 mod hold;
 mod input;
+mod outcome;
 mod read;
 mod readers;
+mod report;
 mod views;
 pub use actions::update_action;
 use booking::{Booking, insert_review};
 pub use booking::{MAX_ACTIONS, schedule};
 pub(crate) use booking::{Seats, check_panel, check_starts_at, clash, review_type_on};
 pub use cancel::{cancel, cancel_all_for};
-pub(super) use hold::{CheckedOutcome, check_outcome, may_record, next_after};
 pub use hold::{hold, may_record_chaired_by, plans_kept_by, report_sent};
-pub use input::{ActionUpdate, Cancel, NewAction, NewReview, Outcome, ReportSent};
+pub(super) use hold::{may_record, next_after, to_json};
+pub use input::{
+    ActionUpdate, AttendanceInput, AttendeeInput, Cancel, NewAction, NewReview, Outcome, ReportSent,
+};
+pub(super) use outcome::{CheckedOutcome, check_outcome};
+pub(crate) use outcome::{attendance_of, lines_of};
 pub use read::{CalendarEntry, calendar_by_secret, calendar_for, get, with_previous};
 pub(crate) use readers::find;
 use readers::sits_on;
 pub use readers::{ReviewReader, assigned_people};
+pub use report::{Version as ReportVersion, report};
 use views::names;
 pub use views::{ActionView, PanelMember, ReviewView};
 pub(crate) use views::{Lookups, action_view, lookups, view, view_with};

@@ -60,14 +60,31 @@ pub struct ReviewView {
     #[serde(with = "crate::domain::dates::iso::option")]
     #[schemars(with = "Option<String>")]
     pub held_on: Option<Date>,
+    /// The key lines of enquiry its findings answer: those it was held under, or (until it is
+    /// held) those the policy gives a review of its type and setting.
+    pub lines_of_enquiry: Vec<crate::domain::enquiry::Line>,
+    /// The version of the lines of enquiry it was held under.
+    pub enquiry_version: Option<String>,
     pub findings: Option<BTreeMap<String, String>>,
     pub recommendations: Option<String>,
+    /// Who attended (when recorded).
+    pub attendance: Option<crate::domain::enquiry::Attendance>,
+    pub person_views: Option<String>,
+    pub family_views: Option<String>,
+    /// What was agreed, in easy words.
+    pub easy_words: Option<String>,
     #[serde(with = "crate::domain::dates::iso::option")]
     #[schemars(with = "Option<String>")]
     pub report_due_by: Option<Date>,
     #[serde(with = "crate::domain::dates::iso::option")]
     #[schemars(with = "Option<String>")]
     pub report_sent_on: Option<Date>,
+    /// To whom the report was sent, and how (when recorded).
+    pub report_sent_to: Vec<crate::domain::enquiry::Recipient>,
+    pub report_sent_by: Option<crate::domain::enquiry::SentBy>,
+    /// SHA-256 of the report, and of its easy-read version, as recorded sent.
+    pub report_sha256: Option<String>,
+    pub easy_read_sha256: Option<String>,
     pub report_overdue: bool,
     pub cancelled_reason: Option<String>,
     /// The day it was cancelled.
@@ -264,10 +281,27 @@ pub(crate) fn view_with(
         expert_by_experience: member(&r.expert_by_experience_id),
         clinical_expert: member(&r.clinical_expert_id),
         held_on: r.held_on,
+        lines_of_enquiry: super::lines_of(app, r)?,
+        enquiry_version: r.enquiry_version.clone(),
         findings,
         recommendations: r.recommendations.clone(),
+        attendance: super::attendance_of(r)?,
+        person_views: r.person_views.clone(),
+        family_views: r.family_views.clone(),
+        easy_words: r.easy_words.clone(),
         report_due_by: report_due,
         report_sent_on: r.report_sent_on,
+        report_sent_to: match &r.report_sent_to {
+            Some(json) => serde_json::from_str(json)
+                .map_err(|e| AppError::failed("a review's report recipients", e))?,
+            None => Vec::new(),
+        },
+        report_sent_by: r
+            .report_sent_by
+            .as_deref()
+            .and_then(crate::domain::enquiry::SentBy::parse),
+        report_sha256: r.report_sha256.clone(),
+        easy_read_sha256: r.easy_read_sha256.clone(),
         report_overdue: report.is_some_and(|i| i.overdue),
         cancelled_reason: r.cancelled_reason.clone(),
         cancelled_on: r.cancelled_on,

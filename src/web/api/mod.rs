@@ -65,6 +65,8 @@ pub fn routes() -> Vec<Route> {
         reviews::get,
         reviews::outcome,
         reviews::report_sent,
+        reviews::report_pdf,
+        reviews::easy_read_pdf,
         reviews::cancel,
         review_moves::change,
         reviews::update_action,

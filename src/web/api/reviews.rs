@@ -80,6 +80,30 @@ pub fn review_query(
     })
 }
 
+#[get("/api/v1/reviews/<id>/report.pdf")]
+pub async fn report_pdf(
+    app: &State<App>,
+    caller: Caller,
+    id: ReviewId,
+) -> Result<super::returns::FileDownload, AppError> {
+    Ok(super::returns::FileDownload {
+        content_type: super::returns::pdf_type(),
+        download: reviews::report(app, &caller, &id, reviews::ReportVersion::Report).await?,
+    })
+}
+
+#[get("/api/v1/reviews/<id>/easy-read.pdf")]
+pub async fn easy_read_pdf(
+    app: &State<App>,
+    caller: Caller,
+    id: ReviewId,
+) -> Result<super::returns::FileDownload, AppError> {
+    Ok(super::returns::FileDownload {
+        content_type: super::returns::pdf_type(),
+        download: reviews::report(app, &caller, &id, reviews::ReportVersion::EasyRead).await?,
+    })
+}
+
 #[get("/api/v1/reviews/<id>")]
 pub async fn get(
     app: &State<App>,

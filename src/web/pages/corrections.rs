@@ -4,13 +4,12 @@
 
 use super::Answer;
 use super::register::{refusal, with};
-use super::reviews::{review_context, row_inputs, typed_findings, typed_rows};
+use super::reviews::{outcome_order, review_context, row_inputs, typed_findings, typed_rows};
 use super::short_forms::{
     ShortSpec, field, legal_select, security_select, short_context, short_fields, short_result,
 };
 use super::{Html, Page, form_errors};
 use crate::domain::ids::{ReviewId, StayId};
-use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::services::admissions;
 use crate::services::corrections::{self, AdmissionCorrection, Void};
@@ -186,6 +185,9 @@ pub async fn amend_page(view: Page<'_>, caller: Caller, id: ReviewId) -> Result<
     let form = json!({
         "held_on": rv["held_on"], "findings": rv["findings"],
         "recommendations": rv["recommendations"], "actions": rows,
+        "attendance": if rv["attendance"].is_null() { json!({"panel": [], "others": []}) } else { rv["attendance"].clone() },
+        "person_views": rv["person_views"], "family_views": rv["family_views"],
+        "easy_words": rv["easy_words"],
     });
     let n = rows.len() + 1;
     render_amend(&view, ctx, form, n, None)
@@ -228,7 +230,8 @@ pub async fn amend_submit(
     let f = form.0;
     let typed = f.typed();
     let rows = typed_rows(&typed);
-    let blank = json!({"held_on": "", "findings": {}, "recommendations": "", "reason": ""});
+    let blank = json!({"held_on": "", "findings": {}, "recommendations": "", "reason": "",
+                       "attendance": {"panel": [], "others": []}});
     let mut echo = f.refill(&blank, &[])?;
     echo["actions"] = json!(rows);
     if f.get("step") == Some("add_row") {
@@ -253,19 +256,10 @@ pub async fn amend_submit(
         ))),
         Err(e) => {
             let (fields, _) = refusal(e, "held_on")?;
-            let mut order: Vec<String> = vec!["held_on".into()];
-            order.extend(
-                LINES_OF_ENQUIRY
-                    .iter()
-                    .map(|(k, _)| format!("findings.{k}")),
-            );
-            order.push("recommendations".into());
-            order.push("reason".into());
+            let ctx = review_context(&view, &caller, &id, json!({}), 0).await?;
+            let order = outcome_order(&ctx, &["reason"]);
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
-            let ctx = with(
-                review_context(&view, &caller, &id, json!({}), 0).await?,
-                form_errors(&fields, &order),
-            );
+            let ctx = with(ctx, form_errors(&fields, &order));
             Ok(Answer::Page(render_amend(
                 &view,
                 ctx,

@@ -137,6 +137,8 @@ fn referral_and_review_routes() -> Vec<Route> {
         reviews::review_page,
         reviews::outcome_submit,
         reviews::report_sent_submit,
+        reviews::reports::report_pdf,
+        reviews::reports::easy_read_pdf,
         review_moves::cancel_page,
         review_moves::cancel_submit,
         review_moves::change_page,

@@ -4,13 +4,13 @@
 
 pub mod actions;
 pub mod list;
+pub mod reports;
 pub mod schedule;
 
 use super::Answer;
 use super::register::{refusal, with};
 use super::{Html, Page, form_errors};
 use crate::domain::ids::ReviewId;
-use crate::domain::review::LINES_OF_ENQUIRY;
 use crate::error::AppError;
 use crate::policy::Permission;
 use crate::services::people::{self, Reader};
@@ -74,7 +74,11 @@ pub(super) async fn review_context(
         "review": review,
         "previous": previous,
         "pack": pack,
-        "lines": LINES_OF_ENQUIRY.iter().map(|(k, q)| json!({"key": k, "question": q})).collect::<Vec<_>>(),
+        "lines": review.lines_of_enquiry,
+        "seats": crate::domain::enquiry::Seat::ALL.iter().map(|s| json!({"value": s, "label": s.label()})).collect::<Vec<_>>(),
+        "attendee_roles": crate::domain::enquiry::AttendeeRole::ALL.iter().map(|r| json!({"value": r, "label": r.label()})).collect::<Vec<_>>(),
+        "recipients": crate::domain::enquiry::Recipient::ALL.iter().map(|r| json!({"value": r, "label": r.label()})).collect::<Vec<_>>(),
+        "sent_by_choices": crate::domain::enquiry::SentBy::ALL.iter().map(|r| json!({"value": r, "label": r.label()})).collect::<Vec<_>>(),
         "rows": (0..rows).collect::<Vec<_>>(),
         "form": form,
         "today": view.app.clock.today().to_string(),
@@ -139,6 +143,31 @@ pub(super) fn row_inputs<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
+/// The outcome form's fields in the order the page shows them, for its error summary: the
+/// date, the views, each line of enquiry of the review (from the page's `lines`), the
+/// recommendations and the easy words, then `extra`.
+pub(super) fn outcome_order(ctx: &Value, extra: &[&str]) -> Vec<String> {
+    let mut order: Vec<String> = ["held_on", "person_views", "family_views"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    order.extend(
+        ctx["lines"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l["key"].as_str())
+            .map(|k| format!("findings.{k}")),
+    );
+    order.extend(
+        ["recommendations", "easy_words"]
+            .iter()
+            .chain(extra)
+            .map(|s| s.to_string()),
+    );
+    order
+}
+
 #[post("/reviews/<id>/outcome", data = "<form>")]
 pub async fn outcome_submit(
     view: Page<'_>,
@@ -149,7 +178,8 @@ pub async fn outcome_submit(
     let f = form.0;
     let typed = f.typed();
     let rows = typed_rows(&typed);
-    let blank = json!({"held_on": "", "findings": {}, "recommendations": ""});
+    let blank = json!({"held_on": "", "findings": {}, "recommendations": "",
+                       "attendance": {"panel": [], "others": []}});
     let mut echo = f.refill(&blank, &[])?;
     echo["actions"] = json!(rows);
     if f.get("step") == Some("add_row") {
@@ -183,16 +213,11 @@ pub async fn outcome_submit(
         }
         Err(e) => {
             let (fields, consent) = refusal(e, "held_on")?;
-            let mut order: Vec<String> = vec!["held_on".into()];
-            order.extend(
-                LINES_OF_ENQUIRY
-                    .iter()
-                    .map(|(k, _)| format!("findings.{k}")),
-            );
-            order.push("recommendations".into());
+            let ctx = review_context(&view, &caller, &id, echo, rows.len().max(START_ROWS)).await?;
+            let order = outcome_order(&ctx, &[]);
             let order: Vec<&str> = order.iter().map(String::as_str).collect();
             let ctx = with(
-                review_context(&view, &caller, &id, echo, rows.len().max(START_ROWS)).await?,
+                ctx,
                 with(
                     form_errors(&fields, &order),
                     json!({"consent_rule": consent}),
@@ -234,10 +259,34 @@ pub async fn report_sent_submit(
     caller: Caller,
     id: ReviewId,
     form: CsrfForm<Fields>,
-) -> Result<Flash<Redirect>, AppError> {
-    let input: ReportSent = form.0.input(&[])?;
-    let result = reviews::report_sent(view.app, &caller, &id, input)
-        .await
-        .map(|_| "The report is recorded as sent.".to_string());
-    flash_result(format!("/reviews/{}", id.as_str()), result)
+) -> Result<Answer, AppError> {
+    let f = form.0;
+    let mut input: ReportSent = f.input(&[])?;
+    // The page asks to whom and how (the API's first contract took only the day).
+    input.sent_to.get_or_insert_with(Vec::new);
+    input.sent_by.get_or_insert_with(String::new);
+    let echo = f.refill(&json!({"sent_on": "", "sent_to": [], "sent_by": ""}), &[])?;
+    match reviews::report_sent(view.app, &caller, &id, input).await {
+        Ok(_) => Ok(Answer::Done(Flash::success(
+            Redirect::to(format!("/reviews/{}", id.as_str())),
+            "The report is recorded as sent.",
+        ))),
+        Err(AppError::Validation { fields, .. }) => {
+            let ctx = review_context(&view, &caller, &id, json!({}), START_ROWS).await?;
+            let mut ctx = with(
+                ctx,
+                form_errors(&fields, &["sent_on", "sent_to", "sent_by"]),
+            );
+            ctx["sent_form"] = echo;
+            Ok(Answer::Page(view.render_status(
+                Http::UnprocessableEntity,
+                "reviews/show.html",
+                ctx,
+            )?))
+        }
+        Err(e) => Ok(Answer::Done(flash_result(
+            format!("/reviews/{}", id.as_str()),
+            Err(e),
+        )?)),
+    }
 }

@@ -420,6 +420,20 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     )
     .returns(200, schema::<ReviewView>),
     ep(
+        Get,
+        "/api/v1/reviews/<id>/report.pdf",
+        READ_REVIEWS,
+        "A held review's report (PDF): the panel and who attended, the views, the findings under each key line of enquiry, the recommendations and the action plan",
+    )
+    .file("application/pdf"),
+    ep(
+        Get,
+        "/api/v1/reviews/<id>/easy-read.pdf",
+        READ_REVIEWS,
+        "A held review's report in easy read (PDF), for the person",
+    )
+    .file("application/pdf"),
+    ep(
         Post,
         "/api/v1/reviews/<id>/outcome",
         RECORD_REVIEWS,

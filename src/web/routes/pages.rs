@@ -363,6 +363,18 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "Review page: panel, pack and outcome form",
     ),
     ep(
+        Get,
+        "/reviews/<id>/report.pdf",
+        READ_REVIEWS,
+        "Download a held review's report (PDF)",
+    ),
+    ep(
+        Get,
+        "/reviews/<id>/easy-read.pdf",
+        READ_REVIEWS,
+        "Download a held review's easy-read report (PDF)",
+    ),
+    ep(
         Post,
         "/reviews/<id>/outcome",
         RECORD_REVIEWS,

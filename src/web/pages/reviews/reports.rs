@@ -1,0 +1,39 @@
+//! A held review's report and its easy-read version, downloaded from the review's page.
+
+use crate::domain::ids::ReviewId;
+use crate::error::AppError;
+use crate::services::reviews::{self, ReportVersion};
+use crate::web::Caller;
+use crate::web::api::returns::{FileDownload, pdf_type};
+use crate::web::pages::Page;
+use rocket::get;
+
+#[get("/reviews/<id>/report.pdf")]
+pub async fn report_pdf(
+    view: Page<'_>,
+    caller: Caller,
+    id: ReviewId,
+) -> Result<FileDownload, AppError> {
+    download(view, caller, id, ReportVersion::Report).await
+}
+
+#[get("/reviews/<id>/easy-read.pdf")]
+pub async fn easy_read_pdf(
+    view: Page<'_>,
+    caller: Caller,
+    id: ReviewId,
+) -> Result<FileDownload, AppError> {
+    download(view, caller, id, ReportVersion::EasyRead).await
+}
+
+async fn download(
+    view: Page<'_>,
+    caller: Caller,
+    id: ReviewId,
+    version: ReportVersion,
+) -> Result<FileDownload, AppError> {
+    Ok(FileDownload {
+        content_type: pdf_type(),
+        download: reviews::report(view.app, &caller, &id, version).await?,
+    })
+}
