@@ -86,10 +86,7 @@ pub async fn report_pdf(
     caller: Caller,
     id: ReviewId,
 ) -> Result<super::returns::FileDownload, AppError> {
-    Ok(super::returns::FileDownload {
-        content_type: super::returns::pdf_type(),
-        download: reviews::report(app, &caller, &id, reviews::ReportVersion::Report).await?,
-    })
+    report_file(app, &caller, &id, reviews::ReportVersion::Report).await
 }
 
 #[get("/api/v1/reviews/<id>/easy-read.pdf")]
@@ -98,9 +95,19 @@ pub async fn easy_read_pdf(
     caller: Caller,
     id: ReviewId,
 ) -> Result<super::returns::FileDownload, AppError> {
+    report_file(app, &caller, &id, reviews::ReportVersion::EasyRead).await
+}
+
+/// A held review's report as a PDF download (the review's page links to the same).
+pub async fn report_file(
+    app: &App,
+    caller: &Caller,
+    id: &ReviewId,
+    version: reviews::ReportVersion,
+) -> Result<super::returns::FileDownload, AppError> {
     Ok(super::returns::FileDownload {
         content_type: super::returns::pdf_type(),
-        download: reviews::report(app, &caller, &id, reviews::ReportVersion::EasyRead).await?,
+        download: reviews::report(app, caller, id, version).await?,
     })
 }
 

@@ -2,9 +2,9 @@
 
 use crate::domain::ids::ReviewId;
 use crate::error::AppError;
-use crate::services::reviews::{self, ReportVersion};
+use crate::services::reviews::ReportVersion;
 use crate::web::Caller;
-use crate::web::api::returns::{FileDownload, pdf_type};
+use crate::web::api::returns::FileDownload;
 use crate::web::pages::Page;
 use rocket::get;
 
@@ -32,8 +32,5 @@ async fn download(
     id: ReviewId,
     version: ReportVersion,
 ) -> Result<FileDownload, AppError> {
-    Ok(FileDownload {
-        content_type: pdf_type(),
-        download: reviews::report(view.app, &caller, &id, version).await?,
-    })
+    crate::web::api::reviews::report_file(view.app, &caller, &id, version).await
 }
