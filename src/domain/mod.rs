@@ -14,6 +14,7 @@ pub mod input;
 pub mod nhs_number;
 pub mod panel;
 pub mod person;
+pub mod record;
 pub mod ratings;
 pub mod referral;
 pub mod returns;
