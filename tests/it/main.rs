@@ -23,6 +23,7 @@ mod pages;
 mod panels;
 mod past_register;
 mod projection;
+mod record;
 mod referral_pages;
 mod referrals;
 mod register;

@@ -202,7 +202,11 @@ async fn entries(
     }
     if let Some(day) = p.closed_on {
         let why = p.closed_reason.clone().unwrap_or_default();
-        out.push(event(day, EventKind::Closed, format!("Entry closed: {why}")));
+        out.push(event(
+            day,
+            EventKind::Closed,
+            format!("Entry closed: {why}"),
+        ));
     }
     if let Some(day) = p.withdrawn_on {
         out.push(event(day, EventKind::Closed, "Consent withdrawn".into()));
@@ -348,7 +352,11 @@ async fn reviews(
         .into_iter()
         .filter(|r| reader.may_read(r))
     {
-        let name = format!("{} ({})", r.kind.label(), r.review_type.as_str().to_uppercase());
+        let name = format!(
+            "{} ({})",
+            r.kind.label(),
+            r.review_type.as_str().to_uppercase()
+        );
         let link = Some(format!("/reviews/{}", r.id));
         let mut push = |day: Date, what: String| {
             let mut e = event(day, EventKind::Review, what);

@@ -264,5 +264,7 @@ pub async fn download(
     caller: Caller,
     id: UuidParam,
 ) -> Result<DocumentFile, AppError> {
-    Ok(DocumentFile(record::download(view.app, &caller, &id.0).await?))
+    Ok(DocumentFile(
+        record::download(view.app, &caller, &id.0).await?,
+    ))
 }
