@@ -96,8 +96,12 @@ async fn chronology_context(
     let query = filters.query()?;
     let c = match record::chronology(view.app, caller, id, &query).await {
         Ok(c) => c,
-        Err(AppError::Validation { fields, .. }) => {
-            errors = form_errors(&fields, &["kind", "category", "from", "to"]);
+        Err(AppError::Validation { mut fields, .. }) => {
+            // The filter's category is not the note form's (which has that id).
+            if let Some(m) = fields.remove("category") {
+                fields.insert("filter-category".into(), m);
+            }
+            errors = form_errors(&fields, &["kind", "filter-category", "from", "to"]);
             record::chronology(view.app, caller, id, &Default::default()).await?
         }
         Err(e) => return Err(e),
