@@ -148,9 +148,17 @@ pub async fn chronology(
             && filter.from.is_none_or(|f| e.day >= f)
             && filter.to.is_none_or(|t| e.day <= t)
     });
-    // Newest first; on one day, the later-written first (a stable sort keeps the rest in the
-    // order they were gathered).
-    all.sort_by(|a, b| b.day.cmp(&a.day).then(b.written_at.cmp(&a.written_at)));
+    // Newest first; on one day, the later-written first, then the later of the service's own
+    // events (each kind is gathered oldest first: booked before held, consent after
+    // registration).
+    let mut all: Vec<(usize, Entry)> = all.into_iter().enumerate().collect();
+    all.sort_by(|(i, a), (j, b)| {
+        b.day
+            .cmp(&a.day)
+            .then(b.written_at.cmp(&a.written_at))
+            .then(j.cmp(i))
+    });
+    let all: Vec<Entry> = all.into_iter().map(|(_, e)| e).collect();
     let total = all.len();
     let pages = total.div_ceil(PER_PAGE).max(1);
     let page = filter.page.min(pages);
@@ -186,31 +194,6 @@ async fn entries(
     let scope = reader.scope;
     let p = find_readable(db, reader, person_id).await?;
     let mut out = Vec::new();
-    if let Some(day) = p.inpatient_only_from {
-        out.push(event(
-            day,
-            EventKind::Registered,
-            "Recorded as an inpatient, not on the register".into(),
-        ));
-    }
-    if p.status != crate::domain::person::Status::InpatientOnly {
-        out.push(event(
-            p.registered_on,
-            EventKind::Registered,
-            "Added to the register".into(),
-        ));
-    }
-    if let Some(day) = p.closed_on {
-        let why = p.closed_reason.clone().unwrap_or_default();
-        out.push(event(
-            day,
-            EventKind::Closed,
-            format!("Entry closed: {why}"),
-        ));
-    }
-    if let Some(day) = p.withdrawn_on {
-        out.push(event(day, EventKind::Closed, "Consent withdrawn".into()));
-    }
     for c in scope
         .select::<consent::Entity>()
         .filter(consent::Column::PersonId.eq(person_id))
@@ -225,7 +208,26 @@ async fn entries(
         e.by = Some(c.recorded_by);
         out.push(e);
     }
-    for h in risk::history_rows(db, scope, person_id).await? {
+    if let Some(day) = p.inpatient_only_from {
+        out.push(event(
+            day,
+            EventKind::Registered,
+            "Recorded as an inpatient, not on the register".into(),
+        ));
+    }
+    if p.status != crate::domain::person::Status::InpatientOnly {
+        out.push(event(
+            p.registered_on,
+            EventKind::Registered,
+            "Added to the register".into(),
+        ));
+    }
+    // Oldest first, as every kind is gathered.
+    for h in risk::history_rows(db, scope, person_id)
+        .await?
+        .into_iter()
+        .rev()
+    {
         // Blue on admission and red on discharge are the stay's own entries below.
         if h.source == "admission" || h.source == "discharge" {
             continue;
@@ -284,6 +286,17 @@ async fn entries(
             written_at: Some(n.written_at),
             link: None,
         });
+    }
+    if let Some(day) = p.closed_on {
+        let why = p.closed_reason.clone().unwrap_or_default();
+        out.push(event(
+            day,
+            EventKind::Closed,
+            format!("Entry closed: {why}"),
+        ));
+    }
+    if let Some(day) = p.withdrawn_on {
+        out.push(event(day, EventKind::Closed, "Consent withdrawn".into()));
     }
     Ok(out)
 }
