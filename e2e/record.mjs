@@ -36,7 +36,7 @@ const users = (await api('GET', '/api/v1/users?per_page=500', await login('admin
 const idOf = (name) => users.find((u) => u.username === name).id;
 const person = await api('POST', '/api/v1/people', commissioner, {
   nhs_number: nhsNumber((Date.now() % 400000) + 500000), given_name: 'Rhiannon', family_name: 'Okafor-Lind',
-  date_of_birth: daysAgo(365 * 16), sex: 'female', postcode: 'PE2 5AA', local_authority: 'Peterborough',
+  date_of_birth: daysAgo(365 * 17), sex: 'female', postcode: 'PE2 5AA', local_authority: 'Peterborough',
   learning_disability: true, autism: true, ehcp: true, setting: 'family_home', social_worker: null,
   keyworker: null, registered_on: daysAgo(90),
   consent: { basis: 'self', recorded_on: daysAgo(90), given_by: null, relationship: null,
