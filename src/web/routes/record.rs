@@ -99,7 +99,7 @@ pub(super) const API: &[Endpoint] = &[
         READ_DOCUMENTS,
         "A document's bytes, as uploaded (each download is audited)",
     )
-    .file("application/octet-stream"),
+    .file("*/*"),
 ];
 
 pub(super) const PAGES: &[Endpoint] = &[
