@@ -24,6 +24,7 @@ mod panels;
 mod past_register;
 mod projection;
 mod record;
+mod record_documents;
 mod referral_pages;
 mod referrals;
 mod register;
