@@ -1,5 +1,6 @@
 //! The person's record (issue 19): notes and the chronology that merges them with the service's
-//! own events, its filters, a refused note kept; and the helpers the documents' tests (`record_documents`) share.
+//! own events, its filters, a refused note kept; and the helpers the documents' tests
+//! (`record_documents`) share.
 
 use crate::register::{answers, nhs, parental, person, today, ymd};
 use crate::reviews::RED;
