@@ -50,6 +50,15 @@ async fn documents_are_known_by_their_bytes_and_each_download_is_audited() {
             .unwrap()
             .contains("larger than 1 MB")
     );
+    // JSON is not a file.
+    let (s, body) = t.post(&path, Some(&c), "{}").await;
+    assert_eq!(s, Status::UnsupportedMediaType, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("multipart/form-data")
+    );
     // A kind is required.
     let (s, body) = upload(&t, &c, &path, "x.pdf", PDF, "").await;
     assert_eq!(s, Status::UnprocessableEntity, "{body}");
