@@ -41,7 +41,7 @@ ids = [
     # inpatient (so their rules are reached, not only "not in hospital").
     (r"^/api/v1/people/\{id\}/(visits|admissions)$", inpatient["id"]),
     (
-        r"^/api/v1/people/\{id\}(/(consent/withdraw|close|risk-assessments|ratings|reviews|due))?$",
+        r"^/api/v1/people/\{id\}(/(consent/withdraw|close|risk-assessments|ratings|reviews|due|notes|chronology|documents))?$",
         community["id"],
     ),
     (r"^/api/v1/admissions/\{id\}", admission["id"]),

@@ -45,6 +45,21 @@ pub struct Settings {
     /// text and time; bound values, which may be personal data, are never logged). Unset, none.
     #[serde(default)]
     pub slow_query_ms: Option<u64>,
+    /// A directory to keep uploaded documents in, one file each named by its id
+    /// (`TCR_DOCUMENTS_DIR`). Unset, their bytes are kept in the database.
+    #[serde(default)]
+    pub documents_dir: Option<PathBuf>,
+    /// The largest document accepted, in MB (`TCR_DOCUMENT_LIMIT_MB`, default 10; at most
+    /// [`UPLOAD_LIMIT_MB`], the request limit of every upload).
+    #[serde(default = "default_document_limit_mb")]
+    pub document_limit_mb: u64,
+}
+
+/// The largest document accepted by default, in MB.
+pub const DOCUMENT_LIMIT_MB: u64 = 10;
+
+fn default_document_limit_mb() -> u64 {
+    DOCUMENT_LIMIT_MB
 }
 
 impl std::fmt::Debug for Settings {
@@ -59,6 +74,8 @@ impl std::fmt::Debug for Settings {
             .field("client_ip_header", &self.client_ip_header)
             .field("public_url", &self.public_url)
             .field("slow_query_ms", &self.slow_query_ms)
+            .field("documents_dir", &self.documents_dir)
+            .field("document_limit_mb", &self.document_limit_mb)
             .finish()
     }
 }
@@ -84,6 +101,8 @@ impl Default for Settings {
             client_ip_header: None,
             public_url: None,
             slow_query_ms: None,
+            documents_dir: None,
+            document_limit_mb: DOCUMENT_LIMIT_MB,
         }
     }
 }
@@ -171,6 +190,11 @@ impl Settings {
             return Err(ConfigError::Invalid(
                 "TCR_PUBLIC_URL must be an http:// or https:// address with no path, query or spaces, such as https://tcr.example.nhs.uk".into(),
             ));
+        }
+        if self.document_limit_mb == 0 || self.document_limit_mb > UPLOAD_LIMIT_MB {
+            return Err(ConfigError::Invalid(format!(
+                "TCR_DOCUMENT_LIMIT_MB must be from 1 to {UPLOAD_LIMIT_MB} (the upload limit)"
+            )));
         }
         if let Some(password) = &self.admin_password
             && let Some(problem) = crate::domain::accounts::password_problem(password, "admin")

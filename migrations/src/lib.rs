@@ -28,6 +28,7 @@ mod m20261130_000023_inpatients;
 mod m20261130_000024_stay_items;
 mod m20261130_000025_imports;
 mod m20261130_000026_review_report;
+mod m20261130_000027_record;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000024_stay_items::Migration),
             Box::new(m20261130_000025_imports::Migration),
             Box::new(m20261130_000026_review_report::Migration),
+            Box::new(m20261130_000027_record::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub mod nhs_number;
 pub mod panel;
 pub mod person;
 pub mod ratings;
+pub mod record;
 pub mod referral;
 pub mod returns;
 pub mod review;

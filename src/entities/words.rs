@@ -11,6 +11,7 @@ use crate::domain::{
     deadlines::DueKind,
     panel::PanelKind,
     person::{LegalStatus, SecurityLevel, Setting, Sex, Status},
+    record::{DocumentKind, NoteCategory, Storage},
     referral::ReferralStatus,
     returns::ReturnKind,
     review::{ActionStatus, ReviewKind, ReviewStatus},
@@ -96,6 +97,9 @@ stored_words!(
     Setting,
     SecurityLevel,
     LegalStatus,
+    NoteCategory,
+    DocumentKind,
+    Storage,
 );
 
 #[cfg(test)]

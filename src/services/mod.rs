@@ -13,6 +13,7 @@ pub mod import;
 pub mod input;
 pub mod kept;
 pub mod people;
+pub mod record;
 pub mod referrals;
 pub mod returns;
 pub mod review_amend;

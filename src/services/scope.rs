@@ -13,9 +13,9 @@
 
 use crate::domain::person::Status;
 use crate::entities::{
-    action, admission, admission_revision, audit_entry, consent, person, person_due,
-    person_due_item, person_due_word, person_revision, person_timeline, rating_event, referral,
-    review, review_addendum, risk_assessment, visit,
+    action, admission, admission_revision, audit_entry, consent, document, document_content,
+    person, person_due, person_due_item, person_due_word, person_note, person_revision,
+    person_timeline, rating_event, referral, review, review_addendum, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -155,7 +155,10 @@ linked!(
     action,
     person_revision,
     review_addendum,
-    person_due_item
+    person_due_item,
+    person_note,
+    document,
+    document_content
 );
 
 /// The register's projections (today's answers, each entry's timeline) hold no row about a
@@ -233,6 +236,9 @@ mod tests {
         "person_due_word",
         "audit_entry",
         "review_addendum",
+        "person_note",
+        "document",
+        "document_content",
     ];
 
     fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -53,6 +53,10 @@ fn message_for(status: Status, req: &Request<'_>) -> String {
         404 => "There is nothing here.".into(),
         405 => "That method is not allowed here.".into(),
         413 => "The request body is too large.".into(),
+        // A document upload takes a file, not JSON.
+        415 if req.uri().path().ends_with("/documents") => {
+            "Send the file as `multipart/form-data` (fields `file`, `title`, `kind`).".into()
+        }
         415 => "Send the body as JSON, with `Content-Type: application/json`.".into(),
         422 => "The request could not be read.".into(),
         c if c < 500 => "The request could not be handled.".into(),

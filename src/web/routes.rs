@@ -89,6 +89,8 @@ pub struct Endpoint {
     /// Error statuses beyond those its shape implies (400/422 with a body, 401/403 by access,
     /// 404 with a path id, 422 with query parameters): 409 for a rule about the record's state.
     pub errors: &'static [u16],
+    /// Takes a file (`multipart/form-data`: `file`, `title`, `kind`) instead of JSON.
+    pub upload: bool,
 }
 
 const fn ep(method: Method, path: &'static str, access: Access, summary: &'static str) -> Endpoint {
@@ -103,12 +105,17 @@ const fn ep(method: Method, path: &'static str, access: Access, summary: &'stati
         file: None,
         query: &[],
         errors: &[],
+        upload: false,
     }
 }
 
 impl Endpoint {
     const fn body(mut self, f: SchemaFn) -> Self {
         self.body = Some(f);
+        self
+    }
+    const fn upload(mut self) -> Self {
+        self.upload = true;
         self
     }
     const fn file(mut self, media_type: &'static str) -> Self {
@@ -133,27 +140,40 @@ impl Endpoint {
 
 mod api;
 mod pages;
+mod record;
 
-const ENDPOINT_COUNT: usize = api::ENDPOINTS.len() + pages::ENDPOINTS.len();
+const TABLES: [&[Endpoint]; 4] = [api::ENDPOINTS, record::API, pages::ENDPOINTS, record::PAGES];
 
-/// The two tables one after the other, in a `const` so the list stays a `&'static` slice.
-const fn concat(first: &[Endpoint], second: &[Endpoint]) -> [Endpoint; ENDPOINT_COUNT] {
-    let mut all = [first[0]; ENDPOINT_COUNT];
+const ENDPOINT_COUNT: usize = {
+    let mut n = 0;
     let mut i = 0;
-    while i < second.len() {
-        all[first.len() + i] = second[i];
+    while i < TABLES.len() {
+        n += TABLES[i].len();
         i += 1;
     }
-    let mut i = 0;
-    while i < first.len() {
-        all[i] = first[i];
-        i += 1;
+    n
+};
+
+/// The tables one after the other, in a `const` so the list stays a `&'static` slice.
+const fn concat(tables: [&[Endpoint]; 4]) -> [Endpoint; ENDPOINT_COUNT] {
+    let mut all = [tables[0][0]; ENDPOINT_COUNT];
+    let mut at = 0;
+    let mut t = 0;
+    while t < tables.len() {
+        let mut i = 0;
+        while i < tables[t].len() {
+            all[at] = tables[t][i];
+            at += 1;
+            i += 1;
+        }
+        t += 1;
     }
     all
 }
 
-/// Every endpoint: the API's (`routes/api.rs`), then the pages' (`routes/pages.rs`).
-pub static ENDPOINTS: &[Endpoint] = &concat(api::ENDPOINTS, pages::ENDPOINTS);
+/// Every endpoint: the API's (`routes/api.rs`, then the record's in `routes/record.rs`), then
+/// the pages' (`routes/pages.rs`, then the record's).
+pub static ENDPOINTS: &[Endpoint] = &concat(TABLES);
 
 /// The registry entry for a mounted route.
 pub fn lookup(method: Method, path: &str) -> Option<&'static Endpoint> {

@@ -59,6 +59,9 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "diary.html",
     "imports/list.html",
     "imports/show.html",
+    "record/documents.html",
+    "record/upload.html",
+    "record/chronology.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

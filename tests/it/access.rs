@@ -118,6 +118,17 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/api/v1/actions",                          ".CHM.."),
     (Get,   "/api/v1/actions/owners",                   ".CHM.."),
     (Get,   "/api/v1/people/<id>/due",                  ".CHM.D"),
+    // The person's record (issue 19): notes and documents are written by the commissioner
+    // (and a review's pack also by its chair, which the service checks); read by whoever reads
+    // the person or the review.
+    (Get,   "/api/v1/people/<id>/notes",                ".CHM.D"),
+    (Post,  "/api/v1/people/<id>/notes",                ".C...."),
+    (Get,   "/api/v1/people/<id>/chronology",           ".CHM.D"),
+    (Get,   "/api/v1/people/<id>/documents",            ".CHM.D"),
+    (Post,  "/api/v1/people/<id>/documents",            ".C...."),
+    (Get,   "/api/v1/reviews/<id>/documents",           ".CHM.."),
+    (Post,  "/api/v1/reviews/<id>/documents",           ".CH..."),
+    (Get,   "/api/v1/documents/<id>",                   ".CHM.D"),
     // Pages: assets and signing in and out.
     (Get,   "/assets/tcr.css",                          "aCHMAD"),
     (Get,   "/assets/tcr.js",                           "aCHMAD"),
@@ -226,6 +237,12 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/import/<id>/mapping",                     ".C...."),
     (Post,  "/import/<id>/commit",                      ".C...."),
     (Get,   "/import/<id>/worklist.csv",                ".C...."),
+    // The person's record (issue 19).
+    (Get,   "/people/<id>/chronology",                  ".CHM.D"),
+    (Post,  "/people/<id>/notes",                       ".C...."),
+    (Post,  "/people/<id>/documents",                   ".C...."),
+    (Post,  "/reviews/<id>/documents",                  ".CH..."),
+    (Get,   "/documents/<id>",                          ".CHM.D"),
 ];
 
 /// One row of [`WHO`], read.

@@ -23,6 +23,8 @@ mod pages;
 mod panels;
 mod past_register;
 mod projection;
+mod record;
+mod record_documents;
 mod referral_pages;
 mod referrals;
 mod register;

@@ -143,6 +143,25 @@ async fn world() -> World {
         )
         .await;
     assert_eq!(s, Status::Ok, "{held}");
+    // A note on the record, and a document in the review's pack.
+    let (s, n) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/notes"),
+            Some(&c),
+            &json!({"noted_on": ymd(day - Duration::days(3)), "category": "contact", "text": "Note Xanthippe"}),
+        )
+        .await;
+    assert_eq!(s, Status::Created, "{n}");
+    let (s, document) = crate::record::upload(
+        &t,
+        &c,
+        &format!("/api/v1/reviews/{review_id}/documents"),
+        "pack.pdf",
+        crate::record::PDF,
+        "pack_paper",
+    )
+    .await;
+    assert_eq!(s, Status::Created, "{document}");
     let mut ids = vec![
         ("person", id.clone()),
         ("referral", referral_id),
@@ -157,6 +176,7 @@ async fn world() -> World {
     for a in held["actions"].as_array().unwrap() {
         ids.push(("action", a["id"].as_str().unwrap().to_string()));
     }
+    ids.push(("document", document["id"].as_str().unwrap().to_string()));
 
     // Someone who stays, so lists are not empty.
     let (s, kept) = t

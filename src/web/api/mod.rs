@@ -7,6 +7,7 @@ pub mod export;
 pub mod health;
 pub mod openapi;
 pub mod people;
+pub mod record;
 pub mod referrals;
 pub mod returns;
 pub mod review_moves;
@@ -79,6 +80,14 @@ pub fn routes() -> Vec<Route> {
         returns::pdf,
         returns::csv,
         returns::at_csv,
+        record::notes,
+        record::add_note,
+        record::chronology,
+        record::person_documents,
+        record::upload_to_person,
+        record::review_documents,
+        record::upload_to_review,
+        record::download,
     ];
     all.shrink_to_fit();
     all

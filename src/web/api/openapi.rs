@@ -75,7 +75,7 @@ pub fn takes_a_form(route: &Route) -> bool {
 /// table's own (409 for rules about a record's state, 429 for sign-in limits).
 pub fn error_statuses(endpoint: &Endpoint, path_id: bool, query: bool) -> Vec<u16> {
     let mut codes = Vec::new();
-    if endpoint.body.is_some() {
+    if endpoint.body.is_some() || endpoint.upload {
         codes.extend([400, 413, 415, 422]);
     }
     match endpoint.access {
@@ -201,6 +201,20 @@ fn operation(
     op.insert("security".into(), security);
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
+    }
+    if endpoint.upload {
+        op.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": {"multipart/form-data": {"schema": {
+                "type": "object",
+                "required": ["file", "kind"],
+                "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "PDF, Word (.docx, .doc) or PNG, JPEG or GIF, decided from its bytes"},
+                    "title": {"type": "string", "maxLength": 200, "description": "Defaults to the file's name"},
+                    "kind": serde_json::to_value(generators.input.subschema_for::<crate::domain::record::DocumentKind>()).unwrap_or(json!({"type": "string"})),
+                }
+            }}}}),
+        );
     }
     if let Some(body) = endpoint.body {
         let schema = body(&mut generators.input);

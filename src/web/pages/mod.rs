@@ -13,6 +13,7 @@ pub mod imports;
 pub mod inpatients;
 pub mod kept;
 pub mod panel_kinds;
+pub mod record;
 pub mod referrals;
 pub mod register;
 pub mod returns;
@@ -50,6 +51,13 @@ pub fn routes() -> Vec<Route> {
         imports::remap,
         imports::commit,
         imports::worklist,
+    ]);
+    routes.extend(rocket::routes![
+        record::chronology_page,
+        record::add_note,
+        record::upload_to_person,
+        record::upload_to_review,
+        record::download,
     ]);
     routes
 }

@@ -332,6 +332,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
     let active = d.person.status == Status::Active;
     let in_care = d.person.status.in_care();
     let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id).await?;
+    let documents = super::record::person_documents(&view, &caller, &id, in_care).await?;
     let ctx = json!({
         "title": format!("{} {}", d.person.given_name, d.person.family_name),
         "person": d.person,
@@ -353,6 +354,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
         "due": due,
         "reviews": reviews_of,
         "at_codes": at_codes(&view.app.policies.collection),
+        "docs": documents,
     });
     view.render("people/show.html", ctx)
 }

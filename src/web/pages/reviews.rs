@@ -66,7 +66,9 @@ pub(super) async fn review_context(
     } else {
         Vec::new()
     };
+    let docs = super::record::pack_documents(view, caller, &review, may_record).await?;
     Ok(json!({
+        "docs": docs,
         "inpatient_only": inpatient_only,
         "addenda": addenda,
         "title": format!("{} for {}", review.kind.label(), review.person_name),
