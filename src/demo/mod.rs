@@ -171,6 +171,13 @@ async fn create(
                 let input = NewVisit {
                     visited_on: Some(on.to_string()),
                     visitor: Some(visitor.to_string()),
+                    seen_in_person: Some(true),
+                    views: Some("Wants to go home, and to see their family more often.".into()),
+                    restrictive_practices: Some(vec!["none_observed".into()]),
+                    actions_agreed: Some(
+                        "Ward to share the discharge plan with the family.".into(),
+                    ),
+                    ..NewVisit::default()
                 };
                 admissions::record_visit(app, actor, reader, &person.id, input)
                     .await

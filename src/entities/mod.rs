@@ -7,6 +7,7 @@ pub mod admission_revision;
 pub mod audit_entry;
 pub mod audit_head;
 pub mod consent;
+pub mod escalation;
 mod ids;
 pub mod import;
 pub mod import_mapping;

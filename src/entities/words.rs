@@ -9,6 +9,7 @@ use crate::domain::{
     age::ReviewType,
     consent::ConsentBasis,
     deadlines::DueKind,
+    ethnicity::Ethnicity,
     panel::PanelKind,
     person::{LegalStatus, SecurityLevel, Setting, Sex, Status},
     referral::ReferralStatus,
@@ -16,6 +17,7 @@ use crate::domain::{
     review::{ActionStatus, ReviewKind, ReviewStatus},
     risk::Rating,
     role::Role,
+    visits::{EscalationStatus, Urgency},
 };
 
 /// Implements `From<T> for Value`, `TryGetable`, `ValueType`, `Nullable` and `IntoActiveValue`
@@ -96,6 +98,9 @@ stored_words!(
     Setting,
     SecurityLevel,
     LegalStatus,
+    Ethnicity,
+    Urgency,
+    EscalationStatus,
 );
 
 #[cfg(test)]

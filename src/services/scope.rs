@@ -13,7 +13,7 @@
 
 use crate::domain::person::Status;
 use crate::entities::{
-    action, admission, admission_revision, audit_entry, consent, person, person_due,
+    action, admission, admission_revision, audit_entry, consent, escalation, person, person_due,
     person_due_item, person_due_word, person_revision, person_timeline, rating_event, referral,
     review, review_addendum, risk_assessment, visit,
 };
@@ -155,7 +155,8 @@ linked!(
     action,
     person_revision,
     review_addendum,
-    person_due_item
+    person_due_item,
+    escalation
 );
 
 /// The register's projections (today's answers, each entry's timeline) hold no row about a
@@ -233,6 +234,7 @@ mod tests {
         "person_due_word",
         "audit_entry",
         "review_addendum",
+        "escalation",
     ];
 
     fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

@@ -180,6 +180,7 @@ pub const PERSON_FIELDS: &[&str] = &[
     "social_worker",
     "social_worker_from",
     "keyworker",
+    "ethnicity",
     "consent",
     "consent.basis",
     "consent.recorded_on",
@@ -199,6 +200,11 @@ pub fn person_form_context(title: &str, action: &str, adding: bool, form: Value)
         "form": form,
         "sexes": choices(Sex::ALL, Sex::as_str, Sex::label),
         "settings": choices(Setting::ALL, Setting::as_str, Setting::label),
+        "ethnicities": choices(
+            crate::domain::ethnicity::Ethnicity::ALL,
+            crate::domain::ethnicity::Ethnicity::as_str,
+            crate::domain::ethnicity::Ethnicity::label,
+        ),
     })
 }
 
@@ -341,6 +347,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
         "admissions": d.admissions,
         "open_admission": open,
         "sex_label": d.person.sex.label(),
+        "ethnicity_label": d.person.ethnicity.map(|e| e.label()),
         "setting_label": d.person.setting.label(),
         "can_edit": active && view.can(Permission::PeopleWrite),
         "can_join": d.person.status == Status::InpatientOnly && view.can(Permission::PeopleWrite),
