@@ -59,6 +59,11 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "diary.html",
     "imports/list.html",
     "imports/show.html",
+    "people/visit.html",
+    "escalations/form.html",
+    "escalations/show.html",
+    "escalations/list.html",
+    "partials/visits.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(

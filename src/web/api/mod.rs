@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod body;
 pub mod corrections;
+pub mod escalations;
 pub mod export;
 pub mod health;
 pub mod openapi;
@@ -77,6 +78,10 @@ pub fn routes() -> Vec<Route> {
         returns::pdf,
         returns::csv,
         returns::at_csv,
+        escalations::raise,
+        escalations::list,
+        escalations::get,
+        escalations::close,
     ];
     all.shrink_to_fit();
     all

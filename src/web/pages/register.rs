@@ -338,6 +338,12 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
     let active = d.person.status == Status::Active;
     let in_care = d.person.status.in_care();
     let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id).await?;
+    let can_escalate = in_care && view.can(Permission::AdmissionsRecord);
+    let escalations = if view.can(Permission::AdmissionsRecord) {
+        crate::services::escalations::of_person(view.app, &reader, &id).await?
+    } else {
+        Vec::new()
+    };
     let ctx = json!({
         "title": format!("{} {}", d.person.given_name, d.person.family_name),
         "person": d.person,
@@ -356,6 +362,8 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
         "can_admit": in_care && view.can(Permission::AdmissionsRecord),
         "can_void": active && view.can(Permission::RiskAssess),
         "voided": voided,
+        "escalations": escalations,
+        "can_escalate": can_escalate,
         "can_schedule": in_care && view.can(Permission::ReviewsSchedule),
         "due": due,
         "reviews": reviews_of,
