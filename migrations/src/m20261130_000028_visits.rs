@@ -75,7 +75,7 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(People::Table)
-                    .add_column(&mut string_len_null(People::Ethnicity, 2))
+                    .add_column(string_len_null(People::Ethnicity, 2))
                     .to_owned(),
             )
             .await?;
