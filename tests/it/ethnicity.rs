@@ -109,4 +109,14 @@ async fn ethnicity_is_set_changed_cleared_and_checked() {
     assert_eq!(p["ethnicity"], "Z");
     let (_, page) = t.page(&format!("/people/{id}")).await;
     assert!(page.contains("Not stated"));
+
+    // An inpatient-only entry may carry it too.
+    let mut body = crate::inpatients::inpatient(&nhs(403), born, today(&t) - Duration::days(5));
+    body["ethnicity"] = json!("H");
+    let (s, p) = t.post_json("/api/v1/inpatients", Some(&c), &body).await;
+    assert_eq!(
+        (s, p["ethnicity"].as_str()),
+        (Status::Created, Some("H")),
+        "{p}"
+    );
 }
