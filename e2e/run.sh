@@ -75,6 +75,7 @@ TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node journey.mjs |
 [ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node inpatients.mjs || status=$?
 [ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node imports.mjs || status=$?
 [ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node record.mjs || status=$?
+[ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$PORT" TCR_E2E_PASSWORD="$PASSWORD" node visits.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- tcr's log"; tail -n 40 "$WORK/server.log"; exit "$status"
 fi

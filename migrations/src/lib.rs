@@ -29,6 +29,7 @@ mod m20261130_000024_stay_items;
 mod m20261130_000025_imports;
 mod m20261130_000026_review_report;
 mod m20261130_000027_record;
+mod m20261130_000028_visits;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000025_imports::Migration),
             Box::new(m20261130_000026_review_report::Migration),
             Box::new(m20261130_000027_record::Migration),
+            Box::new(m20261130_000028_visits::Migration),
         ]
     }
 }

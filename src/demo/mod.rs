@@ -78,10 +78,16 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
         active_at: app.clock.now(),
     };
     let reader = Reader::of(app, &signed_in);
+    // The first person with a visit has a concern from it escalated, so the dashboard shows one.
+    let mut escalated = false;
     for (n, p) in plans.iter().enumerate() {
-        create(app, &actor, &reader, p).await.map_err(|(what, e)| {
-            AppError::internal(format!("demo person {} ({what}): {e:?}", n + 1))
-        })?;
+        let escalate = !escalated && p.steps.iter().any(|s| matches!(s, Step::Visit { .. }));
+        escalated |= escalate;
+        create(app, &actor, &reader, p, escalate)
+            .await
+            .map_err(|(what, e)| {
+                AppError::internal(format!("demo person {} ({what}): {e:?}", n + 1))
+            })?;
     }
     seed_referrals(app, &actor, &reader)
         .await
@@ -119,11 +125,14 @@ async fn create(
     actor: &Actor,
     reader: &Reader,
     p: &Planned,
+    escalate: bool,
 ) -> Result<(), (&'static str, AppError)> {
     let person = people::register(app, actor, p.input.clone())
         .await
         .map_err(|e| ("register", e))?;
     let mut admission_id = None;
+    // Only their first visit's concern is escalated.
+    let mut escalate = escalate;
     for step in &p.steps {
         match step {
             Step::Assess {
@@ -171,10 +180,34 @@ async fn create(
                 let input = NewVisit {
                     visited_on: Some(on.to_string()),
                     visitor: Some(visitor.to_string()),
+                    seen_in_person: Some(true),
+                    views: Some("Wants to go home, and to see their family more often.".into()),
+                    restrictive_practices: Some(vec!["none_observed".into()]),
+                    actions_agreed: Some(
+                        "Ward to share the discharge plan with the family.".into(),
+                    ),
+                    ..NewVisit::default()
                 };
-                admissions::record_visit(app, actor, reader, &person.id, input)
+                let concern = "Restrained twice this month; the family were not told.";
+                let input = NewVisit {
+                    concerns: escalate.then(|| concern.to_string()),
+                    ..input
+                };
+                let visit = admissions::record_visit(app, actor, reader, &person.id, input)
                     .await
                     .map_err(|e| ("visit", e))?;
+                if escalate {
+                    let raise = crate::services::escalations::NewEscalation {
+                        raised_on: Some(on.to_string()),
+                        concern: Some(concern.into()),
+                        urgency: Some("urgent".into()),
+                        visit_id: Some(visit.id),
+                    };
+                    crate::services::escalations::raise(app, actor, reader, &person.id, raise)
+                        .await
+                        .map_err(|e| ("escalation", e))?;
+                    escalate = false;
+                }
             }
             Step::Discharge { on, destination } => {
                 let id = admission_id.take().ok_or((

@@ -234,6 +234,12 @@ impl Context<'_> {
                 social_worker,
                 social_worker_from: None,
                 keyworker,
+                // From the number, not the generator, so that the rest of the demo is unchanged.
+                ethnicity: Some(
+                    DEMO_ETHNICITIES
+                        [usize::from(nhs.digits().as_bytes()[8]) % DEMO_ETHNICITIES.len()]
+                    .into(),
+                ),
                 registered_on: None,
                 consent: Some(consent),
             },
@@ -325,3 +331,6 @@ impl Context<'_> {
             .unwrap_or_else(|_| born + Duration::days(16 * 365 + 4))
     }
 }
+
+/// The ethnic categories the demo's people are given (mostly White British, as in the region).
+const DEMO_ETHNICITIES: &[&str] = &["A", "A", "A", "A", "C", "D", "H", "J", "N", "M", "Z"];

@@ -24,6 +24,8 @@ pub enum Kind {
     Date,
     YesNo,
     NhsNumber,
+    /// The NHS ethnic category: its code or its words (`A`, `White British`), as the code.
+    Ethnicity,
     /// One word of a vocabulary (`family_home`, `section_3`): spaces and hyphens become `_`.
     Word,
 }
@@ -74,6 +76,7 @@ fields! {
     SocialWorker = "social_worker", Text, "Social worker", ["allocated social worker"];
     SocialWorkerFrom = "social_worker_from", Date, "Social worker from", [];
     Keyworker = "keyworker", Text, "Keyworker", ["key worker"];
+    Ethnicity = "ethnicity", Ethnicity, "Ethnicity (NHS ethnic category)", ["ethnic group", "ethnic category", "ethnic origin", "ethnicity code"];
     RegisteredOn = "registered_on", Date, "Joined the register on", ["date added", "date registered", "added to register"];
     ConsentBasis = "consent_basis", Word, "Consent basis", ["consent"];
     ConsentRecordedOn = "consent_recorded_on", Date, "Consent recorded on", ["consent date", "date of consent"];
@@ -263,6 +266,11 @@ pub fn value_of(field: Field, cell: &Cell) -> Result<Option<String>, String> {
         Kind::Text => Ok(Some(text)),
         Kind::NhsNumber => Ok(Some(text)),
         Kind::Word => Ok(Some(word(&text))),
+        Kind::Ethnicity => crate::domain::ethnicity::Ethnicity::read(&text)
+            .map(|e| Some(e.as_str().to_string()))
+            .ok_or_else(|| {
+                "Enter the NHS ethnic category: its code (A to S, Z or 99) or its words, like White - British".into()
+            }),
         Kind::YesNo => yes_no(&text)
             .map(|b| Some(b.to_string()))
             .ok_or_else(|| "Enter yes or no".into()),
@@ -373,6 +381,16 @@ mod tests {
             v(Field::Sex, Cell::Text("F".into())),
             Ok(Some("female".into()))
         );
+        assert_eq!(
+            v(Field::Ethnicity, Cell::Text("White British".into())),
+            Ok(Some("A".into()))
+        );
+        assert_eq!(
+            v(Field::Ethnicity, Cell::Number(99.0)),
+            Ok(Some("99".into()))
+        );
+        assert!(v(Field::Ethnicity, Cell::Text("Martian".into())).is_err());
+        assert_eq!(guess_field("Ethnic group"), Some(Field::Ethnicity));
         assert_eq!(v(Field::GivenName, Cell::Text("  ".into())), Ok(None));
         assert_eq!(v(Field::GivenName, Cell::Empty), Ok(None));
         // A formula-looking name is just text: nothing here evaluates it.

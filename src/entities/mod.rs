@@ -9,6 +9,7 @@ pub mod audit_head;
 pub mod consent;
 pub mod document;
 pub mod document_content;
+pub mod escalation;
 mod ids;
 pub mod import;
 pub mod import_mapping;

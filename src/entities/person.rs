@@ -24,6 +24,8 @@ pub struct Model {
     /// The day the social worker named (or their absence) took effect.
     pub social_worker_from: Option<TimeDate>,
     pub keyworker: Option<String>,
+    /// The NHS ethnic category, when known (migration 000028).
+    pub ethnicity: Option<crate::domain::ethnicity::Ethnicity>,
     pub setting: crate::domain::person::Setting,
     pub status: Status,
     pub registered_on: TimeDate,

@@ -12,6 +12,15 @@ pub struct Model {
     pub admission_id: StayId,
     pub visited_on: TimeDate,
     pub visitor: String,
+    /// Whether the person was seen in person; null for visits recorded before migration 000028.
+    pub seen_in_person: Option<bool>,
+    pub not_seen_reason: Option<String>,
+    /// The person's views, in their words or as told.
+    pub views: Option<String>,
+    pub concerns: Option<String>,
+    /// Words of `domain::visits::Restrictive`, space-separated.
+    pub restrictive_practices: Option<String>,
+    pub actions_agreed: Option<String>,
     pub recorded_by: String,
     pub recorded_at: TimeDateTimeWithTimeZone,
 }

@@ -9,6 +9,7 @@ use crate::domain::{
     age::ReviewType,
     consent::ConsentBasis,
     deadlines::DueKind,
+    ethnicity::Ethnicity,
     panel::PanelKind,
     person::{LegalStatus, SecurityLevel, Setting, Sex, Status},
     record::{DocumentKind, NoteCategory, Storage},
@@ -17,6 +18,7 @@ use crate::domain::{
     review::{ActionStatus, ReviewKind, ReviewStatus},
     risk::Rating,
     role::Role,
+    visits::{EscalationStatus, Urgency},
 };
 
 /// Implements `From<T> for Value`, `TryGetable`, `ValueType`, `Nullable` and `IntoActiveValue`
@@ -100,6 +102,9 @@ stored_words!(
     NoteCategory,
     DocumentKind,
     Storage,
+    Ethnicity,
+    Urgency,
+    EscalationStatus,
 );
 
 #[cfg(test)]

@@ -43,6 +43,16 @@ pub struct Dashboard {
     pub register: Option<Watch>,
     pub returns: Option<Vec<ReturnView>>,
     pub admin: Option<AdminWatch>,
+    /// Concerns escalated to the oversight panel and still open, oldest first.
+    pub escalations: Option<OpenEscalations>,
+}
+
+/// The first open escalations, how many are open, and the page listing them all.
+#[derive(Debug, Serialize)]
+pub struct OpenEscalations {
+    pub rows: Vec<super::escalations::EscalationView>,
+    pub total: u64,
+    pub href: &'static str,
 }
 
 /// How many are in hospital, overdue, reviewed soon, and red or amber with no review scheduled.
@@ -102,6 +112,7 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
         register: None,
         returns: None,
         admin: None,
+        escalations: None,
     };
     let figures = matches!(role, Role::Commissioner | Role::Analyst);
     if figures && (can(Permission::PeopleRead) || can(Permission::ReturnsRead)) {
@@ -120,10 +131,29 @@ pub async fn for_user(app: &App, who: &SignedIn) -> Result<Dashboard, AppError> 
         all.truncate(LATEST_RETURNS);
         d.returns = Some(all);
     }
+    if role == Role::Commissioner
+        && can(Permission::PeopleRead)
+        && can(Permission::AdmissionsRecord)
+    {
+        let (rows, total) = super::escalations::listed(
+            &app.db,
+            Scope::of(app, who),
+            Some(crate::domain::visits::EscalationStatus::Open),
+            Some(FIRST_ROWS),
+            today,
+        )
+        .await?;
+        d.escalations = Some(OpenEscalations {
+            rows,
+            total,
+            href: "/escalations",
+        });
+    }
     if role == Role::Admin {
         d.admin = Some(admin_watch(app, who).await?);
     }
-    let named = d.register.as_ref().map_or(0, Watch::named);
+    let named = d.register.as_ref().map_or(0, Watch::named)
+        + d.escalations.as_ref().map_or(0, |e| e.rows.len());
     audit::record_alone(
         app,
         &who.actor(),

@@ -8,6 +8,7 @@ pub mod counted;
 pub mod dashboard;
 pub mod diary;
 pub mod due;
+pub mod escalations;
 pub mod export;
 pub mod import;
 pub mod input;

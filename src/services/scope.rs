@@ -14,8 +14,9 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, document, document_content,
-    person, person_due, person_due_item, person_due_word, person_note, person_revision,
-    person_timeline, rating_event, referral, review, review_addendum, risk_assessment, visit,
+    escalation, person, person_due, person_due_item, person_due_word, person_note,
+    person_revision, person_timeline, rating_event, referral, review, review_addendum,
+    risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;
@@ -158,7 +159,8 @@ linked!(
     person_due_item,
     person_note,
     document,
-    document_content
+    document_content,
+    escalation
 );
 
 /// The register's projections (today's answers, each entry's timeline) hold no row about a
@@ -239,6 +241,7 @@ mod tests {
         "person_note",
         "document",
         "document_content",
+        "escalation",
     ];
 
     fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

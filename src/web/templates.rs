@@ -62,6 +62,11 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "record/documents.html",
     "record/upload.html",
     "record/chronology.html",
+    "people/visit.html",
+    "escalations/form.html",
+    "escalations/show.html",
+    "escalations/list.html",
+    "partials/visits.html",
 ];
 
 pub const STYLESHEET: &str = include_str!(concat!(
@@ -119,6 +124,13 @@ fn label_filter(
         "legal_status" => person::LegalStatus::parse(code).map(person::LegalStatus::label),
         "review_kind" => review::ReviewKind::parse(code).map(review::ReviewKind::label),
         "role" => code.parse::<role::Role>().ok().map(role::Role::label),
+        "ethnicity" => crate::domain::ethnicity::Ethnicity::parse(code)
+            .map(crate::domain::ethnicity::Ethnicity::label),
+        "restrictive" => crate::domain::visits::Restrictive::parse(code)
+            .map(crate::domain::visits::Restrictive::label),
+        "urgency" => {
+            crate::domain::visits::Urgency::parse(code).map(crate::domain::visits::Urgency::label)
+        }
         other => return Err(tera::Error::msg(format!("label: no vocabulary {other}"))),
     };
     Ok(words.map_or_else(|| v.clone(), |w| tera::Value::String(w.into())))

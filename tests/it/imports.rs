@@ -746,3 +746,49 @@ async fn an_inpatient_only_entry_joins_and_a_new_inpatient_comes_in_blue() {
         .await;
     assert_eq!(lee["rating"], "green", "{lee}");
 }
+
+#[rocket::async_test]
+async fn ethnicity_comes_in_from_its_code_or_its_words() {
+    use tcr::domain::ethnicity::Ethnicity;
+    let t = TestApp::new().await;
+    commissioner(&t).await;
+    let d = today(&t);
+    let born = ymd(d - Duration::days(365 * 30));
+    let consented = ymd(d - Duration::days(3));
+    let row = |n: u32, given: &str, ethnic: &str| {
+        format!(
+            "{};{given};Lee;{born};male;PE1 1AA;Peterborough;yes;no;no;family_home;self;{consented};{ethnic}\r\n",
+            nhs(n)
+        )
+    };
+    let csv = format!(
+        "nhs_number;given_name;family_name;date_of_birth;sex;postcode;local_authority;learning_disability;autism;ehcp;setting;consent_basis;consent_recorded_on;Ethnic group\r\n{}{}{}{}",
+        row(3100, "Ada", "White - British"),
+        row(3200, "Bo", "n"),
+        row(3300, "Cy", "99"),
+        row(3400, "Di", "Martian"),
+    );
+    let (s, _, id) = upload(&t, "ethnic.csv", csv.as_bytes()).await;
+    assert_eq!(s, Status::SeeOther);
+    let id = id.unwrap();
+    let seen = outcomes(&t, &id).await;
+    assert_eq!(
+        seen.iter().map(|o| o.1.as_str()).collect::<Vec<_>>(),
+        ["add", "add", "add", "refused"],
+        "{seen:?}"
+    );
+    assert!(
+        seen[3].2.iter().any(|r| r.contains("NHS ethnic category")),
+        "{seen:?}"
+    );
+    let (s, _) = commit(&t, &id).await;
+    assert_eq!(s, Status::SeeOther);
+    for (n, want) in [
+        (3100, Ethnicity::WhiteBritish),
+        (3200, Ethnicity::BlackAfrican),
+        (3300, Ethnicity::NotKnown),
+    ] {
+        assert_eq!(entry(&t, &nhs(n)).await.unwrap().ethnicity, Some(want));
+    }
+    assert!(entry(&t, &nhs(3400)).await.is_none());
+}

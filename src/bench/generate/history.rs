@@ -250,6 +250,12 @@ impl Gen<'_> {
                     admission_id: admission_id.clone(),
                     visited_on: day,
                     visitor: self.rng.pick(VISITORS).into(),
+                    seen_in_person: None,
+                    not_seen_reason: None,
+                    views: None,
+                    concerns: None,
+                    restrictive_practices: None,
+                    actions_agreed: None,
                     recorded_by: BY.into(),
                     recorded_at,
                 });

@@ -225,6 +225,7 @@ impl Gen<'_> {
             social_worker_from: about.social_worker.as_ref().map(|_| who.registered_on),
             social_worker: about.social_worker,
             keyworker: about.keyworker,
+            ethnicity: None,
             setting: crate::domain::person::Setting::parse(about.setting)
                 .expect("the generator's settings are the vocabulary's"),
             status,

@@ -1,5 +1,6 @@
-//! Commissioner oversight visits to someone in hospital: recorded against their open stay,
-//! and listed with each stay.
+//! Commissioner oversight visits to someone in hospital: recorded against their open stay with
+//! what they found (seen in person or why not, the person's views, concerns, restrictive
+//! practices observed, actions agreed), and listed with each stay.
 
 use super::open_admission;
 use crate::domain::ids::{PersonId, StayId};
@@ -20,6 +21,71 @@ pub struct NewVisit {
     pub visited_on: Option<String>,
     #[schemars(with = "crate::services::schema::Text<200>")]
     pub visitor: Option<String>,
+    /// Whether the visitor saw the person in person; when not, `not_seen_reason` says why.
+    pub seen_in_person: Option<bool>,
+    #[schemars(with = "Option<crate::services::schema::Note<1000>>")]
+    pub not_seen_reason: Option<String>,
+    /// The person's views, in their words or as told.
+    #[schemars(with = "Option<crate::services::schema::Note<4000>>")]
+    pub views: Option<String>,
+    #[schemars(with = "Option<crate::services::schema::Note<4000>>")]
+    pub concerns: Option<String>,
+    /// Words of the restrictive practices observed (`none_observed` alone, or any of the others).
+    #[schemars(with = "Option<Vec<crate::domain::visits::Restrictive>>")]
+    pub restrictive_practices: Option<Vec<String>>,
+    #[schemars(with = "Option<crate::services::schema::Note<4000>>")]
+    pub actions_agreed: Option<String>,
+}
+
+/// What a visit found, as checked.
+struct Findings {
+    seen_in_person: Option<bool>,
+    not_seen_reason: Option<String>,
+    views: Option<String>,
+    concerns: Option<String>,
+    restrictive_practices: Option<String>,
+    actions_agreed: Option<String>,
+}
+
+/// Checks what the visit found: a reason is required when the person was not seen (and not
+/// kept when they were); the practices are a set, "none observed" alone.
+fn check_findings(c: &mut Check, input: &NewVisit) -> Findings {
+    let reason = c.optional_paragraph(
+        "not_seen_reason",
+        "why they were not seen",
+        &input.not_seen_reason,
+        1000,
+    );
+    if input.seen_in_person == Some(false) && reason.is_none() && !c.has("not_seen_reason") {
+        c.fail(
+            "not_seen_reason",
+            "Say why the person was not seen in person",
+        );
+    }
+    let practices = match &input.restrictive_practices {
+        None => None,
+        Some(words) => match crate::domain::visits::practices(words) {
+            Ok(p) if p.is_empty() => None,
+            Ok(p) => Some(crate::domain::visits::stored(&p)),
+            Err(problem) => {
+                c.fail("restrictive_practices", problem);
+                None
+            }
+        },
+    };
+    Findings {
+        seen_in_person: input.seen_in_person,
+        not_seen_reason: reason.filter(|_| input.seen_in_person == Some(false)),
+        views: c.optional_paragraph("views", "the person's views", &input.views, 4000),
+        concerns: c.optional_paragraph("concerns", "the concerns", &input.concerns, 4000),
+        restrictive_practices: practices,
+        actions_agreed: c.optional_paragraph(
+            "actions_agreed",
+            "the actions agreed",
+            &input.actions_agreed,
+            4000,
+        ),
+    }
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -30,6 +96,35 @@ pub struct VisitView {
     #[schemars(with = "String")]
     pub visited_on: Date,
     pub visitor: String,
+    /// Null for visits recorded before findings were kept.
+    pub seen_in_person: Option<bool>,
+    pub not_seen_reason: Option<String>,
+    pub views: Option<String>,
+    pub concerns: Option<String>,
+    /// Empty when none was recorded; `["none_observed"]` when the visitor saw none.
+    pub restrictive_practices: Vec<crate::domain::visits::Restrictive>,
+    pub actions_agreed: Option<String>,
+}
+
+impl VisitView {
+    pub(in crate::services) fn of(v: visit::Model) -> Self {
+        VisitView {
+            restrictive_practices: v
+                .restrictive_practices
+                .as_deref()
+                .map(crate::domain::visits::from_stored)
+                .unwrap_or_default(),
+            id: v.id,
+            admission_id: v.admission_id,
+            visited_on: v.visited_on,
+            visitor: v.visitor,
+            seen_in_person: v.seen_in_person,
+            not_seen_reason: v.not_seen_reason,
+            views: v.views,
+            concerns: v.concerns,
+            actions_agreed: v.actions_agreed,
+        }
+    }
 }
 
 /// The visits made during a stay, newest first.
@@ -45,12 +140,7 @@ pub(in crate::services) async fn visits_of(
         .all(db)
         .await?
         .into_iter()
-        .map(|v| VisitView {
-            id: v.id,
-            admission_id: v.admission_id,
-            visited_on: v.visited_on,
-            visitor: v.visitor,
-        })
+        .map(VisitView::of)
         .collect())
 }
 
@@ -72,6 +162,7 @@ pub async fn record_visit(
         today,
     );
     let visitor = c.text("visitor", "who visited", &input.visitor, 200);
+    let found = check_findings(&mut c, &input);
     c.finish()?;
     let Some(visited_on) = visited_on else {
         return Err(AppError::internal("checked input incomplete"));
@@ -98,6 +189,12 @@ pub async fn record_visit(
         admission_id: Set(stay.id.clone()),
         visited_on: Set(visited_on),
         visitor: Set(visitor),
+        seen_in_person: Set(found.seen_in_person),
+        not_seen_reason: Set(found.not_seen_reason),
+        views: Set(found.views),
+        concerns: Set(found.concerns),
+        restrictive_practices: Set(found.restrictive_practices),
+        actions_agreed: Set(found.actions_agreed),
         recorded_by: Set(actor.username.clone()),
         recorded_at: Set(tx.now()),
     }
@@ -109,10 +206,5 @@ pub async fn record_visit(
     )
     .await?;
     tx.commit().await?;
-    Ok(VisitView {
-        id: row.id,
-        admission_id: row.admission_id,
-        visited_on: row.visited_on,
-        visitor: row.visitor,
-    })
+    Ok(VisitView::of(row))
 }

@@ -23,6 +23,9 @@ pub struct NewInpatient {
     /// `female`, `male`, `indeterminate` or `not_known`.
     #[schemars(with = "crate::domain::person::Sex")]
     pub sex: Option<String>,
+    /// The NHS ethnic category's code; optional.
+    #[schemars(with = "Option<crate::domain::ethnicity::Ethnicity>")]
+    pub ethnicity: Option<String>,
     #[schemars(with = "crate::services::schema::Postcode")]
     pub postcode: Option<String>,
     #[schemars(with = "crate::services::schema::Text<100>")]
@@ -47,6 +50,7 @@ impl NewInpatient {
             family_name: self.family_name.clone(),
             date_of_birth: self.date_of_birth.clone(),
             sex: self.sex.clone(),
+            ethnicity: self.ethnicity.clone(),
             postcode: self.postcode.clone(),
             local_authority: self.local_authority.clone(),
             learning_disability: self.learning_disability,

@@ -54,6 +54,9 @@ pub struct NewPerson {
     pub social_worker_from: Option<String>,
     #[schemars(with = "Option<crate::services::schema::Note<200>>")]
     pub keyworker: Option<String>,
+    /// The NHS ethnic category's code (`A`…`S`, `Z` not stated, `99` not known); optional.
+    #[schemars(with = "Option<crate::domain::ethnicity::Ethnicity>")]
+    pub ethnicity: Option<String>,
     /// Defaults to the consent date; never before it.
     #[schemars(with = "Option<crate::services::schema::Day>")]
     pub registered_on: Option<String>,
@@ -79,6 +82,7 @@ pub(super) struct Details {
     /// As given, if given.
     pub(super) social_worker_from: Option<Date>,
     pub(super) keyworker: Option<String>,
+    pub(super) ethnicity: Option<crate::domain::ethnicity::Ethnicity>,
 }
 
 fn check_nhs_number(c: &mut Check, given: Option<&str>) -> Option<NhsNumber> {
@@ -162,6 +166,7 @@ pub(super) fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option
         today,
     );
     let keyworker = c.optional_text("keyworker", "the keyworker's name", &p.keyworker, 200);
+    let ethnicity = check_ethnicity(c, p.ethnicity.as_deref());
     Some(Details {
         nhs_number: nhs?,
         given_name,
@@ -177,7 +182,17 @@ pub(super) fn check_details(c: &mut Check, p: &NewPerson, today: Date) -> Option
         social_worker,
         social_worker_from,
         keyworker,
+        ethnicity,
     })
+}
+
+/// The ethnic category: optional, and by its code when given.
+fn check_ethnicity(
+    c: &mut Check,
+    given: Option<&str>,
+) -> Option<crate::domain::ethnicity::Ethnicity> {
+    use crate::domain::ethnicity::Ethnicity;
+    c.optional_choice("ethnicity", given, Ethnicity::parse, Ethnicity::message())
 }
 
 pub(super) fn check_consent_fields(

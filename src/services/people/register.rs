@@ -156,6 +156,7 @@ fn set_details(row: &mut person::ActiveModel, d: &Details, registered_on: Date) 
         .as_ref()
         .map(|_| d.social_worker_from.unwrap_or(registered_on)));
     row.keyworker = Set(d.keyworker.clone());
+    row.ethnicity = Set(d.ethnicity);
     row.setting = Set(d.setting);
     row.search_key = Set(Some(crate::domain::search::key(
         &d.given_name,

@@ -34,6 +34,9 @@ pub(super) struct Revision {
     #[serde(default)]
     pub(super) social_worker_from: Option<Date>,
     pub(super) keyworker: Option<String>,
+    /// Absent from revisions written before migration 000028.
+    #[serde(default)]
+    pub(super) ethnicity: Option<crate::domain::ethnicity::Ethnicity>,
     pub(super) setting: crate::domain::person::Setting,
     pub(super) registered_on: Date,
 }
@@ -54,6 +57,7 @@ impl Revision {
             social_worker: p.social_worker.clone(),
             social_worker_from: p.social_worker_from,
             keyworker: p.keyworker.clone(),
+            ethnicity: p.ethnicity,
             setting: p.setting,
             registered_on: p.registered_on,
         }
@@ -77,6 +81,7 @@ impl Revision {
         p.social_worker.clone_from(&self.social_worker);
         p.social_worker_from = self.social_worker_from;
         p.keyworker.clone_from(&self.keyworker);
+        p.ethnicity = self.ethnicity;
         p.setting = self.setting;
         p.registered_on = self.registered_on;
     }

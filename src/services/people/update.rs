@@ -19,6 +19,7 @@ pub const PATCHABLE: &[&str] = &[
     "social_worker",
     "social_worker_from",
     "keyworker",
+    "ethnicity",
     "registered_on",
 ];
 
@@ -121,6 +122,7 @@ async fn edit_in(
     row.social_worker_from = Set(social_worker_from);
     row.social_worker = Set(d.social_worker);
     row.keyworker = Set(d.keyworker);
+    row.ethnicity = Set(d.ethnicity);
     row.registered_on = Set(registered_on);
     row.updated_at = Set(tx.now());
     let updated = row.update(tx.conn()).await?;
@@ -247,6 +249,7 @@ pub fn as_input(p: &person::Model) -> NewPerson {
         social_worker: p.social_worker.clone(),
         social_worker_from: None,
         keyworker: p.keyworker.clone(),
+        ethnicity: p.ethnicity.map(|e| e.as_str().into()),
         registered_on: Some(fmt_date(p.registered_on)),
         consent: None,
     }
@@ -279,6 +282,7 @@ pub fn changed_fields(
             "setting": d.setting.as_str(),
             "social_worker": d.social_worker,
             "keyworker": d.keyworker,
+            "ethnicity": d.ethnicity.map(|e| e.as_str()),
             "registered_on": fmt_date(registered_on),
         })
     };

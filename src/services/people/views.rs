@@ -43,6 +43,8 @@ pub struct PersonView {
     #[schemars(with = "Option<String>")]
     pub social_worker_from: Option<Date>,
     pub keyworker: Option<String>,
+    /// The NHS ethnic category's code, or null when not recorded.
+    pub ethnicity: Option<crate::domain::ethnicity::Ethnicity>,
     /// The day they joined the register; null for an inpatient-only entry.
     #[serde(with = "crate::domain::dates::iso::option")]
     #[schemars(with = "Option<String>")]
@@ -360,6 +362,7 @@ pub(super) fn view_with(
         social_worker: p.social_worker.clone(),
         social_worker_from: p.social_worker_from,
         keyworker: p.keyworker.clone(),
+        ethnicity: p.ethnicity,
         registered_on: (p.status != Status::InpatientOnly).then_some(p.registered_on),
         status: status_on(p, day),
         inpatient_only_from: p.inpatient_only_from,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod body;
 pub mod corrections;
+pub mod escalations;
 pub mod export;
 pub mod health;
 pub mod openapi;
@@ -88,6 +89,10 @@ pub fn routes() -> Vec<Route> {
         record::review_documents,
         record::upload_to_review,
         record::download,
+        escalations::raise,
+        escalations::list,
+        escalations::get,
+        escalations::close,
     ];
     all.shrink_to_fit();
     all

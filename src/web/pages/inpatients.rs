@@ -56,6 +56,15 @@ fn inpatient_spec() -> ShortSpec {
             field("family_name", "Family name", "text", ""),
             field("date_of_birth", "Date of birth", "date", ""),
             select("sex", "Sex", choices(Sex::ALL, Sex::as_str, Sex::label)),
+            select(
+                "ethnicity",
+                "Ethnicity (optional)",
+                choices(
+                    crate::domain::ethnicity::Ethnicity::ALL,
+                    crate::domain::ethnicity::Ethnicity::as_str,
+                    crate::domain::ethnicity::Ethnicity::label
+                )
+            ),
             field("postcode", "Postcode", "text", ""),
             field("local_authority", "Local authority", "text", ""),
             yes_no("learning_disability", "Learning disability"),

@@ -22,6 +22,7 @@ pub mod reviews;
 pub mod session;
 pub mod short_forms;
 pub mod today;
+pub mod visits;
 
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
@@ -111,8 +112,13 @@ fn register_routes() -> Vec<Route> {
         short_forms::change_stay_submit,
         short_forms::transfer_page,
         short_forms::transfer_submit,
-        short_forms::visit_page,
-        short_forms::visit_submit,
+        visits::visit_page,
+        visits::visit_submit,
+        visits::escalate_page,
+        visits::escalate_submit,
+        visits::escalations_page,
+        visits::escalation_page,
+        visits::close_submit,
         short_forms::close_page,
         short_forms::close_submit,
         short_forms::withdraw_page,

@@ -180,6 +180,7 @@ pub const PERSON_FIELDS: &[&str] = &[
     "social_worker",
     "social_worker_from",
     "keyworker",
+    "ethnicity",
     "consent",
     "consent.basis",
     "consent.recorded_on",
@@ -199,6 +200,11 @@ pub fn person_form_context(title: &str, action: &str, adding: bool, form: Value)
         "form": form,
         "sexes": choices(Sex::ALL, Sex::as_str, Sex::label),
         "settings": choices(Setting::ALL, Setting::as_str, Setting::label),
+        "ethnicities": choices(
+            crate::domain::ethnicity::Ethnicity::ALL,
+            crate::domain::ethnicity::Ethnicity::as_str,
+            crate::domain::ethnicity::Ethnicity::label,
+        ),
     })
 }
 
@@ -333,6 +339,12 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
     let in_care = d.person.status.in_care();
     let voided = crate::services::corrections::voided_of(&view.app.db, reader.scope, &id).await?;
     let documents = super::record::person_documents(&view, &caller, &id, in_care).await?;
+    let can_escalate = in_care && view.can(Permission::AdmissionsRecord);
+    let escalations = if view.can(Permission::AdmissionsRecord) {
+        crate::services::escalations::of_person(view.app, &reader, &id).await?
+    } else {
+        Vec::new()
+    };
     let ctx = json!({
         "title": format!("{} {}", d.person.given_name, d.person.family_name),
         "person": d.person,
@@ -342,6 +354,7 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
         "admissions": d.admissions,
         "open_admission": open,
         "sex_label": d.person.sex.label(),
+        "ethnicity_label": d.person.ethnicity.map(|e| e.label()),
         "setting_label": d.person.setting.label(),
         "can_edit": active && view.can(Permission::PeopleWrite),
         "can_join": d.person.status == Status::InpatientOnly && view.can(Permission::PeopleWrite),
@@ -350,6 +363,8 @@ pub async fn person_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result
         "can_admit": in_care && view.can(Permission::AdmissionsRecord),
         "can_void": active && view.can(Permission::RiskAssess),
         "voided": voided,
+        "escalations": escalations,
+        "can_escalate": can_escalate,
         "can_schedule": in_care && view.can(Permission::ReviewsSchedule),
         "due": due,
         "reviews": reviews_of,

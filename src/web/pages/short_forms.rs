@@ -1,5 +1,5 @@
-//! The short forms of a person's page: admit, discharge, change a stay, visit, close and
-//! withdraw — one page each, built from a [`ShortSpec`], each calling the same service as its API
+//! The short forms of a person's page: admit, discharge, change a stay, close and
+//! withdraw (the visit has its own form: `pages/visits.rs`) — one page each, built from a [`ShortSpec`], each calling the same service as its API
 //! route. The corrections pages build theirs the same way.
 
 use super::Answer;
@@ -8,9 +8,7 @@ use super::{Html, Page};
 use crate::domain::ids::{PersonId, StayId};
 use crate::domain::person::{LegalStatus, SecurityLevel};
 use crate::error::AppError;
-use crate::services::admissions::{
-    self, AdmissionChange, Discharge, NewAdmission, NewVisit, Transfer,
-};
+use crate::services::admissions::{self, AdmissionChange, Discharge, NewAdmission, Transfer};
 use crate::services::people::{self, EndKind, Ending, Reader};
 use crate::web::Caller;
 use crate::web::csrf::CsrfForm;
@@ -365,56 +363,6 @@ pub async fn transfer_submit(
         result,
         "The transfer is recorded: the stay goes on in the new hospital.".into(),
         format!("/people/{}", a.person_id),
-    )
-    .await
-}
-
-fn visit_spec(id: &str, name: &str) -> ShortSpec {
-    ShortSpec {
-        title: format!("Record an oversight visit: {name}"),
-        intro: "A commissioner's visit to someone in hospital.".into(),
-        button: "Record visit",
-        action: format!("/people/{id}/visit"),
-        fields: json!([
-            field("visited_on", "Date of the visit", "date", ""),
-            field("visitor", "Who visited", "text", "")
-        ]),
-        back: format!("/people/{id}"),
-        warning: false,
-    }
-}
-
-#[get("/people/<id>/visit")]
-pub async fn visit_page(view: Page<'_>, caller: Caller, id: PersonId) -> Result<Html, AppError> {
-    let (name, _) = person_name(&view, &caller, &id).await?;
-    short_page(&view, &visit_spec(&id, &name)).await
-}
-
-#[post("/people/<id>/visit", data = "<form>")]
-pub async fn visit_submit(
-    view: Page<'_>,
-    caller: Caller,
-    id: PersonId,
-    form: CsrfForm<Fields>,
-) -> Result<Answer, AppError> {
-    let f = short_fields(form);
-    let (name, _) = person_name(&view, &caller, &id).await?;
-    let input: NewVisit = f.input(&[])?;
-    let result = admissions::record_visit(
-        view.app,
-        &caller.actor(),
-        &Reader::of(view.app, &caller),
-        &id,
-        input,
-    )
-    .await;
-    short_result(
-        &view,
-        &visit_spec(&id, &name),
-        &f,
-        result,
-        "Visit recorded.".into(),
-        format!("/people/{}", id),
     )
     .await
 }

@@ -278,6 +278,42 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     .returns(201, schema::<VisitView>)
     .may(&[409]),
     ep(
+        Post,
+        "/api/v1/people/<id>/escalations",
+        Needs(AdmissionsRecord),
+        "Escalate a concern about a person to the ICB's oversight panel (from a visit: visit_id)",
+    )
+    .body(schema::<crate::services::escalations::NewEscalation>)
+    .returns(201, schema::<crate::services::escalations::EscalationView>)
+    .may(&[409]),
+    ep(
+        Get,
+        "/api/v1/escalations",
+        Needs(AdmissionsRecord),
+        "Escalations to the oversight panel, oldest raised first (filter: status, open or closed)",
+    )
+    .query(&[
+        ("status", schema::<crate::domain::visits::EscalationStatus>),
+        ("page", q::page), ("per_page", q::per_page),
+    ])
+    .returns(200, schema::<ListOf<crate::services::escalations::EscalationView>>),
+    ep(
+        Get,
+        "/api/v1/escalations/<id>",
+        Needs(AdmissionsRecord),
+        "One escalation",
+    )
+    .returns(200, schema::<crate::services::escalations::EscalationView>),
+    ep(
+        Post,
+        "/api/v1/escalations/<id>/close",
+        Needs(AdmissionsRecord),
+        "Close an open escalation with the day and the outcome",
+    )
+    .body(schema::<crate::services::escalations::CloseEscalation>)
+    .returns(200, schema::<crate::services::escalations::EscalationView>)
+    .may(&[409]),
+    ep(
         Patch,
         "/api/v1/admissions/<id>",
         Needs(AdmissionsRecord),

@@ -193,6 +193,36 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/people/<id>/escalate",
+        Needs(AdmissionsRecord),
+        "Escalation form (from a visit: visit)",
+    ),
+    ep(
+        Post,
+        "/people/<id>/escalate",
+        Needs(AdmissionsRecord),
+        "Escalate a concern to the oversight panel",
+    ),
+    ep(
+        Get,
+        "/escalations",
+        Needs(AdmissionsRecord),
+        "Escalations to the oversight panel (open, closed or all)",
+    ),
+    ep(
+        Get,
+        "/escalations/<id>",
+        Needs(AdmissionsRecord),
+        "One escalation, with its close form",
+    ),
+    ep(
+        Post,
+        "/escalations/<id>/close",
+        Needs(AdmissionsRecord),
+        "Close an escalation with its outcome",
+    ),
+    ep(
+        Get,
         "/people/<id>/close",
         Needs(PeopleWrite),
         "Close entry form",
