@@ -45,6 +45,18 @@ pub struct Settings {
     /// text and time; bound values, which may be personal data, are never logged). Unset, none.
     #[serde(default)]
     pub slow_query_ms: Option<u64>,
+    /// Where email goes out (`TCR_SMTP_URL`): `smtp://host:port` (plain, a relay on the same
+    /// network), `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host`
+    /// (TLS from the start). Unset, no invitation, reminder or digest is written or sent.
+    #[serde(default)]
+    pub smtp_url: Option<String>,
+    /// The sender's address on every email (`TCR_MAIL_FROM`).
+    #[serde(default = "default_mail_from")]
+    pub mail_from: String,
+}
+
+fn default_mail_from() -> String {
+    "tcr@localhost".into()
 }
 
 impl std::fmt::Debug for Settings {
@@ -59,6 +71,8 @@ impl std::fmt::Debug for Settings {
             .field("client_ip_header", &self.client_ip_header)
             .field("public_url", &self.public_url)
             .field("slow_query_ms", &self.slow_query_ms)
+            .field("smtp", &self.smtp_url.is_some())
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -84,6 +98,8 @@ impl Default for Settings {
             client_ip_header: None,
             public_url: None,
             slow_query_ms: None,
+            smtp_url: None,
+            mail_from: default_mail_from(),
         }
     }
 }
@@ -172,6 +188,18 @@ impl Settings {
                 "TCR_PUBLIC_URL must be an http:// or https:// address with no path, query or spaces, such as https://tcr.example.nhs.uk".into(),
             ));
         }
+        if let Some(url) = self.smtp()
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError::Invalid(
+                "TCR_SMTP_URL must start with smtp:// or smtps://, such as smtp://user:pass@mail.example.nhs.uk:587?tls=required".into(),
+            ));
+        }
+        if crate::domain::email::address_problem(&self.mail_from).is_some() {
+            return Err(ConfigError::Invalid(
+                "TCR_MAIL_FROM must be one email address, such as tcr@example.nhs.uk".into(),
+            ));
+        }
         if let Some(password) = &self.admin_password
             && let Some(problem) = crate::domain::accounts::password_problem(password, "admin")
         {
@@ -180,6 +208,14 @@ impl Settings {
             )));
         }
         Ok(())
+    }
+
+    /// The SMTP server's address, when email is set up (an empty setting is none).
+    pub fn smtp(&self) -> Option<&str> {
+        self.smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
     }
 
     /// The public address without a trailing slash, when one is set.

@@ -27,6 +27,7 @@ mod m20261130_000022_search_words;
 mod m20261130_000023_inpatients;
 mod m20261130_000024_stay_items;
 mod m20261130_000025_imports;
+mod m20261130_000029_mail;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000023_inpatients::Migration),
             Box::new(m20261130_000024_stay_items::Migration),
             Box::new(m20261130_000025_imports::Migration),
+            Box::new(m20261130_000029_mail::Migration),
         ]
     }
 }

@@ -7,6 +7,8 @@ pub mod audit_words;
 pub mod consent;
 pub mod dates;
 pub mod deadlines;
+pub mod email;
+pub mod ical;
 pub mod ids;
 pub mod import;
 pub mod inpatients;

@@ -12,6 +12,7 @@ pub mod export;
 pub mod import;
 pub mod input;
 pub mod kept;
+pub mod mail;
 pub mod people;
 pub mod referrals;
 pub mod returns;
