@@ -50,13 +50,9 @@ pub struct Settings {
     /// (TLS from the start). Unset, no invitation, reminder or digest is written or sent.
     #[serde(default)]
     pub smtp_url: Option<String>,
-    /// The sender's address on every email (`TCR_MAIL_FROM`).
-    #[serde(default = "default_mail_from")]
+    /// The sender's address on every email (`TCR_MAIL_FROM`); required with `TCR_SMTP_URL`.
+    #[serde(default)]
     pub mail_from: String,
-}
-
-fn default_mail_from() -> String {
-    "tcr@localhost".into()
 }
 
 impl std::fmt::Debug for Settings {
@@ -99,7 +95,7 @@ impl Default for Settings {
             public_url: None,
             slow_query_ms: None,
             smtp_url: None,
-            mail_from: default_mail_from(),
+            mail_from: String::new(),
         }
     }
 }
@@ -195,9 +191,10 @@ impl Settings {
                 "TCR_SMTP_URL must start with smtp:// or smtps://, such as smtp://user:pass@mail.example.nhs.uk:587?tls=required".into(),
             ));
         }
-        if crate::domain::email::address_problem(&self.mail_from).is_some() {
+        if self.smtp().is_some() && crate::domain::email::address_problem(&self.mail_from).is_some()
+        {
             return Err(ConfigError::Invalid(
-                "TCR_MAIL_FROM must be one email address, such as tcr@example.nhs.uk".into(),
+                "TCR_MAIL_FROM must be set to the sender's email address, such as tcr@example.nhs.uk, when TCR_SMTP_URL is set".into(),
             ));
         }
         if let Some(password) = &self.admin_password
@@ -369,6 +366,20 @@ mod tests {
         assert!(s.check().is_ok());
         s.database_schema = Some("x; drop table users".into());
         assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn email_needs_an_smtp_address_and_a_sender() {
+        let mut s = with("sqlite://x.db");
+        assert!(s.check().is_ok() && s.smtp().is_none());
+        s.smtp_url = Some("   ".into());
+        assert!(s.smtp().is_none(), "empty is none");
+        s.smtp_url = Some("smtp://127.0.0.1:2525".into());
+        assert!(s.check().unwrap_err().to_string().contains("TCR_MAIL_FROM"));
+        s.mail_from = "tcr@example.nhs.uk".into();
+        assert!(s.check().is_ok());
+        s.smtp_url = Some("http://mail".into());
+        assert!(s.check().unwrap_err().to_string().contains("TCR_SMTP_URL"));
     }
 
     #[test]

@@ -16,9 +16,8 @@ pub use outbox::Delivered;
 
 use super::App;
 use crate::domain::ids::UserId;
-use crate::entities::user;
 use crate::error::AppError;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use crate::services::reviews::ReviewView;
 
 /// What the pages say when email is not set up.
 pub const NOT_SET_UP: &str = "Email is not set up: no invitations or reminders are sent";
@@ -66,21 +65,40 @@ pub async fn run_once(app: &App) -> Result<Run, AppError> {
     })
 }
 
-/// Which of these panel members would get no invitation (no address, or email not set up):
-/// their ids, for the booking page to name them by seat and initials.
-pub async fn without_address(app: &App, ids: &[UserId]) -> Result<Vec<UserId>, AppError> {
-    if ids.is_empty() {
+/// The seats of a booked review whose member gets no invitation because they have no email
+/// address, as "the clinical expert (J.S.)" (seat and initials, no name); none when email is not
+/// set up (the page says so instead).
+pub async fn not_invited(app: &App, r: &ReviewView) -> Result<Vec<String>, AppError> {
+    if !enabled(app) {
         return Ok(Vec::new());
     }
-    let with: Vec<UserId> = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.to_vec()))
-        .filter(user::Column::Email.is_not_null())
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|u| u.id)
+    let seats = [
+        ("chair", &r.chair),
+        ("expert by experience", &r.expert_by_experience),
+        ("clinical expert", &r.clinical_expert),
+    ];
+    let ids: Vec<UserId> = seats
+        .iter()
+        .filter_map(|(_, m)| m.as_ref().map(|m| m.id.clone()))
         .collect();
-    Ok(ids.iter().filter(|i| !with.contains(i)).cloned().collect())
+    let emails = invite::addresses(&app.db, ids.into_iter()).await?;
+    Ok(seats
+        .iter()
+        .filter_map(|(seat, m)| {
+            let m = m.as_ref()?;
+            if emails.contains_key(&m.id) {
+                return None;
+            }
+            let initials: String = m
+                .name
+                .split_whitespace()
+                .filter_map(|w| w.chars().next())
+                .flat_map(char::to_uppercase)
+                .map(|c| format!("{c}."))
+                .collect();
+            Some(format!("the {seat} ({initials})"))
+        })
+        .collect())
 }
 
 /// The server's sender: from lift-off, every minute, writes what falls due and delivers what
