@@ -453,6 +453,7 @@ mod tests {
             role: "root".into(),
             password: "short".into(),
             panel_kind: None,
+            email: None,
         })
         .err()
         .unwrap();
@@ -481,6 +482,7 @@ mod tests {
             role: "analyst".into(),
             password: "kettle.orbit".into(),
             panel_kind: None,
+            email: None,
         })
         .err()
         .unwrap();
@@ -498,6 +500,7 @@ mod tests {
             role: "panel_chair".into(),
             password: "a long enough password".into(),
             panel_kind: None,
+            email: None,
         })
         .ok()
         .unwrap();
@@ -513,6 +516,7 @@ mod tests {
             role: role.into(),
             password: "a long enough password".into(),
             panel_kind: kind.map(Into::into),
+            email: None,
         };
         let kind_error = |u| {
             check(u)
