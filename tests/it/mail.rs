@@ -455,3 +455,47 @@ async fn without_an_smtp_url_nothing_is_written_and_the_pages_say_so() {
     let (_, html) = t.page("/admin/users").await;
     assert!(html.contains("ann.chair@example.nhs.uk"));
 }
+
+#[rocket::async_test]
+async fn withdrawing_consent_cancels_and_two_senders_at_once_send_each_email_once() {
+    let server = SmtpServer::start().await;
+    let t = with_mail(&server).await;
+    let c = t.token_for_role("commissioner").await;
+    let p = panel(&t).await;
+    give_email(&t, &p.chair.0, "chair@example.nhs.uk").await;
+    give_email(&t, &p.expert.0, "expert@example.nhs.uk").await;
+    give_email(&t, &p.clinician.0, "clinician@example.nhs.uk").await;
+    let id = sam(&t, &c, 8).await;
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/reviews"),
+            Some(&c),
+            &json!({"kind": "community", "scheduled_for": ymd(today(&t) + Duration::days(9)),
+                    "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0,
+                    "clinical_expert_id": p.clinician.0}),
+        )
+        .await;
+    assert_eq!(s, Status::Created);
+    // Two senders at once (as two instances would): each email goes once.
+    let (a, b) = rocket::tokio::join!(mail::run_once(&t.app), mail::run_once(&t.app));
+    let sent = a.unwrap().delivered.sent + b.unwrap().delivered.sent;
+    assert_eq!(sent, 3);
+    assert_eq!(server.take().len(), 3);
+
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/consent/withdraw"),
+            Some(&c),
+            &json!({"withdrawn_on": ymd(today(&t)), "reason": "Family withdrew consent"}),
+        )
+        .await;
+    assert_eq!(s, Status::Ok);
+    run(&t).await;
+    let got = server.take();
+    assert_eq!(got.len(), 3);
+    for m in &got {
+        let text = m.text();
+        assert!(ics(m).contains("METHOD:CANCEL"), "{text}");
+        assert!(!text.contains("Lee") && !text.contains("Family withdrew"));
+    }
+}
