@@ -37,6 +37,10 @@ pub enum Command {
     /// Rebuild the register's projection (today's answers and each entry's timeline of past
     /// days) from the dated facts, for everyone; after restoring a backup, or to check it.
     Reindex,
+    /// Email: `tcr mail send-due` writes today's reminders and digests and sends what waits,
+    /// once (as the server does every minute). Nothing happens without TCR_SMTP_URL.
+    #[command(subcommand)]
+    Mail(MailCommand),
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
@@ -123,6 +127,12 @@ pub enum Command {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum MailCommand {
+    /// Write what falls due today and send what is waiting, once.
+    SendDue,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum UserCommand {
     /// Add a user. The password comes from TCR_PASSWORD, or is asked for.
     Add {
@@ -137,6 +147,9 @@ pub enum UserCommand {
         /// For a panel_member (required): expert_by_experience or clinical_expert.
         #[arg(long)]
         panel_kind: Option<String>,
+        /// Where invitations and reminders go (optional).
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List users.
     List,
@@ -179,6 +192,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Migrate => migrate().await,
         Command::RefreshDue => refresh_due().await,
         Command::Reindex => reindex().await,
+        Command::Mail(MailCommand::SendDue) => send_due_mail().await,
         Command::User(cmd) => user(cmd).await,
         Command::Return {
             kind,
@@ -253,6 +267,13 @@ async fn refresh_due() -> Result<(), StartError> {
     .await
     .map_err(explain)?;
     println!("Refreshed {done} register entries for today.");
+    Ok(())
+}
+
+async fn send_due_mail() -> Result<(), StartError> {
+    let app = app().await?;
+    let run = crate::services::mail::run_once(&app).await;
+    println!("{}", run.map_err(explain)?.summary(&app));
     Ok(())
 }
 
@@ -438,6 +459,7 @@ async fn demo() -> Result<(), StartError> {
                 role: role.to_string(),
                 password: DEMO_PASSWORD.into(),
                 panel_kind: panel_kind.map(String::from),
+                email: None,
             };
             users::create(&app, &Actor::system(), input)
                 .await
@@ -469,6 +491,7 @@ async fn user(cmd: UserCommand) -> Result<(), StartError> {
             role,
             display_name,
             panel_kind,
+            email,
         } => {
             let password = match std::env::var("TCR_PASSWORD") {
                 Ok(p) => p,
@@ -481,6 +504,7 @@ async fn user(cmd: UserCommand) -> Result<(), StartError> {
                 role,
                 password,
                 panel_kind,
+                email,
             };
             match users::create(&app, &Actor::cli(), input).await {
                 Ok(u) => {

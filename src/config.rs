@@ -53,6 +53,14 @@ pub struct Settings {
     /// [`UPLOAD_LIMIT_MB`], the request limit of every upload).
     #[serde(default = "default_document_limit_mb")]
     pub document_limit_mb: u64,
+    /// Where email goes out (`TCR_SMTP_URL`): `smtp://host:port` (plain, a relay on the same
+    /// network), `smtp://user:pass@host:587?tls=required` (STARTTLS) or `smtps://user:pass@host`
+    /// (TLS from the start). Unset, no invitation, reminder or digest is written or sent.
+    #[serde(default)]
+    pub smtp_url: Option<String>,
+    /// The sender's address on every email (`TCR_MAIL_FROM`); required with `TCR_SMTP_URL`.
+    #[serde(default)]
+    pub mail_from: String,
 }
 
 /// The largest document accepted by default, in MB.
@@ -76,6 +84,8 @@ impl std::fmt::Debug for Settings {
             .field("slow_query_ms", &self.slow_query_ms)
             .field("documents_dir", &self.documents_dir)
             .field("document_limit_mb", &self.document_limit_mb)
+            .field("smtp", &self.smtp_url.is_some())
+            .field("mail_from", &self.mail_from)
             .finish()
     }
 }
@@ -103,6 +113,8 @@ impl Default for Settings {
             slow_query_ms: None,
             documents_dir: None,
             document_limit_mb: DOCUMENT_LIMIT_MB,
+            smtp_url: None,
+            mail_from: String::new(),
         }
     }
 }
@@ -196,6 +208,19 @@ impl Settings {
                 "TCR_DOCUMENT_LIMIT_MB must be from 1 to {UPLOAD_LIMIT_MB} (the upload limit)"
             )));
         }
+        if let Some(url) = self.smtp()
+            && !(url.starts_with("smtp://") || url.starts_with("smtps://"))
+        {
+            return Err(ConfigError::Invalid(
+                "TCR_SMTP_URL must start with smtp:// or smtps://, such as smtp://user:pass@mail.example.nhs.uk:587?tls=required".into(),
+            ));
+        }
+        if self.smtp().is_some() && crate::domain::email::address_problem(&self.mail_from).is_some()
+        {
+            return Err(ConfigError::Invalid(
+                "TCR_MAIL_FROM must be set to the sender's email address, such as tcr@example.nhs.uk, when TCR_SMTP_URL is set".into(),
+            ));
+        }
         if let Some(password) = &self.admin_password
             && let Some(problem) = crate::domain::accounts::password_problem(password, "admin")
         {
@@ -204,6 +229,14 @@ impl Settings {
             )));
         }
         Ok(())
+    }
+
+    /// The SMTP server's address, when email is set up (an empty setting is none).
+    pub fn smtp(&self) -> Option<&str> {
+        self.smtp_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
     }
 
     /// The public address without a trailing slash, when one is set.
@@ -357,6 +390,20 @@ mod tests {
         assert!(s.check().is_ok());
         s.database_schema = Some("x; drop table users".into());
         assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn email_needs_an_smtp_address_and_a_sender() {
+        let mut s = with("sqlite://x.db");
+        assert!(s.check().is_ok() && s.smtp().is_none());
+        s.smtp_url = Some("   ".into());
+        assert!(s.smtp().is_none(), "empty is none");
+        s.smtp_url = Some("smtp://127.0.0.1:2525".into());
+        assert!(s.check().unwrap_err().to_string().contains("TCR_MAIL_FROM"));
+        s.mail_from = "tcr@example.nhs.uk".into();
+        assert!(s.check().is_ok());
+        s.smtp_url = Some("http://mail".into());
+        assert!(s.check().unwrap_err().to_string().contains("TCR_SMTP_URL"));
     }
 
     #[test]

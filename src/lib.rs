@@ -111,6 +111,7 @@ pub async fn build(figment: Figment, app: App) -> Result<Rocket<Build>, StartErr
         .register("/api", web::catchers::api())
         .register("/", web::catchers::pages())
         .attach(services::people::projection::CatchUp)
+        .attach(services::mail::Sender)
         .attach(web::edges::Edges)
         .attach(web::headers::SecurityHeaders { behind_tls })
         .attach(web::log::RequestLog);

@@ -30,6 +30,7 @@ mod m20261130_000025_imports;
 mod m20261130_000026_review_report;
 mod m20261130_000027_record;
 mod m20261130_000028_visits;
+mod m20261130_000029_mail;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000026_review_report::Migration),
             Box::new(m20261130_000027_record::Migration),
             Box::new(m20261130_000028_visits::Migration),
+            Box::new(m20261130_000029_mail::Migration),
         ]
     }
 }

@@ -301,6 +301,7 @@ async fn time_dashboard(
             role: "commissioner".into(),
             password: password.clone(),
             panel_kind: None,
+            email: None,
         },
     )
     .await?;

@@ -346,6 +346,7 @@ pub async fn commissioner(
         role: "commissioner".into(),
         password: password.to_string(),
         panel_kind: None,
+        email: None,
     };
     crate::services::users::create(app, &Actor::cli(), input)
         .await

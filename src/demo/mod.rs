@@ -73,6 +73,7 @@ pub async fn seed(app: &App) -> Result<usize, AppError> {
             created_at: app.clock.now(),
             must_change_password: false,
             panel_kind: None,
+            email: None,
         },
         started_at: app.clock.now(),
         active_at: app.clock.now(),

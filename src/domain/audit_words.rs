@@ -83,6 +83,7 @@ pub fn phrase(action: &str) -> Option<&'static str> {
         "review.addendum" => "added an addendum to the report of a review for {p}",
         "review.addenda.read" => "looked at the addenda of a review for {p}",
         "user.panel_kind" => "set a panel member's kind",
+        "user.email" => "set or cleared a user's email address",
         "diary.read" => "looked at their diary of reviews",
         "form.kept" => "had a form kept when their session ended",
         "form.sent" => "sent a form kept when their session ended",

@@ -9,6 +9,8 @@ pub mod dates;
 pub mod deadlines;
 pub mod enquiry;
 pub mod ethnicity;
+pub mod email;
+pub mod ical;
 pub mod ids;
 pub mod import;
 pub mod inpatients;

@@ -16,6 +16,7 @@ pub mod import_mapping;
 pub mod import_row;
 pub mod kept_form;
 pub mod login_failure;
+pub mod mail_outbox;
 pub mod person;
 pub mod person_due;
 pub mod person_due_item;

@@ -26,6 +26,8 @@ pub struct Model {
     /// A panel member's kind: `expert_by_experience` or `clinical_expert` (none for other
     /// roles, and none for a panel member until the admin sets it).
     pub panel_kind: Option<PanelKind>,
+    /// Where invitations, reminders and digests go (`services::mail`); none, none sent.
+    pub email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

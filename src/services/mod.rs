@@ -13,6 +13,7 @@ pub mod export;
 pub mod import;
 pub mod input;
 pub mod kept;
+pub mod mail;
 pub mod people;
 pub mod record;
 pub mod referrals;

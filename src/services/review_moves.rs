@@ -124,6 +124,7 @@ pub async fn change(
         .await?
         .ok_or_else(|| AppError::not_found("Review"))?;
     let person_id = current.person_id.clone();
+    let before = current.clone();
     let mut row: review::ActiveModel = current.into();
     row.scheduled_for = Set(day);
     row.review_type = Set(review_type_on(&person, day));
@@ -133,6 +134,13 @@ pub async fn change(
     row.expert_by_experience_id = Set(panel.expert_by_experience.clone());
     row.clinical_expert_id = Set(panel.clinical_expert.clone());
     let updated = row.update(tx.conn()).await?;
+    crate::services::mail::review_changed(
+        app,
+        &tx,
+        &updated,
+        crate::services::mail::Change::Moved(&before),
+    )
+    .await?;
     tx.record(
         &who.actor(),
         Event::person("review.change", &person_id).detail(serde_json::json!({

@@ -21,7 +21,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+mod email;
 mod passwords;
+pub use email::{EmailChange, set_email};
 pub use passwords::{
     PasswordChange, PasswordReset, PasswordResetDone, change_own_password, generate_password,
     reset_password,
@@ -44,6 +46,8 @@ pub struct UserView {
     /// A panel member's kind, which decides the seat they may take: `expert_by_experience` or
     /// `clinical_expert`; null for other roles, and for a panel member until the admin sets it.
     pub panel_kind: Option<PanelKind>,
+    /// Where invitations and reminders go; null when none (nothing is sent to them).
+    pub email: Option<String>,
 }
 
 impl UserView {
@@ -57,6 +61,7 @@ impl UserView {
             created_at: m.created_at,
             must_change_password: m.must_change_password,
             panel_kind: m.panel_kind,
+            email: m.email.clone(),
         })
     }
 }
@@ -80,6 +85,10 @@ pub struct NewUser {
     #[serde(default)]
     #[schemars(with = "Option<PanelKind>")]
     pub panel_kind: Option<String>,
+    /// Where invitations and reminders go (optional).
+    #[serde(default)]
+    #[schemars(with = "Option<crate::services::schema::Text<254>>")]
+    pub email: Option<String>,
 }
 
 struct CheckedUser {
@@ -88,6 +97,7 @@ struct CheckedUser {
     role: Role,
     password: String,
     panel_kind: Option<PanelKind>,
+    email: Option<String>,
 }
 
 /// The panel kind a user of `role` takes: required for a panel member, refused for the rest.
@@ -145,6 +155,7 @@ fn check(input: NewUser) -> Result<CheckedUser, AppError> {
     }
     check_password(&mut check, "password", &input.password, &username);
     let panel_kind = check_panel_kind(&mut check, role, input.panel_kind.as_deref());
+    let email = email::check_email(&mut check, input.email.as_deref());
     check.finish()?;
     let role = role.ok_or_else(|| AppError::field("role", "Choose a role"))?;
     Ok(CheckedUser {
@@ -153,6 +164,7 @@ fn check(input: NewUser) -> Result<CheckedUser, AppError> {
         role,
         password: input.password,
         panel_kind,
+        email,
     })
 }
 
@@ -181,6 +193,7 @@ pub async fn create(app: &App, actor: &Actor, input: NewUser) -> Result<UserView
         deactivated_at: Set(None),
         must_change_password: Set(false),
         panel_kind: Set(checked.panel_kind),
+        email: Set(checked.email),
     };
     let created = match model.insert(tx.conn()).await {
         Ok(m) => m,
@@ -404,6 +417,7 @@ pub async fn ensure_first_admin(
         role: Role::Admin.as_str().into(),
         password: password.clone(),
         panel_kind: None,
+        email: None,
     };
     create(app, &Actor::system(), input).await?;
     Ok(generated.then_some(password))
@@ -439,6 +453,7 @@ mod tests {
             role: "root".into(),
             password: "short".into(),
             panel_kind: None,
+            email: None,
         })
         .err()
         .unwrap();
@@ -467,6 +482,7 @@ mod tests {
             role: "analyst".into(),
             password: "kettle.orbit".into(),
             panel_kind: None,
+            email: None,
         })
         .err()
         .unwrap();
@@ -484,6 +500,7 @@ mod tests {
             role: "panel_chair".into(),
             password: "a long enough password".into(),
             panel_kind: None,
+            email: None,
         })
         .ok()
         .unwrap();
@@ -499,6 +516,7 @@ mod tests {
             role: role.into(),
             password: "a long enough password".into(),
             panel_kind: kind.map(Into::into),
+            email: None,
         };
         let kind_error = |u| {
             check(u)

@@ -57,6 +57,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/api/v1/users/<id>/reactivate",            ".....D"),
     (Post,  "/api/v1/users/<id>/password",              ".....D"),
     (Post,  "/api/v1/users/<id>/panel-kind",            ".....D"),
+    (Post,  "/api/v1/users/<id>/email",                 ".....D"),
     (Get,   "/api/v1/audit",                            ".....D"),
     (Get,   "/api/v1/audit/verify",                     ".....D"),
     // The register: the commissioner keeps it; chairs read all of it, panel members their
@@ -150,6 +151,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Post,  "/admin/users/<id>/deactivate",             ".....D"),
     (Post,  "/admin/users/<id>/reactivate",             ".....D"),
     (Post,  "/admin/users/<id>/panel-kind",             ".....D"),
+    (Post,  "/admin/users/<id>/email",                  ".....D"),
     (Post,  "/admin/users/<id>/reset-password",         ".....D"),
     (Get,   "/admin/audit",                             ".....D"),
     (Get,   "/admin/audit/verify",                      ".....D"),

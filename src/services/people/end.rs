@@ -94,7 +94,8 @@ pub async fn end(
             row.withdrawn_on = Set(Some(day));
             row.withdrawn_reason = Set(Some(reason.clone()));
             row.withdrawn_at = Set(Some(tx.now()));
-            crate::services::reviews::cancel_all_for(&tx, id, "Consent withdrawn", day).await?;
+            crate::services::reviews::cancel_all_for(app, &tx, id, "Consent withdrawn", day)
+                .await?;
             "person.withdraw"
         }
     };

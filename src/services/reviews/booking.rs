@@ -249,6 +249,8 @@ pub async fn schedule(
         None,
     )
     .await?;
+    crate::services::mail::review_changed(app, &tx, &row, crate::services::mail::Change::Booked)
+        .await?;
     tx.record(
         actor,
         Event::person("review.schedule", person_id).detail(serde_json::json!({

@@ -43,6 +43,13 @@ pub async fn cancel(
     row.cancelled_reason = Set(Some(reason));
     row.cancelled_on = Set(Some(cancelled_on));
     let updated = row.update(tx.conn()).await?;
+    crate::services::mail::review_changed(
+        app,
+        &tx,
+        &updated,
+        crate::services::mail::Change::Cancelled,
+    )
+    .await?;
     tx.record(
         &who.actor(),
         Event::person("review.cancel", &person_id).detail(serde_json::json!({
@@ -59,6 +66,7 @@ pub async fn cancel(
 /// Cancels a person's scheduled reviews inside the caller's transaction (consent withdrawn on
 /// `day`): each is cancelled that day, or on the day it was booked if that was later.
 pub async fn cancel_all_for(
+    app: &App,
     tx: &audit::AuditedTx,
     person_id: &PersonId,
     reason: &str,
@@ -78,7 +86,14 @@ pub async fn cancel_all_for(
         row.cancelled_on = Set(Some(cancelled_on));
         row.status = Set(ReviewStatus::Cancelled);
         row.cancelled_reason = Set(Some(reason.to_string()));
-        row.update(tx.conn()).await?;
+        let updated = row.update(tx.conn()).await?;
+        crate::services::mail::review_changed(
+            app,
+            tx,
+            &updated,
+            crate::services::mail::Change::Cancelled,
+        )
+        .await?;
     }
     Ok(count)
 }

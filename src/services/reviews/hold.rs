@@ -127,6 +127,8 @@ pub async fn hold(
         Some(held.id.clone()),
     )
     .await?;
+    crate::services::mail::review_changed(app, &tx, &next, crate::services::mail::Change::Booked)
+        .await?;
     tx.record(
         &actor,
         Event::person("review.hold", &held.person_id)

@@ -34,6 +34,7 @@ pub fn routes() -> Vec<Route> {
         users::reactivate,
         users::reset_password,
         users::set_panel_kind,
+        users::set_email,
         audit::trail,
         audit::verify,
         people::create,

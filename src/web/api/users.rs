@@ -84,6 +84,18 @@ pub async fn reset_password(
     ))
 }
 
+#[post("/api/v1/users/<id>/email", data = "<body>")]
+pub async fn set_email(
+    app: &State<App>,
+    caller: Caller,
+    id: UserId,
+    body: ApiJson<crate::services::users::EmailChange>,
+) -> Result<Json<UserView>, AppError> {
+    Ok(Json(
+        users::set_email(app, &caller.actor(), &id, body.0).await?,
+    ))
+}
+
 #[post("/api/v1/users/<id>/panel-kind", data = "<body>")]
 pub async fn set_panel_kind(
     app: &State<App>,

@@ -30,6 +30,7 @@ fn render(
             "must_change".into(),
             json!(caller.user.must_change_password),
         );
+        obj.insert("email".into(), json!(caller.user.email));
     }
     view.render_status(status, "account/password.html", context)
 }

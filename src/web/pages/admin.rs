@@ -65,6 +65,7 @@ pub async fn users_page(
                 "is_me": me.as_deref() == Some(u.id.as_str()),
                 "is_panel_member": u.role == Role::PanelMember,
                 "panel_kind": u.panel_kind.map(|k| k.label()),
+                "email": u.email,
             })
         })
         .collect();
@@ -75,6 +76,8 @@ pub async fn users_page(
             "users": rows,
             "can_manage": view.can(Permission::UsersManage),
             "panel_kinds": panel_kinds(),
+            "mail_on": crate::services::mail::enabled(view.app),
+            "mail_off": crate::services::mail::NOT_SET_UP,
             "pagination": pagination("/admin/users", paging.page, paging.per_page, total),
         }),
     )
@@ -125,7 +128,8 @@ pub async fn create_user(
             .collect(),
         Err(other) => return Err(other),
     };
-    let blank = json!({"username": "", "display_name": "", "role": "", "panel_kind": ""});
+    let blank =
+        json!({"username": "", "display_name": "", "role": "", "panel_kind": "", "email": ""});
     let mut values = form.refill(&blank, &[])?;
     // The password is never sent back.
     if let Some(values) = values.as_object_mut() {
@@ -138,7 +142,14 @@ pub async fn create_user(
         ("form", values),
         (
             &fields,
-            &["display_name", "username", "role", "panel_kind", "password"],
+            &[
+                "display_name",
+                "username",
+                "email",
+                "role",
+                "panel_kind",
+                "password",
+            ],
         ),
     )?))
 }

@@ -9,157 +9,41 @@ use crate::services::reviews::{self, CalendarEntry};
 use rocket::http::ContentType;
 use rocket::{State, get};
 
-/// Escapes TEXT values: backslash, semicolon, comma and newlines.
-fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
-}
-
-/// Folds a content line at 75 octets, never inside a character.
-fn fold(line: &str) -> String {
-    let mut out = String::new();
-    let mut width = 0;
-    for ch in line.chars() {
-        let len = ch.len_utf8();
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += len;
-    }
-    out.push_str("\r\n");
-    out
-}
-
-/// How long a timed review event lasts in the calendar (a CETR meeting usually takes a morning
-/// or an afternoon).
-pub const EVENT_HOURS: i64 = 2;
-
-/// Europe/London, for timed events: GMT in winter, BST (+01:00) from 01:00 UTC on the last
-/// Sunday of March to 01:00 UTC on the last Sunday of October (the UK's rules since 1996).
-const VTIMEZONE: [&str; 17] = [
-    "BEGIN:VTIMEZONE",
-    "TZID:Europe/London",
-    "BEGIN:DAYLIGHT",
-    "TZOFFSETFROM:+0000",
-    "TZOFFSETTO:+0100",
-    "TZNAME:BST",
-    "DTSTART:19810329T010000",
-    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
-    "END:DAYLIGHT",
-    "BEGIN:STANDARD",
-    "TZOFFSETFROM:+0100",
-    "TZOFFSETTO:+0000",
-    "TZNAME:GMT",
-    "DTSTART:19961027T020000",
-    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
-    "END:STANDARD",
-    "END:VTIMEZONE",
-];
-
-fn fmt_day(d: time::Date) -> String {
-    format!("{:04}{:02}{:02}", d.year(), d.month() as u8, d.day())
-}
-
-fn fmt_local(t: time::PrimitiveDateTime) -> String {
-    format!("{}T{:02}{:02}00", fmt_day(t.date()), t.hour(), t.minute())
-}
-
-/// The event's start and end lines: local Europe/London times for a review with a start time,
-/// else a whole day.
-fn when(e: &CalendarEntry) -> [String; 2] {
-    let start = e.starts_at.as_deref().and_then(|t| {
-        let (h, m) = t.split_once(':')?;
-        let time = time::Time::from_hms(h.parse().ok()?, m.parse().ok()?, 0).ok()?;
-        Some(time::PrimitiveDateTime::new(e.day, time))
-    });
-    match start {
-        Some(s) => [
-            format!("DTSTART;TZID=Europe/London:{}", fmt_local(s)),
-            format!(
-                "DTEND;TZID=Europe/London:{}",
-                fmt_local(s + time::Duration::hours(EVENT_HOURS))
-            ),
-        ],
-        None => [
-            format!("DTSTART;VALUE=DATE:{}", fmt_day(e.day)),
-            format!(
-                "DTEND;VALUE=DATE:{}",
-                fmt_day(e.day.next_day().unwrap_or(e.day))
-            ),
-        ],
-    }
-}
+pub use crate::domain::ical::EVENT_HOURS;
+use crate::domain::ical::{self, Event, Method};
 
 /// The feed. `base_url` is the configured public address (`TCR_PUBLIC_URL`): each event links
 /// to its review page there; without one, events carry no link.
 pub fn ics(entries: &[CalendarEntry], base_url: Option<&str>) -> String {
-    let mut out = String::new();
-    for line in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//tcr//Transforming Care register//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        "X-WR-CALNAME:Transforming Care reviews",
-    ] {
-        out.push_str(&fold(line));
-    }
-    if entries.iter().any(|e| e.starts_at.is_some()) {
-        for line in VTIMEZONE {
-            out.push_str(&fold(line));
-        }
-    }
-    for e in entries {
-        let stamp = e.created_at.to_offset(time::UtcOffset::UTC);
-        let summary = format!(
-            "{} {} ({}) - you are the {}",
-            e.review_type,
-            e.kind.label().to_lowercase(),
-            e.initials,
-            e.seat
-        );
-        let link = base_url.map(|b| format!("{b}/reviews/{}", e.review_id));
-        let [start, end] = when(e);
-        let mut lines = vec![
-            "BEGIN:VEVENT".to_string(),
-            format!("UID:{}@tcr", e.review_id),
-            format!(
-                "DTSTAMP:{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-                stamp.year(),
-                stamp.month() as u8,
-                stamp.day(),
-                stamp.hour(),
-                stamp.minute(),
-                stamp.second()
-            ),
-            start,
-            end,
-            format!("SUMMARY:{}", escape(&summary)),
-        ];
-        if let Some(place) = &e.place {
-            lines.push(format!("LOCATION:{}", escape(place)));
-        }
-        lines.push(format!(
-            "DESCRIPTION:{}",
-            escape(&match &link {
-                Some(l) => format!("Open the review in tcr: {l}"),
-                None => "Open the review from your home page in tcr.".to_string(),
-            })
-        ));
-        if let Some(l) = &link {
-            lines.push(format!("URL:{l}"));
-        }
-        lines.push("END:VEVENT".to_string());
-        for line in lines {
-            out.push_str(&fold(&line));
-        }
-    }
-    out.push_str(&fold("END:VCALENDAR"));
-    out
+    let events: Vec<Event> = entries
+        .iter()
+        .map(|e| {
+            let link = base_url.map(|b| format!("{b}/reviews/{}", e.review_id));
+            Event {
+                uid: format!("{}@tcr", e.review_id),
+                sequence: 0,
+                stamp: e.created_at,
+                day: e.day,
+                starts_at: e.starts_at.clone(),
+                summary: format!(
+                    "{} {} ({}) - you are the {}",
+                    e.review_type,
+                    e.kind.label().to_lowercase(),
+                    e.initials,
+                    e.seat
+                ),
+                location: e.place.clone(),
+                description: match &link {
+                    Some(l) => format!("Open the review in tcr: {l}"),
+                    None => "Open the review from your home page in tcr.".to_string(),
+                },
+                url: link,
+                organizer: None,
+                attendee: None,
+            }
+        })
+        .collect();
+    ical::calendar(Method::Publish, Some("Transforming Care reviews"), &events)
 }
 
 #[get("/calendar/<secret>")]
@@ -199,7 +83,6 @@ mod tests {
         assert!(text.contains("UID:r1@tcr"));
         assert!(text.contains("(Z.Ł.)"));
         assert!(text.lines().all(|l| l.len() <= 75), "{text}");
-        assert_eq!(escape("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
         assert!(text.contains("URL:https://tcr.example/reviews/r1"));
         assert!(
             !text.contains("VTIMEZONE"),

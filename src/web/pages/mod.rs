@@ -23,6 +23,7 @@ pub mod session;
 pub mod short_forms;
 pub mod today;
 pub mod visits;
+pub mod user_email;
 
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
@@ -79,6 +80,7 @@ fn account_routes() -> Vec<Route> {
         admin::reactivate_user,
         admin::reset_password,
         panel_kinds::set_panel_kind,
+        user_email::set_email,
         account::password_page,
         account::change_password,
         admin::audit_page,

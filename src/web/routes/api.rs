@@ -110,6 +110,14 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     .body(schema::<PanelKindChange>)
     .returns(200, schema::<UserView>)
     .may(&[409]),
+    ep(
+        Post,
+        "/api/v1/users/<id>/email",
+        Needs(UsersManage),
+        "Set or clear (empty or null) a user's email address, where review invitations, reminders and digests go",
+    )
+    .body(schema::<crate::services::users::EmailChange>)
+    .returns(200, schema::<UserView>),
     // Audit.
     ep(
         Get,

@@ -50,6 +50,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Post,
+        "/admin/users/<id>/email",
+        Needs(UsersManage),
+        "Set or clear a user's email address",
+    ),
+    ep(
+        Post,
         "/admin/users/<id>/reset-password",
         Needs(UsersManage),
         "Reset a user's password to a one-time password",

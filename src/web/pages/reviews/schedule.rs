@@ -43,6 +43,8 @@ async fn schedule_context(
         json!({
             "title": format!("Schedule a review: {}", person.full_name),
             "person_id": person_id, "due": due, "kinds": kinds(), "form": form,
+            "mail_on": crate::services::mail::enabled(view.app),
+            "mail_off": crate::services::mail::NOT_SET_UP,
         }),
     ))
 }
@@ -117,10 +119,20 @@ pub async fn schedule_submit(
     )
     .await;
     match result {
-        Ok(r) => Ok(Answer::Done(Flash::success(
-            Redirect::to(format!("/reviews/{}", r.id)),
-            scheduled_message(&r),
-        ))),
+        Ok(r) => {
+            let mut message = scheduled_message(&r);
+            let missed = crate::services::mail::not_invited(view.app, &r).await?;
+            if !missed.is_empty() {
+                message.push_str(&format!(
+                    " No email invitation goes to {}: no email address.",
+                    missed.join(" or ")
+                ));
+            }
+            Ok(Answer::Done(Flash::success(
+                Redirect::to(format!("/reviews/{}", r.id)),
+                message,
+            )))
+        }
         Err(e) => {
             let (fields, _) = refusal(e, "expert_by_experience_id")?;
             let question =
