@@ -14,9 +14,8 @@
 use crate::domain::person::Status;
 use crate::entities::{
     action, admission, admission_revision, audit_entry, consent, document, document_content,
-    escalation, person, person_due, person_due_item, person_due_word, person_note,
-    person_revision, person_timeline, rating_event, referral, review, review_addendum,
-    risk_assessment, visit,
+    escalation, person, person_due, person_due_item, person_due_word, person_note, person_revision,
+    person_timeline, rating_event, referral, review, review_addendum, risk_assessment, visit,
 };
 use crate::policy::Permission;
 use crate::services::App;

@@ -22,8 +22,8 @@ pub mod reviews;
 pub mod session;
 pub mod short_forms;
 pub mod today;
-pub mod visits;
 pub mod user_email;
+pub mod visits;
 
 use crate::error::{AppError, FieldErrors};
 use crate::policy::Permission;
