@@ -190,9 +190,14 @@ async fn create(
                     ..NewVisit::default()
                 };
                 let concern = "Restrained twice this month; the family were not told.";
-                let input = NewVisit {
-                    concerns: escalate.then(|| concern.to_string()),
-                    ..input
+                let input = if escalate {
+                    NewVisit {
+                        concerns: Some(concern.to_string()),
+                        restrictive_practices: Some(vec!["physical_restraint".into()]),
+                        ..input
+                    }
+                } else {
+                    input
                 };
                 let visit = admissions::record_visit(app, actor, reader, &person.id, input)
                     .await

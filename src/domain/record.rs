@@ -50,6 +50,7 @@ vocabulary!(
         Transferred = "transferred" / "Transfer",
         Discharged = "discharged" / "Discharge",
         Visit = "visit" / "Oversight visit",
+        Escalation = "escalation" / "Escalation",
         Review = "review" / "Review",
         Referral = "referral" / "Referral",
         Document = "document" / "Document",

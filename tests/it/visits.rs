@@ -381,6 +381,30 @@ async fn an_escalation_is_on_the_dashboard_until_closed_with_an_outcome() {
     assert!(page.contains("Panel agreed a CETR within two weeks"));
     assert!(!page.contains("Close the escalation"));
 
+    // The person's chronology has both escalations raised, and the one closed, newest first.
+    let (s, chron) = t
+        .get(
+            &format!("/api/v1/people/{id}/chronology?kind=escalation"),
+            Some(&c),
+        )
+        .await;
+    assert_eq!(s, Status::Ok, "{chron}");
+    let whats: Vec<&str> = chron["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["what"].as_str())
+        .collect();
+    assert_eq!(whats.len(), 3, "two raised, one closed: {chron}");
+    assert!(
+        whats[0].starts_with("Escalation closed: Panel agreed a CETR"),
+        "{whats:?}"
+    );
+    assert!(
+        whats[1].starts_with("Escalated to the oversight panel"),
+        "{whats:?}"
+    );
+
     // Each write is in the audit trail, in words.
     let (_, trail) = t
         .get(

@@ -1,6 +1,6 @@
 //! A person's chronology: their notes merged with what the service itself knows happened to
 //! them — registration, consent, ratings, admissions, transfers, discharges, oversight visits,
-//! reviews booked, held, cancelled and reported, referrals, documents — newest first by the day
+//! escalations, reviews booked, held, cancelled and reported, referrals, documents — newest first by the day
 //! it happened (valid time), filtered by kind, note category and a range of days, and paged.
 //!
 //! It reads one person's own facts, each through `Scope`, and the services that already shape
@@ -260,6 +260,38 @@ async fn entries(
                 ReferralStatus::AwaitingDecision => "Referral decided",
             };
             out.push(event(day, EventKind::Referral, what.into()));
+        }
+    }
+    // Concerns escalated to the oversight panel, for those who raise and close them.
+    if app
+        .policies
+        .access
+        .allows(who.role(), Permission::AdmissionsRecord)
+    {
+        for x in crate::services::escalations::of_person(app, reader, person_id).await? {
+            let link = Some(format!("/escalations/{}", x.id));
+            let mut e = event(
+                x.raised_on,
+                EventKind::Escalation,
+                format!(
+                    "Escalated to the oversight panel ({}): {}",
+                    x.urgency.label().to_lowercase(),
+                    x.concern
+                ),
+            );
+            e.by = Some(x.raised_by.clone());
+            e.link = link.clone();
+            out.push(e);
+            if let (Some(day), Some(outcome)) = (x.closed_on, &x.outcome) {
+                let mut e = event(
+                    day,
+                    EventKind::Escalation,
+                    format!("Escalation closed: {outcome}"),
+                );
+                e.by = x.closed_by.clone();
+                e.link = link;
+                out.push(e);
+            }
         }
     }
     for d in person_documents_in(app, who, reader, person_id).await? {
