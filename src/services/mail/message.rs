@@ -98,7 +98,7 @@ pub fn invitation_words(inv: &Invitation) -> (String, String) {
         (_, 0) => (
             format!("Invitation: {} on {on} ({})", r.what, r.initials),
             format!(
-                "You are invited to sit as the {} on a {} for {}.\n\n{}\nA calendar invitation is attached.\n{FOOTER}",
+                "You are invited to sit as the {} on a {} for {}\n\n{}\nA calendar invitation is attached.\n{FOOTER}",
                 inv.seat,
                 r.what,
                 r.initials,
