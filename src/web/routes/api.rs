@@ -469,14 +469,16 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         READ_REVIEWS,
         "A held review's report (PDF): the panel and who attended, the views, the findings under each key line of enquiry, the recommendations and the action plan",
     )
-    .file("application/pdf"),
+    .file("application/pdf")
+    .may(&[409]),
     ep(
         Get,
         "/api/v1/reviews/<id>/easy-read.pdf",
         READ_REVIEWS,
         "A held review's report in easy read (PDF), for the person",
     )
-    .file("application/pdf"),
+    .file("application/pdf")
+    .may(&[409]),
     ep(
         Post,
         "/api/v1/reviews/<id>/outcome",
