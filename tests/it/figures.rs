@@ -151,8 +151,8 @@ async fn months_as_they_stood_by_the_returns_rules() {
         .map(|x| x["month"].as_str().unwrap())
         .collect();
     assert_eq!(labels, m.iter().map(|x| x.label()).collect::<Vec<_>>());
-    for i in 0..4 {
-        assert_eq!(at(i, "on_register"), 4, "month {i}: {}", months[i]);
+    for (i, month) in months.iter().enumerate() {
+        assert_eq!(month["counts"]["on_register"], 4, "month {i}: {month}");
     }
     // Tia's band moves in the month of her birthday.
     let band =
