@@ -131,7 +131,7 @@ async fn months_as_they_stood_by_the_returns_rules() {
     let bob_stay = admit(&t, &c, &bob, bob_admitted).await;
     // Cal: on the register throughout, until his consent is withdrawn (below).
     let cal = add(&t, &c, 4, adult, before).await;
-    // A referral received in m[2], accepted within the decision days.
+    // A referral received in m[2], declined within the decision days.
     let referral = ok(
         &t,
         "/api/v1/referrals",
@@ -141,7 +141,15 @@ async fn months_as_they_stood_by_the_returns_rules() {
         "date_of_birth": ymd(adult), "reason": "Crisis"}),
     )
     .await;
-    let _ = referral;
+    let rf = referral["id"].as_str().unwrap();
+    let decision = json!({"decided_on": ymd(m[2].first + days(8)), "outcome": "declined", "reason": "Not eligible"});
+    ok(
+        &t,
+        &format!("/api/v1/referrals/{rf}/decision"),
+        &c,
+        decision,
+    )
+    .await;
 
     let months = figures(&t, &c, m[0], m[3]).await;
     assert_eq!(months.len(), 4);
@@ -193,12 +201,31 @@ async fn months_as_they_stood_by_the_returns_rules() {
     assert_eq!(band(2, "blue", "26+"), 2);
     assert_eq!(band(3, "amber", "26+"), 0, "Bob still in hospital: blue");
     assert_eq!(at(2, "referrals_received"), 1);
+    assert_eq!(at(2, "referrals_decided_in_time"), 1);
+    assert_eq!(at(2, "referrals_accepted"), 0);
+    assert_eq!(at(1, "referrals_received"), 0);
+    assert_eq!(band(1, "amber", "26+"), 1, "Bob amber before his admission");
     // Breakdowns of the register at the month's end.
     let b = &months[3]["breakdowns"];
     assert_eq!(b["local_authority"]["Peterborough"], 4, "{b}");
     assert_eq!(b["ethnicity"]["Not recorded"], 4);
     assert_eq!(b["sex"]["male"], 4);
     assert_eq!(b["needs"]["both"], 4);
+
+    // Read two people at a time, the months come out the same.
+    let shown = |list: Vec<tcr::domain::figures::Tallied>| -> Vec<_> {
+        list.into_iter()
+            .zip(m)
+            .map(|(t, month)| t.shown(month, tcr::domain::figures::Disclosure::Exact))
+            .collect()
+    };
+    let small = tcr::services::returns::months::tally_in_batches(&t.app, &m, 2)
+        .await
+        .unwrap();
+    let whole = tcr::services::returns::months::tally_in_batches(&t.app, &m, 100)
+        .await
+        .unwrap();
+    assert_eq!(shown(small), shown(whole));
 
     // The analyst: 1 to 7 as "*", 0 as 0, shares of hidden counts hidden.
     let hidden = figures(&t, &analyst, m[0], m[3]).await;
