@@ -12,7 +12,8 @@ use crate::error::AppError;
 
 /// The months asked for, `from` and `to` as `YYYY-MM` (either left out: the default range's),
 /// checked against `today`: each a month, `to` not before `from`, at most 24 months, none in
-/// the future. A refusal names the field.
+/// the future (a month is counted as at its end, so it must have ended). A refusal names the
+/// field.
 pub fn range(
     from: Option<&str>,
     to: Option<&str>,
@@ -25,8 +26,8 @@ pub fn range(
             return Some(default);
         };
         match figures::month(text) {
-            Ok(m) if m.first > today => {
-                c.fail(field, "Choose a month that has begun");
+            Ok(m) if !m.is_over(today) => {
+                c.fail(field, "Choose a month that has ended");
                 None
             }
             Ok(m) => Some(m),

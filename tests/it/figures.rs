@@ -278,6 +278,10 @@ async fn a_bad_range_is_refused_naming_the_field() {
         ("from=last-month".to_string(), "from"),
         (format!("to={next_year}"), "to"),
         (
+            format!("to={:04}-{:02}", day.year(), day.month() as u8),
+            "to",
+        ),
+        (
             format!("from={}&to={}", last.label(), last.previous().label()),
             "to",
         ),
