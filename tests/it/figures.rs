@@ -211,6 +211,8 @@ async fn months_as_they_stood_by_the_returns_rules() {
     assert_eq!(b["ethnicity"]["Not recorded"], 4);
     assert_eq!(b["sex"]["male"], 4);
     assert_eq!(b["needs"]["both"], 4);
+    assert_eq!(b["needs"]["neither"], 0, "every key of a fixed vocabulary");
+    assert_eq!(b["sex"]["female"], 0);
 
     // Read two people at a time, the months come out the same.
     let shown = |list: Vec<tcr::domain::figures::Tallied>| -> Vec<_> {

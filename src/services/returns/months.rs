@@ -130,6 +130,19 @@ fn zeroed() -> Tallied {
     for name in SHARES {
         t.shares.insert(name, (0, 0));
     }
+    // The fixed vocabularies' breakdowns have every key, zero or not.
+    for sex in crate::domain::person::Sex::ALL {
+        t.breakdowns
+            .entry("sex")
+            .or_default()
+            .insert(sex.as_str().into(), 0);
+    }
+    for needs in NEEDS {
+        t.breakdowns
+            .entry("needs")
+            .or_default()
+            .insert(needs.into(), 0);
+    }
     for rating in ["red", "amber", "green", "blue", "unrated"] {
         let bands = t.by_rating_and_band.entry(rating.into()).or_default();
         for band in [AgeBand::Child, AgeBand::YoungAdult, AgeBand::Adult] {
@@ -232,18 +245,19 @@ fn register(t: &mut Tallied, person: &Person<'_>, p: &crate::entities::person::M
         p.ethnicity.map(|e| e.as_str()).unwrap_or(NOT_RECORDED),
     );
     t.breakdown("sex", p.sex.as_str());
-    t.breakdown(
-        "needs",
-        match (p.learning_disability, p.autism) {
-            (true, true) => "both",
-            (true, false) => "learning_disability",
-            (false, true) => "autism",
-            (false, false) => "neither",
-        },
-    );
+    let needs = match (p.learning_disability, p.autism) {
+        (true, true) => NEEDS[2],
+        (true, false) => NEEDS[0],
+        (false, true) => NEEDS[1],
+        (false, false) => NEEDS[3],
+    };
+    t.breakdown("needs", needs);
 }
 
 const NOT_RECORDED: &str = "Not recorded";
+
+/// Learning disability, autism, both or neither.
+const NEEDS: [&str; 4] = ["learning_disability", "autism", "both", "neither"];
 
 /// Referrals received in the month; of them, decided by its end within the policy's days; and
 /// accepted in the month (as the return counts them).
