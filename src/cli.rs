@@ -1,7 +1,7 @@
 //! The command line: `tcr serve`, `tcr demo`, `tcr migrate`, `tcr user add|list`,
 //! `tcr audit verify`, `tcr return monthly|weekly`. Each command reads the same settings as the service.
-//! `tcr bench` is parsed here and measured in [`crate::bench`] (`bench::returns`, and
-//! `bench::serve` for `--load`).
+//! `tcr bench` is parsed here and measured in [`crate::bench`] (`bench::returns`,
+//! `bench::serve` for `--load`, `bench::figures` for `--figures`).
 
 use crate::config::{self, Settings};
 use crate::services::{Actor, users};
@@ -108,6 +108,9 @@ pub enum Command {
         /// and the same file again) instead of the returns.
         #[arg(long)]
         import: bool,
+        /// `--figures`: the figures over time (the last 12 months) instead of the returns.
+        #[arg(long)]
+        figures: bool,
     },
     /// For `tcr bench`: one measured child. `return` generates the monthly return for `period`
     /// into `pdf` (`weekly`, the weekly return); `dashboard` builds the commissioner's dashboard `runs` times. Writes to `out`
@@ -224,8 +227,9 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             runs,
             postgres_url,
             keep,
+            figures,
             ..
-        } => crate::bench::returns::run(people, backends, runs, postgres_url, keep).await,
+        } => crate::bench::returns::run(people, backends, runs, postgres_url, keep, figures).await,
         Command::BenchChild {
             what,
             runs,

@@ -26,12 +26,14 @@
 //! `tcr bench` measures the returns and the dashboard on such a register, each in a child
 //! process ([`returns`]). `tcr bench --load` serves such a register and drives it with
 //! concurrent clients: [`serve`] runs it, [`load`] drives the routes and sums up, [`http`] is its
-//! small HTTP/1.1 client. Both set up their databases and paths with `setup`.
+//! small HTTP/1.1 client. `tcr bench --figures` times the figures over time ([`figures`]). All
+//! set up their databases and paths with `setup`.
 //!
 //! The seeding's parts: `seed` writes the rows ([`seed_synthetic`], then [`project`]),
 //! `generate` draws each person's rows, `rng` is the randomness and the NHS numbers, `tool` the
 //! copy of the risk tool, `words` the vocabularies.
 
+pub mod figures;
 pub mod http;
 pub mod import;
 pub mod load;

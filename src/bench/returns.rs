@@ -14,14 +14,19 @@ use std::sync::Arc;
 use time::Date;
 
 /// Measures the returns and the dashboard on registers of each size in `sizes`, on each of
-/// `backends` (`sqlite`, `postgres`), `runs` times each; with `keep`, the databases stay.
+/// `backends` (`sqlite`, `postgres`), `runs` times each; with `keep`, the databases stay. With
+/// `figures`, the figures over time instead (`bench::figures`).
 pub async fn run(
     sizes: Vec<usize>,
     backends: Vec<String>,
     runs: usize,
     postgres_url: String,
     keep: bool,
+    figures: bool,
 ) -> Result<(), StartError> {
+    if figures {
+        return super::figures::run(sizes, backends, runs, postgres_url, keep).await;
+    }
     let paths = Paths::find("tcr-bench")?;
     let today = clock::Clock::today(&clock::SystemClock);
     let month = Period::latest_ended(ReturnKind::Monthly, today).label();

@@ -69,6 +69,7 @@ pub fn phrase(action: &str) -> Option<&'static str> {
         "user.password_reset" => "reset a user's password",
         "return.generated" => "generated a return",
         "return.read" => "looked at a return",
+        "figures.read" => "looked at the figures over time",
         "return.pdf.downloaded" => "downloaded a return's PDF",
         "return.csv.downloaded" => "downloaded a return's CSV file",
         "return.export" => "exported a return as a spreadsheet or CSV file",

@@ -10,6 +10,7 @@ pub mod deadlines;
 pub mod email;
 pub mod enquiry;
 pub mod ethnicity;
+pub mod figures;
 pub mod ical;
 pub mod ids;
 pub mod import;

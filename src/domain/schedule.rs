@@ -97,9 +97,7 @@ pub fn post_admission_review_due(
     rules: &Deadlines,
     holidays: &BTreeSet<Date>,
 ) -> Option<Date> {
-    let window_start = subtract_months(admitted_on, rules.prior_review_window_months);
-    if last_community_or_laep_review.is_some_and(|held| held >= window_start && held <= admitted_on)
-    {
+    if last_community_or_laep_review.is_some_and(|held| reviewed_before(admitted_on, held, rules)) {
         return None;
     }
     Some(if child_at_admission {
@@ -111,6 +109,13 @@ pub fn post_admission_review_due(
     } else {
         admitted_on + Duration::days(i64::from(rules.post_admission_adult_days))
     })
+}
+
+/// Whether a community or LAEP review held on `held` falls in the window before an admission on
+/// `admitted_on` (the policy's months before, up to the admission day): the one rule, for the
+/// post-admission review and for the figures' share of admissions reviewed first.
+pub fn reviewed_before(admitted_on: Date, held: Date, rules: &Deadlines) -> bool {
+    held >= subtract_months(admitted_on, rules.prior_review_window_months) && held <= admitted_on
 }
 
 fn subtract_months(d: Date, months: u32) -> Date {

@@ -10,6 +10,7 @@ pub mod diary;
 pub mod due;
 pub mod escalations;
 pub mod export;
+pub mod figures;
 pub mod import;
 pub mod input;
 pub mod kept;

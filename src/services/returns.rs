@@ -25,6 +25,8 @@ use time::{Date, OffsetDateTime};
 
 mod load;
 #[doc(hidden)]
+pub mod months;
+#[doc(hidden)]
 pub mod reference;
 mod stored;
 mod tally;

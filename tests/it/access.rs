@@ -101,6 +101,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/api/v1/returns/<id>/pdf",                 ".C...."),
     (Get,   "/api/v1/returns/<id>/csv",                 ".C...."),
     (Get,   "/api/v1/returns/<id>/at.csv",              ".C...."),
+    (Get,   "/api/v1/figures",                          ".C..A."),
     // Reviews: scheduling (and so moving and cancelling) is the commissioner's and the chair's;
     // recording is theirs too, the chair's limited by the service to the reviews they chair;
     // panel members read the reviews they sit on.

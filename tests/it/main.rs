@@ -14,6 +14,7 @@ mod errors;
 mod ethnicity;
 mod export;
 mod export_lists;
+mod figures;
 mod imports;
 mod inpatients;
 mod input;

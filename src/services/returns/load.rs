@@ -121,6 +121,9 @@ struct EntryRow {
     date_of_birth: Date,
     sex: crate::domain::person::Sex,
     postcode: String,
+    local_authority: String,
+    learning_disability: bool,
+    autism: bool,
     social_worker: Option<String>,
     social_worker_from: Option<Date>,
     keyworker: Option<String>,
@@ -138,7 +141,8 @@ struct EntryRow {
 impl EntryRow {
     /// The entry as a model, so that its earlier details apply as everywhere else
     /// (`people::EarlierDetails`). Only the columns read above are filled: a return reads
-    /// nothing else (no local authority, needs, search keys or timestamps).
+    /// nothing else (no search keys or timestamps; the local authority and needs are the
+    /// figures' breakdowns).
     fn into_model(self) -> person::Model {
         person::Model {
             id: self.id,
@@ -148,9 +152,9 @@ impl EntryRow {
             date_of_birth: self.date_of_birth,
             sex: self.sex,
             postcode: self.postcode,
-            local_authority: String::new(),
-            learning_disability: false,
-            autism: false,
+            local_authority: self.local_authority,
+            learning_disability: self.learning_disability,
+            autism: self.autism,
             ehcp: false,
             social_worker: self.social_worker,
             social_worker_from: self.social_worker_from,

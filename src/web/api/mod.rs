@@ -5,6 +5,7 @@ pub mod body;
 pub mod corrections;
 pub mod escalations;
 pub mod export;
+pub mod figures;
 pub mod health;
 pub mod openapi;
 pub mod people;
@@ -82,6 +83,7 @@ pub fn routes() -> Vec<Route> {
         returns::pdf,
         returns::csv,
         returns::at_csv,
+        figures::get,
         record::notes,
         record::add_note,
         record::chronology,

@@ -202,6 +202,11 @@ pub mod query {
         json_schema!({"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": super::DEFAULT_PER_PAGE})
     }
 
+    /// A month, `YYYY-MM`.
+    pub fn month(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"})
+    }
+
     pub fn flag(_: &mut SchemaGenerator) -> Schema {
         json_schema!({"type": "boolean"})
     }

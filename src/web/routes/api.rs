@@ -432,6 +432,15 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         "The return's spells in hospital for NHS England's Assuring Transformation collection, in the policy's column order",
     )
     .file("text/csv"),
+    ep(
+        Get,
+        "/api/v1/figures",
+        Needs(ReturnsRead),
+        "Figures over time: each month (from, to: YYYY-MM; the last 12 whole months unless given; at most 24) as at its end, by the monthly return's rules; numbers 1 to 7 as \"*\" without returns.download",
+    )
+    .query(&[("from", q::month), ("to", q::month)])
+    .returns(200, schema::<crate::domain::figures::FiguresView>)
+    .may(&[422]),
     // Reviews and actions.
     ep(
         Post,

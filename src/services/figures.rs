@@ -1,0 +1,84 @@
+//! Figures over time: each month of a range (the last twelve whole months unless asked; at most
+//! 24) as at its end, counted from one read of the register by the monthly return's rules
+//! (`returns::months`), and given out exactly to readers who may download returns
+//! (commissioners) and with 1 to 7 as `*` to everyone else (analysts). Nobody identifiable is in
+//! them. Each read is audited (`figures.read`, with the range).
+
+use super::audit::{self, Event};
+use super::{Actor, App, input};
+use crate::domain::figures::{self, Disclosure, FiguresView, MAX_MONTHS};
+use crate::domain::returns::Period;
+use crate::error::AppError;
+
+/// The months asked for, `from` and `to` as `YYYY-MM` (either left out: the default range's),
+/// checked against `today`: each a month, `to` not before `from`, at most 24 months, none in
+/// the future (a month is counted as at its end, so it must have ended). A refusal names the
+/// field.
+pub fn range(
+    from: Option<&str>,
+    to: Option<&str>,
+    today: time::Date,
+) -> Result<Vec<Period>, AppError> {
+    let (default_from, default_to) = figures::default_range(today);
+    let mut c = input::Check::default();
+    let mut month = |field: &str, text: Option<&str>, default: Period| -> Option<Period> {
+        let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+            return Some(default);
+        };
+        match figures::month(text) {
+            Ok(m) if !m.is_over(today) => {
+                c.fail(field, "Choose a month that has ended");
+                None
+            }
+            Ok(m) => Some(m),
+            Err(why) => {
+                c.fail(field, why);
+                None
+            }
+        }
+    };
+    let from = month("from", from, default_from);
+    let to = month("to", to, default_to);
+    let mut months = Vec::new();
+    if let (Some(from), Some(to)) = (from, to) {
+        if to.last < from.last {
+            c.fail("to", "Choose a month on or after the first month");
+        } else {
+            months = figures::months(from, to);
+            if months.len() > MAX_MONTHS {
+                c.fail("to", format!("Choose at most {MAX_MONTHS} months"));
+            }
+        }
+    }
+    c.finish()?;
+    Ok(months)
+}
+
+/// The figures of `months` for a reader with `disclosure`, audited.
+pub async fn months(
+    app: &App,
+    actor: &Actor,
+    months: &[Period],
+    disclosure: Disclosure,
+) -> Result<FiguresView, AppError> {
+    let tallied = super::returns::months::tally(app, months).await?;
+    let view = FiguresView {
+        months: tallied
+            .into_iter()
+            .zip(months)
+            .map(|(t, m)| t.shown(*m, disclosure))
+            .collect(),
+        suppressed: disclosure == Disclosure::Suppressed,
+    };
+    audit::record_alone(
+        app,
+        actor,
+        Event::new("figures.read", "figures", None).detail(serde_json::json!({
+            "from": months.first().map(|m| m.label()),
+            "to": months.last().map(|m| m.label()),
+            "suppressed": view.suppressed,
+        })),
+    )
+    .await?;
+    Ok(view)
+}
