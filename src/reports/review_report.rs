@@ -100,7 +100,10 @@ pub fn report(f: &ReviewFacts) -> Document {
     let mut about = vec![
         ("Name".to_string(), name.clone()),
         ("NHS number".into(), f.nhs_number.clone()),
-        ("Date of birth".into(), day_month_year(f.date_of_birth)),
+        (
+            "Date of birth".into(),
+            crate::reports::model::long_date(f.date_of_birth),
+        ),
         (
             "Review".into(),
             format!(
@@ -357,11 +360,6 @@ fn who_was_there(f: &ReviewFacts) -> Vec<String> {
         });
     }
     out
-}
-
-/// "9 November 2013": a day without its weekday (a birthday).
-fn day_month_year(d: Date) -> String {
-    format!("{} {} {}", d.day(), d.month(), d.year())
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! the mappings saved for the next file with the same columns, and how each is read back.
 
 use super::{Counts, Outcome, RowOutcome, Upload};
+use crate::auth::token::sha256_hex;
 use crate::domain::ids::PersonId;
 use crate::domain::import::{Field, Mapping};
 use crate::entities::{import, import_mapping, import_row, person};
@@ -15,7 +16,6 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 const PREVIEWED: &str = "previewed";
 const COMMITTED: &str = "committed";
@@ -25,17 +25,10 @@ const EXPIRED: &str = "expired";
 /// who have not consented to be on the register.
 pub const PREVIEW_KEPT_DAYS: i64 = 7;
 
-fn hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// What identifies a file's columns: its headers, folded, in order.
 fn headers_key(headers: &[String]) -> String {
     let folded: Vec<String> = headers.iter().map(|h| h.trim().to_lowercase()).collect();
-    hex(folded.join("\u{1f}").as_bytes())
+    sha256_hex(folded.join("\u{1f}").as_bytes())
 }
 
 fn mapping_json(m: &Mapping) -> String {
@@ -135,7 +128,7 @@ pub(super) async fn insert(
         id: Set(id.clone()),
         file_name: Set(name),
         format: Set(read.format.as_str().into()),
-        sha256: Set(hex(&upload.bytes)),
+        sha256: Set(sha256_hex(&upload.bytes)),
         sheet: Set(upload.sheet.clone()),
         headers: Set(serde_json::to_string(&read.grid.headers).unwrap_or_default()),
         content: Set(keep_file.then(|| upload.bytes.clone())),

@@ -9,6 +9,7 @@
 //! (`people::find_readable`); a pack's, whoever may read the review (`reviews::find`: a panel
 //! member only while they sit on it, until the report is sent).
 
+use crate::auth::token::sha256_hex;
 use crate::domain::ids::{PersonId, ReviewId};
 use crate::domain::person::Status;
 use crate::domain::record::{ACCEPTED, DocumentKind, Storage, safe_file_name, sniff};
@@ -24,7 +25,6 @@ use crate::services::reviews::{self, ReviewReader};
 use crate::services::sessions::SignedIn;
 use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter, QueryOrder, Set};
 use serde::Serialize;
-use sha2::Digest;
 use std::collections::HashSet;
 use time::OffsetDateTime;
 
@@ -87,13 +87,6 @@ pub struct Download {
     pub file_name: String,
     pub content_type: String,
     pub bytes: Vec<u8>,
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The file and the form checked: its title, kind and content type, every problem by field.

@@ -2,6 +2,7 @@
 //! generation, read and download audited).
 
 use super::*;
+use crate::auth::token::{hex, sha256_hex};
 use crate::domain::returns::Counts;
 
 /// The changes since the previous return, as counts; `people` only for those who may see who.
@@ -97,18 +98,7 @@ fn json_sha256<T: Serialize>(v: &T) -> Result<String, AppError> {
     }
     let mut hashing = Hashing(sha2::Sha256::new());
     serde_json::to_writer(&mut hashing, v).map_err(|e| AppError::failed("return JSON", e))?;
-    Ok(hashing
-        .0
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect())
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    Ok(hex(&hashing.0.finalize()))
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<String, AppError> {

@@ -4,10 +4,10 @@
 //! SHA-256 kept when the report is recorded as sent names exactly the report that went.
 
 use super::*;
+use crate::auth::token::sha256_hex;
 use crate::domain::enquiry::Seat;
 use crate::reports::review_report::{self, PlannedAction, ReviewFacts};
 use crate::services::returns::Download;
-use sha2::{Digest, Sha256};
 
 /// Which of a review's reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub async fn report(
     let r = find(&app.db, &reader, id).await?;
     let facts = facts(app, &app.db, reader.scope, &r).await?;
     let bytes = render(facts, version).await?;
-    let sha256 = hex(&Sha256::digest(&bytes));
+    let sha256 = sha256_hex(&bytes);
     audit::record_alone(
         app,
         &who.actor(),
@@ -72,7 +72,7 @@ pub(super) async fn digests(
     let facts = facts(app, db, scope, r).await?;
     let report = render(facts.clone(), Version::Report).await?;
     let easy = render(facts, Version::EasyRead).await?;
-    Ok((hex(&Sha256::digest(&report)), hex(&Sha256::digest(&easy))))
+    Ok((sha256_hex(&report), sha256_hex(&easy)))
 }
 
 /// The PDF, drawn off the async threads.
@@ -87,10 +87,6 @@ async fn render(facts: ReviewFacts, version: Version) -> Result<Vec<u8>, AppErro
     .await
     .map_err(|e| AppError::failed("the review report's renderer", e))?
     .map_err(|e| AppError::internal(format!("the review report: {e}")))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What the reports say about this review: it must be held.
@@ -110,21 +106,25 @@ async fn facts(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("Person"))?;
-    let mut panel = Vec::new();
-    for (seat, id) in [
+    let seats = [
         (Seat::Chair, &r.chair_id),
         (Seat::ExpertByExperience, &r.expert_by_experience_id),
         (Seat::ClinicalExpert, &r.clinical_expert_id),
-    ] {
-        if let Some(id) = id {
-            let name = user::Entity::find_by_id(id.clone())
-                .one(db)
-                .await?
-                .map(|u| u.display_name)
-                .unwrap_or_default();
-            panel.push((seat, name));
-        }
-    }
+    ];
+    let names: HashMap<UserId, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(seats.iter().filter_map(|(_, id)| (*id).clone())))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let panel = seats
+        .iter()
+        .filter_map(|(seat, id)| {
+            let id = (*id).as_ref()?;
+            Some((*seat, names.get(id).cloned().unwrap_or_default()))
+        })
+        .collect();
     let actions = scope
         .select::<action::Entity>()
         .filter(action::Column::ReviewId.eq(r.id.clone()))
