@@ -2,6 +2,7 @@
 //! order, already worded, for `pdf::flow` to lay out on A4 portrait pages with the marking and
 //! page numbers. Like the return's model, it knows nothing above the domain.
 
+use super::chart::Chart;
 use serde::Serialize;
 use time::Date;
 
@@ -36,7 +37,7 @@ pub enum Symbol {
     Heart,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "block", rename_all = "snake_case")]
 pub enum Block {
     /// The document's title, large.
@@ -63,10 +64,14 @@ pub enum Block {
     },
     /// A boxed group of label–value lines, kept on one page (an easy-read action).
     Card { lines: Vec<(String, String)> },
+    /// A chart, scaled to the width and kept on one page.
+    Chart { chart: Chart },
+    /// Blocks kept on one page if they fit on one (a heading with its chart).
+    Together { blocks: Vec<Block> },
 }
 
 /// A whole document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Document {
     pub style: Style,
     /// The PDF's title (its Info) and the footer's words.
@@ -89,26 +94,32 @@ impl Document {
             self.footer.as_str(),
             &self.organisation,
         ];
-        for b in &self.blocks {
-            match b {
-                Block::Title { text }
-                | Block::Subtitle { text }
-                | Block::Heading { text, .. }
-                | Block::Label { text }
-                | Block::Para { text }
-                | Block::Note { text } => out.push(text),
-                Block::Pairs { pairs } | Block::Card { lines: pairs } => {
-                    for (a, b) in pairs {
-                        out.push(a);
-                        out.push(b);
-                    }
-                }
-                Block::Table { columns, rows } => {
-                    out.extend(columns.iter().map(|(c, _)| c.as_str()));
-                    out.extend(rows.iter().flatten().map(String::as_str));
+        words_of(&self.blocks, &mut out);
+        out
+    }
+}
+
+fn words_of<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
+    for b in blocks {
+        match b {
+            Block::Title { text }
+            | Block::Subtitle { text }
+            | Block::Heading { text, .. }
+            | Block::Label { text }
+            | Block::Para { text }
+            | Block::Note { text } => out.push(text),
+            Block::Pairs { pairs } | Block::Card { lines: pairs } => {
+                for (a, b) in pairs {
+                    out.push(a);
+                    out.push(b);
                 }
             }
+            Block::Table { columns, rows } => {
+                out.extend(columns.iter().map(|(c, _)| c.as_str()));
+                out.extend(rows.iter().flatten().map(String::as_str));
+            }
+            Block::Chart { chart } => out.extend(chart.words()),
+            Block::Together { blocks } => words_of(blocks, out),
         }
-        out
     }
 }

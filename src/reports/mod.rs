@@ -3,11 +3,14 @@
 //! or CSV.
 
 pub mod at_csv;
+pub mod chart;
 pub mod csv;
 pub mod document;
+pub mod figures;
 pub mod model;
 pub mod pdf;
 pub mod return_sheet;
 pub mod review_report;
 pub mod sheet;
+pub mod svg;
 pub mod xlsx;

@@ -9,6 +9,8 @@ use super::{Actor, App, input};
 use crate::domain::figures::{self, Disclosure, FiguresView, MAX_MONTHS};
 use crate::domain::returns::Period;
 use crate::error::AppError;
+use crate::policy::Permission;
+use crate::services::returns::Download;
 
 /// The months asked for, `from` and `to` as `YYYY-MM` (either left out: the default range's),
 /// checked against `today`: each a month, `to` not before `from`, at most 24 months, none in
@@ -54,12 +56,69 @@ pub fn range(
     Ok(months)
 }
 
+/// How `role` is given the figures: exactly to those who may download returns (they see who is
+/// in a return anyway), with small numbers hidden to everyone else. The one place it is decided.
+pub fn disclosure(app: &App, role: crate::domain::role::Role) -> Disclosure {
+    if app
+        .policies
+        .access
+        .allows(role, Permission::ReturnsDownload)
+    {
+        Disclosure::Exact
+    } else {
+        Disclosure::Suppressed
+    }
+}
+
 /// The figures of `months` for a reader with `disclosure`, audited.
 pub async fn months(
     app: &App,
     actor: &Actor,
     months: &[Period],
     disclosure: Disclosure,
+) -> Result<FiguresView, AppError> {
+    read(app, actor, months, disclosure, None).await
+}
+
+/// The figures of `months` as a PDF of the page: the same sections, charts and tables, A4
+/// portrait. The same figures give the same bytes (dated the range's last day). Audited as a read
+/// with its format.
+pub async fn pdf(
+    app: &App,
+    actor: &Actor,
+    months: &[Period],
+    disclosure: Disclosure,
+) -> Result<Download, AppError> {
+    let view = read(app, actor, months, disclosure, Some("pdf")).await?;
+    let organisation = app.settings.organisation.clone();
+    let file_name = format!("{}.pdf", file_stem(months));
+    let bytes = rocket::tokio::task::spawn_blocking(move || {
+        let doc = crate::reports::figures::document(
+            &crate::reports::figures::report(&view),
+            &organisation,
+        );
+        crate::reports::pdf::render_document(&doc)
+    })
+    .await
+    .map_err(|e| AppError::failed("the figures' renderer", e))?
+    .map_err(|e| AppError::internal(format!("the figures' PDF: {e}")))?;
+    Ok(Download { file_name, bytes })
+}
+
+/// A download's name: the range, nothing of anyone (`tcr-figures-2025-11-to-2026-10`).
+pub fn file_stem(months: &[Period]) -> String {
+    match (months.first(), months.last()) {
+        (Some(a), Some(b)) => format!("tcr-figures-{}-to-{}", a.label(), b.label()),
+        _ => "tcr-figures".into(),
+    }
+}
+
+async fn read(
+    app: &App,
+    actor: &Actor,
+    months: &[Period],
+    disclosure: Disclosure,
+    format: Option<&str>,
 ) -> Result<FiguresView, AppError> {
     let tallied = super::returns::months::tally(app, months).await?;
     let view = FiguresView {
@@ -77,6 +136,7 @@ pub async fn months(
             "from": months.first().map(|m| m.label()),
             "to": months.last().map(|m| m.label()),
             "suppressed": view.suppressed,
+            "format": format.unwrap_or("json"),
         })),
     )
     .await?;

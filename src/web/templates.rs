@@ -51,6 +51,7 @@ pub const TEMPLATES: &[(&str, &str)] = embedded![
     "reviews/amend.html",
     "reviews/actions.html",
     "returns/list.html",
+    "figures/show.html",
     "returns/show.html",
     "partials/moves.html",
     "partials/downloads.html",

@@ -8,6 +8,7 @@
 //! return's faster path for 100,000 rows is not needed); the fonts, the trailer `/ID` (a digest
 //! of the words) and the dates are settled as for a return, so the bytes are reproducible.
 
+use super::chart::{Place, draw_chart};
 use super::document::{document_date, pack_fonts, settle_trailer};
 use super::layout::{Canvas, Sheet, decorate};
 use super::symbols::draw_symbol;
@@ -25,6 +26,7 @@ const BOTTOM: f32 = 62.0;
 const WIDTH: f32 = PORTRAIT.w - 2.0 * PORTRAIT.margin;
 
 /// The sizes a style sets text in (points).
+#[derive(Clone)]
 struct Set {
     body: f32,
     leading: f32,
@@ -251,6 +253,8 @@ impl Flow<'_> {
             Block::Pairs { pairs } => self.pairs(pairs),
             Block::Table { columns, rows } => self.table(columns, rows),
             Block::Card { lines } => self.card(lines),
+            Block::Chart { chart } => self.chart(chart),
+            Block::Together { blocks } => self.together(blocks),
         }
     }
 
@@ -365,6 +369,39 @@ impl Flow<'_> {
             draw(self, cells, h, Weight::Regular, None);
         }
         self.y -= self.set.gap * 1.5;
+    }
+
+    /// `blocks` on a new page unless they fit on this one (laid out once on a scratch page
+    /// to measure them); where they would not fit on any one page, they simply flow.
+    fn together(&mut self, blocks: &[Block]) {
+        let mut probe = Flow {
+            fonts: self.fonts,
+            set: self.set.clone(),
+            pages: vec![Canvas::new()],
+            y: TOP,
+        };
+        for b in blocks {
+            probe.block(b);
+        }
+        if probe.pages.len() == 1 {
+            self.room(TOP - probe.y);
+        }
+        for b in blocks {
+            self.block(b);
+        }
+    }
+
+    /// A chart scaled down to the width if wider, kept whole on one page.
+    fn chart(&mut self, chart: &crate::reports::chart::Chart) {
+        let x = PORTRAIT.margin + self.set.indent;
+        let width = WIDTH - self.set.indent;
+        let k = (width / chart.width).min(1.0);
+        let h = chart.height * k;
+        self.room(h);
+        let top = self.y;
+        let fonts = self.fonts;
+        draw_chart(self.canvas(), fonts, chart, &Place { x, top, k });
+        self.y = top - h - self.set.gap;
     }
 
     /// A box of label–value lines (each label on its own line, its value below), kept whole.

@@ -17,6 +17,7 @@
 //! the trailer `/ID` is a hash of the report instead of printpdf's counter, and nothing iterates
 //! a `HashMap`.
 
+mod chart;
 mod document;
 mod flow;
 mod fonts;

@@ -143,6 +143,12 @@ fn zeroed() -> Tallied {
             .or_default()
             .insert(needs.into(), 0);
     }
+    for band in AgeBand::ALL {
+        t.breakdowns
+            .entry("age_band")
+            .or_default()
+            .insert(band.as_str().into(), 0);
+    }
     for rating in ["red", "amber", "green", "blue", "unrated"] {
         let bands = t.by_rating_and_band.entry(rating.into()).or_default();
         for band in [AgeBand::Child, AgeBand::YoungAdult, AgeBand::Adult] {
@@ -245,6 +251,7 @@ fn register(t: &mut Tallied, person: &Person<'_>, p: &crate::entities::person::M
         p.ethnicity.map(|e| e.as_str()).unwrap_or(NOT_RECORDED),
     );
     t.breakdown("sex", p.sex.as_str());
+    t.breakdown("age_band", band.as_str());
     let needs = match (p.learning_disability, p.autism) {
         (true, true) => NEEDS[2],
         (true, false) => NEEDS[0],

@@ -84,6 +84,7 @@ pub fn routes() -> Vec<Route> {
         returns::csv,
         returns::at_csv,
         figures::get,
+        figures::pdf,
         record::notes,
         record::add_note,
         record::chronology,

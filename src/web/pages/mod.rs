@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod corrections;
 pub mod diary;
 pub mod exports;
+pub mod figures;
 pub mod imports;
 pub mod inpatients;
 pub mod kept;
@@ -167,6 +168,8 @@ fn referral_and_review_routes() -> Vec<Route> {
 /// Returns, the calendar feed, and kept forms.
 fn return_and_feed_routes() -> Vec<Route> {
     rocket::routes![
+        figures::figures_page,
+        figures::figures_pdf,
         returns::returns_page,
         returns::generate_submit,
         returns::return_page,
@@ -199,6 +202,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ),
     ("Actions", "/actions", Some(Permission::ReviewsRead)),
     ("Returns", "/returns", Some(Permission::ReturnsRead)),
+    ("Figures", "/figures", Some(Permission::ReturnsRead)),
     ("Import", "/import", Some(Permission::PeopleWrite)),
     (
         "Withdrawn records",

@@ -441,6 +441,15 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     .query(&[("from", q::month), ("to", q::month)])
     .returns(200, schema::<crate::domain::figures::FiguresView>)
     .may(&[422]),
+    ep(
+        Get,
+        "/api/v1/figures.pdf",
+        Needs(ReturnsRead),
+        "The figures over time as a PDF with their charts and tables (from, to as for /api/v1/figures; the same disclosure)",
+    )
+    .query(&[("from", q::month), ("to", q::month)])
+    .file("application/pdf")
+    .may(&[422]),
     // Reviews and actions.
     ep(
         Post,

@@ -309,6 +309,18 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/figures",
+        Needs(ReturnsRead),
+        "Figures over time page (from, to)",
+    ),
+    ep(
+        Get,
+        "/figures.pdf",
+        Needs(ReturnsRead),
+        "Download the figures over time as a PDF (from, to)",
+    ),
+    ep(
+        Get,
         "/returns/<id>/pdf",
         Needs(ReturnsDownload),
         "Download a return's PDF",

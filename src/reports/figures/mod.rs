@@ -1,0 +1,302 @@
+//! Figures over time as people read them: sections, each a chart and the tables of its numbers,
+//! built once from the figures (`domain::figures::FiguresView`) for both the page and its PDF, so
+//! the two show the same charts and the same numbers.
+
+mod sections;
+
+use super::chart::{self, Chart, Ink, Lines, Series, Shape};
+use super::document::{Block, Document, Style};
+use crate::domain::figures::{FiguresView, MonthFigures, Shown};
+use serde::Serialize;
+use time::Date;
+
+/// A table of numbers: its caption, its column headings (the first names the rows) and rows of
+/// words, the first cell of each its row's name.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub caption: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One part of the page: a heading, a sentence on what is counted, a chart and its tables.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: &'static str,
+    pub heading: String,
+    pub lead: String,
+    pub chart: Chart,
+    pub tables: Vec<Table>,
+}
+
+/// The figures of a range as read: what they cover, whether numbers are hidden, the sections.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FiguresReport {
+    /// `November 2025 to October 2026`.
+    pub range: String,
+    /// The last month's last day (the PDF's date).
+    pub last_day: Option<Date>,
+    pub suppressed: bool,
+    pub sections: Vec<Section>,
+}
+
+/// What the page and the PDF say when small numbers are hidden.
+pub const SUPPRESSION_NOTE: &str = "So that nobody can be recognised, numbers from 1 to 7 are shown as *, and so are shares and lengths of stay worked out from them. A gap in a line is a hidden number.";
+
+/// What "–" means in the tables.
+pub const NONE_NOTE: &str = "– means there was nothing to count (a share of no admissions, a stay when nobody was in hospital).";
+
+/// A figure's number for a chart (none: hidden or nothing to count).
+fn value(s: Option<&Shown>) -> Option<f64> {
+    match s? {
+        Shown::Count(n) => Some(*n as f64),
+        Shown::Amount(a) => Some(*a),
+        Shown::Hidden(_) => None,
+    }
+}
+
+/// A figure in words: `1,234`, `93.3`, `*`, or `–` for nothing to count.
+pub fn words(s: Option<&Shown>) -> String {
+    match s {
+        None => "–".into(),
+        Some(Shown::Count(n)) => grouped(*n),
+        Some(Shown::Amount(a)) if a.fract() == 0.0 => grouped(*a as u64),
+        Some(Shown::Amount(a)) => format!("{a:.1}"),
+        Some(Shown::Hidden(h)) => h.clone(),
+    }
+}
+
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `November 2025`.
+pub fn month_words(day: Date) -> String {
+    format!("{} {}", day.month(), day.year())
+}
+
+fn short_month(day: Date) -> String {
+    day.month().to_string()[..3].to_string()
+}
+
+/// Each month's label on a chart: `Nov`, with the year beneath on the first and on January.
+fn categories(view: &FiguresView) -> Vec<(String, Option<String>)> {
+    view.months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let year = (i == 0 || m.as_at.month() == time::Month::January)
+                .then(|| m.as_at.year().to_string());
+            (short_month(m.as_at), year)
+        })
+        .collect()
+}
+
+/// Where a measure's number is in a month's figures.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Key {
+    /// In the counts, by name.
+    Count(&'static str),
+    /// In a breakdown, by its name and the group's.
+    Group(&'static str, &'static str),
+}
+
+/// A figure over the months: its name on the chart and in the table, how its line looks, and
+/// what follows its number (`%`).
+#[derive(Debug, Clone)]
+pub(super) struct Measure {
+    pub name: &'static str,
+    pub ink: Ink,
+    pub shape: Shape,
+    pub dash: Option<(f32, f32)>,
+    pub unit: &'static str,
+    pub key: Key,
+}
+
+impl Measure {
+    fn read<'a>(&self, m: &'a MonthFigures) -> Option<&'a Shown> {
+        match self.key {
+            Key::Count(name) => m.counts.get(name).and_then(Option::as_ref),
+            Key::Group(breakdown, group) => m.breakdowns.get(breakdown)?.get(group),
+        }
+    }
+}
+
+/// A measure read from the month's counts by its name.
+pub(super) fn measure(
+    name: &'static str,
+    (ink, shape, dash): (Ink, Shape, Option<(f32, f32)>),
+    key: &'static str,
+) -> Measure {
+    Measure {
+        name,
+        ink,
+        shape,
+        dash,
+        unit: if key.ends_with("_percent") { "%" } else { "" },
+        key: Key::Count(key),
+    }
+}
+
+/// A line chart of `measures` over the months (`at_least`: where the value axis ends at least;
+/// `reference`: an aim drawn across it).
+pub(super) fn over_time(
+    view: &FiguresView,
+    what: &str,
+    measures: &[Measure],
+    at_least: f64,
+    reference: Option<(f64, String)>,
+) -> Chart {
+    let first = view
+        .months
+        .first()
+        .map(|m| month_words(m.as_at))
+        .unwrap_or_default();
+    let last = view
+        .months
+        .last()
+        .map(|m| month_words(m.as_at))
+        .unwrap_or_default();
+    chart::lines(&Lines {
+        title: format!(
+            "Line chart of {what}, {first} to {last}. The numbers are in the table below."
+        ),
+        categories: categories(view),
+        series: measures
+            .iter()
+            .map(|m| Series {
+                name: m.name.into(),
+                ink: m.ink,
+                shape: m.shape,
+                dash: m.dash,
+                values: view.months.iter().map(|mf| value(m.read(mf))).collect(),
+            })
+            .collect(),
+        at_least,
+        reference,
+        unit: measures.first().map_or("", |m| m.unit),
+    })
+}
+
+/// The table of `measures` month by month.
+pub(super) fn by_month(view: &FiguresView, caption: &str, measures: &[Measure]) -> Table {
+    Table {
+        caption: caption.to_string(),
+        columns: std::iter::once("Month".to_string())
+            .chain(measures.iter().map(|m| m.name.to_string()))
+            .collect(),
+        rows: view
+            .months
+            .iter()
+            .map(|mf| {
+                std::iter::once(month_words(mf.as_at))
+                    .chain(measures.iter().map(|m| {
+                        let s = m.read(mf);
+                        match s {
+                            Some(Shown::Count(_) | Shown::Amount(_)) => {
+                                format!("{}{}", words(s), m.unit)
+                            }
+                            _ => words(s),
+                        }
+                    }))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// The figures of a range as sections (ratings, ages, hospital, reviews before admission,
+/// reviews, referrals, then the last month's breakdowns).
+pub fn report(view: &FiguresView) -> FiguresReport {
+    let range = match (view.months.first(), view.months.last()) {
+        (Some(a), Some(b)) if a.as_at == b.as_at => month_words(a.as_at),
+        (Some(a), Some(b)) => format!("{} to {}", month_words(a.as_at), month_words(b.as_at)),
+        _ => String::new(),
+    };
+    let mut sections = vec![
+        sections::ratings(view),
+        sections::ages(view),
+        sections::hospital(view),
+        sections::reviewed_before(view),
+        sections::reviews(view),
+        sections::referrals(view),
+    ];
+    sections.extend(sections::breakdowns(view));
+    FiguresReport {
+        range,
+        last_day: view.months.last().map(|m| m.as_at),
+        suppressed: view.suppressed,
+        sections,
+    }
+}
+
+/// The figures as a document for the PDF: the page's sections in order, each its heading, what
+/// it counts, its chart and its tables. Dated the range's last day, so the same figures give
+/// the same bytes.
+pub fn document(report: &FiguresReport, organisation: &str) -> Document {
+    let mut blocks = vec![
+        Block::Title {
+            text: "Figures over time".into(),
+        },
+        Block::Subtitle {
+            text: format!(
+                "{}: each month as at its last day, counted by the monthly return's rules",
+                report.range
+            ),
+        },
+    ];
+    if report.suppressed {
+        blocks.push(Block::Note {
+            text: SUPPRESSION_NOTE.into(),
+        });
+    }
+    blocks.push(Block::Note {
+        text: NONE_NOTE.into(),
+    });
+    for s in &report.sections {
+        blocks.push(Block::Together {
+            blocks: vec![
+                Block::Heading {
+                    text: s.heading.clone(),
+                    symbol: None,
+                },
+                Block::Para {
+                    text: s.lead.clone(),
+                },
+                Block::Chart {
+                    chart: s.chart.clone(),
+                },
+            ],
+        });
+        for t in &s.tables {
+            blocks.push(Block::Label {
+                text: t.caption.clone(),
+            });
+            blocks.push(Block::Table {
+                columns: t
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (c.clone(), if i == 0 { 3 } else { 2 }))
+                    .collect(),
+                rows: t.rows.clone(),
+            });
+        }
+    }
+    Document {
+        style: Style::Standard,
+        title: format!("Figures over time, {}", report.range),
+        footer: format!("{organisation}: figures over time, {}", report.range),
+        organisation: organisation.to_string(),
+        day: report.last_day.unwrap_or(Date::MIN),
+        blocks,
+    }
+}
