@@ -300,3 +300,147 @@ pub fn document(report: &FiguresReport, organisation: &str) -> Document {
         blocks,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::figures::{Disclosure, Tallied};
+    use crate::domain::returns::{Period, ReturnKind};
+    use crate::reports::chart::Mark;
+
+    /// Three months; the middle one has 3 people rated red (hidden from analysts).
+    fn view(disclosure: Disclosure) -> FiguresView {
+        let mut months = Vec::new();
+        for (label, red, admissions, reviewed) in [
+            ("2025-12", 12, 0, 0),
+            ("2026-01", 3, 10, 9),
+            ("2026-02", 1250, 4, 4),
+        ] {
+            let mut t = Tallied::default();
+            t.counts.insert("rated_red", red);
+            t.counts.insert("on_register", red + 20);
+            t.shares
+                .insert("admissions_reviewed_before", (reviewed, admissions));
+            t.breakdowns
+                .entry("sex")
+                .or_default()
+                .insert("female".into(), red);
+            t.breakdowns
+                .entry("ethnicity")
+                .or_default()
+                .insert("N".into(), 9);
+            let m = Period::parse(ReturnKind::Monthly, label).unwrap();
+            months.push(t.shown(m, disclosure));
+        }
+        FiguresView {
+            months,
+            suppressed: disclosure == Disclosure::Suppressed,
+        }
+    }
+
+    fn section<'a>(r: &'a FiguresReport, id: &str) -> &'a Section {
+        r.sections.iter().find(|s| s.id == id).unwrap()
+    }
+
+    #[test]
+    fn numbers_read_as_words_with_hidden_ones_as_stars() {
+        assert_eq!(words(Some(&Shown::Count(1250))), "1,250");
+        assert_eq!(words(Some(&Shown::Count(999))), "999");
+        assert_eq!(words(Some(&Shown::Amount(90.0))), "90");
+        assert_eq!(words(Some(&Shown::Amount(33.3))), "33.3");
+        assert_eq!(words(Some(&Shown::Hidden("*".into()))), "*");
+        assert_eq!(words(None), "–");
+        assert_eq!(
+            month_words(time::macros::date!(2026 - 01 - 31)),
+            "January 2026"
+        );
+    }
+
+    #[test]
+    fn the_sections_tables_hold_every_month_and_the_range_is_named() {
+        let r = report(&view(Disclosure::Exact));
+        assert_eq!(r.range, "December 2025 to February 2026");
+        let ratings = section(&r, "ratings");
+        let t = &ratings.tables[0];
+        assert_eq!(t.columns[0], "Month");
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[2][0], "February 2026");
+        assert_eq!(t.rows[2][1], "1,250");
+        // Shares as percentages; a share of no admissions is "–".
+        let before = &section(&r, "reviewed-before").tables[0];
+        assert_eq!(before.rows[0][3], "–");
+        assert_eq!(before.rows[1][3], "90%");
+        assert_eq!(before.rows[2][3], "100%");
+        // Breakdowns: the first and last months beside each other, groups in words.
+        let eth = &section(&r, "by-ethnicity").tables[0];
+        assert_eq!(
+            eth.columns,
+            [
+                "Ethnic category",
+                "End of December 2025",
+                "End of February 2026"
+            ]
+        );
+        assert_eq!(eth.rows[0][0], "Black or Black British - African");
+        let ids: Vec<&str> = r.sections.iter().map(|s| s.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "ratings",
+                "ages",
+                "hospital",
+                "reviewed-before",
+                "reviews",
+                "referrals",
+                "by-local-authority",
+                "by-ethnicity",
+                "by-sex",
+                "by-needs"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_hidden_number_is_a_star_in_the_table_and_a_gap_in_the_line() {
+        let r = report(&view(Disclosure::Suppressed));
+        assert!(r.suppressed);
+        let ratings = section(&r, "ratings");
+        assert_eq!(ratings.tables[0].rows[1][1], "*");
+        // The red line is broken at January: two lone points draw no line at all.
+        let red_lines = ratings
+            .chart
+            .marks
+            .iter()
+            .filter(|m| matches!(m, Mark::Line { ink: Ink::Red, .. }))
+            .count();
+        assert_eq!(red_lines, 0);
+        let red_dots = ratings
+            .chart
+            .marks
+            .iter()
+            .filter(|m| matches!(m, Mark::Dot { ink: Ink::Red, .. }))
+            .count();
+        assert_eq!(red_dots, 3, "two months' points and the name's marker");
+        // The bar of a hidden group is words only.
+        let sex = section(&r, "by-sex");
+        assert!(sex.chart.words().any(|w| w == "Female"));
+    }
+
+    #[test]
+    fn the_pdf_has_every_section_and_the_same_figures_give_the_same_bytes() {
+        let r = report(&view(Disclosure::Suppressed));
+        let doc = document(&r, "NHS Test ICB");
+        let words = doc.words();
+        for s in &r.sections {
+            assert!(words.contains(&s.heading.as_str()), "{}", s.heading);
+        }
+        assert!(words.contains(&SUPPRESSION_NOTE));
+        assert!(words.contains(&"Aim for children: 90%"));
+        assert_eq!(doc.day, time::macros::date!(2026 - 02 - 28));
+        let a = crate::reports::pdf::render_document(&doc).unwrap();
+        let b = crate::reports::pdf::render_document(&document(&r, "NHS Test ICB")).unwrap();
+        assert!(a.starts_with(b"%PDF-") && a == b);
+        let exact = document(&report(&view(Disclosure::Exact)), "NHS Test ICB");
+        assert!(!exact.words().contains(&SUPPRESSION_NOTE));
+    }
+}
