@@ -88,6 +88,7 @@ DEMO_PORT=$((PORT + 1))
 SERVER=$!
 wait_for "$DEMO_PORT" "$WORK/demo.log"
 TCR_URL="http://127.0.0.1:$DEMO_PORT" node tour.mjs || status=$?
+[ "$status" -ne 0 ] || TCR_URL="http://127.0.0.1:$DEMO_PORT" node figures.mjs || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- tcr demo's log"; tail -n 40 "$WORK/demo.log"
 fi

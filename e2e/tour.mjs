@@ -48,10 +48,10 @@ try {
   const page = await newPage(browser);
   for (const [user, pages] of [
     ['commissioner', [['demo-dashboard-commissioner', '/'], ['demo-register', '/people'],
-      ['demo-referrals', '/referrals'], ['demo-reviews', '/reviews'], ['demo-returns', '/returns']]],
+      ['demo-referrals', '/referrals'], ['demo-reviews', '/reviews'], ['demo-returns', '/returns'], ['demo-figures-commissioner', '/figures']]],
     ['chair', [['demo-dashboard-chair', '/'], ['demo-actions', '/actions']]],
     ['expert', [['demo-dashboard-member', '/']]],
-    ['analyst', [['demo-dashboard-analyst', '/'], ['demo-password', '/account/password']]],
+    ['analyst', [['demo-dashboard-analyst', '/'], ['demo-figures-analyst', '/figures'], ['demo-password', '/account/password']]],
     ['admin', [['demo-dashboard-admin', '/'], ['demo-users', '/admin/users'], ['demo-audit', '/admin/audit']]],
   ]) {
     step(`as ${user}`);
