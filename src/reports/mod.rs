@@ -14,3 +14,16 @@ pub mod review_report;
 pub mod sheet;
 pub mod svg;
 pub mod xlsx;
+
+/// A count with its thousands grouped: `12,345`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

@@ -6,6 +6,7 @@ mod sections;
 
 use super::chart::{self, Chart, Ink, Lines, Series, Shape};
 use super::document::{Block, Document, Style};
+use super::thousands;
 use crate::domain::figures::{FiguresView, MonthFigures, Shown};
 use serde::Serialize;
 use time::Date;
@@ -59,23 +60,11 @@ fn value(s: Option<&Shown>) -> Option<f64> {
 pub fn words(s: Option<&Shown>) -> String {
     match s {
         None => "–".into(),
-        Some(Shown::Count(n)) => grouped(*n),
-        Some(Shown::Amount(a)) if a.fract() == 0.0 => grouped(*a as u64),
+        Some(Shown::Count(n)) => thousands(*n),
+        Some(Shown::Amount(a)) if a.fract() == 0.0 => thousands(*a as u64),
         Some(Shown::Amount(a)) => format!("{a:.1}"),
         Some(Shown::Hidden(h)) => h.clone(),
     }
-}
-
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// `November 2025`.

@@ -2,6 +2,7 @@
 //! with its breakdown, the changes since the previous return, and the per-person table.
 
 use super::*;
+use crate::reports::thousands;
 
 fn bar_fill(colour: Colour) -> Rgb8 {
     match colour {
@@ -36,19 +37,6 @@ pub(super) fn title_block(l: &mut Layout, report: &Report) {
         LINE_H,
     );
     l.y -= 10.0;
-}
-
-/// 1 234 567 → "1,234,567".
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The headline figures: label–value rows in up to three columns, read down each column.
