@@ -28,24 +28,30 @@ pub async fn run(
         to.label(),
         months.len()
     );
-    println!("| backend | people | seed (s) | figures: best (s) | median (s) |");
-    println!("|---|---:|---:|---:|---:|");
+    println!(
+        "| backend | people | seed (s) | figures: best (s) | median (s) | page's charts (ms) | PDF (ms) |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for backend in &backends {
         for &n in &sizes {
             let db = BenchDb::create(backend, "figures", n, &paths.work, &postgres_url).await?;
             let (app, seed_s, _) = seeded(&db, n, today).await?;
             let actor = Actor::cli();
             let mut times = Vec::new();
+            let mut view = None;
             for _ in 0..runs.max(1) {
                 let t = Instant::now();
-                crate::services::figures::months(&app, &actor, &months, Disclosure::Suppressed)
-                    .await
-                    .map_err(|e| fail("working out the figures", &e.public_message()))?;
+                view = Some(
+                    crate::services::figures::months(&app, &actor, &months, Disclosure::Suppressed)
+                        .await
+                        .map_err(|e| fail("working out the figures", &e.public_message()))?,
+                );
                 times.push(t.elapsed().as_secs_f64());
             }
             times.sort_by(f64::total_cmp);
+            let (page_ms, pdf_ms) = view.as_ref().map_or(Ok((0.0, 0.0)), drawn)?;
             println!(
-                "| {backend} | {n} | {seed_s:.1} | {:.2} | {:.2} |",
+                "| {backend} | {n} | {seed_s:.1} | {:.2} | {:.2} | {page_ms:.0} | {pdf_ms:.0} |",
                 times[0],
                 times[times.len() / 2]
             );
@@ -61,4 +67,24 @@ pub async fn run(
         std::fs::remove_dir_all(&paths.work).ok();
     }
     Ok(())
+}
+
+/// How long the page's sections and their SVG charts take to draw from the figures, and the PDF
+/// of them (milliseconds).
+fn drawn(view: &figures::FiguresView) -> Result<(f64, f64), StartError> {
+    use crate::reports::{figures as page, pdf, svg};
+    let t = Instant::now();
+    let report = page::report(view);
+    let svgs: usize = report
+        .sections
+        .iter()
+        .map(|s| svg::svg(&s.chart, s.id).len())
+        .sum();
+    let page_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let bytes = pdf::render_document(&page::document(&report, "NHS Bench ICB"))
+        .map_err(|e| fail("drawing the figures' PDF", &e))?;
+    let pdf_ms = t.elapsed().as_secs_f64() * 1000.0;
+    debug_assert!(svgs > 0 && !bytes.is_empty());
+    Ok((page_ms, pdf_ms))
 }

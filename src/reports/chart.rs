@@ -179,7 +179,8 @@ pub struct Series {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lines {
     pub title: String,
-    /// Each category's label: its first line (`Nov`) and, where the year changes, a second (`2025`).
+    /// Each category's label: its first line (`Nov`; empty: none) and, where the year changes, a
+    /// second (`2025`).
     pub categories: Vec<(String, Option<String>)>,
     pub series: Vec<Series>,
     /// The value axis ends at least here (100 for a percentage).
@@ -296,6 +297,9 @@ pub fn lines(spec: &Lines) -> Chart {
     }
     for (i, (first, second)) in spec.categories.iter().enumerate() {
         let x = x_of(i);
+        if first.is_empty() {
+            continue;
+        }
         marks.push(text(
             x,
             top + plot_h + 18.0,

@@ -76,15 +76,22 @@ fn short_month(day: Date) -> String {
     day.month().to_string()[..3].to_string()
 }
 
-/// Each month's label on a chart: `Nov`, with the year beneath on the first and on January.
+/// Each month's label on a chart: `Nov`, with the year beneath the first and wherever the year
+/// changes. More than twelve months are labelled every other one (or every third…), so that the
+/// labels never crowd; the unlabelled ones are empty.
 fn categories(view: &FiguresView) -> Vec<(String, Option<String>)> {
+    let every = view.months.len().div_ceil(12).max(1);
+    let mut year_shown = None;
     view.months
         .iter()
         .enumerate()
         .map(|(i, m)| {
-            let year = (i == 0 || m.as_at.month() == time::Month::January)
-                .then(|| m.as_at.year().to_string());
-            (short_month(m.as_at), year)
+            if i % every != 0 {
+                return (String::new(), None);
+            }
+            let year = m.as_at.year();
+            let new_year = year_shown.replace(year) != Some(year);
+            (short_month(m.as_at), new_year.then(|| year.to_string()))
         })
         .collect()
 }
@@ -329,6 +336,31 @@ mod tests {
 
     fn section<'a>(r: &'a FiguresReport, id: &str) -> &'a Section {
         r.sections.iter().find(|s| s.id == id).unwrap()
+    }
+
+    #[test]
+    fn months_are_labelled_without_crowding_and_each_year_is_named_once() {
+        let months = |n: usize| FiguresView {
+            months: crate::domain::figures::months(
+                Period::parse(ReturnKind::Monthly, "2024-11").unwrap(),
+                Period::parse(ReturnKind::Monthly, "2026-10").unwrap(),
+            )
+            .into_iter()
+            .take(n)
+            .map(|m| Tallied::default().shown(m, Disclosure::Exact))
+            .collect(),
+            suppressed: false,
+        };
+        let twelve = categories(&months(12));
+        assert_eq!(twelve[0], ("Nov".into(), Some("2024".into())));
+        assert_eq!(twelve[1], ("Dec".into(), None));
+        assert_eq!(twelve[2], ("Jan".into(), Some("2025".into())));
+        assert!(twelve.iter().all(|(m, _)| !m.is_empty()));
+        let all = categories(&months(24));
+        assert_eq!(all.len(), 24);
+        assert_eq!(all.iter().filter(|(m, _)| !m.is_empty()).count(), 12);
+        let years: Vec<&str> = all.iter().filter_map(|(_, y)| y.as_deref()).collect();
+        assert_eq!(years, ["2024", "2025", "2026"]);
     }
 
     #[test]
