@@ -265,12 +265,13 @@ pub fn lines(spec: &Lines) -> Chart {
         .map(|w| approx_width(w, SMALL))
         .fold(0.0, f32::max)
         + 10.0;
+    // The names are bold: a little wider than the estimate.
     let right = spec
         .series
         .iter()
-        .map(|s| approx_width(&s.name, LABEL))
+        .map(|s| approx_width(&s.name, LABEL) * 1.12)
         .fold(0.0, f32::max)
-        + 22.0;
+        + 24.0;
     let (top, plot_h) = (14.0, 220.0);
     let height = top + plot_h + 44.0;
     let plot_w = (WIDTH - left - right).max(120.0);
