@@ -191,13 +191,15 @@ pub struct Lines {
     pub unit: &'static str,
 }
 
-/// One bar of a bar chart: its group's words, its value (none: hidden) and the words shown at
-/// its end (`12`, `*`).
+/// One bar of a bar chart: its group's words, its value (none: hidden), the words shown at its
+/// end (`12`, `*`) and its colour (`Accent` where the colour means nothing; a rating's colour
+/// beside the rating's word).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bar {
     pub label: String,
     pub value: Option<f64>,
     pub shown: String,
+    pub ink: Ink,
 }
 
 /// The width a line chart is laid out at; the page scales it down to narrow screens.
@@ -405,14 +407,17 @@ pub fn lines(spec: &Lines) -> Chart {
 /// A bar chart lying down: each group's words on the left, its bar, and its number at the bar's
 /// end (`*` with no bar for a hidden number).
 pub fn bars(title: &str, bars: &[Bar]) -> Chart {
-    const ROW: f32 = 30.0;
+    const ROW: f32 = 32.0;
+    const SIZE: f32 = 15.0;
     let label_w = bars
         .iter()
-        .map(|b| approx_width(&b.label, LABEL))
+        .map(|b| approx_width(&b.label, SIZE))
         .fold(0.0, f32::max)
-        .min(BARS_WIDTH * 0.45)
+        .min(BARS_WIDTH * 0.55)
         + 12.0;
-    let room = BARS_WIDTH - label_w - 60.0;
+    // Short labels make a narrower chart, so that its words stay large on a phone.
+    let width = (label_w + 340.0).min(BARS_WIDTH);
+    let room = width - label_w - 60.0;
     let max = bars
         .iter()
         .filter_map(|b| b.value)
@@ -423,9 +428,9 @@ pub fn bars(title: &str, bars: &[Bar]) -> Chart {
         let y = 6.0 + i as f32 * ROW;
         marks.push(Mark::Text {
             x: 0.0,
-            y: y + 19.0,
-            text: fit(&b.label, label_w - 12.0),
-            size: LABEL,
+            y: y + 21.0,
+            text: fit(&b.label, SIZE, label_w - 12.0),
+            size: SIZE,
             anchor: Anchor::Start,
             bold: false,
             ink: Ink::Text,
@@ -434,17 +439,17 @@ pub fn bars(title: &str, bars: &[Bar]) -> Chart {
         if w > 0.0 {
             marks.push(Mark::Rect {
                 x: label_w,
-                y: y + 4.0,
+                y: y + 5.0,
                 w,
-                h: 20.0,
-                ink: Ink::Accent,
+                h: 22.0,
+                ink: b.ink,
             });
         }
         marks.push(Mark::Text {
             x: label_w + w + 6.0,
-            y: y + 19.0,
+            y: y + 21.0,
             text: b.shown.clone(),
-            size: LABEL,
+            size: SIZE,
             anchor: Anchor::Start,
             bold: true,
             ink: Ink::Text,
@@ -458,7 +463,7 @@ pub fn bars(title: &str, bars: &[Bar]) -> Chart {
         ink: Ink::Secondary,
     });
     Chart {
-        width: BARS_WIDTH,
+        width,
         height: 12.0 + bars.len() as f32 * ROW,
         title: title.to_string(),
         marks,
@@ -466,15 +471,13 @@ pub fn bars(title: &str, bars: &[Bar]) -> Chart {
 }
 
 /// `s`, cut with an ellipsis to fit `w` (the table beside the chart has it whole).
-fn fit(s: &str, w: f32) -> String {
-    if approx_width(s, LABEL) <= w {
+fn fit(s: &str, size: f32, w: f32) -> String {
+    if approx_width(s, size) <= w {
         return s.to_string();
     }
     let mut out = String::new();
     for c in s.chars() {
-        if approx_width(&out, LABEL)
-            + approx_width("…", LABEL)
-            + approx_width(&c.to_string(), LABEL)
+        if approx_width(&out, size) + approx_width("…", size) + approx_width(&c.to_string(), size)
             > w
         {
             break;
@@ -590,16 +593,19 @@ mod tests {
                     label: "Female".into(),
                     value: Some(20.0),
                     shown: "20".into(),
+                    ink: Ink::Accent,
                 },
                 Bar {
                     label: "Male".into(),
                     value: Some(40.0),
                     shown: "40".into(),
+                    ink: Ink::Accent,
                 },
                 Bar {
                     label: "Not known".into(),
                     value: None,
                     shown: "*".into(),
+                    ink: Ink::Accent,
                 },
             ],
         );
@@ -623,11 +629,11 @@ mod tests {
     #[test]
     fn a_long_label_is_cut_to_fit() {
         let long = "A very long local authority name that goes on and on and on for ever";
-        let cut = fit(long, 200.0);
+        let cut = fit(long, LABEL, 200.0);
         assert!(
             cut.ends_with('…') && approx_width(&cut, LABEL) <= 200.0,
             "{cut}"
         );
-        assert_eq!(fit("Leeds", 200.0), "Leeds");
+        assert_eq!(fit("Leeds", LABEL, 200.0), "Leeds");
     }
 }

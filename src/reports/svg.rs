@@ -147,6 +147,7 @@ mod tests {
                 label: "Brighton & Hove <script>".into(),
                 value: Some(3.0),
                 shown: "3".into(),
+                ink: crate::reports::chart::Ink::Accent,
             }],
         );
         let s = svg(&chart, "la");

@@ -290,6 +290,7 @@ pub(super) fn breakdowns(view: &FiguresView) -> Vec<Section> {
                         _ => None,
                     },
                     shown: s.map_or("0".into(), |s| words(Some(s))),
+                    ink: Ink::Accent,
                 }
             })
             .collect();

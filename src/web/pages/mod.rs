@@ -435,32 +435,46 @@ pub fn error_page(req: &Request<'_>, status: Status, message: &str) -> response:
         .ok()
 }
 
-/// The rating chart as the templates draw it: one bar per rating, scaled to the largest, with
-/// the SVG's height.
-pub fn rating_chart(counts: &std::collections::BTreeMap<String, u64>) -> Value {
+/// The rating chart: its bars (for the table beside it and its links) and the chart drawn as
+/// SVG by the figures' own chart (`reports::chart`), each rating in its colour and its word;
+/// `id` names the chart's title on the page.
+pub fn rating_chart(counts: &std::collections::BTreeMap<String, u64>, id: &str) -> Value {
+    use crate::reports::chart::{self, Ink};
     use crate::reports::model::Colour;
     let bars = crate::reports::model::chart(counts);
-    let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
-    let items: Vec<Value> = bars
+    let keyed: Vec<(&str, Ink)> = bars
         .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            // The rating the bar counts, for links to the register filtered by it.
-            let key = match b.colour {
-                Colour::Red => "red",
-                Colour::Amber => "amber",
-                Colour::Green => "green",
-                Colour::Blue => "blue",
-                Colour::Grey => "unrated",
-            };
-            json!({
-                "label": b.label, "value": b.value, "colour": b.colour, "key": key,
-                "y": 8 + i * 34,
-                "width": (b.value * 360).div_ceil(max),
-            })
+        .map(|b| match b.colour {
+            Colour::Red => ("red", Ink::Red),
+            Colour::Amber => ("amber", Ink::Amber),
+            Colour::Green => ("green", Ink::Green),
+            Colour::Blue => ("blue", Ink::Blue),
+            Colour::Grey => ("unrated", Ink::Grey),
         })
         .collect();
-    json!({"bars": items, "height": 16 + bars.len() * 34})
+    let drawn: Vec<chart::Bar> = bars
+        .iter()
+        .zip(&keyed)
+        .map(|(b, (_, ink))| chart::Bar {
+            label: b.label.clone(),
+            value: Some(b.value as f64),
+            shown: crate::reports::thousands(b.value),
+            ink: *ink,
+        })
+        .collect();
+    let title = format!(
+        "People by rating: {}",
+        bars.iter()
+            .map(|b| format!("{} {}", b.label, b.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    json!({
+        "svg": crate::reports::svg::svg(&chart::bars(&title, &drawn), id),
+        "bars": bars.iter().zip(&keyed).map(|(b, (key, _))| json!({
+            "label": b.label, "value": b.value, "key": key,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The dashboard: what the signed-in user's role has to deal with today.
@@ -482,7 +496,10 @@ pub async fn home(page: Page<'_>, caller: crate::web::Caller) -> Result<Html, Ap
     } else {
         None
     };
-    let chart = dashboard.ratings.as_ref().map(rating_chart);
+    let chart = dashboard
+        .ratings
+        .as_ref()
+        .map(|r| rating_chart(r, "ratings-chart-title"));
     let on_register: u64 = dashboard.ratings.as_ref().map_or(0, |c| c.values().sum());
     page.render(
         "home.html",

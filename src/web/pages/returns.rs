@@ -96,7 +96,7 @@ pub async fn return_page(view: Page<'_>, caller: Caller, id: UuidParam) -> Resul
     let can_download = view.can(Permission::ReturnsDownload);
     let r = returns::get(view.app, &caller.actor(), &id.0, can_download).await?;
     let weekly = r.kind == "weekly";
-    let chart = super::rating_chart(r.counts.as_map());
+    let chart = super::rating_chart(r.counts.as_map(), "chart-title");
     let summary: Vec<Value> = model::summary(&r.counts, weekly)
         .into_iter()
         .map(|(label, value)| {
