@@ -1,8 +1,9 @@
 //! Figures over time: each month of a range (the last twelve whole months unless asked; at most
 //! 24) as at its end, counted from one read of the register by the monthly return's rules
 //! (`returns::months`), and given out exactly to readers who may download returns
-//! (commissioners) and with 1 to 7 as `*` to everyone else (analysts). Nobody identifiable is in
-//! them. Each read is audited (`figures.read`, with the range).
+//! (commissioners) and with 1 to 7 as `*` and the rest rounded to the nearest 5 to everyone
+//! else (analysts). Nobody identifiable is in them. Each read is audited (`figures.read`, with
+//! the range).
 
 use super::audit::{self, Event};
 use super::{Actor, App, input};
@@ -57,7 +58,8 @@ pub fn range(
 }
 
 /// How `role` is given the figures: exactly to those who may download returns (they see who is
-/// in a return anyway), with small numbers hidden to everyone else. The one place it is decided.
+/// in a return anyway), with small numbers hidden and the rest rounded to everyone else. The one
+/// place it is decided.
 pub fn disclosure(app: &App, role: crate::domain::role::Role) -> Disclosure {
     if app
         .policies
@@ -128,6 +130,7 @@ async fn read(
             .map(|(t, m)| t.shown(*m, disclosure))
             .collect(),
         suppressed: disclosure == Disclosure::Suppressed,
+        rounded: disclosure == Disclosure::Suppressed,
     };
     audit::record_alone(
         app,
