@@ -2,8 +2,8 @@
 //! 24) as at its end, counted from one read of the register by the monthly return's rules
 //! (`returns::months`), and given out exactly to readers who may download returns
 //! (commissioners) and with 1 to 7 as `*` and the rest rounded to the nearest 5 to everyone
-//! else (analysts). Nobody identifiable is in them. Each read is audited (`figures.read`, with
-//! the range).
+//! else (analysts). Nobody identifiable is in them. Each read, as JSON or a file, is audited
+//! (`figures.read`, with the range and the format).
 
 use super::audit::{self, Event};
 use super::{Actor, App, input};
@@ -11,6 +11,7 @@ use crate::domain::figures::{self, Disclosure, FiguresView, MAX_MONTHS};
 use crate::domain::returns::Period;
 use crate::error::AppError;
 use crate::policy::Permission;
+use crate::services::export::Format;
 use crate::services::returns::Download;
 
 /// The months asked for, `from` and `to` as `YYYY-MM` (either left out: the default range's),
@@ -105,6 +106,23 @@ pub async fn pdf(
     .map_err(|e| AppError::failed("the figures' renderer", e))?
     .map_err(|e| AppError::internal(format!("the figures' PDF: {e}")))?;
     Ok(Download { file_name, bytes })
+}
+
+/// The figures of `months` as a spreadsheet or CSV: one long table a row per month × figure ×
+/// group (`reports::figures_sheet`), and in the workbook a notes sheet saying how they were given
+/// out; the CSV is the table alone. Dated the range's last day, so the same figures give the
+/// same bytes. Audited as a read with its format.
+pub async fn sheets(
+    app: &App,
+    actor: &Actor,
+    months: &[Period],
+    disclosure: Disclosure,
+    format: Format,
+) -> Result<Download, AppError> {
+    let view = read(app, actor, months, disclosure, Some(format.as_str())).await?;
+    let created = months.last().map_or_else(|| app.clock.today(), |m| m.last);
+    let sheets = crate::reports::figures_sheet::sheets(&view);
+    super::export::file(format, &sheets, &file_stem(months), created)
 }
 
 /// A download's name: the range, nothing of anyone (`tcr-figures-2025-11-to-2026-10`).
