@@ -1,11 +1,15 @@
 //! Figures over time: for each month of a range, the register's figures as at 23:59:59 on its
 //! last day, counted by the same rules as the monthly return (`services::returns`), and given
-//! out with small numbers suppressed for readers who may not see exact ones.
+//! out with small numbers suppressed and the rest rounded for readers who may not see exact
+//! ones; and the words for each figure, breakdown and group, for the page and the files.
 
 use super::returns::{Period, ReturnKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Date, Duration};
+
+mod words;
+pub use words::{BREAKDOWNS, FIGURES, breakdown_name, figure_name, group_name};
 
 /// The most months one request may cover.
 pub const MAX_MONTHS: usize = 24;
@@ -13,8 +17,14 @@ pub const MAX_MONTHS: usize = 24;
 /// Months shown when no range is given: the last twelve whole months.
 pub const DEFAULT_MONTHS: usize = 12;
 
-/// The smallest figure given exactly to a reader who sees suppressed figures (1 to 7 are `*`).
+/// The smallest count given as a number to a reader who sees suppressed figures (1 to 7 are
+/// `*`).
 pub const SMALLEST_SHOWN: u64 = 8;
+
+/// What a suppressed reader's counts from 8 up are rounded to the nearest multiple of, so that
+/// a hidden part of a breakdown cannot be recovered by subtracting the shown ones from the
+/// whole (NHS England's practice for the Assuring Transformation statistics).
+pub const ROUNDED_TO: u64 = 5;
 
 /// A month (`YYYY-MM`), or why not.
 pub fn month(text: &str) -> Result<Period, &'static str> {
@@ -48,7 +58,7 @@ pub fn default_range(today: Date) -> (Period, Period) {
     (from, to)
 }
 
-/// Whether a reader sees exact numbers, or 1 to 7 as `*`.
+/// Whether a reader sees exact numbers, or 1 to 7 as `*` and the rest rounded to the nearest 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disclosure {
     Exact,
@@ -70,35 +80,45 @@ fn hidden() -> Shown {
 }
 
 impl Disclosure {
-    /// Whether `n` is given as `*`: from 1 to 7, when suppressed (the one rule).
+    /// The one rule: a count as a reader may see it. Exact readers see it as it is; suppressed
+    /// readers see 0 as 0, nothing for 1 to 7 (`*`), and every other count rounded to the
+    /// nearest 5 (8 → 10, 12 → 10, 13 → 15; no count is halfway).
+    pub fn disclose(self, n: u64) -> Option<u64> {
+        match self {
+            Disclosure::Exact => Some(n),
+            Disclosure::Suppressed if n == 0 => Some(0),
+            Disclosure::Suppressed if n < SMALLEST_SHOWN => None,
+            Disclosure::Suppressed => Some((n + ROUNDED_TO / 2) / ROUNDED_TO * ROUNDED_TO),
+        }
+    }
+
+    /// Whether `n` is given as `*`.
     pub fn hides(self, n: u64) -> bool {
-        self == Disclosure::Suppressed && (1..SMALLEST_SHOWN).contains(&n)
+        self.disclose(n).is_none()
     }
 
     /// A count as given out.
     pub fn count(self, n: u64) -> Shown {
-        if self.hides(n) {
-            hidden()
-        } else {
-            Shown::Count(n)
-        }
+        self.disclose(n).map_or_else(hidden, Shown::Count)
     }
 
-    /// A percentage (one decimal place) of `part` in `whole`: none of nothing, `*` when
-    /// either count is suppressed.
+    /// A percentage (one decimal place) of `part` in `whole`, worked out from the two as given
+    /// out (rounded ones for a suppressed reader, so it agrees with them and tells nothing
+    /// more): none of nothing, `*` when either is hidden.
     pub fn share(self, part: u64, whole: u64) -> Option<Shown> {
         if whole == 0 {
             return None;
         }
-        if self.hides(part) || self.hides(whole) {
+        let (Some(part), Some(whole)) = (self.disclose(part), self.disclose(whole)) else {
             return Some(hidden());
-        }
+        };
         Some(Shown::Amount(
             (part as f64 * 1000.0 / whole as f64).round() / 10.0,
         ))
     }
 
-    /// An amount worked out from `base` people (a length of stay): `*` when `base` is.
+    /// An amount worked out from `base` people (a length of stay, in days: not a count of
+    /// people, so not rounded): `*` when `base` is hidden.
     pub fn amount_of(self, amount: Option<f64>, base: u64) -> Option<Shown> {
         let amount = amount?;
         Some(if self.hides(base) {
@@ -215,7 +235,7 @@ pub struct MonthFigures {
     #[schemars(with = "String")]
     pub as_at: Date,
     /// Each figure by name: a number, `*` (1 to 7, for analysts), or null (a share or length of
-    /// stay of nobody).
+    /// stay of nobody). Analysts' other counts are rounded to the nearest 5.
     pub counts: BTreeMap<String, Option<Shown>>,
     /// On the register by rating and age band.
     pub by_rating_and_band: BTreeMap<String, BTreeMap<String, Shown>>,
@@ -229,6 +249,9 @@ pub struct FiguresView {
     pub months: Vec<MonthFigures>,
     /// Whether numbers from 1 to 7 are given as `*`.
     pub suppressed: bool,
+    /// Whether the other counts are rounded to the nearest 5 (with `suppressed`), and the
+    /// percentages worked out from the rounded counts.
+    pub rounded: bool,
 }
 
 #[cfg(test)]
@@ -237,28 +260,79 @@ mod tests {
     use time::macros::date;
 
     #[test]
-    fn small_numbers_are_suppressed_for_analysts_only() {
-        let s = Disclosure::Suppressed;
-        assert_eq!(s.count(0), Shown::Count(0));
-        for n in 1..=7 {
-            assert_eq!(s.count(n), hidden(), "{n}");
-            assert_eq!(Disclosure::Exact.count(n), Shown::Count(n));
+    fn counts_as_each_reader_sees_them() {
+        // (count, as a suppressed reader sees it): 0 stays, 1 to 7 hidden, the rest to the
+        // nearest 5.
+        let table: [(u64, Option<u64>); 16] = [
+            (0, Some(0)),
+            (1, None),
+            (2, None),
+            (7, None),
+            (8, Some(10)),
+            (9, Some(10)),
+            (10, Some(10)),
+            (12, Some(10)),
+            (13, Some(15)),
+            (14, Some(15)),
+            (15, Some(15)),
+            (17, Some(15)),
+            (18, Some(20)),
+            (22, Some(20)),
+            (23, Some(25)),
+            (1_002, Some(1_000)),
+        ];
+        for (n, want) in table {
+            let s = Disclosure::Suppressed;
+            assert_eq!(s.disclose(n), want, "{n}");
+            assert_eq!(s.hides(n), want.is_none(), "{n}");
+            assert_eq!(s.count(n), want.map_or_else(hidden, Shown::Count), "{n}");
+            assert_eq!(Disclosure::Exact.count(n), Shown::Count(n), "{n}");
+            assert!(!Disclosure::Exact.hides(n));
         }
-        assert_eq!(s.count(8), Shown::Count(8));
-        assert_eq!(s.count(120), Shown::Count(120));
-        // A share of a suppressed count is suppressed, whichever side it is.
-        assert_eq!(s.share(3, 40), Some(hidden()));
-        assert_eq!(s.share(9, 7), Some(hidden()));
-        assert_eq!(s.share(0, 9), Some(Shown::Amount(0.0)));
-        assert_eq!(s.share(9, 12), Some(Shown::Amount(75.0)));
-        assert_eq!(Disclosure::Exact.share(1, 3), Some(Shown::Amount(33.3)));
-        assert_eq!(s.share(0, 0), None);
+        assert_eq!(
+            serde_json::to_value(Disclosure::Suppressed.count(5)).unwrap(),
+            serde_json::json!("*")
+        );
+    }
+
+    #[test]
+    fn shares_from_the_counts_as_shown() {
+        let (s, e) = (Disclosure::Suppressed, Disclosure::Exact);
+        // (part, whole, suppressed reader's share, exact reader's share)
+        let table = [
+            (0, 0, None, None),
+            (0, 9, Some(Shown::Amount(0.0)), Some(Shown::Amount(0.0))),
+            (3, 40, Some(hidden()), Some(Shown::Amount(7.5))),
+            (3, 7, Some(hidden()), Some(Shown::Amount(42.9))),
+            (7, 7, Some(hidden()), Some(Shown::Amount(100.0))),
+            // 9 of 12 shows as 10 of 10: the share says the same as the counts beside it.
+            (9, 12, Some(Shown::Amount(100.0)), Some(Shown::Amount(75.0))),
+            (8, 13, Some(Shown::Amount(66.7)), Some(Shown::Amount(61.5))),
+            (1, 3, Some(hidden()), Some(Shown::Amount(33.3))),
+            (
+                12,
+                12,
+                Some(Shown::Amount(100.0)),
+                Some(Shown::Amount(100.0)),
+            ),
+            (0, 3, Some(hidden()), Some(Shown::Amount(0.0))),
+        ];
+        for (part, whole, suppressed, exact) in table {
+            assert_eq!(s.share(part, whole), suppressed, "{part} of {whole}");
+            assert_eq!(e.share(part, whole), exact, "{part} of {whole}");
+        }
+    }
+
+    #[test]
+    fn lengths_of_stay_are_exact_unless_their_base_is_hidden() {
+        let s = Disclosure::Suppressed;
         assert_eq!(s.amount_of(Some(12.0), 3), Some(hidden()));
         assert_eq!(s.amount_of(Some(12.0), 8), Some(Shown::Amount(12.0)));
+        assert_eq!(s.amount_of(Some(12.5), 13), Some(Shown::Amount(12.5)));
         assert_eq!(s.amount_of(None, 0), None);
         assert_eq!(
-            serde_json::to_value(s.count(5)).unwrap(),
-            serde_json::json!("*")
+            Disclosure::Exact.amount_of(Some(3.0), 1),
+            Some(Shown::Amount(3.0))
         );
     }
 

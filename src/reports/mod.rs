@@ -1,12 +1,13 @@
 //! Returns and lists rendered for people and systems: the report model, its PDF (printpdf), the
 //! CSV of a return's per-person rows, and the exports' generic table (`sheet`) written as .xlsx
-//! or CSV.
+//! or CSV, the figures over time's among them (`figures_sheet`).
 
 pub mod at_csv;
 pub mod chart;
 pub mod csv;
 pub mod document;
 pub mod figures;
+pub mod figures_sheet;
 pub mod model;
 pub mod pdf;
 pub mod return_sheet;

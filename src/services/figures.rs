@@ -1,8 +1,9 @@
 //! Figures over time: each month of a range (the last twelve whole months unless asked; at most
 //! 24) as at its end, counted from one read of the register by the monthly return's rules
 //! (`returns::months`), and given out exactly to readers who may download returns
-//! (commissioners) and with 1 to 7 as `*` to everyone else (analysts). Nobody identifiable is in
-//! them. Each read is audited (`figures.read`, with the range).
+//! (commissioners) and with 1 to 7 as `*` and the rest rounded to the nearest 5 to everyone
+//! else (analysts). Nobody identifiable is in them. Each read, as JSON or a file, is audited
+//! (`figures.read`, with the range and the format).
 
 use super::audit::{self, Event};
 use super::{Actor, App, input};
@@ -10,6 +11,7 @@ use crate::domain::figures::{self, Disclosure, FiguresView, MAX_MONTHS};
 use crate::domain::returns::Period;
 use crate::error::AppError;
 use crate::policy::Permission;
+use crate::services::export::Format;
 use crate::services::returns::Download;
 
 /// The months asked for, `from` and `to` as `YYYY-MM` (either left out: the default range's),
@@ -57,7 +59,8 @@ pub fn range(
 }
 
 /// How `role` is given the figures: exactly to those who may download returns (they see who is
-/// in a return anyway), with small numbers hidden to everyone else. The one place it is decided.
+/// in a return anyway), with small numbers hidden and the rest rounded to everyone else. The one
+/// place it is decided.
 pub fn disclosure(app: &App, role: crate::domain::role::Role) -> Disclosure {
     if app
         .policies
@@ -105,6 +108,23 @@ pub async fn pdf(
     Ok(Download { file_name, bytes })
 }
 
+/// The figures of `months` as a spreadsheet or CSV: one long table a row per month × figure ×
+/// group (`reports::figures_sheet`), and in the workbook a notes sheet saying how they were given
+/// out; the CSV is the table alone. Dated the range's last day, so the same figures give the
+/// same bytes. Audited as a read with its format.
+pub async fn sheets(
+    app: &App,
+    actor: &Actor,
+    months: &[Period],
+    disclosure: Disclosure,
+    format: Format,
+) -> Result<Download, AppError> {
+    let view = read(app, actor, months, disclosure, Some(format.as_str())).await?;
+    let created = months.last().map_or_else(|| app.clock.today(), |m| m.last);
+    let sheets = crate::reports::figures_sheet::sheets(&view);
+    super::export::file(format, &sheets, &file_stem(months), created)
+}
+
 /// A download's name: the range, nothing of anyone (`tcr-figures-2025-11-to-2026-10`).
 pub fn file_stem(months: &[Period]) -> String {
     match (months.first(), months.last()) {
@@ -128,6 +148,7 @@ async fn read(
             .map(|(t, m)| t.shown(*m, disclosure))
             .collect(),
         suppressed: disclosure == Disclosure::Suppressed,
+        rounded: disclosure == Disclosure::Suppressed,
     };
     audit::record_alone(
         app,

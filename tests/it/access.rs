@@ -207,6 +207,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/returns/<id>/pdf",                        ".C...."),
     (Get,   "/returns/<id>/csv",                        ".C...."),
     (Get,   "/returns/<id>/at.csv",                     ".C...."),
+    (Get,   "/figures/export",                          ".C..A."),
     (Get,   "/referrals/new",                           ".C...."),
     (Post,  "/referrals",                               ".C...."),
     (Get,   "/referrals/<id>",                          ".C...."),

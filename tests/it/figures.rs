@@ -1,7 +1,8 @@
 //! Figures over time (`GET /api/v1/figures`): a history built over several months through the
 //! API, each month as at its end — a birthday moving someone's age band, a transfer that is no
 //! new admission, a withdrawn person left out of every month, small numbers hidden from the
-//! analyst, and past months unchanged by facts dated later.
+//! analyst (and the rest rounded: `figures_downloads`), and past months unchanged by facts
+//! dated later.
 
 use crate::register::{answers, nhs, own, person, today, ymd};
 use crate::reviews::{findings_for, panel};
@@ -229,7 +230,8 @@ async fn months_as_they_stood_by_the_returns_rules() {
         .unwrap();
     assert_eq!(shown(small), shown(whole));
 
-    // The analyst: 1 to 7 as "*", 0 as 0, shares of hidden counts hidden.
+    // The analyst: 1 to 7 as "*", 0 as 0, shares of hidden counts hidden (the rest rounded to
+    // the nearest 5: `figures_downloads`).
     let hidden = figures(&t, &analyst, m[0], m[3]).await;
     assert_eq!(hidden[0]["counts"]["on_register"], "*");
     assert_eq!(hidden[0]["counts"]["admissions"], 0);
@@ -303,6 +305,7 @@ async fn a_bad_range_is_refused_naming_the_field() {
     assert_eq!(months.len(), 12);
     assert_eq!(months[11]["month"], last.label());
     assert_eq!(body["suppressed"], false);
+    assert_eq!(body["rounded"], false);
     let (_, audit) = t
         .get("/api/v1/audit?per_page=500", Some(&t.admin_token().await))
         .await;

@@ -15,6 +15,7 @@ mod ethnicity;
 mod export;
 mod export_lists;
 mod figures;
+mod figures_downloads;
 mod figures_page;
 mod imports;
 mod inpatients;

@@ -331,6 +331,7 @@ mod tests {
         FiguresView {
             months,
             suppressed: disclosure == Disclosure::Suppressed,
+            rounded: disclosure == Disclosure::Suppressed,
         }
     }
 
@@ -350,6 +351,7 @@ mod tests {
             .map(|m| Tallied::default().shown(m, Disclosure::Exact))
             .collect(),
             suppressed: false,
+            rounded: false,
         };
         let twelve = categories(&months(12));
         assert_eq!(twelve[0], ("Nov".into(), Some("2024".into())));

@@ -48,7 +48,12 @@ where
 
 /// The sheets as a file: a workbook of them all, or the first as CSV (each export's CSV is one
 /// table). `created` is the data's own day, so the same data gives the same workbook.
-fn file(format: Format, sheets: &[Sheet], stem: &str, created: Date) -> Result<Download, AppError> {
+pub(crate) fn file(
+    format: Format,
+    sheets: &[Sheet],
+    stem: &str,
+    created: Date,
+) -> Result<Download, AppError> {
     let bytes = match format {
         Format::Xlsx => crate::reports::xlsx::render(sheets, created)?,
         Format::Csv => sheets

@@ -283,3 +283,25 @@ fn count_referrals(t: &mut Tallied, m: Period, referrals: &[ReferralRow], decisi
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::figures::{Disclosure, FIGURES, breakdown_name, figure_name, month};
+
+    #[test]
+    fn every_figure_and_breakdown_has_its_words_and_no_more() {
+        let mut t = super::zeroed();
+        t.breakdown("local_authority", "Fenland");
+        t.breakdown("ethnicity", "A");
+        let shown = t.shown(month("2026-10").unwrap(), Disclosure::Exact);
+        for key in shown.counts.keys() {
+            assert_ne!(figure_name(key), "Another figure", "{key}");
+        }
+        for (key, _) in FIGURES {
+            assert!(shown.counts.contains_key(key), "{key} is not a figure");
+        }
+        for key in shown.breakdowns.keys() {
+            assert_ne!(breakdown_name(key), "Another breakdown", "{key}");
+        }
+    }
+}

@@ -1,26 +1,47 @@
-//! `/api/v1/figures`: figures over time, month by month (numbers 1 to 7 as `*` for readers who
-//! may not download returns).
+//! `/api/v1/figures`: figures over time, month by month (numbers 1 to 7 as `*` and the rest
+//! rounded to the nearest 5 for readers who may not download returns), as JSON or, with
+//! `format`, as a spreadsheet or CSV — the same file as the figures page's download.
 
+use super::export::{self, ListOrFile};
 use super::returns::FileDownload;
 use crate::domain::figures::FiguresView;
 use crate::error::AppError;
+use crate::services::export::Format;
 use crate::services::{App, figures as service};
 use crate::web::Caller;
 use rocket::serde::json::Json;
 use rocket::{State, get};
 
-#[get("/api/v1/figures?<from>&<to>")]
+#[get("/api/v1/figures?<from>&<to>&<format>")]
 pub async fn get(
     app: &State<App>,
     caller: Caller,
     from: Option<&str>,
     to: Option<&str>,
-) -> Result<Json<FiguresView>, AppError> {
+    format: Option<&str>,
+) -> Result<ListOrFile<FiguresView>, AppError> {
+    if let Some(format) = export::format(format)? {
+        let file = sheets_file(app, &caller, from, to, format).await?;
+        return Ok(ListOrFile::File(Box::new(file)));
+    }
     let months = service::range(from, to, app.clock.today())?;
     let disclosure = service::disclosure(app, caller.role());
-    Ok(Json(
-        service::months(app, &caller.actor(), &months, disclosure).await?,
-    ))
+    let view = service::months(app, &caller.actor(), &months, disclosure).await?;
+    Ok(ListOrFile::List(Json(view)))
+}
+
+/// The spreadsheet or CSV for the API and the page alike.
+pub async fn sheets_file(
+    app: &App,
+    caller: &Caller,
+    from: Option<&str>,
+    to: Option<&str>,
+    format: Format,
+) -> Result<FileDownload, AppError> {
+    let months = service::range(from, to, app.clock.today())?;
+    let disclosure = service::disclosure(app, caller.role());
+    let download = service::sheets(app, &caller.actor(), &months, disclosure, format).await?;
+    Ok(export::download(format, download))
 }
 
 /// The figures as a PDF with their charts (the Figures page's PDF).

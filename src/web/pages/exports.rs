@@ -1,6 +1,7 @@
 //! The pages' download links: the register, reviews, actions and referrals as the page shows
-//! them, and a return, as a spreadsheet or CSV. The same service functions as the API's
-//! `?format=` (`services::export`), under the pages' paths so the session cookie signs them.
+//! them, a return, and the figures over time, as a spreadsheet or CSV. The same service
+//! functions as the API's `?format=` (`services::export`, `services::figures`), under the pages'
+//! paths so the session cookie signs them.
 
 use super::Page;
 use crate::domain::referral::ReferralStatus;
@@ -113,4 +114,17 @@ pub async fn return_file(
     let identifiable = view.can(Permission::ReturnsDownload);
     let file = exports::return_file(view.app, &caller.actor(), &id.0, identifiable, format).await?;
     Ok(download(format, file))
+}
+
+/// The figures over time of a range, as the API's `?format=` gives them (the same bytes).
+#[get("/figures/export?<format>&<from>&<to>")]
+pub async fn figures(
+    view: Page<'_>,
+    caller: Caller,
+    format: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<FileDownload, AppError> {
+    let format = required_format(format)?;
+    crate::web::api::figures::sheets_file(view.app, &caller, from, to, format).await
 }

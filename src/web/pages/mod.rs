@@ -181,6 +181,7 @@ fn return_and_feed_routes() -> Vec<Route> {
         exports::actions,
         exports::referrals,
         exports::return_file,
+        exports::figures,
         calendar::feed,
         kept::kept_page,
         kept::send_kept,

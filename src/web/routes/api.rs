@@ -436,9 +436,9 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
         Get,
         "/api/v1/figures",
         Needs(ReturnsRead),
-        "Figures over time: each month (from, to: YYYY-MM; the last 12 whole months unless given; at most 24) as at its end, by the monthly return's rules; numbers 1 to 7 as \"*\" without returns.download",
+        "Figures over time: each month (from, to: YYYY-MM; the last 12 whole months unless given; at most 24) as at its end, by the monthly return's rules; numbers 1 to 7 as \"*\" and the rest rounded to the nearest 5 without returns.download; `format` (xlsx or csv): the same as a file, one row per month, figure and group",
     )
-    .query(&[("from", q::month), ("to", q::month)])
+    .query(&[("from", q::month), ("to", q::month), ("format", q::format)])
     .returns(200, schema::<crate::domain::figures::FiguresView>)
     .may(&[422]),
     ep(

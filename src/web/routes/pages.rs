@@ -327,6 +327,12 @@ pub(super) const ENDPOINTS: &[Endpoint] = &[
     ),
     ep(
         Get,
+        "/figures/export",
+        Needs(ReturnsRead),
+        "Download the figures over time (from, to: YYYY-MM; format: xlsx or csv), numbers 1 to 7 as \"*\" and the rest rounded to the nearest 5 without returns.download",
+    ),
+    ep(
+        Get,
         "/returns/<id>/at.csv",
         Needs(ReturnsDownload),
         "Download a return's Assuring Transformation export",
