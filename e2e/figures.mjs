@@ -57,6 +57,12 @@ try {
   assert.match(download.suggestedFilename(), /^tcr-figures-\d{4}-\d{2}-to-\d{4}-\d{2}\.pdf$/);
   const bytes = readFileSync(await download.path());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  const [csv] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download the figures as CSV' }).click(),
+  ]);
+  assert.match(csv.suggestedFilename(), /^tcr-figures-\d{4}-\d{2}-to-\d{4}-\d{2}\.csv$/);
+  assert.match(readFileSync(await csv.path(), 'utf8').split('\n')[0], /^month,as_at,figure,/);
   await signOut(page);
   console.log('figures passed');
 } finally {

@@ -102,6 +102,7 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/api/v1/returns/<id>/csv",                 ".C...."),
     (Get,   "/api/v1/returns/<id>/at.csv",              ".C...."),
     (Get,   "/api/v1/figures",                          ".C..A."),
+    (Get,   "/api/v1/figures.pdf",                      ".C..A."),
     // Reviews: scheduling (and so moving and cancelling) is the commissioner's and the chair's;
     // recording is theirs too, the chair's limited by the service to the reviews they chair;
     // panel members read the reviews they sit on.
@@ -207,6 +208,8 @@ const WHO: &[(Method, &str, &str)] = &[
     (Get,   "/returns/<id>/pdf",                        ".C...."),
     (Get,   "/returns/<id>/csv",                        ".C...."),
     (Get,   "/returns/<id>/at.csv",                     ".C...."),
+    (Get,   "/figures",                                 ".C..A."),
+    (Get,   "/figures.pdf",                             ".C..A."),
     (Get,   "/figures/export",                          ".C..A."),
     (Get,   "/referrals/new",                           ".C...."),
     (Post,  "/referrals",                               ".C...."),

@@ -67,6 +67,14 @@ async fn commissioners_see_exact_figures_as_charts_with_their_tables() {
     assert!(body.contains("<h2 id=\"by-ethnicity\">By ethnicity</h2>"));
     assert_eq!(on_register_last_month(&body), "3");
     assert!(!body.contains("numbers from 1 to 7 are shown as *"));
+    // The page's files: its PDF, and the figures as a spreadsheet and CSV, for its range.
+    for format in ["xlsx", "csv"] {
+        assert!(
+            body.contains(&format!("export?format={format}&amp;from=")),
+            "{format}"
+        );
+    }
+    assert!(body.contains("figures.pdf?from="));
     // The range form shows the months chosen: the last twelve whole months.
     let last = Period::latest_ended(ReturnKind::Monthly, today(&t));
     assert!(body.contains(&format!(r#"<option value="{}" selected>"#, last.label())));

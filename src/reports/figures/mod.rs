@@ -41,8 +41,8 @@ pub struct FiguresReport {
     pub sections: Vec<Section>,
 }
 
-/// What the page and the PDF say when small numbers are hidden.
-pub const SUPPRESSION_NOTE: &str = "So that nobody can be recognised, numbers from 1 to 7 are shown as *, and so are shares and lengths of stay worked out from them. A gap in a line is a hidden number.";
+/// What the page and the PDF say when small numbers are hidden and the rest rounded.
+pub const SUPPRESSION_NOTE: &str = "So that nobody can be recognised, numbers from 1 to 7 are shown as *, and every other number is rounded to the nearest 5 (so totals may not add up); shares are worked out from the rounded numbers, and lengths of stay of fewer than 8 people are hidden too. A gap in a line is a hidden number.";
 
 /// What "–" means in the tables.
 pub const NONE_NOTE: &str = "– means there was nothing to count (a share of no admissions, a stay when nobody was in hospital).";

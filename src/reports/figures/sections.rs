@@ -3,7 +3,7 @@
 use super::{Key, Measure, Section, Table, by_month, measure, month_words, over_time, words};
 use crate::domain::age::AgeBand;
 use crate::domain::ethnicity::Ethnicity;
-use crate::domain::figures::{FiguresView, MonthFigures, Shown};
+use crate::domain::figures::{FiguresView, MonthFigures, Shown, group_name};
 use crate::domain::person::Sex;
 use crate::reports::chart::{self, Bar, Ink, Shape};
 
@@ -229,23 +229,6 @@ pub(super) fn referrals(view: &FiguresView) -> Section {
     }
 }
 
-/// A group's words: an ethnic category's, a sex's, a need's; a local authority as written.
-fn group_words(breakdown: &str, key: &str) -> String {
-    let known = match breakdown {
-        "ethnicity" => Ethnicity::parse(key).map(|e| e.label()),
-        "sex" => Sex::parse(key).map(|s| s.label()),
-        "needs" => match key {
-            "learning_disability" => Some("Learning disability"),
-            "autism" => Some("Autism"),
-            "both" => Some("Learning disability and autism"),
-            "neither" => Some("Neither recorded"),
-            _ => None,
-        },
-        _ => None,
-    };
-    known.map_or_else(|| key.to_string(), str::to_string)
-}
-
 /// The order groups are listed in: the vocabulary's, then anything else by name.
 fn rank(breakdown: &str, key: &str) -> usize {
     match breakdown {
@@ -284,7 +267,7 @@ pub(super) fn breakdowns(view: &FiguresView) -> Vec<Section> {
             .map(|g| {
                 let s = now.get(*g);
                 Bar {
-                    label: group_words(key, g),
+                    label: group_name(key, g),
                     value: match s {
                         Some(Shown::Count(n)) => Some(*n as f64),
                         _ => None,
@@ -303,7 +286,7 @@ pub(super) fn breakdowns(view: &FiguresView) -> Vec<Section> {
         let rows = groups
             .iter()
             .map(|g| {
-                let mut row = vec![group_words(key, g)];
+                let mut row = vec![group_name(key, g)];
                 if !same {
                     row.push(then.get(*g).map_or("0".into(), |s| words(Some(s))));
                 }

@@ -54,6 +54,7 @@ pub async fn figures_page(
         "suppression_note": SUPPRESSION_NOTE,
         "none_note": NONE_NOTE,
         "pdf": crate::web::link_with("/figures.pdf", range.iter().copied()),
+        "downloads": super::exports::links("/figures/export", &range),
         "sections": report.sections.iter().map(|s| json!({
             "id": s.id,
             "heading": s.heading,
