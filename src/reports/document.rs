@@ -79,6 +79,8 @@ pub struct Document {
     pub footer: String,
     /// Who it is from (the PDF's author): the commissioning organisation.
     pub organisation: String,
+    /// The marking at the top and bottom of every page.
+    pub marking: super::Marking,
     /// The document's date (the review's): the PDF's dates, never the clock.
     #[serde(skip)]
     pub day: Date,

@@ -105,6 +105,7 @@ fn in_order<'a>(listed: &[&str], keys: impl Iterator<Item = &'a String>) -> Vec<
 /// on the register by each breakdown.
 pub fn table(view: &FiguresView) -> Sheet {
     let mut sheet = Sheet::new("Figures", &COLUMNS);
+    sheet.marking = super::figures::marking(view.suppressed);
     for month in &view.months {
         let mut rows = Rows {
             sheet: &mut sheet,
@@ -120,6 +121,7 @@ pub fn table(view: &FiguresView) -> Sheet {
 /// out (the suppression, for readers who see it).
 pub fn notes(view: &FiguresView) -> Sheet {
     let mut sheet = Sheet::new("Notes", &["Note"]);
+    sheet.marking = super::figures::marking(view.suppressed);
     let (from, to) = range(view);
     let mut note = |text: String| sheet.rows.push(vec![Cell::Text(text)]);
     note(format!(

@@ -16,6 +16,27 @@ pub mod sheet;
 pub mod svg;
 pub mod xlsx;
 
+/// The security marking a file carries at the top and bottom of every page (the Government
+/// Security Classifications): files that name people are personal; figures with exact small
+/// numbers could point to someone, so they are sensitive; figures with small numbers hidden and
+/// the rest rounded are official only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Marking {
+    Personal,
+    Sensitive,
+    Official,
+}
+
+impl Marking {
+    pub const fn words(self) -> &'static str {
+        match self {
+            Marking::Personal => "OFFICIAL-SENSITIVE: PERSONAL",
+            Marking::Sensitive => "OFFICIAL-SENSITIVE",
+            Marking::Official => "OFFICIAL",
+        }
+    }
+}
+
 /// A count with its thousands grouped: `12,345`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();

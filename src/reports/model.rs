@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 /// The marking carried on every page of an identifiable return.
-pub const MARKING: &str = "OFFICIAL-SENSITIVE: PERSONAL";
+pub const MARKING: &str = super::Marking::Personal.words();
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {

@@ -192,6 +192,7 @@ pub fn report(f: &ReviewFacts) -> Document {
     });
 
     Document {
+        marking: crate::reports::Marking::Personal,
         style: Style::Standard,
         title: format!("{} report: {name}", short(f.review_type)),
         footer: format!(
@@ -308,6 +309,7 @@ pub fn easy_read(f: &ReviewFacts) -> Document {
         "Ask someone you trust to read this with you.\nThis could be your family, your advocate or your care coordinator.\nYou can ask questions about anything in it.",
     ));
     Document {
+        marking: crate::reports::Marking::Personal,
         style: Style::EasyRead,
         title: format!("Your review: easy read ({})", f.given_name),
         footer: format!(

@@ -4,10 +4,6 @@
 
 use time::Date;
 
-/// The marking every exported sheet carries in its page header and footer: the files name
-/// people and their care.
-pub const MARKING: &str = "OFFICIAL-SENSITIVE: PERSONAL";
-
 /// A file format an export is asked for (`?format=`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -76,6 +72,9 @@ impl Cell {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sheet {
     pub name: String,
+    /// The marking in its printed header and footer (personal unless said otherwise: the
+    /// exports name people and their care).
+    pub marking: super::Marking,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
 }
@@ -84,6 +83,7 @@ impl Sheet {
     pub fn new(name: &str, columns: &[&str]) -> Self {
         Sheet {
             name: name.to_string(),
+            marking: super::Marking::Personal,
             columns: columns.iter().map(|c| c.to_string()).collect(),
             rows: Vec::new(),
         }

@@ -7,7 +7,7 @@
 //! it, `super::csv`). The workbook's creation date is the data's own day, not the clock's, so the
 //! same data gives the same bytes.
 
-use super::sheet::{Cell, MARKING, Sheet};
+use super::sheet::{Cell, Sheet};
 use crate::error::AppError;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use time::Date;
@@ -36,8 +36,9 @@ fn write_sheet(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
     let day = Format::new().set_num_format("yyyy-mm-dd");
     ws.set_name(&sheet.name)?;
     // `&C`: centred, on every printed page.
-    ws.set_header(format!("&C{MARKING}"));
-    ws.set_footer(format!("&C{MARKING}"));
+    let marking = sheet.marking.words();
+    ws.set_header(format!("&C{marking}"));
+    ws.set_footer(format!("&C{marking}"));
     let mut widths: Vec<usize> = sheet.columns.iter().map(|c| c.chars().count()).collect();
     for (col, title) in sheet.columns.iter().enumerate() {
         ws.write_string_with_format(0, col as u16, title, &bold)?;

@@ -44,6 +44,17 @@ pub struct FiguresReport {
 /// What the page and the PDF say when small numbers are hidden and the rest rounded.
 pub const SUPPRESSION_NOTE: &str = "So that nobody can be recognised, numbers from 1 to 7 are shown as *, and every other number is rounded to the nearest 5 (so totals may not add up); shares are worked out from the rounded numbers, and lengths of stay of fewer than 8 people are hidden too. A gap in a line is a hidden number.";
 
+/// The figures' marking: with small numbers hidden and the rest rounded they identify nobody
+/// (official); exact, a small number could point to someone (sensitive). Never personal: nobody
+/// is named.
+pub fn marking(suppressed: bool) -> super::Marking {
+    if suppressed {
+        super::Marking::Official
+    } else {
+        super::Marking::Sensitive
+    }
+}
+
 /// What "–" means in the tables.
 pub const NONE_NOTE: &str = "– means there was nothing to count (a share of no admissions, a stay when nobody was in hospital).";
 
@@ -288,6 +299,7 @@ pub fn document(report: &FiguresReport, organisation: &str) -> Document {
         }
     }
     Document {
+        marking: marking(report.suppressed),
         style: Style::Standard,
         title: format!("Figures over time, {}", report.range),
         footer: format!("{organisation}: figures over time, {}", report.range),
@@ -465,5 +477,10 @@ mod tests {
         assert!(a.starts_with(b"%PDF-") && a == b);
         let exact = document(&report(&view(Disclosure::Exact)), "NHS Test ICB");
         assert!(!exact.words().contains(&SUPPRESSION_NOTE));
+        // Nobody is named in either; exact small numbers are sensitive, hidden ones are not.
+        assert_eq!(doc.marking, crate::reports::Marking::Official);
+        assert_eq!(exact.marking, crate::reports::Marking::Sensitive);
+        let sheet = crate::reports::figures_sheet::table(&view(Disclosure::Exact));
+        assert_eq!(sheet.marking, crate::reports::Marking::Sensitive);
     }
 }

@@ -97,7 +97,13 @@ fn render_inner(doc: &Document) -> Result<Vec<u8>, String> {
     let mut pages = lay_out(doc, fonts);
     let total = pages.len();
     for (i, canvas) in pages.iter_mut().enumerate() {
-        decorate(canvas, fonts, &PORTRAIT, (i + 1, total), &doc.footer);
+        decorate(
+            canvas,
+            fonts,
+            &PORTRAIT,
+            (i + 1, total),
+            (doc.marking.words(), &doc.footer),
+        );
     }
 
     let mut pdf = PdfDocument::new(&doc.title);
@@ -107,7 +113,7 @@ fn render_inner(doc: &Document) -> Result<Vec<u8>, String> {
     info.modification_date = date;
     info.metadata_date = date;
     info.author = doc.organisation.clone();
-    info.subject = MARKING.to_string();
+    info.subject = doc.marking.words().to_string();
     info.creator = "tcr (Transforming Care register)".to_string();
     info.producer = "tcr with printpdf 0.12".to_string();
     for (id, face) in [(REGULAR_ID, &fonts.regular), (BOLD_ID, &fonts.bold)] {
@@ -452,6 +458,7 @@ mod tests {
             title: "A review".into(),
             footer: "A review".into(),
             organisation: "NHS Test ICB".into(),
+            marking: crate::reports::Marking::Personal,
             day: date!(2026 - 11 - 02),
             blocks,
         }

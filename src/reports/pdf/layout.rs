@@ -250,7 +250,13 @@ pub(super) fn layout(report: &Report, fonts: &Fonts) -> (Vec<PageContent>, Colum
     let total = pages.len();
     let footer = format!("{} \u{2014} {}", report.title, report.period);
     for (i, canvas) in pages.iter_mut().enumerate() {
-        decorate(canvas, fonts, &LANDSCAPE, (i + 1, total), &footer);
+        decorate(
+            canvas,
+            fonts,
+            &LANDSCAPE,
+            (i + 1, total),
+            (MARKING, &footer),
+        );
     }
     (pages.into_iter().map(Canvas::finish).collect(), cols)
 }
@@ -276,12 +282,12 @@ pub(super) fn decorate(
     fonts: &Fonts,
     sheet: &Sheet,
     (page, pages): (usize, usize),
-    footer: &str,
+    (marking, footer): (&str, &str),
 ) {
     let bold = &fonts.bold;
     let regular = &fonts.regular;
     let usable = sheet.w - 2.0 * sheet.margin;
-    let (marking, marking_units) = bold.fit(MARKING, MARKING_SIZE, usable);
+    let (marking, marking_units) = bold.fit(marking, MARKING_SIZE, usable);
     let marking_x = (sheet.w - marking_units as f32 * MARKING_SIZE / 1000.0) / 2.0;
 
     let mut head = Canvas::new();
