@@ -83,6 +83,16 @@ pub async fn months(
     read(app, actor, months, disclosure, None).await
 }
 
+/// The figures of `months` for the Figures page, audited as read there.
+pub async fn page(
+    app: &App,
+    actor: &Actor,
+    months: &[Period],
+    disclosure: Disclosure,
+) -> Result<FiguresView, AppError> {
+    read(app, actor, months, disclosure, Some("page")).await
+}
+
 /// The figures of `months` as a PDF of the page: the same sections, charts and tables, A4
 /// portrait. The same figures give the same bytes (dated the range's last day). Audited as a read
 /// with its format.

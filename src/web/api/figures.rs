@@ -24,10 +24,26 @@ pub async fn get(
         let file = sheets_file(app, &caller, from, to, format).await?;
         return Ok(ListOrFile::File(Box::new(file)));
     }
-    let months = service::range(from, to, app.clock.today())?;
-    let disclosure = service::disclosure(app, caller.role());
+    let (months, disclosure) = asked(app, &caller, from, to)?;
     let view = service::months(app, &caller.actor(), &months, disclosure).await?;
     Ok(ListOrFile::List(Json(view)))
+}
+
+/// The months asked for (checked, or a 422 naming the field) and how this caller is given them.
+pub fn asked(
+    app: &App,
+    caller: &Caller,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<
+    (
+        Vec<crate::domain::returns::Period>,
+        crate::domain::figures::Disclosure,
+    ),
+    AppError,
+> {
+    let months = service::range(from, to, app.clock.today())?;
+    Ok((months, service::disclosure(app, caller.role())))
 }
 
 /// The spreadsheet or CSV for the API and the page alike.
@@ -38,8 +54,7 @@ pub async fn sheets_file(
     to: Option<&str>,
     format: Format,
 ) -> Result<FileDownload, AppError> {
-    let months = service::range(from, to, app.clock.today())?;
-    let disclosure = service::disclosure(app, caller.role());
+    let (months, disclosure) = asked(app, caller, from, to)?;
     let download = service::sheets(app, &caller.actor(), &months, disclosure, format).await?;
     Ok(export::download(format, download))
 }
@@ -62,8 +77,7 @@ pub async fn pdf_file(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<FileDownload, AppError> {
-    let months = service::range(from, to, app.clock.today())?;
-    let disclosure = service::disclosure(app, caller.role());
+    let (months, disclosure) = asked(app, caller, from, to)?;
     Ok(FileDownload {
         content_type: super::returns::pdf_type(),
         download: service::pdf(app, &caller.actor(), &months, disclosure).await?,

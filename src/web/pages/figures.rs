@@ -26,8 +26,8 @@ pub async fn figures_page(
     to: Option<&str>,
 ) -> Result<Html, AppError> {
     let today = view.app.clock.today();
-    let months = match service::range(from, to, today) {
-        Ok(months) => months,
+    let (months, disclosure) = match crate::web::api::figures::asked(view.app, &caller, from, to) {
+        Ok(asked) => asked,
         Err(AppError::Validation { fields, .. }) => {
             let mut ctx = context(today, from, to);
             if let (Some(c), Value::Object(e)) =
@@ -39,8 +39,7 @@ pub async fn figures_page(
         }
         Err(e) => return Err(e),
     };
-    let disclosure = service::disclosure(view.app, caller.role());
-    let figures = service::months(view.app, &caller.actor(), &months, disclosure).await?;
+    let figures = service::page(view.app, &caller.actor(), &months, disclosure).await?;
     let report = figures::report(&figures);
     let (from, to) = (
         months.first().map(|m| m.label()),
