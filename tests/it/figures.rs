@@ -311,3 +311,65 @@ async fn a_bad_range_is_refused_naming_the_field() {
         .await;
     assert!(audit.to_string().contains("figures.read"), "{audit}");
 }
+
+/// NHS England's aim — at least 90% of admissions with a community review first — is for
+/// children: the children's share counts those under 18 on the day they were admitted (the day
+/// before the 18th birthday a child, on it an adult), beside the share of all ages.
+#[rocket::async_test]
+async fn the_childrens_share_counts_those_under_18_when_admitted() {
+    let t = TestApp::new().await;
+    let c = t.token_for_role("commissioner").await;
+    let m = Period::latest_ended(ReturnKind::Monthly, today(&t));
+    let registered = m.first - days(60);
+    let eighteenth = |on: Date| on.replace_year(on.year() - 18).unwrap();
+    // Kai turns 18 the day after his admission; Lee is admitted on her 18th birthday.
+    let kai_admitted = m.first + days(9);
+    let kai = add(&t, &c, 11, eighteenth(kai_admitted + days(1)), registered).await;
+    let lee_admitted = m.first + days(5);
+    let lee = add(&t, &c, 12, eighteenth(lee_admitted), registered).await;
+    // Kai had a community review before his admission; Lee none.
+    let p = panel(&t).await;
+    let held_on = m.first - days(20);
+    let review = ok(
+        &t,
+        &format!("/api/v1/people/{kai}/reviews"),
+        &p.chair.1,
+        json!({"kind": "community", "scheduled_for": ymd(held_on), "scheduled_on": ymd(held_on - days(10)),
+               "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0}),
+    )
+    .await;
+    let rid = review["id"].as_str().unwrap();
+    let findings = findings_for(&t, &p.chair.1, rid).await;
+    ok(
+        &t,
+        &format!("/api/v1/reviews/{rid}/outcome"),
+        &p.chair.1,
+        json!({"held_on": ymd(held_on), "findings": findings, "recommendations": "Keep going", "actions": []}),
+    )
+    .await;
+    admit(&t, &c, &kai, kai_admitted).await;
+    admit(&t, &c, &lee, lee_admitted).await;
+
+    let month = &figures(&t, &c, m, m).await[0]["counts"];
+    assert_eq!(month["admissions"], 2, "{month}");
+    assert_eq!(
+        month["child_admissions_reviewed_before_whole"], 1,
+        "{month}"
+    );
+    assert_eq!(month["child_admissions_reviewed_before_part"], 1, "{month}");
+    assert_eq!(month["child_admissions_reviewed_before_percent"], 100.0);
+    assert_eq!(month["admissions_reviewed_before_whole"], 2);
+    assert_eq!(month["admissions_reviewed_before_percent"], 50.0);
+    // The page says it in words, children first, against the aim.
+    let (u, pw) = t.user_with_role("commissioner").await;
+    t.page_login(&u, &pw).await;
+    let (s, body) = t
+        .page(&format!("/figures?from={0}&to={0}", m.label()))
+        .await;
+    assert_eq!(s, Status::Ok);
+    assert!(
+        body.contains("Children&#x27;s admissions with a community review first, by month"),
+        "{body}"
+    );
+    assert!(body.contains("Aim for children: 90%"));
+}

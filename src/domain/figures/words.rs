@@ -3,7 +3,7 @@
 
 /// Every figure a month has, in the order they are listed, with its words (the page's labels
 /// and the files' `figure_name`). The breakdowns are of `on_register`.
-pub const FIGURES: [(&str, &str); 29] = [
+pub const FIGURES: [(&str, &str); 32] = [
     ("on_register", "People on the register"),
     ("rated_red", "Rated red"),
     ("rated_amber", "Rated amber"),
@@ -22,6 +22,18 @@ pub const FIGURES: [(&str, &str); 29] = [
     (
         "admissions_reviewed_before_percent",
         "Admissions with a community or LAEP review before (%)",
+    ),
+    (
+        "child_admissions_reviewed_before_part",
+        "Children's admissions with a community or LAEP review before",
+    ),
+    (
+        "child_admissions_reviewed_before_whole",
+        "Children's admissions in the month (under 18 when admitted)",
+    ),
+    (
+        "child_admissions_reviewed_before_percent",
+        "Children's admissions with a community or LAEP review before (%)",
     ),
     ("discharges", "Discharges in the month"),
     ("in_hospital", "In hospital at the month's end"),

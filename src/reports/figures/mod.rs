@@ -402,7 +402,11 @@ mod tests {
         assert_eq!(t.rows[2][0], "February 2026");
         assert_eq!(t.rows[2][1], "1,250");
         // Shares as percentages; a share of no admissions is "–".
-        let before = &section(&r, "reviewed-before").tables[0];
+        let before = &section(&r, "reviewed-before").tables[1];
+        assert_eq!(
+            before.caption,
+            "All admissions with a community review first, by month"
+        );
         assert_eq!(before.rows[0][3], "–");
         assert_eq!(before.rows[1][3], "90%");
         assert_eq!(before.rows[2][3], "100%");

@@ -48,7 +48,11 @@ const COUNTS: [&str; 19] = [
 const REFERRAL_COUNTS: [&str; 2] = ["referrals_decided_in_time", "referrals_accepted"];
 
 /// The shares every month has.
-const SHARES: [&str; 2] = ["admissions_reviewed_before", "reviews_held_by_due_date"];
+const SHARES: [&str; 3] = [
+    "admissions_reviewed_before",
+    "child_admissions_reviewed_before",
+    "reviews_held_by_due_date",
+];
 
 fn held_of(kind: ReviewKind) -> &'static str {
     match kind {
@@ -191,10 +195,12 @@ fn one(t: &mut Tallied, m: Period, person: &Person<'_>, rules: &deadlines::Rules
     for s in person.stays() {
         if m.contains(s.admitted_on) {
             t.bump("admissions");
-            t.share(
-                "admissions_reviewed_before",
-                reviewed_before(person, s.admitted_on, day, rules),
-            );
+            let reviewed = reviewed_before(person, s.admitted_on, day, rules);
+            t.share("admissions_reviewed_before", reviewed);
+            // NHS England's aim (at least 90%) is for children: under 18 when admitted.
+            if age_on(p.date_of_birth, s.admitted_on).is_some_and(|age| age < 18) {
+                t.share("child_admissions_reviewed_before", reviewed);
+            }
         }
         if s.discharged_on.is_some_and(|d| m.contains(d)) {
             t.bump("discharges");
