@@ -373,6 +373,17 @@ pub fn lines(spec: &Lines) -> Chart {
             ends.push((y, s));
         }
     }
+    if ends.is_empty() {
+        marks.push(Mark::Text {
+            x: left + plot_w / 2.0,
+            y: top + plot_h / 2.0,
+            text: "Nothing to draw: each number is hidden, or there was nothing to count".into(),
+            size: LABEL,
+            anchor: Anchor::Middle,
+            bold: false,
+            ink: Ink::Secondary,
+        });
+    }
     // The series' names at their last points, moved apart so that none overlap.
     ends.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut last = f32::MIN;
@@ -582,6 +593,20 @@ mod tests {
                 assert!(*x <= chart.width && *y <= chart.height, "{m:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_chart_with_nothing_to_draw_says_so() {
+        let chart = lines(&Lines {
+            title: "Shares".into(),
+            categories: vec![("Nov".into(), None), ("Dec".into(), None)],
+            series: vec![series("Children", &[None, None])],
+            at_least: 100.0,
+            reference: None,
+            unit: "%",
+        });
+        assert!(chart.words().any(|w| w.starts_with("Nothing to draw")));
+        assert!(lines_of(&chart).is_empty());
     }
 
     #[test]
