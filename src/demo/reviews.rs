@@ -98,6 +98,20 @@ pub(super) async fn seed_reviews(
             reviews::schedule(app, actor, reader, &p.id, panel.review("community", held)).await?;
         hold_with_plan(app, who, &r.id, held).await?;
     }
+    // Some of those now in hospital had a community review in the days before they were
+    // admitted (the figures' "community review first").
+    for p in blue.iter().skip(3).take(4) {
+        let (Some(admitted), Some(registered)) = (p.rating_since, p.registered_on) else {
+            continue;
+        };
+        let held = admitted - time::Duration::days(3);
+        if held <= registered {
+            continue;
+        }
+        let r =
+            reviews::schedule(app, actor, reader, &p.id, panel.review("community", held)).await?;
+        hold_with_plan(app, who, &r.id, held).await?;
+    }
     // Upcoming community reviews for other red people, and inpatient reviews for people in hospital.
     for p in red.iter().skip(3).take(3) {
         let input = panel.review("community", next_day(3));
