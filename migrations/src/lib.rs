@@ -31,6 +31,7 @@ mod m20261130_000026_review_report;
 mod m20261130_000027_record;
 mod m20261130_000028_visits;
 mod m20261130_000029_mail;
+mod m20261130_000030_review_seats;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000027_record::Migration),
             Box::new(m20261130_000028_visits::Migration),
             Box::new(m20261130_000029_mail::Migration),
+            Box::new(m20261130_000030_review_seats::Migration),
         ]
     }
 }

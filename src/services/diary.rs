@@ -55,10 +55,7 @@ pub struct Diary {
 }
 
 fn mine(user_id: &str) -> Condition {
-    Condition::any()
-        .add(review::Column::ChairId.eq(user_id))
-        .add(review::Column::ExpertByExperienceId.eq(user_id))
-        .add(review::Column::ClinicalExpertId.eq(user_id))
+    super::worklists::seated(user_id)
 }
 
 fn seat_of(user_id: &str, r: &review::Model) -> &'static str {

@@ -38,19 +38,24 @@ pub struct ActionQuery {
     pub per_page: u64,
 }
 
-/// The live reviews a panel member sits on.
+/// The reviews on which `user_id` holds a seat (chair, expert by experience or clinical expert),
+/// in SQL: each seat is indexed.
+pub(crate) fn seated(user_id: &str) -> Condition {
+    Condition::any()
+        .add(review::Column::ChairId.eq(user_id))
+        .add(review::Column::ExpertByExperienceId.eq(user_id))
+        .add(review::Column::ClinicalExpertId.eq(user_id))
+}
+
+/// The live reviews a panel member sits on: from scheduling until the report is sent, and not
+/// cancelled (`reviews::readers::is_live`, in SQL).
 pub(crate) fn sits_on(user_id: &str) -> SelectStatement {
     Query::select()
         .column(review::Column::Id)
         .from(review::Entity)
         .cond_where(
             Condition::all()
-                .add(
-                    Condition::any()
-                        .add(review::Column::ChairId.eq(user_id))
-                        .add(review::Column::ExpertByExperienceId.eq(user_id))
-                        .add(review::Column::ClinicalExpertId.eq(user_id)),
-                )
+                .add(seated(user_id))
                 .add(review::Column::Status.ne(ReviewStatus::Cancelled))
                 .add(review::Column::ReportSentOn.is_null()),
         )
