@@ -374,7 +374,7 @@ async fn a_refusing_server_is_retried_and_the_booking_stands() {
         .unwrap()
         .unwrap();
     assert_eq!((row.status.as_str(), row.attempts), ("pending", 1));
-    let error = row.last_error.unwrap_or_default();
+    let error = row.last_error.clone().unwrap_or_default();
     assert!(
         error.contains("451") || error.contains("transient"),
         "{error}"
@@ -386,6 +386,28 @@ async fn a_refusing_server_is_retried_and_the_booking_stands() {
     t.clock.advance(Duration::minutes(2));
     assert_eq!(run(&t).await.delivered.sent, 1);
     assert_eq!(server.take().len(), 1);
+    // A quarter on, the sent email forgets its address and its words; its key (the claim) and
+    // sequence (the calendar's) stay. The day before, nothing is forgotten.
+    t.clock.advance(Duration::days(mail::KEPT_DAYS - 1));
+    assert_eq!(run(&t).await.forgotten, 0);
+    t.clock.advance(Duration::days(1));
+    let done = run(&t).await;
+    assert_eq!(done.forgotten, 1);
+    assert!(
+        done.summary(&t.app)
+            .contains("1 old emails' addresses and words forgotten")
+    );
+    let kept = mail_outbox::Entity::find()
+        .one(&t.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((kept.recipient.as_str(), kept.message.as_str()), ("", ""));
+    assert_eq!(
+        (kept.status.as_str(), kept.key, kept.sequence),
+        ("sent", row.key, row.sequence)
+    );
+    assert_eq!(run(&t).await.forgotten, 0, "once");
 }
 
 #[rocket::async_test]

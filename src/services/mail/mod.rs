@@ -12,7 +12,7 @@ pub mod message;
 pub mod outbox;
 
 pub use invite::{Change, review_changed};
-pub use outbox::Delivered;
+pub use outbox::{Delivered, KEPT_DAYS};
 
 use super::App;
 use crate::domain::ids::UserId;
@@ -33,17 +33,23 @@ pub struct Run {
     pub reminders: u64,
     pub digests: u64,
     pub delivered: Delivered,
+    /// Old messages whose address and words were forgotten (`outbox::KEPT_DAYS`).
+    pub forgotten: u64,
 }
 
 impl Run {
     /// The run in a line, for `tcr mail send-due`.
     pub fn summary(&self, app: &App) -> String {
+        let forgotten = match self.forgotten {
+            0 => String::new(),
+            n => format!(" {n} old emails' addresses and words forgotten."),
+        };
         if !enabled(app) {
-            return format!("{NOT_SET_UP}.");
+            return format!("{NOT_SET_UP}.{forgotten}");
         }
         let d = self.delivered;
         format!(
-            "{} reminders and {} digests written; {} emails sent, {} to try again, {} given up.",
+            "{} reminders and {} digests written; {} emails sent, {} to try again, {} given up.{forgotten}",
             self.reminders, self.digests, d.sent, d.retrying, d.given_up
         )
     }
@@ -52,8 +58,13 @@ impl Run {
 /// Writes the reminders and digests due today and delivers what is pending: the background
 /// task's turn, and `tcr mail send-due`. Safe to run on several instances at once.
 pub async fn run_once(app: &App) -> Result<Run, AppError> {
+    // Even with email switched off since: what was kept is forgotten on time.
+    let forgotten = outbox::forget_old(app).await?;
     if !enabled(app) {
-        return Ok(Run::default());
+        return Ok(Run {
+            forgotten,
+            ..Run::default()
+        });
     }
     let reminders = due::reminders(app).await?;
     let digests = due::digests(app).await?;
@@ -62,6 +73,7 @@ pub async fn run_once(app: &App) -> Result<Run, AppError> {
         reminders,
         digests,
         delivered,
+        forgotten,
     })
 }
 

@@ -23,6 +23,28 @@ pub const MAX_ATTEMPTS: i32 = 10;
 /// died mid-send).
 const LEASE: Duration = Duration::minutes(5);
 
+/// How long a sent or abandoned message keeps its address and its words: long enough to answer
+/// "was I sent it?" for a quarter. After that only its key, kind, review and sequence stay, which
+/// the claims (each reminder and digest once) and the calendar's rising SEQUENCE still need.
+pub const KEPT_DAYS: i64 = 90;
+
+/// Forgets the address, the words and the last error of messages sent or given up more than
+/// `KEPT_DAYS` ago; how many. Safe on several instances at once (the same update twice).
+pub async fn forget_old(app: &App) -> Result<u64, AppError> {
+    let before = app.clock.now() - Duration::days(KEPT_DAYS);
+    let _turn = app.writes.enter().await;
+    let done = mail_outbox::Entity::update_many()
+        .col_expr(mail_outbox::Column::Recipient, Expr::value(""))
+        .col_expr(mail_outbox::Column::Message, Expr::value(""))
+        .col_expr(mail_outbox::Column::LastError, Expr::value(None::<String>))
+        .filter(mail_outbox::Column::Status.is_in(["sent", "failed"]))
+        .filter(mail_outbox::Column::CreatedAt.lt(before))
+        .filter(mail_outbox::Column::Recipient.ne(""))
+        .exec(&app.db)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// The wait after the `n`th failed attempt: one minute, doubling, at most four hours.
 pub fn backoff(attempts: i32) -> Duration {
     let n = attempts.clamp(1, 20) as u32 - 1;
