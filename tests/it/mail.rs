@@ -521,3 +521,57 @@ async fn withdrawing_consent_cancels_and_two_senders_at_once_send_each_email_onc
         assert!(!text.contains("Lee") && !text.contains("Family withdrew"));
     }
 }
+
+/// An email the server keeps refusing is given up after its tries, and the administrator sees
+/// it on the Users page — the address to mend, the review, the server's last answer — while one
+/// still waiting to be tried again is counted.
+#[rocket::async_test]
+async fn emails_given_up_are_shown_to_the_administrator() {
+    let server = SmtpServer::start().await;
+    let t = with_mail(&server).await;
+    let c = t.token_for_role("commissioner").await;
+    let p = panel(&t).await;
+    give_email(&t, &p.chair.0, "chair@example.nhs.uk").await;
+    let id = sam(&t, &c, 7).await;
+    server.refuse(true);
+    let (s, _) = t
+        .post_json(
+            &format!("/api/v1/people/{id}/reviews"),
+            Some(&c),
+            &json!({"kind": "laep", "scheduled_for": ymd(today(&t) + Duration::days(30)),
+                    "chair_id": p.chair.0}),
+        )
+        .await;
+    assert_eq!(s, Status::Created);
+    assert_eq!(run(&t).await.delivered.retrying, 1);
+    assert_eq!(
+        t.page_login("admin", ADMIN_PASSWORD).await,
+        Status::SeeOther
+    );
+    let (_, page) = t.page("/admin/users").await;
+    assert!(
+        page.contains("1 email is waiting to be tried again"),
+        "{page}"
+    );
+    let mut given_up = 0;
+    for _ in 0..mail::outbox::MAX_ATTEMPTS {
+        t.clock.advance(Duration::hours(5));
+        given_up += run(&t).await.delivered.given_up;
+    }
+    assert_eq!(given_up, 1);
+    // Two days on, the session has lapsed: sign in again.
+    assert_eq!(
+        t.page_login("admin", ADMIN_PASSWORD).await,
+        Status::SeeOther
+    );
+    let (s, page) = t.page("/admin/users").await;
+    assert_eq!(s, Status::Ok);
+    assert!(page.contains("Email that did not go"), "{page}");
+    assert!(
+        page.contains("1 email could not be sent in the last 90 days"),
+        "{page}"
+    );
+    assert!(page.contains("chair@example.nhs.uk"));
+    assert!(page.contains(">Invitation<span"), "{page}");
+    assert!(!page.contains("waiting to be tried again"), "{page}");
+}

@@ -12,7 +12,8 @@ use lettre::address::Envelope;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -43,6 +44,72 @@ pub async fn forget_old(app: &App) -> Result<u64, AppError> {
         .exec(&app.db)
         .await?;
     Ok(done.rows_affected)
+}
+
+/// Email that did not go: those given up in the last `KEPT_DAYS` (newest first, at most
+/// `limit`), and how many are waiting to be tried again. For the administrator, who can mend an
+/// address: the recipient is shown, the words are not.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Trouble {
+    pub failed: Vec<FailedEmail>,
+    pub failed_total: u64,
+    pub retrying: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FailedEmail {
+    pub kind: String,
+    /// The kind in words: "Invitation", "Cancellation", "Reminder", "Weekly digest".
+    pub what: &'static str,
+    pub review_id: Option<ReviewId>,
+    pub recipient: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub written_at: OffsetDateTime,
+}
+
+/// What did not go, and what waits to be tried again.
+pub async fn trouble(app: &App, limit: u64) -> Result<Trouble, AppError> {
+    let since = app.clock.now() - Duration::days(KEPT_DAYS);
+    let failed = || {
+        mail_outbox::Entity::find()
+            .filter(mail_outbox::Column::Status.eq("failed"))
+            .filter(mail_outbox::Column::CreatedAt.gte(since))
+    };
+    let retrying = mail_outbox::Entity::find()
+        .filter(mail_outbox::Column::Status.eq("pending"))
+        .filter(mail_outbox::Column::Attempts.gt(0))
+        .count(&app.db)
+        .await?;
+    let failed_total = failed().count(&app.db).await?;
+    let failed = failed()
+        .order_by_desc(mail_outbox::Column::CreatedAt)
+        .limit(limit)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| FailedEmail {
+            what: match m.kind.as_str() {
+                "invite" => "Invitation",
+                "cancel" => "Cancellation",
+                "reminder" => "Reminder",
+                "digest" => "Weekly digest",
+                _ => "Email",
+            },
+            kind: m.kind,
+            review_id: m.review_id,
+            recipient: m.recipient,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            written_at: m.created_at,
+        })
+        .collect();
+    Ok(Trouble {
+        failed,
+        failed_total,
+        retrying,
+    })
 }
 
 /// The wait after the `n`th failed attempt: one minute, doubling, at most four hours.

@@ -54,6 +54,7 @@ pub async fn users_page(
     let paging = Paging::parse(page, None)?;
     let (items, total) = users::list(&view.app.db, paging.page, paging.per_page).await?;
     let me = view.who.as_ref().map(|w| w.user.id.clone());
+    let trouble = crate::services::mail::outbox::trouble(view.app, 20).await?;
     let rows: Vec<Value> = items
         .iter()
         .map(|u| {
@@ -78,6 +79,8 @@ pub async fn users_page(
             "panel_kinds": panel_kinds(),
             "mail_on": crate::services::mail::enabled(view.app),
             "mail_off": crate::services::mail::NOT_SET_UP,
+            "mail_trouble": trouble,
+            "mail_kept_days": crate::services::mail::KEPT_DAYS,
             "pagination": pagination("/admin/users", paging.page, paging.per_page, total),
         }),
     )
