@@ -5,7 +5,7 @@
 //! dated later.
 
 use crate::register::{answers, nhs, own, person, today, ymd};
-use crate::reviews::{findings_for, panel};
+use crate::reviews::{Panel, findings_for, panel};
 use crate::support::*;
 use rocket::http::Status;
 use serde_json::{Value, json};
@@ -47,6 +47,27 @@ async fn admit(t: &TestApp, c: &str, id: &str, on: Date) -> String {
         .to_string()
 }
 
+/// A community review of `person` by panel `p`, booked ten days before and held on `held_on`.
+async fn held_community_review(t: &TestApp, p: &Panel, person: &str, held_on: Date) {
+    let review = ok(
+        t,
+        &format!("/api/v1/people/{person}/reviews"),
+        &p.chair.1,
+        json!({"kind": "community", "scheduled_for": ymd(held_on), "scheduled_on": ymd(held_on - days(10)),
+               "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0}),
+    )
+    .await;
+    let rid = review["id"].as_str().unwrap();
+    let findings = findings_for(t, &p.chair.1, rid).await;
+    ok(
+        t,
+        &format!("/api/v1/reviews/{rid}/outcome"),
+        &p.chair.1,
+        json!({"held_on": ymd(held_on), "findings": findings, "recommendations": "Keep going", "actions": []}),
+    )
+    .await;
+}
+
 /// The figures of `from` to `to` for `token`, by month label.
 async fn figures(t: &TestApp, token: &str, from: Period, to: Period) -> Vec<Value> {
     let (s, body) = t
@@ -83,24 +104,7 @@ async fn months_as_they_stood_by_the_returns_rules() {
     // Ann: a community review in m[0], admitted in m[1], transferred in m[2], home in m[3].
     let ann = add(&t, &c, 2, adult, before).await;
     let p = panel(&t).await;
-    let held_on = m[0].first + days(5);
-    let review = ok(
-        &t,
-        &format!("/api/v1/people/{ann}/reviews"),
-        &p.chair.1,
-        json!({"kind": "community", "scheduled_for": ymd(held_on), "scheduled_on": ymd(held_on - days(10)),
-               "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0}),
-    )
-    .await;
-    let rid = review["id"].as_str().unwrap();
-    let findings = findings_for(&t, &p.chair.1, rid).await;
-    ok(
-        &t,
-        &format!("/api/v1/reviews/{rid}/outcome"),
-        &p.chair.1,
-        json!({"held_on": ymd(held_on), "findings": findings, "recommendations": "Keep going", "actions": []}),
-    )
-    .await;
+    held_community_review(&t, &p, &ann, m[0].first + days(5)).await;
     let ann_admitted = m[1].first + days(2);
     let stay = admit(&t, &c, &ann, ann_admitted).await;
     ok(
@@ -329,24 +333,7 @@ async fn the_childrens_share_counts_those_under_18_when_admitted() {
     let lee = add(&t, &c, 12, eighteenth(lee_admitted), registered).await;
     // Kai had a community review before his admission; Lee none.
     let p = panel(&t).await;
-    let held_on = m.first - days(20);
-    let review = ok(
-        &t,
-        &format!("/api/v1/people/{kai}/reviews"),
-        &p.chair.1,
-        json!({"kind": "community", "scheduled_for": ymd(held_on), "scheduled_on": ymd(held_on - days(10)),
-               "chair_id": p.chair.0, "expert_by_experience_id": p.expert.0, "clinical_expert_id": p.clinician.0}),
-    )
-    .await;
-    let rid = review["id"].as_str().unwrap();
-    let findings = findings_for(&t, &p.chair.1, rid).await;
-    ok(
-        &t,
-        &format!("/api/v1/reviews/{rid}/outcome"),
-        &p.chair.1,
-        json!({"held_on": ymd(held_on), "findings": findings, "recommendations": "Keep going", "actions": []}),
-    )
-    .await;
+    held_community_review(&t, &p, &kai, m.first - days(20)).await;
     admit(&t, &c, &kai, kai_admitted).await;
     admit(&t, &c, &lee, lee_admitted).await;
 
