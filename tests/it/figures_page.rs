@@ -67,6 +67,7 @@ async fn commissioners_see_exact_figures_as_charts_with_their_tables() {
     assert!(body.contains("<h2 id=\"by-ethnicity\">By ethnicity</h2>"));
     assert_eq!(on_register_last_month(&body), "3");
     assert!(!body.contains("numbers from 1 to 7 are shown as *"));
+    assert!(body.contains(r#"<p class="footer__marking">OFFICIAL-SENSITIVE</p>"#));
     // The page's files: its PDF, and the figures as a spreadsheet and CSV, for its range.
     for format in ["xlsx", "csv"] {
         assert!(
@@ -97,6 +98,7 @@ async fn analysts_see_small_numbers_hidden_with_a_note_saying_so() {
         body.contains("numbers from 1 to 7 are shown as *"),
         "the note"
     );
+    assert!(body.contains(r#"<p class="footer__marking">OFFICIAL</p>"#));
     assert!(
         !body.contains("Sam") && !body.contains("Lee"),
         "nobody is named"

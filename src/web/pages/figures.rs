@@ -51,6 +51,8 @@ pub async fn figures_page(
         "range": report.range,
         "suppressed": report.suppressed,
         "suppression_note": SUPPRESSION_NOTE,
+        // The page names nobody: marked as its files are.
+        "marking": figures::marking(report.suppressed).words(),
         "none_note": NONE_NOTE,
         "pdf": crate::web::link_with("/figures.pdf", range.iter().copied()),
         "downloads": super::exports::links("/figures/export", &range),
