@@ -348,24 +348,31 @@ async fn the_monday_digest_lists_what_falls_overdue_that_week() {
     assert!(server.take().is_empty());
 }
 
-#[rocket::async_test]
-async fn a_refusing_server_is_retried_and_the_booking_stands() {
+/// A LAEP review booked `days` ahead for person `n`, its chair with an address, while the mail
+/// server refuses everything: the booking stands and its invitation waits in the outbox.
+async fn booked_while_refused(n: u32, days: i64) -> (SmtpServer, TestApp) {
     let server = SmtpServer::start().await;
     let t = with_mail(&server).await;
     let c = t.token_for_role("commissioner").await;
     let p = panel(&t).await;
     give_email(&t, &p.chair.0, "chair@example.nhs.uk").await;
-    let id = sam(&t, &c, 6).await;
+    let id = sam(&t, &c, n).await;
     server.refuse(true);
     let (s, _) = t
         .post_json(
             &format!("/api/v1/people/{id}/reviews"),
             Some(&c),
-            &json!({"kind": "laep", "scheduled_for": ymd(today(&t) + Duration::days(3)),
+            &json!({"kind": "laep", "scheduled_for": ymd(today(&t) + Duration::days(days)),
                     "chair_id": p.chair.0}),
         )
         .await;
     assert_eq!(s, Status::Created);
+    (server, t)
+}
+
+#[rocket::async_test]
+async fn a_refusing_server_is_retried_and_the_booking_stands() {
+    let (server, t) = booked_while_refused(6, 3).await;
     let done = run(&t).await;
     assert_eq!((done.delivered.sent, done.delivered.retrying), (0, 1));
     let row = mail_outbox::Entity::find()
@@ -527,22 +534,7 @@ async fn withdrawing_consent_cancels_and_two_senders_at_once_send_each_email_onc
 /// still waiting to be tried again is counted.
 #[rocket::async_test]
 async fn emails_given_up_are_shown_to_the_administrator() {
-    let server = SmtpServer::start().await;
-    let t = with_mail(&server).await;
-    let c = t.token_for_role("commissioner").await;
-    let p = panel(&t).await;
-    give_email(&t, &p.chair.0, "chair@example.nhs.uk").await;
-    let id = sam(&t, &c, 7).await;
-    server.refuse(true);
-    let (s, _) = t
-        .post_json(
-            &format!("/api/v1/people/{id}/reviews"),
-            Some(&c),
-            &json!({"kind": "laep", "scheduled_for": ymd(today(&t) + Duration::days(30)),
-                    "chair_id": p.chair.0}),
-        )
-        .await;
-    assert_eq!(s, Status::Created);
+    let (_server, t) = booked_while_refused(7, 30).await;
     assert_eq!(run(&t).await.delivered.retrying, 1);
     assert_eq!(
         t.page_login("admin", ADMIN_PASSWORD).await,
