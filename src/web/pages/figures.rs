@@ -2,6 +2,7 @@
 //! with the tables of their numbers, small numbers hidden for readers who may not see them; and
 //! the same page as a PDF.
 
+use super::register::with;
 use super::{Html, Page, form_errors};
 use crate::domain::figures::MAX_MONTHS;
 use crate::domain::returns::{Period, ReturnKind};
@@ -29,12 +30,10 @@ pub async fn figures_page(
     let (months, disclosure) = match crate::web::api::figures::asked(view.app, &caller, from, to) {
         Ok(asked) => asked,
         Err(AppError::Validation { fields, .. }) => {
-            let mut ctx = context(today, from, to);
-            if let (Some(c), Value::Object(e)) =
-                (ctx.as_object_mut(), form_errors(&fields, &["from", "to"]))
-            {
-                c.extend(e);
-            }
+            let ctx = with(
+                context(today, from, to),
+                form_errors(&fields, &["from", "to"]),
+            );
             return view.render_status(Status::UnprocessableEntity, "figures/show.html", ctx);
         }
         Err(e) => return Err(e),
@@ -45,7 +44,7 @@ pub async fn figures_page(
         months.first().map(|m| m.label()),
         months.last().map(|m| m.label()),
     );
-    let mut ctx = context(today, from.as_deref(), to.as_deref());
+    let ctx = context(today, from.as_deref(), to.as_deref());
     let range = [("from", from.as_deref()), ("to", to.as_deref())];
     let more = json!({
         "range": report.range,
@@ -67,10 +66,7 @@ pub async fn figures_page(
             "beside": s.tables.len() == 1 && s.tables[0].columns.len() <= 3,
         })).collect::<Vec<_>>(),
     });
-    if let (Some(c), Value::Object(m)) = (ctx.as_object_mut(), more) {
-        c.extend(m);
-    }
-    view.render("figures/show.html", ctx)
+    view.render("figures/show.html", with(ctx, more))
 }
 
 /// The figures as a PDF, as the page shows them.
